@@ -1,0 +1,106 @@
+/** Command-line arguments of `mops-infra`. */
+import { parseArgs } from 'node:util';
+
+export const VERBS = ['status', 'validate', 'up', 'repair', 'health', 'outputs'] as const;
+export type Verb = (typeof VERBS)[number];
+
+export interface CliArgs {
+  verb: Verb;
+  component?: string;
+  /** up: only these components and what they depend on. */
+  components?: string[];
+  config: string;
+  env?: string;
+  json: boolean;
+  events: boolean;
+  yes: boolean;
+  forceRecreate: boolean;
+  dryRun: boolean;
+  showSecrets: boolean;
+  pulumi?: string;
+  backend?: string;
+  retryAttempts?: number;
+  retryDelayMs?: number;
+}
+
+export const USAGE = `Usage: mops-infra <command> [options]
+
+Commands:
+  status                 readiness of every component (read-only, fast)
+  validate               config, graph, required outputs and cross-stack references; exit 1 when anything is wrong
+  up [COMPONENT...]      provision in dependency order, skipping what is ready
+  repair COMPONENT       clear a dead lock, refresh, provision, re-verify dependents
+  health                 health checks of the provider
+  outputs COMPONENT      a component's stack outputs (secrets masked unless --show-secrets)
+
+Options:
+  --config FILE          azure.yaml to use (default ./azure.yaml)
+  --env NAME             environment (default: the file's "environment", else dev)
+  --json                 print one JSON document
+  --events               stream one JSON event per line (for tools such as the VS Code extension)
+  --force-recreate       up: destroy in reverse dependency order, then provision (asks first)
+  --yes                  confirm destruction without asking
+  --dry-run              up: print the plan and change nothing
+  --show-secrets         outputs: print secret values
+  --pulumi PATH          Pulumi CLI to use (default: MOPS_PULUMI, pulumi on PATH, or npm run engine's build)
+  --backend URL          Pulumi backend (default: pulumi.backend_url, PULUMI_BACKEND_URL, file://~/.modelops/pulumi/backend)
+  --retry-attempts N     attempts to read back a dependency's outputs (default 5)
+  --retry-delay-ms N     first retry delay, doubled each time with jitter (default 500)
+  -h, --help             this help
+
+Exit codes: 0 ok, 1 failed or not ready, 2 bad usage or config, 3 refused (busy, or needs --yes), 130 cancelled.`;
+
+export class UsageError extends Error {}
+
+function positiveInt(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number ≥ 0, got "${value}"`);
+  return n;
+}
+
+export function parseCliArgs(argv: string[]): CliArgs | 'help' {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      config: { type: 'string' },
+      env: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      events: { type: 'boolean', default: false },
+      yes: { type: 'boolean', short: 'y', default: false },
+      'force-recreate': { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+      'show-secrets': { type: 'boolean', default: false },
+      pulumi: { type: 'string' },
+      backend: { type: 'string' },
+      'retry-attempts': { type: 'string' },
+      'retry-delay-ms': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help || positionals.length === 0) return 'help';
+  const [verb, ...rest] = positionals;
+  if (!(VERBS as readonly string[]).includes(verb)) throw new UsageError(`unknown command "${verb}"; commands: ${VERBS.join(', ')}`);
+  if ((verb === 'repair' || verb === 'outputs') && rest.length !== 1) throw new UsageError(`${verb} needs exactly one COMPONENT`);
+  if (verb !== 'repair' && verb !== 'outputs' && verb !== 'up' && rest.length) throw new UsageError(`${verb} takes no arguments`);
+  if (values.json && values.events) throw new UsageError('--json and --events do not go together');
+  return {
+    verb: verb as Verb,
+    component: verb === 'up' ? undefined : rest[0],
+    ...(verb === 'up' && rest.length ? { components: rest } : {}),
+    config: values.config ?? 'azure.yaml',
+    env: values.env,
+    json: values.json!,
+    events: values.events!,
+    yes: values.yes!,
+    forceRecreate: values['force-recreate']!,
+    dryRun: values['dry-run']!,
+    showSecrets: values['show-secrets']!,
+    pulumi: values.pulumi,
+    backend: values.backend,
+    retryAttempts: positiveInt('--retry-attempts', values['retry-attempts']),
+    retryDelayMs: positiveInt('--retry-delay-ms', values['retry-delay-ms']),
+  } as CliArgs;
+}

@@ -1,0 +1,142 @@
+/**
+ * The components of ModelOps infrastructure: their Pulumi names (as the original
+ * Python system named them, so existing stacks are found), the stack outputs each
+ * one exports, and which outputs each one reads from the others.
+ */
+import type { ConfigPath, InfraConfig } from './config/types';
+
+export type ComponentKind = 'resource-group' | 'registry' | 'cluster' | 'storage' | 'workspace' | 'adaptive';
+
+export interface OutputSpec {
+  name: string;
+  secret: boolean;
+}
+
+/** What one component reads from another (a StackReference in its program). */
+export interface OutputUse {
+  from: string;
+  outputs: string[];
+}
+
+export interface Component {
+  /** `resource-group`, `registry`, `cluster`, `storage`, `workspace` or `adaptive-<run>`. */
+  name: string;
+  kind: ComponentKind;
+  /** Adaptive run name. */
+  run?: string;
+  project: string;
+  stack: string;
+  /** `organization/<project>/<stack>`: what StackReferences on a file backend must use. */
+  reference: string;
+  /** Folder under `~/.modelops/pulumi/` that holds its Pulumi.yaml, as in the original. */
+  workDirName: string;
+  /** Outputs that must be present and non-empty for the component to be ready. */
+  requiredOutputs: OutputSpec[];
+  /** Outputs this component's program reads from the components it depends on. */
+  uses: OutputUse[];
+  /** The config section that owns this component (where its diagnostics go). */
+  configPath: ConfigPath;
+}
+
+export const PROJECT_PREFIX = 'modelops';
+/** A file backend accepts only this organization in stack references. */
+export const FILE_BACKEND_ORG = 'organization';
+
+const out = (name: string, secret = false): OutputSpec => ({ name, secret });
+
+/** Stack outputs each kind exports that its dependents or users need (names from the original). */
+export const REQUIRED_OUTPUTS: Record<ComponentKind, OutputSpec[]> = {
+  'resource-group': [out('resource_group_name'), out('resource_group_id'), out('location')],
+  registry: [
+    out('login_server'),
+    out('registry_name'),
+    out('registry_id'),
+    out('bundles_pull_username'),
+    out('bundles_pull_password', true),
+  ],
+  cluster: [out('kubeconfig', true), out('cluster_name'), out('resource_group'), out('location')],
+  storage: [
+    out('account_name'),
+    out('connection_string', true),
+    out('sas_connection_string', true),
+    out('primary_endpoint'),
+  ],
+  workspace: [out('scheduler_address'), out('dashboard_url'), out('namespace')],
+  adaptive: [out('namespace'), out('scheduler_address'), out('workers_name')],
+};
+
+/** Output names that are secret whatever a stack says (the original exported some in plain text). */
+const SECRET_NAME = /kubeconfig|connection_string|password|secret|token|credential|dsn|(^|_)key($|_)/i;
+
+export function isSecretOutputName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
+export function projectName(kind: ComponentKind): string {
+  // The cluster's Pulumi project has always been `modelops-infra`.
+  return `${PROJECT_PREFIX}-${kind === 'cluster' ? 'infra' : kind}`;
+}
+
+export function stackName(kind: ComponentKind, env: string, run?: string): string {
+  return run === undefined ? `${projectName(kind)}-${env}` : `${projectName(kind)}-${env}-${run}`;
+}
+
+export function stackReference(kind: ComponentKind, env: string, run?: string): string {
+  return `${FILE_BACKEND_ORG}/${projectName(kind)}/${stackName(kind, env, run)}`;
+}
+
+function workDirName(kind: ComponentKind, run?: string): string {
+  if (kind === 'cluster') return 'infra';
+  return run === undefined ? kind : `${kind}/${run}`;
+}
+
+function makeComponent(kind: ComponentKind, env: string, configPath: ConfigPath, uses: OutputUse[], run?: string): Component {
+  return {
+    name: run === undefined ? kind : `adaptive-${run}`,
+    kind,
+    run,
+    project: projectName(kind),
+    stack: stackName(kind, env, run),
+    reference: stackReference(kind, env, run),
+    workDirName: workDirName(kind, run),
+    requiredOutputs: REQUIRED_OUTPUTS[kind],
+    uses,
+    configPath,
+  };
+}
+
+/**
+ * The components a config describes, with the outputs each reads from the others
+ * (the real data flow of the original programs, without its soft cluster↔registry cycle).
+ */
+export function componentsFor(config: InfraConfig, env: string): Component[] {
+  const hasResourceGroup = config.provider === 'azure' || config.resourceGroup !== undefined;
+  const hasRegistry = config.registry !== undefined || config.acr !== undefined;
+  const components: Component[] = [];
+  const rg: OutputUse[] = hasResourceGroup ? [{ from: 'resource-group', outputs: ['resource_group_name', 'location'] }] : [];
+
+  if (hasResourceGroup) components.push(makeComponent('resource-group', env, ['resource_group'], []));
+  if (hasRegistry) components.push(makeComponent('registry', env, [config.registry ? 'registry' : 'acr'], rg));
+  const clusterUses = hasRegistry ? [...rg, { from: 'registry', outputs: ['registry_id'] }] : rg;
+  components.push(makeComponent('cluster', env, config.aks ? ['aks'] : ['provider'], clusterUses));
+  if (config.storage) components.push(makeComponent('storage', env, ['storage'], rg));
+  if (config.workspace) {
+    const uses: OutputUse[] = [{ from: 'cluster', outputs: ['kubeconfig'] }];
+    if (config.storage) uses.push({ from: 'storage', outputs: ['connection_string', 'sas_connection_string', 'account_name'] });
+    if (hasRegistry) uses.push({ from: 'registry', outputs: ['login_server', 'bundles_pull_username', 'bundles_pull_password'] });
+    components.push(makeComponent('workspace', env, ['workspace'], uses));
+  }
+  for (const run of Object.keys(config.adaptive)) {
+    const uses: OutputUse[] = [{ from: 'cluster', outputs: ['kubeconfig'] }];
+    if (config.workspace) uses.push({ from: 'workspace', outputs: ['scheduler_address', 'namespace'] });
+    if (config.storage) uses.push({ from: 'storage', outputs: ['connection_string', 'account_name'] });
+    components.push(makeComponent('adaptive', env, ['adaptive', run], uses, run));
+  }
+  return components;
+}
+
+/** Canonical component name for what a user typed (`resource_group` → `resource-group`, `infra` → `cluster`). */
+export function canonicalComponentName(name: string): string {
+  const hyphenated = name.trim().toLowerCase().replace(/_/g, '-');
+  return hyphenated === 'infra' ? 'cluster' : hyphenated;
+}

@@ -1,0 +1,90 @@
+/**
+ * Problems that come from readiness rather than from the config text: a missing
+ * output is reported on the section that owns the component and on every
+ * section whose component reads it. Pure, so an editor can recompute it on each
+ * keystroke from the last known readiness without calling Pulumi.
+ */
+import type { Component } from './components';
+import type { ConfigPath, ParsedConfig, Problem, SourceRange } from './config/types';
+import type { ComponentReadiness } from './readiness';
+
+export const READINESS_PROBLEM_CODES = {
+  'missing-output': 'A stack output a component must export is missing or empty.',
+  'missing-dependency-output': 'A component reads an output that its dependency does not have.',
+  'component-failed': 'The most recent update of the component failed.',
+  'component-interrupted': 'An update was interrupted: pending operations or a lock left by a dead process.',
+  'component-unknown': 'The component state could not be read.',
+} as const;
+
+const FALLBACK_RANGE: SourceRange = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 }, startOffset: 0, endOffset: 0 };
+
+function rangeOf(parsed: ParsedConfig, path: ConfigPath): SourceRange {
+  for (let n = path.length; n > 0; n--) {
+    const range = parsed.locate(path.slice(0, n));
+    if (range) return range;
+  }
+  return FALLBACK_RANGE;
+}
+
+function missingOutputProblems(parsed: ParsedConfig, owner: Component, r: ComponentReadiness, components: readonly Component[]): Problem[] {
+  const ownerRange = rangeOf(parsed, owner.configPath);
+  const problems: Problem[] = [];
+  for (const output of r.missingOutputs) {
+    const consumers = components.filter((c) => c.uses.some((u) => u.from === owner.name && u.outputs.includes(output)));
+    problems.push({
+      file: parsed.file,
+      range: ownerRange,
+      severity: 'error',
+      code: 'missing-output',
+      component: owner.name,
+      output,
+      message:
+        `${owner.name}: stack ${owner.stack} has no output "${output}"` +
+        (consumers.length ? `, which ${consumers.map((c) => c.name).join(', ')} need${consumers.length === 1 ? 's' : ''}` : '') +
+        `. Repair ${owner.name} (or run Up) to export it again.`,
+      related: consumers.map((c) => ({ file: parsed.file, range: rangeOf(parsed, c.configPath), message: `${c.name} reads ${owner.name}.${output}` })),
+    });
+    for (const consumer of consumers) {
+      problems.push({
+        file: parsed.file,
+        range: rangeOf(parsed, consumer.configPath),
+        severity: 'error',
+        code: 'missing-dependency-output',
+        component: owner.name,
+        output,
+        message: `${consumer.name} cannot start: it reads ${owner.name}.${output}, which stack ${owner.stack} does not have. Repair ${owner.name}.`,
+        related: [{ file: parsed.file, range: ownerRange, message: `${owner.name} should export "${output}"` }],
+      });
+    }
+  }
+  return problems;
+}
+
+function statusProblem(parsed: ParsedConfig, owner: Component, r: ComponentReadiness): Problem | undefined {
+  const code =
+    r.status === 'failed' ? 'component-failed' : r.status === 'interrupted' ? 'component-interrupted' : r.status === 'unknown' ? 'component-unknown' : undefined;
+  if (!code) return undefined;
+  const fix = r.status === 'unknown' ? 'Refresh to read it again.' : `Repair ${owner.name} to bring it back.`;
+  return {
+    file: parsed.file,
+    range: rangeOf(parsed, owner.configPath),
+    severity: r.status === 'unknown' ? 'warning' : 'error',
+    code,
+    component: owner.name,
+    message: `${owner.name} is ${r.status}: ${r.reason}. ${fix}`,
+  };
+}
+
+/** Diagnostics for the readiness of every component, placed in the config that declares them. */
+export function readinessProblems(parsed: ParsedConfig, components: readonly Component[], readiness: readonly ComponentReadiness[]): Problem[] {
+  const byName = new Map(components.map((c) => [c.name, c]));
+  const problems: Problem[] = [];
+  for (const r of readiness) {
+    const owner = byName.get(r.name);
+    if (!owner) continue;
+    const status = statusProblem(parsed, owner, r);
+    if (status) problems.push(status);
+    problems.push(...missingOutputProblems(parsed, owner, r, components));
+  }
+  return problems;
+}

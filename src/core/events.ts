@@ -1,0 +1,36 @@
+/**
+ * Typed events of an operation. The CLI's `--events` mode prints one per line as
+ * JSON; the extension reads that stream from its child process. Secret values
+ * never appear in any event.
+ */
+import type { Problem } from './config/types';
+import type { ComponentReadiness } from './readiness';
+
+export type OperationName = 'up' | 'repair' | 'validate' | 'status' | 'health';
+export type StepAction = 'up' | 'destroy' | 'refresh' | 'clear-lock' | 'verify' | 'skip';
+export type StepResult = 'succeeded' | 'failed' | 'cancelled' | 'skipped';
+export type OperationResult = 'succeeded' | 'failed' | 'cancelled' | 'refused';
+export type HealthVerdict = 'healthy' | 'unhealthy' | 'unknown';
+
+export interface PlannedStep {
+  component: string;
+  stack: string;
+  action: StepAction;
+  reason: string;
+}
+
+export type OperationEvent =
+  | { type: 'operation-start'; operation: OperationName; env: string; components: string[]; time: string; options?: Record<string, unknown> }
+  | { type: 'plan'; operation: OperationName; steps: PlannedStep[] }
+  | { type: 'step-start'; component: string; stack: string; action: StepAction; time: string }
+  /** One line of Pulumi's output for a step. */
+  | { type: 'step-output'; component: string; action: StepAction; line: string }
+  | { type: 'retry'; component: string; waitingFor: string; attempt: number; delayMs: number; reason: string }
+  | { type: 'step-done'; component: string; stack: string; action: StepAction; result: StepResult; message: string; durationMs: number }
+  | { type: 'readiness'; components: ComponentReadiness[] }
+  | { type: 'problem'; problem: Problem }
+  | { type: 'health'; component: string; check: string; verdict: HealthVerdict; reason: string }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | { type: 'operation-done'; operation: OperationName; result: OperationResult; summary: string; durationMs: number };
+
+export type EventSink = (event: OperationEvent) => void;

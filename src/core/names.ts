@@ -1,0 +1,57 @@
+/**
+ * Physical names, as the original system derived them (so existing resources
+ * keep their names), minus its per-run random ACR suffix: every name here is
+ * stable across runs.
+ */
+import { createHash } from 'node:crypto';
+
+const PER_USER_ENVS = new Set(['dev', 'staging']);
+
+function md5Prefix(text: string, length: number): string {
+  return createHash('md5').update(text).digest('hex').slice(0, length);
+}
+
+const alphanumeric = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/** Lowercase alphanumerics, at most 20, `user` when nothing is left. */
+export function sanitizeUsername(name: string): string {
+  return alphanumeric(name).slice(0, 20) || 'user';
+}
+
+export function resourceGroupName(env: string, user?: string): string {
+  return user ? `modelops-${env}-rg-${sanitizeUsername(user)}` : `modelops-${env}-rg`;
+}
+
+export function clusterName(env: string, user?: string): string {
+  const base = `modelops-${env}-aks`;
+  return PER_USER_ENVS.has(env) && user ? `${base}-${md5Prefix(`${env}-${sanitizeUsername(user)}`, 4)}` : base;
+}
+
+export function registryName(env: string, user: string | undefined, options: { registryName?: string; perUserRegistry?: boolean } = {}): string {
+  if (options.registryName) return alphanumeric(options.registryName).slice(0, 50);
+  const envPart = alphanumeric(env);
+  if (PER_USER_ENVS.has(env) && (options.perUserRegistry ?? true) && user) return `modelops${envPart}acr${sanitizeUsername(user)}`.slice(0, 50);
+  // The original appended a random suffix here on every run, renaming (and replacing) the registry each time.
+  return `modelops${envPart}acr${md5Prefix(`${env}-${user ?? 'default'}`, 4)}`;
+}
+
+export function storageAccountName(env: string, user?: string): string {
+  const envPart = env === 'prod' ? 'prd' : alphanumeric(env).slice(0, 3);
+  const userPart = PER_USER_ENVS.has(env) && user ? sanitizeUsername(user).slice(0, 3) : 'sto';
+  return `modelops${envPart}${userPart}${md5Prefix(`${env}-${user ? sanitizeUsername(user) : 'default'}`, 4)}`.slice(0, 24);
+}
+
+/** A DNS-1123 label: lowercase alphanumerics and '-', at most 63. */
+export function dnsLabel(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '').slice(0, 63).replace(/-$/, '') || 'default';
+}
+
+export function workspaceNamespace(env: string, explicit?: string): string {
+  return explicit ?? dnsLabel(`modelops-dask-${env}`);
+}
+
+export function adaptiveNamespace(env: string, run: string): string {
+  return dnsLabel(`modelops-adaptive-${env}-${run}`);
+}
+
+export const STANDARD_CONTAINERS = ['bundle-blobs', 'workspace', 'results', 'jobs'] as const;

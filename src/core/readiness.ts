@@ -1,0 +1,128 @@
+/**
+ * Readiness from verified outputs: one status per component, the same words on
+ * every surface. Outputs survive failed updates, so outputs alone never prove
+ * readiness: the last update, pending operations and locks count too.
+ */
+import type { Component } from './components';
+import type { DependencyGraph } from './graph';
+import type { StackState } from './state';
+
+export const STATUSES = ['ready', 'outputs-missing', 'failed', 'interrupted', 'busy', 'absent', 'blocked', 'unknown'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export interface OutputReport {
+  name: string;
+  secret: boolean;
+  required: boolean;
+  present: boolean;
+  empty: boolean;
+  /** Plain value for display; never set for secrets. */
+  value?: unknown;
+}
+
+export interface ComponentReadiness {
+  name: string;
+  kind: Component['kind'];
+  stack: string;
+  status: Status;
+  /** Short human reason; empty when ready. */
+  reason: string;
+  missingOutputs: string[];
+  dependsOn: string[];
+  outputs: OutputReport[];
+  lastUpdate?: StackState['lastUpdate'];
+  verifiedAt: string;
+}
+
+function describeLock(state: StackState): string {
+  const lock = state.lock!;
+  const owner = `pid ${lock.pid ?? '?'}${lock.hostname ? ` on ${lock.hostname}` : ''}`;
+  return lock.ownerAlive === false
+    ? `lock left by ${owner}, which is no longer running`
+    : `an operation by ${owner} holds the lock${lock.timestamp ? ` since ${lock.timestamp}` : ''}`;
+}
+
+function missingRequired(component: Component, state: StackState): string[] {
+  return component.requiredOutputs.filter((o) => state.outputs[o.name] === undefined || state.outputs[o.name].empty).map((o) => o.name);
+}
+
+/** The component's own status, ignoring its dependencies. */
+export function ownStatus(component: Component, state: StackState): { status: Status; reason: string; missing: string[] } {
+  if (state.unreadable) return { status: 'unknown', reason: state.unreadable, missing: [] };
+  if (!state.exists) return { status: 'absent', reason: `stack ${state.stack} does not exist`, missing: [] };
+  if (state.lastUpdate?.kind === 'destroy' && state.lastUpdate.result === 'succeeded' && state.resourceCount === 0 && !state.lock && state.pendingOperations.length === 0) {
+    return { status: 'absent', reason: `stack ${state.stack} was destroyed`, missing: [] };
+  }
+  if (state.lock && state.lock.ownerAlive !== false) return { status: 'busy', reason: describeLock(state), missing: [] };
+  if (state.lock) return { status: 'interrupted', reason: describeLock(state), missing: [] };
+  if (state.pendingOperations.length > 0) {
+    const n = state.pendingOperations.length;
+    return { status: 'interrupted', reason: `${n} pending operation${n === 1 ? '' : 's'} from an interrupted update`, missing: [] };
+  }
+  if (state.lastUpdate?.result === 'failed') return { status: 'failed', reason: `last ${state.lastUpdate.kind} failed`, missing: missingRequired(component, state) };
+  if (state.lastUpdate?.result === 'in-progress') return { status: 'interrupted', reason: 'last update never finished', missing: [] };
+  const missing = missingRequired(component, state);
+  if (missing.length > 0) {
+    const reason = state.resourceCount === 0 ? `no resources; missing: ${missing.join(', ')}` : `missing: ${missing.join(', ')}`;
+    return { status: 'outputs-missing', reason, missing };
+  }
+  return { status: 'ready', reason: '', missing: [] };
+}
+
+function outputReports(component: Component, state: StackState): OutputReport[] {
+  const required = new Map(component.requiredOutputs.map((o) => [o.name, o]));
+  const names = [...required.keys(), ...Object.keys(state.outputs).filter((n) => !required.has(n)).sort()];
+  return names.map((name) => {
+    const o = state.outputs[name];
+    const secret = (o?.secret ?? false) || (required.get(name)?.secret ?? false);
+    return {
+      name,
+      secret,
+      required: required.has(name),
+      present: o !== undefined,
+      empty: o?.empty ?? true,
+      value: secret ? undefined : o?.value,
+    };
+  });
+}
+
+/** Readiness of every component, in provisioning order; dependencies decide `blocked`. */
+export function computeReadiness(
+  components: readonly Component[],
+  graph: DependencyGraph,
+  states: ReadonlyMap<string, StackState>,
+): ComponentReadiness[] {
+  const byName = new Map(components.map((c) => [c.name, c]));
+  const result = new Map<string, ComponentReadiness>();
+  for (const name of graph.topologicalOrder()) {
+    const component = byName.get(name)!;
+    const state = states.get(name) ?? { stack: component.stack, exists: false, pendingOperations: [], outputs: {}, resourceCount: 0, readAt: new Date().toISOString(), unreadable: 'not read' };
+    const own = ownStatus(component, state);
+    const dependsOn = [...graph.dependenciesOf(name)];
+    let { status, reason } = own;
+    if (status === 'ready') {
+      const notReady = dependsOn.filter((d) => result.get(d)?.status !== 'ready');
+      if (notReady.length > 0) {
+        status = 'blocked';
+        reason = `waiting on ${notReady.map((d) => `${d} (${result.get(d)?.status ?? 'unknown'})`).join(', ')}`;
+      }
+    }
+    result.set(name, {
+      name,
+      kind: component.kind,
+      stack: component.stack,
+      status,
+      reason,
+      missingOutputs: own.missing,
+      dependsOn,
+      outputs: outputReports(component, state),
+      lastUpdate: state.lastUpdate,
+      verifiedAt: state.readAt,
+    });
+  }
+  return graph.topologicalOrder().map((n) => result.get(n)!);
+}
+
+export function summarize(readiness: readonly ComponentReadiness[]): { ready: number; total: number } {
+  return { ready: readiness.filter((r) => r.status === 'ready').length, total: readiness.length };
+}

@@ -1,0 +1,51 @@
+/** What was read of one Pulumi stack, before any judgement about readiness. */
+
+export type UpdateResult = 'succeeded' | 'failed' | 'in-progress' | 'not-started';
+
+export interface OutputState {
+  secret: boolean;
+  /** Missing, null, '', {} or [] count as empty; a secret's emptiness is known without decrypting it. */
+  empty: boolean;
+  /** Plain value, never set for secrets. */
+  value?: unknown;
+}
+
+export interface LockState {
+  pid?: number;
+  hostname?: string;
+  username?: string;
+  timestamp?: string;
+  /** true: the owner process is running; false: it is gone; 'unknown': another host. */
+  ownerAlive: boolean | 'unknown';
+}
+
+export interface PendingOperation {
+  type: string;
+  urn: string;
+}
+
+export interface StackState {
+  stack: string;
+  exists: boolean;
+  /** The most recent recorded update (`pulumi stack history`), if any. */
+  lastUpdate?: { kind: string; result: UpdateResult; startTime?: string; endTime?: string };
+  pendingOperations: PendingOperation[];
+  lock?: LockState;
+  outputs: Record<string, OutputState>;
+  resourceCount: number;
+  /** Set when the state could not be read; readiness is then `unknown`. */
+  unreadable?: string;
+  readAt: string;
+}
+
+export function absentStack(stack: string, readAt = new Date().toISOString()): StackState {
+  return { stack, exists: false, pendingOperations: [], outputs: {}, resourceCount: 0, readAt };
+}
+
+/** Empty in the sense of readiness: nothing a dependent could use. */
+export function isEmptyValue(value: unknown): boolean {
+  if (value === undefined || value === null || value === '') return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (typeof value === 'object') return Object.keys(value as object).length === 0;
+  return false;
+}

@@ -1,0 +1,162 @@
+/**
+ * Reads stack state straight from a `file://` backend, without the Pulumi CLI:
+ * checkpoint (outputs, pending operations), newest history entry (last result)
+ * and lock files. Read-only: it never creates a stack. Layout: the DIY backend's
+ * project-scoped layout (`.pulumi/{stacks,history,locks}`).
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync, zstdDecompressSync } from 'node:zlib';
+import type { LockState, OutputState, PendingOperation, StackState, UpdateResult } from '../core/state';
+import { isEmptyValue } from '../core/state';
+
+/** Pulumi's marker for a secret value in a checkpoint (sig.Secret). */
+const SECRET_SIG_KEY = '4dabf18193072939515e22adb298388d';
+const SECRET_SIG_VALUE = '1b47061264138c4ac30d75fd1eb44270';
+/** AES-GCM appends a 16-byte tag; the plaintext is the value's JSON. */
+const GCM_TAG_BYTES = 16;
+
+interface SecretObject {
+  [SECRET_SIG_KEY]: string;
+  ciphertext?: string;
+  plaintext?: string;
+}
+
+function isSecretObject(v: unknown): v is SecretObject {
+  return typeof v === 'object' && v !== null && (v as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG_VALUE;
+}
+
+/**
+ * A secret is empty when its plaintext JSON is at most 2 bytes (`""`, `{}`, `[]`).
+ * AES-GCM keeps lengths, so this needs no passphrase and no key derivation.
+ */
+function secretIsEmpty(secret: SecretObject): boolean {
+  if (secret.plaintext !== undefined) return isEmptyValue(JSON.parse(secret.plaintext));
+  const body = secret.ciphertext?.split(':').pop() ?? '';
+  return Buffer.from(body, 'base64').length - GCM_TAG_BYTES <= 2;
+}
+
+/** Replaces nested secrets with a mask so a plain value can be shown. */
+function maskNested(value: unknown): unknown {
+  if (isSecretObject(value)) return '[secret]';
+  if (Array.isArray(value)) return value.map(maskNested);
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskNested(v)]));
+  return value;
+}
+
+export function outputStates(outputs: Record<string, unknown>): Record<string, OutputState> {
+  const result: Record<string, OutputState> = {};
+  for (const [name, raw] of Object.entries(outputs)) {
+    result[name] = isSecretObject(raw) ? { secret: true, empty: secretIsEmpty(raw) } : { secret: false, empty: isEmptyValue(raw), value: maskNested(raw) };
+  }
+  return result;
+}
+
+interface Checkpoint {
+  checkpoint?: {
+    latest?: {
+      resources?: Array<{ type: string; urn: string; parent?: string; outputs?: Record<string, unknown> }>;
+      pending_operations?: Array<{ type: string; resource: { urn: string } }>;
+    } | null;
+  };
+}
+
+async function readMaybe(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+async function listMaybe(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+async function readCheckpoint(stacksDir: string, stack: string): Promise<Checkpoint | undefined> {
+  const base = join(stacksDir, stack);
+  const plain = await readMaybe(`${base}.json`);
+  if (plain) return JSON.parse(plain.toString('utf8')) as Checkpoint;
+  const gz = await readMaybe(`${base}.json.gz`);
+  if (gz) return JSON.parse(gunzipSync(gz).toString('utf8')) as Checkpoint;
+  const zst = await readMaybe(`${base}.json.zst`);
+  if (zst) return JSON.parse(zstdDecompressSync(zst).toString('utf8')) as Checkpoint;
+  return undefined;
+}
+
+function nanosOf(file: string): bigint {
+  const m = /-(\d+)\.history\.json$/.exec(file);
+  return m ? BigInt(m[1]) : -1n;
+}
+
+async function readLastUpdate(historyDir: string): Promise<StackState['lastUpdate']> {
+  const files = (await listMaybe(historyDir)).filter((f) => f.endsWith('.history.json'));
+  if (files.length === 0) return undefined;
+  const newest = files.reduce((a, b) => (nanosOf(b) > nanosOf(a) ? b : a));
+  const entry = JSON.parse((await readFile(join(historyDir, newest))).toString('utf8')) as {
+    kind: string;
+    result: UpdateResult;
+    startTime?: number;
+    endTime?: number;
+  };
+  const iso = (s?: number): string | undefined => (s ? new Date(s * 1000).toISOString() : undefined);
+  return { kind: entry.kind, result: entry.result, startTime: iso(entry.startTime), endTime: iso(entry.endTime) };
+}
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function readLock(lockDir: string): Promise<LockState | undefined> {
+  const files = (await listMaybe(lockDir)).filter((f) => f.endsWith('.json'));
+  for (const file of files) {
+    const body = await readMaybe(join(lockDir, file));
+    if (!body) continue; // released while we listed
+    const lock = JSON.parse(body.toString('utf8')) as { pid?: number; username?: string; hostname?: string; timestamp?: string };
+    const local = !lock.hostname || lock.hostname === hostname();
+    const ownerAlive = !local ? 'unknown' : lock.pid ? isProcessAlive(lock.pid) : false;
+    return { pid: lock.pid, username: lock.username, hostname: lock.hostname, timestamp: lock.timestamp, ownerAlive };
+  }
+  return undefined;
+}
+
+export async function readFileBackendStack(backendDir: string, project: string, stack: string): Promise<StackState> {
+  const readAt = new Date().toISOString();
+  const dir = join(backendDir, '.pulumi');
+  try {
+    const [checkpoint, lastUpdate, lock] = await Promise.all([
+      readCheckpoint(join(dir, 'stacks', project), stack),
+      readLastUpdate(join(dir, 'history', project, stack)),
+      readLock(join(dir, 'locks', 'organization', project, stack)),
+    ]);
+    if (!checkpoint) return { stack, exists: false, pendingOperations: [], outputs: {}, resourceCount: 0, readAt, lock };
+    const latest = checkpoint.checkpoint?.latest ?? undefined;
+    const resources = latest?.resources ?? [];
+    const root = resources.find((r) => r.type === 'pulumi:pulumi:Stack' && !r.parent);
+    const pendingOperations: PendingOperation[] = (latest?.pending_operations ?? []).map((p) => ({ type: p.type, urn: p.resource.urn }));
+    return {
+      stack,
+      exists: true,
+      lastUpdate,
+      pendingOperations,
+      lock,
+      outputs: outputStates(root?.outputs ?? {}),
+      resourceCount: resources.filter((r) => r.type !== 'pulumi:pulumi:Stack' && !r.type.startsWith('pulumi:providers:')).length,
+      readAt,
+    };
+  } catch (error) {
+    return { stack, exists: false, pendingOperations: [], outputs: {}, resourceCount: 0, readAt, unreadable: `cannot read ${stack}: ${(error as Error).message}` };
+  }
+}

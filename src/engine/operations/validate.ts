@@ -1,0 +1,38 @@
+/**
+ * `validate`: the graph, the config, every required output of every component
+ * and every cross-stack reference. Read-only.
+ */
+import type { Problem } from '../../core/config/types';
+import type { OperationResult } from '../../core/events';
+import type { Engine } from '../engine';
+
+export async function validate(engine: Engine): Promise<OperationResult> {
+  const { ctx } = engine;
+  const started = engine.start('validate', ctx.graph.topologicalOrder());
+  const { states, readiness } = await engine.snapshot();
+  const problems: Problem[] = engine.problemsFor(readiness);
+  for (const c of ctx.components) {
+    for (const use of c.uses) {
+      const from = ctx.byName.get(use.from)!;
+      if (states.get(c.name)?.exists && !states.get(from.name)?.exists) {
+        problems.push({
+          file: ctx.parsed.file,
+          range: ctx.parsed.locate(c.configPath) ?? { start: { line: 1, column: 1 }, end: { line: 1, column: 1 }, startOffset: 0, endOffset: 0 },
+          severity: 'error',
+          code: 'dangling-reference',
+          component: c.name,
+          message: `${c.name} references ${from.reference}, which does not exist. Run up for ${from.name}.`,
+        });
+      }
+    }
+  }
+  for (const r of readiness) {
+    engine.emit({ type: 'step-done', component: r.name, stack: r.stack, action: 'verify', result: r.status === 'ready' ? 'succeeded' : 'failed', message: r.status === 'ready' ? 'ready' : `${r.status}${r.reason ? `: ${r.reason}` : ''}`, durationMs: 0 });
+  }
+  engine.emit({ type: 'readiness', components: readiness });
+  for (const problem of problems) engine.emit({ type: 'problem', problem });
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  const notReady = readiness.filter((r) => r.status !== 'ready').length;
+  const ok = errors === 0 && notReady === 0;
+  return engine.done('validate', started, ok ? 'succeeded' : 'failed', ok ? `valid: ${readiness.length} components ready, every reference resolves` : `${errors} error(s), ${notReady} component(s) not ready`);
+}

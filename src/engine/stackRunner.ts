@@ -1,0 +1,62 @@
+/** Runs one Pulumi command on one component's stack, streaming its output as events. */
+import type { Component } from '../core/components';
+import type { StepAction, StepResult } from '../core/events';
+import { conciseError, loadAutomation, loadPulumiSdk, workspaceFor, type Program } from './automation';
+import type { Engine } from './engine';
+import { programFor } from './programs';
+
+export interface StepOutcome {
+  result: StepResult;
+  message: string;
+}
+
+/** Splits raw output chunks into whole lines. */
+class LineStream {
+  private partial = '';
+  constructor(private readonly onLine: (line: string) => void) {}
+  push(chunk: string): void {
+    const lines = (this.partial + chunk).split(/\r?\n/);
+    this.partial = lines.pop() ?? '';
+    for (const line of lines) if (line.trim()) this.onLine(line);
+  }
+  flush(): void {
+    if (this.partial.trim()) this.onLine(this.partial);
+    this.partial = '';
+  }
+}
+
+async function stackFor(engine: Engine, component: Component, create: boolean) {
+  const auto = await loadAutomation();
+  const program: Program = programFor(engine.ctx, component, await loadPulumiSdk());
+  const ws = await workspaceFor(engine.ctx.settings, engine.cliPath(), component, program);
+  return create ? auto.Stack.createOrSelect(component.stack, ws) : auto.Stack.select(component.stack, ws);
+}
+
+type StackCommand = (stack: Awaited<ReturnType<typeof stackFor>>, opts: { onOutput: (s: string) => void; signal?: AbortSignal }) => Promise<unknown>;
+
+const COMMANDS: Record<Exclude<StepAction, 'verify' | 'skip'>, { create: boolean; run: StackCommand; verb: string }> = {
+  up: { create: true, verb: 'provisioned', run: (s, o) => s.up({ ...o, color: 'never' }) },
+  destroy: { create: false, verb: 'destroyed', run: (s, o) => s.destroy({ ...o, color: 'never' }) },
+  refresh: { create: false, verb: 'refreshed', run: (s, o) => s.refresh({ ...o, color: 'never', clearPendingCreates: true }) },
+  'clear-lock': { create: false, verb: 'cleared the stale lock of', run: (s) => s.cancel() },
+};
+
+/** Runs `action` on the component's stack; never throws for Pulumi failures (they become a failed step). */
+export async function runStep(engine: Engine, component: Component, action: keyof typeof COMMANDS): Promise<StepOutcome> {
+  const started = Date.now();
+  const command = COMMANDS[action];
+  engine.emit({ type: 'step-start', component: component.name, stack: component.stack, action, time: new Date().toISOString() });
+  const lines = new LineStream((line) => engine.emit({ type: 'step-output', component: component.name, action, line }));
+  let outcome: StepOutcome;
+  try {
+    const stack = await stackFor(engine, component, command.create);
+    await command.run(stack, { onOutput: (chunk) => lines.push(chunk), signal: engine.pulumiSignal });
+    outcome = { result: 'succeeded', message: `${command.verb} ${component.stack}` };
+  } catch (error) {
+    const cancelled = engine.signal?.aborted === true;
+    outcome = { result: cancelled ? 'cancelled' : 'failed', message: cancelled ? `${action} of ${component.stack} cancelled` : conciseError(error) };
+  }
+  lines.flush();
+  engine.emit({ type: 'step-done', component: component.name, stack: component.stack, action, result: outcome.result, message: outcome.message, durationMs: Date.now() - started });
+  return outcome;
+}

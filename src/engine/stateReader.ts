@@ -1,0 +1,60 @@
+/**
+ * Reads every component's stack in parallel. A `file://` backend is read
+ * directly (no CLI process per stack); any other backend goes through the
+ * Pulumi CLI, selecting stacks without ever creating one.
+ */
+import type { Component } from '../core/components';
+import type { StackState } from '../core/state';
+import { absentStack } from '../core/state';
+import { loadAutomation, workspaceFor } from './automation';
+import type { InfraContext } from './context';
+import { outputStates, readFileBackendStack } from './fileBackend';
+import { isLockLive, readOperationLock } from './operationLock';
+import { fileBackendDir } from './settings';
+
+/** Another process's live operation on the stack shows as busy, even between Pulumi runs. */
+function withOperationLock(ctx: InfraContext, state: StackState): StackState {
+  if (state.lock) return state;
+  const held = readOperationLock(ctx.settings.modelopsHome, state.stack);
+  if (!held || held.pid === process.pid || !isLockLive(held)) return state;
+  return { ...state, lock: { pid: held.pid, hostname: held.hostname, timestamp: held.startedAt, ownerAlive: true } };
+}
+
+async function readThroughCli(ctx: InfraContext, cliPath: string, component: Component): Promise<StackState> {
+  const auto = await loadAutomation();
+  const readAt = new Date().toISOString();
+  try {
+    const ws = await workspaceFor(ctx.settings, cliPath, component, async () => ({}));
+    const stack = await auto.Stack.select(component.stack, ws);
+    const [deployment, history] = await Promise.all([stack.exportStack(), stack.history(1, 1, false)]);
+    const latest = deployment.deployment as { resources?: Array<{ type: string; parent?: string; outputs?: Record<string, unknown> }>; pending_operations?: Array<{ type: string; resource: { urn: string } }> };
+    const root = latest.resources?.find((r) => r.type === 'pulumi:pulumi:Stack' && !r.parent);
+    const last = history[0];
+    return {
+      stack: component.stack,
+      exists: true,
+      lastUpdate: last ? { kind: last.kind, result: last.result, startTime: String(last.startTime), endTime: last.endTime ? String(last.endTime) : undefined } : undefined,
+      pendingOperations: (latest.pending_operations ?? []).map((p) => ({ type: p.type, urn: p.resource.urn })),
+      outputs: outputStates(root?.outputs ?? {}),
+      resourceCount: (latest.resources ?? []).filter((r) => r.type !== 'pulumi:pulumi:Stack' && !r.type.startsWith('pulumi:providers:')).length,
+      readAt,
+    };
+  } catch (error) {
+    if (error instanceof auto.StackNotFoundError) return absentStack(component.stack, readAt);
+    if (error instanceof auto.ConcurrentUpdateError) return { ...absentStack(component.stack, readAt), exists: true, lock: { ownerAlive: 'unknown' } };
+    return { ...absentStack(component.stack, readAt), unreadable: `cannot read ${component.stack}: ${(error as Error).message.split('\n')[0]}` };
+  }
+}
+
+export type CliPathProvider = () => string;
+
+export async function readStackStates(ctx: InfraContext, components: readonly Component[], cliPath: CliPathProvider): Promise<Map<string, StackState>> {
+  const dir = fileBackendDir(ctx.settings.backendUrl);
+  const states = await Promise.all(
+    components.map(async (c) => {
+      const state = dir ? await readFileBackendStack(dir, c.project, c.stack) : await readThroughCli(ctx, cliPath(), c);
+      return [c.name, withOperationLock(ctx, state)] as const;
+    }),
+  );
+  return new Map(states);
+}
