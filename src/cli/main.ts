@@ -109,7 +109,11 @@ async function run(args: CliArgs): Promise<number> {
 }
 
 function reportConfigError(error: ConfigError, args: CliArgs | undefined): void {
-  if (args?.events) for (const problem of error.problems) print(JSON.stringify({ type: 'problem', problem }));
+  if (args?.events) {
+    for (const problem of error.problems) print(JSON.stringify({ type: 'problem', problem }));
+    const summary = `${error.file} cannot be used: ${error.problems.length} problem(s)`;
+    if (args.verb !== 'outputs') print(JSON.stringify({ type: 'operation-done', operation: args.verb, result: 'refused', summary, durationMs: 0 }));
+  }
   else if (args?.json) print(JSON.stringify({ error: 'config', problems: error.problems }, null, 2));
   for (const problem of error.problems) process.stderr.write(`${formatProblem(problem)}\n`);
 }

@@ -3,7 +3,7 @@
  * every surface. Outputs survive failed updates, so outputs alone never prove
  * readiness: the last update, pending operations and locks count too.
  */
-import type { Component } from './components';
+import { isSecretOutputName, type Component } from './components';
 import type { DependencyGraph } from './graph';
 import type { StackState } from './state';
 
@@ -74,7 +74,7 @@ function outputReports(component: Component, state: StackState): OutputReport[] 
   const names = [...required.keys(), ...Object.keys(state.outputs).filter((n) => !required.has(n)).sort()];
   return names.map((name) => {
     const o = state.outputs[name];
-    const secret = (o?.secret ?? false) || (required.get(name)?.secret ?? false);
+    const secret = (o?.secret ?? false) || (required.get(name)?.secret ?? false) || isSecretOutputName(name);
     return {
       name,
       secret,

@@ -58,16 +58,17 @@ export async function retryWithBackoff<T>(
 ): Promise<RetryOutcome<T>> {
   const random = options.random ?? Math.random;
   let lastReason: string | undefined;
-  for (let n = 1; n <= policy.attempts; n++) {
+  const attempts = Math.max(1, policy.attempts);
+  for (let n = 1; n <= attempts; n++) {
     if (options.signal?.aborted) throw new AbortError();
     const result = await attempt(n);
     if (result.done) return { value: result.value, attempts: n };
     lastReason = result.reason;
-    if (n < policy.attempts) {
+    if (n < attempts) {
       const delay = Math.round(random() * backoffCeiling(policy, n));
       options.onRetry?.(n, delay, result.reason);
       await sleep(delay, options.signal);
     }
   }
-  return { attempts: policy.attempts, lastReason };
+  return { attempts, lastReason };
 }

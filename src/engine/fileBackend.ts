@@ -29,7 +29,9 @@ function isSecretObject(v: unknown): v is SecretObject {
 
 /**
  * A secret is empty when its plaintext JSON is at most 2 bytes (`""`, `{}`, `[]`).
- * AES-GCM keeps lengths, so this needs no passphrase and no key derivation.
+ * AES-GCM keeps lengths, so this needs no passphrase and no key derivation. The
+ * price: a secret number 0–99 also reads as empty, and an encrypted `null` as
+ * not empty; no output a dependent needs is either.
  */
 function secretIsEmpty(secret: SecretObject): boolean {
   if (secret.plaintext !== undefined) return isEmptyValue(JSON.parse(secret.plaintext));

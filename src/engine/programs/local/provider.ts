@@ -34,7 +34,8 @@ export const localProvider: pulumi.dynamic.ResourceProvider = {
   async diff(_id: string, olds: LocalResourceOutputs, news: LocalResourceInputs) {
     const keys = new Set([...Object.keys(olds), ...Object.keys(news)].filter((k) => k !== 'token' && !IGNORED_IN_DIFF.includes(k)));
     const changed = [...keys].filter((k) => JSON.stringify((olds as unknown as Record<string, unknown>)[k]) !== JSON.stringify((news as unknown as Record<string, unknown>)[k]));
-    return { changes: changed.length > 0, replaces: changed.filter((k) => k === 'path' || k === 'kind'), deleteBeforeReplace: true };
+    // An injected fault turns every step into an attempt that fails, even one with nothing to change.
+    return { changes: changed.length > 0 || !!news.fail, replaces: changed.filter((k) => k === 'path' || k === 'kind'), deleteBeforeReplace: true };
   },
 
   async create(inputs: LocalResourceInputs) {

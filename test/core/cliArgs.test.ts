@@ -1,0 +1,100 @@
+import { strict as assert } from 'node:assert';
+import { parseCliArgs, UsageError, type CliArgs } from '../../src/cli/args';
+
+function parse(...argv: string[]): CliArgs {
+  const args = parseCliArgs(argv);
+  assert.notEqual(args, 'help');
+  return args as CliArgs;
+}
+
+describe('parseCliArgs', () => {
+  it('defaults: azure.yaml, no flags set', () => {
+    assert.deepEqual(parse('status'), {
+      verb: 'status',
+      component: undefined,
+      config: 'azure.yaml',
+      env: undefined,
+      json: false,
+      events: false,
+      yes: false,
+      forceRecreate: false,
+      dryRun: false,
+      showSecrets: false,
+      pulumi: undefined,
+      backend: undefined,
+      retryAttempts: undefined,
+      retryDelayMs: undefined,
+    });
+  });
+
+  it('no command, --help and -h mean help', () => {
+    assert.equal(parseCliArgs([]), 'help');
+    assert.equal(parseCliArgs(['status', '--help']), 'help');
+    assert.equal(parseCliArgs(['-h']), 'help');
+  });
+
+  it('options are read', () => {
+    const args = parse('up', '--config', 'infra/azure.yaml', '--env', 'staging', '--json', '--force-recreate', '-y', '--dry-run', '--pulumi', '/bin/pulumi', '--backend', 'file:///tmp/b');
+    assert.equal(args.config, 'infra/azure.yaml');
+    assert.equal(args.env, 'staging');
+    assert.equal(args.json, true);
+    assert.equal(args.forceRecreate, true);
+    assert.equal(args.yes, true);
+    assert.equal(args.dryRun, true);
+    assert.equal(args.pulumi, '/bin/pulumi');
+    assert.equal(args.backend, 'file:///tmp/b');
+    assert.equal(parse('outputs', 'cluster', '--show-secrets').showSecrets, true);
+  });
+
+  it('repair and outputs need exactly one component', () => {
+    assert.equal(parse('repair', 'cluster').component, 'cluster');
+    assert.equal(parse('outputs', 'storage').component, 'storage');
+    for (const argv of [['repair'], ['repair', 'cluster', 'storage'], ['outputs']]) {
+      assert.throws(() => parseCliArgs(argv), (e: unknown) => e instanceof UsageError && /needs exactly one COMPONENT/.test(e.message), argv.join(' '));
+    }
+  });
+
+  it('up takes components; up alone takes all', () => {
+    const some = parse('up', 'workspace', 'adaptive-default');
+    assert.deepEqual(some.components, ['workspace', 'adaptive-default']);
+    assert.equal(some.component, undefined);
+    assert.equal('components' in parse('up'), false);
+  });
+
+  it('status, validate and health take no arguments', () => {
+    for (const verb of ['status', 'validate', 'health']) {
+      assert.throws(() => parseCliArgs([verb, 'cluster']), (e: unknown) => e instanceof UsageError && e.message === `${verb} takes no arguments`);
+    }
+  });
+
+  it('an unknown verb is refused, listing the commands', () => {
+    assert.throws(
+      () => parseCliArgs(['down']),
+      (e: unknown) => e instanceof UsageError && /unknown command "down"; commands: status, validate, up, repair, health, outputs/.test(e.message),
+    );
+  });
+
+  it('an unknown option is refused', () => {
+    assert.throws(() => parseCliArgs(['status', '--verbose']), (e: unknown) => (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION');
+  });
+
+  it('--json with --events is refused', () => {
+    assert.throws(() => parseCliArgs(['up', '--json', '--events']), (e: unknown) => e instanceof UsageError && /--json and --events/.test(e.message));
+    assert.equal(parse('up', '--events').events, true);
+  });
+
+  it('numeric options must be whole numbers ≥ 0', () => {
+    const args = parse('up', '--retry-attempts', '3', '--retry-delay-ms', '250');
+    assert.equal(args.retryAttempts, 3);
+    assert.equal(args.retryDelayMs, 250);
+    assert.equal(parse('up', '--retry-delay-ms', '0').retryDelayMs, 0);
+    for (const bad of ['x', '1.5', '-1', 'Infinity']) {
+      assert.throws(
+        () => parseCliArgs(['up', `--retry-attempts=${bad}`]),
+        (e: unknown) => e instanceof UsageError && e.message.includes('--retry-attempts must be a whole number'),
+        `--retry-attempts=${bad}`,
+      );
+    }
+    assert.throws(() => parseCliArgs(['up', '--retry-delay-ms=soon']), (e: unknown) => e instanceof UsageError && e.message.includes('--retry-delay-ms'));
+  });
+});

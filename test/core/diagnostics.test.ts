@@ -1,0 +1,144 @@
+import { strict as assert } from 'node:assert';
+import { componentsFor } from '../../src/core/components';
+import type { ConfigPath, ParsedConfig, SourceRange } from '../../src/core/config/types';
+import { READINESS_PROBLEM_CODES, readinessProblems } from '../../src/core/diagnostics';
+import { computeReadiness } from '../../src/core/readiness';
+import { absentStack } from '../../src/core/state';
+import { azureConfig, byName, graphOf, readyState, statesFor, withOutputs } from './helpers';
+
+const FILE = '/project/azure.yaml';
+
+function at(line: number): SourceRange {
+  return { start: { line, column: 1 }, end: { line, column: 10 }, startOffset: line * 100, endOffset: line * 100 + 9 };
+}
+
+/** A parsed config whose sections sit on the lines given (path joined by '.'). */
+function parsedWith(lines: Record<string, number>): ParsedConfig {
+  return {
+    file: FILE,
+    text: '',
+    problems: [],
+    locate: (path: ConfigPath) => (lines[path.join('.')] !== undefined ? at(lines[path.join('.')]) : undefined),
+  };
+}
+
+const LINES = { aks: 10, storage: 20, workspace: 30, adaptive: 40, 'adaptive.a': 41, 'adaptive.b': 45, registry: 5, resource_group: 3 };
+const components = componentsFor(azureConfig({}, ['a', 'b']), 'dev');
+const graph = graphOf(components);
+const cluster = byName(components, 'cluster');
+
+function problemsFor(overrides: Parameters<typeof statesFor>[1], lines: Record<string, number> = LINES) {
+  const readiness = computeReadiness(components, graph, statesFor(components, overrides));
+  return readinessProblems(parsedWith(lines), components, readiness);
+}
+
+describe('readinessProblems', () => {
+  it('ready components give no problems', () => {
+    assert.deepEqual(problemsFor({}), []);
+  });
+
+  it('a missing kubeconfig: missing-output on the cluster section, missing-dependency-output on workspace and each adaptive run', () => {
+    const problems = problemsFor({ cluster: withOutputs(readyState(cluster), { kubeconfig: { secret: true, empty: true } }) });
+    assert.deepEqual(
+      problems.map((p) => [p.code, p.range.start.line, p.component, p.output]),
+      [
+        ['missing-output', 10, 'cluster', 'kubeconfig'],
+        ['missing-dependency-output', 30, 'cluster', 'kubeconfig'],
+        ['missing-dependency-output', 41, 'cluster', 'kubeconfig'],
+        ['missing-dependency-output', 45, 'cluster', 'kubeconfig'],
+      ],
+      'blocked dependents get no problem of their own',
+    );
+    assert.ok(problems.every((p) => p.file === FILE && p.severity === 'error'));
+
+    const [owner, ...consumers] = problems;
+    assert.match(owner.message, /stack modelops-infra-dev has no output "kubeconfig", which workspace, adaptive-a, adaptive-b need/);
+    assert.deepEqual(
+      owner.related!.map((r) => [r.range.start.line, r.message]),
+      [
+        [30, 'workspace reads cluster.kubeconfig'],
+        [41, 'adaptive-a reads cluster.kubeconfig'],
+        [45, 'adaptive-b reads cluster.kubeconfig'],
+      ],
+    );
+    for (const p of consumers) {
+      assert.deepEqual(
+        p.related!.map((r) => [r.file, r.range.start.line, r.message]),
+        [[FILE, 10, 'cluster should export "kubeconfig"']],
+      );
+      assert.match(p.message, /cannot start: it reads cluster\.kubeconfig, which stack modelops-infra-dev does not have\. Repair cluster\./);
+    }
+  });
+
+  it('a missing output nobody reads is reported only on its owner', () => {
+    const problems = problemsFor({ cluster: withOutputs(readyState(cluster), { cluster_name: undefined }) });
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0].code, 'missing-output');
+    assert.deepEqual(problems[0].related, []);
+    assert.doesNotMatch(problems[0].message, /need/);
+  });
+
+  it('a missing storage output reaches only the components that read that output', () => {
+    const storage = byName(components, 'storage');
+    const problems = problemsFor({ storage: withOutputs(readyState(storage), { sas_connection_string: undefined }) });
+    // Only the workspace reads sas_connection_string; adaptive runs read connection_string and account_name.
+    assert.deepEqual(
+      problems.map((p) => [p.code, p.range.start.line]),
+      [
+        ['missing-output', 20],
+        ['missing-dependency-output', 30],
+      ],
+    );
+  });
+
+  it('a section that cannot be located falls back to its parent, then to the top of the file', () => {
+    const lines: Record<string, number> = { aks: 10, workspace: 30, adaptive: 40 };
+    const problems = problemsFor({ cluster: withOutputs(readyState(cluster), { kubeconfig: undefined }) }, lines);
+    assert.deepEqual(
+      problems.filter((p) => p.code === 'missing-dependency-output').map((p) => p.range.start.line),
+      [30, 40, 40],
+    );
+    const none = problemsFor({ cluster: withOutputs(readyState(cluster), { kubeconfig: undefined }) }, {});
+    assert.ok(none.every((p) => p.range.start.line === 1 && p.range.startOffset === 0));
+  });
+
+  it('failed and interrupted components give component-failed / component-interrupted on their section', () => {
+    const storage = byName(components, 'storage');
+    const problems = problemsFor({
+      storage: readyState(storage, { lastUpdate: { kind: 'update', result: 'failed' } }),
+      cluster: readyState(cluster, { lock: { pid: 99999, hostname: 'here', ownerAlive: false } }),
+    });
+    assert.deepEqual(
+      problems.map((p) => [p.code, p.component, p.range.start.line, p.severity]),
+      [
+        ['component-interrupted', 'cluster', 10, 'error'],
+        ['component-failed', 'storage', 20, 'error'],
+      ],
+    );
+    assert.match(problems[0].message, /cluster is interrupted: .*no longer running\. Repair cluster/);
+    assert.match(problems[1].message, /storage is failed: last update failed\. Repair storage/);
+  });
+
+  it('an unreadable component is a warning; absent and busy are not problems', () => {
+    const problems = problemsFor({
+      cluster: { ...absentStack(cluster.stack), unreadable: 'cannot read: EACCES' },
+      storage: absentStack('modelops-storage-dev'),
+      registry: readyState(byName(components, 'registry'), { lock: { ownerAlive: true } }),
+    });
+    assert.deepEqual(
+      problems.map((p) => [p.code, p.severity, p.component]),
+      [['component-unknown', 'warning', 'cluster']],
+    );
+    assert.match(problems[0].message, /Refresh/);
+  });
+
+  it('every code it produces is documented', () => {
+    const problems = [
+      ...problemsFor({ cluster: withOutputs(readyState(cluster), { kubeconfig: undefined }) }),
+      ...problemsFor({ cluster: readyState(cluster, { lastUpdate: { kind: 'update', result: 'failed' } }) }),
+      ...problemsFor({ cluster: readyState(cluster, { pendingOperations: [{ type: 'creating', urn: 'u' }] }) }),
+      ...problemsFor({ cluster: { ...absentStack(cluster.stack), unreadable: 'x' } }),
+    ];
+    assert.deepEqual([...new Set(problems.map((p) => p.code))].sort(), Object.keys(READINESS_PROBLEM_CODES).sort());
+  });
+});

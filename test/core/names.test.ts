@@ -1,0 +1,138 @@
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { canonicalComponentName, componentsFor, isSecretOutputName, PROJECT_PREFIX, projectName, stackName, stackReference } from '../../src/core/components';
+import {
+  adaptiveNamespace,
+  clusterName,
+  dnsLabel,
+  registryName,
+  resourceGroupName,
+  sanitizeUsername,
+  storageAccountName,
+  workspaceNamespace,
+} from '../../src/core/names';
+import { azureConfig } from './helpers';
+
+const alnum = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'), minLength: 1, maxLength: 30 });
+
+describe('names (as the original derived them)', () => {
+  describe('Pulumi projects, stacks and references (§1.0)', () => {
+    it('project names: modelops-<component>, the cluster is modelops-infra', () => {
+      assert.equal(PROJECT_PREFIX, 'modelops');
+      assert.deepEqual(
+        (['resource-group', 'registry', 'cluster', 'storage', 'workspace', 'adaptive'] as const).map(projectName),
+        ['modelops-resource-group', 'modelops-registry', 'modelops-infra', 'modelops-storage', 'modelops-workspace', 'modelops-adaptive'],
+      );
+    });
+
+    it('stack names: modelops-infra-dev for the cluster, modelops-adaptive-dev-default for a run', () => {
+      assert.equal(stackName('cluster', 'dev'), 'modelops-infra-dev');
+      assert.equal(stackName('resource-group', 'staging'), 'modelops-resource-group-staging');
+      assert.equal(stackName('adaptive', 'dev', 'default'), 'modelops-adaptive-dev-default');
+    });
+
+    it('references use the file backend organization', () => {
+      assert.equal(stackReference('cluster', 'dev'), 'organization/modelops-infra/modelops-infra-dev');
+      assert.equal(stackReference('adaptive', 'prod', 'opt'), 'organization/modelops-adaptive/modelops-adaptive-prod-opt');
+    });
+
+    it('components carry those names and the original work dirs', () => {
+      const list = componentsFor(azureConfig({}, ['opt']), 'dev');
+      assert.deepEqual(
+        list.map((c) => [c.name, c.project, c.stack, c.reference, c.workDirName]),
+        [
+          ['resource-group', 'modelops-resource-group', 'modelops-resource-group-dev', 'organization/modelops-resource-group/modelops-resource-group-dev', 'resource-group'],
+          ['registry', 'modelops-registry', 'modelops-registry-dev', 'organization/modelops-registry/modelops-registry-dev', 'registry'],
+          ['cluster', 'modelops-infra', 'modelops-infra-dev', 'organization/modelops-infra/modelops-infra-dev', 'infra'],
+          ['storage', 'modelops-storage', 'modelops-storage-dev', 'organization/modelops-storage/modelops-storage-dev', 'storage'],
+          ['workspace', 'modelops-workspace', 'modelops-workspace-dev', 'organization/modelops-workspace/modelops-workspace-dev', 'workspace'],
+          ['adaptive-opt', 'modelops-adaptive', 'modelops-adaptive-dev-opt', 'organization/modelops-adaptive/modelops-adaptive-dev-opt', 'adaptive/opt'],
+        ],
+      );
+    });
+
+    it('what a user types maps to the component name', () => {
+      assert.equal(canonicalComponentName('resource_group'), 'resource-group');
+      assert.equal(canonicalComponentName(' Infra '), 'cluster');
+      assert.equal(canonicalComponentName('adaptive_default'), 'adaptive-default');
+    });
+
+    it('secret output names', () => {
+      for (const n of ['kubeconfig', 'connection_string', 'sas_connection_string', 'bundles_pull_password', 'api_token', 'storage_key', 'key']) assert.ok(isSecretOutputName(n), n);
+      for (const n of ['cluster_name', 'login_server', 'namespace', 'monkey_business', 'keyboard']) assert.ok(!isSecretOutputName(n), n);
+    });
+  });
+
+  describe('Azure resource names (§2.9)', () => {
+    it('sanitizeUsername: lowercase alphanumerics, at most 20, else "user"', () => {
+      assert.equal(sanitizeUsername('Alice.Smith'), 'alicesmith');
+      assert.equal(sanitizeUsername('bob_smith-2'), 'bobsmith2');
+      assert.equal(sanitizeUsername('a'.repeat(25)), 'a'.repeat(20));
+      assert.equal(sanitizeUsername('...'), 'user');
+      assert.equal(sanitizeUsername(''), 'user');
+      fc.assert(fc.property(fc.string(), (s) => assert.match(sanitizeUsername(s), /^[a-z0-9]{1,20}$/)));
+    });
+
+    it('resource group: modelops-<env>-rg-<user>', () => {
+      assert.equal(resourceGroupName('staging', 'bobsmith'), 'modelops-staging-rg-bobsmith');
+      assert.equal(resourceGroupName('staging', 'Bob.Smith'), 'modelops-staging-rg-bobsmith');
+      assert.equal(resourceGroupName('prod'), 'modelops-prod-rg');
+    });
+
+    it('cluster: a 4-hex suffix only for dev/staging with a user', () => {
+      assert.equal(clusterName('dev'), 'modelops-dev-aks');
+      assert.equal(clusterName('prod', 'alice'), 'modelops-prod-aks');
+      assert.match(clusterName('dev', 'alice'), /^modelops-dev-aks-[0-9a-f]{4}$/);
+      assert.match(clusterName('staging', 'alice'), /^modelops-staging-aks-[0-9a-f]{4}$/);
+      assert.equal(clusterName('dev', 'Alice.Smith'), clusterName('dev', 'alicesmith'), 'the suffix is of the sanitized user');
+      assert.notEqual(clusterName('dev', 'alice'), clusterName('staging', 'alice'));
+      assert.equal(clusterName('dev', 'alice'), clusterName('dev', 'alice'));
+    });
+
+    it('registry: modelops<env>acr<user>, stable, alphanumeric', () => {
+      assert.equal(registryName('dev', 'test'), 'modelopsdevacrtest');
+      assert.equal(registryName('dev', 'Bob.Smith'), 'modelopsdevacrbobsmith');
+      assert.match(registryName('prod', 'alice'), /^modelopsprodacr[0-9a-f]{4}$/);
+      assert.match(registryName('my-env_1', undefined), /^modelopsmyenv1acr[0-9a-f]{4}$/, 'env cleaned to alphanumerics');
+      assert.match(registryName('dev', 'alice', { perUserRegistry: false }), /^modelopsdevacr[0-9a-f]{4}$/);
+      assert.equal(registryName('dev', 'alice', { registryName: 'My-Registry' }), 'myregistry');
+      assert.equal(registryName('prod', 'alice'), registryName('prod', 'alice'), 'no random suffix');
+      fc.assert(
+        fc.property(fc.string(), fc.option(fc.string(), { nil: undefined }), fc.boolean(), (env, user, perUserRegistry) => {
+          const name = registryName(env, user, { perUserRegistry });
+          assert.match(name, /^[a-z0-9]{5,50}$/);
+          assert.equal(registryName(env, user, { perUserRegistry }), name);
+        }),
+      );
+    });
+
+    it('storage account: modelops + env3 + user3|sto + hash4, at most 24', () => {
+      const dev = storageAccountName('dev', 'test');
+      assert.match(dev, /^modelopsdevtes[0-9a-f]{4}$/);
+      assert.match(storageAccountName('dev'), /^modelopsdevsto[0-9a-f]{4}$/);
+      assert.ok(storageAccountName('dev').startsWith('modelopsdevst'));
+      assert.match(storageAccountName('prod'), /^modelopsprdsto[0-9a-f]{4}$/);
+      assert.match(storageAccountName('prod', 'alice'), /^modelopsprdsto[0-9a-f]{4}$/, 'prod is shared, not per user');
+      assert.match(storageAccountName('staging', 'Bob.Smith'), /^modelopsstabob[0-9a-f]{4}$/);
+      assert.equal(storageAccountName('dev', 'test'), dev);
+      assert.notEqual(storageAccountName('dev', 'test'), storageAccountName('dev'));
+    });
+
+    it('property: storage account names are 3–24 lowercase alphanumerics', () => {
+      fc.assert(
+        fc.property(alnum, fc.option(alnum, { nil: undefined }), (env, user) => {
+          assert.match(storageAccountName(env, user), /^[a-z0-9]{3,24}$/);
+        }),
+      );
+      fc.assert(fc.property(fc.string(), fc.option(fc.string(), { nil: undefined }), (env, user) => assert.match(storageAccountName(env, user), /^[a-z0-9]{3,24}$/)));
+    });
+
+    it('namespaces are DNS-1123 labels', () => {
+      assert.equal(workspaceNamespace('dev'), 'modelops-dask-dev');
+      assert.equal(workspaceNamespace('dev', 'custom'), 'custom');
+      assert.equal(adaptiveNamespace('dev', 'My_Run'), 'modelops-adaptive-dev-my-run');
+      assert.equal(dnsLabel('--'), 'default');
+      fc.assert(fc.property(fc.string({ maxLength: 100 }), (s) => assert.match(dnsLabel(s), /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/)));
+    });
+  });
+});
