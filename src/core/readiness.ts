@@ -49,11 +49,11 @@ function missingRequired(component: Component, state: StackState): string[] {
 /** The component's own status, ignoring its dependencies. */
 export function ownStatus(component: Component, state: StackState): { status: Status; reason: string; missing: string[] } {
   if (state.unreadable) return { status: 'unknown', reason: state.unreadable, missing: [] };
+  if (state.lock && state.lock.ownerAlive !== false) return { status: 'busy', reason: describeLock(state), missing: [] };
   if (!state.exists) return { status: 'absent', reason: `stack ${state.stack} does not exist`, missing: [] };
   if (state.lastUpdate?.kind === 'destroy' && state.lastUpdate.result === 'succeeded' && state.resourceCount === 0 && !state.lock && state.pendingOperations.length === 0) {
     return { status: 'absent', reason: `stack ${state.stack} was destroyed`, missing: [] };
   }
-  if (state.lock && state.lock.ownerAlive !== false) return { status: 'busy', reason: describeLock(state), missing: [] };
   if (state.lock) return { status: 'interrupted', reason: describeLock(state), missing: [] };
   if (state.pendingOperations.length > 0) {
     const n = state.pendingOperations.length;

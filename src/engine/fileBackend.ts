@@ -4,6 +4,7 @@
  * and lock files. Read-only: it never creates a stack. Layout: the DIY backend's
  * project-scoped layout (`.pulumi/{stacks,history,locks}`).
  */
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -112,13 +113,23 @@ async function readLastUpdate(historyDir: string): Promise<StackState['lastUpdat
   return { kind: entry.kind, result: entry.result, startTime: iso(entry.startTime), endTime: iso(entry.endTime) };
 }
 
+/** A zombie (killed, not yet reaped by its new parent) counts as dead: it holds nothing. */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
+  }
+}
+
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+  return !isZombie(pid);
 }
 
 async function readLock(lockDir: string): Promise<LockState | undefined> {

@@ -1,0 +1,134 @@
+/**
+ * Benchmarks, printed side by side with their baselines:
+ *   status of 4 and 40 stacks: ours (file backend read, in parallel, and the whole CLI)
+ *     vs the naive way (per stack: select, outputs(), info(), one after another);
+ *   up of the four-component graph with slow local steps vs the sum of its steps
+ *     and vs its critical path.
+ * Run: npm run bench
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { loadContext } from '../src/engine/context';
+import { Engine } from '../src/engine/engine';
+import { statusReport } from '../src/engine/operations/status';
+import type { OperationEvent } from '../src/core/events';
+
+const REPO = resolve(__dirname, '..', '..');
+const pulumi = execFileSync(process.execPath, [join(REPO, 'scripts', 'engine.mjs'), '--build'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
+const auto = require('@pulumi/pulumi/automation') as typeof import('@pulumi/pulumi/automation');
+const sdk = require('@pulumi/pulumi') as typeof import('@pulumi/pulumi');
+
+function configFor(runs: number): string {
+  const adaptive = Array.from({ length: runs }, (_, i) => `  run${i}: { algorithm: optuna }`).join('\n');
+  return `provider: local\nenvironment: bench\nresource_group: bench-rg\nstorage: {}\nworkspace:\n  apiVersion: modelops/v1\n  kind: Workspace\n  metadata: { name: bench }\n  spec: {}\n${runs ? `adaptive:\n${adaptive}\n` : ''}`;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t = process.hrtime.bigint();
+  const value = await fn();
+  return [value, Number(process.hrtime.bigint() - t) / 1e6];
+}
+
+async function median(runs: number, fn: () => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push((await timed(fn))[1]);
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+}
+
+const fmt = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+
+/** Stacks with every required output, made straight through the Automation API (fast to set up). */
+async function seedStacks(dir: string, configFile: string): Promise<void> {
+  process.env.MODELOPS_HOME = join(dir, 'home');
+  const ctx = loadContext({ configFile, pulumiPath: pulumi });
+  const cmd = await auto.PulumiCommand.get({ root: dirname(dirname(pulumi)) });
+  const pending = [...ctx.components];
+  const worker = async (): Promise<void> => {
+    for (let c = pending.shift(); c; c = pending.shift()) {
+      const outputs = Object.fromEntries(c.requiredOutputs.map((o) => [o.name, o.secret ? sdk.secret(`${o.name}-value`) : `${o.name}-value`]));
+      const ws = await auto.LocalWorkspace.create({
+        program: async () => outputs,
+        workDir: mkdtempSync(join(dir, 'wd-')),
+        pulumiCommand: cmd,
+        envVars: { ...ctx.settings.pulumiEnv, PULUMI_HOME: join(dir, 'pulumi-home') },
+        projectSettings: { name: c.project, runtime: 'nodejs', backend: { url: ctx.settings.backendUrl } },
+      });
+      await (await auto.Stack.createOrSelect(c.stack, ws)).up();
+    }
+  };
+  await Promise.all(Array.from({ length: 6 }, worker));
+}
+
+/** The naive way: for each stack in turn, select it, read outputs() and info(). */
+async function naiveStatus(configFile: string, dir: string): Promise<void> {
+  const ctx = loadContext({ configFile, pulumiPath: pulumi });
+  const cmd = await auto.PulumiCommand.get({ root: dirname(dirname(pulumi)) });
+  for (const c of ctx.components) {
+    const ws = await auto.LocalWorkspace.create({
+      workDir: mkdtempSync(join(dir, 'naive-')),
+      pulumiCommand: cmd,
+      envVars: { ...ctx.settings.pulumiEnv, PULUMI_HOME: join(dir, 'pulumi-home') },
+      projectSettings: { name: c.project, runtime: 'nodejs', backend: { url: ctx.settings.backendUrl } },
+    });
+    const stack = await auto.Stack.select(c.stack, ws);
+    await stack.outputs();
+    await stack.info();
+  }
+}
+
+async function benchStatus(runs: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'mops-bench-'));
+  try {
+    const configFile = join(dir, 'azure.yaml');
+    writeFileSync(configFile, configFor(runs));
+    process.env.PULUMI_CONFIG_PASSPHRASE = 'bench';
+    await seedStacks(dir, configFile);
+    const ctx = loadContext({ configFile, pulumiPath: pulumi });
+    const stacks = ctx.components.length;
+    const engine = new Engine(ctx, () => undefined);
+    const report = await statusReport(engine);
+    if (report.components.some((c) => c.status !== 'ready')) throw new Error(`bench stacks not ready: ${JSON.stringify(report.components.map((c) => [c.name, c.status, c.reason]))}`);
+    const ours = await median(9, () => statusReport(engine));
+    const cli = await median(5, async () => {
+      const r = spawnSync(process.execPath, [join(REPO, 'bin', 'mops-infra.js'), 'status', '--json', '--config', configFile], { env: process.env });
+      if (r.status !== 0) throw new Error(r.stderr.toString());
+    });
+    const naive = await median(1, () => naiveStatus(configFile, dir));
+    console.log(`status, ${String(stacks).padStart(2)} stacks   ours (in-process) ${fmt(ours).padStart(9)}   ours (whole CLI) ${fmt(cli).padStart(9)}   naive ${fmt(naive).padStart(9)}   → ${(naive / cli).toFixed(0)}× faster end to end`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchUp(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'mops-bench-up-'));
+  try {
+    const configFile = join(dir, 'azure.yaml');
+    const faults = ['cluster', 'storage', 'workspace', 'adaptive-default'].map((c) => `    ${c}:\n      step_delay_ms: 700`).join('\n');
+    writeFileSync(configFile, `provider: local\nenvironment: bench\nstorage: {}\nworkspace:\n  apiVersion: modelops/v1\n  kind: Workspace\n  metadata: { name: bench }\n  spec: {}\nadaptive:\n  default: { algorithm: optuna }\nlocal:\n  faults:\n${faults}\n`);
+    const r = spawnSync(process.execPath, [join(REPO, 'bin', 'mops-infra.js'), 'up', '--events', '--config', configFile], { env: { ...process.env, MODELOPS_HOME: join(dir, 'home'), PULUMI_HOME: join(dir, 'pulumi-home'), MOPS_PULUMI: pulumi }, encoding: 'utf8' });
+    const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as OperationEvent);
+    const done = events.find((e) => e.type === 'operation-done');
+    if (!done || done.type !== 'operation-done' || done.result !== 'succeeded') throw new Error(`up failed: ${r.stdout.slice(-2000)} ${r.stderr}`);
+    const step = (c: string) => (events.find((e) => e.type === 'step-done' && e.component === c) as Extract<OperationEvent, { type: 'step-done' }>).durationMs;
+    const sum = ['cluster', 'storage', 'workspace', 'adaptive-default'].reduce((a, c) => a + step(c), 0);
+    const critical = Math.max(step('cluster'), step('storage')) + step('workspace') + step('adaptive-default');
+    console.log(`up, 4 components with 700 ms steps   ours ${fmt(done.durationMs).padStart(8)}   sum of steps ${fmt(sum).padStart(8)}   critical path ${fmt(critical).padStart(8)}   (ours/critical ${(done.durationMs / critical).toFixed(2)})`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`node ${process.version}, pulumi ${pulumi}`);
+  await benchStatus(0);
+  await benchStatus(36);
+  await benchUp();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

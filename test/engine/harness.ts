@@ -1,0 +1,173 @@
+/**
+ * Runs the real `mops-infra` CLI (dist/cli.js) against the real Pulumi engine on
+ * a temporary file backend. Nothing here is a double: Azure is not involved
+ * because the configs use `provider: local`.
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { OperationEvent } from '../../src/core/events';
+
+export const REPO = resolve(__dirname, '..', '..', '..');
+const BIN = join(REPO, 'bin', 'mops-infra.js');
+
+let pulumiPath: string | undefined;
+
+/** Our Pulumi CLI build (`npm run engine -- --build`), built once per run. */
+export function pulumiCli(): string {
+  if (!pulumiPath) {
+    const out = execFileSync(process.execPath, [join(REPO, 'scripts', 'engine.mjs'), '--build'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    pulumiPath = out.trim().split('\n').pop()!;
+  }
+  return pulumiPath;
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  events: OperationEvent[];
+}
+
+export class Sandbox {
+  readonly dir = mkdtempSync(join(tmpdir(), 'mops-engine-'));
+  readonly home = join(this.dir, 'home');
+  readonly config = join(this.dir, 'azure.yaml');
+
+  get backendDir(): string {
+    return join(this.home, 'pulumi', 'backend');
+  }
+
+  env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      MODELOPS_HOME: this.home,
+      PULUMI_HOME: join(this.dir, 'pulumi-home'),
+      PULUMI_CONFIG_PASSPHRASE: 'engine-suite',
+      MOPS_PULUMI: pulumiCli(),
+      NO_COLOR: '1',
+      ...extra,
+    };
+    delete env.PULUMI_BACKEND_URL;
+    delete env.PULUMI_CONFIG_PASSPHRASE_FILE;
+    return env;
+  }
+
+  write(yaml: string): this {
+    writeFileSync(this.config, yaml);
+    return this;
+  }
+
+  args(verb: string[], extra: string[] = []): string[] {
+    return [BIN, ...verb, '--config', this.config, '--retry-attempts', '3', '--retry-delay-ms', '100', ...extra];
+  }
+
+  run(verb: string[], extra: string[] = [], env?: NodeJS.ProcessEnv): CliResult {
+    const r = spawnSync(process.execPath, this.args(verb, extra), { encoding: 'utf8', env: this.env(env), cwd: this.dir, timeout: 240_000 });
+    const streamed = extra.includes('--events');
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, events: streamed ? parseEvents(r.stdout) : [] };
+  }
+
+  /** Runs with --events and returns the parsed stream. */
+  events(verb: string[], extra: string[] = []): CliResult {
+    return this.run(verb, ['--events', ...extra]);
+  }
+
+  json<T = Record<string, unknown>>(verb: string[], extra: string[] = []): T {
+    const r = this.run(verb, ['--json', ...extra]);
+    try {
+      return JSON.parse(r.stdout) as T;
+    } catch {
+      throw new Error(`not JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
+    }
+  }
+
+  /** Starts a CLI in its own process group, for cancellation and kill tests. */
+  start(verb: string[], extra: string[] = []): RunningCli {
+    const child = spawn(process.execPath, this.args(verb, ['--events', ...extra]), { env: this.env(), cwd: this.dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    return new RunningCli(child);
+  }
+
+  status(): Status {
+    return this.json<Status>(['status']);
+  }
+
+  dispose(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export interface Status {
+  env: string;
+  components: Array<{ name: string; stack: string; status: string; reason: string; missingOutputs: string[]; dependsOn: string[]; outputs: Array<{ name: string; secret: boolean; present: boolean; empty: boolean; value?: unknown }> }>;
+  problems: Array<{ code: string; file: string; range: { start: { line: number } }; component?: string; output?: string; message: string }>;
+}
+
+export function statusOf(status: Status, name: string): string {
+  const c = status.components.find((x) => x.name === name);
+  if (!c) throw new Error(`no component ${name} in ${JSON.stringify(status.components.map((x) => x.name))}`);
+  return c.status;
+}
+
+export function parseEvents(stdout: string): OperationEvent[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as OperationEvent);
+}
+
+export class RunningCli {
+  readonly events: OperationEvent[] = [];
+  private buffer = '';
+  stderr = '';
+  readonly exited: Promise<number>;
+
+  constructor(readonly child: ChildProcess) {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const lines = (this.buffer + chunk.toString()).split('\n');
+      this.buffer = lines.pop()!;
+      for (const line of lines) if (line.startsWith('{')) this.events.push(JSON.parse(line) as OperationEvent);
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.exited = new Promise((res) => child.on('exit', (code, signal) => res(code ?? (signal ? 128 : -1))));
+  }
+
+  async waitFor(predicate: (e: OperationEvent) => boolean, timeoutMs = 120_000): Promise<OperationEvent> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const found = this.events.find(predicate);
+      if (found) return found;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`timed out; events so far: ${this.events.map((e) => e.type).join(', ')}\n${this.stderr}`);
+  }
+
+  /** SIGKILL to the whole process group: the CLI, Pulumi and its plugins die mid-step. */
+  killGroup(): void {
+    process.kill(-this.child.pid!, 'SIGKILL');
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The four-component local config of the seed plan; `extra` is appended (e.g. a local: faults block). */
+export function localConfig(extra = ''): string {
+  return `# ModelOps on this machine: no cloud
+provider: local
+environment: dev
+username: alice
+storage: {}
+workspace:
+  apiVersion: modelops/v1
+  kind: Workspace
+  metadata:
+    name: engine-suite
+  spec:
+    workers:
+      replicas: 2
+adaptive:
+  default:
+    algorithm: optuna
+${extra}`;
+}

@@ -1,0 +1,91 @@
+/** up's scheduling, force-recreate, health and bad input, on the real engine. */
+import { strict as assert } from 'node:assert';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { OperationEvent } from '../../src/core/events';
+import { localConfig, Sandbox } from './harness';
+
+type StepDone = Extract<OperationEvent, { type: 'step-done' }>;
+type StepStart = Extract<OperationEvent, { type: 'step-start' }>;
+
+describe('operations on the real engine', function () {
+  this.timeout(300_000);
+  let box: Sandbox;
+  beforeEach(() => (box = new Sandbox()));
+  afterEach(() => box.dispose());
+
+  it('provisions independent components at the same time', () => {
+    box.write(localConfig('local:\n  faults:\n    cluster:\n      step_delay_ms: 800\n    storage:\n      step_delay_ms: 800\n'));
+    const up = box.events(['up', 'cluster', 'storage']);
+    assert.equal(up.code, 0, up.stderr);
+    const t = (type: string, component: string) => up.events.findIndex((e) => e.type === type && (e as StepStart).component === component);
+    assert.ok(t('step-start', 'storage') < t('step-done', 'cluster'), 'storage starts before cluster finishes');
+    assert.ok(t('step-start', 'cluster') < t('step-done', 'storage'), 'cluster starts before storage finishes');
+  });
+
+  it('a failure stops only its dependents', () => {
+    box.write(localConfig('local:\n  faults:\n    storage:\n      fail_after_resources: 0\n'));
+    const up = box.events(['up']);
+    assert.equal(up.code, 1);
+    const result = (c: string) => up.events.filter((e): e is StepDone => e.type === 'step-done' && e.component === c).pop()?.result;
+    assert.equal(result('cluster'), 'succeeded');
+    assert.equal(result('storage'), 'failed');
+    assert.equal(result('workspace'), 'skipped');
+    assert.equal(result('adaptive-default'), 'skipped');
+  });
+
+  it('force-recreate shows what it destroys, needs --yes, and destroys in reverse dependency order', () => {
+    box.write(localConfig());
+    assert.equal(box.run(['up']).code, 0);
+    const dry = box.json<{ plan: Array<{ component: string; action: string }> }>(['up'], ['--force-recreate', '--dry-run']);
+    const destroys = dry.plan.filter((s) => s.action === 'destroy').map((s) => s.component);
+    assert.deepEqual(destroys, ['adaptive-default', 'workspace', 'storage', 'cluster']);
+
+    const refused = box.events(['up'], ['--force-recreate']);
+    assert.equal(refused.code, 3);
+    const done = refused.events.find((e) => e.type === 'operation-done');
+    assert.match(done && done.type === 'operation-done' ? done.summary : '', /Re-run with --yes/);
+    assert.deepEqual(box.status().components.map((c) => c.status), ['ready', 'ready', 'ready', 'ready'], 'nothing destroyed without confirmation');
+
+    const run = box.events(['up'], ['--force-recreate', '--yes']);
+    assert.equal(run.code, 0, run.stderr);
+    const order = run.events.filter((e): e is StepDone => e.type === 'step-done' && e.result === 'succeeded').map((e) => `${e.action} ${e.component}`);
+    const at = (s: string) => order.indexOf(s);
+    assert.ok(at('destroy adaptive-default') < at('destroy workspace'));
+    assert.ok(at('destroy workspace') < at('destroy cluster') && at('destroy workspace') < at('destroy storage'));
+    assert.ok(Math.max(at('destroy cluster'), at('destroy storage')) < at('up cluster'));
+    assert.ok(at('up workspace') < at('up adaptive-default'));
+    assert.deepEqual(box.status().components.map((c) => c.status), ['ready', 'ready', 'ready', 'ready']);
+  });
+
+  it('health checks what the local outputs point at', () => {
+    box.write(localConfig());
+    assert.equal(box.run(['up']).code, 0);
+    const healthy = box.events(['health']);
+    assert.equal(healthy.code, 0, healthy.stdout);
+    assert.ok(healthy.events.filter((e) => e.type === 'health').every((e) => e.type === 'health' && e.verdict === 'healthy'));
+    rmSync(join(box.home, 'local-cloud', 'dev', 'storage'), { recursive: true, force: true });
+    const broken = box.events(['health']);
+    assert.equal(broken.code, 1);
+    const storage = broken.events.filter((e) => e.type === 'health' && e.component === 'storage');
+    assert.ok(storage.some((e) => e.type === 'health' && e.verdict === 'unhealthy' && /is gone/.test(e.reason)));
+    assert.ok(!broken.stdout.includes('AccountKey='), 'health never prints secrets');
+  });
+
+  it('refuses a cycle in depends_on, naming it', () => {
+    box.write(localConfig('depends_on:\n  cluster: [workspace]\n'));
+    const r = box.run(['status']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /azure\.yaml:\d+:\d+ .*dependency-cycle: dependency cycle: (cluster → workspace → cluster|workspace → cluster → workspace)/);
+  });
+
+  it('bad config gets file, line and a fix, and up refuses to run', () => {
+    box.write('provider: local\nstorage: {}\nworkspace: 5\n');
+    const r = box.run(['up']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stdout + r.stderr, /azure\.yaml:3:\d+ .*error/);
+    const missing = box.run(['status'], ['--config', join(box.dir, 'nope.yaml')]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /nope\.yaml does not exist\. Create it/);
+  });
+});
