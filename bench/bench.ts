@@ -7,12 +7,13 @@
  * Run: npm run bench
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { loadContext } from '../src/engine/context';
 import { Engine } from '../src/engine/engine';
 import { statusReport } from '../src/engine/operations/status';
+import { fileBackendDir } from '../src/engine/settings';
 import type { OperationEvent } from '../src/core/events';
 
 const REPO = resolve(__dirname, '..', '..');
@@ -44,6 +45,7 @@ async function seedStacks(dir: string, configFile: string): Promise<void> {
   process.env.MODELOPS_HOME = join(dir, 'home');
   const ctx = loadContext({ configFile, pulumiPath: pulumi });
   const cmd = await auto.PulumiCommand.get({ root: dirname(dirname(pulumi)) });
+  mkdirSync(fileBackendDir(ctx.settings.backendUrl)!, { recursive: true });
   const pending = [...ctx.components];
   const worker = async (): Promise<void> => {
     for (let c = pending.shift(); c; c = pending.shift()) {
@@ -98,7 +100,7 @@ async function benchStatus(runs: number): Promise<void> {
     const naive = await median(1, () => naiveStatus(configFile, dir));
     console.log(`status, ${String(stacks).padStart(2)} stacks   ours (in-process) ${fmt(ours).padStart(9)}   ours (whole CLI) ${fmt(cli).padStart(9)}   naive ${fmt(naive).padStart(9)}   → ${(naive / cli).toFixed(0)}× faster end to end`);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 
@@ -117,12 +119,36 @@ async function benchUp(): Promise<void> {
     const critical = Math.max(step('cluster'), step('storage')) + step('workspace') + step('adaptive-default');
     console.log(`up, 4 components with 700 ms steps   ours ${fmt(done.durationMs).padStart(8)}   sum of steps ${fmt(sum).padStart(8)}   critical path ${fmt(critical).padStart(8)}   (ours/critical ${(done.durationMs / critical).toFixed(2)})`);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   }
+}
+
+/** What an editor pays per keystroke (after its debounce): parse + diagnostics, vs the YAML library's parse alone. */
+async function benchDiagnostics(): Promise<void> {
+  const { parseConfig } = require('../src/core/config/parse') as typeof import('../src/core/config/parse');
+  const { componentsFor } = require('../src/core/components') as typeof import('../src/core/components');
+  const { readinessProblems } = require('../src/core/diagnostics') as typeof import('../src/core/diagnostics');
+  const { parseDocument } = require('yaml') as typeof import('yaml');
+  let text = 'provider: local\nenvironment: dev\nstorage: {}\nworkspace:\n  metadata: { name: w }\n  spec: {}\naks:\n  node_pools:\n';
+  for (let i = 0; i < 249; i++) {
+    text += `    - name: pool${i}\n      vm_size: Standard_D4s_v3\n      mode: ${i === 0 ? 'System' : 'User'}\n      min: 1\n      max: 5\n      labels:\n        modelops.io/role: cpu\n      taints: ["modelops.io/role=cpu:NoSchedule"]\n`;
+  }
+  const lines = text.split('\n').length;
+  const full = async (): Promise<void> => {
+    const parsed = parseConfig(text, 'azure.yaml');
+    const components = componentsFor(parsed.config!, 'dev');
+    const readiness = components.map((c) => ({ name: c.name, kind: c.kind, stack: c.stack, status: 'outputs-missing' as const, reason: '', missingOutputs: c.requiredOutputs.map((o) => o.name), dependsOn: [], outputs: [], verifiedAt: '' }));
+    readinessProblems(parsed, components, readiness);
+  };
+  for (let i = 0; i < 5; i++) await full();
+  const ours = await median(21, full);
+  const yamlOnly = await median(21, async () => void parseDocument(text));
+  console.log(`diagnostics, ${lines}-line azure.yaml   ours (parse + rules + readiness problems) ${fmt(ours).padStart(8)}   yaml.parseDocument alone ${fmt(yamlOnly).padStart(8)}`);
 }
 
 async function main(): Promise<void> {
   console.log(`node ${process.version}, pulumi ${pulumi}`);
+  await benchDiagnostics();
   await benchStatus(0);
   await benchStatus(36);
   await benchUp();

@@ -1,0 +1,101 @@
+/**
+ * `azure.yaml` text → typed config plus problems, each at an exact place in the
+ * file. Never throws: hostile or broken input becomes problems.
+ */
+import { isAlias, isMap, isNode, isPair, isScalar, isSeq, type Node } from 'yaml';
+import { canonicalComponentName } from '../components';
+import { loadYaml, type LoadedYaml } from './load';
+import { keyString, ReadContext, rootField } from './reader';
+import { readInfraConfig } from './rules';
+import { ProblemList, SourceText } from './source';
+import type { ConfigPath, InfraConfig, ParsedConfig, SourceRange } from './types';
+
+export { CONFIG_PROBLEM_CODES, type ConfigProblemCode } from './codes';
+
+export function parseConfig(text: string, file: string): ParsedConfig {
+  const source = new SourceText(file, text);
+  const problems = new ProblemList(source);
+  let loaded: LoadedYaml | undefined;
+  let config: InfraConfig | undefined;
+  try {
+    loaded = loadYaml(text, problems);
+    if (loaded) config = readDocument(loaded, problems);
+  } catch (error) {
+    // A bug here must not take the editor or CLI down with it; report it where it can be seen.
+    problems.add('yaml-syntax', source.range(0, 0), `The config could not be read: ${(error as Error)?.message ?? String(error)}. Please report this with the file.`);
+    config = undefined;
+  }
+  const locator = loaded ? new Locator(loaded, source) : undefined;
+  return {
+    file,
+    text,
+    config,
+    problems: problems.sorted(),
+    locate: (path: ConfigPath, value?: boolean) => locator?.locate(path, value === true),
+  };
+}
+
+function readDocument(loaded: LoadedYaml, problems: ProblemList): InfraConfig | undefined {
+  const { doc } = loaded;
+  const ctx = new ReadContext(problems, loaded.anchors);
+  const contents = ctx.deref(doc.contents ?? undefined);
+  if (!contents || (isScalar(contents) && (contents.value === null || contents.value === undefined))) {
+    if (doc.errors.length === 0) {
+      problems.add('empty-config', problems.source.range(0, 0), 'The file is empty. The smallest valid config is one line: `provider: local` (everything on this machine), or `provider: azure` with `subscription_id`, `resource_group` and `aks`.');
+    }
+    return undefined;
+  }
+  if (!isMap(contents)) {
+    const kind = isSeq(contents) ? 'a list' : 'a single value';
+    problems.add('not-a-mapping', problems.source.rangeOfNode(contents), `The file is ${kind}, but a config is a mapping of \`key: value\` lines, starting with \`provider: local\` or \`provider: azure\`.`);
+    return undefined;
+  }
+  return readInfraConfig(rootField(ctx, contents));
+}
+
+/** Finds keys and values by path, following aliases. */
+class Locator {
+  constructor(private readonly loaded: LoadedYaml, private readonly source: SourceText) {}
+
+  locate(path: ConfigPath, value: boolean): SourceRange | undefined {
+    let node = this.deref(this.loaded.doc.contents);
+    if (!node) return undefined;
+    if (path.length === 0) return this.source.rangeOfNode(node);
+    let keyNode: Node | undefined;
+    for (const segment of path) {
+      const step = this.child(node, segment);
+      if (!step) return undefined;
+      keyNode = step.key;
+      node = step.value;
+    }
+    if (value && node && !(isScalar(node) && node.range && node.range[0] === node.range[1])) return this.source.rangeOfNode(node);
+    return this.source.rangeOfNode(keyNode ?? node);
+  }
+
+  private child(node: Node | undefined, segment: string | number): { key?: Node; value?: Node } | undefined {
+    if (typeof segment === 'number') {
+      if (!isSeq(node)) return undefined;
+      const item = this.deref(node.items[segment]);
+      return item ? { value: item } : undefined;
+    }
+    if (!isMap(node)) return undefined;
+    const pair = this.findPair(node.items, (key) => key === segment) ?? this.findPair(node.items, (key) => canonicalComponentName(key) === canonicalComponentName(segment));
+    if (!pair) return undefined;
+    return { key: this.deref(pair.key), value: this.deref(pair.value) };
+  }
+
+  /** First pair whose key matches. The canonical fallback lets `['depends_on','resource-group']` find `resource_group:`. */
+  private findPair(items: readonly unknown[], matches: (key: string) => boolean): { key: unknown; value: unknown } | undefined {
+    for (const pair of items) {
+      if (!isPair(pair)) continue;
+      const key = keyString(this.deref(pair.key));
+      if (key !== undefined && matches(key)) return pair;
+    }
+    return undefined;
+  }
+
+  private deref(node: unknown): Node | undefined {
+    if (!isNode(node)) return undefined;
+    return isAlias(node) ? this.loaded.anchors.resolve(node) : node;
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * The validation rules of `azure.yaml`: the original Python system's (pydantic
+ * models and component code) plus Azure's own naming limits, applied section by
+ * section while the typed config is built.
+ */
+import { componentsFor } from '../components';
+import { sanitizeUsername } from '../names';
+import { readAcr, readAks, readSsh } from './cluster';
+import { checkLocation, checkResourceGroupName, checkSubscriptionId, isPlaceholderSubscriptionId } from './naming';
+import { ComponentNames, readDependsOn, readEnvironment, readLocal, readPulumi } from './project';
+import type { Field, MapReader } from './reader';
+import { readAdaptive, readRegistry, readStorage, readWorkspace } from './services';
+import { didYouMean } from './suggest';
+import type { InfraConfig, ProviderKind } from './types';
+
+export { CONFIG_PROBLEM_CODES, type ConfigProblemCode } from './codes';
+
+export const TOP_LEVEL_KEYS = [
+  'provider',
+  'subscription_id',
+  'location',
+  'resource_group',
+  'username',
+  'aks',
+  'acr',
+  'ssh',
+  'ssh_public_key',
+  'storage',
+  'registry',
+  'workspace',
+  'adaptive',
+  'environment',
+  'pulumi',
+  'depends_on',
+  'local',
+] as const;
+
+export const PROVIDERS: readonly ProviderKind[] = ['azure', 'local'];
+export const DEFAULT_LOCATION = 'eastus2';
+export const DEFAULT_ENVIRONMENT = 'dev';
+
+/** Builds the typed config from the top-level mapping; undefined when `provider` is missing or invalid. */
+export function readInfraConfig(root: Field): InfraConfig | undefined {
+  const top = root.map();
+  if (!top) return undefined;
+  const provider = readProvider(top.get('provider'));
+  const environment = readEnvironment(top.get('environment'));
+  const username = readUsername(top.get('username'));
+  const resourceGroup = readResourceGroup(top.get('resource_group'));
+  const subscriptionId = readSubscriptionId(top.get('subscription_id'), provider);
+  const aks = readAks(top.get('aks'));
+  requireForAzure(top, provider);
+  warnUnusedSshPublicKey(top.get('ssh_public_key'));
+
+  const config: InfraConfig = {
+    provider: provider ?? 'local',
+    location: readLocation(top.get('location')),
+    adaptive: readAdaptive(top.get('adaptive'), environment ?? DEFAULT_ENVIRONMENT),
+    pulumi: readPulumi(top.get('pulumi')),
+    dependsOn: {},
+    local: { faults: {} },
+  };
+  assignDefined(config, {
+    subscriptionId,
+    resourceGroup,
+    username,
+    environment,
+    aks,
+    acr: readAcr(top.get('acr')),
+    ssh: readSsh(top.get('ssh')),
+    storage: readStorage(top.get('storage'), { provider, resourceGroup, username, environment }),
+    registry: readRegistry(top.get('registry')),
+    workspace: readWorkspace(top.get('workspace'), provider),
+  });
+  // Graph names depend on which sections exist, so these come last.
+  const names = new ComponentNames(componentsFor(config, environment ?? DEFAULT_ENVIRONMENT).map((c) => c.name));
+  config.dependsOn = readDependsOn(top.get('depends_on'), names);
+  config.local = readLocal(top.get('local'), provider, names);
+  // Last, so a file full of unknown keys cannot push the real errors past the problem limit.
+  top.reportUnknownKeys(TOP_LEVEL_KEYS);
+  return provider === undefined ? undefined : config;
+}
+
+function assignDefined<T extends object>(target: T, values: Partial<T>): void {
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== undefined) (target as Record<string, unknown>)[key] = value;
+  }
+}
+
+function readProvider(field: Field): ProviderKind | undefined {
+  if (!field.isSet) {
+    field.missing('`azure` or `local`', 'provider: local');
+    return undefined;
+  }
+  const value = field.string('provider: azure');
+  if (value === undefined) return undefined;
+  if ((PROVIDERS as readonly string[]).includes(value)) return value as ProviderKind;
+  field.error('invalid-provider', `\`provider\` is "${value}"; it must be \`azure\` (provision in Azure) or \`local\` (everything on this machine, no cloud).${didYouMean(value, PROVIDERS)}`);
+  return undefined;
+}
+
+function readSubscriptionId(field: Field, provider: ProviderKind | undefined): string | undefined {
+  if (!field.isSet) {
+    if (provider === 'azure') {
+      field.ctx.problems.warn('missing-subscription-id', field.keyRange(), 'No `subscription_id`: the AZURE_SUBSCRIPTION_ID environment variable must be set when this runs. Add `subscription_id: <GUID>` (`az account show --query id -o tsv`) or export AZURE_SUBSCRIPTION_ID.');
+    }
+    return undefined;
+  }
+  const value = field.string('subscription_id: "12345678-90ab-cdef-1234-567890abcdef"');
+  if (value === undefined) return undefined;
+  if (isPlaceholderSubscriptionId(value)) {
+    field.error('placeholder-subscription-id', `\`subscription_id\` is the placeholder "${value}". Replace it with your subscription's GUID (\`az account show --query id -o tsv\`), or remove it and export AZURE_SUBSCRIPTION_ID.`);
+    return value;
+  }
+  const issue = checkSubscriptionId(value);
+  if (issue) field.error('invalid-subscription-id', `\`subscription_id\`: ${issue}`);
+  return value;
+}
+
+function readResourceGroup(field: Field): string | undefined {
+  const value = field.string('resource_group: modelops-rg');
+  if (value === undefined) return undefined;
+  const issue = checkResourceGroupName(value);
+  if (issue) field.error('invalid-resource-group-name', `\`resource_group\`: ${issue}`);
+  return value;
+}
+
+function readUsername(field: Field): string | undefined {
+  const value = field.string('username: alice');
+  if (value === undefined) return undefined;
+  const sanitised = sanitizeUsername(value);
+  if (sanitised !== value) {
+    field.warn('username-sanitised', `\`username\` "${value}" becomes "${sanitised}" in resource names (lowercase letters and digits only, at most 20). Write \`username: ${sanitised}\` to make that explicit.`);
+  }
+  return value;
+}
+
+function readLocation(field: Field): string {
+  const value = field.string('location: eastus2');
+  if (value === undefined) return DEFAULT_LOCATION;
+  const issue = checkLocation(value);
+  if (issue) field.warn('invalid-location', `\`location\`: ${issue}`);
+  return value;
+}
+
+function requireForAzure(top: MapReader, provider: ProviderKind | undefined): void {
+  if (provider !== 'azure') return;
+  const providerField = top.get('provider');
+  const required: Array<[string, string]> = [
+    ['resource_group', 'resource_group: modelops-rg'],
+    ['aks', 'aks: { name: modelops-cluster, node_pools: [{ name: system, vm_size: Standard_B2s, mode: System, count: 1 }] }'],
+  ];
+  for (const [key, example] of required) {
+    const field = top.get(key);
+    if (field.isSet || (field.exists && key === 'aks')) continue;
+    const at = field.exists ? field : providerField;
+    at.ctx.problems.add('missing-required', at.keyRange(), `\`${key}\` is required with \`provider: azure\`. Add it, for example: \`${example}\`; or use \`provider: local\` to run without a cloud.`);
+  }
+}
+
+function warnUnusedSshPublicKey(field: Field): void {
+  if (!field.exists) return;
+  field.warnAtKey('unused-key', '`ssh_public_key` is accepted for compatibility but never read (the original ignored it too). Move the key to `ssh: { public_key: "ssh-ed25519 …" }` or use `ssh: { public_key_path: ~/.ssh/id_rsa.pub }`.');
+}

@@ -1,0 +1,221 @@
+/** The extension's vscode-free helpers, in plain Node: status table, contextValues, ranges, NDJSON, masking, CLI child. */
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '../../src/core/config/parse';
+import { STATUSES } from '../../src/core/readiness';
+import { CliProcess } from '../../src/vscode/cli/cliProcess';
+import { childEnv, commonFlags } from '../../src/vscode/pure/cliArgs';
+import { componentContextValue, createContextValue } from '../../src/vscode/pure/contextValue';
+import { describeRunning, describeStatus, displayValue, formatAgo, formatElapsed, runHeader, runSummary } from '../../src/vscode/pure/format';
+import { MASK, SecretMasker } from '../../src/vscode/pure/masker';
+import { LineSplitter, parseEventLine } from '../../src/vscode/pure/ndjson';
+import { stackConfigPath } from '../../src/vscode/pure/paths';
+import { quickFixesFor, suggestionIn } from '../../src/vscode/pure/quickFixPlan';
+import { toZeroBased } from '../../src/vscode/pure/rangeMapping';
+import { asPlan, asStatusReport, destroyList } from '../../src/vscode/pure/statusReport';
+import { STATUS_LOOK, statusLook } from '../../src/vscode/pure/statusTable';
+import { componentTooltip } from '../../src/vscode/pure/tooltip';
+import type { ComponentReadiness } from '../../src/core/readiness';
+
+const cluster: ComponentReadiness = {
+  name: 'cluster',
+  kind: 'cluster',
+  stack: 'modelops-infra-dev',
+  status: 'outputs-missing',
+  reason: 'missing: kubeconfig, cluster_name',
+  missingOutputs: ['kubeconfig', 'cluster_name'],
+  dependsOn: ['resource-group'],
+  outputs: [
+    { name: 'kubeconfig', secret: true, required: true, present: false, empty: true },
+    { name: 'cluster_name', secret: false, required: true, present: false, empty: true },
+    { name: 'location', secret: false, required: true, present: true, empty: false, value: 'eastus2' },
+    { name: 'admin_password', secret: true, required: false, present: true, empty: false },
+  ],
+  verifiedAt: new Date(Date.now() - 12_000).toISOString(),
+};
+
+describe('vscode pure helpers', () => {
+  describe('status table', () => {
+    it('has a look for every core status, with the status word as label', () => {
+      for (const s of STATUSES) {
+        assert.equal(STATUS_LOOK[s].label, s);
+        assert.ok(STATUS_LOOK[s].icon);
+      }
+      assert.equal(statusLook('ready').icon, 'pass');
+      assert.equal(statusLook('busy').icon, 'sync~spin');
+      assert.equal(statusLook('no-such-status').icon, 'question');
+    });
+
+    it('marks as repairable exactly interrupted, failed and outputs-missing', () => {
+      const repairable = STATUSES.filter((s) => STATUS_LOOK[s].repairable).sort();
+      assert.deepEqual(repairable, ['failed', 'interrupted', 'outputs-missing']);
+    });
+  });
+
+  describe('contextValue', () => {
+    it('is a sorted, de-duplicated ;-joined set', () => {
+      assert.equal(createContextValue(['b', 'a', 'b', 'component']), 'a;b;component');
+    });
+
+    it('offers repair only where it helps, up where not ready, cancel while running', () => {
+      assert.equal(componentContextValue({ status: 'outputs-missing', running: false, hasOutputs: true }), 'canForceRecreate;canRepair;canUp;component;hasOutputs;outputs-missing');
+      assert.equal(componentContextValue({ status: 'ready', running: false, hasOutputs: true }), 'canForceRecreate;component;hasOutputs;ready');
+      assert.equal(componentContextValue({ status: 'absent', running: false, hasOutputs: false }), 'absent;canUp;component');
+      assert.equal(componentContextValue({ status: 'blocked', running: false, hasOutputs: false }), 'blocked;canForceRecreate;canUp;component');
+      const running = componentContextValue({ status: 'failed', running: true, hasOutputs: false });
+      assert.equal(running, 'canCancel;component;failed;running');
+      assert.doesNotMatch(running, /canRepair|canUp/);
+      assert.match(componentContextValue({ status: 'failed', running: false, hasOutputs: false }), /(^|;)canRepair(;|$)/);
+    });
+  });
+
+  describe('range mapping', () => {
+    it('turns 1-based line/column into 0-based positions', () => {
+      const r = { start: { line: 3, column: 1 }, end: { line: 3, column: 9 }, startOffset: 20, endOffset: 28 };
+      assert.deepEqual(toZeroBased(r), { startLine: 2, startCharacter: 0, endLine: 2, endCharacter: 8 });
+    });
+
+    it('matches the text the core parser points at', () => {
+      const text = 'provider: local\nstorrage: {}\n';
+      const problem = parseConfig(text, '/x/azure.yaml').problems.find((p) => p.code === 'unknown-key')!;
+      assert.ok(problem, 'unknown-key reported');
+      const r = toZeroBased(problem.range);
+      const line = text.split('\n')[r.startLine];
+      assert.equal(line.slice(r.startCharacter, r.endCharacter), 'storrage');
+      assert.equal(suggestionIn(problem.message), 'storage');
+      assert.deepEqual(quickFixesFor(problem).map((f) => [f.kind, f.replacement]), [['replace', 'storage']]);
+    });
+
+    it('never produces an end before the start', () => {
+      const r = { start: { line: 0, column: 0 }, end: { line: 0, column: 0 }, startOffset: 0, endOffset: 0 };
+      assert.deepEqual(toZeroBased(r), { startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 0 });
+    });
+  });
+
+  describe('quick fixes', () => {
+    it('are chosen by code: readiness problems get Repair (preferred), Run Up, Refresh', () => {
+      for (const code of ['missing-output', 'missing-dependency-output', 'component-failed', 'component-interrupted']) {
+        const fixes = quickFixesFor({ code, component: 'cluster', message: 'anything at all' });
+        assert.deepEqual(fixes.map((f) => f.kind), ['repair', 'up', 'refresh'], code);
+        assert.equal(fixes[0].title, 'Repair cluster');
+        assert.ok(fixes[0].preferred);
+      }
+      assert.deepEqual(quickFixesFor({ code: 'component-unknown', component: 'cluster', message: '' }).map((f) => f.kind), ['refresh']);
+      assert.deepEqual(quickFixesFor({ code: 'unknown-key', message: 'no suggestion here' }), []);
+    });
+  });
+
+  describe('NDJSON', () => {
+    it('splits lines across chunk boundaries, including multi-byte characters and CRLF', () => {
+      const s = new LineSplitter();
+      const bytes = Buffer.from('{"type":"log","message":"é"}\r\n{"type":"pl');
+      assert.deepEqual(s.push(bytes.subarray(0, 27)), []);
+      assert.deepEqual(s.push(bytes.subarray(27)), ['{"type":"log","message":"é"}']);
+      assert.deepEqual(s.push('an"}\npartial'), ['{"type":"plan"}']);
+      assert.deepEqual(s.flush(), ['partial']);
+      assert.deepEqual(s.flush(), []);
+    });
+
+    it('parses events and ignores everything else', () => {
+      assert.deepEqual(parseEventLine('{"type":"log","level":"info","message":"x"}'), { type: 'log', level: 'info', message: 'x' });
+      assert.equal(parseEventLine('Updating (dev):'), undefined);
+      assert.equal(parseEventLine('{"type": 3}'), undefined);
+      assert.equal(parseEventLine('{"type":"log"'), undefined);
+      assert.equal(parseEventLine('[1,2]'), undefined);
+    });
+  });
+
+  describe('masking and formatting', () => {
+    it('masks registered secret values, longest first, and each long line of multi-line values', () => {
+      const m = new SecretMasker();
+      m.add('s3cr3t-token');
+      m.add('s3cr3t-token-longer');
+      m.add('apiVersion: v1\nclusters: [cert-data-AAAA]\n');
+      m.add('ab');
+      assert.equal(m.mask('a s3cr3t-token-longer and s3cr3t-token'), `a ${MASK} and ${MASK}`);
+      assert.equal(m.mask('line: clusters: [cert-data-AAAA]'), `line: ${MASK}`);
+      assert.equal(m.mask('ab stays'), 'ab stays');
+    });
+
+    it('formats the words of the tree and the log', () => {
+      assert.equal(formatElapsed(42_000), '0:42');
+      assert.equal(formatElapsed(3_723_000), '1:02:03');
+      assert.equal(describeRunning('up', 42_000), 'up… 0:42');
+      assert.equal(describeStatus(cluster), 'outputs-missing — missing: kubeconfig, cluster_name');
+      assert.equal(describeStatus({ status: 'ready', reason: '' }), 'ready');
+      assert.equal(formatAgo(new Date(1000).toISOString(), 13_000), '12 s ago');
+      assert.equal(displayValue({ secret: true, present: true, empty: false, value: 'x' }), MASK);
+      assert.equal(displayValue({ secret: false, present: false, empty: true }), 'missing');
+      assert.equal(displayValue({ secret: false, present: true, empty: false, value: 'x'.repeat(100) }, 10), `${'x'.repeat(9)}…`);
+      assert.equal(runHeader('up', ['cluster', 'storage'], 'dev', new Date(2026, 10, 26, 23, 59, 1)), '▶ up · components: cluster, storage · env dev · 2026-11-26 23:59:01');
+      assert.equal(runSummary('up', 'succeeded', 42_300, [{ status: 'ready' }, { status: 'failed' }, { status: 'ready' }, { status: 'ready' }]), '■ up succeeded in 42 s: 3 ready, 1 failed');
+    });
+
+    it('builds a tooltip with verified ✓ and missing ✗ outputs and never a secret value', () => {
+      const md = componentTooltip(cluster, () => 'ready');
+      assert.match(md, /modelops-infra-dev/);
+      assert.match(md, /✓ `location`: `eastus2`/);
+      assert.match(md, /✓ `admin_password`: `••••••`/);
+      assert.match(md, /✗ `kubeconfig`/);
+      assert.match(md, /✗ `cluster_name`/);
+      assert.match(md, /resource\\-group \(ready\)/);
+      assert.match(md, /verified 1\d s ago/);
+    });
+  });
+
+  describe('CLI plumbing', () => {
+    it('passes settings as flags and the passphrase as env, never as an argument', () => {
+      const flags = commonFlags({ configFile: '/w/azure.yaml', environment: 'prod', pulumiPath: '/p/pulumi', backendUrl: 'file:///b', retryAttempts: 3, retryDelayMs: 10 });
+      assert.deepEqual(flags, ['--config', '/w/azure.yaml', '--env', 'prod', '--pulumi', '/p/pulumi', '--backend', 'file:///b', '--retry-attempts', '3', '--retry-delay-ms', '10']);
+      assert.deepEqual(commonFlags({ configFile: 'a.yaml', environment: '', pulumiPath: '', backendUrl: '' }), ['--config', 'a.yaml']);
+      const env = childEnv({ PATH: '/bin', PULUMI_CONFIG_PASSPHRASE_FILE: '/f' }, 'pw');
+      assert.equal(env.ELECTRON_RUN_AS_NODE, '1');
+      assert.equal(env.PULUMI_CONFIG_PASSPHRASE, 'pw');
+      assert.equal(env.PULUMI_CONFIG_PASSPHRASE_FILE, undefined);
+      assert.equal(childEnv({ PULUMI_CONFIG_PASSPHRASE_FILE: '/f' }, undefined).PULUMI_CONFIG_PASSPHRASE_FILE, '/f');
+    });
+
+    it('reads status and plan documents and lists destroys in order', () => {
+      assert.equal(asStatusReport({ nope: 1 }), undefined);
+      assert.equal(asStatusReport({ env: 'dev', components: [] })?.env, 'dev');
+      const plan = asPlan({ plan: [
+        { component: 'workspace', stack: 'modelops-workspace-dev', action: 'destroy', reason: '' },
+        { component: 'cluster', stack: 'modelops-infra-dev', action: 'destroy', reason: '' },
+        { component: 'cluster', stack: 'modelops-infra-dev', action: 'up', reason: '' },
+      ] })!;
+      assert.equal(destroyList(plan), '1. modelops-workspace-dev (workspace)\n2. modelops-infra-dev (cluster)');
+      assert.equal(stackConfigPath('/h', 'adaptive/default', 'modelops-adaptive-dev-default'), join('/h', 'pulumi', 'adaptive', 'default', 'Pulumi.modelops-adaptive-dev-default.yaml'));
+    });
+
+    it('streams events from a child, and SIGINT cancels it (twice = force)', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'mops-cli-'));
+      const script = join(dir, 'fake-cli.js');
+      writeFileSync(
+        script,
+        `const out = (e) => process.stdout.write(JSON.stringify(e) + '\\n');
+         let sigints = 0;
+         process.on('SIGINT', () => { sigints++; if (sigints === 2) { out({ type: 'operation-done', operation: 'up', result: 'cancelled', summary: 'forced', durationMs: 1 }); process.exit(130); } });
+         out({ type: 'operation-start', operation: 'up', env: 'dev', components: process.argv.slice(2), time: 'now' });
+         process.stdout.write('{"type":"step-output","component":"cluster","action":"up",');
+         setTimeout(() => process.stdout.write('"line":"creating"}\\nnot json\\n'), 20);
+         setInterval(() => {}, 1000);`,
+      );
+      const child = new CliProcess({ nodePath: process.execPath, cliPath: script, args: ['cluster'], cwd: dir, env: process.env });
+      const events: string[] = [];
+      child.onEvent((e) => {
+        events.push(e.type);
+        if (e.type === 'step-output') {
+          child.cancel();
+          setTimeout(() => child.cancel(), 100);
+        }
+      });
+      const exit = await child.done;
+      assert.deepEqual(events, ['operation-start', 'step-output', 'operation-done']);
+      assert.equal(exit.code, 130);
+      assert.equal(child.cancelCount, 2);
+      assert.match(exit.stdout, /not json/);
+    });
+  });
+});
