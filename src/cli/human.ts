@@ -53,7 +53,7 @@ export function formatEvent(e: OperationEvent): string | undefined {
     case 'operation-start':
       return bold(`▶ ${e.operation} · ${e.components.join(', ')} · env ${e.env}`);
     case 'plan':
-      return e.steps.map((s) => `  ${s.action === 'skip' ? dim('skip   ') : pad(s.action, 8)}${pad(s.component, 16)}${dim(s.reason)}`).join('\n');
+      return e.steps.map((s) => `  ${s.action === 'skip' ? dim(pad('skip', 11)) : pad(s.action, 11)}${pad(s.component, 18)}${dim(s.reason)}`).join('\n');
     case 'step-start':
       return `${bold(e.component)}: ${e.action}…`;
     case 'step-output':
@@ -63,7 +63,7 @@ export function formatEvent(e: OperationEvent): string | undefined {
     case 'step-done':
       return `${bold(e.component)}: ${e.action} ${RESULT_COLOR[e.result](e.result)}${e.message ? ` — ${e.message}` : ''}`;
     case 'health':
-      return `  ${pad(e.component, 16)}${pad(e.check, 18)}${e.verdict === 'healthy' ? green(e.verdict) : e.verdict === 'unhealthy' ? red(e.verdict) : yellow(e.verdict)}  ${e.reason}`;
+      return `  ${pad(e.component, 18)}${pad(e.check, 24)}${e.verdict === 'healthy' ? green(e.verdict) : e.verdict === 'unhealthy' ? red(e.verdict) : yellow(e.verdict)}  ${e.reason}`;
     case 'log':
       return e.level === 'info' ? e.message : `${e.level === 'warn' ? yellow('warning') : red('error')}: ${e.message}`;
     case 'operation-done':

@@ -1,0 +1,44 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultBackendUrl, ensurePassphraseFile, fileBackendDir, passphraseEnv, resolveBackendUrl, resolveSettings } from '../../src/engine/settings';
+
+describe('engine settings', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'mops-settings-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('backend: --backend, then pulumi.backend_url, then PULUMI_BACKEND_URL, then the original default', () => {
+    const env = { PULUMI_BACKEND_URL: 'file:///from-env' };
+    assert.equal(resolveBackendUrl({ backendOverride: 'file:///flag', configBackendUrl: 'azblob://c', env }, dir), 'file:///flag');
+    assert.equal(resolveBackendUrl({ configBackendUrl: 'azblob://c', env }, dir), 'azblob://c');
+    assert.equal(resolveBackendUrl({ env }, dir), 'file:///from-env');
+    assert.equal(resolveBackendUrl({ env: {} }, dir), defaultBackendUrl(dir));
+    assert.equal(fileBackendDir(defaultBackendUrl(dir)), join(dir, 'pulumi', 'backend'));
+    assert.equal(fileBackendDir('azblob://container'), undefined);
+  });
+
+  it('creates the passphrase file once, mode 0600, and never overwrites it', () => {
+    const path = join(dir, 'secrets', 'pulumi-passphrase');
+    ensurePassphraseFile(path);
+    const first = readFileSync(path, 'utf8');
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+    assert.ok(first.length >= 32);
+    ensurePassphraseFile(path);
+    assert.equal(readFileSync(path, 'utf8'), first);
+  });
+
+  it('passphrase: the variable, then the file variable, then the original file', () => {
+    assert.deepEqual(passphraseEnv({ PULUMI_CONFIG_PASSPHRASE: '', PULUMI_CONFIG_PASSPHRASE_FILE: '/x' }, dir), { PULUMI_CONFIG_PASSPHRASE: '' });
+    assert.deepEqual(passphraseEnv({ PULUMI_CONFIG_PASSPHRASE_FILE: '/x' }, dir), { PULUMI_CONFIG_PASSPHRASE_FILE: '/x' });
+    assert.deepEqual(passphraseEnv({}, dir), { PULUMI_CONFIG_PASSPHRASE_FILE: join(dir, 'secrets', 'pulumi-passphrase') });
+  });
+
+  it('MODELOPS_HOME moves everything', () => {
+    const settings = resolveSettings({ env: { MODELOPS_HOME: dir } });
+    assert.equal(settings.modelopsHome, dir);
+    assert.equal(settings.pulumiEnv.PULUMI_BACKEND_URL, defaultBackendUrl(dir));
+    assert.equal(settings.pulumiEnv.PULUMI_SKIP_UPDATE_CHECK, 'true');
+  });
+});
