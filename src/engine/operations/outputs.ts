@@ -14,7 +14,10 @@ export const MASK = '[secret]';
 export async function readOutputs(engine: Engine, component: Component, showSecrets: boolean): Promise<Record<string, OutputValue>> {
   const auto = await loadAutomation();
   const ws = await workspaceFor(engine.ctx.settings, engine.cliPath(), component, async () => ({}));
-  const stack = await auto.Stack.select(component.stack, ws);
+  const stack = await auto.Stack.select(component.stack, ws).catch((error: unknown) => {
+    if (error instanceof auto.StackNotFoundError) throw new Error(`${component.name} has no stack yet (${component.stack} does not exist); run up first.`);
+    throw error;
+  });
   const outputs = await stack.outputs();
   return Object.fromEntries(
     Object.entries(outputs).map(([name, o]) => {
