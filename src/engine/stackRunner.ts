@@ -50,6 +50,9 @@ export async function runStep(engine: Engine, component: Component, action: keyo
   let outcome: StepOutcome;
   try {
     const stack = await stackFor(engine, component, command.create);
+    // Pulumi's SDK ignores a signal that is already aborted, so a cancel that came while
+    // the workspace was being prepared must stop the step here.
+    if (engine.signal?.aborted) throw new Error('cancelled before Pulumi started');
     await command.run(stack, { onOutput: (chunk) => lines.push(chunk), signal: engine.pulumiSignal });
     outcome = { result: 'succeeded', message: `${command.verb} ${component.stack}` };
   } catch (error) {

@@ -1,0 +1,78 @@
+/** Typed verbs of `mops-infra` for the extension: status, outputs, plans, and event-streaming runs. */
+import { dirname, join } from 'node:path';
+import type { Log } from '../log';
+import { childEnv, commonFlags, type CliSettings } from '../pure/cliArgs';
+import { asOutputsReport, asPlan, asStatusReport, type OutputsReport, type StatusReport } from '../pure/statusReport';
+import type { PlannedStep } from '../../core/events';
+import { CliProcess, type CliExit } from './cliProcess';
+
+export interface CliContext {
+  settings(): CliSettings;
+  passphrase(): Thenable<string | undefined>;
+}
+
+export class CliError extends Error {
+  constructor(message: string, readonly exit?: CliExit) {
+    super(message);
+  }
+}
+
+export class CliClient {
+  private readonly cliPath: string;
+
+  constructor(extensionPath: string, private readonly context: CliContext, private readonly log: Log) {
+    this.cliPath = join(extensionPath, 'dist', 'cli.js');
+  }
+
+  /** Starts `verb positionals... flags... extra...`; the caller reads events or the exit. */
+  async start(verb: string, positionals: string[], extra: string[]): Promise<CliProcess> {
+    const settings = this.context.settings();
+    const args = [verb, ...positionals, ...commonFlags(settings), ...extra];
+    this.log.debug(`spawn: cli ${args.join(' ')}`);
+    return new CliProcess({
+      nodePath: process.execPath,
+      cliPath: this.cliPath,
+      args,
+      cwd: dirname(settings.configFile),
+      env: childEnv(process.env, await this.context.passphrase()),
+    });
+  }
+
+  /** `status --json`: reads state files only, so it is allowed in Restricted Mode. */
+  async status(): Promise<StatusReport> {
+    const report = asStatusReport(await this.json('status', [], []));
+    if (!report) throw new CliError('status printed no report');
+    return report;
+  }
+
+  async outputs(component: string, showSecrets: boolean): Promise<OutputsReport> {
+    const report = asOutputsReport(await this.json('outputs', [component], showSecrets ? ['--show-secrets'] : []));
+    if (!report) throw new CliError(`outputs of ${component}: no report`);
+    return report;
+  }
+
+  /** `up --force-recreate --dry-run --json`: what would be destroyed, then provisioned. */
+  async forceRecreatePlan(components: string[]): Promise<PlannedStep[]> {
+    const plan = asPlan(await this.json('up', components, ['--force-recreate', '--dry-run']));
+    if (!plan) throw new CliError('force recreate: the CLI printed no plan');
+    return plan;
+  }
+
+  private async json(verb: string, positionals: string[], extra: string[]): Promise<unknown> {
+    const child = await this.start(verb, positionals, [...extra, '--json']);
+    const exit = await child.done;
+    const text = exit.stdout.trim();
+    const start = text.indexOf('{');
+    if (start >= 0) {
+      try {
+        const doc = JSON.parse(text.slice(start)) as { error?: string; problems?: { message: string }[] };
+        if (doc && doc.error === 'config') throw new CliError(`the config cannot be used: ${doc.problems?.map((p) => p.message).join(' ') ?? ''}`, exit);
+        return doc;
+      } catch (error) {
+        if (error instanceof CliError) throw error;
+      }
+    }
+    const detail = exit.stderr.trim().split('\n').slice(-3).join(' ') || `exit ${exit.code ?? exit.signal}`;
+    throw new CliError(`mops-infra ${verb} failed: ${detail}`, exit);
+  }
+}

@@ -1,0 +1,32 @@
+/** Which component a command is for: the tree node it was invoked on, a name, or a QuickPick showing status. */
+import * as vscode from 'vscode';
+import { describeStatus } from '../pure/format';
+import { statusLook } from '../pure/statusTable';
+import type { ReadinessStore } from '../state/readinessStore';
+
+/** Tree nodes carry `name`; quick fixes and other callers pass the name itself. */
+export function componentArg(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  if (arg && typeof arg === 'object' && 'name' in arg && typeof (arg as { name: unknown }).name === 'string') return (arg as { name: string }).name;
+  return undefined;
+}
+
+export async function pickComponent(
+  store: ReadinessStore,
+  arg: unknown,
+  title: string,
+  filter: (status: string) => boolean = () => true,
+): Promise<string | undefined> {
+  const given = componentArg(arg);
+  if (given) return given;
+  const candidates = store.components.filter((c) => filter(c.status));
+  if (!candidates.length) {
+    void vscode.window.showInformationMessage(store.components.length ? `ModelOps: no component needs this (${title}).` : 'ModelOps: no components are known yet. Refresh, or open an azure.yaml.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    candidates.map((c) => ({ label: `$(${statusLook(c.status).icon.replace('~spin', '')}) ${c.name}`, description: describeStatus(c), detail: c.stack, name: c.name })),
+    { title, placeHolder: 'Component', matchOnDescription: true },
+  );
+  return picked?.name;
+}

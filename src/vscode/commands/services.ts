@@ -1,0 +1,24 @@
+/** What command handlers get: the extension's long-lived parts. */
+import type * as vscode from 'vscode';
+import type { CliClient } from '../cli/cliClient';
+import type { ConfigLocator } from '../config/configLocator';
+import type { Log } from '../log';
+import type { OperationRunner } from '../operations/operationRunner';
+import type { RunningOperations } from '../operations/runningOperations';
+import type { PassphraseStore } from '../passphrase';
+import type { ReadinessStore } from '../state/readinessStore';
+import type { Refresher } from '../state/refresher';
+
+export interface Services {
+  context: vscode.ExtensionContext;
+  log: Log;
+  cli: CliClient;
+  store: ReadinessStore;
+  refresher: Refresher;
+  runner: OperationRunner;
+  running: RunningOperations;
+  locator: ConfigLocator;
+  passphrase: PassphraseStore;
+  /** Re-checks setup (config, Pulumi, passphrase) and updates the welcome context keys. */
+  updateSetup(): Promise<void>;
+}

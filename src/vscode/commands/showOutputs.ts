@@ -1,0 +1,69 @@
+/**
+ * ModelOps: Show Outputs — a QuickPick of a component's outputs, secrets
+ * masked. "Reveal secrets" asks first, then runs `outputs --show-secrets`;
+ * revealed values join the log masker so they never reach the log.
+ */
+import * as vscode from 'vscode';
+import type { OutputsReport } from '../pure/statusReport';
+import { MASK } from '../pure/masker';
+import { truncate } from '../pure/format';
+import { pickComponent } from './pickComponent';
+import type { Services } from './services';
+
+interface OutputItem extends vscode.QuickPickItem {
+  text?: string;
+}
+
+const REVEAL: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('eye'), tooltip: 'Reveal secrets' };
+
+function asText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function items(report: OutputsReport, revealed: boolean): OutputItem[] {
+  return Object.entries(report.outputs).map(([name, o]) => {
+    const hidden = o.secret && !revealed;
+    const text = hidden ? undefined : asText(o.value);
+    return { label: o.secret ? `$(lock) ${name}` : name, description: hidden ? MASK : truncate(text ?? '', 80), detail: o.secret ? (hidden ? 'secret' : 'secret (revealed)') : undefined, text };
+  });
+}
+
+export async function showOutputs(s: Services, arg?: unknown): Promise<void> {
+  const component = await pickComponent(s.store, arg, 'Show outputs of which component?');
+  if (!component) return;
+  const load = (secrets: boolean) =>
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `ModelOps: reading outputs of ${component}` }, () => s.cli.outputs(component, secrets));
+  const report = await load(false);
+  const pick = vscode.window.createQuickPick<OutputItem>();
+  pick.title = `Outputs of ${component} (${report.stack})`;
+  pick.placeholder = Object.keys(report.outputs).length ? 'Select an output to copy its value' : 'This stack has no outputs';
+  pick.items = items(report, false);
+  pick.buttons = Object.values(report.outputs).some((o) => o.secret) ? [REVEAL] : [];
+  pick.onDidTriggerButton(async () => {
+    const ok = await vscode.window.showWarningMessage(
+      `Reveal the secret outputs of ${component}?`,
+      { modal: true, detail: 'Their plain values are shown in this list. They are still masked in the log.' },
+      'Reveal',
+    );
+    if (ok !== 'Reveal') return;
+    pick.busy = true;
+    try {
+      const revealed = await load(true);
+      for (const o of Object.values(revealed.outputs)) if (o.secret) s.log.masker.add(o.value);
+      pick.items = items(revealed, true);
+      pick.buttons = [];
+    } finally {
+      pick.busy = false;
+    }
+  });
+  pick.onDidAccept(async () => {
+    const item = pick.selectedItems[0];
+    if (item?.text !== undefined) {
+      await vscode.env.clipboard.writeText(item.text);
+      void vscode.window.setStatusBarMessage(`ModelOps: copied ${item.label.replace('$(lock) ', '')}`, 3000);
+    }
+    pick.hide();
+  });
+  pick.onDidHide(() => pick.dispose());
+  pick.show();
+}

@@ -1,0 +1,76 @@
+/** Entry point: wiring only. Every concern lives in its own file. */
+import * as vscode from 'vscode';
+import { CliClient } from './cli/cliClient';
+import { cliSettings } from './cli/cliSettings';
+import { registerCommands } from './commands/registry';
+import type { Services } from './commands/services';
+import { ConfigLocator } from './config/configLocator';
+import { DiagnosticsController } from './diagnostics/diagnosticsController';
+import { registerQuickFixes } from './diagnostics/quickFixes';
+import { Log } from './log';
+import { OperationRunner } from './operations/operationRunner';
+import { RunningOperations } from './operations/runningOperations';
+import { PassphraseStore } from './passphrase';
+import { affectsUs } from './settings';
+import { ReadinessStore } from './state/readinessStore';
+import { Refresher } from './state/refresher';
+import { watchFiles } from './state/watchers';
+import { createStatusItems } from './status/statusItem';
+import { ComponentsProvider } from './tree/componentsProvider';
+import { createComponentsView } from './tree/componentsView';
+import { CONTEXT, setContext, updateSetup } from './welcome';
+
+let running: RunningOperations | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const log = new Log();
+  const locator = new ConfigLocator();
+  const passphrase = new PassphraseStore(context.secrets);
+  const store = new ReadinessStore();
+  running = new RunningOperations();
+  const cli = new CliClient(context.extensionPath, { settings: () => cliSettings(locator), passphrase: () => passphrase.get() }, log);
+  const refresher = new Refresher(cli, store, locator, log);
+  const runner = new OperationRunner(cli, running, store, refresher, log);
+  const provider = new ComponentsProvider(store, running);
+  const diagnostics = new DiagnosticsController(locator, store, log);
+  const ops = running;
+
+  const services: Services = {
+    context, log, cli, store, refresher, runner, running, locator, passphrase,
+    updateSetup: async () => {
+      const setup = await updateSetup(context.extensionPath, locator, passphrase);
+      provider.setShowComponents(!setup.noConfig && !setup.noPulumi);
+    },
+  };
+
+  context.subscriptions.push(
+    log, locator, store, running, refresher, provider, diagnostics,
+    registerCommands(services),
+    createComponentsView(provider, store, refresher),
+    createStatusItems(store, running),
+    registerQuickFixes(diagnostics),
+    watchFiles(locator, refresher),
+    running.onDidChange(() => void setContext(CONTEXT.running, ops.all.length > 0)),
+    passphrase.onDidChange(() => void services.updateSetup()),
+    locator.onDidChange(() => void services.updateSetup()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void refresher.refresh('settings')),
+    vscode.workspace.onDidChangeConfiguration(async (e) => {
+      if (!affectsUs(e)) return;
+      await locator.locate();
+      await services.updateSetup();
+      refresher.schedulePolling();
+      diagnostics.update();
+      void refresher.refresh('settings');
+    }),
+  );
+
+  log.info(`ModelOps Infra ${context.extension.packageJSON.version} activated${vscode.workspace.isTrusted ? '' : ' (Restricted Mode: read-only)'}`);
+  await locator.locate();
+  await services.updateSetup();
+  void refresher.refresh('activation', true);
+}
+
+/** Running CLIs get SIGINT so Pulumi stops cleanly instead of leaving a lock behind. */
+export function deactivate(): void {
+  for (const op of running?.all ?? []) op.process.cancel();
+}

@@ -1,0 +1,75 @@
+/** Turns one run's events into log lines, progress messages, node actions and readiness snapshots. */
+import type * as vscode from 'vscode';
+import type { OperationEvent } from '../../core/events';
+import type { ComponentReadiness } from '../../core/readiness';
+import type { Log } from '../log';
+import { runHeader } from '../pure/format';
+import type { ReadinessStore } from '../state/readinessStore';
+import type { RunningOperation, RunningOperations } from './runningOperations';
+
+type Done = Extract<OperationEvent, { type: 'operation-done' }>;
+
+export class RunReporter {
+  done: Done | undefined;
+  readiness: ComponentReadiness[] | undefined;
+  private totalSteps = 0;
+  private headerWritten = false;
+
+  constructor(
+    private readonly op: RunningOperation,
+    private readonly running: RunningOperations,
+    private readonly store: ReadinessStore,
+    private readonly log: Log,
+    private readonly progress: vscode.Progress<{ message?: string; increment?: number }>,
+  ) {}
+
+  /** The header, when the CLI never sent operation-start (e.g. it refused the config). */
+  ensureHeader(env: string): void {
+    if (!this.headerWritten) this.header(this.op.verb, this.op.targets.filter((t) => !t.startsWith('#') && t !== '*'), env);
+  }
+
+  handle(e: OperationEvent): void {
+    switch (e.type) {
+      case 'operation-start':
+        return this.header(e.operation, e.components, e.env);
+      case 'plan':
+        this.totalSteps = e.steps.filter((s) => s.action !== 'skip').length;
+        this.running.setPlan(this.op, e.steps.filter((s) => s.action !== 'skip').map((s) => s.component));
+        for (const s of e.steps) this.log.info(`  plan: ${s.action} ${s.component} (${s.stack}) — ${s.reason}`);
+        return;
+      case 'step-start':
+        this.running.stepStarted(this.op, e.component, e.action);
+        return this.progress.report({ message: `${e.action} ${e.component}…` });
+      case 'step-output':
+        return this.log.output(e.component, e.line);
+      case 'retry':
+        this.log.info(`  ${e.component}: waiting for ${e.waitingFor} (attempt ${e.attempt}, ${e.delayMs} ms): ${e.reason}`);
+        return this.progress.report({ message: `${e.component}: waiting for ${e.waitingFor} (attempt ${e.attempt})` });
+      case 'step-done': {
+        this.running.stepDone(this.op, e.component);
+        const line = `  ${e.action} ${e.component}: ${e.result} in ${Math.round(e.durationMs / 1000)} s${e.message ? ` — ${e.message}` : ''}`;
+        if (e.result === 'failed') this.log.error(line, false);
+        else this.log.info(line);
+        const increment = this.totalSteps ? 100 / this.totalSteps : undefined;
+        return this.progress.report({ message: `${e.component}: ${e.result}`, increment });
+      }
+      case 'readiness':
+        this.readiness = e.components;
+        return this.store.setComponents(e.components);
+      case 'problem':
+        return this.log.warn(`  ${e.problem.code}: ${e.problem.message}`);
+      case 'health':
+        return this.log.info(`  health ${e.component} · ${e.check}: ${e.verdict}${e.reason ? ` — ${e.reason}` : ''}`);
+      case 'log':
+        return e.level === 'error' ? this.log.error(e.message, false) : e.level === 'warn' ? this.log.warn(e.message) : this.log.info(e.message);
+      case 'operation-done':
+        this.done = e;
+        return;
+    }
+  }
+
+  private header(operation: string, components: readonly string[], env: string): void {
+    this.headerWritten = true;
+    this.log.info(runHeader(operation, components, env, new Date()));
+  }
+}

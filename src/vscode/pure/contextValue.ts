@@ -1,0 +1,31 @@
+/**
+ * contextValues as sorted `;`-joined capability sets (azext `createContextValue`),
+ * matched in package.json with regexes such as `viewItem =~ /canRepair/`.
+ */
+import { statusLook } from './statusTable';
+
+export function createContextValue(values: Iterable<string>): string {
+  return Array.from(new Set(values)).sort().join(';');
+}
+
+export interface ComponentFlags {
+  status: string;
+  /** An operation of this extension is running on the component. */
+  running: boolean;
+  /** Outputs are known (so Show Outputs has something to show). */
+  hasOutputs: boolean;
+}
+
+/** Capabilities: repair only where it helps, up where not ready, cancel where running. */
+export function componentContextValue(flags: ComponentFlags): string {
+  const values = ['component', flags.status];
+  if (flags.running) {
+    values.push('running', 'canCancel');
+  } else {
+    if (statusLook(flags.status).repairable) values.push('canRepair');
+    if (flags.status !== 'ready' && flags.status !== 'busy') values.push('canUp');
+    if (flags.status !== 'absent') values.push('canForceRecreate');
+  }
+  if (flags.hasOutputs) values.push('hasOutputs');
+  return createContextValue(values);
+}

@@ -1,0 +1,74 @@
+/** Words and numbers as the views show them. Pure. */
+import type { ComponentReadiness } from '../../core/readiness';
+import { MASK } from './masker';
+
+/** `0:42`, `12:05`, `1:02:03`. */
+export function formatElapsed(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** `5 s ago`, `3 min ago`, `2 h ago`. */
+export function formatAgo(iso: string | undefined, now = Date.now()): string {
+  const then = iso ? Date.parse(iso) : NaN;
+  if (!Number.isFinite(then)) return 'never';
+  const s = Math.max(0, Math.round((now - then) / 1000));
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  return `${Math.floor(s / 3600)} h ago`;
+}
+
+/** Tree description: the status word, then a short reason. */
+export function describeStatus(r: Pick<ComponentReadiness, 'status' | 'reason'>): string {
+  return r.reason ? `${r.status} — ${r.reason}` : r.status;
+}
+
+/** Description while an operation runs on the component: `up… 0:42`. */
+export function describeRunning(action: string, elapsedMs: number): string {
+  return `${action}… ${formatElapsed(elapsedMs)}`;
+}
+
+export function truncate(text: string, max = 60): string {
+  const oneLine = text.replace(/\s+/g, ' ');
+  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}
+
+/** How an output value is shown: secrets masked, others as text, truncated. */
+export function displayValue(o: { secret: boolean; present: boolean; empty: boolean; value?: unknown }, max = 60): string {
+  if (!o.present) return 'missing';
+  if (o.secret) return MASK;
+  if (o.empty) return '(empty)';
+  if (o.value === undefined) return '';
+  return truncate(typeof o.value === 'string' ? o.value : JSON.stringify(o.value), max);
+}
+
+/** `2026-11-26 23:59:01` in local time. */
+export function formatTimestamp(date: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())} ${p(date.getHours())}:${p(date.getMinutes())}:${p(date.getSeconds())}`;
+}
+
+/** `▶ up · components: cluster, storage · env dev · 2026-11-26 23:59:01`. */
+export function runHeader(operation: string, components: readonly string[], env: string, date: Date): string {
+  const parts = [`▶ ${operation}`];
+  if (components.length) parts.push(`components: ${components.join(', ')}`);
+  parts.push(`env ${env}`, formatTimestamp(date));
+  return parts.join(' · ');
+}
+
+/** `■ up succeeded in 42 s: 3 ready, 1 failed`. */
+export function runSummary(operation: string, result: string, durationMs: number, readiness: ReadonlyArray<Pick<ComponentReadiness, 'status'>>): string {
+  const counts = new Map<string, number>();
+  for (const r of readiness) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+  const tally = [...counts.entries()].sort(([a], [b]) => (a === 'ready' ? -1 : b === 'ready' ? 1 : a.localeCompare(b))).map(([s, n]) => `${n} ${s}`);
+  const seconds = Math.round(durationMs / 1000);
+  return `■ ${operation} ${result} in ${seconds} s${tally.length ? `: ${tally.join(', ')}` : ''}`;
+}
+
+/** `N components not ready` for the view badge. */
+export function notReadyTooltip(n: number): string {
+  return `${n} component${n === 1 ? '' : 's'} not ready`;
+}

@@ -1,0 +1,36 @@
+/** Which quick fixes a problem code gets. Keyed by code, never by message. Pure. */
+
+export type QuickFixKind = 'repair' | 'up' | 'refresh' | 'replace';
+
+export interface QuickFixPlan {
+  kind: QuickFixKind;
+  title: string;
+  preferred?: boolean;
+  /** For `replace`: the text that replaces the diagnostic's range. */
+  replacement?: string;
+}
+
+const READINESS_CODES = new Set(['missing-output', 'missing-dependency-output', 'component-failed', 'component-interrupted']);
+/** Config codes whose message carries a machine-readable suggestion (`Did you mean \`x\`?`). */
+const SUGGESTION_CODES = new Set(['unknown-key', 'invalid-enum', 'invalid-provider', 'unknown-component']);
+
+/** The `x` of "Did you mean `x`?" (the core's `didYouMean` wording). */
+export function suggestionIn(message: string): string | undefined {
+  return /Did you mean `([^`]+)`\?/.exec(message)?.[1];
+}
+
+export function quickFixesFor(problem: { code: string; component?: string; message: string }): QuickFixPlan[] {
+  if (READINESS_CODES.has(problem.code) && problem.component) {
+    return [
+      { kind: 'repair', title: `Repair ${problem.component}`, preferred: true },
+      { kind: 'up', title: 'Run Up' },
+      { kind: 'refresh', title: 'Refresh' },
+    ];
+  }
+  if (problem.code === 'component-unknown') return [{ kind: 'refresh', title: 'Refresh', preferred: true }];
+  if (SUGGESTION_CODES.has(problem.code)) {
+    const replacement = suggestionIn(problem.message);
+    if (replacement) return [{ kind: 'replace', title: `Change to \`${replacement}\``, preferred: true, replacement }];
+  }
+  return [];
+}

@@ -1,0 +1,37 @@
+/** The Markdown of a component's tooltip. Pure; secrets are always masked. */
+import type { ComponentReadiness } from '../../core/readiness';
+import { describeStatus, displayValue, formatAgo } from './format';
+
+/** Escapes Markdown punctuation in plain text. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+}
+
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``;
+}
+
+export function componentTooltip(r: ComponentReadiness, statusOf: (name: string) => string | undefined, now = Date.now()): string {
+  const lines = [`**${escapeMarkdown(r.name)}** · stack ${code(r.stack)}`, '', `Status: **${escapeMarkdown(describeStatus(r))}**`, ''];
+  const verified = r.outputs.filter((o) => o.present && !o.empty);
+  const missing = r.outputs.filter((o) => o.required && (!o.present || o.empty));
+  if (verified.length) {
+    lines.push('Verified outputs:', '');
+    for (const o of verified) lines.push(`- ✓ ${code(o.name)}: ${code(displayValue(o, 48))}`);
+    lines.push('');
+  }
+  if (missing.length) {
+    lines.push('Missing outputs:', '');
+    for (const o of missing) lines.push(`- ✗ ${code(o.name)}${o.present ? ' (empty)' : ''}`);
+    lines.push('');
+  }
+  if (r.dependsOn.length) {
+    lines.push(`Depends on: ${r.dependsOn.map((d) => `${escapeMarkdown(d)} (${escapeMarkdown(statusOf(d) ?? 'unknown')})`).join(', ')}`, '');
+  }
+  if (r.lastUpdate) {
+    const when = r.lastUpdate.endTime ?? r.lastUpdate.startTime;
+    lines.push(`Last ${escapeMarkdown(r.lastUpdate.kind)}: ${escapeMarkdown(r.lastUpdate.result)}${when ? ` (${escapeMarkdown(formatAgo(when, now))})` : ''}`, '');
+  }
+  lines.push(`_verified ${escapeMarkdown(formatAgo(r.verifiedAt, now))}_`);
+  return lines.join('\n');
+}

@@ -1,0 +1,44 @@
+/** Typed access to the `modelopsInfra.*` settings. */
+import * as vscode from 'vscode';
+
+const SECTION = 'modelopsInfra';
+
+export interface Settings {
+  pulumiPath: string;
+  environment: string;
+  backendUrl: string;
+  refreshIntervalSeconds: number;
+  retryAttempts?: number;
+  retryDelayMs?: number;
+  configFile: string;
+}
+
+export function readSettings(): Settings {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  const optionalInt = (key: string) => {
+    const v = c.get<number | null>(key);
+    return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined;
+  };
+  return {
+    pulumiPath: c.get<string>('pulumiPath', '').trim(),
+    environment: c.get<string>('environment', '').trim(),
+    backendUrl: c.get<string>('backendUrl', '').trim(),
+    refreshIntervalSeconds: Math.max(0, c.get<number>('refreshIntervalSeconds', 0)),
+    retryAttempts: optionalInt('retry.attempts'),
+    retryDelayMs: optionalInt('retry.initialDelayMs'),
+    configFile: c.get<string>('configFile', '').trim(),
+  };
+}
+
+export function affectsUs(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration(SECTION);
+}
+
+export async function setEnvironment(env: string): Promise<void> {
+  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await vscode.workspace.getConfiguration(SECTION).update('environment', env, target);
+}
+
+export function openSetting(key: string): Thenable<unknown> {
+  return vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.${key}`);
+}

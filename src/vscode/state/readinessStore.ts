@@ -1,0 +1,68 @@
+/**
+ * The last known readiness (from `status --json` or an operation's readiness
+ * event) and when it was verified. Views and diagnostics read it; nothing here
+ * talks to Pulumi directly.
+ */
+import * as vscode from 'vscode';
+import type { Problem } from '../../core/config/types';
+import type { ComponentReadiness } from '../../core/readiness';
+import type { StatusReport } from '../pure/statusReport';
+
+export class ReadinessStore implements vscode.Disposable {
+  private report: StatusReport | undefined;
+  private lastError: string | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  get components(): readonly ComponentReadiness[] {
+    return this.report?.components ?? [];
+  }
+
+  get env(): string | undefined {
+    return this.report?.env || undefined;
+  }
+
+  get problems(): readonly Problem[] {
+    return this.report?.problems ?? [];
+  }
+
+  /** Why the last status could not be read, if it could not. */
+  get error(): string | undefined {
+    return this.lastError;
+  }
+
+  get hasReport(): boolean {
+    return this.report !== undefined;
+  }
+
+  find(name: string): ComponentReadiness | undefined {
+    return this.components.find((c) => c.name === name);
+  }
+
+  setReport(report: StatusReport): void {
+    this.report = report;
+    this.lastError = undefined;
+    this.changed.fire();
+  }
+
+  /** A full snapshot from an operation's `readiness` event. */
+  setComponents(components: ComponentReadiness[]): void {
+    this.report = { env: this.report?.env ?? '', configFile: this.report?.configFile ?? '', problems: this.report?.problems ?? [], components };
+    this.changed.fire();
+  }
+
+  setError(message: string): void {
+    this.lastError = message;
+    this.changed.fire();
+  }
+
+  clear(): void {
+    this.report = undefined;
+    this.lastError = undefined;
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,53 @@
+/** One component: status icon and words from the status table, a spinner and timer while an operation runs. */
+import * as vscode from 'vscode';
+import type { ComponentReadiness } from '../../core/readiness';
+import { componentContextValue } from '../pure/contextValue';
+import { describeRunning, describeStatus } from '../pure/format';
+import { componentTooltip } from '../pure/tooltip';
+import type { RunningOperation } from '../operations/runningOperations';
+import { DependencyNode } from './dependencyNode';
+import { GroupNode } from './groupNode';
+import type { TreeNode } from './node';
+import { OutputNode } from './outputNode';
+import { runningIcon, statusIcon } from './statusIcons';
+
+export class ComponentNode implements TreeNode {
+  readonly id: string;
+
+  constructor(
+    public readiness: ComponentReadiness,
+    private readonly statusOf: (name: string) => string | undefined,
+    private readonly runningOn: (name: string) => RunningOperation | undefined,
+  ) {
+    this.id = `component:${readiness.name}`;
+  }
+
+  get name(): string {
+    return this.readiness.name;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const r = this.readiness;
+    const op = this.runningOn(r.name);
+    const item = new vscode.TreeItem(r.name, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.iconPath = op ? runningIcon() : statusIcon(r.status);
+    item.description = op ? describeRunning(op.actions.get(r.name) ?? op.verb, Date.now() - op.started) : describeStatus(r);
+    const tooltip = new vscode.MarkdownString(componentTooltip(r, this.statusOf), true);
+    tooltip.isTrusted = false;
+    item.tooltip = tooltip;
+    item.contextValue = componentContextValue({ status: r.status, running: op !== undefined, hasOutputs: r.outputs.some((o) => o.present) });
+    return item;
+  }
+
+  getChildren(): TreeNode[] {
+    const r = this.readiness;
+    const outputs = r.outputs.map((o) => new OutputNode(r.name, o));
+    const present = r.outputs.filter((o) => o.present && !o.empty).length;
+    const deps = r.dependsOn.map((d) => new DependencyNode(r.name, d, this.statusOf(d)));
+    return [
+      new GroupNode(`${this.id}/outputs`, 'Outputs', 'symbol-property', `${present}/${r.outputs.length}`, outputs),
+      new GroupNode(`${this.id}/depends`, 'Depends on', 'references', deps.length ? '' : 'nothing', deps),
+    ];
+  }
+}

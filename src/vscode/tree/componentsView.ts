@@ -1,0 +1,28 @@
+/** The Components TreeView: badge of components not ready, a message when the status could not be read. */
+import * as vscode from 'vscode';
+import { notReadyTooltip } from '../pure/format';
+import type { ReadinessStore } from '../state/readinessStore';
+import type { Refresher } from '../state/refresher';
+import type { ComponentsProvider } from './componentsProvider';
+import type { TreeNode } from './node';
+
+export const VIEW_ID = 'modelopsInfra.components';
+
+export function createComponentsView(provider: ComponentsProvider, store: ReadinessStore, refresher: Refresher): vscode.Disposable {
+  const view = vscode.window.createTreeView<TreeNode>(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
+  const update = () => {
+    const notReady = store.components.filter((c) => c.status !== 'ready').length;
+    view.badge = notReady ? { value: notReady, tooltip: notReadyTooltip(notReady) } : undefined;
+    view.message = store.error ? `Status could not be read: ${store.error}` : undefined;
+  };
+  update();
+  refresher.setViewVisible(view.visible);
+  return vscode.Disposable.from(
+    view,
+    store.onDidChange(update),
+    view.onDidChangeVisibility((e) => {
+      refresher.setViewVisible(e.visible);
+      if (e.visible) void refresher.refresh('interval');
+    }),
+  );
+}

@@ -1,0 +1,8 @@
+/** What every node of the Components view is: a model object that builds its own TreeItem. */
+import type * as vscode from 'vscode';
+
+export interface TreeNode {
+  readonly id: string;
+  getTreeItem(): vscode.TreeItem;
+  getChildren(): TreeNode[];
+}

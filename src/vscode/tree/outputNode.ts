@@ -1,0 +1,31 @@
+/** One stack output under a component's "Outputs" group; secret values are masked. */
+import * as vscode from 'vscode';
+import type { OutputReport } from '../../core/readiness';
+import { displayValue } from '../pure/format';
+import { MASK } from '../pure/masker';
+import type { TreeNode } from './node';
+
+export class OutputNode implements TreeNode {
+  readonly id: string;
+
+  constructor(private readonly component: string, private readonly output: OutputReport) {
+    this.id = `component:${component}/outputs/${output.name}`;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const o = this.output;
+    const ok = o.present && !o.empty;
+    const item = new vscode.TreeItem(o.name, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.description = displayValue(o);
+    item.iconPath = new vscode.ThemeIcon(ok ? (o.secret ? 'lock' : 'check') : 'close', new vscode.ThemeColor(ok ? 'testing.iconPassed' : o.required ? 'list.errorForeground' : 'descriptionForeground'));
+    const state = ok ? 'present' : o.present ? 'empty' : 'missing';
+    item.tooltip = `${this.component}.${o.name}: ${state}${o.required ? ' (required)' : ''}${o.secret ? ` · secret ${MASK}` : ''}`;
+    item.contextValue = o.secret ? 'output;secret' : 'output';
+    return item;
+  }
+
+  getChildren(): TreeNode[] {
+    return [];
+  }
+}

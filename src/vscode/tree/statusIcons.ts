@@ -1,0 +1,15 @@
+/** ThemeIcons from the one status table (pure/statusTable.ts). */
+import * as vscode from 'vscode';
+import { RUNNING_LOOK, statusLook, type StatusLook } from '../pure/statusTable';
+
+function icon(look: StatusLook): vscode.ThemeIcon {
+  return new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
+}
+
+export function statusIcon(status: string): vscode.ThemeIcon {
+  return icon(statusLook(status));
+}
+
+export function runningIcon(): vscode.ThemeIcon {
+  return icon(RUNNING_LOOK);
+}

@@ -1,0 +1,46 @@
+/**
+ * Setup state behind the welcome views: context keys `modelopsInfra.noConfig`,
+ * `modelopsInfra.noPulumi`, `modelopsInfra.noPassphrase`. While there is no
+ * config or no Pulumi CLI the view is empty, so its welcome content shows.
+ */
+import { existsSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { locatePulumi } from '../engine/pulumiCli';
+import type { ConfigLocator } from './config/configLocator';
+import type { PassphraseStore } from './passphrase';
+import { modelopsHomeFrom, passphraseFilePath } from './pure/paths';
+import { readSettings } from './settings';
+
+export const CONTEXT = {
+  noConfig: 'modelopsInfra.noConfig',
+  noPulumi: 'modelopsInfra.noPulumi',
+  noPassphrase: 'modelopsInfra.noPassphrase',
+  running: 'modelopsInfra.running',
+} as const;
+
+export interface SetupState {
+  noConfig: boolean;
+  noPulumi: boolean;
+  noPassphrase: boolean;
+}
+
+export function setContext(key: string, value: boolean): Thenable<unknown> {
+  return vscode.commands.executeCommand('setContext', key, value);
+}
+
+export function findPulumi(extensionPath: string): string | undefined {
+  try {
+    return locatePulumi(readSettings().pulumiPath || process.env.MOPS_PULUMI || undefined, extensionPath, process.env);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function updateSetup(extensionPath: string, locator: ConfigLocator, passphrase: PassphraseStore): Promise<SetupState> {
+  const env = process.env;
+  const hasPassphrase =
+    !!(await passphrase.get()) || env.PULUMI_CONFIG_PASSPHRASE !== undefined || !!env.PULUMI_CONFIG_PASSPHRASE_FILE || existsSync(passphraseFilePath(modelopsHomeFrom(env)));
+  const state: SetupState = { noConfig: !locator.uri, noPulumi: !findPulumi(extensionPath), noPassphrase: !hasPassphrase };
+  await Promise.all([setContext(CONTEXT.noConfig, state.noConfig), setContext(CONTEXT.noPulumi, state.noPulumi), setContext(CONTEXT.noPassphrase, state.noPassphrase)]);
+  return state;
+}
