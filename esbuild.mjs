@@ -12,8 +12,18 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'info',
-  // Pulumi's SDK loads files at run time (gRPC protos, the dynamic-provider host): ship it as a dependency.
-  external: ['vscode', '@pulumi/pulumi', '@pulumi/pulumi/*'],
+  // Pulumi's SDKs load files at run time (gRPC protos, the dynamic-provider host) and are
+  // large: they ship as dependencies, loaded only when a program or health check runs.
+  external: [
+    'vscode',
+    '@pulumi/pulumi',
+    '@pulumi/pulumi/*',
+    '@pulumi/azure-native',
+    '@pulumi/azure-native/*',
+    '@pulumi/kubernetes',
+    '@pulumi/kubernetes/*',
+    '@kubernetes/client-node',
+  ],
 };
 
 const entries = [

@@ -32,6 +32,7 @@ const prep = [
 const suites = [
   ['core', 'npx', ['mocha', 'out/test/core/**/*.test.js']],
   ['engine', 'npx', ['mocha', '--timeout', '300000', 'out/test/engine/**/*.test.js']],
+  ['azure', 'npx', ['mocha', '--timeout', '1800000', 'out/test/azure/**/*.test.js']],
 ];
 if (existsSync(join(repo, 'test', 'vscode')) && readdirSync(join(repo, 'test', 'vscode')).some((f) => f.endsWith('.e2e.mjs'))) {
   suites.push(['vscode', 'npm', ['run', '--silent', 'test:vscode']]);

@@ -1,6 +1,7 @@
 /** `health`: the provider's health checks for every component that has a stack. */
 import { join } from 'node:path';
 import type { OperationResult } from '../../core/events';
+import { azureHealth } from '../../health/azure';
 import { localHealth } from '../../health/local';
 import type { HealthResult } from '../../health/types';
 import type { Engine } from '../engine';
@@ -17,7 +18,7 @@ export async function health(engine: Engine): Promise<OperationResult> {
   const results: HealthResult[] =
     ctx.config.provider === 'local'
       ? localHealth(ctx.components, plain, join(localRoot(ctx.config, ctx.settings.modelopsHome), ctx.env))
-      : ctx.components.map((c) => ({ component: c.name, check: 'azure', verdict: 'unknown', reason: 'Azure health checks are not part of this build yet' }));
+      : await azureHealth(ctx.components, plain);
   for (const r of results) engine.emit({ type: 'health', ...r });
   await engine.publishReadiness();
   const unhealthy = results.filter((r) => r.verdict === 'unhealthy');

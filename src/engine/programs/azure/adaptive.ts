@@ -1,0 +1,164 @@
+/** One adaptive run on AKS: its namespace, workers, config, secrets and (optionally) an in-cluster Postgres. */
+import type * as pulumi from '@pulumi/pulumi';
+import type * as appsV1 from '@pulumi/kubernetes/apps/v1';
+import type * as coreV1 from '@pulumi/kubernetes/core/v1';
+import type * as k8sInputs from '@pulumi/kubernetes/types/input';
+import type { AdaptiveConfig } from '../../../core/config/types';
+import { adaptiveNamespace } from '../../../core/names';
+import { str, type AzureContext, type Outputs } from './context';
+import { CONTAINER_SECURITY, POD_SECURITY, checksum, clusterProvider, imagePullPolicy, tolerations } from './kube';
+import { stablePassword } from './password';
+import { STORAGE_SECRET, resourcesOf } from './workspace';
+
+export const DEFAULT_WORKER_IMAGE = 'ghcr.io/institutefordiseasemodeling/modelops-adaptive-worker:latest';
+export const DEFAULT_WORKER_COMMAND = ['python', '-m', 'modelops.adaptive.worker'];
+export const POSTGRES_IMAGE = 'postgres:14-alpine';
+const WORKERS = 'adaptive-workers';
+const RUN_SECRETS = 'run-secrets';
+/** Stack config key (set with `pulumi config set --secret postgresPassword …`) that overrides the generated password. */
+export const POSTGRES_PASSWORD_KEY = 'postgresPassword';
+
+type K8s = { core: typeof coreV1; apps: typeof appsV1 };
+
+export function workerCommandOf(command: AdaptiveConfig['workers']['command']): string[] {
+  if (command === undefined) return DEFAULT_WORKER_COMMAND;
+  return typeof command === 'string' ? command.trim().split(/\s+/) : command;
+}
+
+const dsnOf = (user: string, password: string, host: string, port: number, database: string): string =>
+  `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${encodeURIComponent(database)}`;
+
+export function adaptive(ctx: AzureContext): Outputs {
+  const k8s: K8s = { core: require('@pulumi/kubernetes/core/v1'), apps: require('@pulumi/kubernetes/apps/v1') };
+  const run = ctx.component.run!;
+  const cfg = ctx.config.adaptive[run];
+  const namespace = adaptiveNamespace(ctx.env, run);
+  const provider = clusterProvider(ctx);
+  const labels = { 'modelops.io/component': 'adaptive', 'modelops.io/run': run };
+  const ns = new k8s.core.Namespace('namespace', { metadata: { name: namespace, labels } }, { provider });
+  const opts: pulumi.CustomResourceOptions = { provider, dependsOn: [ns], deleteBeforeReplace: true };
+  const meta = (name: string) => ({ name, namespace, labels: { ...labels, app: name } });
+
+  const scheduler = ctx.has('workspace') ? str(ctx.from('workspace', 'scheduler_address')) : ctx.p.output('');
+  const runSecrets: Record<string, pulumi.Input<string>> = {};
+  if (ctx.has('storage')) {
+    const connection = str(ctx.from('storage', 'connection_string'));
+    new k8s.core.Secret('storage-secret', { metadata: meta(STORAGE_SECRET), stringData: { AZURE_STORAGE_CONNECTION_STRING: connection, AZURE_STORAGE_ACCOUNT: str(ctx.from('storage', 'account_name')) } }, opts);
+    runSecrets.STORAGE_CONNECTION = connection;
+  }
+  new k8s.core.ConfigMap('adaptive-config', { metadata: meta('adaptive-config'), data: { INFRA_NAME: run, ALGORITHM: cfg.algorithm, NAMESPACE: namespace, DASK_SCHEDULER: scheduler } }, opts);
+
+  const dsn = centralStore(ctx, k8s, cfg, namespace, meta, opts);
+  if (dsn) runSecrets.POSTGRES_DSN = dsn;
+  new k8s.core.Secret('run-secrets', { metadata: meta(RUN_SECRETS), stringData: runSecrets }, opts);
+
+  const image = cfg.workers.image ?? DEFAULT_WORKER_IMAGE;
+  new k8s.apps.Deployment(
+    'adaptive-workers',
+    {
+      metadata: meta(WORKERS),
+      spec: {
+        replicas: cfg.workers.replicas,
+        selector: { matchLabels: { app: WORKERS } },
+        template: {
+          metadata: { labels: { ...labels, app: WORKERS }, annotations: { 'checksum/run-secrets': ctx.p.all(Object.values(runSecrets)).apply(checksum) } },
+          spec: {
+            securityContext: POD_SECURITY,
+            tolerations: tolerations(undefined),
+            containers: [
+              {
+                name: 'worker',
+                image,
+                imagePullPolicy: imagePullPolicy(image),
+                command: workerCommandOf(cfg.workers.command),
+                resources: resourcesOf(cfg.workers.resources, { cpu: '100m', memory: '256Mi' }, { cpu: '500m', memory: '512Mi' }),
+                securityContext: CONTAINER_SECURITY,
+                envFrom: ctx.has('storage') ? [{ secretRef: { name: STORAGE_SECRET, optional: true } }] : [],
+                env: [
+                  ...(dsn ? [{ name: 'POSTGRES_DSN', valueFrom: { secretKeyRef: { name: RUN_SECRETS, key: 'POSTGRES_DSN' } } }] : []),
+                  { name: 'DASK_SCHEDULER', value: scheduler },
+                  { name: 'ALGORITHM', value: cfg.algorithm },
+                  { name: 'NAMESPACE', value: namespace },
+                ],
+              },
+            ],
+          },
+        },
+      },
+    },
+    opts,
+  );
+
+  return {
+    name: run,
+    namespace,
+    scheduler_address: scheduler,
+    ...(dsn ? { postgres_dsn: ctx.p.secret(dsn) } : {}),
+    workers_name: WORKERS,
+    worker_replicas: cfg.workers.replicas,
+    algorithm: cfg.algorithm,
+  };
+}
+
+/** The run's Postgres DSN: in-cluster (deployed here) or external; none for redis/none. */
+function centralStore(ctx: AzureContext, k8s: K8s, cfg: AdaptiveConfig, namespace: string, meta: (name: string) => object, opts: pulumi.CustomResourceOptions): pulumi.Output<string> | undefined {
+  const store = cfg.centralStore;
+  if (store.kind !== 'postgres') return undefined;
+  const configured = new ctx.p.Config().getSecret(POSTGRES_PASSWORD_KEY);
+  if (store.mode === 'external') {
+    if (!configured) throw new Error(`adaptive.${ctx.component.run}: an external Postgres needs its password in the stack config: pulumi config set --secret ${POSTGRES_PASSWORD_KEY} <password> --stack ${ctx.component.stack} (see docs/azure.md)`);
+    return ctx.p.secret(configured.apply((password) => dsnOf(cfg.user, password, store.host!, store.port!, cfg.database)));
+  }
+  const password = configured ?? stablePassword(ctx.p, 'postgres-password');
+  const secret = new k8s.core.Secret('postgres-secret', { metadata: meta('postgres-secret'), stringData: { POSTGRES_USER: cfg.user, POSTGRES_PASSWORD: password, POSTGRES_DB: cfg.database } }, opts);
+  const volume: k8sInputs.core.v1.Volume = { name: 'data', ...(cfg.persistence.enabled ? { persistentVolumeClaim: { claimName: 'postgres-data' } } : { emptyDir: {} }) };
+  const dependsOn: pulumi.Resource[] = [secret];
+  if (cfg.persistence.enabled) {
+    dependsOn.push(
+      new k8s.core.PersistentVolumeClaim(
+        'postgres-data',
+        { metadata: meta('postgres-data'), spec: { accessModes: ['ReadWriteOnce'], storageClassName: cfg.persistence.storageClass, resources: { requests: { storage: cfg.persistence.size } } } },
+        // A PVC holds the data: never delete it first to replace it.
+        { ...opts, deleteBeforeReplace: false },
+      ),
+    );
+  }
+  new k8s.apps.Deployment(
+    'postgres',
+    {
+      metadata: meta('postgres'),
+      spec: {
+        replicas: 1,
+        // A ReadWriteOnce volume cannot be attached to the old and the new pod at once.
+        strategy: { type: 'Recreate' },
+        selector: { matchLabels: { app: 'postgres' } },
+        template: {
+          metadata: { labels: { app: 'postgres' } },
+          spec: {
+            securityContext: { runAsUser: 999, runAsGroup: 999, fsGroup: 999, runAsNonRoot: true },
+            tolerations: tolerations(undefined),
+            volumes: [volume],
+            containers: [
+              {
+                name: 'postgres',
+                image: POSTGRES_IMAGE,
+                imagePullPolicy: imagePullPolicy(POSTGRES_IMAGE),
+                ports: [{ name: 'postgres', containerPort: 5432 }],
+                envFrom: [{ secretRef: { name: 'postgres-secret' } }],
+                // A subdirectory: the volume's root holds lost+found, which initdb refuses.
+                env: [{ name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' }],
+                volumeMounts: [{ name: 'data', mountPath: '/var/lib/postgresql/data' }],
+                resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+                securityContext: CONTAINER_SECURITY,
+                readinessProbe: { exec: { command: ['pg_isready', '-U', cfg.user, '-d', cfg.database] }, periodSeconds: 10 },
+              },
+            ],
+          },
+        },
+      },
+    },
+    { ...opts, dependsOn: [...dependsOn, ...(Array.isArray(opts.dependsOn) ? opts.dependsOn : [])] },
+  );
+  new k8s.core.Service('postgres-service', { metadata: meta('postgres'), spec: { selector: { app: 'postgres' }, ports: [{ name: 'postgres', port: 5432, targetPort: 5432 }] } }, opts);
+  return ctx.p.secret(password.apply((p) => dsnOf(cfg.user, p, `postgres.${namespace}`, 5432, cfg.database)));
+}

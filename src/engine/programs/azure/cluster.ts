@@ -1,0 +1,135 @@
+/**
+ * AKS with the configured node pools, and AcrPull for its kubelet identity on the
+ * registry when there is one. The cluster is created and managed here; it is
+ * never adopted with `.get()` (which would leave it unmanaged).
+ */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import type * as pulumi from '@pulumi/pulumi';
+import type * as authorization from '@pulumi/azure-native/authorization';
+import type * as containerservice from '@pulumi/azure-native/containerservice';
+import type * as azureInputs from '@pulumi/azure-native/types/input';
+import { clusterName } from '../../../core/names';
+import type { NodePoolConfig, SshConfig, Taint } from '../../../core/config/types';
+import { str, type AzureContext, type Outputs } from './context';
+import { ACR_PULL_ROLE, acrPullAssignmentName } from './ids';
+
+type AgentPoolProfile = azureInputs.containerservice.ManagedClusterAgentPoolProfileArgs;
+
+const CPU_ROLE = { key: 'modelops.io/role', value: 'cpu', effect: 'NoSchedule' } as const satisfies Taint;
+
+/** The original's pools when none are configured. */
+export const DEFAULT_NODE_POOLS: readonly NodePoolConfig[] = [
+  { name: 'system', vmSize: 'Standard_DS2_v2', mode: 'System', count: 1, labels: {}, taints: [] },
+  { name: 'cpuworkers', vmSize: 'Standard_DS3_v2', mode: 'User', count: 2, min: 2, max: 5, labels: { [CPU_ROLE.key]: CPU_ROLE.value }, taints: [CPU_ROLE] },
+];
+
+export const taintString = (t: Taint): string => (t.value === undefined ? `${t.key}:${t.effect}` : `${t.key}=${t.value}:${t.effect}`);
+
+export function agentPoolProfile(pool: NodePoolConfig): AgentPoolProfile {
+  const autoscaling = pool.min !== undefined && pool.max !== undefined;
+  return {
+    name: pool.name,
+    mode: pool.mode,
+    vmSize: pool.vmSize,
+    osType: 'Linux',
+    type: 'VirtualMachineScaleSets',
+    count: pool.count ?? pool.min ?? 1,
+    enableAutoScaling: autoscaling,
+    ...(autoscaling ? { minCount: pool.min, maxCount: pool.max } : {}),
+    ...(Object.keys(pool.labels).length ? { nodeLabels: pool.labels } : {}),
+    ...(pool.taints.length ? { nodeTaints: pool.taints.map(taintString) } : {}),
+  };
+}
+
+/** `ssh.public_key`, else the file at `ssh.public_key_path`. Generating one would need @pulumi/tls, so a key is required. */
+export function sshPublicKey(ssh: SshConfig | undefined): string {
+  if (ssh?.publicKey) return ssh.publicKey.trim();
+  if (ssh?.publicKeyPath) {
+    const path = ssh.publicKeyPath.replace(/^~(?=$|\/)/, homedir());
+    try {
+      return readFileSync(path, 'utf8').trim();
+    } catch (error) {
+      throw new Error(`ssh.public_key_path: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}). Point it at an existing public key, or set ssh.public_key to the key text.`);
+    }
+  }
+  throw new Error('AKS needs an SSH public key for its nodes: set ssh.public_key (the key text, e.g. "ssh-ed25519 AAAA… you@host") or ssh.public_key_path (e.g. ~/.ssh/id_ed25519.pub) in azure.yaml. Create one with `ssh-keygen -t ed25519`.');
+}
+
+/** The kubelet identity's object id; Azure has returned it as `objectId` and as `object_id` (original issue #7). */
+export function kubeletObjectId(identityProfile: unknown): string | undefined {
+  if (!identityProfile || typeof identityProfile !== 'object') return undefined;
+  const profile = identityProfile as Record<string, Record<string, unknown> | undefined>;
+  const kubelet = profile.kubeletidentity ?? profile.kubeletIdentity;
+  const id = kubelet?.objectId ?? kubelet?.object_id;
+  return typeof id === 'string' && id ? id : undefined;
+}
+
+function kubeconfigOf(result: containerservice.ListManagedClusterUserCredentialsResult): string {
+  const value = result.kubeconfigs?.[0]?.value;
+  // Empty during preview; an empty output then fails readiness instead of crashing the program.
+  return value ? Buffer.from(value, 'base64').toString('utf8') : '';
+}
+
+export function cluster(ctx: AzureContext): Outputs {
+  const cs = require('@pulumi/azure-native/containerservice') as typeof containerservice;
+  const name = clusterName(ctx.env, ctx.user);
+  const resourceGroupName = str(ctx.from('resource-group', 'resource_group_name'));
+  const location = str(ctx.from('resource-group', 'location'));
+  const aks = ctx.config.aks;
+  const pools = aks?.nodePools.length ? aks.nodePools : DEFAULT_NODE_POOLS;
+  const network = aks?.network ?? { serviceCidr: '172.16.0.0/16', dnsServiceIp: '172.16.0.10' };
+
+  const managed = new cs.ManagedCluster(
+    'aks-cluster',
+    {
+      resourceName: name,
+      resourceGroupName,
+      location,
+      dnsPrefix: `${name}-dns`.slice(0, 54).replace(/-+$/, ''),
+      ...(aks?.kubernetesVersion ? { kubernetesVersion: aks.kubernetesVersion } : {}),
+      identity: { type: 'SystemAssigned' },
+      agentPoolProfiles: pools.map(agentPoolProfile),
+      linuxProfile: { adminUsername: 'azureuser', ssh: { publicKeys: [{ keyData: sshPublicKey(ctx.config.ssh) }] } },
+      networkProfile: { networkPlugin: 'azure', serviceCidr: network.serviceCidr, dnsServiceIP: network.dnsServiceIp },
+      tags: ctx.tags('cluster'),
+    },
+    { provider: ctx.azure(), deleteBeforeReplace: true },
+  );
+
+  const credentials = cs.listManagedClusterUserCredentialsOutput({ resourceGroupName, resourceName: managed.name }, { provider: ctx.azure() });
+  const grantPull = ctx.has('registry') && (ctx.config.registry?.grantClusterPull ?? true);
+  if (grantPull) acrPull(ctx, managed);
+
+  return {
+    kubeconfig: ctx.p.secret(credentials.apply(kubeconfigOf)),
+    cluster_name: managed.name,
+    resource_group: resourceGroupName,
+    location: managed.location,
+    provider: 'azure',
+    acr_pull_configured: grantPull,
+  };
+}
+
+function acrPull(ctx: AzureContext, managed: containerservice.ManagedCluster): authorization.RoleAssignment {
+  const { RoleAssignment } = require('@pulumi/azure-native/authorization') as typeof authorization;
+  const registryId = str(ctx.from('registry', 'registry_id'));
+  const principalId: pulumi.Output<string> = managed.identityProfile.apply((profile) => {
+    const id = kubeletObjectId(profile);
+    if (!id) throw new Error(`AKS cluster ${clusterName(ctx.env, ctx.user)} reports no kubelet identity, so AcrPull cannot be granted`);
+    return id;
+  });
+  // The subscription of the role definition is the registry's own.
+  const roleDefinitionId = registryId.apply((id) => `${id.split('/').slice(0, 3).join('/')}/providers/Microsoft.Authorization/roleDefinitions/${ACR_PULL_ROLE}`);
+  return new RoleAssignment(
+    'aks-acr-pull',
+    {
+      roleAssignmentName: ctx.p.all([registryId, principalId]).apply(([id, principal]) => acrPullAssignmentName(id, principal)),
+      scope: registryId,
+      principalId,
+      principalType: 'ServicePrincipal',
+      roleDefinitionId,
+    },
+    { provider: ctx.azure(), deleteBeforeReplace: true },
+  );
+}

@@ -1,0 +1,53 @@
+/** What every Azure program shares: the SDK, the azure-native provider, stack references, tags. */
+import type * as pulumi from '@pulumi/pulumi';
+import type * as azureNative from '@pulumi/azure-native/provider';
+import type { ProgramContext } from '../types';
+
+export type Pulumi = typeof pulumi;
+export type Outputs = Record<string, unknown>;
+
+export interface AzureContext extends ProgramContext {
+  p: Pulumi;
+  user?: string;
+  /** Lazily created explicit azure-native provider, pinned to `subscription_id` (not whatever `az` defaults to). */
+  azure(): pulumi.ProviderResource;
+  /** `requireOutput` of a component this one depends on (the orchestrator has verified it exists). */
+  from(component: string, output: string): pulumi.Output<unknown>;
+  has(component: string): boolean;
+  tags(component: string): Record<string, string>;
+}
+
+export function azureContext(ctx: ProgramContext, p: Pulumi): AzureContext {
+  let provider: pulumi.ProviderResource | undefined;
+  const refs = new Map<string, pulumi.StackReference>();
+  return {
+    ...ctx,
+    p,
+    user: ctx.config.username,
+    azure() {
+      if (!provider) {
+        const { Provider } = require('@pulumi/azure-native/provider') as typeof azureNative;
+        provider = new Provider('azure', ctx.config.subscriptionId ? { subscriptionId: ctx.config.subscriptionId } : {});
+      }
+      return provider;
+    },
+    from(component, output) {
+      const target = ctx.componentsByName.get(component);
+      if (!target) throw new Error(`${ctx.component.name} needs the "${component}" component, which this config does not describe`);
+      let ref = refs.get(component);
+      if (!ref) refs.set(component, (ref = new p.StackReference(target.reference)));
+      return ref.requireOutput(output);
+    },
+    has: (component) => ctx.componentsByName.has(component),
+    tags: (component) => ({
+      'managed-by': 'modelops',
+      project: 'modelops',
+      component,
+      environment: ctx.env,
+      ...(ctx.config.username ? { user: ctx.config.username } : {}),
+    }),
+  };
+}
+
+/** `requireOutput` values are `unknown`; Azure and Kubernetes inputs want strings. */
+export const str = (value: pulumi.Output<unknown>): pulumi.Output<string> => value.apply((v) => String(v));

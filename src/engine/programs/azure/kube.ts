@@ -1,0 +1,59 @@
+/** What the workspace and adaptive programs share on the cluster: provider, pod hardening, quantities. */
+import { createHash } from 'node:crypto';
+import type * as pulumi from '@pulumi/pulumi';
+import type * as k8s from '@pulumi/kubernetes/provider';
+import type * as k8sInputs from '@pulumi/kubernetes/types/input';
+import { str, type AzureContext } from './context';
+
+type Toleration = k8sInputs.core.v1.Toleration;
+
+/** A provider from the cluster stack's kubeconfig (secret; never written to disk by us). */
+export function clusterProvider(ctx: AzureContext): pulumi.ProviderResource {
+  const { Provider } = require('@pulumi/kubernetes/provider') as typeof k8s;
+  // deleteUnreachable: after a force-recreated cluster, the old objects are gone with it; let Pulumi drop them from state.
+  return new Provider('cluster', { kubeconfig: ctx.p.secret(str(ctx.from('cluster', 'kubeconfig'))), deleteUnreachable: true });
+}
+
+export const DEFAULT_TOLERATIONS: Toleration[] = [{ key: 'modelops.io/role', operator: 'Equal', value: 'cpu', effect: 'NoSchedule' }];
+
+export function tolerations(configured: unknown): Toleration[] {
+  return Array.isArray(configured) && configured.length > 0 ? (configured as Toleration[]) : DEFAULT_TOLERATIONS;
+}
+
+export const POD_SECURITY: k8sInputs.core.v1.PodSecurityContext = { runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, runAsNonRoot: true };
+export const CONTAINER_SECURITY: k8sInputs.core.v1.SecurityContext = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
+
+/** `Always` for a moving tag (`:latest` or none), else `IfNotPresent`; digests never move. */
+export function imagePullPolicy(image: string): 'Always' | 'IfNotPresent' {
+  if (image.includes('@sha256:')) return 'IfNotPresent';
+  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
+  return !lastSegment.includes(':') || lastSegment.endsWith(':latest') ? 'Always' : 'IfNotPresent';
+}
+
+const UNITS: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+
+/** Bytes in a Kubernetes memory quantity (`4Gi`, `512Mi`, `1G`, `1073741824`). */
+export function memoryBytes(quantity: string): number {
+  const match = /^(\d+(?:\.\d+)?)([kMGT]i?|Ki)?$/.exec(quantity.trim());
+  if (!match || UNITS[match[2] ?? ''] === undefined) throw new Error(`"${quantity}" is not a memory quantity like 4Gi or 512Mi`);
+  return Number(match[1]) * UNITS[match[2] ?? ''];
+}
+
+/** Dask's `--memory-limit` per worker process: the pod's limit shared by the processes (never more than the pod has). */
+export function daskMemoryLimit(podLimit: string, processes: number): string {
+  return `${Math.floor(memoryBytes(podLimit) / Math.max(1, processes) / 2 ** 20)}MiB`;
+}
+
+/** A short digest of secret material for a pod annotation: changes roll the pods, the value reveals nothing. */
+export function checksum(values: readonly unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(values)).digest('hex').slice(0, 16);
+}
+
+/** `env` given as a list of `{name, value}` or as a mapping. */
+export function envList(env: unknown): k8sInputs.core.v1.EnvVar[] {
+  if (Array.isArray(env)) return env as k8sInputs.core.v1.EnvVar[];
+  if (env && typeof env === 'object') return Object.entries(env).map(([name, value]) => ({ name, value: String(value) }));
+  return [];
+}
+
+export const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});

@@ -1,0 +1,40 @@
+/** Azure Container Registry with the admin user, whose credentials the workspace uses to pull bundles. */
+import type * as containerregistry from '@pulumi/azure-native/containerregistry';
+import { registryName } from '../../../core/names';
+import { DEFAULT_BUNDLE_REPO } from '../../../core/config/services';
+import { str, type AzureContext, type Outputs } from './context';
+
+export function registryNameOf(ctx: Pick<AzureContext, 'config' | 'env' | 'user'>): string {
+  const { registry, acr } = ctx.config;
+  return registryName(ctx.env, ctx.user, { registryName: registry?.registryName ?? acr?.name, perUserRegistry: registry?.perUserRegistry ?? acr?.perUserRegistry });
+}
+
+export function registry(ctx: AzureContext): Outputs {
+  const cr = require('@pulumi/azure-native/containerregistry') as typeof containerregistry;
+  const name = registryNameOf(ctx);
+  const resourceGroupName = str(ctx.from('resource-group', 'resource_group_name'));
+  const acr = new cr.Registry(
+    `${ctx.config.registry?.name ?? 'modelops-registry'}-acr`,
+    {
+      registryName: name,
+      resourceGroupName,
+      location: str(ctx.from('resource-group', 'location')),
+      sku: { name: ctx.config.registry?.sku ?? ctx.config.acr?.sku ?? 'Standard' },
+      adminUserEnabled: true,
+      tags: ctx.tags('registry'),
+    },
+    { provider: ctx.azure() },
+  );
+  // Read after the registry exists (its name only resolves then), through the same provider.
+  const credentials = cr.listRegistryCredentialsOutput({ registryName: acr.name, resourceGroupName }, { provider: ctx.azure() });
+  return {
+    login_server: acr.loginServer,
+    registry_name: acr.name,
+    registry_id: acr.id,
+    provider: 'azure',
+    requires_auth: true,
+    bundles_pull_username: credentials.apply((c) => c.username ?? ''),
+    bundles_pull_password: ctx.p.secret(credentials.apply((c) => c.passwords?.[0]?.value ?? '')),
+    bundle_repo: ctx.config.registry?.bundleRepo ?? DEFAULT_BUNDLE_REPO,
+  };
+}

@@ -1,0 +1,69 @@
+// (c) Force Recreate: the modal lists what will be destroyed in reverse
+// dependency order; the output channel then shows destroy steps in that order,
+// followed by up steps.
+import assert from 'node:assert/strict';
+import { COMPONENTS, configYaml, openComponents, scenarioHooks, startSession, waitForComponents } from './lib/harness.mjs';
+
+const ALL_READY = Object.fromEntries(COMPONENTS.map((c) => [c, 'ready']));
+
+/** Index of the first of `names` found in `text` after `from`, per name. */
+function positions(text, names, pattern) {
+  return Object.fromEntries(names.map((n) => [n, text.search(pattern(n))]));
+}
+
+describe('Up with Force Recreate', function () {
+  let s;
+  let modal;
+  before(async function () {
+    s = await startSession({ name: 'force-recreate', yaml: configYaml() });
+  });
+  after(async () => s?.stop());
+  scenarioHooks(() => s);
+
+  it('starts from everything ready', async function () {
+    await openComponents(s.wb);
+    await s.wb.runCommand('ModelOps: Up');
+    await s.wb.waitForProgressToFinish(/^ModelOps: Up/, { timeout: 480_000 });
+    await waitForComponents(s.wb, ALL_READY, { timeout: 120_000 });
+  });
+
+  it('the confirmation lists the stacks to destroy, dependents first', async function () {
+    await s.wb.runCommand('ModelOps: Up with Force Recreate');
+    // Scope: all components (the command asks when run from the palette).
+    if (await s.wb.quickInput().isVisible().catch(() => false)) {
+      await s.wb.pickQuickItem('All components', { exact: false });
+    }
+    modal = await s.wb.waitForDialog({ timeout: 120_000 });
+    assert.ok(modal.buttons.includes('Destroy and Recreate'), JSON.stringify(modal));
+    const text = `${modal.message}\n${modal.detail}`;
+    const at = positions(text, COMPONENTS, (n) => new RegExp(`\\b${n}\\b`));
+    for (const c of COMPONENTS) assert.ok(at[c] >= 0, `modal names ${c}: ${text}`);
+    assert.ok(at['adaptive-default'] < at.workspace, `adaptive-default before workspace: ${text}`);
+    assert.ok(at.workspace < at.cluster, `workspace before cluster: ${text}`);
+    assert.ok(at.workspace < at.storage, `workspace before storage: ${text}`);
+  });
+
+  it('after confirming, the output channel shows the destroys in that order, then the ups', async function () {
+    await s.wb.answerDialog('Destroy and Recreate');
+    await s.wb.waitForProgressToFinish(/^ModelOps: Force recreate/, { timeout: 600_000 });
+    await waitForComponents(s.wb, ALL_READY, { timeout: 120_000 });
+    const all = await s.wb.waitForOutput(/▶ up[^\n]*\n[\s\S]*(succeeded|■)/, { timeout: 120_000 });
+    // Only this run: from its header on.
+    const start = all.lastIndexOf('▶ up');
+    const run = all.slice(start);
+    const step = (verb) => (n) => new RegExp(`^.*\\b${verb} ${n}: `, 'm');
+    const destroyAt = positions(run, COMPONENTS, step('destroy'));
+    const upAt = positions(run, COMPONENTS, step('up'));
+    for (const c of COMPONENTS) {
+      assert.ok(destroyAt[c] >= 0, `destroy ${c} in output:\n${run}`);
+      assert.ok(upAt[c] >= 0, `up ${c} in output:\n${run}`);
+    }
+    assert.ok(destroyAt['adaptive-default'] < destroyAt.workspace, `destroy adaptive-default before workspace:\n${run}`);
+    assert.ok(destroyAt.workspace < destroyAt.cluster && destroyAt.workspace < destroyAt.storage, `destroy workspace before cluster/storage:\n${run}`);
+    const lastDestroy = Math.max(...Object.values(destroyAt));
+    const firstUp = Math.min(...Object.values(upAt));
+    assert.ok(lastDestroy < firstUp, `all destroys before the first up:\n${run}`);
+    assert.ok(upAt.cluster < upAt.workspace && upAt.workspace < upAt['adaptive-default'], `ups in dependency order:\n${run}`);
+    await s.wb.screenshot('output');
+  });
+});

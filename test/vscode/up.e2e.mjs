@@ -1,0 +1,42 @@
+// (a) The tree after Up: run "ModelOps: Up" from the palette, the progress
+// notification runs to its end, every row shows `ready`.
+import assert from 'node:assert/strict';
+import { COMPONENTS, componentRows, configYaml, isBusy, openComponents, scenarioHooks, startSession, waitFor, waitForComponents } from './lib/harness.mjs';
+
+describe('Up from the command palette', function () {
+  let s;
+  before(async function () {
+    // A visible delay so the running state can be seen (and asserted) in the tree.
+    s = await startSession({ name: 'up', yaml: configYaml({ faults: { cluster: { step_delay_ms: 1500 } } }) });
+  });
+  after(async () => s?.stop());
+  scenarioHooks(() => s);
+
+  it('lists cluster, storage, workspace and adaptive-default, none ready before Up', async function () {
+    const rows = await openComponents(s.wb);
+    assert.deepEqual(Object.keys(rows), COMPONENTS);
+    for (const c of COMPONENTS) assert.notEqual(rows[c].status, 'ready', `${c}: ${rows[c].description}`);
+  });
+
+  it('runs Up with a progress notification and a running row', async function () {
+    await s.wb.runCommand('ModelOps: Up');
+    const n = await s.wb.waitForNotification(/^ModelOps: Up/, { timeout: 60_000 });
+    assert.ok(n.buttons.includes('Cancel'), `the progress notification offers Cancel: ${JSON.stringify(n)}`);
+    // While the cluster is being created its row says so ("up… 0:03").
+    await waitFor(async () => Object.values(await componentRows(s.wb)).some(isBusy), {
+      timeout: 120_000, message: 'a row showing the running operation',
+      describe: async () => JSON.stringify(Object.values(await componentRows(s.wb)).map((r) => r.description)),
+    });
+  });
+
+  it('ends with every row ready and the status bar at 4/4', async function () {
+    await s.wb.waitForProgressToFinish(/^ModelOps: Up/, { timeout: 480_000 });
+    await waitForComponents(s.wb, Object.fromEntries(COMPONENTS.map((c) => [c, 'ready'])), { timeout: 120_000 });
+    const rows = await componentRows(s.wb);
+    for (const c of COMPONENTS) assert.equal(rows[c].description, 'ready', `${c}: ${rows[c].description}`);
+    await waitFor(async () => (await s.wb.statusBarTexts()).some((t) => /ModelOps 4\/4 ready/.test(t)), {
+      timeout: 30_000, message: 'status bar "ModelOps 4/4 ready"', describe: async () => JSON.stringify(await s.wb.statusBarTexts()),
+    });
+    await s.wb.screenshot('tree');
+  });
+});
