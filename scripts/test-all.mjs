@@ -8,6 +8,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+if (Number(process.versions.node.split('.')[0]) < 22) {
+  // npm's `node` package puts Node 24 first on PATH; a later `npm install <pkg>` can prune its binary.
+  console.error(`Tests need Node 22+, this is ${process.version}. Run "npm install" (or "npm rebuild node") in ${repo}.`);
+  process.exit(1);
+}
 const only = process.argv.slice(2);
 
 function sh(title, command, args) {
