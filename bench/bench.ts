@@ -15,6 +15,7 @@ import { Engine } from '../src/engine/engine';
 import { statusReport } from '../src/engine/operations/status';
 import { fileBackendDir } from '../src/engine/settings';
 import type { OperationEvent } from '../src/core/events';
+import { benchActivation } from './activation';
 
 const REPO = resolve(__dirname, '..', '..');
 const pulumi = execFileSync(process.execPath, [join(REPO, 'scripts', 'engine.mjs'), '--build'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
@@ -148,6 +149,7 @@ async function benchDiagnostics(): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`node ${process.version}, pulumi ${pulumi}`);
+  benchActivation();
   await benchDiagnostics();
   await benchStatus(0);
   await benchStatus(36);
