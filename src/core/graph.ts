@@ -49,22 +49,12 @@ export class DependencyGraph {
 
   /** Everything that depends on `node`, directly or not, in provisioning order. */
   transitiveDependentsOf(node: string): string[] {
-    const found = new Set<string>();
-    const visit = (n: string): void => {
-      for (const d of this.dependentsOf(n)) if (!found.has(d)) (found.add(d), visit(d));
-    };
-    visit(node);
-    return this.order.filter((n) => found.has(n));
+    return this.reachable(node, (n) => this.dependentsOf(n));
   }
 
   /** Everything `node` depends on, directly or not, in provisioning order. */
   transitiveDependenciesOf(node: string): string[] {
-    const found = new Set<string>();
-    const visit = (n: string): void => {
-      for (const d of this.dependenciesOf(n)) if (!found.has(d)) (found.add(d), visit(d));
-    };
-    visit(node);
-    return this.order.filter((n) => found.has(n));
+    return this.reachable(node, (n) => this.dependenciesOf(n));
   }
 
   /** Provisioning order: every node after all of its dependencies. */
@@ -92,6 +82,15 @@ export class DependencyGraph {
   restrictTo(subset: Iterable<string>): string[] {
     const keep = new Set(subset);
     return this.order.filter((n) => keep.has(n));
+  }
+
+  private reachable(node: string, next: (n: string) => readonly string[]): string[] {
+    const found = new Set<string>();
+    const visit = (n: string): void => {
+      for (const m of next(n)) if (!found.has(m)) (found.add(m), visit(m));
+    };
+    visit(node);
+    return this.order.filter((n) => found.has(n));
   }
 
   private sort(nodes: readonly string[]): string[] {

@@ -5,27 +5,15 @@
 import type { OperationResult } from '../../core/events';
 import { resolveComponents } from '../context';
 import type { Engine } from '../engine';
-import { acquireOperationLocks, StackBusyError } from '../operationLock';
 import { runStep } from '../stackRunner';
+import { guarded } from './guard';
 import { liveLockReason, recover } from './recover';
 import { verifyDependency } from './verify';
 
 export async function repair(engine: Engine, name: string): Promise<OperationResult> {
   const [component] = resolveComponents(engine.ctx, [name]);
   const started = engine.start('repair', [component.name]);
-  const configErrors = engine.ctx.problems.filter((p) => p.severity === 'error');
-  if (configErrors.length) {
-    for (const problem of configErrors) engine.emit({ type: 'problem', problem });
-    return engine.done('repair', started, 'refused', `${engine.ctx.parsed.file} has ${configErrors.length} error(s); fix them first (see validate).`);
-  }
-  let release: () => void;
-  try {
-    release = acquireOperationLocks(engine.ctx.settings.modelopsHome, [component.stack], 'repair');
-  } catch (error) {
-    if (error instanceof StackBusyError) return engine.done('repair', started, 'refused', error.message);
-    throw error;
-  }
-  try {
+  return guarded(engine, 'repair', started, [component.stack], async () => {
     const { states } = await engine.snapshot();
     const state = states.get(component.name)!;
     const live = liveLockReason(component, state);
@@ -56,7 +44,5 @@ export async function repair(engine: Engine, name: string): Promise<OperationRes
       (provisioned.result !== 'succeeded' ? `; ${provisioned.message}` : '') +
       (dependents.length ? `; dependents: ${notReadyDependents.length ? notReadyDependents.map((r) => `${r.name} ${r.status}`).join(', ') : 'all ready'}` : '');
     return engine.done('repair', started, result, summary);
-  } finally {
-    release();
-  }
+  });
 }

@@ -11,8 +11,8 @@ import { ownStatus } from '../../core/readiness';
 import { runInDependencyOrder, type NodeOutcome, type NodeResult } from '../../core/schedule';
 import { resolveComponents } from '../context';
 import type { Engine, Snapshot } from '../engine';
-import { acquireOperationLocks, StackBusyError } from '../operationLock';
 import { runStep } from '../stackRunner';
+import { guarded } from './guard';
 import { liveLockReason, needsRecovery, recover } from './recover';
 import { verifyDependency } from './verify';
 
@@ -98,19 +98,7 @@ function summarizeUp(steps: PlannedStep[], outcomes: Map<string, NodeOutcome>, r
 export async function up(engine: Engine, options: UpOptions = {}): Promise<OperationResult> {
   const targets = targetsOf(engine, options.components);
   const started = engine.start('up', targets.map((c) => c.name), { forceRecreate: !!options.forceRecreate, dryRun: !!options.dryRun });
-  const configErrors = engine.ctx.problems.filter((p) => p.severity === 'error');
-  if (configErrors.length) {
-    for (const problem of configErrors) engine.emit({ type: 'problem', problem });
-    return engine.done('up', started, 'refused', `${engine.ctx.parsed.file} has ${configErrors.length} error(s); fix them first (see validate).`);
-  }
-  let release: () => void;
-  try {
-    release = options.dryRun ? () => undefined : acquireOperationLocks(engine.ctx.settings.modelopsHome, targets.map((c) => c.stack), 'up');
-  } catch (error) {
-    if (error instanceof StackBusyError) return engine.done('up', started, 'refused', error.message);
-    throw error;
-  }
-  try {
+  return guarded(engine, 'up', started, options.dryRun ? [] : targets.map((c) => c.stack), async () => {
     let snapshot = await engine.snapshot();
     const destroys = options.forceRecreate ? destroySteps(engine, targets, snapshot) : [];
     const ups = upSteps(engine, targets, snapshot, !!options.forceRecreate);
@@ -134,7 +122,5 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
     const targetReadiness = readiness.filter((r) => targets.some((t) => t.name === r.name));
     const result: OperationResult = engine.signal?.aborted ? 'cancelled' : targetReadiness.every((r) => r.status === 'ready') ? 'succeeded' : 'failed';
     return engine.done('up', started, result, summarizeUp(ups, outcomes, targetReadiness));
-  } finally {
-    release();
-  }
+  });
 }
