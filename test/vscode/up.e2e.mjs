@@ -39,4 +39,19 @@ describe('Up from the command palette', function () {
     });
     await s.wb.screenshot('tree');
   });
+
+  it('Health shows each check under its component, with its verdict', async function () {
+    await s.wb.runCommand('ModelOps: Health');
+    await s.wb.waitForProgressToFinish(/^ModelOps: Health/, { timeout: 240_000 });
+    const click = (label, level) => s.wb.viewPane().locator(`.monaco-list-row[aria-level="${level}"]`, { has: s.wb.page.locator('.label-name', { hasText: label }) }).first().click();
+    await click('storage', 1);
+    await s.wb.waitForRows((rows) => rows.some((r) => r.label === 'Health' && r.level === 2), { timeout: 30_000, message: 'a Health group under storage' });
+    await click('Health', 2);
+    const rows = await s.wb.waitForRows((r) => r.some((x) => x.level === 3 && x.label === 'blob endpoint'), { timeout: 30_000, message: 'storage health checks' });
+    const checks = rows.filter((r) => r.level === 3);
+    assert.deepEqual(checks.map((r) => r.label), ['blob endpoint', 'container bundle-blobs', 'container workspace', 'container results', 'container jobs']);
+    for (const r of checks) assert.equal(r.status, 'healthy', `${r.label}: ${r.description}`);
+    assert.match(rows.find((r) => r.label === 'Health' && r.level === 2).description, /5 healthy/);
+    await s.wb.screenshot('health');
+  });
 });

@@ -1,6 +1,6 @@
 /** Turns one run's events into log lines, progress messages, node actions and readiness snapshots. */
 import type * as vscode from 'vscode';
-import type { OperationEvent } from '../../core/events';
+import type { HealthVerdict, OperationEvent } from '../../core/events';
 import type { ComponentReadiness } from '../../core/readiness';
 import type { Log } from '../log';
 import { runHeader } from '../pure/format';
@@ -14,6 +14,7 @@ export class RunReporter {
   readiness: ComponentReadiness[] | undefined;
   private totalSteps = 0;
   private headerWritten = false;
+  private readonly health: Array<{ component: string; check: string; verdict: HealthVerdict; reason: string; checkedAt: string }> = [];
 
   constructor(
     private readonly op: RunningOperation,
@@ -59,11 +60,13 @@ export class RunReporter {
       case 'problem':
         return this.log.warn(`  ${e.problem.code}: ${e.problem.message}`);
       case 'health':
+        this.health.push({ component: e.component, check: e.check, verdict: e.verdict, reason: e.reason, checkedAt: new Date().toISOString() });
         return this.log.info(`  health ${e.component} · ${e.check}: ${e.verdict}${e.reason ? ` — ${e.reason}` : ''}`);
       case 'log':
         return e.level === 'error' ? this.log.error(e.message, false) : e.level === 'warn' ? this.log.warn(e.message) : this.log.info(e.message);
       case 'operation-done':
         this.done = e;
+        if (e.operation === 'health') this.store.setHealth(this.health);
         return;
     }
   }

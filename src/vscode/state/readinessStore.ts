@@ -5,11 +5,21 @@
  */
 import * as vscode from 'vscode';
 import type { Problem } from '../../core/config/types';
+import type { HealthVerdict } from '../../core/events';
 import type { ComponentReadiness } from '../../core/readiness';
 import type { StatusReport } from '../pure/statusReport';
 
+/** One health check of one component, as the last Health run reported it. */
+export interface HealthCheck {
+  check: string;
+  verdict: HealthVerdict;
+  reason: string;
+  checkedAt: string;
+}
+
 export class ReadinessStore implements vscode.Disposable {
   private report: StatusReport | undefined;
+  private health = new Map<string, HealthCheck[]>();
   private lastError: string | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
@@ -37,6 +47,18 @@ export class ReadinessStore implements vscode.Disposable {
 
   find(name: string): ComponentReadiness | undefined {
     return this.components.find((c) => c.name === name);
+  }
+
+  /** The last Health run's checks of `name` (empty before any run). */
+  healthOf(name: string): readonly HealthCheck[] {
+    return this.health.get(name) ?? [];
+  }
+
+  /** Replaces every component's health with one run's results. */
+  setHealth(results: ReadonlyArray<{ component: string } & HealthCheck>): void {
+    this.health = new Map();
+    for (const { component, ...check } of results) this.health.set(component, [...(this.health.get(component) ?? []), check]);
+    this.changed.fire();
   }
 
   setReport(report: StatusReport): void {

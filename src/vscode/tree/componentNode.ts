@@ -5,7 +5,9 @@ import { componentContextValue } from '../pure/contextValue';
 import { describeRunning, describeStatus } from '../pure/format';
 import { componentTooltip } from '../pure/tooltip';
 import type { RunningOperation } from '../operations/runningOperations';
+import type { HealthCheck } from '../state/readinessStore';
 import { DependencyNode } from './dependencyNode';
+import { HealthNode, healthSummary } from './healthNode';
 import { GroupNode } from './groupNode';
 import type { TreeNode } from './node';
 import { OutputNode } from './outputNode';
@@ -18,6 +20,7 @@ export class ComponentNode implements TreeNode {
     public readiness: ComponentReadiness,
     private readonly statusOf: (name: string) => string | undefined,
     private readonly runningOn: (name: string) => RunningOperation | undefined,
+    private readonly healthOf: (name: string) => readonly HealthCheck[],
   ) {
     this.id = `component:${readiness.name}`;
   }
@@ -45,9 +48,11 @@ export class ComponentNode implements TreeNode {
     const outputs = r.outputs.map((o) => new OutputNode(r.name, o));
     const present = r.outputs.filter((o) => o.present && !o.empty).length;
     const deps = r.dependsOn.map((d) => new DependencyNode(r.name, d, this.statusOf(d)));
+    const health = this.healthOf(r.name);
     return [
       new GroupNode(`${this.id}/outputs`, 'Outputs', 'symbol-property', `${present}/${r.outputs.length}`, outputs),
       new GroupNode(`${this.id}/depends`, 'Depends on', 'references', deps.length ? '' : 'nothing', deps),
+      ...(health.length ? [new GroupNode(`${this.id}/health`, 'Health', 'pulse', healthSummary(health), health.map((h) => new HealthNode(r.name, h)))] : []),
     ];
   }
 }
