@@ -10,10 +10,9 @@ import { kubeletObjectId } from '../../src/engine/programs/azure/cluster';
 import { resourceGroupNameOf } from '../../src/engine/programs/azure/resourceGroup';
 import { acrPullAssignmentName, uuid5 } from '../../src/engine/programs/azure/ids';
 import { SAS_EXPIRY, SAS_START } from '../../src/engine/programs/azure/storage';
-import { FLAT_EXAMPLE, KUBECONFIG, KUBELET_OBJECT_ID, SECTIONS, SSH_KEY, SUBSCRIPTION, contextFor, dependencyOutputs, parse, run, type Run } from './mocks';
+import { FLAT_EXAMPLE, withoutAcr, KUBECONFIG, KUBELET_OBJECT_ID, SECTIONS, SSH_KEY, SUBSCRIPTION, contextFor, dependencyOutputs, parse, run, type Run } from './mocks';
 
 const LONG_USER = 'Alexandra.Konstantinopoulou-Featherstonehaugh';
-const withoutAcr = (text: string): string => text.replace(/acr:\n {2}name: modelopsacr\n {2}sku: Standard\n/, '');
 const withEnv = (text: string, env: string): string => `${text}environment: ${env}\n`;
 const withUser = (text: string, user: string): string => text.replace('username: alice', `username: "${user}"`);
 

@@ -3,10 +3,9 @@ import { strict as assert } from 'node:assert';
 import type * as pulumi from '@pulumi/pulumi';
 import { azureProgram } from '../../src/engine/programs/azure';
 import { daskMemoryLimit, imagePullPolicy, memoryBytes } from '../../src/engine/programs/azure/kube';
-import { FLAT_EXAMPLE, KUBECONFIG, SECTIONS, contextFor, dependencyOutputs, isSecretValue, parse, run, type Run } from './mocks';
+import { FLAT_EXAMPLE, withoutAcr, KUBECONFIG, SECTIONS, contextFor, dependencyOutputs, isSecretValue, parse, run, type Run } from './mocks';
 
 const FULL = FLAT_EXAMPLE + SECTIONS.storage + SECTIONS.workspace + SECTIONS.adaptive;
-const withoutAcr = (text: string): string => text.replace(/acr:\n {2}name: modelopsacr\n {2}sku: Standard\n/, '');
 
 type Obj = Record<string, any>;
 

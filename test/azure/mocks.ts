@@ -9,44 +9,19 @@ import { componentsFor } from '../../src/core/components';
 import { parseConfig } from '../../src/core/config/parse';
 import type { InfraConfig } from '../../src/core/config/types';
 import type { ProgramContext } from '../../src/engine/programs/types';
+import { lines, ORIGINAL_EXAMPLE } from '../fixtures';
 
 export const SUBSCRIPTION = '12345678-90ab-cdef-1234-567890abcdef';
 export const SSH_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG0PqQ8n6Xb8Yk1Qo3Z4m2Q1q0Fh8bJq3S3mJ0Vf0x1d alice@host';
 export const KUBECONFIG = 'apiVersion: v1\nkind: Config\nclusters: []\n';
 export const KUBELET_OBJECT_ID = '11111111-2222-3333-4444-555555555555';
 
-const lines = (...text: string[]): string => `${text.join('\n')}\n`;
 
 /** The original's flat example (examples/providers/azure.yaml), with an inline SSH key instead of ~/.ssh/id_rsa.pub. */
-export const FLAT_EXAMPLE = lines(
-  'provider: azure',
-  `subscription_id: "${SUBSCRIPTION}"`,
-  'location: eastus2',
-  'resource_group: modelops-rg',
-  'username: alice',
-  'aks:',
-  '  name: modelops-cluster',
-  '  kubernetes_version: "1.32"',
-  '  node_pools:',
-  '    - name: system',
-  '      vm_size: Standard_B2s',
-  '      mode: System',
-  '      count: 1',
-  '    - name: cpu',
-  '      vm_size: Standard_D4s_v3',
-  '      mode: User',
-  '      min: 1',
-  '      max: 5',
-  '      labels:',
-  '        modelops.io/role: cpu',
-  '      taints:',
-  '        - "modelops.io/role=cpu:NoSchedule"',
-  'acr:',
-  '  name: modelopsacr',
-  '  sku: Standard',
-  'ssh:',
-  `  public_key: "${SSH_KEY}"`,
-);
+export const FLAT_EXAMPLE = ORIGINAL_EXAMPLE.replace('  public_key_path: ~/.ssh/id_rsa.pub', `  public_key: "${SSH_KEY}"`);
+
+/** The example without its `acr:` section (no registry component). */
+export const withoutAcr = (text: string): string => text.replace(/acr:\n {2}name: modelopsacr\n {2}sku: Standard\n/, '');
 
 export const SECTIONS = {
   registry: lines('registry:', '  sku: Basic'),

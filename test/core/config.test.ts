@@ -1,43 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { CONFIG_PROBLEM_CODES, parseConfig, type ConfigProblemCode } from '../../src/core/config/parse';
 import type { ParsedConfig, Problem } from '../../src/core/config/types';
+import { ORIGINAL_EXAMPLE } from '../fixtures';
 
 const lines = (...text: string[]): string => `${text.join('\n')}\n`;
-
-/** The original flat provider file, `examples/providers/azure.yaml`. */
-const ORIGINAL_EXAMPLE = lines(
-  '# Azure provider configuration for ModelOps',
-  'provider: azure',
-  'subscription_id: "12345678-90ab-cdef-1234-567890abcdef"',
-  'location: eastus2',
-  'resource_group: modelops-rg',
-  'username: alice',
-  '',
-  'aks:',
-  '  name: modelops-cluster',
-  '  kubernetes_version: "1.32"',
-  '  node_pools:',
-  '    - name: system',
-  '      vm_size: Standard_B2s',
-  '      mode: System',
-  '      count: 1',
-  '    - name: cpu',
-  '      vm_size: Standard_D4s_v3',
-  '      mode: User',
-  '      min: 1',
-  '      max: 5',
-  '      labels:',
-  '        modelops.io/role: cpu',
-  '      taints:',
-  '        - "modelops.io/role=cpu:NoSchedule"',
-  '',
-  'acr:',
-  '  name: modelopsacr',
-  '  sku: Standard',
-  '',
-  'ssh:',
-  '  public_key_path: ~/.ssh/id_rsa.pub',
-);
 
 const LOCAL_FILE = lines(
   'provider: local',
