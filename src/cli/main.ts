@@ -1,7 +1,7 @@
 /** `mops-infra`: the same operations as the extension, for terminals and CI. */
 import { createInterface } from 'node:readline/promises';
 import type { OperationEvent, OperationResult, PlannedStep } from '../core/events';
-import { ConfigError, loadContext, type InfraContext } from '../engine/context';
+import { ConfigError, loadContext, resolveComponents, type InfraContext } from '../engine/context';
 import { Engine } from '../engine/engine';
 import { health } from '../engine/operations/health';
 import { readOutputs } from '../engine/operations/outputs';
@@ -70,7 +70,7 @@ async function runUp(engine: Engine, ctx: InfraContext, args: CliArgs): Promise<
 }
 
 async function runOutputs(engine: Engine, ctx: InfraContext, args: CliArgs): Promise<number> {
-  const [component] = (await import('../engine/context')).resolveComponents(ctx, [args.component!]);
+  const [component] = resolveComponents(ctx, [args.component!]);
   const outputs = await readOutputs(engine, component, args.showSecrets);
   if (args.json || args.events) print(JSON.stringify({ component: component.name, stack: component.stack, outputs }));
   else for (const [name, o] of Object.entries(outputs)) print(`${name}: ${typeof o.value === 'string' ? o.value : JSON.stringify(o.value)}`);

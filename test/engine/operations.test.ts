@@ -58,6 +58,20 @@ describe('operations on the real engine', function () {
     assert.deepEqual(box.status().components.map((c) => c.status), ['ready', 'ready', 'ready', 'ready']);
   });
 
+  it('outputs masks secrets unless --show-secrets is given', () => {
+    box.write(localConfig());
+    assert.equal(box.run(['up', 'storage']).code, 0);
+    type Outputs = { outputs: Record<string, { value: unknown; secret: boolean }> };
+    const masked = box.json<Outputs>(['outputs', 'storage']);
+    assert.deepEqual(masked.outputs.connection_string, { value: '[secret]', secret: true });
+    assert.equal(masked.outputs.account_name.secret, false);
+    const shown = box.json<Outputs>(['outputs', 'storage'], ['--show-secrets']);
+    assert.match(String(shown.outputs.connection_string.value), /^DefaultEndpointsProtocol=file;AccountName=/);
+    const absent = box.run(['outputs', 'workspace']);
+    assert.equal(absent.code, 2);
+    assert.match(absent.stderr, /workspace has no stack yet/);
+  });
+
   it('health checks what the local outputs point at', () => {
     box.write(localConfig());
     assert.equal(box.run(['up']).code, 0);
