@@ -6,7 +6,7 @@
  *     and vs its critical path.
  * Run: npm run bench
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -16,9 +16,10 @@ import { statusReport } from '../src/engine/operations/status';
 import { fileBackendDir } from '../src/engine/settings';
 import type { OperationEvent } from '../src/core/events';
 import { benchActivation } from './activation';
+import { setUpToolPath } from '../test/tools';
 
 const REPO = resolve(__dirname, '..', '..');
-const pulumi = execFileSync(process.execPath, [join(REPO, 'scripts', 'engine.mjs'), '--build'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
+const pulumi = setUpToolPath('pulumi-cli');
 const auto = require('@pulumi/pulumi/automation') as typeof import('@pulumi/pulumi/automation');
 const sdk = require('@pulumi/pulumi') as typeof import('@pulumi/pulumi');
 

@@ -1,19 +1,21 @@
 #!/usr/bin/env node
 // The CLI demo on the local provider: up with an injected fault (the cluster's
 // update succeeds without exporting kubeconfig), status, then repair.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { runSetup } from './setup.mjs';
+import { npmRun, repoRoot as repo } from './setup/env.mjs';
+import { pulumiCliPath } from './setup/pulumi-cli.mjs';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+await runSetup(['node', 'pulumi-cli']);
 const dir = join(repo, '.demo-home', 'cli');
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
 
 const node = process.execPath;
-execFileSync('npm', ['run', '--silent', 'build'], { cwd: repo, stdio: 'inherit' });
-const pulumi = execFileSync(node, [join(repo, 'scripts', 'engine.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop();
+npmRun('build');
+const pulumi = process.env.MOPS_PULUMI || pulumiCliPath();
 
 const base = `provider: local
 environment: demo

@@ -1,21 +1,21 @@
 #!/usr/bin/env node
-// `npm start`: the demo. Builds and packages the extension, makes sure the Pulumi
-// engine and code-server are there, and serves the demo/ workspace in a real
-// VS Code at http://127.0.0.1:8080/ until Ctrl-C.
+// `npm start`: the demo. Runs setup (the Pulumi CLI, code-server, …), builds and
+// packages the extension, and serves the demo/ workspace in a real VS Code at
+// http://127.0.0.1:8080/ until Ctrl-C.
 //
 //   npm start                        serve until Ctrl-C
 //   npm start -- --screenshot        open it in Chromium, save media/screenshots/demo.png, exit (CI smoke)
 //   npm start -- --screenshot --up   … after running "ModelOps: Up" and waiting for every row to be ready
 //   npm start -- --no-build          reuse dist/ and modelops-infra.vsix as they are
 //
-// Env: MOPS_DEMO_PORT (8080), MOPS_TOOLS_CACHE (code-server cache), MOPS_PULUMI (engine).
-import { spawnSync } from 'node:child_process';
+// Env: MOPS_DEMO_PORT (8080), MOPS_TOOLS_CACHE (setup's cache), MOPS_PULUMI (another Pulumi CLI).
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import {
-  ensureCodeServer, installExtension, projectNode, repoRoot, startCodeServer, writeUserSettings,
-} from './vscode-server.mjs';
+import { NEEDS, runSetup } from './setup.mjs';
+import { npmRun } from './setup/env.mjs';
+import { pulumiCliPath } from './setup/pulumi-cli.mjs';
+import { installExtension, repoRoot, startCodeServer, writeUserSettings } from './vscode-server.mjs';
 
 const argv = process.argv.slice(2);
 const screenshotMode = argv.includes('--screenshot');
@@ -41,19 +41,6 @@ async function step(title, fn) {
   return result;
 }
 
-function npm(args, { capture = false } = {}) {
-  const { binDir } = projectNode();
-  const r = spawnSync('npm', args, {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    env: { ...process.env, PATH: `${binDir}:${process.env.PATH}` },
-    stdio: capture ? ['ignore', 'pipe', 'inherit'] : ['ignore', 'inherit', 'inherit'],
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (r.status !== 0) throw new Error(`npm ${args.join(' ')} failed (exit ${r.status})`);
-  return r.stdout ?? '';
-}
-
 function ensureGitignored(entry) {
   const file = join(repoRoot, '.gitignore');
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
@@ -64,22 +51,14 @@ async function main() {
   if (!existsSync(join(repoRoot, 'node_modules'))) {
     throw new Error('run `npm install` first');
   }
-  projectNode(); // fails early (or repairs) when the project's Node 24 is missing
-
+  await step('setup', () => runSetup(NEEDS.demo));
   if (!argv.includes('--no-build')) {
-    await step('build (npm run build)', () => npm(['run', 'build']));
-    await step('package the extension (npm run package)', () => npm(['run', 'package']));
+    await step('build (npm run build)', () => npmRun('build'));
+    await step('package the extension (npm run package)', () => npmRun('package'));
   }
   if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\``);
-
-  const pulumi = await step('Pulumi engine (npm run engine)', () => {
-    if (process.env.MOPS_PULUMI) return process.env.MOPS_PULUMI;
-    const lines = npm(['run', '--silent', 'engine'], { capture: true }).trim().split('\n');
-    return lines[lines.length - 1].trim();
-  });
-  if (!existsSync(pulumi)) throw new Error(`npm run engine printed ${pulumi}, which does not exist`);
-
-  await step('code-server (first time: several minutes)', () => ensureCodeServer());
+  const pulumi = process.env.MOPS_PULUMI || pulumiCliPath();
+  if (!existsSync(pulumi)) throw new Error(`MOPS_PULUMI is ${pulumi}, which does not exist`);
 
   ensureGitignored('.demo-home/');
   mkdirSync(demoHome, { recursive: true });

@@ -1,62 +1,20 @@
 #!/usr/bin/env node
-// A real Kubernetes API server (kube-apiserver + etcd, no kubelets, no controllers)
-// for the health tests. Neither can be downloaded here, so both are built from
-// the Go module proxy (tools/kube-apiserver pins the versions) and cached like the
-// Pulumi CLI (scripts/engine.mjs).
-//   node scripts/kube-apiserver.mjs          build or reuse; prints the bin folder as the last line
-//   node scripts/kube-apiserver.mjs start    also start both on 127.0.0.1 (TLS via openssl, a static
-//                                            token), print one JSON line {server, ca, token, ...}, and
-//                                            run until SIGTERM/SIGINT or stdin closes; then stop both.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// Starts a real Kubernetes API server (kube-apiserver + etcd, no kubelets, no controllers)
+// for the health tests, from the binaries setup built (scripts/setup/kube-apiserver.mjs):
+// TLS through openssl, a static token. Prints one JSON line {server, ca, token, ...} and
+// runs until SIGTERM/SIGINT or stdin closes; then stops both.
+//   node scripts/kube-apiserver.mjs start
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const toolsDir = join(repo, 'tools', 'kube-apiserver');
-const goMod = readFileSync(join(toolsDir, 'go.mod'), 'utf8');
-const version = /k8s\.io\/kubernetes (v[\d.]+)/.exec(goMod)[1];
-const etcdVersion = /go\.etcd\.io\/etcd\/server\/v3 (v[\d.]+)/.exec(goMod)[1];
-const cacheRoot = process.env.MOPS_ENGINE_CACHE ? resolve(process.env.MOPS_ENGINE_CACHE) : join(repo, '.engine');
-const binDir = join(cacheRoot, `kube-apiserver-${version}`, 'bin');
-const BINARIES = {
-  'kube-apiserver': {
-    pkg: 'k8s.io/kubernetes/cmd/kube-apiserver',
-    version,
-    ldflags: `-s -w -X k8s.io/component-base/version.gitVersion=${version} -X k8s.io/component-base/version.gitMajor=${version.split('.')[0].slice(1)} -X k8s.io/component-base/version.gitMinor=${version.split('.')[1]}`,
-  },
-  etcd: { pkg: 'go.etcd.io/etcd/server/v3', version: etcdVersion, ldflags: '-s -w' },
-};
+import { KUBE_VERSION as version, kubeApiserverBinDir } from './setup/kube-apiserver.mjs';
 
 function log(message) {
   process.stderr.write(`kube-apiserver: ${message}\n`);
-}
-
-function reportedVersion(name) {
-  const path = join(binDir, name);
-  if (!existsSync(path)) return undefined;
-  const r = spawnSync(path, ['--version'], { encoding: 'utf8' });
-  return r.status === 0 ? /v?(\d+\.\d+\.\d+)/.exec(r.stdout)?.[1] : undefined;
-}
-
-function ensureBuilt() {
-  mkdirSync(binDir, { recursive: true });
-  for (const [name, { pkg, version: wanted, ldflags }] of Object.entries(BINARIES)) {
-    if (reportedVersion(name) === wanted.slice(1)) {
-      log(`reusing ${join(binDir, name)}`);
-      continue;
-    }
-    const tmp = join(binDir, `${name}.tmp-${process.pid}`);
-    const started = Date.now();
-    log(`building ${name} ${wanted} from the Go module proxy (first time: ~10 minutes on 2 cores)…`);
-    execFileSync('go', ['build', '-trimpath', '-ldflags', ldflags, '-o', tmp, pkg], { cwd: toolsDir, stdio: ['ignore', 'inherit', 'inherit'] });
-    renameSync(tmp, join(binDir, name));
-    log(`built ${name} in ${Math.round((Date.now() - started) / 1000)} s`);
-  }
 }
 
 function freePort() {
@@ -164,6 +122,15 @@ async function start() {
   process.stdout.write(`${JSON.stringify({ server, ca, token, readerToken, version })}\n`);
 }
 
-ensureBuilt();
-if (process.argv[2] === 'start') await start();
-else console.log(binDir);
+if (process.argv[2] !== 'start') {
+  process.stderr.write('usage: node scripts/kube-apiserver.mjs start\n');
+  process.exit(2);
+}
+let binDir;
+try {
+  binDir = kubeApiserverBinDir();
+} catch (error) {
+  log(error.message);
+  process.exit(1);
+}
+await start();

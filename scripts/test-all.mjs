@@ -1,27 +1,52 @@
 #!/usr/bin/env node
-// The README's test command: type checks, builds, then every suite in turn —
-// the pure core, the engine suite on the real Pulumi CLI, and the real-VS-Code
-// suite in code-server + Chromium. Ends with one "N passed, N failed" line.
+// The README's test command. Three phases, each finished before the next starts:
+//   setup   the tools the suites need (scripts/setup.mjs): reused when cached, else built
+//   prep    type checks, test compile, bundle, and the .vsix the real-VS-Code suite installs
+//   suites  setup scripts, the pure core, the engine suite on the real Pulumi CLI, the Azure
+//           programs and health checks, the real-VS-Code suite in code-server + Chromium
+// Ends with where the time went and one "N passed, N failed" line. A skipped test is not a pass.
+//
+//   npm test                      everything
+//   node scripts/test-all.mjs engine vscode    only these suites (and what they need)
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { runSetup } from './setup.mjs';
+import { cleanEnv, repoRoot as repo } from './setup/env.mjs';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 if (Number(process.versions.node.split('.')[0]) < 22) {
-  // npm's `node` package puts Node 24 first on PATH; a later `npm install <pkg>` can prune its binary.
-  console.error(`Tests need Node 22+, this is ${process.version}. Run "npm install" (or "npm rebuild node") in ${repo}.`);
+  console.error(`Tests need Node 22+, this is ${process.version}. Run "npm install" in ${repo}: it brings the project's Node 24 and npm runs scripts with it.`);
   process.exit(1);
 }
-const only = process.argv.slice(2);
 
-function sh(title, command, args) {
-  process.stdout.write(`\n=== ${title}: ${command} ${args.join(' ')}\n`);
+const mocha = join(repo, 'node_modules', 'mocha', 'bin', 'mocha.js');
+const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
+
+/** Suites in the order they run; `needs`: setup parts; `vsix`: installs the packaged extension. */
+const SUITES = [
+  { name: 'setup', args: [mocha, 'test/setup/**/*.test.mjs'], needs: [] },
+  { name: 'core', args: [mocha, 'out/test/core/**/*.test.js'], needs: [] },
+  { name: 'engine', args: [mocha, '--timeout', '300000', 'out/test/engine/**/*.test.js'], needs: ['node', 'pulumi-cli'] },
+  { name: 'azure', args: [mocha, '--timeout', '300000', 'out/test/azure/**/*.test.js'], needs: ['node', 'debian', 'kube-apiserver'] },
+  { name: 'vscode', args: [mocha, '--timeout', '600000', 'test/vscode/*.e2e.mjs'], needs: ['node', 'debian', 'pulumi-cli', 'code-server'], vsix: true },
+];
+
+const only = process.argv.slice(2);
+const unknown = only.filter((n) => !SUITES.some((s) => s.name === n));
+if (unknown.length) {
+  console.error(`unknown suite ${unknown.join(', ')}; suites: ${SUITES.map((s) => s.name).join(', ')}`);
+  process.exit(2);
+}
+const selected = SUITES.filter((s) => !only.length || only.includes(s.name));
+const timings = [];
+
+function sh(title, args) {
+  process.stdout.write(`\n=== ${title}: ${args.map((a) => a.replace(`${repo}/`, '')).join(' ')}\n`);
   const started = Date.now();
-  const r = spawnSync(command, args, { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(process.execPath, args, { cwd: repo, env: cleanEnv(), stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 28 });
   process.stdout.write(r.stdout ?? '');
-  process.stdout.write(`=== ${title}: exit ${r.status} in ${Math.round((Date.now() - started) / 1000)} s\n`);
-  return { status: r.status ?? 1, stdout: r.stdout ?? '' };
+  const seconds = (Date.now() - started) / 1000;
+  process.stdout.write(`=== ${title}: exit ${r.status ?? r.signal} in ${Math.round(seconds)} s\n`);
+  return { status: r.status ?? 1, stdout: r.stdout ?? '', seconds };
 }
 
 function counts(stdout) {
@@ -29,32 +54,51 @@ function counts(stdout) {
   return { passed: n('passing'), failed: n('failing'), pending: n('pending') };
 }
 
-const prep = [
-  ['types', 'npx', ['tsc', '-p', '.', '--noEmit']],
-  ['compile tests', 'npx', ['tsc', '-p', 'tsconfig.test.json']],
-  ['build', 'node', ['esbuild.mjs']],
-];
-const suites = [
-  ['core', 'npx', ['mocha', 'out/test/core/**/*.test.js']],
-  ['engine', 'npx', ['mocha', '--timeout', '300000', 'out/test/engine/**/*.test.js']],
-  ['azure', 'npx', ['mocha', '--timeout', '1800000', 'out/test/azure/**/*.test.js']],
-];
-if (existsSync(join(repo, 'test', 'vscode')) && readdirSync(join(repo, 'test', 'vscode')).some((f) => f.endsWith('.e2e.mjs'))) {
-  suites.push(['vscode', 'npm', ['run', '--silent', 'test:vscode']]);
+function printTimings() {
+  const width = Math.max(...timings.map((t) => t.what.length)) + 2;
+  const total = timings.reduce((sum, t) => sum + t.seconds, 0);
+  const mmss = (s) => `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}`;
+  console.log('\nwhere the time went');
+  for (const t of timings) console.log(`  ${t.phase.padEnd(7)}${t.what.padEnd(width)}${mmss(t.seconds).padStart(6)}  ${t.note}`);
+  console.log(`  ${'total'.padEnd(7 + width)}${mmss(total).padStart(6)}`);
 }
 
-let failedSteps = 0;
-for (const [title, command, args] of prep) if (sh(title, command, args).status !== 0) failedSteps++;
 const total = { passed: 0, failed: 0, pending: 0 };
-for (const [title, command, args] of suites) {
-  if (only.length && !only.includes(title)) continue;
-  const r = sh(title, command, args);
+let failedSteps = 0;
+
+const parts = [...new Set(selected.flatMap((s) => s.needs))];
+try {
+  if (parts.length) {
+    process.stdout.write(`\n=== setup: ${parts.join(', ')}\n`);
+    for (const r of await runSetup(parts)) timings.push({ phase: 'setup', what: r.title, seconds: r.seconds, note: r.action });
+  }
+} catch (error) {
+  console.error(`\n${error.message}`);
+  console.log('\n0 passed, 1 failed (setup did not finish; no suite ran)');
+  process.exit(1);
+}
+
+const prep = [
+  ['types', [tsc, '-p', '.', '--noEmit']],
+  ['compile tests', [tsc, '-p', 'tsconfig.test.json']],
+  ['build', [join(repo, 'esbuild.mjs')]],
+  ...(selected.some((s) => s.vsix) ? [['package', [join(repo, 'scripts', 'package.mjs')]]] : []),
+];
+for (const [title, args] of prep) {
+  const r = sh(title, args);
+  timings.push({ phase: 'prep', what: title, seconds: r.seconds, note: r.status === 0 ? '' : 'FAILED' });
+  if (r.status !== 0) failedSteps++;
+}
+
+for (const suite of selected) {
+  const r = sh(suite.name, suite.args);
   const c = counts(r.stdout);
   total.passed += c.passed;
   total.failed += c.failed + (r.status !== 0 && c.failed === 0 ? 1 : 0);
   total.pending += c.pending;
+  timings.push({ phase: 'suite', what: suite.name, seconds: r.seconds, note: `${c.passed} passed, ${c.failed} failed${c.pending ? `, ${c.pending} skipped` : ''}` });
 }
-// A skipped test is not a pass.
+printTimings();
 total.failed += total.pending + failedSteps;
 console.log(`\n${total.passed} passed, ${total.failed} failed`);
 process.exit(total.failed === 0 && total.passed > 0 ? 0 : 1);

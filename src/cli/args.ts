@@ -42,7 +42,7 @@ Options:
   --yes                  confirm destruction without asking
   --dry-run              up: print the plan and change nothing
   --show-secrets         outputs: print secret values
-  --pulumi PATH          Pulumi CLI to use (default: MOPS_PULUMI, pulumi on PATH, or npm run engine's build)
+  --pulumi PATH          Pulumi CLI to use (default: MOPS_PULUMI, pulumi on PATH, or the build of npm run setup)
   --backend URL          Pulumi backend (default: pulumi.backend_url, PULUMI_BACKEND_URL, file://~/.modelops/pulumi/backend)
   --retry-attempts N     attempts to read back a dependency's outputs (default 5)
   --retry-delay-ms N     first retry delay, doubled each time with jitter (default 500)

@@ -5,7 +5,6 @@ import type { EventSink, OperationEvent, OperationName, OperationResult, Planned
 import { computeReadiness, type ComponentReadiness } from '../core/readiness';
 import type { StackState } from '../core/state';
 import type { Problem } from '../core/config/types';
-import { sdkPackageRoot } from './automation';
 import type { InfraContext } from './context';
 import { locatePulumi } from './pulumiCli';
 import { readStackStates } from './stateReader';
@@ -35,7 +34,7 @@ export class Engine {
   }
 
   cliPath(): string {
-    return (this.cli ??= locatePulumi(this.ctx.settings.pulumiPath, sdkPackageRoot()));
+    return (this.cli ??= locatePulumi(this.ctx.settings.pulumiPath));
   }
 
   component(name: string): Component {

@@ -1,6 +1,7 @@
-/** Finds the Pulumi CLI: an explicit path, else `pulumi` on PATH, else our build under .engine/. */
+/** Finds the Pulumi CLI: an explicit path, else `pulumi` on PATH, else the build `npm run setup` made. */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 
@@ -8,7 +9,7 @@ export class PulumiNotFoundError extends Error {
   constructor(tried: string[]) {
     super(
       `Pulumi CLI not found (tried: ${tried.join(', ')}). Install Pulumi, or set --pulumi PATH / MOPS_PULUMI / the ` +
-        '"modelopsInfra.pulumiPath" setting, or run `npm run engine` in the modelops-infra checkout to build one.',
+        '"modelopsInfra.pulumiPath" setting, or run `npm run setup` in the modelops-infra checkout to build one.',
     );
   }
 }
@@ -21,29 +22,31 @@ function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
   return undefined;
 }
 
-/** `.engine/pulumi-vX/bin/pulumi` builds next to this package (or under MOPS_ENGINE_CACHE). */
-function ownBuilds(packageRoot: string, env: NodeJS.ProcessEnv): string[] {
-  const roots = [env.MOPS_ENGINE_CACHE, join(packageRoot, '.engine')].filter((r): r is string => !!r);
-  return roots.flatMap((root) =>
-    existsSync(root)
-      ? readdirSync(root)
-          .filter((d) => d.startsWith('pulumi-v'))
-          .sort()
-          .reverse()
-          .map((d) => join(root, d, 'bin', 'pulumi'))
-          .filter((p) => existsSync(p))
-      : [],
-  );
+/** Where `npm run setup` keeps its builds (scripts/setup/cache.mjs): MOPS_TOOLS_CACHE, else the user's cache. */
+export function toolsCacheDir(env: NodeJS.ProcessEnv): string {
+  if (env.MOPS_TOOLS_CACHE) return resolve(env.MOPS_TOOLS_CACHE);
+  return join(env.XDG_CACHE_HOME ? resolve(env.XDG_CACHE_HOME) : join(homedir(), '.cache'), 'modelops-infra');
 }
 
-export function locatePulumi(explicit: string | undefined, packageRoot: string, env: NodeJS.ProcessEnv = process.env): string {
+/** `<tools cache>/pulumi-vX/bin/pulumi` builds, newest version first. */
+function ownBuilds(env: NodeJS.ProcessEnv): string[] {
+  const root = toolsCacheDir(env);
+  if (!existsSync(root)) return [];
+  return readdirSync(root)
+    .filter((d) => /^pulumi-v\d/.test(d))
+    .sort((a, b) => b.localeCompare(a, 'en', { numeric: true }))
+    .map((d) => join(root, d, 'bin', 'pulumi'))
+    .filter((p) => existsSync(p));
+}
+
+export function locatePulumi(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   if (explicit) {
     const path = resolve(explicit);
     if (!existsSync(path)) throw new PulumiNotFoundError([path]);
     return path;
   }
-  const found = onPath('pulumi', env) ?? ownBuilds(packageRoot, env)[0];
-  if (!found) throw new PulumiNotFoundError(['PATH', join(packageRoot, '.engine')]);
+  const found = onPath('pulumi', env) ?? ownBuilds(env)[0];
+  if (!found) throw new PulumiNotFoundError(['PATH', toolsCacheDir(env)]);
   return found;
 }
 

@@ -38,7 +38,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const services: Services = {
     context, log, cli, store, refresher, runner, running, locator, passphrase,
     updateSetup: async () => {
-      const setup = await updateSetup(context.extensionPath, locator, passphrase);
+      const setup = await updateSetup(locator, passphrase);
       provider.setShowComponents(!setup.noConfig && !setup.noPulumi);
     },
   };

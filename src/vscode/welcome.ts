@@ -28,19 +28,19 @@ export function setContext(key: string, value: boolean): Thenable<unknown> {
   return vscode.commands.executeCommand('setContext', key, value);
 }
 
-export function findPulumi(extensionPath: string): string | undefined {
+export function findPulumi(): string | undefined {
   try {
-    return locatePulumi(readSettings().pulumiPath || process.env.MOPS_PULUMI || undefined, extensionPath, process.env);
+    return locatePulumi(readSettings().pulumiPath || process.env.MOPS_PULUMI || undefined, process.env);
   } catch {
     return undefined;
   }
 }
 
-export async function updateSetup(extensionPath: string, locator: ConfigLocator, passphrase: PassphraseStore): Promise<SetupState> {
+export async function updateSetup(locator: ConfigLocator, passphrase: PassphraseStore): Promise<SetupState> {
   const env = process.env;
   const hasPassphrase =
     !!(await passphrase.get()) || env.PULUMI_CONFIG_PASSPHRASE !== undefined || !!env.PULUMI_CONFIG_PASSPHRASE_FILE || existsSync(passphraseFilePath(modelopsHomeFrom(env)));
-  const state: SetupState = { noConfig: !locator.uri, noPulumi: !findPulumi(extensionPath), noPassphrase: !hasPassphrase };
+  const state: SetupState = { noConfig: !locator.uri, noPulumi: !findPulumi(), noPassphrase: !hasPassphrase };
   await Promise.all([setContext(CONTEXT.noConfig, state.noConfig), setContext(CONTEXT.noPulumi, state.noPulumi), setContext(CONTEXT.noPassphrase, state.noPassphrase)]);
   return state;
 }

@@ -3,25 +3,23 @@
  * a temporary file backend. Nothing here is a double: Azure is not involved
  * because the configs use `provider: local`.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { OperationEvent } from '../../src/core/events';
+import { setUpToolPath } from '../tools';
 
 export const REPO = resolve(__dirname, '..', '..', '..');
 const BIN = join(REPO, 'bin', 'mops-infra.js');
 
 let pulumiPath: string | undefined;
 
-/** Our Pulumi CLI build (`npm run engine -- --build`), built once per run. */
+/** The Pulumi CLI that setup built; fails at once (never builds) when it is not there. */
 export function pulumiCli(): string {
-  if (!pulumiPath) {
-    const out = execFileSync(process.execPath, [join(REPO, 'scripts', 'engine.mjs'), '--build'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    pulumiPath = out.trim().split('\n').pop()!;
-  }
-  return pulumiPath;
+  return (pulumiPath ??= setUpToolPath('pulumi-cli'));
 }
+
 
 export interface CliResult {
   code: number;

@@ -8,15 +8,16 @@
 //   ext/, data/            code-server extensions dir and user-data-dir
 //
 // Environment knobs (see docs/testing-vscode.md):
-//   MOPS_VSIX=path         use this .vsix instead of building + packaging
-//   MOPS_PULUMI=path       use this Pulumi CLI instead of `npm run engine`
+//   MOPS_VSIX=path         use this .vsix instead of ./modelops-infra.vsix (which `npm test` packages)
+//   MOPS_PULUMI=path       use this Pulumi CLI instead of the one setup built
 //   MOPS_HEADED=1          show the browser (needs a display, e.g. xvfb-run)
 //   MOPS_KEEP=1            keep temp folders (printed) after the run
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, closeSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { installExtension, repoRoot, startCodeServer, writeUserSettings, projectNode, ensureCodeServer } from '../../../scripts/vscode-server.mjs';
+import { codeServerBin } from '../../../scripts/setup/code-server.mjs';
+import { pulumiCliPath } from '../../../scripts/setup/pulumi-cli.mjs';
+import { installExtension, repoRoot, startCodeServer, writeUserSettings } from '../../../scripts/vscode-server.mjs';
 import { launchBrowser, openWorkbench, waitFor, wantHeaded } from '../../../scripts/vscode-browser.mjs';
 
 export { waitFor };
@@ -25,19 +26,6 @@ export const COMPONENTS = ['cluster', 'storage', 'workspace', 'adaptive-default'
 export const PASSPHRASE = 'e2e-passphrase-not-secret';
 
 const log = (m) => process.stderr.write(`      · ${m}\n`);
-
-function run(cmd, args, { capture = false } = {}) {
-  const { binDir } = projectNode();
-  const r = spawnSync(cmd, args, {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    env: { ...process.env, PATH: `${binDir}:${process.env.PATH}` },
-    stdio: capture ? ['ignore', 'pipe', 'inherit'] : ['ignore', 'inherit', 'inherit'],
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status})`);
-  return r.stdout ?? '';
-}
 
 function newestMtime(dir) {
   let newest = 0;
@@ -65,24 +53,20 @@ async function installCheck(file) {
 
 let prepared;
 /**
- * Once per mocha process: the .vsix (built + packaged unless MOPS_VSIX, reused
- * when newer than src/ and package.json), the Pulumi CLI path, and code-server.
+ * Once per mocha process: the .vsix, the Pulumi CLI and code-server, all made before the
+ * suite (setup and `npm test`'s packaging step). Nothing is built or installed here: a
+ * missing or stale piece fails at once, saying what to run.
  */
 export function prepare() {
   prepared ??= (async () => {
     const started = Date.now();
-    await ensureCodeServer();
+    codeServerBin();
     let vsix = process.env.MOPS_VSIX;
     if (!vsix) {
       vsix = join(repoRoot, 'modelops-infra.vsix');
-      const stale = !existsSync(vsix)
-        || statSync(vsix).mtimeMs < Math.max(newestMtime(join(repoRoot, 'src')), statSync(join(repoRoot, 'package.json')).mtimeMs);
-      if (stale || process.env.MOPS_REPACKAGE === '1') {
-        log('building and packaging the extension (npm run build && npm run package)…');
-        run('npm', ['run', 'build']);
-        run('npm', ['run', 'package']);
-      }
-      if (!existsSync(vsix)) throw new Error(`npm run package did not produce ${vsix}`);
+      if (!existsSync(vsix)) throw new Error(`${vsix} is missing: \`npm test\` packages it first (or run \`npm run build && npm run package\`)`);
+      const newest = Math.max(newestMtime(join(repoRoot, 'src')), statSync(join(repoRoot, 'package.json')).mtimeMs);
+      if (statSync(vsix).mtimeMs < newest) throw new Error(`${vsix} is older than src/: \`npm test\` repackages it (or run \`npm run build && npm run package\`)`);
     }
     // Snapshot the .vsix: every session of this run installs the same build, even
     // if someone repackages in the meantime.
@@ -100,20 +84,15 @@ export function prepare() {
       }
     }
     vsix = snapshot;
-    let pulumi = process.env.MOPS_PULUMI;
-    if (!pulumi) {
-      log('locating the Pulumi engine (npm run engine)…');
-      const lines = run('npm', ['run', '--silent', 'engine'], { capture: true }).trim().split('\n');
-      pulumi = lines[lines.length - 1].trim();
-    }
-    if (!existsSync(pulumi)) throw new Error(`Pulumi CLI not found at ${pulumi}`);
+    const pulumi = process.env.MOPS_PULUMI || pulumiCliPath();
+    if (!existsSync(pulumi)) throw new Error(`MOPS_PULUMI is ${pulumi}, which does not exist`);
     log(`prepared in ${((Date.now() - started) / 1000).toFixed(1)} s: ${vsix}, pulumi ${pulumi}`);
     return { vsix, pulumi };
   })();
   return prepared;
 }
 
-/** Machine-scoped settings (Machine/settings.json in code-server): our engine. */
+/** Machine-scoped settings (Machine/settings.json in code-server): the Pulumi CLI. */
 export function machineSettings(pulumi) {
   return { 'modelopsInfra.pulumiPath': pulumi };
 }
