@@ -29,6 +29,8 @@ const common = {
 const entries = [
   { entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js' },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+  // Started by Pulumi (through the dynamic-provider shim), next to cli.js.
+  { entryPoints: ['src/engine/dynamicProviderHost.ts'], outfile: 'dist/dynamicProviderHost.js' },
 ];
 
 const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));

@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { loadContext } from '../src/engine/context';
 import { Engine } from '../src/engine/engine';
 import { statusReport } from '../src/engine/operations/status';
-import { fileBackendDir } from '../src/engine/settings';
+import { fileBackendDir } from '../src/core/paths';
 import type { OperationEvent } from '../src/core/events';
 import { benchActivation } from './activation';
 import { setUpToolPath } from '../test/tools';
@@ -56,7 +56,7 @@ async function seedStacks(dir: string, configFile: string): Promise<void> {
         program: async () => outputs,
         workDir: mkdtempSync(join(dir, 'wd-')),
         pulumiCommand: cmd,
-        envVars: { ...ctx.settings.pulumiEnv, PULUMI_HOME: join(dir, 'pulumi-home') },
+        envVars: { ...ctx.settings.pulumiEnv('write'), PULUMI_HOME: join(dir, 'pulumi-home') },
         projectSettings: { name: c.project, runtime: 'nodejs', backend: { url: ctx.settings.backendUrl } },
       });
       await (await auto.Stack.createOrSelect(c.stack, ws)).up();
@@ -73,7 +73,7 @@ async function naiveStatus(configFile: string, dir: string): Promise<void> {
     const ws = await auto.LocalWorkspace.create({
       workDir: mkdtempSync(join(dir, 'naive-')),
       pulumiCommand: cmd,
-      envVars: { ...ctx.settings.pulumiEnv, PULUMI_HOME: join(dir, 'pulumi-home') },
+      envVars: { ...ctx.settings.pulumiEnv('write'), PULUMI_HOME: join(dir, 'pulumi-home') },
       projectSettings: { name: c.project, runtime: 'nodejs', backend: { url: ctx.settings.backendUrl } },
     });
     const stack = await auto.Stack.select(c.stack, ws);

@@ -1,8 +1,9 @@
 /** Command-line arguments of `mops-infra`. */
 import { parseArgs } from 'node:util';
+import { UsageError } from '../core/errors';
+import { VERBS, type Verb } from '../core/protocol';
 
-export const VERBS = ['status', 'validate', 'up', 'repair', 'health', 'outputs'] as const;
-export type Verb = (typeof VERBS)[number];
+export { UsageError, VERBS, type Verb };
 
 export interface CliArgs {
   verb: Verb;
@@ -48,9 +49,9 @@ Options:
   --retry-delay-ms N     first retry delay, doubled each time with jitter (default 500)
   -h, --help             this help
 
-Exit codes: 0 ok, 1 failed or not ready, 2 bad usage or config, 3 refused (busy, or needs --yes), 130 cancelled.`;
-
-export class UsageError extends Error {}
+Exit codes (every command): 0 ok (status, validate: everything ready); 1 failed, or something not ready
+or unreadable; 2 bad usage or azure.yaml has errors (nothing was changed); 3 refused (a stack is busy,
+or destruction needs --yes); 130 cancelled.`;
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

@@ -1,55 +1,44 @@
 /** `mops-infra`: the same operations as the extension, for terminals and CI. */
 import { createInterface } from 'node:readline/promises';
-import type { OperationEvent, OperationResult, PlannedStep } from '../core/events';
-import { ConfigError, loadContext, resolveComponents, type InfraContext } from '../engine/context';
+import { ConfigError, ModelOpsError } from '../core/errors';
+import type { OperationEvent, OperationName, OperationResult, PlannedStep } from '../core/events';
+import { EXIT, exitCodeOf, operationDocument, type ErrorDocument } from '../core/protocol';
+import { loadContext, resolveComponents, type InfraContext } from '../engine/context';
 import { Engine } from '../engine/engine';
 import { health } from '../engine/operations/health';
 import { readOutputs } from '../engine/operations/outputs';
 import { repair } from '../engine/operations/repair';
-import { status, statusReport } from '../engine/operations/status';
+import { status, statusExitCode, statusReport } from '../engine/operations/status';
 import { up } from '../engine/operations/up';
 import { validate } from '../engine/operations/validate';
-import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args';
+import { forceStopPulumi } from '../engine/pulumiProcess';
+import { parseCliArgs, USAGE, type CliArgs } from './args';
 import { formatEvent, formatProblem, formatStatus } from './human';
 import { installCancellation } from './signals';
-
-const EXIT: Record<OperationResult, number> = { succeeded: 0, failed: 1, refused: 3, cancelled: 130 };
 
 function print(text: string): void {
   process.stdout.write(`${text}\n`);
 }
 
 function humanSink(event: OperationEvent): void {
-  if (event.type === 'readiness') return print(formatStatus('', '', event.components, []).split('\n').slice(1).join('\n'));
+  if (event.type === 'readiness') {
+    if (!event.partial) print(formatStatus('', '', event.components, []).split('\n').slice(1).join('\n'));
+    return;
+  }
   if (event.type === 'problem') return print(formatProblem(event.problem));
   const line = formatEvent(event);
   if (line) print(line);
 }
 
-/** Collects events into the one JSON document `--json` prints. */
-function jsonDocument(events: OperationEvent[]): Record<string, unknown> {
-  const done = events.find((e) => e.type === 'operation-done');
-  const last = <T extends OperationEvent['type']>(type: T) => events.filter((e) => e.type === type).pop() as Extract<OperationEvent, { type: T }> | undefined;
-  return {
-    operation: done?.type === 'operation-done' ? done.operation : undefined,
-    result: done?.type === 'operation-done' ? done.result : undefined,
-    summary: done?.type === 'operation-done' ? done.summary : undefined,
-    plan: last('plan')?.steps ?? [],
-    steps: events.filter((e) => e.type === 'step-done'),
-    health: events.filter((e) => e.type === 'health'),
-    components: last('readiness')?.components ?? [],
-    problems: events.filter((e) => e.type === 'problem').map((e) => (e as Extract<OperationEvent, { type: 'problem' }>).problem),
-  };
-}
-
-async function confirmDestroy(steps: PlannedStep[]): Promise<boolean> {
+/** On a terminal: what force-recreate destroys, in order, in which environment, and what holds data; then "yes". */
+async function confirmDestroy(env: string, steps: PlannedStep[]): Promise<boolean> {
   const destroys = steps.filter((s) => s.action === 'destroy');
   if (!destroys.length) return true;
-  print('Force recreate destroys these stacks, in this order, then provisions them again:');
-  for (const s of destroys) print(`  ${s.stack} (${s.component})`);
+  print(`Force recreate destroys these stacks of environment "${env}", in this order, then provisions them again:`);
+  for (const s of destroys) print(`  ${s.stack} (${s.component})${s.holdsData ? ` — ${s.holdsData}` : ''}`);
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   try {
-    return (await rl.question('Type "yes" to destroy them: ')).trim().toLowerCase() === 'yes';
+    return (await rl.question(`Type "yes" to destroy them: `)).trim().toLowerCase() === 'yes';
   } finally {
     rl.close();
   }
@@ -60,7 +49,7 @@ async function runUp(engine: Engine, ctx: InfraContext, args: CliArgs): Promise<
   if (args.forceRecreate && !args.yes && !args.dryRun && !args.json && !args.events && process.stdin.isTTY) {
     let plan: PlannedStep[] = [];
     await up(new Engine(ctx, (e) => void (e.type === 'plan' && (plan = e.steps))), { ...options, dryRun: true });
-    if (!(await confirmDestroy(plan))) {
+    if (!(await confirmDestroy(ctx.env, plan))) {
       print('Nothing was destroyed.');
       return 'refused';
     }
@@ -71,14 +60,23 @@ async function runUp(engine: Engine, ctx: InfraContext, args: CliArgs): Promise<
 
 async function runOutputs(engine: Engine, ctx: InfraContext, args: CliArgs): Promise<number> {
   const [component] = resolveComponents(ctx, [args.component!]);
+  if (ctx.configErrors.length) throw new ConfigError(ctx.parsed.file, ctx.configErrors);
   const outputs = await readOutputs(engine, component, args.showSecrets);
   if (args.json || args.events) print(JSON.stringify({ component: component.name, stack: component.stack, outputs }));
   else for (const [name, o] of Object.entries(outputs)) print(`${name}: ${typeof o.value === 'string' ? o.value : JSON.stringify(o.value)}`);
-  return 0;
+  return EXIT.ok;
 }
 
-async function run(args: CliArgs): Promise<number> {
-  const cancellation = installCancellation((message) => process.stderr.write(`${message}\n`));
+async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<number> {
+  let engine: Engine | undefined;
+  const cancellation = installCancellation(
+    (message) => process.stderr.write(`${message}\n`),
+    async () => {
+      process.stderr.write('stopping Pulumi now\n');
+      await forceStopPulumi();
+      engine?.current?.done('cancelled', 'stopped by a second cancel: Pulumi was terminated; run status, then repair what it shows');
+    },
+  );
   const ctx = loadContext({
     configFile: args.config,
     env: args.env,
@@ -88,12 +86,13 @@ async function run(args: CliArgs): Promise<number> {
   });
   const events: OperationEvent[] = [];
   const sink = args.events ? (e: OperationEvent) => print(JSON.stringify(e)) : args.json ? (e: OperationEvent) => void events.push(e) : humanSink;
-  const engine = new Engine(ctx, sink, cancellation.signal, cancellation.pulumiSignal);
+  engine = new Engine(ctx, sink, cancellation.signal);
+  setEngine(engine);
 
   if (args.verb === 'status' && !args.events) {
     const report = await statusReport(engine);
     print(args.json ? JSON.stringify(report, null, 2) : formatStatus(report.env, report.configFile, report.components, report.problems));
-    return 0;
+    return statusExitCode(engine, report);
   }
   if (args.verb === 'outputs') return runOutputs(engine, ctx, args);
   const operations = {
@@ -104,42 +103,54 @@ async function run(args: CliArgs): Promise<number> {
     up: () => runUp(engine, ctx, args),
   };
   const result = await operations[args.verb]();
-  if (args.json) print(JSON.stringify(jsonDocument(events), null, 2));
-  return EXIT[result];
+  if (args.json) print(JSON.stringify(operationDocument(events), null, 2));
+  return exitCodeOf(result, engine.current?.refusal);
 }
 
-function reportConfigError(error: ConfigError, args: CliArgs | undefined): void {
-  if (args?.events) {
-    for (const problem of error.problems) print(JSON.stringify({ type: 'problem', problem }));
-    const summary = `${error.file} cannot be used: ${error.problems.length} problem(s)`;
-    if (args.verb !== 'outputs') print(JSON.stringify({ type: 'operation-done', operation: args.verb, result: 'refused', summary, durationMs: 0 }));
+/**
+ * An error that stopped the command: on stderr in words (azure.yaml problems with their
+ * positions); with --json as one document; with --events as events, and the stream still
+ * ends with exactly one operation-done.
+ */
+function reportError(error: unknown, args: CliArgs, engine: Engine | undefined): number {
+  const message = (error as Error).message;
+  const exitCode = error instanceof ModelOpsError ? error.exitCode : EXIT.failed;
+  const invalid = exitCode === EXIT.invalidInput;
+  const problems = error instanceof ConfigError ? error.problems : [];
+  if (problems.length) for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`);
+  else process.stderr.write(`mops-infra: ${message}\n`);
+  if (args.events) {
+    for (const problem of problems) print(JSON.stringify({ type: 'problem', problem } satisfies OperationEvent));
+    if (!invalid) print(JSON.stringify({ type: 'log', level: 'error', message } satisfies OperationEvent));
+    const summary = error instanceof ConfigError ? `${error.file} cannot be used: ${problems.length} problem(s)` : message;
+    const result = invalid ? 'refused' : 'failed';
+    const refusal = invalid ? ('invalid-input' as const) : undefined;
+    if (engine?.current) engine.current.done(result, summary, refusal);
+    else if (args.verb !== 'outputs') print(JSON.stringify({ type: 'operation-done', operation: args.verb as OperationName, result, summary, durationMs: 0, ...(refusal ? { refusal } : {}) } satisfies OperationEvent));
+  } else if (args.json) {
+    const doc: ErrorDocument = { error: error instanceof ModelOpsError ? error.code : 'failed', message, problems };
+    print(JSON.stringify(doc, null, 2));
   }
-  else if (args?.json) print(JSON.stringify({ error: 'config', problems: error.problems }, null, 2));
-  for (const problem of error.problems) process.stderr.write(`${formatProblem(problem)}\n`);
+  return exitCode;
 }
 
 export async function main(argv: string[]): Promise<number> {
   let args: CliArgs | undefined;
+  let engine: Engine | undefined;
   try {
     const parsed = parseCliArgs(argv);
     if (parsed === 'help') {
       print(USAGE);
-      return 0;
+      return EXIT.ok;
     }
     args = parsed;
-    return await run(args);
+    return await run(args, (e) => (engine = e));
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') || !args) {
       process.stderr.write(`mops-infra: ${(error as Error).message}\n\n${USAGE}\n`);
-      return 2;
+      return EXIT.invalidInput;
     }
-    if (error instanceof ConfigError) {
-      reportConfigError(error, args);
-      return 2;
-    }
-    process.stderr.write(`mops-infra: ${(error as Error).message}\n`);
-    if (args?.events) print(JSON.stringify({ type: 'log', level: 'error', message: (error as Error).message }));
-    return 2;
+    return reportError(error, args, engine);
   }
 }
 
@@ -147,6 +158,6 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
     process.stderr.write(`mops-infra: ${(error as Error).stack ?? error}\n`);
-    process.exit(2);
+    process.exit(EXIT.failed);
   },
 );

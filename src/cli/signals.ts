@@ -1,63 +1,28 @@
 /**
- * Ctrl-C cancels gracefully (Pulumi finishes in-flight steps and saves state);
- * a second Ctrl-C kills what is left. In a terminal the first Ctrl-C already
- * reaches Pulumi through the process group, so it must not be signalled again.
+ * Ctrl-C (SIGINT) or SIGTERM cancels gracefully: nothing new starts, and each running Pulumi
+ * gets one SIGINT from us (it finishes the steps in flight and saves state). Pulumi runs in
+ * process groups of its own (engine/pulumiProcess.ts), so a terminal's or a CI runner's
+ * signal to our group never reaches it a second time. A second signal forces: `onForce`
+ * stops what is left and the process exits 130.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-
 export interface Cancellation {
-  /** Stops new work; the result becomes `cancelled`. */
+  /** Stops new work and cancels running Pulumi steps; the result becomes `cancelled`. */
   signal: AbortSignal;
-  /** What Pulumi hears. */
-  pulumiSignal: AbortSignal;
 }
 
-function descendants(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // exited while we looked
-    }
-  }
-  const found: number[] = [];
-  const visit = (pid: number): void => {
-    for (const child of children.get(pid) ?? []) (found.push(child), visit(child));
-  };
-  visit(root);
-  return found;
-}
-
-function killDescendants(): void {
-  if (process.platform !== 'linux') return;
-  for (const pid of descendants(process.pid)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-}
-
-export function installCancellation(onFirst: (message: string) => void): Cancellation {
+export function installCancellation(onFirst: (message: string) => void, onForce: () => Promise<void>): Cancellation {
   const cancel = new AbortController();
-  const fromTerminal = process.stdin.isTTY === true;
   let interrupts = 0;
   const handler = (): void => {
     interrupts++;
     if (interrupts === 1) {
-      onFirst('cancelling gracefully: running Pulumi steps finish and save their state; press Ctrl-C again to kill them');
+      onFirst('cancelling gracefully: running Pulumi steps finish and save their state; press Ctrl-C again to stop them now');
       cancel.abort();
-    } else {
-      killDescendants();
-      process.exit(130);
+    } else if (interrupts === 2) {
+      void onForce().finally(() => process.exit(130));
     }
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
-  return { signal: cancel.signal, pulumiSignal: fromTerminal ? new AbortController().signal : cancel.signal };
+  return { signal: cancel.signal };
 }

@@ -65,6 +65,13 @@ export const REQUIRED_OUTPUTS: Record<ComponentKind, OutputSpec[]> = {
   adaptive: [out('namespace'), out('scheduler_address'), out('workers_name')],
 };
 
+/** What a component's stack holds that is lost when it is destroyed (named in every destroy confirmation). */
+export const DATA_HELD_BY: Partial<Record<ComponentKind, string>> = {
+  storage: 'holds data: the storage account and its blob containers (bundles, results, jobs)',
+  registry: 'holds data: the container images pushed to the registry',
+  adaptive: "holds data: the run's study database",
+};
+
 /** Output names that are secret whatever a stack says (the original exported some in plain text). */
 const SECRET_NAME = /kubeconfig|connection_string|password|secret|token|credential|dsn|(^|_)key($|_)/i;
 

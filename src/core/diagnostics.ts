@@ -5,7 +5,7 @@
  * keystroke from the last known readiness without calling Pulumi.
  */
 import type { Component } from './components';
-import type { ConfigPath, ParsedConfig, Problem, SourceRange } from './config/types';
+import { rangeOf, type ParsedConfig, type Problem } from './config/types';
 import type { ComponentReadiness } from './readiness';
 
 export const READINESS_PROBLEM_CODES = {
@@ -15,16 +15,6 @@ export const READINESS_PROBLEM_CODES = {
   'component-interrupted': 'An update was interrupted: pending operations or a lock left by a dead process.',
   'component-unknown': 'The component state could not be read.',
 } as const;
-
-const FALLBACK_RANGE: SourceRange = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 }, startOffset: 0, endOffset: 0 };
-
-function rangeOf(parsed: ParsedConfig, path: ConfigPath): SourceRange {
-  for (let n = path.length; n > 0; n--) {
-    const range = parsed.locate(path.slice(0, n));
-    if (range) return range;
-  }
-  return FALLBACK_RANGE;
-}
 
 function missingOutputProblems(parsed: ParsedConfig, owner: Component, r: ComponentReadiness, components: readonly Component[]): Problem[] {
   const ownerRange = rangeOf(parsed, owner.configPath);

@@ -10,6 +10,8 @@ export type OperationName = 'up' | 'repair' | 'validate' | 'status' | 'health';
 export type StepAction = 'up' | 'destroy' | 'refresh' | 'clear-lock' | 'verify' | 'skip';
 export type StepResult = 'succeeded' | 'failed' | 'cancelled' | 'skipped';
 export type OperationResult = 'succeeded' | 'failed' | 'cancelled' | 'refused';
+/** Why an operation was refused: azure.yaml or the arguments cannot be used, a stack is busy, or destruction was not confirmed. */
+export type Refusal = 'invalid-input' | 'busy' | 'needs-confirmation';
 export type HealthVerdict = 'healthy' | 'unhealthy' | 'unknown';
 
 export interface PlannedStep {
@@ -17,6 +19,8 @@ export interface PlannedStep {
   stack: string;
   action: StepAction;
   reason: string;
+  /** Destroy steps of stacks that hold data: what is lost. */
+  holdsData?: string;
 }
 
 export type OperationEvent =
@@ -27,10 +31,11 @@ export type OperationEvent =
   | { type: 'step-output'; component: string; action: StepAction; line: string }
   | { type: 'retry'; component: string; waitingFor: string; attempt: number; delayMs: number; reason: string }
   | { type: 'step-done'; component: string; stack: string; action: StepAction; result: StepResult; message: string; durationMs: number }
-  | { type: 'readiness'; components: ComponentReadiness[] }
+  /** Readiness of every component; `partial` while the operation still runs (re-read after each step). */
+  | { type: 'readiness'; components: ComponentReadiness[]; partial?: true }
   | { type: 'problem'; problem: Problem }
   | { type: 'health'; component: string; check: string; verdict: HealthVerdict; reason: string }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
-  | { type: 'operation-done'; operation: OperationName; result: OperationResult; summary: string; durationMs: number };
+  | { type: 'operation-done'; operation: OperationName; result: OperationResult; summary: string; durationMs: number; refusal?: Refusal };
 
 export type EventSink = (event: OperationEvent) => void;

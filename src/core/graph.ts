@@ -1,16 +1,7 @@
 /** The dependency graph between components: provisioning order, levels, dependents, teardown. */
+import { CycleError, UnknownComponentError } from './errors';
 
-export class CycleError extends Error {
-  constructor(readonly cycle: string[]) {
-    super(`dependency cycle: ${cycle.join(' → ')}. Remove one of these edges from depends_on.`);
-  }
-}
-
-export class UnknownComponentError extends Error {
-  constructor(readonly component: string, readonly referencedBy: string, known: readonly string[]) {
-    super(`${referencedBy} depends on unknown component "${component}"; known components: ${known.join(', ')}.`);
-  }
-}
+export { CycleError, UnknownComponentError };
 
 export class DependencyGraph {
   private readonly deps = new Map<string, string[]>();

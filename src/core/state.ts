@@ -24,11 +24,34 @@ export interface PendingOperation {
   urn: string;
 }
 
+export interface HistoryEntry {
+  kind: string;
+  result: UpdateResult;
+  startTime?: string;
+  endTime?: string;
+}
+
+/**
+ * History kinds that change what a stack deploys. A refresh (or a preview) only re-reads
+ * it: a successful refresh after a failed update does not make the update's fault go away.
+ */
+const DEPLOYMENT_KINDS = new Set(['update', 'destroy']);
+
+export function isDeployment(kind: string): boolean {
+  return DEPLOYMENT_KINDS.has(kind);
+}
+
+/** The most recent update or destroy of a history listed newest first. */
+export function lastDeployment(newestFirst: Iterable<HistoryEntry>): HistoryEntry | undefined {
+  for (const entry of newestFirst) if (isDeployment(entry.kind)) return entry;
+  return undefined;
+}
+
 export interface StackState {
   stack: string;
   exists: boolean;
-  /** The most recent recorded update (`pulumi stack history`), if any. */
-  lastUpdate?: { kind: string; result: UpdateResult; startTime?: string; endTime?: string };
+  /** The most recent update or destroy (`pulumi stack history`), if any; refreshes do not count. */
+  lastUpdate?: HistoryEntry;
   pendingOperations: PendingOperation[];
   lock?: LockState;
   outputs: Record<string, OutputState>;

@@ -6,9 +6,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type * as automation from '@pulumi/pulumi/automation';
 import type { Component } from '../core/components';
-import { fileBackendDir, workDir } from './settings';
-import type { EngineSettings } from './settings';
+import { fileBackendDir, workDir } from '../core/paths';
+import type { Access, EngineSettings } from './settings';
 import { installRootFor } from './pulumiCli';
+import { ownedCommand } from './pulumiProcess';
 
 export type Automation = typeof automation;
 export type PulumiSdk = typeof import('@pulumi/pulumi');
@@ -34,18 +35,18 @@ export function sdkPackageRoot(): string {
 function pulumiCommand(cliPath: string, scratchDir: string): Promise<automation.PulumiCommand> {
   let command = commands.get(cliPath);
   if (!command) {
-    command = loadAutomation().then((auto) => auto.PulumiCommand.get({ root: installRootFor(cliPath, scratchDir), skipVersionCheck: false }));
+    command = loadAutomation().then(async (auto) => ownedCommand(await auto.PulumiCommand.get({ root: installRootFor(cliPath, scratchDir), skipVersionCheck: false })));
     commands.set(cliPath, command);
   }
   return command;
 }
 
-/** Environment for Pulumi and, through it, the dynamic-provider host. */
-export function engineEnv(settings: EngineSettings): Record<string, string> {
+/** Environment for Pulumi and, through it, our dynamic-provider host (next to this file in dist/ and out/). */
+export function engineEnv(settings: EngineSettings, access: Access): Record<string, string> {
   const env: Record<string, string> = {
-    ...settings.pulumiEnv,
+    ...settings.pulumiEnv(access),
     MOPS_NODE: process.execPath,
-    MOPS_DYNAMIC_PROVIDER: require.resolve('@pulumi/pulumi/cmd/dynamic-provider'),
+    MOPS_DYNAMIC_PROVIDER: join(__dirname, 'dynamicProviderHost.js'),
   };
   // Under VS Code the runtime is Electron: it must keep acting as Node in grandchildren.
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
@@ -54,18 +55,21 @@ export function engineEnv(settings: EngineSettings): Record<string, string> {
 
 export type Program = () => Promise<Record<string, unknown>>;
 
-/** A workspace in the component's persistent work dir (as the original), with an inline program. */
-export async function workspaceFor(settings: EngineSettings, cliPath: string, component: Component, program: Program): Promise<automation.LocalWorkspace> {
+/**
+ * A workspace in the component's persistent work dir (as the original), with an inline
+ * program. `access` 'read' never creates anything (no passphrase file, no backend dir).
+ */
+export async function workspaceFor(settings: EngineSettings, cliPath: string, component: Component, program: Program, access: Access): Promise<automation.LocalWorkspace> {
   const auto = await loadAutomation();
   const dir = workDir(settings.modelopsHome, component.workDirName);
   mkdirSync(dir, { recursive: true });
   const backendDir = fileBackendDir(settings.backendUrl);
-  if (backendDir) mkdirSync(backendDir, { recursive: true });
+  if (backendDir && access === 'write') mkdirSync(backendDir, { recursive: true });
   return auto.LocalWorkspace.create({
     program,
     workDir: dir,
     pulumiCommand: await pulumiCommand(cliPath, join(settings.modelopsHome, 'cli')),
-    envVars: engineEnv(settings),
+    envVars: engineEnv(settings, access),
     projectSettings: {
       name: component.project,
       runtime: 'nodejs',
@@ -73,15 +77,4 @@ export async function workspaceFor(settings: EngineSettings, cliPath: string, co
       backend: { url: settings.backendUrl },
     },
   });
-}
-
-/** The first `error:` lines of a failed Pulumi command, without the dump around them. */
-export function conciseError(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  const lines = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => /^error:/i.test(l) || /^\s*(error|Error):/.test(l));
-  const unique = [...new Set(lines.map((l) => l.replace(/^error:\s*/i, '')))].filter((l) => l && !/^update failed$/i.test(l));
-  return (unique.slice(0, 3).join('; ') || text.split('\n').find((l) => l.trim()) || 'failed').slice(0, 600);
 }

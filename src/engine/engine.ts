@@ -1,7 +1,8 @@
 /** One loaded config plus the means to read state and emit events: what every operation works with. */
 import type { Component } from '../core/components';
 import { readinessProblems } from '../core/diagnostics';
-import type { EventSink, OperationEvent, OperationName, OperationResult, PlannedStep } from '../core/events';
+import type { EventSink, OperationEvent, OperationName, OperationResult, PlannedStep, Refusal, StepAction, StepResult } from '../core/events';
+import type { PlanInput } from '../core/plan';
 import { computeReadiness, type ComponentReadiness } from '../core/readiness';
 import type { StackState } from '../core/state';
 import type { Problem } from '../core/config/types';
@@ -14,23 +15,78 @@ export interface Snapshot {
   readiness: ComponentReadiness[];
 }
 
+/**
+ * One operation in progress: what it plans, the steps it skips, and its one `operation-done`.
+ * Everything it emits is timed from its start.
+ */
+export class OperationRun {
+  private finished?: OperationResult;
+  private refusedFor?: Refusal;
+  private readonly stepResults: StepResult[] = [];
+
+  constructor(private readonly engine: Engine, readonly operation: OperationName, readonly started = Date.now()) {}
+
+  get isDone(): boolean {
+    return this.finished !== undefined;
+  }
+
+  /** Why it was refused, when it was. */
+  get refusal(): Refusal | undefined {
+    return this.refusedFor;
+  }
+
+  /** Results of the steps that ran or were skipped, in order. */
+  get results(): readonly StepResult[] {
+    return this.stepResults;
+  }
+
+  record(result: StepResult): void {
+    this.stepResults.push(result);
+  }
+
+  plan(steps: PlannedStep[]): void {
+    this.engine.emit({ type: 'plan', operation: this.operation, steps });
+  }
+
+  /** A step that did not run (or ended before it could start), with why. */
+  skip(component: Component, action: StepAction, message: string, result: StepResult = 'skipped'): StepResult {
+    this.record(result);
+    this.engine.emit({ type: 'step-done', component: component.name, stack: component.stack, action, result, message, durationMs: 0 });
+    return result;
+  }
+
+  /** Emits the operation's `operation-done` (only the first call counts) and returns the result. */
+  done(result: OperationResult, summary: string, refusal?: Refusal): OperationResult {
+    if (this.finished) return this.finished;
+    this.finished = result;
+    this.refusedFor = refusal;
+    this.engine.emit({ type: 'operation-done', operation: this.operation, result, summary, durationMs: Date.now() - this.started, ...(refusal ? { refusal } : {}) });
+    return result;
+  }
+}
+
 export class Engine {
   private cli?: string;
+  private run?: OperationRun;
 
-  /**
-   * @param signal cancels the operation: nothing new starts, and the result is `cancelled`
-   * @param pulumiSignal passed to Pulumi, which cancels gracefully on it; differs from `signal`
-   *   only in a terminal, where Ctrl-C already reaches Pulumi (a second SIGINT would kill it)
-   */
+  /** @param signal cancels the operation: nothing new starts, Pulumi cancels gracefully, the result is `cancelled` */
   constructor(
     readonly ctx: InfraContext,
     private readonly sink: EventSink,
     readonly signal?: AbortSignal,
-    readonly pulumiSignal: AbortSignal | undefined = signal,
   ) {}
 
   emit(event: OperationEvent): void {
     this.sink(event);
+  }
+
+  get cancelled(): boolean {
+    return this.signal?.aborted === true;
+  }
+
+  /** The operation started last, if any (the CLI ends it when it stops early). */
+  get current(): OperationRun | undefined {
+    return this.run;
   }
 
   cliPath(): string {
@@ -47,8 +103,18 @@ export class Engine {
     return { states, readiness: computeReadiness(this.ctx.components, this.ctx.graph, states) };
   }
 
+  planInput(snapshot: Snapshot): PlanInput {
+    return { graph: this.ctx.graph, components: this.ctx.byName, states: snapshot.states };
+  }
+
   problemsFor(readiness: readonly ComponentReadiness[]): Problem[] {
     return [...this.ctx.problems, ...readinessProblems(this.ctx.parsed, this.ctx.components, readiness)];
+  }
+
+  /** Readiness re-read while an operation runs (after each step), so views follow it. */
+  async publishProgress(): Promise<void> {
+    const { readiness } = await this.snapshot();
+    this.emit({ type: 'readiness', components: readiness, partial: true });
   }
 
   /** Emits the final readiness (and its problems) so every surface ends on the truth. */
@@ -59,17 +125,9 @@ export class Engine {
     return readiness;
   }
 
-  start(operation: OperationName, components: readonly string[], options?: Record<string, unknown>): number {
+  start(operation: OperationName, components: readonly string[], options?: Record<string, unknown>): OperationRun {
+    this.run = new OperationRun(this, operation);
     this.emit({ type: 'operation-start', operation, env: this.ctx.env, components: [...components], time: new Date().toISOString(), options });
-    return Date.now();
-  }
-
-  plan(operation: OperationName, steps: PlannedStep[]): void {
-    this.emit({ type: 'plan', operation, steps });
-  }
-
-  done(operation: OperationName, started: number, result: OperationResult, summary: string): OperationResult {
-    this.emit({ type: 'operation-done', operation, result, summary, durationMs: Date.now() - started });
-    return result;
+    return this.run;
   }
 }

@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, zstdDecompressSync } from 'node:zlib';
 import type { LockState, OutputState, PendingOperation, StackState, UpdateResult } from '../core/state';
-import { isEmptyValue } from '../core/state';
+import { isDeployment, isEmptyValue } from '../core/state';
 
 /** Pulumi's marker for a secret value in a checkpoint (sig.Secret). */
 const SECRET_SIG_KEY = '4dabf18193072939515e22adb298388d';
@@ -99,18 +99,18 @@ function nanosOf(file: string): bigint {
   return m ? BigInt(m[1]) : -1n;
 }
 
+/** The newest update or destroy entry; history files are read newest first until one is found. */
 async function readLastUpdate(historyDir: string): Promise<StackState['lastUpdate']> {
   const files = (await listMaybe(historyDir)).filter((f) => f.endsWith('.history.json'));
-  if (files.length === 0) return undefined;
-  const newest = files.reduce((a, b) => (nanosOf(b) > nanosOf(a) ? b : a));
-  const entry = JSON.parse((await readFile(join(historyDir, newest))).toString('utf8')) as {
-    kind: string;
-    result: UpdateResult;
-    startTime?: number;
-    endTime?: number;
-  };
+  files.sort((a, b) => (nanosOf(b) > nanosOf(a) ? 1 : nanosOf(b) < nanosOf(a) ? -1 : 0));
   const iso = (s?: number): string | undefined => (s ? new Date(s * 1000).toISOString() : undefined);
-  return { kind: entry.kind, result: entry.result, startTime: iso(entry.startTime), endTime: iso(entry.endTime) };
+  for (const file of files) {
+    const body = await readMaybe(join(historyDir, file));
+    if (!body) continue;
+    const entry = JSON.parse(body.toString('utf8')) as { kind: string; result: UpdateResult; startTime?: number; endTime?: number };
+    if (isDeployment(entry.kind)) return { kind: entry.kind, result: entry.result, startTime: iso(entry.startTime), endTime: iso(entry.endTime) };
+  }
+  return undefined;
 }
 
 /** A zombie (killed, not yet reaped by its new parent) counts as dead: it holds nothing. */

@@ -1,53 +1,13 @@
-/** Finds the Pulumi CLI: an explicit path, else `pulumi` on PATH, else the build `npm run setup` made. */
+/** Finds the Pulumi CLI and gives the Automation API the install root it wants. */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { basename, delimiter, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
+import { locatePulumi as locateIn } from '../core/paths';
 
-export class PulumiNotFoundError extends Error {
-  constructor(tried: string[]) {
-    super(
-      `Pulumi CLI not found (tried: ${tried.join(', ')}). Install Pulumi, or set --pulumi PATH / MOPS_PULUMI / the ` +
-        '"modelopsInfra.pulumiPath" setting, or run `npm run setup` in the modelops-infra checkout to build one.',
-    );
-  }
-}
-
-function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    const candidate = join(dir, name);
-    if (dir && existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-/** Where `npm run setup` keeps its builds (scripts/setup/cache.mjs): MOPS_TOOLS_CACHE, else the user's cache. */
-export function toolsCacheDir(env: NodeJS.ProcessEnv): string {
-  if (env.MOPS_TOOLS_CACHE) return resolve(env.MOPS_TOOLS_CACHE);
-  return join(env.XDG_CACHE_HOME ? resolve(env.XDG_CACHE_HOME) : join(homedir(), '.cache'), 'modelops-infra');
-}
-
-/** `<tools cache>/pulumi-vX/bin/pulumi` builds, newest version first. */
-function ownBuilds(env: NodeJS.ProcessEnv): string[] {
-  const root = toolsCacheDir(env);
-  if (!existsSync(root)) return [];
-  return readdirSync(root)
-    .filter((d) => /^pulumi-v\d/.test(d))
-    .sort((a, b) => b.localeCompare(a, 'en', { numeric: true }))
-    .map((d) => join(root, d, 'bin', 'pulumi'))
-    .filter((p) => existsSync(p));
-}
-
+/** The Pulumi CLI (core/paths decides where to look); throws PulumiNotFoundError. */
 export function locatePulumi(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  if (explicit) {
-    const path = resolve(explicit);
-    if (!existsSync(path)) throw new PulumiNotFoundError([path]);
-    return path;
-  }
-  const found = onPath('pulumi', env) ?? ownBuilds(env)[0];
-  if (!found) throw new PulumiNotFoundError(['PATH', toolsCacheDir(env)]);
-  return found;
+  return locateIn(explicit, env, { exists: existsSync, list: (dir) => readdirSync(dir) });
 }
 
 /**

@@ -1,20 +1,23 @@
 /**
- * Where things live: MODELOPS_HOME, the backend, the passphrase, work dirs.
- * Defaults follow the original system so existing users' stacks are found.
+ * The settings of one run: MODELOPS_HOME, the backend, the Pulumi CLI, and the
+ * environment of every Pulumi process. Paths and precedence come from core/paths; this
+ * adds the one side effect, creating the passphrase file, and only for runs that write.
  */
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, resolve } from 'node:path';
+import { modelopsHome, passphraseFilePath, resolveBackendUrl } from '../core/paths';
+
+/** Reads never create anything; only an operation that writes state may create the passphrase file. */
+export type Access = 'read' | 'write';
 
 export interface EngineSettings {
   modelopsHome: string;
   backendUrl: string;
-  /** Environment for every Pulumi process: backend, passphrase, no update checks. */
-  pulumiEnv: Record<string, string>;
   /** Explicit CLI path (flag, setting or MOPS_PULUMI); else PATH, else our build. */
   pulumiPath?: string;
+  /** Environment for every Pulumi process: backend, passphrase, no update checks. */
+  pulumiEnv(access: Access): Record<string, string>;
 }
 
 export interface SettingsInput {
@@ -26,23 +29,9 @@ export interface SettingsInput {
   env?: NodeJS.ProcessEnv;
 }
 
-export function modelopsHome(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.MODELOPS_HOME ?? join(homedir(), '.modelops'));
-}
-
-export function defaultBackendUrl(home: string): string {
-  return pathToFileURL(join(home, 'pulumi', 'backend')).href;
-}
-
-/** `pulumi.backend_url`, else PULUMI_BACKEND_URL, else the original's file backend. */
-export function resolveBackendUrl(input: SettingsInput, home: string): string {
-  const env = input.env ?? process.env;
-  return input.backendOverride || input.configBackendUrl || env.PULUMI_BACKEND_URL || defaultBackendUrl(home);
-}
-
 /** Creates the passphrase file once, atomically, mode 0600; a concurrent creator's file wins. */
 export function ensurePassphraseFile(path: string): string {
-  mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, randomBytes(32).toString('base64url'), { mode: 0o600 });
   try {
@@ -55,37 +44,30 @@ export function ensurePassphraseFile(path: string): string {
   return path;
 }
 
-/** PULUMI_CONFIG_PASSPHRASE(_FILE) when set, else the original's passphrase file. */
-export function passphraseEnv(env: NodeJS.ProcessEnv, home: string): Record<string, string> {
+/**
+ * PULUMI_CONFIG_PASSPHRASE (even empty) or PULUMI_CONFIG_PASSPHRASE_FILE when set, else
+ * the original's passphrase file: created for a write, named for a read (Pulumi says
+ * clearly when it is missing).
+ */
+export function passphraseEnv(env: NodeJS.ProcessEnv, home: string, access: Access = 'write'): Record<string, string> {
   if (env.PULUMI_CONFIG_PASSPHRASE !== undefined) return { PULUMI_CONFIG_PASSPHRASE: env.PULUMI_CONFIG_PASSPHRASE };
   if (env.PULUMI_CONFIG_PASSPHRASE_FILE) return { PULUMI_CONFIG_PASSPHRASE_FILE: resolve(env.PULUMI_CONFIG_PASSPHRASE_FILE) };
-  return { PULUMI_CONFIG_PASSPHRASE_FILE: ensurePassphraseFile(join(home, 'secrets', 'pulumi-passphrase')) };
+  const file = passphraseFilePath(home);
+  return { PULUMI_CONFIG_PASSPHRASE_FILE: access === 'write' ? ensurePassphraseFile(file) : file };
 }
 
 export function resolveSettings(input: SettingsInput): EngineSettings {
   const env = input.env ?? process.env;
   const home = modelopsHome(env);
-  const backendUrl = resolveBackendUrl(input, home);
+  const backendUrl = resolveBackendUrl(input, env, home);
   return {
     modelopsHome: home,
     backendUrl,
     pulumiPath: input.pulumiPath ?? env.MOPS_PULUMI,
-    pulumiEnv: {
+    pulumiEnv: (access) => ({
       PULUMI_BACKEND_URL: backendUrl,
       PULUMI_SKIP_UPDATE_CHECK: 'true',
-      ...passphraseEnv(env, home),
-    },
+      ...passphraseEnv(env, home, access),
+    }),
   };
-}
-
-/** The local directory of a `file://` backend, or undefined for other backends. */
-export function fileBackendDir(backendUrl: string): string | undefined {
-  if (!backendUrl.startsWith('file://')) return undefined;
-  const rest = backendUrl.slice('file://'.length);
-  if (rest === '~' || rest.startsWith('~/')) return join(homedir(), rest.slice(1));
-  return resolve(decodeURIComponent(rest.split('?')[0]));
-}
-
-export function workDir(home: string, workDirName: string): string {
-  return join(home, 'pulumi', workDirName);
 }

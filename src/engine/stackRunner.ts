@@ -1,8 +1,9 @@
 /** Runs one Pulumi command on one component's stack, streaming its output as events. */
 import type { Component } from '../core/components';
 import type { StepAction, StepResult } from '../core/events';
-import { conciseError, loadAutomation, loadPulumiSdk, workspaceFor, type Program } from './automation';
-import type { Engine } from './engine';
+import { loadAutomation, loadPulumiSdk, workspaceFor, type Program } from './automation';
+import { describePulumiError } from './pulumiErrors';
+import type { Engine, OperationRun } from './engine';
 import { programFor } from './programs';
 
 export interface StepOutcome {
@@ -28,7 +29,7 @@ class LineStream {
 async function stackFor(engine: Engine, component: Component, create: boolean) {
   const auto = await loadAutomation();
   const program: Program = programFor(engine.ctx, component, await loadPulumiSdk());
-  const ws = await workspaceFor(engine.ctx.settings, engine.cliPath(), component, program);
+  const ws = await workspaceFor(engine.ctx.settings, engine.cliPath(), component, program, 'write');
   return create ? auto.Stack.createOrSelect(component.stack, ws) : auto.Stack.select(component.stack, ws);
 }
 
@@ -41,8 +42,11 @@ const COMMANDS: Record<Exclude<StepAction, 'verify' | 'skip'>, { create: boolean
   'clear-lock': { create: false, verb: 'cleared the stale lock of', run: (s) => s.cancel() },
 };
 
-/** Runs `action` on the component's stack; never throws for Pulumi failures (they become a failed step). */
-export async function runStep(engine: Engine, component: Component, action: keyof typeof COMMANDS): Promise<StepOutcome> {
+/**
+ * Runs `action` on the component's stack as a step of `run`; never throws for Pulumi
+ * failures (they become a failed step). Readiness is re-read when it ends.
+ */
+export async function runStep(engine: Engine, run: OperationRun, component: Component, action: keyof typeof COMMANDS): Promise<StepOutcome> {
   const started = Date.now();
   const command = COMMANDS[action];
   engine.emit({ type: 'step-start', component: component.name, stack: component.stack, action, time: new Date().toISOString() });
@@ -52,14 +56,16 @@ export async function runStep(engine: Engine, component: Component, action: keyo
     const stack = await stackFor(engine, component, command.create);
     // Pulumi's SDK ignores a signal that is already aborted, so a cancel that came while
     // the workspace was being prepared must stop the step here.
-    if (engine.signal?.aborted) throw new Error('cancelled before Pulumi started');
-    await command.run(stack, { onOutput: (chunk) => lines.push(chunk), signal: engine.pulumiSignal });
+    if (engine.cancelled) throw new Error('cancelled before Pulumi started');
+    await command.run(stack, { onOutput: (chunk) => lines.push(chunk), signal: engine.signal });
     outcome = { result: 'succeeded', message: `${command.verb} ${component.stack}` };
   } catch (error) {
-    const cancelled = engine.signal?.aborted === true;
-    outcome = { result: cancelled ? 'cancelled' : 'failed', message: cancelled ? `${action} of ${component.stack} cancelled` : conciseError(error) };
+    const cancelled = engine.cancelled;
+    outcome = { result: cancelled ? 'cancelled' : 'failed', message: cancelled ? `${action} of ${component.stack} cancelled` : describePulumiError(error, component.stack) };
   }
   lines.flush();
+  run.record(outcome.result);
   engine.emit({ type: 'step-done', component: component.name, stack: component.stack, action, result: outcome.result, message: outcome.message, durationMs: Date.now() - started });
+  await engine.publishProgress();
   return outcome;
 }

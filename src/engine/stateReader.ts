@@ -5,18 +5,21 @@
  */
 import type { Component } from '../core/components';
 import type { StackState } from '../core/state';
-import { absentStack } from '../core/state';
+import { absentStack, lastDeployment } from '../core/state';
+
+const HISTORY_PAGE = 20;
 import { loadAutomation, workspaceFor } from './automation';
 import type { InfraContext } from './context';
 import { outputStates, readFileBackendStack } from './fileBackend';
-import { isLockLive, readOperationLock } from './operationLock';
-import { fileBackendDir } from './settings';
+import { readOperationLock } from './operationLock';
+import { fileBackendDir } from '../core/paths';
+import { describePulumiError } from './pulumiErrors';
 
 /** Another process's live operation on the stack shows as busy, even between Pulumi runs. */
 function withOperationLock(ctx: InfraContext, state: StackState): StackState {
   if (state.lock) return state;
-  const held = readOperationLock(ctx.settings.modelopsHome, state.stack);
-  if (!held || held.pid === process.pid || !isLockLive(held)) return state;
+  const held = readOperationLock(ctx.settings.modelopsHome, state.stack, process.pid);
+  if (!held) return state;
   return { ...state, lock: { pid: held.pid, hostname: held.hostname, timestamp: held.startedAt, ownerAlive: true } };
 }
 
@@ -24,16 +27,17 @@ async function readThroughCli(ctx: InfraContext, cliPath: string, component: Com
   const auto = await loadAutomation();
   const readAt = new Date().toISOString();
   try {
-    const ws = await workspaceFor(ctx.settings, cliPath, component, async () => ({}));
+    const ws = await workspaceFor(ctx.settings, cliPath, component, async () => ({}), 'read');
     const stack = await auto.Stack.select(component.stack, ws);
-    const [deployment, history] = await Promise.all([stack.exportStack(), stack.history(1, 1, false)]);
+    // A page of history: the newest update or destroy is usually within the last few entries.
+    const [deployment, history] = await Promise.all([stack.exportStack(), stack.history(HISTORY_PAGE, 1, false)]);
     const latest = deployment.deployment as { resources?: Array<{ type: string; parent?: string; outputs?: Record<string, unknown> }>; pending_operations?: Array<{ type: string; resource: { urn: string } }> };
     const root = latest.resources?.find((r) => r.type === 'pulumi:pulumi:Stack' && !r.parent);
-    const last = history[0];
+    const last = lastDeployment(history.map((h) => ({ kind: h.kind, result: h.result, startTime: String(h.startTime), endTime: h.endTime ? String(h.endTime) : undefined })));
     return {
       stack: component.stack,
       exists: true,
-      lastUpdate: last ? { kind: last.kind, result: last.result, startTime: String(last.startTime), endTime: last.endTime ? String(last.endTime) : undefined } : undefined,
+      lastUpdate: last,
       pendingOperations: (latest.pending_operations ?? []).map((p) => ({ type: p.type, urn: p.resource.urn })),
       outputs: outputStates(root?.outputs ?? {}),
       resourceCount: (latest.resources ?? []).filter((r) => r.type !== 'pulumi:pulumi:Stack' && !r.type.startsWith('pulumi:providers:')).length,
@@ -42,7 +46,7 @@ async function readThroughCli(ctx: InfraContext, cliPath: string, component: Com
   } catch (error) {
     if (error instanceof auto.StackNotFoundError) return absentStack(component.stack, readAt);
     if (error instanceof auto.ConcurrentUpdateError) return { ...absentStack(component.stack, readAt), exists: true, lock: { ownerAlive: 'unknown' } };
-    return { ...absentStack(component.stack, readAt), unreadable: `cannot read ${component.stack}: ${(error as Error).message.split('\n')[0]}` };
+    return { ...absentStack(component.stack, readAt), unreadable: `cannot read ${component.stack}: ${describePulumiError(error, component.stack)}` };
   }
 }
 

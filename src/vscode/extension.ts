@@ -29,7 +29,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const store = new ReadinessStore();
   running = new RunningOperations();
   const cli = new CliClient(context.extensionPath, { settings: () => cliSettings(locator), passphrase: () => passphrase.get() }, log);
-  const refresher = new Refresher(cli, store, locator, log);
+  const refresher = new Refresher(cli, store, locator, running, log);
   const runner = new OperationRunner(cli, running, store, refresher, log);
   const provider = new ComponentsProvider(store, running);
   const diagnostics = new DiagnosticsController(locator, store, log);

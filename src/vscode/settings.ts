@@ -38,7 +38,3 @@ export async function setEnvironment(env: string): Promise<void> {
   const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   await vscode.workspace.getConfiguration(SECTION).update('environment', env, target);
 }
-
-export function openSetting(key: string): Thenable<unknown> {
-  return vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.${key}`);
-}

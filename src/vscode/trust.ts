@@ -1,10 +1,6 @@
 /** Workspace Trust: commands that run Pulumi programs explain why they are off in Restricted Mode. */
 import * as vscode from 'vscode';
 
-export function isTrusted(): boolean {
-  return vscode.workspace.isTrusted;
-}
-
 /** True when trusted; otherwise tells the user why `what` is off and offers to manage trust. */
 export async function requireTrust(what: string): Promise<boolean> {
   if (vscode.workspace.isTrusted) return true;

@@ -5,10 +5,11 @@
  */
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { locatePulumi } from '../engine/pulumiCli';
+import { readdirSync } from 'node:fs';
+import { locatePulumi } from '../core/paths';
 import type { ConfigLocator } from './config/configLocator';
 import type { PassphraseStore } from './passphrase';
-import { modelopsHomeFrom, passphraseFilePath } from './pure/paths';
+import { modelopsHome, passphraseFilePath } from '../core/paths';
 import { readSettings } from './settings';
 
 export const CONTEXT = {
@@ -30,7 +31,7 @@ export function setContext(key: string, value: boolean): Thenable<unknown> {
 
 export function findPulumi(): string | undefined {
   try {
-    return locatePulumi(readSettings().pulumiPath || process.env.MOPS_PULUMI || undefined, process.env);
+    return locatePulumi(readSettings().pulumiPath || process.env.MOPS_PULUMI || undefined, process.env, { exists: existsSync, list: (dir) => readdirSync(dir) });
   } catch {
     return undefined;
   }
@@ -39,7 +40,7 @@ export function findPulumi(): string | undefined {
 export async function updateSetup(locator: ConfigLocator, passphrase: PassphraseStore): Promise<SetupState> {
   const env = process.env;
   const hasPassphrase =
-    !!(await passphrase.get()) || env.PULUMI_CONFIG_PASSPHRASE !== undefined || !!env.PULUMI_CONFIG_PASSPHRASE_FILE || existsSync(passphraseFilePath(modelopsHomeFrom(env)));
+    !!(await passphrase.get()) || env.PULUMI_CONFIG_PASSPHRASE !== undefined || !!env.PULUMI_CONFIG_PASSPHRASE_FILE || existsSync(passphraseFilePath(modelopsHome(env)));
   const state: SetupState = { noConfig: !locator.uri, noPulumi: !findPulumi(), noPassphrase: !hasPassphrase };
   await Promise.all([setContext(CONTEXT.noConfig, state.noConfig), setContext(CONTEXT.noPulumi, state.noPulumi), setContext(CONTEXT.noPassphrase, state.noPassphrase)]);
   return state;

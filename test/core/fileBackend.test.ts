@@ -167,6 +167,16 @@ describe('file backend', () => {
       });
     });
 
+    it('a refresh after a failed update does not hide the failure: the newest update or destroy counts', async () => {
+      write(`stacks/${PROJECT}/${STACK}.json`, JSON.stringify(checkpoint({})));
+      history('1735689600000000000', 'update', 'failed');
+      history('1735689700000000000', 'refresh', 'succeeded', 1735689700);
+      history('1735689800000000000', 'preview', 'succeeded', 1735689800);
+      const state = await readFileBackendStack(dir, PROJECT, STACK);
+      assert.equal(state.lastUpdate?.kind, 'update');
+      assert.equal(state.lastUpdate?.result, 'failed');
+    });
+
     it('a lock left by a dead process: ownerAlive false', async () => {
       write(`stacks/${PROJECT}/${STACK}.json`, JSON.stringify(checkpoint({})));
       const pid = deadPid();

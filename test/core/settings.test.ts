@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultBackendUrl, ensurePassphraseFile, fileBackendDir, passphraseEnv, resolveBackendUrl, resolveSettings } from '../../src/engine/settings';
+import { defaultBackendUrl, fileBackendDir, modelopsHome, resolveBackendUrl } from '../../src/core/paths';
+import { ensurePassphraseFile, passphraseEnv, resolveSettings } from '../../src/engine/settings';
 
 describe('engine settings', () => {
   let dir: string;
@@ -11,10 +12,10 @@ describe('engine settings', () => {
 
   it('backend: --backend, then pulumi.backend_url, then PULUMI_BACKEND_URL, then the original default', () => {
     const env = { PULUMI_BACKEND_URL: 'file:///from-env' };
-    assert.equal(resolveBackendUrl({ backendOverride: 'file:///flag', configBackendUrl: 'azblob://c', env }, dir), 'file:///flag');
-    assert.equal(resolveBackendUrl({ configBackendUrl: 'azblob://c', env }, dir), 'azblob://c');
-    assert.equal(resolveBackendUrl({ env }, dir), 'file:///from-env');
-    assert.equal(resolveBackendUrl({ env: {} }, dir), defaultBackendUrl(dir));
+    assert.equal(resolveBackendUrl({ backendOverride: 'file:///flag', configBackendUrl: 'azblob://c' }, env, dir), 'file:///flag');
+    assert.equal(resolveBackendUrl({ configBackendUrl: 'azblob://c' }, env, dir), 'azblob://c');
+    assert.equal(resolveBackendUrl({}, env, dir), 'file:///from-env');
+    assert.equal(resolveBackendUrl({}, {}, dir), defaultBackendUrl(dir));
     assert.equal(fileBackendDir(defaultBackendUrl(dir)), join(dir, 'pulumi', 'backend'));
     assert.equal(fileBackendDir('azblob://container'), undefined);
   });
@@ -35,10 +36,20 @@ describe('engine settings', () => {
     assert.deepEqual(passphraseEnv({}, dir), { PULUMI_CONFIG_PASSPHRASE_FILE: join(dir, 'secrets', 'pulumi-passphrase') });
   });
 
-  it('MODELOPS_HOME moves everything', () => {
+  it('MODELOPS_HOME moves everything; an empty one counts as unset, in the engine and the extension alike', () => {
     const settings = resolveSettings({ env: { MODELOPS_HOME: dir } });
     assert.equal(settings.modelopsHome, dir);
-    assert.equal(settings.pulumiEnv.PULUMI_BACKEND_URL, defaultBackendUrl(dir));
-    assert.equal(settings.pulumiEnv.PULUMI_SKIP_UPDATE_CHECK, 'true');
+    assert.equal(settings.pulumiEnv('read').PULUMI_BACKEND_URL, defaultBackendUrl(dir));
+    assert.equal(settings.pulumiEnv('read').PULUMI_SKIP_UPDATE_CHECK, 'true');
+    assert.equal(modelopsHome({ MODELOPS_HOME: '' }), modelopsHome({}));
+  });
+
+  it('a read never creates the passphrase file; a write creates it', () => {
+    const settings = resolveSettings({ env: { MODELOPS_HOME: dir } });
+    const file = join(dir, 'secrets', 'pulumi-passphrase');
+    assert.deepEqual(settings.pulumiEnv('read').PULUMI_CONFIG_PASSPHRASE_FILE, file);
+    assert.equal(existsSync(file), false, 'status, outputs and health must not create a passphrase');
+    settings.pulumiEnv('write');
+    assert.equal(existsSync(file), true);
   });
 });

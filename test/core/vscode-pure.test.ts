@@ -8,10 +8,11 @@ import { STATUSES } from '../../src/core/readiness';
 import { CliProcess } from '../../src/vscode/cli/cliProcess';
 import { childEnv, commonFlags } from '../../src/vscode/pure/cliArgs';
 import { componentContextValue, createContextValue } from '../../src/vscode/pure/contextValue';
-import { describeRunning, describeStatus, displayValue, formatAgo, formatElapsed, runHeader, runSummary } from '../../src/vscode/pure/format';
+import { describeStatus, displayValue, formatAgo, formatElapsed, runHeader, runSummary } from '../../src/vscode/pure/format';
 import { MASK, SecretMasker } from '../../src/vscode/pure/masker';
 import { LineSplitter, parseEventLine } from '../../src/vscode/pure/ndjson';
-import { stackConfigPath } from '../../src/vscode/pure/paths';
+import { stackConfigPath } from '../../src/core/paths';
+import { describePhase, targetsConflict } from '../../src/vscode/pure/runPhase';
 import { quickFixesFor, suggestionIn } from '../../src/vscode/pure/quickFixPlan';
 import { toZeroBased } from '../../src/vscode/pure/rangeMapping';
 import { asPlan, asStatusReport, destroyList } from '../../src/vscode/pure/statusReport';
@@ -142,7 +143,11 @@ describe('vscode pure helpers', () => {
     it('formats the words of the tree and the log', () => {
       assert.equal(formatElapsed(42_000), '0:42');
       assert.equal(formatElapsed(3_723_000), '1:02:03');
-      assert.equal(describeRunning('up', 42_000), 'up… 0:42');
+      assert.equal(describePhase({ kind: 'running', action: 'up', stepsLeft: 1, stepsDone: 0, since: 0 }, 'ready', 42_000), 'up… 0:42');
+      assert.equal(describePhase({ kind: 'running', action: 'destroy', stepsLeft: 2, stepsDone: 0, since: 0 }, 'ready', 12_000), 'destroying… 0:12');
+      assert.equal(describePhase({ kind: 'queued', stepsLeft: 1, stepsDone: 1, since: 0 }, 'absent'), 'queued');
+      assert.equal(describePhase({ kind: 'done', stepsLeft: 0, stepsDone: 2, since: 0 }, 'ready'), 'ready · done');
+      assert.ok(targetsConflict('all', ['cluster']) && !targetsConflict('all', []) && !targetsConflict(['cluster'], ['storage']));
       assert.equal(describeStatus(cluster), 'outputs-missing — missing: kubeconfig, cluster_name');
       assert.equal(describeStatus({ status: 'ready', reason: '' }), 'ready');
       assert.equal(formatAgo(new Date(1000).toISOString(), 13_000), '12 s ago');
@@ -154,14 +159,14 @@ describe('vscode pure helpers', () => {
     });
 
     it('builds a tooltip with verified ✓ and missing ✗ outputs and never a secret value', () => {
-      const md = componentTooltip(cluster, () => 'ready');
+      const md = componentTooltip(cluster, () => 'ready', Date.parse(cluster.verifiedAt) + 12_000);
       assert.match(md, /modelops-infra-dev/);
       assert.match(md, /✓ `location`: `eastus2`/);
       assert.match(md, /✓ `admin_password`: `••••••`/);
       assert.match(md, /✗ `kubeconfig`/);
       assert.match(md, /✗ `cluster_name`/);
       assert.match(md, /resource\\-group \(ready\)/);
-      assert.match(md, /verified 1\d s ago/);
+      assert.match(md, /verified 12 s ago/);
     });
   });
 
@@ -184,7 +189,7 @@ describe('vscode pure helpers', () => {
         { component: 'workspace', stack: 'modelops-workspace-dev', action: 'destroy', reason: '' },
         { component: 'cluster', stack: 'modelops-infra-dev', action: 'destroy', reason: '' },
         { component: 'cluster', stack: 'modelops-infra-dev', action: 'up', reason: '' },
-      ] })!;
+      ] })!.plan;
       assert.equal(destroyList(plan), '1. modelops-workspace-dev (workspace)\n2. modelops-infra-dev (cluster)');
       assert.equal(stackConfigPath('/h', 'adaptive/default', 'modelops-adaptive-dev-default'), join('/h', 'pulumi', 'adaptive', 'default', 'Pulumi.modelops-adaptive-dev-default.yaml'));
     });

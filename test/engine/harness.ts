@@ -4,14 +4,15 @@
  * because the configs use `provider: local`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { OperationEvent } from '../../src/core/events';
 import { setUpToolPath } from '../tools';
 
 export const REPO = resolve(__dirname, '..', '..', '..');
-const BIN = join(REPO, 'bin', 'mops-infra.js');
+// MOPS_CLI_BIN runs the suite against another build (e.g. to see a regression test fail on an older main).
+const BIN = process.env.MOPS_CLI_BIN ?? join(REPO, 'bin', 'mops-infra.js');
 
 let pulumiPath: string | undefined;
 
@@ -141,13 +142,60 @@ export class RunningCli {
     throw new Error(`timed out; events so far: ${this.events.map((e) => e.type).join(', ')}\n${this.stderr}`);
   }
 
-  /** SIGKILL to the whole process group: the CLI, Pulumi and its plugins die mid-step. */
-  killGroup(): void {
-    process.kill(-this.child.pid!, 'SIGKILL');
+  /**
+   * A crash or a power cut: SIGKILL at once to the CLI and everything it started (Pulumi
+   * runs in process groups of its own, so a group kill alone would let it finish cleanly).
+   */
+  killTree(): void {
+    for (const pid of [this.child.pid!, ...descendantsOf(this.child.pid!)]) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
   }
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function procTable(): Map<number, { ppid: number; environ: string }> {
+  const table = new Map<number, { ppid: number; environ: string }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      let environ = '';
+      try {
+        environ = readFileSync(`/proc/${entry}/environ`, 'utf8');
+      } catch {
+        // not ours to read
+      }
+      table.set(Number(entry), { ppid, environ });
+    } catch {
+      // exited while we looked
+    }
+  }
+  return table;
+}
+
+/** Every live descendant of `root` (Linux /proc). */
+export function descendantsOf(root: number): number[] {
+  const table = procTable();
+  const found: number[] = [];
+  const visit = (pid: number): void => {
+    for (const [child, { ppid }] of table) if (ppid === pid && !found.includes(child)) (found.push(child), visit(child));
+  };
+  visit(root);
+  return found;
+}
+
+/** Live processes whose environment names this MODELOPS_HOME: everything a sandbox's CLI started. */
+export function processesOf(box: Sandbox): number[] {
+  const marker = `MODELOPS_HOME=${box.home}\0`;
+  return [...procTable()].filter(([pid, p]) => pid !== process.pid && p.environ.includes(marker)).map(([pid]) => pid);
+}
 
 /** The four-component local config of the seed plan; `extra` is appended (e.g. a local: faults block). */
 export function localConfig(extra = ''): string {

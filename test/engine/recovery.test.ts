@@ -29,7 +29,7 @@ describe('recovery on the real engine', function () {
     await run.waitFor((e) => e.type === 'step-start' && e.component === 'cluster');
     await run.waitFor((e) => e.type === 'step-output' && e.component === 'cluster' && /creating/.test(e.line));
     await sleep(1500);
-    run.killGroup();
+    run.killTree();
     await run.exited;
 
     const status = box.status();

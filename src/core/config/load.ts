@@ -79,9 +79,27 @@ export interface LoadedYaml {
   anchors: AnchorIndex;
 }
 
+/**
+ * Why `text` is not UTF-8 text, if it is not: decoding as UTF-8 turns invalid bytes into
+ * U+FFFD, and UTF-16 or binary data brings NUL characters. Says nothing of the content.
+ */
+export function notUtf8Reason(text: string): string | undefined {
+  const head = text.slice(0, 4096);
+  const nuls = (head.match(/\u0000/g) ?? []).length;
+  if (nuls > 0 && (/^\ufffd\ufffd/.test(text) || nuls * 3 >= head.length)) return 'it looks like UTF-16';
+  if (nuls > 0) return 'it holds binary data';
+  if (text.includes('\ufffd')) return 'it holds bytes that are not UTF-8';
+  return undefined;
+}
+
 /** Parses `text`; undefined when it must not or cannot be read as a config (problems say why). */
 export function loadYaml(text: string, problems: ProblemList): LoadedYaml | undefined {
   const source = problems.source;
+  const encoding = notUtf8Reason(text);
+  if (encoding) {
+    problems.add('not-utf8', source.range(0, 0), `The file is not UTF-8 text: ${encoding}. Save it as UTF-8 (in VS Code: the encoding in the status bar → "Save with Encoding" → UTF-8).`);
+    return undefined;
+  }
   if (text.length > MAX_CONFIG_CHARS) {
     problems.add('file-too-large', source.range(0, 0), `The file has ${text.length} characters; configs are limited to ${MAX_CONFIG_CHARS} (2 MB). This is not a hand-written config: check that the right file is opened.`);
     return undefined;
@@ -113,6 +131,9 @@ function reportYamlDiagnostics(doc: ParsedDocument, problems: ProblemList): void
     switch (error.code) {
       case 'MULTIPLE_DOCS':
         problems.add('multiple-documents', range, 'The file holds more than one YAML document; only the first is read. Remove the `---` separator and everything after it, or merge the documents into one.');
+        break;
+      case 'TAB_AS_INDENT':
+        problems.add('yaml-tab-indent', range, `${firstLine(error.message)}. ${syntaxHint(error.code)}`);
         break;
       case 'RESOURCE_EXHAUSTION':
         problems.add('yaml-too-deep', range, `The YAML is nested too deeply to read (${error.message}). Remove the extra nesting.`);

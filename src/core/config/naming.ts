@@ -2,6 +2,7 @@
  * Azure and Kubernetes naming rules. Each check returns undefined when the value
  * is fine, else a sentence saying what is wrong and what to write instead.
  */
+import { printable } from './suggest';
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const ZERO_GUID = '00000000-0000-0000-0000-000000000000';
@@ -95,7 +96,7 @@ export function checkLocation(value: string): string | undefined {
 
 export function checkEnvironmentName(value: string): string | undefined {
   if (value.length <= MAX_ENVIRONMENT_LENGTH && DNS_LABEL.test(value)) return undefined;
-  return `"${value}" is not a valid environment name: 1–${MAX_ENVIRONMENT_LENGTH} lowercase letters, digits and '-', not starting or ending with '-' (it becomes part of stack and resource names). Use "${toDnsLabel(value, MAX_ENVIRONMENT_LENGTH)}".`;
+  return `"${printable(value)}" is not a valid environment name: 1–${MAX_ENVIRONMENT_LENGTH} lowercase letters, digits and '-', not starting or ending with '-' (it becomes part of stack and resource names). Use "${toDnsLabel(value, MAX_ENVIRONMENT_LENGTH)}".`;
 }
 
 export function checkSshPublicKey(value: string): string | undefined {

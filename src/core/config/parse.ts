@@ -8,7 +8,7 @@ import { loadYaml, type LoadedYaml } from './load';
 import { keyString, ReadContext, rootField } from './reader';
 import { readInfraConfig } from './rules';
 import { ProblemList, SourceText } from './source';
-import type { ConfigPath, InfraConfig, ParsedConfig, SourceRange } from './types';
+import type { ConfigPath, InfraConfig, ParsedConfig, Problem, SourceRange } from './types';
 
 export { CONFIG_PROBLEM_CODES, type ConfigProblemCode } from './codes';
 
@@ -30,9 +30,15 @@ export function parseConfig(text: string, file: string): ParsedConfig {
     file,
     text,
     config,
-    problems: problems.sorted(),
+    problems: withoutTabEchoes(problems.sorted()),
     locate: (path: ConfigPath, value?: boolean) => locator?.locate(path, value === true),
   };
+}
+
+/** A tab-indented line is read at the wrong level; its "unknown key" would only mislead. */
+function withoutTabEchoes(problems: Problem[]): Problem[] {
+  const tabLines = new Set(problems.filter((p) => p.code === 'yaml-tab-indent').map((p) => p.range.start.line));
+  return tabLines.size ? problems.filter((p) => !(p.code === 'unknown-key' && tabLines.has(p.range.start.line))) : problems;
 }
 
 function readDocument(loaded: LoadedYaml, problems: ProblemList): InfraConfig | undefined {

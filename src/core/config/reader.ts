@@ -7,7 +7,7 @@ import { isAlias, isMap, isNode, isPair, isScalar, isSeq, type Node, type Scalar
 import type { ConfigProblemCode } from './codes';
 import type { AnchorIndex } from './load';
 import type { ProblemList, ProblemOptions, SourceText } from './source';
-import { didYouMean, listOf, printable } from './suggest';
+import { closestMatch, didYouMean, listOf, printable } from './suggest';
 import type { ConfigPath, RelatedLocation, SourceRange } from './types';
 
 export class ReadContext {
@@ -341,7 +341,11 @@ export class MapReader {
     }
   }
 
-  reportUnknownKeys(allowed: readonly string[]): void {
+  /**
+   * Warns about every key not in `allowed`. A key that looks like a misspelling of one in
+   * `critical` is an error instead: `critical` maps such a key to what ignoring it does.
+   */
+  reportUnknownKeys(allowed: readonly string[], critical: Readonly<Record<string, string>> = {}): void {
     const where = this.field.path.length === 0 ? 'at the top level' : `in \`${this.field.label}\``;
     for (const key of this.keys()) {
       if (allowed.includes(key)) continue;
@@ -349,7 +353,10 @@ export class MapReader {
         this.ctx.problems.drop();
         continue;
       }
-      this.get(key).warnAtKey('unknown-key', `\`${printable(key)}\` is not a known key ${where} and is ignored.${didYouMean(key, allowed)} Valid keys: ${listOf(allowed)}.`);
+      const meant = closestMatch(key, allowed);
+      const message = `\`${printable(key)}\` is not a known key ${where} and is ignored.${didYouMean(key, allowed)}`;
+      if (meant !== undefined && critical[meant]) this.get(key).errorAtKey('unknown-key', `${message} ${critical[meant]}`);
+      else this.get(key).warnAtKey('unknown-key', `${message} Valid keys: ${listOf(allowed)}.`);
     }
   }
 }

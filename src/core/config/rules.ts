@@ -77,7 +77,9 @@ export function readInfraConfig(root: Field): InfraConfig | undefined {
   config.dependsOn = readDependsOn(top.get('depends_on'), names);
   config.local = readLocal(top.get('local'), provider, names);
   // Last, so a file full of unknown keys cannot push the real errors past the problem limit.
-  top.reportUnknownKeys(TOP_LEVEL_KEYS);
+  top.reportUnknownKeys(TOP_LEVEL_KEYS, {
+    environment: `Without \`environment\` every command uses "${DEFAULT_ENVIRONMENT}" (or --env), so an Up would create a second environment. Fix the spelling.`,
+  });
   return provider === undefined ? undefined : config;
 }
 

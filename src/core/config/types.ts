@@ -15,6 +15,18 @@ export interface SourceRange {
   endOffset: number;
 }
 
+/** The start of a file: where a problem goes that has no better place. */
+export const START_OF_FILE: SourceRange = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 }, startOffset: 0, endOffset: 0 };
+
+/** The range of the deepest part of `path` that the file has (the file's start when none). */
+export function rangeOf(parsed: ParsedConfig, path: ConfigPath): SourceRange {
+  for (let n = path.length; n > 0; n--) {
+    const range = parsed.locate(path.slice(0, n));
+    if (range) return range;
+  }
+  return START_OF_FILE;
+}
+
 export type Severity = 'error' | 'warning' | 'info';
 
 export interface RelatedLocation {

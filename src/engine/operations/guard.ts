@@ -1,23 +1,24 @@
 /** What every operation that changes stacks checks first: a usable config and stacks nobody else holds. */
-import type { OperationName, OperationResult } from '../../core/events';
-import type { Engine } from '../engine';
-import { acquireOperationLocks, StackBusyError } from '../operationLock';
+import { StackBusyError } from '../../core/errors';
+import type { OperationResult } from '../../core/events';
+import type { Engine, OperationRun } from '../engine';
+import { acquireOperationLocks } from '../operationLock';
 
-/**
- * Runs `body` holding the operation locks of `stacks` (none when empty); refused while
- * azure.yaml has errors or another process holds one of the stacks.
- */
-export async function guarded(engine: Engine, operation: OperationName, started: number, stacks: readonly string[], body: () => Promise<OperationResult>): Promise<OperationResult> {
-  const configErrors = engine.ctx.problems.filter((p) => p.severity === 'error');
-  if (configErrors.length) {
-    for (const problem of configErrors) engine.emit({ type: 'problem', problem });
-    return engine.done(operation, started, 'refused', `${engine.ctx.parsed.file} has ${configErrors.length} error(s); fix them first (see validate).`);
-  }
+/** Refuses (exit 2) while azure.yaml has errors: nothing runs on a config that is not what the user meant. */
+export function refuseInvalidConfig(engine: Engine, run: OperationRun): OperationResult | undefined {
+  const errors = engine.ctx.configErrors;
+  if (!errors.length) return undefined;
+  for (const problem of errors) engine.emit({ type: 'problem', problem });
+  return run.done('refused', `${engine.ctx.parsed.file} has ${errors.length} error(s); fix them first (see validate).`, 'invalid-input');
+}
+
+/** Runs `body` holding the operation locks of `stacks` (none when empty); refused while another process holds one. */
+export async function guarded(engine: Engine, run: OperationRun, stacks: readonly string[], body: () => Promise<OperationResult>): Promise<OperationResult> {
   let release: () => void;
   try {
-    release = stacks.length ? acquireOperationLocks(engine.ctx.settings.modelopsHome, stacks, operation) : () => undefined;
+    release = stacks.length ? acquireOperationLocks(engine.ctx.settings.modelopsHome, stacks, run.operation) : () => undefined;
   } catch (error) {
-    if (error instanceof StackBusyError) return engine.done(operation, started, 'refused', error.message);
+    if (error instanceof StackBusyError) return run.done('refused', error.message, 'busy');
     throw error;
   }
   try {

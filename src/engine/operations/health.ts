@@ -6,11 +6,14 @@ import { localHealth } from '../../health/local';
 import type { HealthResult } from '../../health/types';
 import type { Engine } from '../engine';
 import { localRoot } from '../programs/local/programs';
+import { refuseInvalidConfig } from './guard';
 import { readOutputs } from './outputs';
 
 export async function health(engine: Engine): Promise<OperationResult> {
   const { ctx } = engine;
-  const started = engine.start('health', ctx.graph.topologicalOrder());
+  const run = engine.start('health', ctx.graph.topologicalOrder());
+  const invalid = refuseInvalidConfig(engine, run);
+  if (invalid) return invalid;
   const { states } = await engine.snapshot();
   const existing = ctx.components.filter((c) => states.get(c.name)?.exists);
   const outputs = new Map(await Promise.all(existing.map(async (c) => [c.name, await readOutputs(engine, c, true)] as const)));
@@ -24,5 +27,5 @@ export async function health(engine: Engine): Promise<OperationResult> {
   const unhealthy = results.filter((r) => r.verdict === 'unhealthy');
   const unknown = results.filter((r) => r.verdict === 'unknown');
   const result = unhealthy.length || unknown.length ? 'failed' : 'succeeded';
-  return engine.done('health', started, result, `${results.length - unhealthy.length - unknown.length} healthy, ${unhealthy.length} unhealthy, ${unknown.length} unknown`);
+  return run.done(result, `${results.length - unhealthy.length - unknown.length} healthy, ${unhealthy.length} unhealthy, ${unknown.length} unknown`);
 }

@@ -3,22 +3,27 @@ import type { Component } from '../../core/components';
 import { isSecretOutputName } from '../../core/components';
 import { loadAutomation, workspaceFor } from '../automation';
 import type { Engine } from '../engine';
+import { SECRET_MASK } from '../../core/protocol';
+import { PulumiCommandError, UnknownStackError } from '../../core/errors';
+import { describePulumiError, passphraseErrorOf } from '../pulumiErrors';
 
 export interface OutputValue {
   value: unknown;
   secret: boolean;
 }
 
-export const MASK = '[secret]';
+export const MASK = SECRET_MASK;
 
 export async function readOutputs(engine: Engine, component: Component, showSecrets: boolean): Promise<Record<string, OutputValue>> {
   const auto = await loadAutomation();
-  const ws = await workspaceFor(engine.ctx.settings, engine.cliPath(), component, async () => ({}));
+  const ws = await workspaceFor(engine.ctx.settings, engine.cliPath(), component, async () => ({}), 'read');
   const stack = await auto.Stack.select(component.stack, ws).catch((error: unknown) => {
-    if (error instanceof auto.StackNotFoundError) throw new Error(`${component.name} has no stack yet (${component.stack} does not exist); run up first.`);
-    throw error;
+    if (error instanceof auto.StackNotFoundError) throw new UnknownStackError(component);
+    throw new PulumiCommandError(describePulumiError(error, component.stack));
   });
-  const outputs = await stack.outputs();
+  const outputs = await stack.outputs().catch((error: unknown) => {
+    throw passphraseErrorOf(error, component.stack) ?? new PulumiCommandError(describePulumiError(error, component.stack));
+  });
   return Object.fromEntries(
     Object.entries(outputs).map(([name, o]) => {
       const secret = o.secret || isSecretOutputName(name);

@@ -1,19 +1,18 @@
 /**
- * `up`: provision in dependency order, skipping what is already ready;
- * independent components run at the same time; dependents of a failure are not
- * started. With force-recreate, destroy in reverse dependency order first
- * (only after confirmation).
+ * `up`: runs the plan core makes (src/core/plan.ts): provision in dependency order,
+ * skipping what is ready; independent components at the same time; dependents of a
+ * failure are not started. With force-recreate, first destroy what the plan names
+ * (the components asked for and their dependents, dependents first), after confirmation.
  */
-import type { Component } from '../../core/components';
 import type { OperationResult, PlannedStep } from '../../core/events';
+import { liveLockReason, needsRecovery, operationResult, planForceRecreate, planUp } from '../../core/plan';
 import type { ComponentReadiness } from '../../core/readiness';
-import { ownStatus } from '../../core/readiness';
 import { runInDependencyOrder, type NodeOutcome, type NodeResult } from '../../core/schedule';
 import { resolveComponents } from '../context';
-import type { Engine, Snapshot } from '../engine';
+import type { Engine, OperationRun, Snapshot } from '../engine';
 import { runStep } from '../stackRunner';
-import { guarded } from './guard';
-import { liveLockReason, needsRecovery, recover } from './recover';
+import { guarded, refuseInvalidConfig } from './guard';
+import { recover } from './recover';
 import { verifyDependency } from './verify';
 
 export interface UpOptions {
@@ -26,61 +25,29 @@ export interface UpOptions {
   dryRun?: boolean;
 }
 
-function targetsOf(engine: Engine, names?: string[]): Component[] {
-  if (!names?.length) return engine.ctx.components;
-  const wanted = new Set(resolveComponents(engine.ctx, names).flatMap((c) => [c.name, ...engine.ctx.graph.transitiveDependenciesOf(c.name)]));
-  return engine.ctx.graph.restrictTo(wanted).map((n) => engine.component(n));
-}
-
-/** A component runs when it is not ready itself or when something it depends on runs. */
-export function upSteps(engine: Engine, targets: readonly Component[], snapshot: Snapshot, forceRecreate: boolean): PlannedStep[] {
-  const runs = new Set<string>();
-  return targets.map((c) => {
-    const own = ownStatus(c, snapshot.states.get(c.name)!);
-    const rerunDep = engine.ctx.graph.dependenciesOf(c.name).find((d) => runs.has(d));
-    const reason = forceRecreate ? 'recreate' : own.status !== 'ready' ? `${own.status}${own.reason ? `: ${own.reason}` : ''}` : rerunDep ? `${rerunDep} is provisioned again` : '';
-    if (reason) runs.add(c.name);
-    return { component: c.name, stack: c.stack, action: reason ? 'up' : 'skip', reason: reason || 'ready' };
-  });
-}
-
-export function destroySteps(engine: Engine, targets: readonly Component[], snapshot: Snapshot): PlannedStep[] {
-  const inTargets = new Set(targets.map((c) => c.name));
-  return engine.ctx.graph
-    .teardownOrder()
-    .filter((n) => inTargets.has(n) && snapshot.states.get(n)?.exists)
-    .map((n) => ({ component: n, stack: engine.component(n).stack, action: 'destroy' as const, reason: 'force-recreate' }));
-}
-
-async function provisionOne(engine: Engine, component: Component, snapshot: Snapshot): Promise<NodeResult> {
-  for (const dep of engine.ctx.graph.dependenciesOf(component.name)) {
+async function provisionOne(engine: Engine, run: OperationRun, name: string, snapshot: Snapshot): Promise<NodeResult> {
+  const component = engine.component(name);
+  for (const dep of engine.ctx.graph.dependenciesOf(name)) {
     const verified = await verifyDependency(engine, component, engine.component(dep));
-    if (!verified.ok) {
-      engine.emit({ type: 'step-done', component: component.name, stack: component.stack, action: 'up', result: 'skipped', message: `not started: ${verified.reason}`, durationMs: 0 });
-      return 'skipped';
-    }
+    if (!verified.ok) return run.skip(component, 'up', `not started: ${verified.reason}`);
   }
-  const state = snapshot.states.get(component.name)!;
+  const state = snapshot.states.get(name)!;
   const live = liveLockReason(component, state);
-  if (live) {
-    engine.emit({ type: 'step-done', component: component.name, stack: component.stack, action: 'up', result: 'failed', message: live, durationMs: 0 });
-    return 'failed';
-  }
+  if (live) return run.skip(component, 'up', live, 'failed');
   if (needsRecovery(state)) {
-    const recovered = await recover(engine, component, state, false);
+    const recovered = await recover(engine, run, component, state, false);
     if (recovered.result !== 'succeeded') return recovered.result === 'cancelled' ? 'cancelled' : 'failed';
   }
-  return (await runStep(engine, component, 'up')).result;
+  return (await runStep(engine, run, component, 'up')).result;
 }
 
-async function destroyAll(engine: Engine, steps: PlannedStep[]): Promise<boolean> {
-  const names = steps.map((s) => s.component);
-  // Reverse edges: a component is destroyed after everything that depends on it.
-  const outcomes = await runInDependencyOrder(names, (n) => engine.ctx.graph.dependentsOf(n), async (n) => (await runStep(engine, engine.component(n), 'destroy')).result, {
+/** Runs steps in dependency order (`waitsFor`), skipping what waits on a step that did not succeed. */
+function runSteps(engine: Engine, run: OperationRun, steps: readonly PlannedStep[], waitsFor: (n: string) => readonly string[], body: (n: string) => Promise<NodeResult>): Promise<Map<string, NodeOutcome>> {
+  const action = new Map(steps.map((s) => [s.component, s.action]));
+  return runInDependencyOrder(steps.map((s) => s.component), waitsFor, body, {
     signal: engine.signal,
-    onSkip: (n, reason) => engine.emit({ type: 'step-done', component: n, stack: engine.component(n).stack, action: 'destroy', result: 'skipped', message: reason, durationMs: 0 }),
+    onSkip: (n, reason) => void run.skip(engine.component(n), action.get(n)!, reason),
   });
-  return [...outcomes.values()].every((o) => o.result === 'succeeded');
 }
 
 function summarizeUp(steps: PlannedStep[], outcomes: Map<string, NodeOutcome>, readiness: ComponentReadiness[]): string {
@@ -95,32 +62,43 @@ function summarizeUp(steps: PlannedStep[], outcomes: Map<string, NodeOutcome>, r
   return parts.join(', ') + tail;
 }
 
+function plansFor(engine: Engine, snapshot: Snapshot, names: string[], forceRecreate: boolean): { destroy: PlannedStep[]; up: PlannedStep[] } {
+  const input = engine.planInput(snapshot);
+  return forceRecreate ? planForceRecreate(input, names) : { destroy: [], up: planUp(input, names) };
+}
+
 export async function up(engine: Engine, options: UpOptions = {}): Promise<OperationResult> {
-  const targets = targetsOf(engine, options.components);
-  const started = engine.start('up', targets.map((c) => c.name), { forceRecreate: !!options.forceRecreate, dryRun: !!options.dryRun });
-  return guarded(engine, 'up', started, options.dryRun ? [] : targets.map((c) => c.stack), async () => {
-    let snapshot = await engine.snapshot();
-    const destroys = options.forceRecreate ? destroySteps(engine, targets, snapshot) : [];
-    const ups = upSteps(engine, targets, snapshot, !!options.forceRecreate);
-    engine.plan('up', [...destroys, ...ups]);
-    if (options.dryRun) return engine.done('up', started, 'succeeded', 'dry run: nothing was changed');
-    if (destroys.length && !options.yes) {
-      return engine.done('up', started, 'refused', `force-recreate destroys ${destroys.map((s) => s.stack).join(', ')} (in this order). Re-run with --yes to confirm.`);
+  const run = engine.start('up', options.components?.length ? options.components : engine.ctx.graph.topologicalOrder(), { forceRecreate: !!options.forceRecreate, dryRun: !!options.dryRun });
+  const invalid = refuseInvalidConfig(engine, run);
+  if (invalid) return invalid;
+  const names = resolveComponents(engine.ctx, options.components ?? []).map((c) => c.name);
+  const first = await engine.snapshot();
+  const planned = plansFor(engine, first, names, !!options.forceRecreate);
+  const stacks = options.dryRun ? [] : planned.up.map((s) => s.stack);
+  return guarded(engine, run, stacks, async () => {
+    // Plan again under the locks: what another process did meanwhile counts.
+    let snapshot = options.dryRun ? first : await engine.snapshot();
+    const { destroy, up: ups } = options.dryRun ? planned : plansFor(engine, snapshot, names, !!options.forceRecreate);
+    run.plan([...destroy, ...ups]);
+    if (options.dryRun) return run.done('succeeded', 'dry run: nothing was changed');
+    if (destroy.length && !options.yes) {
+      return run.done('refused', `force-recreate destroys ${destroy.map((s) => s.stack).join(', ')} (in this order). Re-run with --yes to confirm.`, 'needs-confirmation');
     }
-    if (destroys.length && !(await destroyAll(engine, destroys))) {
-      const readiness = await engine.publishReadiness();
-      const result = engine.signal?.aborted ? 'cancelled' : 'failed';
-      return engine.done('up', started, result, `destroy did not complete; nothing was provisioned. ${readiness.filter((r) => r.status !== 'absent').map((r) => `${r.name}: ${r.status}`).join(', ')}`);
+    if (destroy.length) {
+      // Reverse edges: a component is destroyed after everything that depends on it.
+      const destroyed = await runSteps(engine, run, destroy, (n) => engine.ctx.graph.dependentsOf(n), async (n) => (await runStep(engine, run, engine.component(n), 'destroy')).result);
+      if ([...destroyed.values()].some((o) => o.result !== 'succeeded')) {
+        const readiness = await engine.publishReadiness();
+        return run.done(engine.cancelled ? 'cancelled' : 'failed', `destroy did not complete; nothing was provisioned. ${readiness.filter((r) => r.status !== 'absent').map((r) => `${r.name}: ${r.status}`).join(', ')}`);
+      }
+      snapshot = await engine.snapshot();
     }
-    if (destroys.length) snapshot = await engine.snapshot();
-    const toRun = ups.filter((s) => s.action === 'up').map((s) => s.component);
-    const outcomes = await runInDependencyOrder(toRun, (n) => engine.ctx.graph.dependenciesOf(n), (n) => provisionOne(engine, engine.component(n), snapshot), {
-      signal: engine.signal,
-      onSkip: (n, reason) => engine.emit({ type: 'step-done', component: n, stack: engine.component(n).stack, action: 'up', result: 'skipped', message: reason, durationMs: 0 }),
-    });
+    const toRun = ups.filter((s) => s.action === 'up');
+    const outcomes = await runSteps(engine, run, toRun, (n) => engine.ctx.graph.dependenciesOf(n), (n) => provisionOne(engine, run, n, snapshot));
     const readiness = await engine.publishReadiness();
-    const targetReadiness = readiness.filter((r) => targets.some((t) => t.name === r.name));
-    const result: OperationResult = engine.signal?.aborted ? 'cancelled' : targetReadiness.every((r) => r.status === 'ready') ? 'succeeded' : 'failed';
-    return engine.done('up', started, result, summarizeUp(ups, outcomes, targetReadiness));
+    const targets = new Set(ups.map((s) => s.component));
+    const targetReadiness = readiness.filter((r) => targets.has(r.name));
+    const result = operationResult({ cancelled: engine.cancelled, steps: run.results, ready: targetReadiness.every((r) => r.status === 'ready') });
+    return run.done(result, summarizeUp(ups, outcomes, targetReadiness));
   });
 }

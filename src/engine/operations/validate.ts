@@ -2,13 +2,13 @@
  * `validate`: the graph, the config, every required output of every component
  * and every cross-stack reference. Read-only.
  */
-import type { Problem } from '../../core/config/types';
+import { rangeOf, type Problem } from '../../core/config/types';
 import type { OperationResult } from '../../core/events';
 import type { Engine } from '../engine';
 
 export async function validate(engine: Engine): Promise<OperationResult> {
   const { ctx } = engine;
-  const started = engine.start('validate', ctx.graph.topologicalOrder());
+  const run = engine.start('validate', ctx.graph.topologicalOrder());
   const { states, readiness } = await engine.snapshot();
   const problems: Problem[] = engine.problemsFor(readiness);
   for (const c of ctx.components) {
@@ -17,7 +17,7 @@ export async function validate(engine: Engine): Promise<OperationResult> {
       if (states.get(c.name)?.exists && !states.get(from.name)?.exists) {
         problems.push({
           file: ctx.parsed.file,
-          range: ctx.parsed.locate(c.configPath) ?? { start: { line: 1, column: 1 }, end: { line: 1, column: 1 }, startOffset: 0, endOffset: 0 },
+          range: rangeOf(ctx.parsed, c.configPath),
           severity: 'error',
           code: 'dangling-reference',
           component: c.name,
@@ -34,5 +34,7 @@ export async function validate(engine: Engine): Promise<OperationResult> {
   const errors = problems.filter((p) => p.severity === 'error').length;
   const notReady = readiness.filter((r) => r.status !== 'ready').length;
   const ok = errors === 0 && notReady === 0;
-  return engine.done('validate', started, ok ? 'succeeded' : 'failed', ok ? `valid: ${readiness.length} components ready, every reference resolves` : `${errors} error(s), ${notReady} component(s) not ready`);
+  const summary = ok ? `valid: ${readiness.length} components ready, every reference resolves` : `${errors} error(s), ${notReady} component(s) not ready`;
+  if (ctx.configErrors.length) return run.done('refused', `${summary}; fix ${ctx.parsed.file} first`, 'invalid-input');
+  return run.done(ok ? 'succeeded' : 'failed', summary);
 }

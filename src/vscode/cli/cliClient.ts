@@ -2,7 +2,8 @@
 import { dirname, join } from 'node:path';
 import type { Log } from '../log';
 import { childEnv, commonFlags, type CliSettings } from '../pure/cliArgs';
-import { asOutputsReport, asPlan, asStatusReport, type OutputsReport, type StatusReport } from '../pure/statusReport';
+import type { OutputsReport, StatusReport } from '../../core/protocol';
+import { asOutputsReport, asPlan, asStatusReport } from '../pure/statusReport';
 import type { PlannedStep } from '../../core/events';
 import { CliProcess, type CliExit } from './cliProcess';
 
@@ -51,8 +52,8 @@ export class CliClient {
     return report;
   }
 
-  /** `up --force-recreate --dry-run --json`: what would be destroyed, then provisioned. */
-  async forceRecreatePlan(components: string[]): Promise<PlannedStep[]> {
+  /** `up --force-recreate --dry-run --json`: the environment, and what would be destroyed, then provisioned. */
+  async forceRecreatePlan(components: string[]): Promise<{ env: string; plan: PlannedStep[] }> {
     const plan = asPlan(await this.json('up', components, ['--force-recreate', '--dry-run']));
     if (!plan) throw new CliError('force recreate: the CLI printed no plan');
     return plan;

@@ -1,46 +1,47 @@
 /**
- * ModelOps: Up with Force Recreate. Asks the CLI for the plan first
- * (`up --force-recreate --dry-run --json`), lists what will be destroyed in
- * order in a modal, and only then runs with `--yes`.
+ * ModelOps: Up with Force Recreate (every component; palette and view title) and Force
+ * Recreate Component (a row, or a pick). Asks the CLI for the plan first
+ * (`up --force-recreate --dry-run --json`): the same plan the run will follow, made in core.
+ * A modal names the environment, lists what will be destroyed in order and says which
+ * stacks hold data; only then does it run with `--yes`.
  */
 import * as vscode from 'vscode';
-import { destroyList } from '../pure/statusReport';
-import { requireTrust } from '../trust';
-import { componentArg } from './pickComponent';
+import { dependentsIn, destroyList } from '../pure/statusReport';
+import { pickComponent } from './pickComponent';
 import type { Services } from './services';
 
 const CONFIRM = 'Destroy and Recreate';
 
-async function chooseScope(s: Services, arg: unknown): Promise<string[] | undefined> {
-  const given = componentArg(arg);
-  if (given) return [given];
-  const all = { label: '$(layers) All components', description: 'destroy everything, then provision again', names: [] as string[] };
-  const picked = await vscode.window.showQuickPick(
-    [all, ...s.store.components.map((c) => ({ label: c.name, description: `${c.status} · also recreates what depends on it`, names: [c.name] }))],
-    { title: 'Force recreate what?' },
-  );
-  return picked?.names;
-}
-
-export async function forceRecreate(s: Services, arg?: unknown): Promise<void> {
-  if (!(await requireTrust('Up with Force Recreate'))) return;
-  const components = await chooseScope(s, arg);
-  if (!components) return;
-  const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ModelOps: planning force recreate' }, () =>
+async function confirmAndRun(s: Services, components: string[]): Promise<void> {
+  const { env, plan } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ModelOps: planning force recreate' }, () =>
     s.cli.forceRecreatePlan(components),
   );
   const destroys = destroyList(plan);
-  const scope = components.length ? components.join(', ') : 'all components';
+  const scope = components.length ? components.join(', ') : 'every component';
+  const kept = components.length ? '\n\nWhat they depend on is not touched.' : '';
   const detail = destroys
-    ? `These stacks will be destroyed, in this order, with all their resources and outputs:\n\n${destroys}\n\nThen they are provisioned again.`
-    : 'Nothing exists yet, so nothing is destroyed; the stacks are provisioned.';
-  const choice = await vscode.window.showWarningMessage(`Force recreate ${scope}?`, { modal: true, detail }, CONFIRM);
+    ? `These stacks of environment "${env}" will be destroyed, in this order, with all their resources and outputs:\n\n${destroys}\n\nThen they are provisioned again.${kept}`
+    : `Nothing of environment "${env}" exists yet, so nothing is destroyed; the stacks are provisioned.`;
+  const choice = await vscode.window.showWarningMessage(`Force recreate ${scope} in environment "${env}"?`, { modal: true, detail }, CONFIRM);
   if (choice !== CONFIRM) return;
+  const held = [...new Set(plan.map((p) => p.component))];
   await s.runner.run({
     verb: 'up',
     positionals: components,
     flags: ['--force-recreate', '--yes'],
-    targets: components.length ? [...new Set([...components, ...plan.map((p) => p.component)])] : ['*'],
+    targets: components.length ? held : 'all',
     title: `Force recreate ${scope}`,
   });
+}
+
+export async function forceRecreate(s: Services): Promise<void> {
+  await confirmAndRun(s, []);
+}
+
+export async function forceRecreateComponent(s: Services, arg?: unknown): Promise<void> {
+  const name = await pickComponent(s.store, arg, 'Force recreate which component? (and what depends on it)', (c) => {
+    const dependents = dependentsIn(s.store.components, c.name);
+    return dependents.length ? `also recreates what depends on it: ${dependents.join(', ')}` : 'nothing depends on it';
+  });
+  if (name) await confirmAndRun(s, [name]);
 }

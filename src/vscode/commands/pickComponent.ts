@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { describeStatus } from '../pure/format';
 import { statusLook } from '../pure/statusTable';
+import type { ComponentReadiness } from '../../core/readiness';
 import type { ReadinessStore } from '../state/readinessStore';
 
 /** Tree nodes carry `name`; quick fixes and other callers pass the name itself. */
@@ -11,21 +12,22 @@ export function componentArg(arg: unknown): string | undefined {
   return undefined;
 }
 
+/** The component named by `arg`, else the one the user picks (with its status, or `describe`'s words). */
 export async function pickComponent(
   store: ReadinessStore,
   arg: unknown,
   title: string,
-  filter: (status: string) => boolean = () => true,
+  describe: (c: ComponentReadiness) => string = describeStatus,
 ): Promise<string | undefined> {
   const given = componentArg(arg);
   if (given) return given;
-  const candidates = store.components.filter((c) => filter(c.status));
+  const candidates = store.components;
   if (!candidates.length) {
     void vscode.window.showInformationMessage(store.components.length ? `ModelOps: no component needs this (${title}).` : 'ModelOps: no components are known yet. Refresh, or open an azure.yaml.');
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
-    candidates.map((c) => ({ label: `$(${statusLook(c.status).icon.replace('~spin', '')}) ${c.name}`, description: describeStatus(c), detail: c.stack, name: c.name })),
+    candidates.map((c) => ({ label: `$(${statusLook(c.status).icon.replace('~spin', '')}) ${c.name}`, description: describe(c), detail: `${c.stack} · ${describeStatus(c)}`, name: c.name })),
     { title, placeHolder: 'Component', matchOnDescription: true },
   );
   return picked?.name;

@@ -1,12 +1,13 @@
 /**
- * Every command in one table (id → handler), registered through one wrapper
- * that logs and turns thrown errors into a message instead of a crash.
+ * Every command in one table: its handler and its preconditions, registered through one
+ * wrapper that checks them, logs, and turns thrown errors into a message instead of a crash.
  */
 import * as vscode from 'vscode';
+import { requireTrust } from '../trust';
 import { cancel } from './cancel';
-import { createConfig } from './createConfig';
-import { forceRecreate } from './forceRecreate';
 import { health, validate } from './checks';
+import { createConfig } from './createConfig';
+import { forceRecreate, forceRecreateComponent } from './forceRecreate';
 import { openStackConfig } from './openStackConfig';
 import { refresh } from './refresh';
 import { repair } from './repair';
@@ -14,34 +15,48 @@ import { selectEnvironment } from './selectEnvironment';
 import type { Services } from './services';
 import { setPassphrase } from './setPassphrase';
 import { showOutputs } from './showOutputs';
-import { up } from './up';
+import { up, upComponent } from './up';
 
 type Handler = (services: Services, ...args: unknown[]) => unknown;
 
-export const COMMANDS: Readonly<Record<string, Handler>> = {
-  'modelopsInfra.up': up,
-  'modelopsInfra.forceRecreate': forceRecreate,
-  'modelopsInfra.repair': repair,
-  'modelopsInfra.validate': validate,
-  'modelopsInfra.health': health,
-  'modelopsInfra.refresh': refresh,
-  'modelopsInfra.cancel': cancel,
-  'modelopsInfra.showOutputs': showOutputs,
-  'modelopsInfra.openStackConfig': openStackConfig,
-  'modelopsInfra.selectEnvironment': selectEnvironment,
-  'modelopsInfra.setPassphrase': setPassphrase,
-  'modelopsInfra.showLog': (s) => s.log.show(),
-  'modelopsInfra.createConfig': createConfig,
-  'modelopsInfra.openPulumiSetting': () => vscode.commands.executeCommand('workbench.action.openSettings', 'modelopsInfra.pulumiPath'),
+export interface CommandSpec {
+  run: Handler;
+  /** Runs Pulumi programs: off in Restricted Mode, with this name in the message. */
+  needsTrust?: string;
+  /**
+   * Means every component, whatever it is invoked on: arguments are dropped (a view title
+   * action receives the selected row, which must not narrow "Up" to that row).
+   */
+  allComponents?: boolean;
+}
+
+export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
+  'modelopsInfra.up': { run: up, needsTrust: 'Up', allComponents: true },
+  'modelopsInfra.upComponent': { run: upComponent, needsTrust: 'Up' },
+  'modelopsInfra.forceRecreate': { run: forceRecreate, needsTrust: 'Up with Force Recreate', allComponents: true },
+  'modelopsInfra.forceRecreateComponent': { run: forceRecreateComponent, needsTrust: 'Force Recreate' },
+  'modelopsInfra.repair': { run: repair, needsTrust: 'Repair' },
+  'modelopsInfra.validate': { run: validate, allComponents: true },
+  'modelopsInfra.health': { run: health, needsTrust: 'Health', allComponents: true },
+  'modelopsInfra.refresh': { run: refresh, allComponents: true },
+  'modelopsInfra.cancel': { run: cancel },
+  'modelopsInfra.showOutputs': { run: showOutputs },
+  'modelopsInfra.openStackConfig': { run: openStackConfig },
+  'modelopsInfra.selectEnvironment': { run: selectEnvironment },
+  'modelopsInfra.setPassphrase': { run: setPassphrase },
+  'modelopsInfra.showLog': { run: (s) => s.log.show() },
+  'modelopsInfra.createConfig': { run: createConfig },
+  'modelopsInfra.openPulumiSetting': { run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'modelopsInfra.pulumiPath') },
 };
 
 export function registerCommands(services: Services): vscode.Disposable {
   return vscode.Disposable.from(
-    ...Object.entries(COMMANDS).map(([id, handler]) =>
+    ...Object.entries(COMMANDS).map(([id, spec]) =>
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
         services.log.debug(`command ${id}`);
         try {
-          return await handler(services, ...args);
+          if (spec.needsTrust && !(await requireTrust(spec.needsTrust))) return undefined;
+          return await spec.run(services, ...(spec.allComponents ? [] : args));
         } catch (error) {
           const message = (error as Error)?.message ?? String(error);
           services.log.error(`${id}: ${message}`, false);

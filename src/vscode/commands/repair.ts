@@ -1,10 +1,8 @@
-/** ModelOps: Repair Component — from a node, a quick fix, or the palette (QuickPick with status). */
-import { requireTrust } from '../trust';
+/** ModelOps: Repair Component — from a row, a quick fix, or the palette (QuickPick with status). */
 import { pickComponent } from './pickComponent';
 import type { Services } from './services';
 
 export async function repair(s: Services, arg?: unknown): Promise<void> {
-  if (!(await requireTrust('Repair'))) return;
   // From the palette any component can be repaired: a ready one picks up an edited azure.yaml.
   const component = await pickComponent(s.store, arg, 'Repair which component?');
   if (!component) return;

@@ -2,19 +2,18 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { modelopsHomeFrom } from '../pure/paths';
+import { environmentProblem } from '../../core/model';
+import { modelopsHome } from '../../core/paths';
 import { readSettings, setEnvironment } from '../settings';
 import type { Services } from './services';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;
-
 /** Environments that have a cluster stack config on this machine (`Pulumi.modelops-infra-<env>.yaml`). */
 function environmentsOnDisk(): string[] {
-  const dir = join(modelopsHomeFrom(process.env), 'pulumi', 'infra');
+  const dir = join(modelopsHome(process.env), 'pulumi', 'infra');
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .map((f) => /^Pulumi\.modelops-infra-(.+)\.yaml$/.exec(f)?.[1])
-    .filter((e): e is string => !!e && DNS_LABEL.test(e));
+    .filter((e): e is string => !!e && !environmentProblem(e));
 }
 
 export async function selectEnvironment(s: Services): Promise<void> {
@@ -32,7 +31,7 @@ export async function selectEnvironment(s: Services): Promise<void> {
     env = await vscode.window.showInputBox({
       title: 'ModelOps environment',
       prompt: 'A short lowercase name (letters, digits, -), e.g. dev, staging, prod',
-      validateInput: (v) => (DNS_LABEL.test(v.trim()) ? undefined : 'Use lowercase letters, digits and -, at most 32 characters'),
+      validateInput: (v) => environmentProblem(v.trim()),
     });
     if (env === undefined) return;
   }

@@ -4,7 +4,7 @@
  * revealed values join the log masker so they never reach the log.
  */
 import * as vscode from 'vscode';
-import type { OutputsReport } from '../pure/statusReport';
+import type { OutputsReport } from '../../core/protocol';
 import { MASK } from '../pure/masker';
 import { truncate } from '../pure/format';
 import { pickComponent } from './pickComponent';

@@ -1,16 +1,13 @@
-/** ModelOps: Up — the whole graph from the palette or title bar, one component (and what it needs) from its node. */
-import { requireTrust } from '../trust';
-import { componentArg } from './pickComponent';
+/** ModelOps: Up — every component (palette, view title); Up Component — one and what it needs (its row, a quick fix, or a pick). */
+import { pickComponent } from './pickComponent';
 import type { Services } from './services';
 
-export async function up(s: Services, arg?: unknown): Promise<void> {
-  if (!(await requireTrust('Up'))) return;
-  const component = componentArg(arg);
-  await s.runner.run({
-    verb: 'up',
-    positionals: component ? [component] : [],
-    flags: [],
-    targets: component ? [component] : ['*'],
-    title: component ? `Up ${component}` : 'Up',
-  });
+export async function up(s: Services): Promise<void> {
+  await s.runner.run({ verb: 'up', positionals: [], flags: [], targets: 'all', title: 'Up' });
+}
+
+export async function upComponent(s: Services, arg?: unknown): Promise<void> {
+  const component = await pickComponent(s.store, arg, 'Up which component?');
+  if (!component) return;
+  await s.runner.run({ verb: 'up', positionals: [component], flags: [], targets: [component], title: `Up ${component}` });
 }

@@ -8,7 +8,8 @@ import * as vscode from 'vscode';
 import { readinessProblems } from '../../core/diagnostics';
 import type { Problem } from '../../core/config/types';
 import type { ConfigLocator } from '../config/configLocator';
-import { configModel } from '../config/configModel';
+import { parseConfig } from '../../core/config/parse';
+import { buildModel } from '../../core/model';
 import type { Log } from '../log';
 import { readSettings } from '../settings';
 import type { ReadinessStore } from '../state/readinessStore';
@@ -61,8 +62,8 @@ export class DiagnosticsController implements vscode.Disposable {
     try {
       const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
       const text = open ? open.getText() : readFileSync(uri.fsPath, 'utf8');
-      const model = configModel(text, uri.fsPath, readSettings().environment || this.store.env);
-      const problems = [...model.parsed.problems];
+      const model = buildModel(parseConfig(text, uri.fsPath), readSettings().environment || this.store.env);
+      const problems = [...model.problems];
       if (this.store.components.length && model.components.length) problems.push(...readinessProblems(model.parsed, model.components, this.store.components));
       this.last = problems.map((p) => {
         const d = toDiagnostic(p);

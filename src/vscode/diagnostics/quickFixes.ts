@@ -30,7 +30,7 @@ export class QuickFixProvider implements vscode.CodeActionProvider {
         } else if (fix.kind === 'repair') {
           action.command = { command: 'modelopsInfra.repair', title: fix.title, arguments: [problem.component] };
         } else if (fix.kind === 'up') {
-          action.command = { command: 'modelopsInfra.up', title: fix.title, arguments: [problem.component] };
+          action.command = { command: 'modelopsInfra.upComponent', title: fix.title, arguments: [problem.component] };
         } else {
           action.command = { command: 'modelopsInfra.refresh', title: fix.title };
         }

@@ -5,9 +5,11 @@
  */
 import * as vscode from 'vscode';
 import type { OperationResult } from '../../core/events';
+import { resultOfExit } from '../../core/protocol';
 import type { CliClient } from '../cli/cliClient';
 import type { Log } from '../log';
 import { formatElapsed, runSummary } from '../pure/format';
+import { describeTargets, type RunTargets } from '../pure/runPhase';
 import type { ReadinessStore } from '../state/readinessStore';
 import type { Refresher } from '../state/refresher';
 import { RunReporter } from './runReporter';
@@ -19,8 +21,8 @@ export interface OperationRequest {
   positionals: string[];
   /** Extra flags (`--force-recreate --yes`). */
   flags: string[];
-  /** Components this run holds; `*` for all, `#verb` for non-component work. */
-  targets: string[];
+  /** Components this run holds: all, these, or none (validate, health). */
+  targets: RunTargets;
   /** Notification title, e.g. "Up cluster". */
   title: string;
 }
@@ -37,7 +39,7 @@ export class OperationRunner {
   async run(request: OperationRequest): Promise<OperationResult | undefined> {
     const holder = this.running.holder(request.targets);
     if (holder) {
-      const what = holder.targets.includes('*') ? 'all components' : holder.targets.join(', ');
+      const what = describeTargets(holder.targets);
       void vscode.window.showWarningMessage(
         `ModelOps: ${request.title} was not started: ${holder.verb} is already running on ${what} (for ${formatElapsed(Date.now() - holder.started)}). Wait for it or cancel it first.`,
       );
@@ -73,8 +75,7 @@ export class OperationRunner {
   private async finish(op: RunningOperation, request: OperationRequest, reporter: RunReporter): Promise<OperationResult> {
     const exit = await op.process.done;
     reporter.ensureHeader(this.store.env ?? '');
-    const result: OperationResult =
-      reporter.done?.result ?? (op.process.cancelCount > 0 ? 'cancelled' : exit.code === 3 ? 'refused' : exit.code === 0 ? 'succeeded' : 'failed');
+    const result: OperationResult = reporter.done?.result ?? (op.process.cancelCount > 0 ? 'cancelled' : resultOfExit(exit.code).result);
     const duration = reporter.done?.durationMs ?? Date.now() - op.started;
     const summary = reporter.done?.summary || exit.stderr.trim().split('\n').pop() || `exit code ${exit.code ?? exit.signal}`;
     const line = runSummary(request.verb, result, duration, reporter.readiness ?? this.store.components);

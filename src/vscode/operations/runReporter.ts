@@ -26,7 +26,7 @@ export class RunReporter {
 
   /** The header, when the CLI never sent operation-start (e.g. it refused the config). */
   ensureHeader(env: string): void {
-    if (!this.headerWritten) this.header(this.op.verb, this.op.targets.filter((t) => !t.startsWith('#') && t !== '*'), env);
+    if (!this.headerWritten) this.header(this.op.verb, this.op.targets === 'all' ? [] : this.op.targets, env);
   }
 
   handle(e: OperationEvent): void {
@@ -35,7 +35,7 @@ export class RunReporter {
         return this.header(e.operation, e.components, e.env);
       case 'plan':
         this.totalSteps = e.steps.filter((s) => s.action !== 'skip').length;
-        this.running.setPlan(this.op, e.steps.filter((s) => s.action !== 'skip').map((s) => s.component));
+        this.running.setPlan(this.op, e.steps.filter((s) => s.action !== 'skip' && s.action !== 'verify').map((s) => s.component));
         for (const s of e.steps) this.log.info(`  plan: ${s.action} ${s.component} (${s.stack}) — ${s.reason}`);
         return;
       case 'step-start':
@@ -55,8 +55,9 @@ export class RunReporter {
         return this.progress.report({ message: `${e.component}: ${e.result}`, increment });
       }
       case 'readiness':
-        this.readiness = e.components;
-        return this.store.setComponents(e.components);
+        // While the run goes on, rows it is still working on keep showing the run's phase.
+        if (!e.partial) this.readiness = e.components;
+        return this.store.setComponents(e.components, e.partial ? this.running.heldBack('run') : new Set());
       case 'problem':
         return this.log.warn(`  ${e.problem.code}: ${e.problem.message}`);
       case 'health':

@@ -1,31 +1,20 @@
 /**
- * Operations this window runs, per component: refuses a second one on a busy
- * component, and ticks every second so running nodes can show a timer.
+ * Operations this window runs: which components each holds (a second one on a busy
+ * component is refused), where each of its components is in the run (queued, a step
+ * running, done), and a tick every second so running rows can show a timer.
  */
 import * as vscode from 'vscode';
 import type { CliProcess } from '../cli/cliProcess';
-
-/** A target that is not a component (validate, health) starts with '#'; '*' means every component. */
-export const ALL_COMPONENTS = '*';
+import { type ComponentPhase, type RunTargets, targetsConflict } from '../pure/runPhase';
 
 export interface RunningOperation {
   id: number;
   verb: string;
-  targets: string[];
+  targets: RunTargets;
   started: number;
-  /** The step action running now on a component (`up`, `destroy`, `refresh`…). */
-  actions: Map<string, string>;
-  /** Steps still to run per component, once the plan is known (skips excluded). */
-  pending?: Map<string, number>;
+  /** Per component of the plan (skips excluded): where it is in this run. */
+  phases: Map<string, ComponentPhase>;
   process: CliProcess;
-}
-
-function conflicts(a: readonly string[], b: readonly string[]): boolean {
-  const components = (t: readonly string[]) => t.filter((x) => !x.startsWith('#'));
-  const ca = components(a);
-  const cb = components(b);
-  if ((ca.includes(ALL_COMPONENTS) && cb.length) || (cb.includes(ALL_COMPONENTS) && ca.length)) return true;
-  return a.some((x) => b.includes(x));
 }
 
 export class RunningOperations implements vscode.Disposable {
@@ -43,24 +32,53 @@ export class RunningOperations implements vscode.Disposable {
     return [...this.operations.values()];
   }
 
-  /** The running operation that holds these targets, if any. */
-  holder(targets: readonly string[]): RunningOperation | undefined {
-    return this.all.find((op) => conflicts(op.targets, targets));
+  /** The running operation that holds any of these targets, if any. */
+  holder(targets: RunTargets): RunningOperation | undefined {
+    return this.all.find((op) => targetsConflict(op.targets, targets));
   }
 
-  /** The operation working on a component: per its plan once known, else only if named explicitly. */
+  /** The operation whose plan includes a component and is not done with it. */
   forComponent(name: string): RunningOperation | undefined {
-    return this.all.find((op) => (op.pending ? (op.pending.get(name) ?? 0) > 0 : op.targets.includes(name)));
+    return this.all.find((op) => {
+      const phase = op.phases.get(name);
+      return phase !== undefined && phase.kind !== 'done';
+    });
+  }
+
+  phaseOf(name: string): { op: RunningOperation; phase: ComponentPhase } | undefined {
+    for (const op of this.all) {
+      const phase = op.phases.get(name);
+      if (phase) return { op, phase };
+    }
+    return undefined;
+  }
+
+  /**
+   * Components whose readiness from `source` must not replace what is shown: from a refresh
+   * (another process, which sees our own locks as "busy"), every component a run of ours
+   * plans; from the run's own events, those running a step or still waiting for their first.
+   */
+  heldBack(source: 'refresh' | 'run'): Set<string> {
+    const held = new Set<string>();
+    for (const op of this.all) {
+      for (const [name, phase] of op.phases) {
+        if (source === 'refresh' || phase.kind === 'running' || (phase.kind === 'queued' && phase.stepsDone === 0)) held.add(name);
+      }
+    }
+    return held;
   }
 
   setPlan(op: RunningOperation, components: readonly string[]): void {
-    op.pending = new Map();
-    for (const c of components) op.pending.set(c, (op.pending.get(c) ?? 0) + 1);
+    op.phases = new Map();
+    for (const c of components) {
+      const p = op.phases.get(c);
+      op.phases.set(c, { kind: 'queued', stepsLeft: (p?.stepsLeft ?? 0) + 1, stepsDone: 0, since: Date.now() });
+    }
     this.changed.fire();
   }
 
-  begin(verb: string, targets: string[], process: CliProcess): RunningOperation {
-    const op: RunningOperation = { id: this.nextId++, verb, targets, started: Date.now(), actions: new Map(), process };
+  begin(verb: string, targets: RunTargets, process: CliProcess): RunningOperation {
+    const op: RunningOperation = { id: this.nextId++, verb, targets, started: Date.now(), phases: new Map(), process };
     this.operations.set(op.id, op);
     this.timer ??= setInterval(() => this.ticked.fire(), 1000);
     this.changed.fire();
@@ -68,15 +86,16 @@ export class RunningOperations implements vscode.Disposable {
   }
 
   stepStarted(op: RunningOperation, component: string, action: string): void {
-    op.actions.set(component, action);
+    const p = op.phases.get(component) ?? { kind: 'queued', stepsLeft: 1, stepsDone: 0, since: Date.now() };
+    op.phases.set(component, { ...p, kind: 'running', action, since: Date.now() });
     this.changed.fire();
   }
 
   stepDone(op: RunningOperation, component: string): void {
-    op.actions.delete(component);
-    const left = (op.pending?.get(component) ?? 1) - 1;
-    if (op.pending && left <= 0) op.pending.delete(component);
-    else op.pending?.set(component, left);
+    const p = op.phases.get(component);
+    if (!p) return;
+    const stepsLeft = Math.max(0, p.stepsLeft - 1);
+    op.phases.set(component, { kind: stepsLeft ? 'queued' : 'done', stepsLeft, stepsDone: p.stepsDone + 1, since: Date.now() });
     this.changed.fire();
   }
 

@@ -26,11 +26,6 @@ export function describeStatus(r: Pick<ComponentReadiness, 'status' | 'reason'>)
   return r.reason ? `${r.status} — ${r.reason}` : r.status;
 }
 
-/** Description while an operation runs on the component: `up… 0:42`. */
-export function describeRunning(action: string, elapsedMs: number): string {
-  return `${action}… ${formatElapsed(elapsedMs)}`;
-}
-
 export function truncate(text: string, max = 60): string {
   const oneLine = text.replace(/\s+/g, ' ');
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;

@@ -1,20 +1,7 @@
-/** The JSON `mops-infra status --json` prints, and guards for reading it. Pure. */
-import type { Problem } from '../../core/config/types';
-import type { ComponentReadiness } from '../../core/readiness';
+/** Guards for reading what `mops-infra` prints (the shapes are declared once, in core/protocol). Pure. */
 import type { PlannedStep } from '../../core/events';
-
-export interface StatusReport {
-  env: string;
-  configFile: string;
-  components: ComponentReadiness[];
-  problems: Problem[];
-}
-
-export interface OutputsReport {
-  component: string;
-  stack: string;
-  outputs: Record<string, { value: unknown; secret: boolean }>;
-}
+import type { ComponentReadiness } from '../../core/readiness';
+import type { OperationDocument, OutputsReport, StatusReport } from '../../core/protocol';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -26,7 +13,7 @@ export function asStatusReport(value: unknown): StatusReport | undefined {
     env: typeof value.env === 'string' ? value.env : '',
     configFile: typeof value.configFile === 'string' ? value.configFile : '',
     components: value.components as ComponentReadiness[],
-    problems: Array.isArray(value.problems) ? (value.problems as Problem[]) : [],
+    problems: Array.isArray(value.problems) ? (value.problems as StatusReport['problems']) : [],
   };
 }
 
@@ -35,14 +22,26 @@ export function asOutputsReport(value: unknown): OutputsReport | undefined {
   return value as unknown as OutputsReport;
 }
 
-export function asPlan(value: unknown): PlannedStep[] | undefined {
-  return isObject(value) && Array.isArray(value.plan) ? (value.plan as PlannedStep[]) : undefined;
+export function asPlan(value: unknown): { env: string; plan: PlannedStep[] } | undefined {
+  if (!isObject(value) || !Array.isArray(value.plan)) return undefined;
+  const doc = value as Partial<OperationDocument>;
+  return { env: typeof doc.env === 'string' ? doc.env : '', plan: doc.plan as PlannedStep[] };
 }
 
-/** The modal text for Force Recreate: what is destroyed, in order. */
+/** The modal text for Force Recreate: what is destroyed, in order, and what holds data. */
 export function destroyList(plan: readonly PlannedStep[]): string {
   return plan
     .filter((s) => s.action === 'destroy')
-    .map((s, i) => `${i + 1}. ${s.stack} (${s.component})`)
+    .map((s, i) => `${i + 1}. ${s.stack} (${s.component})${s.holdsData ? ` — ${s.holdsData}` : ''}`)
     .join('\n');
+}
+
+/** Everything that depends on `name`, directly or not, from the readiness rows' `dependsOn`. */
+export function dependentsIn(components: readonly Pick<ComponentReadiness, 'name' | 'dependsOn'>[], name: string): string[] {
+  const found = new Set<string>();
+  const visit = (n: string): void => {
+    for (const c of components) if (c.dependsOn.includes(n) && !found.has(c.name)) (found.add(c.name), visit(c.name));
+  };
+  visit(name);
+  return components.filter((c) => found.has(c.name)).map((c) => c.name);
 }

@@ -26,8 +26,10 @@ export const STATUS_LOOK: Readonly<Record<Status, StatusLook>> = {
   unknown: { icon: 'question', color: 'descriptionForeground', label: 'unknown', repairable: false },
 };
 
-/** While an operation of this extension runs on a component. */
+/** While a step of this window's run works on a component. */
 export const RUNNING_LOOK: StatusLook = { icon: 'sync~spin', color: 'charts.blue', label: 'running', repairable: false };
+/** In this window's run, waiting for its turn. */
+export const QUEUED_LOOK: StatusLook = { icon: 'clock', color: 'descriptionForeground', label: 'queued', repairable: false };
 
 export function statusLook(status: string): StatusLook {
   return (STATUS_LOOK as Record<string, StatusLook>)[status] ?? STATUS_LOOK.unknown;

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { Problem } from '../../core/config/types';
 import type { HealthVerdict } from '../../core/events';
 import type { ComponentReadiness } from '../../core/readiness';
-import type { StatusReport } from '../pure/statusReport';
+import type { StatusReport } from '../../core/protocol';
 
 /** One health check of one component, as the last Health run reported it. */
 export interface HealthCheck {
@@ -61,16 +61,25 @@ export class ReadinessStore implements vscode.Disposable {
     this.changed.fire();
   }
 
-  setReport(report: StatusReport): void {
-    this.report = report;
+  /**
+   * A status report. Components in `heldBack` keep what is shown (a run of ours owns
+   * them, and another process would read our own locks as "busy").
+   */
+  setReport(report: StatusReport, heldBack: ReadonlySet<string> = new Set()): void {
+    this.report = { ...report, components: this.merge(report.components, heldBack) };
     this.lastError = undefined;
     this.changed.fire();
   }
 
-  /** A full snapshot from an operation's `readiness` event. */
-  setComponents(components: ComponentReadiness[]): void {
-    this.report = { env: this.report?.env ?? '', configFile: this.report?.configFile ?? '', problems: this.report?.problems ?? [], components };
+  /** A snapshot from an operation's `readiness` event; `heldBack` as for setReport. */
+  setComponents(components: ComponentReadiness[], heldBack: ReadonlySet<string> = new Set()): void {
+    this.report = { env: this.report?.env ?? '', configFile: this.report?.configFile ?? '', problems: this.report?.problems ?? [], components: this.merge(components, heldBack) };
     this.changed.fire();
+  }
+
+  private merge(fresh: ComponentReadiness[], heldBack: ReadonlySet<string>): ComponentReadiness[] {
+    if (!heldBack.size) return fresh;
+    return fresh.map((c) => (heldBack.has(c.name) ? (this.find(c.name) ?? c) : c));
   }
 
   setError(message: string): void {

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { CliClient } from '../cli/cliClient';
 import type { ConfigLocator } from '../config/configLocator';
 import type { Log } from '../log';
+import type { RunningOperations } from '../operations/runningOperations';
 import { readSettings } from '../settings';
 import type { ReadinessStore } from './readinessStore';
 
@@ -25,6 +26,7 @@ export class Refresher implements vscode.Disposable {
     private readonly cli: CliClient,
     private readonly store: ReadinessStore,
     private readonly locator: ConfigLocator,
+    private readonly running: RunningOperations,
     private readonly log: Log,
   ) {}
 
@@ -73,7 +75,8 @@ export class Refresher implements vscode.Disposable {
     }
     this.log.debug(`refresh (${reasons})`);
     try {
-      this.store.setReport(await this.cli.status());
+      const report = await this.cli.status();
+      this.store.setReport(report, this.running.heldBack('refresh'));
     } catch (error) {
       // Background work never raises a modal: the tree and the log say it.
       const message = (error as Error).message;

@@ -1,6 +1,6 @@
 /** Refresh when azure.yaml or a stack's Pulumi.<stack>.yaml is created, changed or deleted. */
 import * as vscode from 'vscode';
-import { modelopsHomeFrom } from '../pure/paths';
+import { modelopsHome } from '../../core/paths';
 import type { ConfigLocator } from '../config/configLocator';
 import { CONFIG_GLOB } from '../config/configLocator';
 import type { Refresher } from './refresher';
@@ -11,7 +11,7 @@ export function watchFiles(locator: ConfigLocator, refresher: Refresher): vscode
   config.onDidCreate(onConfig);
   config.onDidDelete(onConfig);
   config.onDidChange(() => void refresher.refresh('config'));
-  const home = vscode.Uri.file(modelopsHomeFrom(process.env));
+  const home = vscode.Uri.file(modelopsHome(process.env));
   const stacks = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(home, 'pulumi/**/Pulumi.*.yaml'));
   const onStack = () => void refresher.refresh('file');
   stacks.onDidCreate(onStack);

@@ -1,4 +1,4 @@
-/** Status bar "$(pass) ModelOps 3/4 ready" and a language status item on azure.yaml; both focus the view. */
+/** Status bar "$(pass) ModelOps · dev · 3/4 ready" and a language status item on azure.yaml; both focus the view. */
 import * as vscode from 'vscode';
 import { summarize } from '../../core/readiness';
 import { CONFIG_SELECTOR } from '../diagnostics/quickFixes';
@@ -26,12 +26,14 @@ export function createStatusItems(store: ReadinessStore, running: RunningOperati
     }
     const allReady = ready === total;
     const icon = ops.length ? '$(sync~spin)' : allReady ? '$(pass)' : '$(warning)';
-    bar.text = `${icon} ModelOps ${ready}/${total} ready`;
-    bar.tooltip = ops.length ? `Running: ${ops.map((o) => o.verb).join(', ')}` : allReady ? 'All components ready' : `${total - ready} component(s) not ready`;
+    const env = store.env ?? '';
+    bar.text = `${icon} ModelOps · ${env} · ${ready}/${total} ready`;
+    const state = ops.length ? `Running: ${ops.map((o) => o.verb).join(', ')}` : allReady ? 'All components ready' : `${total - ready} component(s) not ready`;
+    bar.tooltip = `Environment ${env}. ${state}`;
     bar.backgroundColor = allReady ? undefined : new vscode.ThemeColor('statusBarItem.warningBackground');
     bar.show();
-    lang.text = `${ready}/${total} ready`;
-    lang.detail = 'ModelOps components';
+    lang.text = `${env} · ${ready}/${total} ready`;
+    lang.detail = `ModelOps components of environment ${env}`;
     lang.busy = ops.length > 0;
     lang.severity = allReady ? vscode.LanguageStatusSeverity.Information : vscode.LanguageStatusSeverity.Warning;
   };

@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import type { ComponentReadiness } from '../../core/readiness';
 import { componentContextValue } from '../pure/contextValue';
-import { describeRunning, describeStatus } from '../pure/format';
+import { describeStatus } from '../pure/format';
+import { describePhase, type ComponentPhase } from '../pure/runPhase';
 import { componentTooltip } from '../pure/tooltip';
 import type { RunningOperation } from '../operations/runningOperations';
 import type { HealthCheck } from '../state/readinessStore';
@@ -11,7 +12,7 @@ import { HealthNode, healthSummary } from './healthNode';
 import { GroupNode } from './groupNode';
 import type { TreeNode } from './node';
 import { OutputNode } from './outputNode';
-import { runningIcon, statusIcon } from './statusIcons';
+import { queuedIcon, runningIcon, statusIcon } from './statusIcons';
 
 export class ComponentNode implements TreeNode {
   readonly id: string;
@@ -19,7 +20,7 @@ export class ComponentNode implements TreeNode {
   constructor(
     public readiness: ComponentReadiness,
     private readonly statusOf: (name: string) => string | undefined,
-    private readonly runningOn: (name: string) => RunningOperation | undefined,
+    private readonly phaseOf: (name: string) => { op: RunningOperation; phase: ComponentPhase } | undefined,
     private readonly healthOf: (name: string) => readonly HealthCheck[],
   ) {
     this.id = `component:${readiness.name}`;
@@ -31,15 +32,17 @@ export class ComponentNode implements TreeNode {
 
   getTreeItem(): vscode.TreeItem {
     const r = this.readiness;
-    const op = this.runningOn(r.name);
+    // A row in this window's run shows where the run is, never "busy" with our own lock.
+    const phase = this.phaseOf(r.name)?.phase;
+    const inFlight = phase !== undefined && phase.kind !== 'done';
     const item = new vscode.TreeItem(r.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    item.iconPath = op ? runningIcon() : statusIcon(r.status);
-    item.description = op ? describeRunning(op.actions.get(r.name) ?? op.verb, Date.now() - op.started) : describeStatus(r);
+    item.iconPath = phase?.kind === 'running' ? runningIcon() : phase?.kind === 'queued' ? queuedIcon() : statusIcon(r.status);
+    item.description = phase ? describePhase(phase, describeStatus(r)) : describeStatus(r);
     const tooltip = new vscode.MarkdownString(componentTooltip(r, this.statusOf), true);
     tooltip.isTrusted = false;
     item.tooltip = tooltip;
-    item.contextValue = componentContextValue({ status: r.status, running: op !== undefined, hasOutputs: r.outputs.some((o) => o.present) });
+    item.contextValue = componentContextValue({ status: r.status, running: inFlight, hasOutputs: r.outputs.some((o) => o.present) });
     return item;
   }
 

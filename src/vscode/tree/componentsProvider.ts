@@ -22,7 +22,7 @@ export class ComponentsProvider implements vscode.TreeDataProvider<TreeNode>, vs
       store.onDidChange(() => this.changed.fire(undefined)),
       running.onDidChange(() => this.changed.fire(undefined)),
       running.onDidTick(() => {
-        const busy = [...this.nodes.values()].filter((n) => running.forComponent(n.name));
+        const busy = [...this.nodes.values()].filter((n) => running.phaseOf(n.name)?.phase.kind === 'running');
         if (busy.length) this.changed.fire(busy);
       }),
     ];
@@ -48,7 +48,7 @@ export class ComponentsProvider implements vscode.TreeDataProvider<TreeNode>, vs
       let n = this.nodes.get(r.name);
       if (n) n.readiness = r;
       else {
-        n = new ComponentNode(r, (name) => this.store.find(name)?.status, (name) => this.running.forComponent(name), (name) => this.store.healthOf(name));
+        n = new ComponentNode(r, (name) => this.store.find(name)?.status, (name) => this.running.phaseOf(name), (name) => this.store.healthOf(name));
         this.nodes.set(r.name, n);
       }
       return n;

@@ -14,6 +14,8 @@ export function createComponentsView(provider: ComponentsProvider, store: Readin
     const notReady = store.components.filter((c) => c.status !== 'ready').length;
     view.badge = notReady ? { value: notReady, tooltip: notReadyTooltip(notReady) } : undefined;
     view.message = store.error ? `Status could not be read: ${store.error}` : undefined;
+    // The environment every row and action is about, always in sight.
+    view.description = store.env ? `env: ${store.env}` : undefined;
   };
   update();
   refresher.setViewVisible(view.visible);

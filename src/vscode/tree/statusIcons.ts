@@ -1,6 +1,6 @@
 /** ThemeIcons from the one status table (pure/statusTable.ts). */
 import * as vscode from 'vscode';
-import { RUNNING_LOOK, statusLook, type StatusLook } from '../pure/statusTable';
+import { QUEUED_LOOK, RUNNING_LOOK, statusLook, type StatusLook } from '../pure/statusTable';
 
 function icon(look: StatusLook): vscode.ThemeIcon {
   return new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
@@ -12,4 +12,8 @@ export function statusIcon(status: string): vscode.ThemeIcon {
 
 export function runningIcon(): vscode.ThemeIcon {
   return icon(RUNNING_LOOK);
+}
+
+export function queuedIcon(): vscode.ThemeIcon {
+  return icon(QUEUED_LOOK);
 }

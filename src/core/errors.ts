@@ -1,0 +1,104 @@
+/**
+ * One family of errors: each says what went wrong and how to fix it, and carries the
+ * exit code (src/core/protocol.ts) the CLI ends with when it reaches the top.
+ */
+import type { Problem } from './config/types';
+import { EXIT, type ExitCode } from './protocol';
+
+export abstract class ModelOpsError extends Error {
+  abstract readonly code: string;
+  abstract readonly exitCode: ExitCode;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad command-line usage. */
+export class UsageError extends ModelOpsError {
+  readonly code = 'usage';
+  readonly exitCode = EXIT.invalidInput;
+}
+
+/** azure.yaml cannot be used at all; `problems` say why and where. */
+export class ConfigError extends ModelOpsError {
+  readonly code = 'config';
+  readonly exitCode = EXIT.invalidInput;
+  constructor(readonly file: string, readonly problems: Problem[]) {
+    super(problems.map((p) => `${p.file}:${p.range.start.line}:${p.range.start.column}: ${p.message}`).join('\n') || `${file}: unusable config`);
+  }
+}
+
+/** A component name that the config does not define (on the command line or in depends_on). */
+export class UnknownComponentError extends ModelOpsError {
+  readonly code = 'unknown-component';
+  readonly exitCode = EXIT.invalidInput;
+  constructor(readonly component: string, readonly referencedBy: string, known: readonly string[]) {
+    super(
+      referencedBy === 'command line'
+        ? `unknown component "${component}"; components: ${known.join(', ')}`
+        : `${referencedBy} depends on unknown component "${component}"; known components: ${known.join(', ')}.`,
+    );
+  }
+}
+
+/** `depends_on` closes a loop. */
+export class CycleError extends ModelOpsError {
+  readonly code = 'dependency-cycle';
+  readonly exitCode = EXIT.invalidInput;
+  constructor(readonly cycle: string[]) {
+    super(`dependency cycle: ${cycle.join(' → ')}. Remove one of these edges from depends_on.`);
+  }
+}
+
+export interface OperationLockHolder {
+  pid: number;
+  hostname: string;
+  operation: string;
+  startedAt: string;
+}
+
+/** Another live operation holds one of the stacks. */
+export class StackBusyError extends ModelOpsError {
+  readonly code = 'busy';
+  readonly exitCode = EXIT.refused;
+  constructor(readonly stackName: string, readonly holder: OperationLockHolder) {
+    super(`stack ${stackName} is busy: ${holder.operation} by pid ${holder.pid} on ${holder.hostname} since ${holder.startedAt}. Wait for it to finish or cancel it.`);
+  }
+}
+
+/** No Pulumi CLI where we looked. */
+export class PulumiNotFoundError extends ModelOpsError {
+  readonly code = 'pulumi-not-found';
+  readonly exitCode = EXIT.invalidInput;
+  constructor(tried: string[]) {
+    super(
+      `Pulumi CLI not found (tried: ${tried.join(', ')}). Install Pulumi, or set --pulumi PATH / MOPS_PULUMI / the ` +
+        '"modelopsInfra.pulumiPath" setting, or run `npm run setup` in the modelops-infra checkout to build one.',
+    );
+  }
+}
+
+/** The passphrase does not decrypt a stack's secrets. */
+export class PassphraseError extends ModelOpsError {
+  readonly code = 'passphrase';
+  readonly exitCode = EXIT.failed;
+  constructor(readonly stackName: string) {
+    super(`the passphrase does not decrypt ${stackName}'s secrets; set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE), or run "ModelOps: Set Pulumi Passphrase" in VS Code.`);
+  }
+}
+
+/** A component whose stack does not exist yet, where one is needed. */
+export class UnknownStackError extends ModelOpsError {
+  readonly code = 'no-stack';
+  readonly exitCode = EXIT.invalidInput;
+  constructor(component: { name: string; stack: string }) {
+    super(`${component.name} has no stack yet (${component.stack} does not exist); run up first.`);
+  }
+}
+
+/** A Pulumi command failed; the message is Pulumi's own first error line. */
+export class PulumiCommandError extends ModelOpsError {
+  readonly code = 'pulumi';
+  readonly exitCode = EXIT.failed;
+}

@@ -1,0 +1,109 @@
+/**
+ * The wire contract of `mops-infra`, declared once: its verbs, the JSON documents it
+ * prints, its exit codes and the secret mask. The CLI writes these shapes and the
+ * extension reads them; neither declares its own.
+ */
+import type { Problem } from './config/types';
+import type { HealthVerdict, OperationEvent, OperationName, OperationResult, PlannedStep, Refusal } from './events';
+import type { ComponentReadiness } from './readiness';
+
+export const VERBS = ['status', 'validate', 'up', 'repair', 'health', 'outputs'] as const;
+export type Verb = (typeof VERBS)[number];
+
+/** What every surface shows instead of a secret value. */
+export const SECRET_MASK = '[secret]';
+
+/** `status --json`. */
+export interface StatusReport {
+  env: string;
+  configFile: string;
+  components: ComponentReadiness[];
+  problems: Problem[];
+}
+
+/** `outputs COMPONENT --json`. */
+export interface OutputsReport {
+  component: string;
+  stack: string;
+  outputs: Record<string, { value: unknown; secret: boolean }>;
+}
+
+type StepDone = Extract<OperationEvent, { type: 'step-done' }>;
+
+/** `up|repair|validate|health --json`: the operation's events folded into one document. */
+export interface OperationDocument {
+  operation?: OperationName;
+  env?: string;
+  result?: OperationResult;
+  refusal?: Refusal;
+  summary?: string;
+  plan: PlannedStep[];
+  steps: StepDone[];
+  health: Array<{ component: string; check: string; verdict: HealthVerdict; reason: string }>;
+  components: ComponentReadiness[];
+  problems: Problem[];
+}
+
+/** `--json` when the command stopped on an error: `error` is its code (`config` when azure.yaml cannot be used, `usage`, …). */
+export interface ErrorDocument {
+  error: string;
+  message: string;
+  problems: Problem[];
+}
+
+/** Exit codes, the same for every verb. */
+export const EXIT = {
+  /** Succeeded; for status and validate: every component ready. */
+  ok: 0,
+  /** Failed, or something is not ready (or could not be read). */
+  failed: 1,
+  /** Bad usage, or azure.yaml has errors (nothing was changed). */
+  invalidInput: 2,
+  /** Refused: a stack is busy, or destruction needs --yes. */
+  refused: 3,
+  /** Cancelled (Ctrl-C, or Cancel in VS Code). */
+  cancelled: 130,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** The exit code of an operation's result. */
+export function exitCodeOf(result: OperationResult, refusal?: Refusal): ExitCode {
+  switch (result) {
+    case 'succeeded':
+      return EXIT.ok;
+    case 'failed':
+      return EXIT.failed;
+    case 'cancelled':
+      return EXIT.cancelled;
+    case 'refused':
+      return refusal === 'invalid-input' ? EXIT.invalidInput : EXIT.refused;
+  }
+}
+
+/** The inverse, for a run that ended without an `operation-done` (a crash, a kill). */
+export function resultOfExit(code: number | null): { result: OperationResult; refusal?: Refusal } {
+  if (code === EXIT.ok) return { result: 'succeeded' };
+  if (code === EXIT.invalidInput) return { result: 'refused', refusal: 'invalid-input' };
+  if (code === EXIT.refused) return { result: 'refused' };
+  if (code === EXIT.cancelled) return { result: 'cancelled' };
+  return { result: 'failed' };
+}
+
+/** Folds an operation's events into its `--json` document. */
+export function operationDocument(events: readonly OperationEvent[]): OperationDocument {
+  const last = <T extends OperationEvent['type']>(type: T) => events.filter((e) => e.type === type).pop() as Extract<OperationEvent, { type: T }> | undefined;
+  const done = last('operation-done');
+  return {
+    operation: done?.operation ?? last('operation-start')?.operation,
+    env: last('operation-start')?.env,
+    result: done?.result,
+    ...(done?.refusal ? { refusal: done.refusal } : {}),
+    summary: done?.summary,
+    plan: last('plan')?.steps ?? [],
+    steps: events.filter((e): e is StepDone => e.type === 'step-done'),
+    health: events.flatMap((e) => (e.type === 'health' ? [{ component: e.component, check: e.check, verdict: e.verdict, reason: e.reason }] : [])),
+    components: last('readiness')?.components ?? [],
+    problems: events.flatMap((e) => (e.type === 'problem' ? [e.problem] : [])),
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * What went wrong in a Pulumi command, in Pulumi's own words: its first `error:` lines, not
+ * the Automation API's `code: … stdout: … stderr: …` dump. A passphrase that does not
+ * decrypt becomes one line that says how to set the right one.
+ */
+import { PassphraseError } from '../core/errors';
+
+interface WithCommandResult {
+  commandResult?: { stdout?: string; stderr?: string; code?: number; err?: Error };
+}
+
+const PASSPHRASE = /incorrect passphrase|failed to decrypt|passphrase must be set|unable to decrypt|invalid passphrase|getting secrets manager/i;
+
+function texts(error: unknown): { stderr: string; stdout: string; message: string } {
+  const result = (error as WithCommandResult)?.commandResult;
+  const message = error instanceof Error ? error.message : String(error);
+  return { stderr: result?.stderr ?? '', stdout: result?.stdout ?? '', message: result ? (result.err?.message ?? '') : message };
+}
+
+const usefulLine = (l: string): boolean => !!l && !/^(code|stdout|stderr|err\?):/.test(l) && !/^(Updating|Previewing|Refreshing|Destroying) \(/.test(l);
+
+/** The first `error:` lines (at most three, deduplicated) of a failed command, else its first useful line. */
+export function pulumiErrorText(error: unknown): string {
+  const { stderr, stdout, message } = texts(error);
+  const lines = `${stderr}\n${stdout}\n${message}`.split('\n').map((l) => l.trim());
+  const errors = [...new Set(lines.filter((l) => /^error:/i.test(l)).map((l) => l.replace(/^error:\s*/i, '')))].filter((l) => l && !/^update failed$/i.test(l));
+  const first = errors.slice(0, 3).join('; ') || lines.find(usefulLine) || 'the Pulumi command failed with no message';
+  return first.slice(0, 600);
+}
+
+/** Pulumi's error for `stack`, with a wrong or missing passphrase said plainly. */
+export function describePulumiError(error: unknown, stack: string): string {
+  const text = pulumiErrorText(error);
+  if (PASSPHRASE.test(text)) {
+    if (/passphrase must be set/i.test(text)) return `no passphrase is set for ${stack}: set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE), or run "ModelOps: Set Pulumi Passphrase" in VS Code.`;
+    return new PassphraseError(stack).message;
+  }
+  return text;
+}
+
+/** A PassphraseError when that is what went wrong, else undefined. */
+export function passphraseErrorOf(error: unknown, stack: string): PassphraseError | undefined {
+  return PASSPHRASE.test(pulumiErrorText(error)) ? new PassphraseError(stack) : undefined;
+}

@@ -1,0 +1,137 @@
+/**
+ * Every Pulumi process we start, owned by us alone.
+ *
+ * - Each runs in a process group of its own, so a Ctrl-C in a terminal or a SIGINT to our
+ *   whole group (CI runners, `setsid`, pipelines) never reaches it directly: our process
+ *   decides what Pulumi hears, once, with or without a TTY. The first cancel is one SIGINT
+ *   (Pulumi finishes the steps in flight and saves state); a force is a second SIGINT
+ *   (Pulumi's own "terminate"), then SIGKILL of what is left.
+ * - None outlives us: a watchdog process holds a pipe from us, and when it closes without a
+ *   goodbye (we were killed) it cancels every Pulumi group still registered, gracefully
+ *   first. Our dynamic-provider host (dynamicProviderHost.ts) exits when its Pulumi does.
+ *
+ * Used through the Automation API: `ownedCommand()` stands in for its PulumiCommand.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { isAbsolute, dirname, delimiter } from 'node:path';
+import type * as automation from '@pulumi/pulumi/automation';
+
+/** The SDK's CommandResult (not in its typings). */
+interface CommandResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+type CommandResultCtor = new (stdout: string, stderr: string, code: number, err?: Error) => CommandResult;
+const ownsGroup = process.platform !== 'win32';
+
+// The watchdog: reads "+PID"/"-PID" lines; when its input ends (we exited or were killed),
+// it cancels the Pulumi groups still registered: SIGINT, then SIGKILL after 30 s.
+const WATCHDOG = `
+const live = new Set(); let buf = '';
+process.stdin.on('data', (d) => { buf += d; let i; while ((i = buf.indexOf('\\n')) >= 0) { const l = buf.slice(0, i); buf = buf.slice(i + 1);
+  if (l[0] === '+') live.add(Number(l.slice(1))); else if (l[0] === '-') live.delete(Number(l.slice(1))); } });
+const send = (sig) => { for (const pid of live) { try { process.kill(-pid, sig); } catch { live.delete(pid); } } };
+process.stdin.on('end', () => {
+  if (live.size === 0) process.exit(0);
+  send('SIGINT');
+  const started = Date.now();
+  const timer = setInterval(() => { for (const pid of live) { try { process.kill(pid, 0); } catch { live.delete(pid); } }
+    if (live.size === 0) process.exit(0);
+    if (Date.now() - started > 30000) { send('SIGKILL'); process.exit(0); } }, 250);
+});
+`;
+
+class Watchdog {
+  private child?: ChildProcess;
+
+  private ensure(): ChildProcess | undefined {
+    if (!ownsGroup) return undefined;
+    if (!this.child) {
+      this.child = spawn(process.execPath, ['-e', WATCHDOG], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+      this.child.unref();
+      (this.child.stdin as unknown as { unref?: () => void }).unref?.();
+      this.child.stdin!.on('error', () => undefined);
+    }
+    return this.child;
+  }
+
+  watch(pid: number): void {
+    this.ensure()?.stdin!.write(`+${pid}\n`);
+  }
+
+  forget(pid: number): void {
+    this.child?.stdin!.write(`-${pid}\n`);
+  }
+}
+
+const watchdog = new Watchdog();
+const running = new Set<ChildProcess>();
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (ownsGroup) process.kill(-child.pid!, signal);
+    else child.kill(signal);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Force: a second SIGINT to every Pulumi we run (it terminates), and SIGKILL to the groups
+ * still there after `graceMs`. Resolves when they are gone.
+ */
+export async function forceStopPulumi(graceMs = 5000): Promise<void> {
+  const children = [...running];
+  for (const child of children) child.kill('SIGINT');
+  const deadline = Date.now() + graceMs;
+  while (children.some((c) => c.exitCode === null && c.signalCode === null) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) signalGroup(child, 'SIGKILL');
+}
+
+/** Runs one Pulumi command; rejects with the Automation API's own error classes. */
+function runOwned(auto: { CommandResult: CommandResultCtor; createCommandError: (r: CommandResult) => Error }, command: string, args: string[], cwd: string, env: Record<string, string>, onOutput?: (s: string) => void, onError?: (s: string) => void, signal?: AbortSignal): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: ownsGroup, windowsHide: true });
+    running.add(child);
+    if (child.pid) watchdog.watch(child.pid);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (s: string) => ((stdout += s), onOutput?.(s)));
+    child.stderr!.setEncoding('utf8').on('data', (s: string) => ((stderr += s), onError?.(s)));
+    // One SIGINT, to Pulumi itself: it cancels gracefully and tells its plugins.
+    const cancel = (): void => void child.kill('SIGINT');
+    if (signal?.aborted) cancel();
+    else signal?.addEventListener('abort', cancel, { once: true });
+    const finish = (code: number, error?: Error): void => {
+      running.delete(child);
+      if (child.pid) watchdog.forget(child.pid);
+      signal?.removeEventListener('abort', cancel);
+      const result = new auto.CommandResult(stdout, stderr, code, error);
+      if (code === 0) resolve(result);
+      else reject(auto.createCommandError(result));
+    };
+    child.on('error', (error) => finish(-2, error));
+    child.on('close', (code, sig) => finish(code ?? (sig ? 128 : -1)));
+  });
+}
+
+/** A PulumiCommand that runs through runOwned (same arguments and environment rules as the SDK's). */
+export function ownedCommand(base: automation.PulumiCommand): automation.PulumiCommand {
+  const internals = {
+    CommandResult: (require('@pulumi/pulumi/automation/cmd') as { CommandResult: CommandResultCtor }).CommandResult,
+    createCommandError: (require('@pulumi/pulumi/automation/errors') as { createCommandError: (r: CommandResult) => Error }).createCommandError,
+  };
+  const owned = {
+    command: base.command,
+    version: base.version,
+    run(args: string[], cwd: string, additionalEnv: Record<string, string>, onOutput?: (s: string) => void, onError?: (s: string) => void, signal?: AbortSignal) {
+      if (!args.includes('--non-interactive')) args.push('--non-interactive');
+      const env: Record<string, string> = { ...additionalEnv, PULUMI_AUTOMATION_API: 'true' };
+      // As the SDK does: the CLI's folder first on PATH, so its bundled plugins win.
+      if (isAbsolute(base.command)) env.PATH = `${dirname(base.command)}${delimiter}${additionalEnv.PATH ?? process.env.PATH ?? ''}`;
+      return runOwned(internals, base.command, args, cwd, env, onOutput, onError, signal);
+    },
+  };
+  return owned as unknown as automation.PulumiCommand;
+}

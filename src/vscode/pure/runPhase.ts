@@ -1,0 +1,45 @@
+/** Where a component is in a run of this window, and how its row says so. Pure. */
+import { formatElapsed } from './format';
+
+/** What a run holds: every component, or these (none for checks such as validate). */
+export type RunTargets = 'all' | readonly string[];
+
+export function targetsConflict(a: RunTargets, b: RunTargets): boolean {
+  if (a === 'all') return b === 'all' || b.length > 0;
+  if (b === 'all') return a.length > 0;
+  return a.some((x) => b.includes(x));
+}
+
+export function describeTargets(t: RunTargets): string {
+  return t === 'all' ? 'all components' : t.join(', ');
+}
+
+export interface ComponentPhase {
+  kind: 'queued' | 'running' | 'done';
+  /** The step running now (`up`, `destroy`, …) while `running`. */
+  action?: string;
+  stepsLeft: number;
+  stepsDone: number;
+  /** When this phase began (ms). */
+  since: number;
+}
+
+const RUNNING_WORD: Record<string, string> = {
+  up: 'up',
+  destroy: 'destroying',
+  refresh: 'refreshing',
+  'clear-lock': 'clearing lock',
+  verify: 'verifying',
+};
+
+/** The row's description while its run goes on: `queued`, `destroying… 0:12`, `up… 0:42`, `ready · done`. */
+export function describePhase(phase: ComponentPhase, status: string, now = Date.now()): string {
+  switch (phase.kind) {
+    case 'queued':
+      return 'queued';
+    case 'running':
+      return `${RUNNING_WORD[phase.action ?? ''] ?? phase.action ?? 'running'}… ${formatElapsed(now - phase.since)}`;
+    case 'done':
+      return `${status} · done`;
+  }
+}

@@ -1,0 +1,131 @@
+/** Plans made in core (src/core/plan.ts): what each verb touches, in which order. */
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { componentsFor, type Component } from '../../src/core/components';
+import { DependencyGraph } from '../../src/core/graph';
+import { operationResult, planForceRecreate, planRepair, planUp, recreateSet, type PlanInput } from '../../src/core/plan';
+import { absentStack, type StackState } from '../../src/core/state';
+import { ancestors, azureConfig, dagArb, graphOf, localConfig, readyState, statesFor, withOutputs } from './helpers';
+
+function inputFor(components: Component[], states: Map<string, StackState>, graph = graphOf(components)): PlanInput {
+  return { graph, components: new Map(components.map((c) => [c.name, c])), states };
+}
+
+const local = componentsFor(localConfig(), 'dev');
+const steps = (plan: Array<{ component: string; action: string }>, action: string): string[] => plan.filter((s) => s.action === action).map((s) => s.component);
+
+describe('plans', () => {
+  describe('force recreate', () => {
+    it('of workspace destroys workspace and what depends on it, dependents first, and never what it depends on', () => {
+      const plan = planForceRecreate(inputFor(local, statesFor(local)), ['workspace']);
+      assert.deepEqual(steps(plan.destroy, 'destroy'), ['adaptive-default', 'workspace']);
+      assert.deepEqual(plan.recreate, ['workspace', 'adaptive-default']);
+      assert.deepEqual(steps(plan.up, 'up'), ['workspace', 'adaptive-default'], 'cluster and storage are ready and stay as they are');
+      assert.deepEqual(steps(plan.up, 'skip'), ['cluster', 'storage']);
+    });
+
+    it('of the cluster recreates everything that reads it, and leaves storage (the users\' data) alone', () => {
+      const plan = planForceRecreate(inputFor(local, statesFor(local)), ['cluster']);
+      assert.deepEqual(steps(plan.destroy, 'destroy'), ['adaptive-default', 'workspace', 'cluster']);
+      assert.ok(!plan.destroy.some((s) => s.component === 'storage'));
+    });
+
+    it('of everything destroys every existing stack in reverse dependency order', () => {
+      const states = statesFor(local, { 'adaptive-default': absentStack('modelops-adaptive-dev-default') });
+      const plan = planForceRecreate(inputFor(local, states), []);
+      assert.deepEqual(steps(plan.destroy, 'destroy'), ['workspace', 'storage', 'cluster'], 'a stack that does not exist is not destroyed');
+      assert.deepEqual(steps(plan.up, 'up'), ['cluster', 'storage', 'workspace', 'adaptive-default']);
+    });
+
+    it('says which stacks hold data', () => {
+      const azure = componentsFor(azureConfig(), 'dev');
+      const plan = planForceRecreate(inputFor(azure, statesFor(azure)), []);
+      const held = Object.fromEntries(plan.destroy.map((s) => [s.component, s.holdsData]));
+      assert.match(held.storage ?? '', /blob containers/);
+      assert.match(held.registry ?? '', /images/);
+      assert.match(held['adaptive-default'] ?? '', /database/);
+      assert.equal(held.cluster, undefined);
+      assert.equal(held.workspace, undefined);
+    });
+
+    it('provisions a dependency that is not ready before the recreated ones', () => {
+      const states = statesFor(local, { storage: withOutputs(readyState(local[1]), { account_name: undefined }) });
+      const plan = planForceRecreate(inputFor(local, states), ['workspace']);
+      assert.deepEqual(steps(plan.up, 'up'), ['storage', 'workspace', 'adaptive-default']);
+      assert.deepEqual(steps(plan.destroy, 'destroy'), ['adaptive-default', 'workspace']);
+    });
+  });
+
+  describe('up', () => {
+    it('skips what is ready and runs what is not, then what depends on a run', () => {
+      const states = statesFor(local, { cluster: withOutputs(readyState(local[0]), { kubeconfig: undefined }) });
+      const plan = planUp(inputFor(local, states), []);
+      assert.deepEqual(steps(plan, 'up'), ['cluster', 'workspace', 'adaptive-default']);
+      assert.match(plan.find((s) => s.component === 'workspace')!.reason, /cluster is provisioned again/);
+    });
+
+    it('of one component includes what it depends on, and nothing that depends on it', () => {
+      const plan = planUp(inputFor(local, new Map(local.map((c) => [c.name, absentStack(c.stack)]))), ['workspace']);
+      assert.deepEqual(plan.map((s) => s.component), ['cluster', 'storage', 'workspace']);
+    });
+  });
+
+  describe('repair', () => {
+    it('clears a dead lock, refreshes, provisions, then verifies the dependents', () => {
+      const states = statesFor(local, { cluster: readyState(local[0], { lock: { pid: 1, ownerAlive: false } }) });
+      const plan = planRepair(inputFor(local, states), 'cluster');
+      assert.ok('steps' in plan);
+      assert.deepEqual(plan.steps.map((s) => `${s.action} ${s.component}`), ['clear-lock cluster', 'refresh cluster', 'up cluster', 'verify workspace', 'verify adaptive-default']);
+    });
+
+    it('refuses a lock whose owner may be alive', () => {
+      const states = statesFor(local, { cluster: readyState(local[0], { lock: { pid: 1, hostname: 'ci-7', ownerAlive: 'unknown' } }) });
+      const plan = planRepair(inputFor(local, states), 'cluster');
+      assert.ok('refused' in plan);
+      assert.match(plan.refused, /ci-7.*pulumi cancel/);
+    });
+  });
+
+  describe('an operation\'s result', () => {
+    it('is the worst of its steps and its final readiness', () => {
+      assert.equal(operationResult({ cancelled: false, steps: ['failed', 'succeeded'], ready: true }), 'failed', 'a failed refresh is not hidden by a ready read');
+      assert.equal(operationResult({ cancelled: false, steps: ['succeeded'], ready: false }), 'failed');
+      assert.equal(operationResult({ cancelled: false, steps: ['succeeded', 'skipped'], ready: true }), 'succeeded');
+      assert.equal(operationResult({ cancelled: true, steps: ['succeeded'], ready: true }), 'cancelled');
+    });
+  });
+
+  describe('on random graphs', () => {
+    const stateArb = fc.constantFrom('ready', 'absent', 'missing');
+    it('force recreate destroys exactly the named nodes and their dependents, dependents first, and provisions in dependency order', () => {
+      fc.assert(
+        fc.property(dagArb, fc.array(stateArb, { minLength: 12, maxLength: 12 }), fc.integer({ min: 0, max: 11 }), ({ nodes, edges }, kinds, pick) => {
+          const graph = new DependencyGraph(nodes, edges);
+          const components = nodes.map((name) => ({ name, kind: 'workspace', stack: `s-${name}`, requiredOutputs: [{ name: 'o', secret: false }], uses: [] }) as unknown as Component);
+          const states = new Map(nodes.map((n, i) => {
+            const c = components[i];
+            const ready = readyState(c, { outputs: { o: { secret: false, empty: false, value: 1 } } });
+            return [n, kinds[i] === 'ready' ? ready : kinds[i] === 'absent' ? absentStack(c.stack) : withOutputs(ready, { o: undefined })] as const;
+          }));
+          const named = [nodes[pick % nodes.length]];
+          const plan = planForceRecreate(inputFor(components, states, graph), named);
+          const dependents = new Set(nodes.filter((n) => ancestors(edges, n).has(named[0])));
+          const expected = new Set([named[0], ...dependents]);
+          // Never touches a node that is neither named nor depends on one.
+          for (const s of plan.destroy) assert.ok(expected.has(s.component), `destroys ${s.component}`);
+          assert.deepEqual(new Set(plan.recreate), expected);
+          // Dependents first.
+          const at = (n: string) => plan.destroy.findIndex((s) => s.component === n);
+          for (const s of plan.destroy) for (const dep of edges[s.component] ?? []) if (at(dep) >= 0) assert.ok(at(dep) > at(s.component));
+          // Provisioning respects dependency order and never names what is outside the recreate set and its dependencies.
+          const order = plan.up.map((s) => s.component);
+          for (const n of order) for (const dep of edges[n] ?? []) assert.ok(order.indexOf(dep) < order.indexOf(n));
+          const scope = new Set([...expected].flatMap((n) => [n, ...ancestors(edges, n)]));
+          assert.deepEqual(new Set(order), scope);
+          assert.deepEqual(new Set(recreateSet(graph, named)), expected);
+        }),
+        { numRuns: 200 },
+      );
+    });
+  });
+});

@@ -1,0 +1,207 @@
+/**
+ * Truth and safety on the real engine: `ready` means ready, results and exit codes never
+ * hide a failed step, a cancel never breaks a stack, and nothing is destroyed or created
+ * that the user did not ask for.
+ */
+import { strict as assert } from 'node:assert';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { OperationEvent } from '../../src/core/events';
+import { loadAutomation, workspaceFor } from '../../src/engine/automation';
+import { loadContext } from '../../src/engine/context';
+import { localConfig, processesOf, Sandbox, sleep, statusOf } from './harness';
+
+type StepDone = Extract<OperationEvent, { type: 'step-done' }>;
+const done = (events: OperationEvent[]) => events.filter((e): e is Extract<OperationEvent, { type: 'operation-done' }> => e.type === 'operation-done');
+const slow = (component: string, ms: number, more = '') => `local:\n  faults:\n    ${component}:\n      step_delay_ms: ${ms}\n${more}`;
+
+/** The history kinds of a stack on the file backend, oldest first. */
+function historyKinds(box: Sandbox, project: string, stack: string): string[] {
+  const dir = join(box.backendDir, '.pulumi', 'history', project, stack);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.history.json'))
+    .sort((a, b) => (BigInt(/-(\d+)\.history/.exec(a)![1]) < BigInt(/-(\d+)\.history/.exec(b)![1]) ? -1 : 1))
+    .map((f) => (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { kind: string }).kind);
+}
+
+describe('truth and safety on the real engine', function () {
+  this.timeout(300_000);
+  let box: Sandbox;
+  beforeEach(() => (box = new Sandbox()));
+  afterEach(() => box.dispose());
+
+  it('force-recreate of workspace recreates it and the adaptive run that depends on it, and never touches the cluster or storage', () => {
+    box.write(localConfig());
+    assert.equal(box.run(['up']).code, 0);
+    const marker = join(box.home, 'local-cloud', 'dev', 'storage');
+    const storageFiles = readdirSync(marker).sort();
+
+    const dry = box.json<{ env: string; plan: Array<{ component: string; action: string }> }>(['up', 'workspace'], ['--force-recreate', '--dry-run']);
+    assert.equal(dry.env, 'dev');
+    assert.deepEqual(dry.plan.filter((s) => s.action === 'destroy').map((s) => s.component), ['adaptive-default', 'workspace']);
+    assert.deepEqual(dry.plan.filter((s) => s.action === 'up').map((s) => s.component), ['workspace', 'adaptive-default']);
+
+    const run = box.events(['up', 'workspace'], ['--force-recreate', '--yes']);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const ran = run.events.filter((e): e is StepDone => e.type === 'step-done' && e.result === 'succeeded').map((e) => `${e.action} ${e.component}`);
+    assert.deepEqual(ran, ['destroy adaptive-default', 'destroy workspace', 'up workspace', 'up adaptive-default']);
+    assert.deepEqual(historyKinds(box, 'modelops-storage', 'modelops-storage-dev'), ['update'], 'storage was never destroyed');
+    assert.deepEqual(historyKinds(box, 'modelops-infra', 'modelops-infra-dev'), ['update'], 'the cluster was never destroyed');
+    assert.deepEqual(readdirSync(marker).sort(), storageFiles, "the users' data is where it was");
+    assert.deepEqual(box.status().components.map((c) => c.status), ['ready', 'ready', 'ready', 'ready']);
+  });
+
+  it('a refresh after a failed update does not turn the component ready: status says failed and validate exits 1', async () => {
+    box.write(localConfig('local:\n  faults:\n    cluster:\n      fail_after_resources: 1\n'));
+    assert.equal(box.run(['up', 'cluster']).code, 1);
+    assert.equal(statusOf(box.status(), 'cluster'), 'failed');
+
+    // A bare refresh, as another tool or a teammate would run it: it succeeds and writes history.
+    const ctx = loadContext({ configFile: box.config, processEnv: box.env() });
+    const auto = await loadAutomation();
+    const component = ctx.byName.get('cluster')!;
+    const ws = await workspaceFor(ctx.settings, box.env().MOPS_PULUMI!, component, async () => ({}), 'write');
+    await (await auto.Stack.select(component.stack, ws)).refresh();
+    assert.deepEqual(historyKinds(box, 'modelops-infra', 'modelops-infra-dev'), ['update', 'refresh']);
+
+    const status = box.run(['status']);
+    assert.equal(status.code, 1);
+    assert.equal(statusOf(box.status(), 'cluster'), 'failed', 'the fault is still in azure.yaml: the cluster is not ready');
+    assert.equal(box.run(['validate']).code, 1);
+  });
+
+  it('repair exits 1 when its refresh fails, and says the passphrase is wrong in one line', () => {
+    box.write(localConfig());
+    assert.equal(box.run(['up', 'storage']).code, 0);
+    const repair = box.run(['repair', 'storage'], ['--events'], { PULUMI_CONFIG_PASSPHRASE: 'not-the-passphrase' });
+    const events = repair.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as OperationEvent);
+    assert.equal(repair.code, 1, repair.stdout);
+    const refresh = events.find((e): e is StepDone => e.type === 'step-done' && e.action === 'refresh');
+    assert.equal(refresh?.result, 'failed');
+    assert.match(refresh!.message, /the passphrase does not decrypt modelops-storage-dev's secrets; set PULUMI_CONFIG_PASSPHRASE/);
+    assert.doesNotMatch(refresh!.message, /code: -?\d|stdout:|stderr:/);
+    assert.equal(done(events).length, 1);
+    assert.equal(done(events)[0].result, 'failed');
+
+    const outputs = box.run(['outputs', 'storage'], [], { PULUMI_CONFIG_PASSPHRASE: 'not-the-passphrase' });
+    assert.equal(outputs.code, 1);
+    assert.equal(outputs.stderr.trim().split('\n').length, 1, outputs.stderr);
+    assert.match(outputs.stderr, /the passphrase does not decrypt modelops-storage-dev's secrets/);
+  });
+
+  it('Ctrl-C to the whole process group without a terminal cancels gracefully and leaves no pending operation', async () => {
+    box.write(localConfig(slow('cluster', 4000)));
+    const run = box.start(['up', 'cluster']);
+    // In the middle of a resource's create: where a second signal would leave a pending create.
+    await run.waitFor((e) => e.type === 'step-output' && e.component === 'cluster' && /dynamic.*creating/.test(e.line));
+    await sleep(1500);
+    process.kill(-run.child.pid!, 'SIGINT'); // what a CI runner or `setsid … </dev/null` does
+    assert.equal(await run.exited, 130, run.stderr);
+    assert.equal(done(run.events).length, 1);
+    assert.equal(done(run.events)[0].result, 'cancelled');
+    const output = run.events.flatMap((e) => (e.type === 'step-output' ? [e.line] : []));
+    assert.equal(output.filter((l) => /\^C received; cancelling/.test(l)).length, 1, `Pulumi heard one SIGINT:\n${output.join('\n')}`);
+    assert.ok(!output.some((l) => /\^C received; terminating/.test(l)), `Pulumi heard one SIGINT, not two:\n${output.join('\n')}`);
+    const status = box.status();
+    const cluster = status.components.find((c) => c.name === 'cluster')!;
+    assert.notEqual(cluster.status, 'interrupted', cluster.reason);
+    assert.notEqual(cluster.status, 'busy', cluster.reason);
+  });
+
+  it('a double Ctrl-C still ends the event stream with exactly one operation-done', async () => {
+    box.write(localConfig(slow('cluster', 3000)));
+    const run = box.start(['up', 'cluster']);
+    await run.waitFor((e) => e.type === 'step-output' && e.component === 'cluster' && /creating/.test(e.line));
+    run.child.kill('SIGINT');
+    await sleep(300);
+    run.child.kill('SIGINT');
+    assert.equal(await run.exited, 130);
+    assert.equal(done(run.events).length, 1, run.events.map((e) => e.type).join(' '));
+    assert.equal(done(run.events)[0].result, 'cancelled');
+  });
+
+  it('after the CLI and its process group are killed, nothing it started lives on', async () => {
+    box.write(localConfig(slow('cluster', 4000)));
+    const run = box.start(['up', 'cluster']);
+    await run.waitFor((e) => e.type === 'step-output' && e.component === 'cluster' && /dynamic.*creating/.test(e.line));
+    assert.ok(processesOf(box).length >= 2, 'Pulumi and its dynamic provider run');
+    process.kill(-run.child.pid!, 'SIGKILL'); // the CLI's whole process group, as a closing terminal or a CI timeout does
+    await run.exited;
+    const deadline = Date.now() + 60_000;
+    while (processesOf(box).length && Date.now() < deadline) await sleep(500);
+    assert.deepEqual(processesOf(box), [], 'Pulumi, its plugins and the watchdog are gone within a minute');
+  });
+
+  it('--env goes through the rules of environment: (exit 2, no stack, nothing written outside the local root)', () => {
+    box.write(localConfig());
+    for (const env of ['..', '../../x', 'a b', 'Prod']) {
+      const r = box.run(['up', 'storage'], ['--env', env]);
+      assert.equal(r.code, 2, `--env ${env}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, /--env: ".*" is not a valid environment name: 1–\d+ lowercase letters, digits and '-'/);
+    }
+    assert.equal(existsSync(join(box.backendDir, '.pulumi', 'stacks')), false, 'no stack was created');
+    assert.equal(existsSync(join(box.home, 'storage')), false);
+  });
+
+  it('status exits 0 only when everything is ready, and says what failed on an unreachable backend', () => {
+    box.write(localConfig());
+    assert.equal(box.run(['status']).code, 1, 'all absent');
+    assert.equal(existsSync(join(box.home, 'secrets', 'pulumi-passphrase')), false);
+    const noPassphrase = box.run(['status'], [], { PULUMI_CONFIG_PASSPHRASE: undefined });
+    assert.equal(noPassphrase.code, 1);
+    assert.equal(existsSync(join(box.home, 'secrets', 'pulumi-passphrase')), false, 'a read-only status creates no passphrase');
+
+    const azurite = ['--backend', 'azblob://state?domain=127.0.0.1:9&protocol=http&localemu=true'];
+    const unreachable = box.run(['status'], ['--json', ...azurite], { AZURE_STORAGE_ACCOUNT: 'devstoreaccount1', AZURE_STORAGE_KEY: Buffer.from('k').toString('base64') });
+    assert.equal(unreachable.code, 1, unreachable.stderr);
+    const report = JSON.parse(unreachable.stdout) as { components: Array<{ status: string; reason: string }> };
+    for (const c of report.components) {
+      assert.equal(c.status, 'unknown');
+      assert.doesNotMatch(c.reason, /code: -?\d/);
+      assert.match(c.reason, /127\.0\.0\.1:9|connection refused|dial tcp/i);
+    }
+  });
+
+  it('bad config is exit 2 for every verb, with the file, line and fix, and nothing echoed that is not text', () => {
+    const cases: Array<[string, string | Buffer, RegExp]> = [
+      ['duplicate keys', 'provider: local\nstorage: {}\nstorage: {}\n', /azure\.yaml:3:1 error duplicate-key/],
+      ['tab indentation', 'provider: local\nstorage:\n\tsku: Standard_LRS\n', /azure\.yaml:3:1 error yaml-tab-indent: .*Indent with spaces/],
+      ['an unterminated quote', 'provider: local\nlocation: "eastus\nstorage: {}\n', /azure\.yaml:\d+:\d+ error yaml-syntax/],
+      ['UTF-16', Buffer.from('\ufeffprovider: local\nstorage: {}\n', 'utf16le'), /not UTF-8 text: it looks like UTF-16/],
+      ['binary data', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x00, 0xde, 0xad, 0xbe, 0xef, 0x0a]), /not UTF-8 text: it holds binary data/],
+    ];
+    for (const [name, text, says] of cases) {
+      writeFileSync(box.config, text);
+      for (const verb of [['status'], ['validate'], ['up'], ['repair', 'storage'], ['health']]) {
+        const r = box.run(verb);
+        assert.equal(r.code, 2, `${name}, ${verb.join(' ')}: exit ${r.code}\n${r.stdout}${r.stderr}`);
+        assert.match(r.stdout + r.stderr, says, `${name}, ${verb.join(' ')}`);
+        assert.doesNotMatch(r.stdout + r.stderr, /[\u0000-\u0008\u000e-\u001f\ufffd]|\u00de\u00ad/, `${name}: nothing but text is printed`);
+        if (name === 'tab indentation') assert.doesNotMatch(r.stdout + r.stderr, /unknown-key/, 'a tab-indented key is not reported as unknown');
+      }
+    }
+  });
+
+  it("a failed update says Pulumi's own first error, never the Automation API's dump", () => {
+    box.write(localConfig('local:\n  faults:\n    storage:\n      fail_after_resources: 1\n'));
+    const up = box.events(['up', 'storage']);
+    assert.equal(up.code, 1);
+    const failed = up.events.find((e): e is StepDone => e.type === 'step-done' && e.result === 'failed')!;
+    assert.match(failed.message, /injected fault: storage fails after creating 1 resource/);
+    assert.doesNotMatch(failed.message, /code: -?\d|stdout:|stderr:/);
+  });
+
+  it('status, validate and up agree on exit codes for every readiness', () => {
+    box.write(localConfig('local:\n  faults:\n    cluster:\n      omit_outputs: [kubeconfig]\n'));
+    assert.equal(box.run(['up', 'cluster']).code, 1, 'up of a component left outputs-missing fails');
+    assert.equal(box.run(['status']).code, 1);
+    assert.equal(box.run(['validate']).code, 1);
+    box.write(localConfig());
+    assert.equal(box.run(['up']).code, 0);
+    assert.equal(box.run(['status']).code, 0);
+    assert.equal(box.run(['validate']).code, 0);
+    const refused = box.run(['up'], ['--force-recreate']);
+    assert.equal(refused.code, 3, 'destruction without --yes is refused');
+  });
+});
