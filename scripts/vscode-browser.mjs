@@ -335,13 +335,33 @@ export class Workbench {
     });
   }
 
+  /** Clicks a tree row (selects it), by label. */
+  async selectRow(label, viewName) {
+    await this.viewPane(viewName).locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: label }) }).first().click();
+  }
+
+  /** The sidebar's title as shown (a container with one view shows that view's title in it). */
+  async sidebarTitle() {
+    return clean(await this.page.locator('.part.sidebar .composite.title').first().innerText());
+  }
+
+  /** Clicks a view title action (the icons at the top right of the sidebar) by its tooltip. */
+  async clickViewTitleAction(label, { timeout = 30_000 } = {}) {
+    const action = this.page.locator(`.part.sidebar .composite.title .actions-container .action-label[aria-label="${label}"]`).first();
+    await action.waitFor({ state: 'visible', timeout });
+    await action.click();
+  }
+
   /** Right-click a tree row and choose a context-menu entry. */
   async treeRowContextAction(label, action, viewName) {
     const row = this.viewPane(viewName).locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: label }) }).first();
     await row.click({ button: 'right' });
-    const item = this.page.locator('.context-view .action-item .action-label, .monaco-menu .action-label', { hasText: action }).first();
+    // Menu items listen on the item (an anchor), not on its label; the menu lives in a shadow root.
+    const item = this.page.locator('.monaco-menu .action-menu-item', { hasText: action }).first();
     await item.waitFor({ state: 'visible', timeout: 10_000 });
+    await item.hover();
     await item.click();
+    await item.waitFor({ state: 'hidden', timeout: 10_000 });
   }
 
   // ---------- status bar ----------

@@ -28,11 +28,8 @@ describe('Up with Force Recreate', function () {
   });
 
   it('the confirmation lists the stacks to destroy, dependents first', async function () {
+    // From the palette (as from the view title) it means every component; one row's own action recreates one.
     await s.wb.runCommand('ModelOps: Up with Force Recreate');
-    // Scope: all components (the command asks when run from the palette).
-    if (await s.wb.quickInput().isVisible().catch(() => false)) {
-      await s.wb.pickQuickItem('All components', { exact: false });
-    }
     modal = await s.wb.waitForDialog({ timeout: 120_000 });
     assert.ok(modal.buttons.includes('Destroy and Recreate'), JSON.stringify(modal));
     const text = `${modal.message}\n${modal.detail}`;
@@ -41,6 +38,8 @@ describe('Up with Force Recreate', function () {
     assert.ok(at['adaptive-default'] < at.workspace, `adaptive-default before workspace: ${text}`);
     assert.ok(at.workspace < at.cluster, `workspace before cluster: ${text}`);
     assert.ok(at.workspace < at.storage, `workspace before storage: ${text}`);
+    assert.match(modal.message, /in environment "e2e"/);
+    assert.match(text, /modelops-storage-e2e \(storage\) — holds data: the storage account and its blob containers/, text);
   });
 
   it('after confirming, the output channel shows the destroys in that order, then the ups', async function () {

@@ -34,8 +34,8 @@ describe('Up from the command palette', function () {
     await waitForComponents(s.wb, Object.fromEntries(COMPONENTS.map((c) => [c, 'ready'])), { timeout: 120_000 });
     const rows = await componentRows(s.wb);
     for (const c of COMPONENTS) assert.equal(rows[c].description, 'ready', `${c}: ${rows[c].description}`);
-    await waitFor(async () => (await s.wb.statusBarTexts()).some((t) => /ModelOps 4\/4 ready/.test(t)), {
-      timeout: 30_000, message: 'status bar "ModelOps 4/4 ready"', describe: async () => JSON.stringify(await s.wb.statusBarTexts()),
+    await waitFor(async () => (await s.wb.statusBarTexts()).some((t) => /ModelOps · e2e · 4\/4 ready/.test(t)), {
+      timeout: 30_000, message: 'status bar "ModelOps · e2e · 4/4 ready"', describe: async () => JSON.stringify(await s.wb.statusBarTexts()),
     });
     await s.wb.screenshot('tree');
   });

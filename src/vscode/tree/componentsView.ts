@@ -14,8 +14,10 @@ export function createComponentsView(provider: ComponentsProvider, store: Readin
     const notReady = store.components.filter((c) => c.status !== 'ready').length;
     view.badge = notReady ? { value: notReady, tooltip: notReadyTooltip(notReady) } : undefined;
     view.message = store.error ? `Status could not be read: ${store.error}` : undefined;
-    // The environment every row and action is about, always in sight.
-    view.description = store.env ? `env: ${store.env}` : undefined;
+    // The environment every row and action is about, always in sight (a container with one
+    // view shows the view's title in the sidebar's title; the description shows beside it).
+    view.title = store.env ? `Components · ${store.env}` : 'Components';
+    view.description = store.env ? `env ${store.env}` : undefined;
   };
   update();
   refresher.setViewVisible(view.visible);

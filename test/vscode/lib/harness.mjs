@@ -231,9 +231,9 @@ export async function componentRows(wb) {
   return Object.fromEntries(rows.map((r) => [r.label, r]));
 }
 
-/** Is the row showing a running operation ("up… 0:12")? */
+/** Is the row showing a run of ours ("queued", "up… 0:12", "destroying… 0:03") or another's ("busy")? */
 export function isBusy(row) {
-  return /^[\w-]+…/.test(row.description) || row.status === 'busy';
+  return /^(queued\b|[\w -]+… \d+:\d\d)/.test(row.description) || row.status === 'busy';
 }
 
 /** Waits until each listed component row satisfies `want` (status word, RegExp on description, or predicate). */
