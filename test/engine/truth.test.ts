@@ -88,6 +88,13 @@ describe('truth and safety on the real engine', function () {
     assert.equal(outputs.code, 1);
     assert.equal(outputs.stderr.trim().split('\n').length, 1, outputs.stderr);
     assert.match(outputs.stderr, /the passphrase does not decrypt modelops-storage-dev's secrets/);
+
+    const health = box.run(['health'], ['--events'], { PULUMI_CONFIG_PASSPHRASE: 'not-the-passphrase' });
+    const healthEvents = health.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as OperationEvent);
+    assert.equal(health.code, 1);
+    assert.equal(done(healthEvents).length, 1, 'the stream ends with one operation-done');
+    assert.match(done(healthEvents)[0].summary, /the passphrase does not decrypt modelops-storage-dev's secrets/);
+    assert.doesNotMatch(health.stdout + health.stderr, /code: -?\d|stdout:/);
   });
 
   it('Ctrl-C to the whole process group without a terminal cancels gracefully and leaves no pending operation', async () => {
