@@ -37,10 +37,21 @@ function median(n: number, f: () => number): number {
 
 const size = (path: string): string => (existsSync(path) ? `${(statSync(path).size / 1024).toFixed(0)} KB` : 'not built');
 
+/** The .vsix of 0.1.0, before the CLI child process was bundled (measured with `npm run package` then). */
+const UNBUNDLED_VSIX = { mb: 34.1, files: 12_863 };
+
+function vsixFigures(vsix: string): string {
+  if (!existsSync(vsix)) return 'not packaged (npm run package)';
+  const listing = spawnSync('unzip', ['-Z1', vsix], { encoding: 'utf8' });
+  const files = listing.stdout.split('\n').filter((l) => l && !l.endsWith('/')).length;
+  return `${(statSync(vsix).size / 1048576).toFixed(1)} MB in ${files} files   unbundled (0.1.0) ${UNBUNDLED_VSIX.mb} MB in ${UNBUNDLED_VSIX.files} files`;
+}
+
 export function benchActivation(): void {
   const ours = median(7, () => loadTime(join(REPO, 'dist', 'extension.js')));
   const eager = median(7, () => loadTime('@pulumi/pulumi/automation'));
   console.log(`extension load before activate   ours (dist/extension.js) ${ours.toFixed(1).padStart(6)} ms   eager @pulumi/pulumi/automation import ${eager.toFixed(1).padStart(6)} ms`);
   const vsix = join(REPO, 'modelops-infra.vsix');
-  console.log(`bundle sizes   dist/extension.js ${size(join(REPO, 'dist', 'extension.js'))}   dist/cli.js ${size(join(REPO, 'dist', 'cli.js'))}   modelops-infra.vsix ${existsSync(vsix) ? `${(statSync(vsix).size / 1048576).toFixed(1)} MB` : 'not packaged (npm run package)'}`);
+  console.log(`bundle sizes   dist/extension.js ${size(join(REPO, 'dist', 'extension.js'))}   dist/cli.js ${size(join(REPO, 'dist', 'cli.js'))}   dist/vendor.js ${size(join(REPO, 'dist', 'vendor.js'))} (loaded only when Pulumi runs)`);
+  console.log(`package        modelops-infra.vsix ${vsixFigures(vsix)}`);
 }

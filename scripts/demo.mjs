@@ -115,7 +115,7 @@ async function main() {
 }
 
 async function screenshot(server) {
-  const { launchBrowser, openWorkbench, screenshotDir, wantHeaded } = await import('./vscode-browser.mjs');
+  const { launchBrowser, openWorkbench, screenshotDir, wantHeaded } = await import('../test/vscode/lib/workbench/browser.mjs');
   const browser = await launchBrowser({ headed: wantHeaded() });
   try {
     const wb = await step('open the workbench in Chromium', () => openWorkbench(browser, server.url, demoFolder));

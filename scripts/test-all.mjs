@@ -2,7 +2,7 @@
 // The README's test command. Three phases, each finished before the next starts:
 //   setup   the tools the suites need (scripts/setup.mjs): reused when cached, else built
 //   prep    type checks, test compile, bundle, and the .vsix the real-VS-Code suite installs
-//   suites  setup scripts, the pure core, the engine suite on the real Pulumi CLI, the Azure
+//   suites  setup scripts, unit tests (core and the pure parts of engine and extension), the engine suite on the real Pulumi CLI, the Azure
 //           programs and health checks, the real-VS-Code suite in code-server + Chromium
 // Ends with where the time went and one "N passed, N failed" line. A skipped test is not a pass.
 //
@@ -24,7 +24,7 @@ const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
 /** Suites in the order they run; `needs`: setup parts; `vsix`: installs the packaged extension. */
 const SUITES = [
   { name: 'setup', args: [mocha, 'test/setup/**/*.test.mjs'], needs: [] },
-  { name: 'core', args: [mocha, 'out/test/core/**/*.test.js'], needs: [] },
+  { name: 'unit', args: [mocha, 'out/test/unit/**/*.test.js'], needs: [] },
   { name: 'engine', args: [mocha, '--timeout', '300000', 'out/test/engine/**/*.test.js'], needs: ['node', 'pulumi-cli'] },
   { name: 'azure', args: [mocha, '--timeout', '300000', 'out/test/azure/**/*.test.js'], needs: ['node', 'debian', 'kube-apiserver'] },
   { name: 'vscode', args: [mocha, '--timeout', '600000', 'test/vscode/*.e2e.mjs'], needs: ['node', 'debian', 'pulumi-cli', 'code-server'], vsix: true },

@@ -1,7 +1,7 @@
 // The Pulumi CLI the engine suite, the benchmarks and the demo run. It cannot be
 // downloaded here, so it is built from the Go module proxy: tools/pulumi-cli pins
 // pkg/v3 and sdk/v3 and repeats pkg's non-local `replace`s.
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { NotSetUpError, goModVersion, toolsCache } from './cache.mjs';
@@ -9,21 +9,13 @@ import { goBuild } from './go.mjs';
 
 export const PULUMI_VERSION = goModVersion('pulumi-cli', 'github.com/pulumi/pulumi/pkg/v3');
 
-// The official CLI archive ships this script for dynamic providers; a source build does not.
-// MOPS_NODE / MOPS_DYNAMIC_PROVIDER are set by our engine so it works under any Node (or Electron).
-const SHIM = `#!/bin/sh
-# Pulumi's Node.js dynamic-provider host (written by modelops-infra's scripts/setup/pulumi-cli.mjs).
-if [ -n "$MOPS_DYNAMIC_PROVIDER" ]; then
-  exec "\${MOPS_NODE:-node}" "$MOPS_DYNAMIC_PROVIDER" "$@"
-fi
-script=$(node -e "console.log(require.resolve('@pulumi/pulumi/cmd/dynamic-provider'))") || exit 1
-exec node "$script" "$@"
-`;
+// The dynamic-provider plugin the official archive ships beside the CLI is written by the
+// engine itself (src/engine/automation.ts), for any CLI.
 
 /** `<cache>/pulumi-vX.Y.Z/bin/pulumi`: the layout the Automation API wants (an install root with bin/). */
 function paths() {
   const root = join(toolsCache(), `pulumi-${PULUMI_VERSION}`);
-  return { root, cli: join(root, 'bin', 'pulumi'), shim: join(root, 'bin', 'pulumi-resource-pulumi-nodejs'), marker: join(root, '.ready') };
+  return { root, cli: join(root, 'bin', 'pulumi'), marker: join(root, '.ready') };
 }
 
 function reportedVersion(cli) {
@@ -43,12 +35,12 @@ const part = {
   title: `Pulumi CLI ${PULUMI_VERSION}`,
   firstTime: '~7 min',
   locate() {
-    const { cli, shim, marker } = paths();
-    const ok = existsSync(cli) && existsSync(shim) && existsSync(marker) && readFileSync(marker, 'utf8').trim() === PULUMI_VERSION;
+    const { cli, marker } = paths();
+    const ok = existsSync(cli) && existsSync(marker) && readFileSync(marker, 'utf8').trim() === PULUMI_VERSION;
     return ok ? cli : undefined;
   },
   async build({ logFile, signal }) {
-    const { cli, shim, marker } = paths();
+    const { cli, marker } = paths();
     await goBuild({
       toolsDir: 'pulumi-cli',
       pkg: 'github.com/pulumi/pulumi/pkg/v3/cmd/pulumi',
@@ -59,8 +51,6 @@ const part = {
       logFile,
       signal,
     });
-    writeFileSync(shim, SHIM);
-    chmodSync(shim, 0o755);
     const reported = reportedVersion(cli);
     if (reported !== PULUMI_VERSION) throw new Error(`${cli} was built but \`pulumi version\` printed ${JSON.stringify(reported)}, not ${PULUMI_VERSION}`);
     writeFileSync(marker, `${PULUMI_VERSION}\n`);

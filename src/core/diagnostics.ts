@@ -6,15 +6,10 @@
  */
 import type { Component } from './components';
 import { rangeOf, type ParsedConfig, type Problem } from './config/types';
+import { READINESS_PROBLEM_CODES } from './problemCodes';
 import type { ComponentReadiness } from './readiness';
 
-export const READINESS_PROBLEM_CODES = {
-  'missing-output': 'A stack output a component must export is missing or empty.',
-  'missing-dependency-output': 'A component reads an output that its dependency does not have.',
-  'component-failed': 'The most recent update of the component failed.',
-  'component-interrupted': 'An update was interrupted: pending operations or a lock left by a dead process.',
-  'component-unknown': 'The component state could not be read.',
-} as const;
+export { READINESS_PROBLEM_CODES };
 
 function missingOutputProblems(parsed: ParsedConfig, owner: Component, r: ComponentReadiness, components: readonly Component[]): Problem[] {
   const ownerRange = rangeOf(parsed, owner.configPath);

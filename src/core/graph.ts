@@ -26,10 +26,6 @@ export class DependencyGraph {
     this.order = this.sort(nodes);
   }
 
-  get nodes(): readonly string[] {
-    return this.order;
-  }
-
   dependenciesOf(node: string): readonly string[] {
     return this.deps.get(node) ?? [];
   }

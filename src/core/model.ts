@@ -10,12 +10,8 @@ import { START_OF_FILE, type ParsedConfig, type Problem } from './config/types';
 import { CycleError, UnknownComponentError } from './errors';
 import { DependencyGraph } from './graph';
 
-/** Problems of the model as a whole (besides the config's own and readiness's). */
-export const MODEL_PROBLEM_CODES = {
-  'dependency-cycle': '`depends_on` closes a loop: no component of it could go first.',
-  'config-unreadable': 'The file does not exist or cannot be read.',
-  'dangling-reference': 'A component reads a stack that does not exist.',
-} as const;
+export { MODEL_PROBLEM_CODES } from './problemCodes';
+
 
 export interface InfraModel {
   parsed: ParsedConfig;

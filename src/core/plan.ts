@@ -7,7 +7,7 @@ import type { Component } from './components';
 import { DATA_HELD_BY } from './components';
 import type { PlannedStep, StepAction, StepResult } from './events';
 import type { DependencyGraph } from './graph';
-import { ownStatus } from './readiness';
+import { describeReadiness, ownStatus } from './readiness';
 import type { StackState } from './state';
 
 export interface PlanInput {
@@ -50,7 +50,7 @@ function upSteps(input: PlanInput, scope: readonly string[], recreate: ReadonlyS
     const reason = recreate.has(name)
       ? 'recreate'
       : own.status !== 'ready'
-        ? `${own.status}${own.reason ? `: ${own.reason}` : ''}`
+        ? describeReadiness(own)
         : rerunDep
           ? `${rerunDep} is provisioned again`
           : '';

@@ -123,6 +123,11 @@ export function computeReadiness(
   return graph.topologicalOrder().map((n) => result.get(n)!);
 }
 
+/** A status and its reason as every surface writes them: `outputs-missing — missing: kubeconfig`, `ready`. */
+export function describeReadiness(r: { status: string; reason: string }): string {
+  return r.reason ? `${r.status} — ${r.reason}` : r.status;
+}
+
 export function summarize(readiness: readonly ComponentReadiness[]): { ready: number; total: number } {
   return { ready: readiness.filter((r) => r.status === 'ready').length, total: readiness.length };
 }

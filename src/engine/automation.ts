@@ -1,9 +1,10 @@
 /**
  * The only module that loads Pulumi. Loaded lazily: `status` on a file backend
- * never pays for it.
+ * never pays for it. (In the package, every `@pulumi/…` module comes from one lazily
+ * loaded bundle, dist/vendor.js: see esbuild.mjs.)
  */
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type * as automation from '@pulumi/pulumi/automation';
 import type { Component } from '../core/components';
 import { fileBackendDir, workDir } from '../core/paths';
@@ -18,7 +19,7 @@ let automationModule: Promise<Automation> | undefined;
 let sdkModule: Promise<PulumiSdk> | undefined;
 const commands = new Map<string, Promise<automation.PulumiCommand>>();
 
-// require, not import(): the SDK is CommonJS and bundlers must leave it external.
+// require, not import(): the SDK is CommonJS, and these calls must stay lazy in the bundle.
 export function loadAutomation(): Promise<Automation> {
   return (automationModule ??= Promise.resolve().then(() => require('@pulumi/pulumi/automation') as Automation));
 }
@@ -27,15 +28,42 @@ export function loadPulumiSdk(): Promise<PulumiSdk> {
   return (sdkModule ??= Promise.resolve().then(() => require('@pulumi/pulumi') as PulumiSdk));
 }
 
-/** The folder whose node_modules holds our @pulumi/pulumi (the dynamic-provider host runs from there). */
-export function sdkPackageRoot(): string {
-  return dirname(dirname(dirname(dirname(require.resolve('@pulumi/pulumi/package.json')))));
+/**
+ * Pulumi runs dynamic providers (the local provider's resources) through a plugin named
+ * `pulumi-resource-pulumi-nodejs` that it looks for on PATH first. Ours starts our own host
+ * (dynamicProviderHost.js, next to this file) with this process's runtime, whichever Pulumi
+ * CLI is used and with no node_modules anywhere: the official script resolves
+ * @pulumi/pulumi from the program's folder, which a packaged extension does not have.
+ */
+const DYNAMIC_PROVIDER_SHIM = `#!/bin/sh
+# Pulumi's Node.js dynamic-provider plugin, written by ModelOps Infra (src/engine/automation.ts).
+exec "\${MOPS_NODE:-node}" "$MOPS_DYNAMIC_PROVIDER" "$@"
+`;
+
+function pluginsDir(scratchDir: string): string {
+  const dir = join(scratchDir, 'plugins');
+  const shim = join(dir, 'pulumi-resource-pulumi-nodejs');
+  let current: string | undefined;
+  try {
+    current = readFileSync(shim, 'utf8');
+  } catch {
+    // not written yet
+  }
+  if (current !== DYNAMIC_PROVIDER_SHIM) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(`${shim}.${process.pid}`, DYNAMIC_PROVIDER_SHIM);
+    chmodSync(`${shim}.${process.pid}`, 0o755);
+    renameSync(`${shim}.${process.pid}`, shim);
+  }
+  return dir;
 }
 
 function pulumiCommand(cliPath: string, scratchDir: string): Promise<automation.PulumiCommand> {
   let command = commands.get(cliPath);
   if (!command) {
-    command = loadAutomation().then(async (auto) => ownedCommand(await auto.PulumiCommand.get({ root: installRootFor(cliPath, scratchDir), skipVersionCheck: false })));
+    command = loadAutomation().then(async (auto) =>
+      ownedCommand(await auto.PulumiCommand.get({ root: installRootFor(cliPath, scratchDir), skipVersionCheck: false }), [pluginsDir(scratchDir)]),
+    );
     commands.set(cliPath, command);
   }
   return command;
@@ -73,7 +101,7 @@ export async function workspaceFor(settings: EngineSettings, cliPath: string, co
     projectSettings: {
       name: component.project,
       runtime: 'nodejs',
-      main: sdkPackageRoot(),
+      main: __dirname,
       backend: { url: settings.backendUrl },
     },
   });

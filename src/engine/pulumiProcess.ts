@@ -116,8 +116,11 @@ function runOwned(auto: { CommandResult: CommandResultCtor; createCommandError: 
   });
 }
 
-/** A PulumiCommand that runs through runOwned (same arguments and environment rules as the SDK's). */
-export function ownedCommand(base: automation.PulumiCommand): automation.PulumiCommand {
+/**
+ * A PulumiCommand that runs through runOwned (same arguments and environment rules as the
+ * SDK's); `pathFirst` goes before everything on PATH (our plugins win over the CLI's own).
+ */
+export function ownedCommand(base: automation.PulumiCommand, pathFirst: string[] = []): automation.PulumiCommand {
   const internals = {
     CommandResult: (require('@pulumi/pulumi/automation/cmd') as { CommandResult: CommandResultCtor }).CommandResult,
     createCommandError: (require('@pulumi/pulumi/automation/errors') as { createCommandError: (r: CommandResult) => Error }).createCommandError,
@@ -128,8 +131,9 @@ export function ownedCommand(base: automation.PulumiCommand): automation.PulumiC
     run(args: string[], cwd: string, additionalEnv: Record<string, string>, onOutput?: (s: string) => void, onError?: (s: string) => void, signal?: AbortSignal) {
       if (!args.includes('--non-interactive')) args.push('--non-interactive');
       const env: Record<string, string> = { ...additionalEnv, PULUMI_AUTOMATION_API: 'true' };
-      // As the SDK does: the CLI's folder first on PATH, so its bundled plugins win.
-      if (isAbsolute(base.command)) env.PATH = `${dirname(base.command)}${delimiter}${additionalEnv.PATH ?? process.env.PATH ?? ''}`;
+      // As the SDK does, the CLI's folder goes before the user's PATH (its bundled plugins win); ours go first.
+      const cliDir = isAbsolute(base.command) ? [dirname(base.command)] : [];
+      env.PATH = [...pathFirst, ...cliDir, additionalEnv.PATH ?? process.env.PATH ?? ''].join(delimiter);
       return runOwned(internals, base.command, args, cwd, env, onOutput, onError, signal);
     },
   };

@@ -3,7 +3,7 @@
  * through the secret masker, shown only when something fails.
  */
 import * as vscode from 'vscode';
-import { SecretMasker } from './pure/masker';
+import { SecretMasker } from './view/masker';
 
 export class Log implements vscode.Disposable {
   readonly masker = new SecretMasker();

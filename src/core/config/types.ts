@@ -1,4 +1,5 @@
 /** The parsed `azure.yaml`: the original flat provider file plus our optional sections. */
+import type { ProblemCode } from '../problemCodes';
 
 export interface SourcePosition {
   /** 1-based line. */
@@ -40,8 +41,8 @@ export interface Problem {
   file: string;
   range: SourceRange;
   severity: Severity;
-  /** Stable code, e.g. `invalid-subscription-id`, `missing-output`. Quick fixes match on it. */
-  code: string;
+  /** Stable code, e.g. `invalid-subscription-id`, `missing-output` (src/core/problemCodes.ts). Quick fixes match on it. */
+  code: ProblemCode;
   /** Says what is wrong and how to fix it. */
   message: string;
   component?: string;

@@ -5,6 +5,7 @@
  */
 import type { OperationResult } from '../../core/events';
 import { operationResult, planRepair } from '../../core/plan';
+import { describeReadiness } from '../../core/readiness';
 import { resolveComponents } from '../context';
 import type { Engine } from '../engine';
 import { runStep } from '../stackRunner';
@@ -31,13 +32,13 @@ export async function repair(engine: Engine, name: string): Promise<OperationRes
     const readiness = await engine.publishReadiness();
     for (const d of plan.dependents) {
       const r = readiness.find((x) => x.name === d)!;
-      engine.emit({ type: 'step-done', component: d, stack: r.stack, action: 'verify', result: r.status === 'ready' ? 'succeeded' : 'failed', message: r.status === 'ready' ? 'ready' : `${r.status}: ${r.reason}`, durationMs: 0 });
+      engine.emit({ type: 'step-done', component: d, stack: r.stack, action: 'verify', result: r.status === 'ready' ? 'succeeded' : 'failed', message: describeReadiness(r), durationMs: 0 });
     }
     const mine = readiness.find((r) => r.name === component.name)!;
     const result = operationResult({ cancelled: engine.cancelled, steps: run.results, ready: mine.status === 'ready' });
     const notReadyDependents = readiness.filter((r) => plan.dependents.includes(r.name) && r.status !== 'ready');
     const summary =
-      `${component.name} is ${mine.status}${mine.reason ? ` (${mine.reason})` : ''}` +
+      `${component.name}: ${describeReadiness(mine)}` +
       (provisioned.result !== 'succeeded' ? `; ${provisioned.message}` : '') +
       (plan.dependents.length ? `; dependents: ${notReadyDependents.length ? notReadyDependents.map((r) => `${r.name} ${r.status}`).join(', ') : 'all ready'}` : '');
     return run.done(result, summary);

@@ -6,7 +6,7 @@
  */
 import type { OperationResult, PlannedStep } from '../../core/events';
 import { liveLockReason, needsRecovery, operationResult, planForceRecreate, planUp } from '../../core/plan';
-import type { ComponentReadiness } from '../../core/readiness';
+import { describeReadiness, type ComponentReadiness } from '../../core/readiness';
 import { runInDependencyOrder, type NodeOutcome, type NodeResult } from '../../core/schedule';
 import { resolveComponents } from '../context';
 import type { Engine, OperationRun, Snapshot } from '../engine';
@@ -58,7 +58,7 @@ function summarizeUp(steps: PlannedStep[], outcomes: Map<string, NodeOutcome>, r
   if (count('failed')) parts.push(`${count('failed')} failed`);
   if (count('skipped')) parts.push(`${count('skipped')} not started`);
   if (count('cancelled')) parts.push(`${count('cancelled')} cancelled`);
-  const tail = notReady.length ? `; not ready: ${notReady.map((r) => `${r.name} (${r.status}${r.reason ? `: ${r.reason}` : ''})`).join(', ')}` : '; all ready';
+  const tail = notReady.length ? `; not ready: ${notReady.map((r) => `${r.name} (${describeReadiness(r)})`).join(', ')}` : '; all ready';
   return parts.join(', ') + tail;
 }
 

@@ -1,6 +1,6 @@
 /** Reading back, with retries, the outputs a dependent needs before it starts. */
 import type { Component } from '../../core/components';
-import { ownStatus } from '../../core/readiness';
+import { describeReadiness, ownStatus } from '../../core/readiness';
 import { retryWithBackoff } from '../../core/retry';
 import type { Engine } from '../engine';
 import { readStackStates } from '../stateReader';
@@ -17,7 +17,7 @@ export async function verifyDependency(engine: Engine, dependent: Component, dep
     async () => {
       const state = (await readStackStates(engine.ctx, [dependency], () => engine.cliPath())).get(dependency.name)!;
       const own = ownStatus(dependency, state);
-      if (own.status !== 'ready') return { done: false, reason: `${dependency.name} is ${own.status}${own.reason ? ` (${own.reason})` : ''}` };
+      if (own.status !== 'ready') return { done: false, reason: `${dependency.name}: ${describeReadiness(own)}` };
       const missing = wanted.filter((o) => !state.outputs[o] || state.outputs[o].empty);
       return missing.length ? { done: false, reason: `${dependency.name} lacks ${missing.join(', ')}` } : { done: true, value: true };
     },

@@ -1,9 +1,9 @@
 /** Typed verbs of `mops-infra` for the extension: status, outputs, plans, and event-streaming runs. */
 import { dirname, join } from 'node:path';
 import type { Log } from '../log';
-import { childEnv, commonFlags, type CliSettings } from '../pure/cliArgs';
+import { childEnv, commonFlags, type CliSettings } from './cliArgs';
 import type { OutputsReport, StatusReport } from '../../core/protocol';
-import { asOutputsReport, asPlan, asStatusReport } from '../pure/statusReport';
+import { asOutputsReport, asPlan, asStatusReport } from './reports';
 import type { PlannedStep } from '../../core/events';
 import { CliProcess, type CliExit } from './cliProcess';
 

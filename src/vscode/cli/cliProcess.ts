@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { OperationEvent } from '../../core/events';
-import { LineSplitter, parseEventLine } from '../pure/ndjson';
+import { LineSplitter, parseEventLine } from './ndjson';
 
 export interface CliExit {
   code: number | null;

@@ -1,6 +1,6 @@
 /** The CLI settings of the moment: the located azure.yaml plus `modelopsInfra.*`. */
 import type { ConfigLocator } from '../config/configLocator';
-import type { CliSettings } from '../pure/cliArgs';
+import type { CliSettings } from './cliArgs';
 import { readSettings } from '../settings';
 
 export function cliSettings(locator: ConfigLocator): CliSettings {

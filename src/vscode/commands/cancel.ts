@@ -1,7 +1,7 @@
 /** ModelOps: Cancel — SIGINT to the run (graceful); asking again sends SIGINT again (force). */
 import * as vscode from 'vscode';
-import { formatElapsed } from '../pure/format';
-import { describeTargets } from '../pure/runPhase';
+import { formatElapsed } from '../view/format';
+import { describeTargets } from '../view/runPhase';
 import { componentArg } from './pickComponent';
 import type { Services } from './services';
 

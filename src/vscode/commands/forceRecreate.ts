@@ -6,7 +6,7 @@
  * stacks hold data; only then does it run with `--yes`.
  */
 import * as vscode from 'vscode';
-import { dependentsIn, destroyList } from '../pure/statusReport';
+import { dependentsIn, destroyList } from '../cli/reports';
 import { pickComponent } from './pickComponent';
 import type { Services } from './services';
 

@@ -1,9 +1,9 @@
 /** Which component a command is for: the tree node it was invoked on, a name, or a QuickPick showing status. */
 import * as vscode from 'vscode';
-import { describeStatus } from '../pure/format';
-import { statusLook } from '../pure/statusTable';
+import { describeStatus } from '../view/format';
+import { statusLook } from '../view/statusTable';
 import type { ComponentReadiness } from '../../core/readiness';
-import type { ReadinessStore } from '../state/readinessStore';
+import type { ReadinessStore } from '../readiness/readinessStore';
 
 /** Tree nodes carry `name`; quick fixes and other callers pass the name itself. */
 export function componentArg(arg: unknown): string | undefined {

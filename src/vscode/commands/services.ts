@@ -6,8 +6,8 @@ import type { Log } from '../log';
 import type { OperationRunner } from '../operations/operationRunner';
 import type { RunningOperations } from '../operations/runningOperations';
 import type { PassphraseStore } from '../passphrase';
-import type { ReadinessStore } from '../state/readinessStore';
-import type { Refresher } from '../state/refresher';
+import type { ReadinessStore } from '../readiness/readinessStore';
+import type { Refresher } from '../readiness/refresher';
 
 export interface Services {
   context: vscode.ExtensionContext;

@@ -5,8 +5,8 @@
  */
 import * as vscode from 'vscode';
 import type { OutputsReport } from '../../core/protocol';
-import { MASK } from '../pure/masker';
-import { truncate } from '../pure/format';
+import { MASK } from '../view/masker';
+import { truncate } from '../view/format';
 import { pickComponent } from './pickComponent';
 import type { Services } from './services';
 

@@ -12,7 +12,7 @@ import { parseConfig } from '../../core/config/parse';
 import { buildModel } from '../../core/model';
 import type { Log } from '../log';
 import { readSettings } from '../settings';
-import type { ReadinessStore } from '../state/readinessStore';
+import type { ReadinessStore } from '../readiness/readinessStore';
 import { DIAGNOSTIC_SOURCE, toDiagnostic } from './toDiagnostic';
 
 export class DiagnosticsController implements vscode.Disposable {

@@ -1,6 +1,6 @@
 /** Quick fixes for our diagnostics, chosen by `diagnostic.code` (never by message text). */
 import * as vscode from 'vscode';
-import { quickFixesFor } from '../pure/quickFixPlan';
+import { quickFixesFor } from '../view/quickFixPlan';
 import type { DiagnosticsController } from './diagnosticsController';
 import { DIAGNOSTIC_SOURCE } from './toDiagnostic';
 

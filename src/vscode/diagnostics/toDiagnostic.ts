@@ -1,7 +1,7 @@
 /** Core Problem → vscode.Diagnostic (0-based range, code, source, related information). */
 import * as vscode from 'vscode';
 import type { Problem, SourceRange } from '../../core/config/types';
-import { toZeroBased } from '../pure/rangeMapping';
+import { toZeroBased } from '../view/rangeMapping';
 
 export const DIAGNOSTIC_SOURCE = 'modelops-infra';
 

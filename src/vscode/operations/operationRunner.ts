@@ -8,10 +8,10 @@ import type { OperationResult } from '../../core/events';
 import { resultOfExit } from '../../core/protocol';
 import type { CliClient } from '../cli/cliClient';
 import type { Log } from '../log';
-import { formatElapsed, runSummary } from '../pure/format';
-import { describeTargets, type RunTargets } from '../pure/runPhase';
-import type { ReadinessStore } from '../state/readinessStore';
-import type { Refresher } from '../state/refresher';
+import { formatElapsed, runSummary } from '../view/format';
+import { describeTargets, type RunTargets } from '../view/runPhase';
+import type { ReadinessStore } from '../readiness/readinessStore';
+import type { Refresher } from '../readiness/refresher';
 import { RunReporter } from './runReporter';
 import type { RunningOperation, RunningOperations } from './runningOperations';
 

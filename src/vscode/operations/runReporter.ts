@@ -3,8 +3,8 @@ import type * as vscode from 'vscode';
 import type { HealthVerdict, OperationEvent } from '../../core/events';
 import type { ComponentReadiness } from '../../core/readiness';
 import type { Log } from '../log';
-import { runHeader } from '../pure/format';
-import type { ReadinessStore } from '../state/readinessStore';
+import { runHeader } from '../view/format';
+import type { ReadinessStore } from '../readiness/readinessStore';
 import type { RunningOperation, RunningOperations } from './runningOperations';
 
 type Done = Extract<OperationEvent, { type: 'operation-done' }>;

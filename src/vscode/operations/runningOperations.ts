@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { CliProcess } from '../cli/cliProcess';
-import { type ComponentPhase, type RunTargets, targetsConflict } from '../pure/runPhase';
+import { type ComponentPhase, type RunTargets, targetsConflict } from '../view/runPhase';
 
 export interface RunningOperation {
   id: number;

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { summarize } from '../../core/readiness';
 import { CONFIG_SELECTOR } from '../diagnostics/quickFixes';
 import type { RunningOperations } from '../operations/runningOperations';
-import type { ReadinessStore } from '../state/readinessStore';
+import type { ReadinessStore } from '../readiness/readinessStore';
 
 const FOCUS = 'modelopsInfra.components.focus';
 

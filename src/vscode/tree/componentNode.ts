@@ -1,12 +1,12 @@
 /** One component: status icon and words from the status table, a spinner and timer while an operation runs. */
 import * as vscode from 'vscode';
 import type { ComponentReadiness } from '../../core/readiness';
-import { componentContextValue } from '../pure/contextValue';
-import { describeStatus } from '../pure/format';
-import { describePhase, type ComponentPhase } from '../pure/runPhase';
-import { componentTooltip } from '../pure/tooltip';
+import { componentContextValue } from '../view/contextValue';
+import { describeStatus } from '../view/format';
+import { describePhase, type ComponentPhase } from '../view/runPhase';
+import { componentTooltip } from '../view/tooltip';
 import type { RunningOperation } from '../operations/runningOperations';
-import type { HealthCheck } from '../state/readinessStore';
+import type { HealthCheck } from '../readiness/readinessStore';
 import { DependencyNode } from './dependencyNode';
 import { HealthNode, healthSummary } from './healthNode';
 import { GroupNode } from './groupNode';

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { RunningOperations } from '../operations/runningOperations';
-import type { ReadinessStore } from '../state/readinessStore';
+import type { ReadinessStore } from '../readiness/readinessStore';
 import { ComponentNode } from './componentNode';
 import type { TreeNode } from './node';
 

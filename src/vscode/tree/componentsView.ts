@@ -1,8 +1,8 @@
 /** The Components TreeView: badge of components not ready, a message when the status could not be read. */
 import * as vscode from 'vscode';
-import { notReadyTooltip } from '../pure/format';
-import type { ReadinessStore } from '../state/readinessStore';
-import type { Refresher } from '../state/refresher';
+import { notReadyTooltip } from '../view/format';
+import type { ReadinessStore } from '../readiness/readinessStore';
+import type { Refresher } from '../readiness/refresher';
 import type { ComponentsProvider } from './componentsProvider';
 import type { TreeNode } from './node';
 

@@ -1,6 +1,6 @@
 /** One health check under a component's "Health" group: verdict icon, check name, reason. */
 import * as vscode from 'vscode';
-import type { HealthCheck } from '../state/readinessStore';
+import type { HealthCheck } from '../readiness/readinessStore';
 import type { TreeNode } from './node';
 
 const VERDICT_ICON = {

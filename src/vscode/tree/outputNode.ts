@@ -1,8 +1,8 @@
 /** One stack output under a component's "Outputs" group; secret values are masked. */
 import * as vscode from 'vscode';
 import type { OutputReport } from '../../core/readiness';
-import { displayValue } from '../pure/format';
-import { MASK } from '../pure/masker';
+import { displayValue } from '../view/format';
+import { MASK } from '../view/masker';
 import type { TreeNode } from './node';
 
 export class OutputNode implements TreeNode {

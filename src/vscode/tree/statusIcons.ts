@@ -1,6 +1,6 @@
-/** ThemeIcons from the one status table (pure/statusTable.ts). */
+/** ThemeIcons from the one status table (view/statusTable.ts). */
 import * as vscode from 'vscode';
-import { QUEUED_LOOK, RUNNING_LOOK, statusLook, type StatusLook } from '../pure/statusTable';
+import { QUEUED_LOOK, RUNNING_LOOK, statusLook, type StatusLook } from '../view/statusTable';
 
 function icon(look: StatusLook): vscode.ThemeIcon {
   return new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);

@@ -1,6 +1,6 @@
 // Shared set-up for the end-to-end suite: one real code-server (VS Code 1.139)
 // per session, our packaged extension installed into it, the real Pulumi engine,
-// the local provider, and a Chromium page driven through scripts/vscode-browser.mjs.
+// the local provider, and a Chromium page driven through the page object in lib/workbench/.
 //
 // Each session gets a fresh temp folder holding:
 //   workspace/azure.yaml   the config under test
@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { codeServerBin } from '../../../scripts/setup/code-server.mjs';
 import { pulumiCliPath } from '../../../scripts/setup/pulumi-cli.mjs';
 import { installExtension, repoRoot, startCodeServer, writeUserSettings } from '../../../scripts/vscode-server.mjs';
-import { launchBrowser, openWorkbench, waitFor, wantHeaded } from '../../../scripts/vscode-browser.mjs';
+import { launchBrowser, openWorkbench, waitFor, wantHeaded } from './workbench/browser.mjs';
 
 export { waitFor };
 

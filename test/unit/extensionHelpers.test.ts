@@ -6,18 +6,18 @@ import { join } from 'node:path';
 import { parseConfig } from '../../src/core/config/parse';
 import { STATUSES } from '../../src/core/readiness';
 import { CliProcess } from '../../src/vscode/cli/cliProcess';
-import { childEnv, commonFlags } from '../../src/vscode/pure/cliArgs';
-import { componentContextValue, createContextValue } from '../../src/vscode/pure/contextValue';
-import { describeStatus, displayValue, formatAgo, formatElapsed, runHeader, runSummary } from '../../src/vscode/pure/format';
-import { MASK, SecretMasker } from '../../src/vscode/pure/masker';
-import { LineSplitter, parseEventLine } from '../../src/vscode/pure/ndjson';
+import { childEnv, commonFlags } from '../../src/vscode/cli/cliArgs';
+import { componentContextValue, createContextValue } from '../../src/vscode/view/contextValue';
+import { describeStatus, displayValue, formatAgo, formatElapsed, runHeader, runSummary } from '../../src/vscode/view/format';
+import { MASK, SecretMasker } from '../../src/vscode/view/masker';
+import { LineSplitter, parseEventLine } from '../../src/vscode/cli/ndjson';
 import { stackConfigPath } from '../../src/core/paths';
-import { describePhase, targetsConflict } from '../../src/vscode/pure/runPhase';
-import { quickFixesFor, suggestionIn } from '../../src/vscode/pure/quickFixPlan';
-import { toZeroBased } from '../../src/vscode/pure/rangeMapping';
-import { asPlan, asStatusReport, destroyList } from '../../src/vscode/pure/statusReport';
-import { STATUS_LOOK, statusLook } from '../../src/vscode/pure/statusTable';
-import { componentTooltip } from '../../src/vscode/pure/tooltip';
+import { describePhase, targetsConflict } from '../../src/vscode/view/runPhase';
+import { quickFixesFor, suggestionIn } from '../../src/vscode/view/quickFixPlan';
+import { toZeroBased } from '../../src/vscode/view/rangeMapping';
+import { asPlan, asStatusReport, destroyList } from '../../src/vscode/cli/reports';
+import { STATUS_LOOK, statusLook } from '../../src/vscode/view/statusTable';
+import { componentTooltip } from '../../src/vscode/view/tooltip';
 import type { ComponentReadiness } from '../../src/core/readiness';
 
 const cluster: ComponentReadiness = {
@@ -37,7 +37,7 @@ const cluster: ComponentReadiness = {
   verifiedAt: new Date(Date.now() - 12_000).toISOString(),
 };
 
-describe('vscode pure helpers', () => {
+describe('extension helpers (no vscode)', () => {
   describe('status table', () => {
     it('has a look for every core status, with the status word as label', () => {
       for (const s of STATUSES) {
@@ -97,7 +97,7 @@ describe('vscode pure helpers', () => {
 
   describe('quick fixes', () => {
     it('are chosen by code: readiness problems get Repair (preferred), Run Up, Refresh', () => {
-      for (const code of ['missing-output', 'missing-dependency-output', 'component-failed', 'component-interrupted']) {
+      for (const code of ['missing-output', 'missing-dependency-output', 'component-failed', 'component-interrupted'] as const) {
         const fixes = quickFixesFor({ code, component: 'cluster', message: 'anything at all' });
         assert.deepEqual(fixes.map((f) => f.kind), ['repair', 'up', 'refresh'], code);
         assert.equal(fixes[0].title, 'Repair cluster');

@@ -1,4 +1,5 @@
 /** Which quick fixes a problem code gets. Keyed by code, never by message. Pure. */
+import type { ProblemCode } from '../../core/problemCodes';
 
 export type QuickFixKind = 'repair' | 'up' | 'refresh' | 'replace';
 
@@ -10,17 +11,18 @@ export interface QuickFixPlan {
   replacement?: string;
 }
 
-const READINESS_CODES = new Set(['missing-output', 'missing-dependency-output', 'component-failed', 'component-interrupted']);
+/** Readiness problems a Repair (or an Up) can fix. */
+const REPAIRABLE: ReadonlySet<ProblemCode> = new Set<ProblemCode>(['missing-output', 'missing-dependency-output', 'component-failed', 'component-interrupted']);
 /** Config codes whose message carries a machine-readable suggestion (`Did you mean \`x\`?`). */
-const SUGGESTION_CODES = new Set(['unknown-key', 'invalid-enum', 'invalid-provider', 'unknown-component']);
+const SUGGESTION_CODES: ReadonlySet<ProblemCode> = new Set<ProblemCode>(['unknown-key', 'invalid-enum', 'invalid-provider', 'unknown-component']);
 
 /** The `x` of "Did you mean `x`?" (the core's `didYouMean` wording). */
 export function suggestionIn(message: string): string | undefined {
   return /Did you mean `([^`]+)`\?/.exec(message)?.[1];
 }
 
-export function quickFixesFor(problem: { code: string; component?: string; message: string }): QuickFixPlan[] {
-  if (READINESS_CODES.has(problem.code) && problem.component) {
+export function quickFixesFor(problem: { code: ProblemCode; component?: string; message: string }): QuickFixPlan[] {
+  if (REPAIRABLE.has(problem.code) && problem.component) {
     return [
       { kind: 'repair', title: `Repair ${problem.component}`, preferred: true },
       { kind: 'up', title: 'Run Up' },

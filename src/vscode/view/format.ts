@@ -1,5 +1,5 @@
 /** Words and numbers as the views show them. Pure. */
-import type { ComponentReadiness } from '../../core/readiness';
+import { describeReadiness, type ComponentReadiness } from '../../core/readiness';
 import { MASK } from './masker';
 
 /** `0:42`, `12:05`, `1:02:03`. */
@@ -21,10 +21,8 @@ export function formatAgo(iso: string | undefined, now = Date.now()): string {
   return `${Math.floor(s / 3600)} h ago`;
 }
 
-/** Tree description: the status word, then a short reason. */
-export function describeStatus(r: Pick<ComponentReadiness, 'status' | 'reason'>): string {
-  return r.reason ? `${r.status} — ${r.reason}` : r.status;
-}
+/** Tree description: the status word, then a short reason (core's one wording). */
+export const describeStatus = describeReadiness;
 
 export function truncate(text: string, max = 60): string {
   const oneLine = text.replace(/\s+/g, ' ');

@@ -1,0 +1,25 @@
+/**
+ * Every problem code, with what it means: the config parser's, readiness's and the model's.
+ * Quick fixes, docs and tests key on these; `Problem.code` is one of them.
+ */
+import { CONFIG_PROBLEM_CODES } from './config/codes';
+
+export { CONFIG_PROBLEM_CODES };
+
+/** Problems that come from the state of the stacks, placed in azure.yaml. */
+export const READINESS_PROBLEM_CODES = {
+  'missing-output': 'A stack output a component must export is missing or empty.',
+  'missing-dependency-output': 'A component reads an output that its dependency does not have.',
+  'component-failed': 'The most recent update of the component failed.',
+  'component-interrupted': 'An update was interrupted: pending operations or a lock left by a dead process.',
+  'component-unknown': 'The component state could not be read.',
+} as const;
+
+/** Problems of the model as a whole (besides the config's own and readiness's). */
+export const MODEL_PROBLEM_CODES = {
+  'dependency-cycle': '`depends_on` closes a loop: no component of it could go first.',
+  'config-unreadable': 'The file does not exist or cannot be read.',
+  'dangling-reference': 'A component reads a stack that does not exist.',
+} as const;
+
+export type ProblemCode = keyof typeof CONFIG_PROBLEM_CODES | keyof typeof READINESS_PROBLEM_CODES | keyof typeof MODEL_PROBLEM_CODES;

@@ -1,0 +1,82 @@
+// The quick input: the command palette and quick picks. Mixed into Workbench (browser.mjs); `this` is the Workbench.
+import { sleep, waitFor } from './base.mjs';
+
+export const quickInput = {
+  quickInput() {
+    return this.page.locator('.quick-input-widget');
+  },
+
+  async openQuickInput(prefix = '>') {
+    const widget = this.quickInput();
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    // Start from a closed widget: one that is still closing would swallow what we type.
+    if (await widget.isVisible().catch(() => false)) {
+      await this.page.keyboard.press('Escape');
+      await widget.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+    }
+    await this.page.keyboard.press('Control+Shift+P');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 5000 });
+    } catch {
+      await this.page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+    }
+    await input.fill(prefix);
+    return input;
+  },
+
+  /** Labels of the quick input's visible items. */
+  async quickPickItems() {
+    return this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').evaluateAll((rows) =>
+      rows.map((r) => ({
+        label: (r.querySelector('.label-name')?.textContent ?? '').replace(/\u00a0/g, ' ').trim(),
+        description: (r.querySelector('.label-description')?.textContent ?? '').replace(/\u00a0/g, ' ').trim(),
+        ariaLabel: r.getAttribute('aria-label') ?? '',
+      })),
+    );
+  },
+
+  /** Clicks the quick-pick item whose label equals (or, failing that, starts with) `label`. */
+  async pickQuickItem(label, { timeout = 30_000, exact = true } = {}) {
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    const index = await waitFor(async () => {
+      const items = await this.quickPickItems();
+      let i = items.findIndex((it) => it.label === label);
+      if (i < 0 && !exact) i = items.findIndex((it) => it.label.startsWith(label) || it.ariaLabel.startsWith(label));
+      return i >= 0 ? i + 1 : 0;
+    }, { timeout, message: `quick pick item "${label}"`, describe: async () => JSON.stringify(await this.quickPickItems()) });
+    await rows.nth(index - 1).click();
+  },
+
+  /**
+   * Runs a command by its palette title ("ModelOps: Up"), as a user would:
+   * Control+Shift+P, type the title, choose the exactly matching entry.
+   */
+  async runCommand(title, { timeout = 60_000 } = {}) {
+    // The palette lists commands as they were when it opened (an extension that is
+    // still activating may be missing): reopen it until the entry shows up.
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const input = await this.openQuickInput('>');
+      await input.fill(`>${title}`);
+      try {
+        await this.pickQuickItem(title, { timeout: Math.min(5000, Math.max(1000, deadline - Date.now())) });
+        return;
+      } catch (e) {
+        if (Date.now() >= deadline) throw e;
+        await this.escape(1);
+        await sleep(500);
+      }
+    }
+  },
+
+  /** Is a command title offered in the palette right now? */
+  async commandAvailable(title) {
+    const input = await this.openQuickInput('>');
+    await input.fill(`>${title}`);
+    await sleep(500);
+    const items = await this.quickPickItems();
+    await this.escape(1);
+    return items.some((it) => it.label === title);
+  },
+};

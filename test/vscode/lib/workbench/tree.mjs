@@ -1,0 +1,133 @@
+// The activity bar, the sidebar's views and their tree rows. Mixed into Workbench (browser.mjs); `this` is the Workbench.
+import { clean, waitFor } from './base.mjs';
+
+export const tree = {
+  /** Clicks the activity-bar entry whose aria-label starts with `title` (unless already open). */
+  async openView(title = 'ModelOps Infra', { timeout = 60_000 } = {}) {
+    const item = this.page.locator(`.part.activitybar .action-item a.action-label[aria-label^="${title}"], .part.activitybar .action-item [aria-label^="${title}"]`).first();
+    await item.waitFor({ state: 'visible', timeout });
+    const container = item.locator('xpath=ancestor::li[contains(@class,"action-item")]');
+    const checked = await container.getAttribute('aria-checked').catch(() => null)
+      ?? await container.getAttribute('aria-pressed').catch(() => null);
+    const active = (await container.getAttribute('class').catch(() => '')).includes('checked');
+    if (!(checked === 'true' || active)) await item.click();
+    // A container with a single view hides that view's header: wait for the sidebar title instead.
+    await this.page.locator('.part.sidebar .composite.title', { hasText: title }).first().waitFor({ state: 'visible', timeout });
+    await this.page.locator('.part.sidebar .pane-body').first().waitFor({ state: 'visible', timeout });
+  },
+
+  /** Drags the sash between the sidebar and the editor so the sidebar is `width` px wide (for readable screenshots). */
+  async setSidebarWidth(width = 460) {
+    const sidebar = this.page.locator('.part.sidebar');
+    const box = await sidebar.boundingBox();
+    if (!box || Math.abs(box.width - width) < 4) return;
+    const edge = box.x + box.width;
+    const sashes = this.page.locator('.monaco-sash.vertical');
+    const n = await sashes.count();
+    for (let i = 0; i < n; i++) {
+      const b = await sashes.nth(i).boundingBox();
+      if (!b || Math.abs(b.x + b.width / 2 - edge) > 6 || b.height < box.height / 2) continue;
+      const x = b.x + b.width / 2;
+      const y = b.y + b.height / 2;
+      await this.page.mouse.move(x, y);
+      await this.page.mouse.down();
+      await this.page.mouse.move(x + (width - box.width), y, { steps: 5 });
+      await this.page.mouse.up();
+      return;
+    }
+  },
+
+  /** The sidebar pane (view) with the given name, e.g. "Components". */
+  viewPane(viewName) {
+    const sidebar = this.page.locator('.part.sidebar');
+    if (!viewName) return sidebar;
+    return sidebar.locator('.pane').filter({ has: this.page.locator('.pane-header', { hasText: viewName }) }).first();
+  },
+
+  /**
+   * Rows of the tree in the sidebar (optionally in the named view):
+   * [{label, description, ariaLabel, status, level, tooltip}] where status is the
+   * description's first word (`ready`, `outputs-missing`, `blocked`, `up…`).
+   */
+  async treeRows(viewName) {
+    const pane = this.viewPane(viewName);
+    const rows = await pane.locator('.monaco-list-row').evaluateAll((els) =>
+      els.map((r) => ({
+        label: r.querySelector('.label-name')?.textContent ?? '',
+        description: r.querySelector('.label-description')?.textContent ?? '',
+        ariaLabel: r.getAttribute('aria-label') ?? '',
+        level: Number(r.getAttribute('aria-level') ?? '1'),
+        title: r.querySelector('.monaco-icon-label')?.getAttribute('title') ?? r.getAttribute('title') ?? '',
+      })),
+    );
+    return rows.map((r) => {
+      const description = clean(r.description);
+      return {
+        label: clean(r.label),
+        description,
+        ariaLabel: clean(r.ariaLabel),
+        level: r.level,
+        tooltip: clean(r.title),
+        status: description.split(/[\s—,(]/)[0] ?? '',
+      };
+    });
+  },
+
+  /** A row by label (first match), or undefined. */
+  async treeRow(label, viewName) {
+    return (await this.treeRows(viewName)).find((r) => r.label === label);
+  },
+
+  /** Polls the tree until predicate(rows) is true; returns the rows. */
+  async waitForRows(predicate, { viewName, timeout = 300_000, message = 'tree rows' } = {}) {
+    let rows;
+    await waitFor(async () => {
+      rows = await this.treeRows(viewName);
+      return rows.length > 0 && predicate(rows);
+    }, { timeout, interval: 500, message, describe: async () => JSON.stringify((await this.treeRows(viewName)).map((r) => `${r.label}: ${r.description}`)) });
+    return rows;
+  },
+
+  /** Waits until each named row's status satisfies the given expectation (string or RegExp or fn). */
+  async waitForStatuses(expected, opts = {}) {
+    const ok = (row, want) => {
+      if (!row) return false;
+      if (typeof want === 'function') return want(row);
+      if (want instanceof RegExp) return want.test(row.description);
+      return row.status === want;
+    };
+    return this.waitForRows((rows) => Object.entries(expected).every(([label, want]) => ok(rows.find((r) => r.label === label), want)), {
+      message: `statuses ${JSON.stringify(Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, String(v)])))}`,
+      ...opts,
+    });
+  },
+
+  /** Clicks a tree row (selects it), by label. */
+  async selectRow(label, viewName) {
+    await this.viewPane(viewName).locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: label }) }).first().click();
+  },
+
+  /** The sidebar's title as shown (a container with one view shows that view's title in it). */
+  async sidebarTitle() {
+    return clean(await this.page.locator('.part.sidebar .composite.title').first().innerText());
+  },
+
+  /** Clicks a view title action (the icons at the top right of the sidebar) by its tooltip. */
+  async clickViewTitleAction(label, { timeout = 30_000 } = {}) {
+    const action = this.page.locator(`.part.sidebar .composite.title .actions-container .action-label[aria-label="${label}"]`).first();
+    await action.waitFor({ state: 'visible', timeout });
+    await action.click();
+  },
+
+  /** Right-click a tree row and choose a context-menu entry. */
+  async treeRowContextAction(label, action, viewName) {
+    const row = this.viewPane(viewName).locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: label }) }).first();
+    await row.click({ button: 'right' });
+    // Menu items listen on the item (an anchor), not on its label; the menu lives in a shadow root.
+    const item = this.page.locator('.monaco-menu .action-menu-item', { hasText: action }).first();
+    await item.waitFor({ state: 'visible', timeout: 10_000 });
+    await item.hover();
+    await item.click();
+    await item.waitFor({ state: 'hidden', timeout: 10_000 });
+  },
+};
