@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { summarize } from '../../core/readiness';
 import { CONFIG_SELECTOR } from '../diagnostics/quickFixes';
 import type { RunningOperations } from '../operations/runningOperations';
+import { SUMMARY_LOOK } from '../view/statusTable';
 import type { ReadinessStore } from '../readiness/readinessStore';
 
 const FOCUS = 'modelopsInfra.components.focus';
@@ -25,12 +26,14 @@ export function createStatusItems(store: ReadinessStore, running: RunningOperati
       return;
     }
     const allReady = ready === total;
-    const icon = ops.length ? '$(sync~spin)' : allReady ? '$(pass)' : '$(warning)';
+    const look = SUMMARY_LOOK[ops.length ? 'running' : allReady ? 'allReady' : 'notReady'];
+    const icon = `$(${look.icon})`;
     const env = store.env ?? '';
     bar.text = `${icon} ModelOps · ${env} · ${ready}/${total} ready`;
     const state = ops.length ? `Running: ${ops.map((o) => o.verb).join(', ')}` : allReady ? 'All components ready' : `${total - ready} component(s) not ready`;
     bar.tooltip = `Environment ${env}. ${state}`;
-    bar.backgroundColor = allReady ? undefined : new vscode.ThemeColor('statusBarItem.warningBackground');
+    const warn = SUMMARY_LOOK.notReady.color!;
+    bar.backgroundColor = allReady ? undefined : new vscode.ThemeColor(warn);
     bar.show();
     lang.text = `${env} · ${ready}/${total} ready`;
     lang.detail = `ModelOps components of environment ${env}`;

@@ -2,12 +2,7 @@
 import * as vscode from 'vscode';
 import type { HealthCheck } from '../readiness/readinessStore';
 import type { TreeNode } from './node';
-
-const VERDICT_ICON = {
-  healthy: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
-  unhealthy: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
-  unknown: new vscode.ThemeIcon('question', new vscode.ThemeColor('list.warningForeground')),
-} as const;
+import { healthIcon } from './statusIcons';
 
 export class HealthNode implements TreeNode {
   readonly id: string;
@@ -19,7 +14,7 @@ export class HealthNode implements TreeNode {
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.health.check, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
-    item.iconPath = VERDICT_ICON[this.health.verdict];
+    item.iconPath = healthIcon(this.health.verdict);
     item.description = `${this.health.verdict} — ${this.health.reason}`;
     item.tooltip = `${this.health.check}: ${this.health.verdict}\n${this.health.reason}\nchecked ${new Date(this.health.checkedAt).toLocaleString()}`;
     item.contextValue = 'health';

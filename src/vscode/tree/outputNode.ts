@@ -4,6 +4,7 @@ import type { OutputReport } from '../../core/readiness';
 import { displayValue } from '../view/format';
 import { MASK } from '../view/masker';
 import type { TreeNode } from './node';
+import { outputIcon } from './statusIcons';
 
 export class OutputNode implements TreeNode {
   readonly id: string;
@@ -18,7 +19,7 @@ export class OutputNode implements TreeNode {
     const item = new vscode.TreeItem(o.name, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.description = displayValue(o);
-    item.iconPath = new vscode.ThemeIcon(ok ? (o.secret ? 'lock' : 'check') : 'close', new vscode.ThemeColor(ok ? 'testing.iconPassed' : o.required ? 'list.errorForeground' : 'descriptionForeground'));
+    item.iconPath = outputIcon(o);
     const state = ok ? 'present' : o.present ? 'empty' : 'missing';
     item.tooltip = `${this.component}.${o.name}: ${state}${o.required ? ' (required)' : ''}${o.secret ? ` · secret ${MASK}` : ''}`;
     item.contextValue = o.secret ? 'output;secret' : 'output';

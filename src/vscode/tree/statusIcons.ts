@@ -1,8 +1,8 @@
 /** ThemeIcons from the one status table (view/statusTable.ts). */
 import * as vscode from 'vscode';
-import { QUEUED_LOOK, RUNNING_LOOK, statusLook, type StatusLook } from '../view/statusTable';
+import { HEALTH_LOOK, outputLook, QUEUED_LOOK, RUNNING_LOOK, statusLook, type Look } from '../view/statusTable';
 
-function icon(look: StatusLook): vscode.ThemeIcon {
+function icon(look: Look): vscode.ThemeIcon {
   return new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
 }
 
@@ -16,4 +16,12 @@ export function runningIcon(): vscode.ThemeIcon {
 
 export function queuedIcon(): vscode.ThemeIcon {
   return icon(QUEUED_LOOK);
+}
+
+export function healthIcon(verdict: keyof typeof HEALTH_LOOK): vscode.ThemeIcon {
+  return icon(HEALTH_LOOK[verdict]);
+}
+
+export function outputIcon(o: Parameters<typeof outputLook>[0]): vscode.ThemeIcon {
+  return icon(outputLook(o));
 }

@@ -4,11 +4,13 @@
  */
 import type { Status } from '../../core/readiness';
 
-export interface StatusLook {
-  /** Codicon id (`~spin` animates). */
+/** A codicon (`~spin` animates) and a theme color id (undefined: the default foreground). */
+export interface Look {
   icon: string;
-  /** Theme color id, or undefined for the default foreground. */
   color?: string;
+}
+
+export interface StatusLook extends Look {
   /** The status word shown in descriptions and tooltips. */
   label: string;
   /** Whether a Repair can help from this state. */
@@ -30,6 +32,26 @@ export const STATUS_LOOK: Readonly<Record<Status, StatusLook>> = {
 export const RUNNING_LOOK: StatusLook = { icon: 'sync~spin', color: 'charts.blue', label: 'running', repairable: false };
 /** In this window's run, waiting for its turn. */
 export const QUEUED_LOOK: StatusLook = { icon: 'clock', color: 'descriptionForeground', label: 'queued', repairable: false };
+
+/** The status bar item's summary of every component. */
+export const SUMMARY_LOOK: Readonly<Record<'running' | 'allReady' | 'notReady', Look>> = {
+  running: { icon: 'sync~spin' },
+  allReady: { icon: 'pass' },
+  notReady: { icon: 'warning', color: 'statusBarItem.warningBackground' },
+};
+
+/** A health check's verdict. */
+export const HEALTH_LOOK: Readonly<Record<'healthy' | 'unhealthy' | 'unknown', Look>> = {
+  healthy: { icon: 'pass', color: 'testing.iconPassed' },
+  unhealthy: { icon: 'error', color: 'testing.iconFailed' },
+  unknown: { icon: 'question', color: 'list.warningForeground' },
+};
+
+/** A stack output: present (plain or secret), or missing/empty (required or not). */
+export function outputLook(o: { present: boolean; empty: boolean; secret: boolean; required: boolean }): Look {
+  if (o.present && !o.empty) return { icon: o.secret ? 'lock' : 'check', color: 'testing.iconPassed' };
+  return { icon: 'close', color: o.required ? 'list.errorForeground' : 'descriptionForeground' };
+}
 
 export function statusLook(status: string): StatusLook {
   return (STATUS_LOOK as Record<string, StatusLook>)[status] ?? STATUS_LOOK.unknown;
