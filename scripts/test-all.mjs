@@ -24,7 +24,7 @@ const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
 /** Suites in the order they run; `needs`: setup parts; `vsix`: installs the packaged extension. */
 const SUITES = [
   { name: 'setup', args: [mocha, 'test/setup/**/*.test.mjs'], needs: [] },
-  { name: 'unit', args: [mocha, 'out/test/unit/**/*.test.js'], needs: [] },
+  { name: 'unit', args: [mocha, '--timeout', '20000', 'out/test/unit/**/*.test.js'], needs: [] },
   { name: 'engine', args: [mocha, '--timeout', '300000', 'out/test/engine/**/*.test.js'], needs: ['node', 'pulumi-cli'] },
   { name: 'azure', args: [mocha, '--timeout', '300000', 'out/test/azure/**/*.test.js'], needs: ['node', 'debian', 'kube-apiserver'] },
   { name: 'vscode', args: [mocha, '--timeout', '600000', 'test/vscode/*.e2e.mjs'], needs: ['node', 'debian', 'pulumi-cli', 'code-server'], vsix: true },

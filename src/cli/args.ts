@@ -8,8 +8,18 @@ export { UsageError, VERBS, type Verb };
 export interface CliArgs {
   verb: Verb;
   component?: string;
-  /** up: only these components and what they depend on. */
+  /** up, preview, down: only these components (up, preview: and what they depend on). */
   components?: string[];
+  /** down: also what depends on the named components. */
+  withDependents?: boolean;
+  /** down: the stateful components (storage, registry, resource group) too. */
+  all?: boolean;
+  /** rollback: the version (from history) whose spec to go back to. */
+  to?: number;
+  /** rollback: even when it replaces or deletes a stateful resource. */
+  allowReplace?: boolean;
+  /** up: when a component fails, roll back what this up already changed. */
+  rollbackOnFailure?: boolean;
   config: string;
   env?: string;
   json: boolean;
@@ -29,7 +39,13 @@ export const USAGE = `Usage: mops-infra <command> [options]
 Commands:
   status                 readiness of every component (read-only, fast)
   validate               config, graph, required outputs and cross-stack references; exit 1 when anything is wrong
-  up [COMPONENT...]      provision in dependency order, skipping what is ready
+  up [COMPONENT...]      apply azure.yaml in dependency order, skipping what is ready and unchanged
+  preview [COMPONENT...] what an up would change, resource by resource (read-only)
+  down [COMPONENT...]    destroy in reverse dependency order (all but storage, registry and the resource group
+                         unless named or --all); asks first, or --yes
+  history COMPONENT      the component's updates, newest first, with how each one's spec differed
+  rollback COMPONENT     re-run the component's program with the spec of its previous successful update
+                         (or --to VERSION): preview, confirm, apply, re-verify what depends on it
   repair COMPONENT       clear a dead lock, refresh, provision, re-verify dependents
   health                 health checks of the provider
   outputs COMPONENT      a component's stack outputs (secrets masked unless --show-secrets)
@@ -39,7 +55,12 @@ Options:
   --env NAME             environment (default: the file's "environment", else dev)
   --json                 print one JSON document
   --events               stream one JSON event per line (for tools such as the VS Code extension)
-  --force-recreate       up: destroy in reverse dependency order, then provision (asks first)
+  --force-recreate       up: destroy the named components and what depends on them, then provision (asks first)
+  --with-dependents      down: also what depends on the named components
+  --all                  down: also storage, registry and the resource group
+  --to VERSION           rollback: the history version whose spec to go back to
+  --allow-replace        rollback: even when it replaces or deletes a stateful resource
+  --rollback-on-failure  up: when a component fails, roll back what this up already changed, newest first
   --yes                  confirm destruction without asking
   --dry-run              up: print the plan and change nothing
   --show-secrets         outputs: print secret values
@@ -52,6 +73,31 @@ Options:
 Exit codes (every command): 0 ok (status, validate: everything ready); 1 failed, or something not ready
 or unreadable; 2 bad usage or azure.yaml has errors (nothing was changed); 3 refused (a stack is busy,
 or destruction needs --yes); 130 cancelled.`;
+
+/** How many COMPONENT arguments each verb takes. */
+const VERB_ARGUMENTS: Record<Verb, 'none' | 'one' | 'many'> = {
+  status: 'none',
+  validate: 'none',
+  health: 'none',
+  up: 'many',
+  preview: 'many',
+  down: 'many',
+  repair: 'one',
+  outputs: 'one',
+  history: 'one',
+  rollback: 'one',
+};
+
+/** Flags that only some verbs read. */
+const FLAG_VERBS: Record<string, Verb[]> = {
+  'force-recreate': ['up'],
+  'with-dependents': ['down'],
+  all: ['down'],
+  to: ['rollback'],
+  'allow-replace': ['rollback'],
+  'rollback-on-failure': ['up'],
+  'show-secrets': ['outputs'],
+};
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -78,19 +124,34 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
       backend: { type: 'string' },
       'retry-attempts': { type: 'string' },
       'retry-delay-ms': { type: 'string' },
+      'with-dependents': { type: 'boolean', default: false },
+      all: { type: 'boolean', default: false },
+      to: { type: 'string' },
+      'allow-replace': { type: 'boolean', default: false },
+      'rollback-on-failure': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help || positionals.length === 0) return 'help';
   const [verb, ...rest] = positionals;
   if (!(VERBS as readonly string[]).includes(verb)) throw new UsageError(`unknown command "${verb}"; commands: ${VERBS.join(', ')}`);
-  if ((verb === 'repair' || verb === 'outputs') && rest.length !== 1) throw new UsageError(`${verb} needs exactly one COMPONENT`);
-  if (verb !== 'repair' && verb !== 'outputs' && verb !== 'up' && rest.length) throw new UsageError(`${verb} takes no arguments`);
+  const takes = VERB_ARGUMENTS[verb as Verb];
+  if (takes === 'one' && rest.length !== 1) throw new UsageError(`${verb} needs exactly one COMPONENT`);
+  if (takes === 'none' && rest.length) throw new UsageError(`${verb} takes no arguments`);
   if (values.json && values.events) throw new UsageError('--json and --events do not go together');
+  for (const [flag, verbs] of Object.entries(FLAG_VERBS)) {
+    const given = (values as Record<string, unknown>)[flag];
+    if (given !== undefined && given !== false && !verbs.includes(verb as Verb)) throw new UsageError(`--${flag} goes with ${verbs.join(' or ')}, not ${verb}`);
+  }
   return {
     verb: verb as Verb,
-    component: verb === 'up' ? undefined : rest[0],
-    ...(verb === 'up' && rest.length ? { components: rest } : {}),
+    component: takes === 'many' ? undefined : rest[0],
+    ...(takes === 'many' && rest.length ? { components: rest } : {}),
+    ...(values['with-dependents'] ? { withDependents: true } : {}),
+    ...(values.all ? { all: true } : {}),
+    ...(values.to !== undefined ? { to: positiveInt('--to', values.to) } : {}),
+    ...(values['allow-replace'] ? { allowReplace: true } : {}),
+    ...(values['rollback-on-failure'] ? { rollbackOnFailure: true } : {}),
     config: values.config ?? 'azure.yaml',
     env: values.env,
     json: values.json!,

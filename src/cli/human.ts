@@ -1,6 +1,7 @@
 /** Human output: a status table and a readable stream of operation events. */
 import type { Problem } from '../core/config/types';
-import type { OperationEvent } from '../core/events';
+import type { ComponentPreview, OperationEvent, ResourceChange } from '../core/events';
+import type { HistoryDocument } from '../core/protocol';
 import type { ComponentReadiness, Status } from '../core/readiness';
 
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
@@ -37,7 +38,8 @@ export function formatStatus(env: string, configFile: string, components: readon
   const stackWidth = Math.max(12, ...components.map((c) => c.stack.length + 2));
   const lines = [bold(`ModelOps infrastructure · env ${env} · ${configFile}`)];
   for (const c of components) {
-    lines.push(`  ${pad(c.name, nameWidth)}${pad(c.stack, stackWidth)}${STATUS_COLOR[c.status](pad(c.status, 17))}${c.reason}`);
+    const changed = c.spec === 'changed' && c.status !== 'absent' ? yellow(`${c.reason ? ' · ' : ''}changed since last up`) : '';
+    lines.push(`  ${pad(c.name, nameWidth)}${pad(c.stack, stackWidth)}${STATUS_COLOR[c.status](pad(c.status, 17))}${c.reason}${changed}`);
   }
   const ready = components.filter((c) => c.status === 'ready').length;
   lines.push(`${ready}/${components.length} ready`);
@@ -46,6 +48,33 @@ export function formatStatus(env: string, configFile: string, components: readon
 }
 
 const RESULT_COLOR = { succeeded: green, failed: red, cancelled: yellow, skipped: dim, refused: red } as const;
+
+const OP_SIGN: Record<ResourceChange['op'], string> = { create: '+', update: '~', replace: '±', delete: '-', same: ' ', read: ' ', refresh: ' ' };
+
+/** `storage  +0 ~1 ±0 -0`, then each resource that changes; a stateful replace or delete stands out. */
+export function formatPreview(p: ComponentPreview): string {
+  const head = `  ${pad(p.name, 18)}${p.note ? dim(p.note) : `+${p.changes.create} ~${p.changes.update} ±${p.changes.replace} -${p.changes.delete}`}`;
+  const lines = p.resources
+    .filter((r) => r.op !== 'same' && r.op !== 'read' && r.op !== 'refresh')
+    .map((r) => {
+      const name = r.urn.slice(r.urn.lastIndexOf('::') + 2);
+      const line = `    ${OP_SIGN[r.op]} ${pad(r.op, 8)}${name} ${dim(r.type)}`;
+      return r.stateful ? red(bold(`${line}  ⚠ ${r.op.toUpperCase()}S WHAT HOLDS DATA`)) : line;
+    });
+  return [head, ...lines].join('\n');
+}
+
+/** `history COMPONENT`: newest first, with how each spec differed from the previous one. */
+export function formatHistory(doc: HistoryDocument): string {
+  const lines = [bold(`${doc.component} · ${doc.stack} · ${doc.updates.length} update(s), newest first`)];
+  for (const u of doc.updates) {
+    const changes = u.resourceChanges ? Object.entries(u.resourceChanges).filter(([, n]) => n).map(([op, n]) => `${op} ${n}`).join(', ') : '';
+    const spec = u.specHash ? `spec ${u.specHash}${u.specChanges ? (u.specChanges.length ? `: changed ${u.specChanges.join(', ')}` : ': same as before') : ''}` : dim('no spec recorded');
+    const result = u.result === 'succeeded' ? green(u.result) : u.result === 'failed' ? red(u.result) : u.result;
+    lines.push(`  v${pad(String(u.version), 4)}${pad(u.kind, 9)}${result.padEnd(u.result.length + 1)} ${dim(u.startTime ?? '')}  ${changes ? `${changes} · ` : ''}${spec}`);
+  }
+  return lines.join('\n');
+}
 
 /** One line per event worth a human's attention, or undefined to stay quiet. */
 export function formatEvent(e: OperationEvent): string | undefined {
@@ -68,6 +97,8 @@ export function formatEvent(e: OperationEvent): string | undefined {
       return e.level === 'info' ? e.message : `${e.level === 'warn' ? yellow('warning') : red('error')}: ${e.message}`;
     case 'operation-done':
       return bold(`■ ${e.operation} ${RESULT_COLOR[e.result](e.result)} in ${(e.durationMs / 1000).toFixed(1)} s: ${e.summary}`);
+    case 'preview':
+      return formatPreview(e);
     case 'readiness':
     case 'problem':
       return undefined;

@@ -2,10 +2,14 @@
 import { createInterface } from 'node:readline/promises';
 import { ConfigError, ModelOpsError } from '../core/errors';
 import type { OperationEvent, OperationName, OperationResult, PlannedStep } from '../core/events';
-import { EXIT, exitCodeOf, operationDocument, type ErrorDocument } from '../core/protocol';
+import { EXIT, exitCodeOf, operationDocument, type ErrorDocument, type PreviewDocument } from '../core/protocol';
 import { loadContext, resolveComponents, type InfraContext } from '../engine/context';
 import { Engine } from '../engine/engine';
+import { down } from '../engine/operations/down';
 import { health } from '../engine/operations/health';
+import { history } from '../engine/operations/history';
+import { preview } from '../engine/operations/preview';
+import { rollback } from '../engine/operations/rollback';
 import { readOutputs } from '../engine/operations/outputs';
 import { repair } from '../engine/operations/repair';
 import { status, statusExitCode, statusReport } from '../engine/operations/status';
@@ -13,7 +17,7 @@ import { up } from '../engine/operations/up';
 import { validate } from '../engine/operations/validate';
 import { forceStopPulumi } from '../engine/pulumiProcess';
 import { parseCliArgs, USAGE, type CliArgs } from './args';
-import { formatEvent, formatProblem, formatStatus } from './human';
+import { formatEvent, formatHistory, formatProblem, formatStatus } from './human';
 import { installCancellation } from './signals';
 
 function print(text: string): void {
@@ -30,32 +34,64 @@ function humanSink(event: OperationEvent): void {
   if (line) print(line);
 }
 
-/** On a terminal: what force-recreate destroys, in order, in which environment, and what holds data; then "yes". */
-async function confirmDestroy(env: string, steps: PlannedStep[]): Promise<boolean> {
-  const destroys = steps.filter((s) => s.action === 'destroy');
-  if (!destroys.length) return true;
-  print(`Force recreate destroys these stacks of environment "${env}", in this order, then provisions them again:`);
-  for (const s of destroys) print(`  ${s.stack} (${s.component})${s.holdsData ? ` — ${s.holdsData}` : ''}`);
+/** On a terminal, without --yes: show what a dry run planned and ask for "yes"; true when the real run may go ahead. */
+async function confirmOnTerminal(args: CliArgs, dryRun: (engine: Engine) => Promise<unknown>, ctx: InfraContext, describe: (steps: PlannedStep[]) => string[] | undefined): Promise<boolean> {
+  if (args.yes || args.dryRun || args.json || args.events || !process.stdin.isTTY) return true;
+  let plan: PlannedStep[] = [];
+  await dryRun(new Engine(ctx, (e) => void (e.type === 'plan' && (plan = e.steps))));
+  const lines = describe(plan);
+  if (!lines) return true;
+  for (const line of lines) print(line);
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   try {
-    return (await rl.question(`Type "yes" to destroy them: `)).trim().toLowerCase() === 'yes';
+    const yes = (await rl.question('Type "yes" to go ahead: ')).trim().toLowerCase() === 'yes';
+    if (!yes) print('Nothing was changed.');
+    return yes;
   } finally {
     rl.close();
   }
 }
 
+/** What destroys would take, in order, with what holds data. */
+function destroyLines(env: string, steps: PlannedStep[], then: string): string[] | undefined {
+  const destroys = steps.filter((s) => s.action === 'destroy');
+  if (!destroys.length) return undefined;
+  return [`These stacks of environment "${env}" are destroyed, in this order${then}:`, ...destroys.map((s) => `  ${s.stack} (${s.component})${s.holdsData ? ` — ${s.holdsData}` : ''}`)];
+}
+
 async function runUp(engine: Engine, ctx: InfraContext, args: CliArgs): Promise<OperationResult> {
-  const options = { components: args.components, forceRecreate: args.forceRecreate, dryRun: args.dryRun, yes: args.yes };
-  if (args.forceRecreate && !args.yes && !args.dryRun && !args.json && !args.events && process.stdin.isTTY) {
-    let plan: PlannedStep[] = [];
-    await up(new Engine(ctx, (e) => void (e.type === 'plan' && (plan = e.steps))), { ...options, dryRun: true });
-    if (!(await confirmDestroy(ctx.env, plan))) {
-      print('Nothing was destroyed.');
-      return 'refused';
-    }
-    options.yes = true;
+  const options = { components: args.components, forceRecreate: args.forceRecreate, dryRun: args.dryRun, yes: args.yes, rollbackOnFailure: args.rollbackOnFailure };
+  if (args.forceRecreate && !(await confirmOnTerminal(args, (e) => up(e, { ...options, dryRun: true }), ctx, (steps) => destroyLines(ctx.env, steps, ', then provisioned again')))) return 'refused';
+  return up(engine, { ...options, yes: options.yes || (args.forceRecreate && process.stdin.isTTY && !args.json && !args.events) });
+}
+
+async function runDown(engine: Engine, ctx: InfraContext, args: CliArgs): Promise<OperationResult> {
+  const options = { components: args.components, withDependents: args.withDependents, all: args.all, dryRun: args.dryRun, yes: args.yes };
+  if (!(await confirmOnTerminal(args, (e) => down(e, { ...options, dryRun: true }), ctx, (steps) => destroyLines(ctx.env, steps, '')))) return 'refused';
+  return down(engine, { ...options, yes: options.yes || (process.stdin.isTTY && !args.json && !args.events) });
+}
+
+async function runRollback(engine: Engine, ctx: InfraContext, args: CliArgs): Promise<OperationResult> {
+  const options = { to: args.to, allowReplace: args.allowReplace, dryRun: args.dryRun, yes: args.yes };
+  const describe = (steps: PlannedStep[]) => steps.filter((s) => s.action === 'up').map((s) => `${s.stack}: ${s.reason}`);
+  if (!(await confirmOnTerminal(args, (e) => rollback(e, args.component!, { ...options, dryRun: true }), ctx, (steps) => (describe(steps).length ? describe(steps) : undefined)))) return 'refused';
+  return rollback(engine, args.component!, { ...options, yes: options.yes || (process.stdin.isTTY && !args.json && !args.events) });
+}
+
+async function runPreview(engine: Engine, ctx: InfraContext, args: CliArgs): Promise<OperationResult> {
+  const { result, previews } = await preview(engine, { components: args.components });
+  if (args.json) {
+    const doc: PreviewDocument = { env: ctx.env, components: previews };
+    print(JSON.stringify(doc, null, 2));
   }
-  return up(engine, options);
+  return result;
+}
+
+async function runHistory(engine: Engine, args: CliArgs): Promise<number> {
+  const doc = await history(engine, args.component!);
+  if (args.json || args.events) print(JSON.stringify(doc, null, args.json ? 2 : undefined));
+  else print(formatHistory(doc));
+  return EXIT.ok;
 }
 
 async function runOutputs(engine: Engine, ctx: InfraContext, args: CliArgs): Promise<number> {
@@ -95,15 +131,19 @@ async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<numbe
     return statusExitCode(engine, report);
   }
   if (args.verb === 'outputs') return runOutputs(engine, ctx, args);
-  const operations = {
+  if (args.verb === 'history') return runHistory(engine, args);
+  const operations: Record<Exclude<typeof args.verb, 'outputs' | 'history'>, () => Promise<OperationResult>> = {
     status: () => status(engine),
     validate: () => validate(engine),
     health: () => health(engine),
     repair: () => repair(engine, args.component!),
     up: () => runUp(engine, ctx, args),
+    down: () => runDown(engine, ctx, args),
+    preview: () => runPreview(engine, ctx, args),
+    rollback: () => runRollback(engine, ctx, args),
   };
   const result = await operations[args.verb]();
-  if (args.json) print(JSON.stringify(operationDocument(events), null, 2));
+  if (args.json && args.verb !== 'preview') print(JSON.stringify(operationDocument(events), null, 2));
   return exitCodeOf(result, engine.current?.refusal);
 }
 

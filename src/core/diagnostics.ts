@@ -60,6 +60,19 @@ function statusProblem(parsed: ParsedConfig, owner: Component, r: ComponentReadi
   };
 }
 
+/** A component deployed with another spec than azure.yaml gives now: its section is where to look. */
+function specProblem(parsed: ParsedConfig, owner: Component, r: ComponentReadiness): Problem | undefined {
+  if (r.spec !== 'changed' || r.status === 'absent') return undefined;
+  return {
+    file: parsed.file,
+    range: rangeOf(parsed, owner.configPath),
+    severity: 'warning',
+    code: 'spec-changed',
+    component: owner.name,
+    message: `${owner.name}: this section changed since the last up of stack ${owner.stack}. Up applies the change (Preview shows it first).`,
+  };
+}
+
 /** Diagnostics for the readiness of every component, placed in the config that declares them. */
 export function readinessProblems(parsed: ParsedConfig, components: readonly Component[], readiness: readonly ComponentReadiness[]): Problem[] {
   const byName = new Map(components.map((c) => [c.name, c]));
@@ -69,6 +82,8 @@ export function readinessProblems(parsed: ParsedConfig, components: readonly Com
     if (!owner) continue;
     const status = statusProblem(parsed, owner, r);
     if (status) problems.push(status);
+    const spec = specProblem(parsed, owner, r);
+    if (spec) problems.push(spec);
     problems.push(...missingOutputProblems(parsed, owner, r, components));
   }
   return problems;

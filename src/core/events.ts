@@ -6,12 +6,41 @@
 import type { Problem } from './config/types';
 import type { ComponentReadiness } from './readiness';
 
-export type OperationName = 'up' | 'repair' | 'validate' | 'status' | 'health';
-export type StepAction = 'up' | 'destroy' | 'refresh' | 'clear-lock' | 'verify' | 'skip';
+export type OperationName = 'up' | 'preview' | 'down' | 'history' | 'rollback' | 'repair' | 'validate' | 'status' | 'health';
+export type StepAction = 'up' | 'preview' | 'destroy' | 'refresh' | 'clear-lock' | 'verify' | 'skip';
 export type StepResult = 'succeeded' | 'failed' | 'cancelled' | 'skipped';
 export type OperationResult = 'succeeded' | 'failed' | 'cancelled' | 'refused';
 /** Why an operation was refused: azure.yaml or the arguments cannot be used, a stack is busy, or destruction was not confirmed. */
-export type Refusal = 'invalid-input' | 'busy' | 'needs-confirmation';
+export type Refusal = 'invalid-input' | 'busy' | 'needs-confirmation' | 'unsafe';
+
+/** What a preview says one resource would go through. */
+export type ResourceOp = 'create' | 'update' | 'replace' | 'delete' | 'same' | 'read' | 'refresh';
+
+export interface ResourceChange {
+  urn: string;
+  type: string;
+  op: ResourceOp;
+  /** Replacing or deleting it loses what it holds (a cluster, a storage account, a registry, a database). */
+  stateful?: boolean;
+}
+
+export interface ChangeCounts {
+  create: number;
+  update: number;
+  replace: number;
+  delete: number;
+  same: number;
+}
+
+/** One component's preview: what an up would change, or why it cannot be previewed yet. */
+export interface ComponentPreview {
+  name: string;
+  stack: string;
+  changes: ChangeCounts;
+  resources: ResourceChange[];
+  /** Not previewed: the stack does not exist yet, or what it reads is not there yet. */
+  note?: string;
+}
 export type HealthVerdict = 'healthy' | 'unhealthy' | 'unknown';
 
 export interface PlannedStep {
@@ -35,6 +64,7 @@ export type OperationEvent =
   | { type: 'readiness'; components: ComponentReadiness[]; partial?: true }
   | { type: 'problem'; problem: Problem }
   | { type: 'health'; component: string; check: string; verdict: HealthVerdict; reason: string }
+  | ({ type: 'preview' } & ComponentPreview)
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'operation-done'; operation: OperationName; result: OperationResult; summary: string; durationMs: number; refusal?: Refusal };
 

@@ -8,12 +8,26 @@ import { DATA_HELD_BY } from './components';
 import type { PlannedStep, StepAction, StepResult } from './events';
 import type { DependencyGraph } from './graph';
 import { describeReadiness, ownStatus } from './readiness';
+import type { SpecState } from './spec';
 import type { StackState } from './state';
 
 export interface PlanInput {
   graph: DependencyGraph;
   components: ReadonlyMap<string, Component>;
   states: ReadonlyMap<string, StackState>;
+  /** Whether each stack was deployed with the spec azure.yaml gives now (none: treated as current). */
+  specs?: ReadonlyMap<string, SpecState>;
+}
+
+const SPEC_REASON: Record<Exclude<SpecState, 'current'>, string> = {
+  changed: 'azure.yaml changed since the last up',
+  unknown: 'deployed before its spec was recorded, or by another tool',
+};
+
+/** Whether the component's stack holds something to destroy (it exists and was not destroyed). */
+function deployed(input: PlanInput, name: string): boolean {
+  const state = input.states.get(name);
+  return !!state && ownStatus(input.components.get(name)!, state).status !== 'absent';
 }
 
 function step(input: PlanInput, name: string, action: StepAction, reason: string): PlannedStep {
@@ -39,21 +53,25 @@ export function recreateSet(graph: DependencyGraph, named: readonly string[]): s
 }
 
 /**
- * Up steps over `scope` (provisioning order): a component runs when it is not ready, when
- * it is in `recreate`, or when something it depends on runs; otherwise it is skipped.
+ * Up steps over `scope` (provisioning order): a component runs when it is not ready, when its
+ * spec is not current, when it is in `recreate`, or when something it depends on runs
+ * (to verify it against what changed); otherwise it is skipped.
  */
 function upSteps(input: PlanInput, scope: readonly string[], recreate: ReadonlySet<string>): PlannedStep[] {
   const runs = new Set<string>();
   return scope.map((name) => {
     const own = ownStatus(input.components.get(name)!, input.states.get(name)!);
     const rerunDep = input.graph.dependenciesOf(name).find((d) => runs.has(d));
+    const spec = input.specs?.get(name) ?? 'current';
     const reason = recreate.has(name)
       ? 'recreate'
       : own.status !== 'ready'
         ? describeReadiness(own)
-        : rerunDep
-          ? `${rerunDep} is provisioned again`
-          : '';
+        : spec !== 'current'
+          ? `spec ${spec}: ${SPEC_REASON[spec]}`
+          : rerunDep
+            ? `${rerunDep} is provisioned again`
+            : '';
     if (reason) runs.add(name);
     return step(input, name, reason ? 'up' : 'skip', reason || 'ready');
   });
@@ -79,10 +97,56 @@ export function planForceRecreate(input: PlanInput, named: readonly string[]): F
   const inRecreate = new Set(recreate);
   const destroy = input.graph
     .teardownOrder()
-    .filter((n) => inRecreate.has(n) && input.states.get(n)?.exists)
+    .filter((n) => inRecreate.has(n) && deployed(input, n))
     .map((n) => step(input, n, 'destroy', named.length ? `force-recreate${named.includes(n) ? '' : `: depends on ${named.join(', ')}`}` : 'force-recreate'));
   const scope = upScope(input.graph, recreate);
   return { recreate, destroy, up: upSteps(input, scope, inRecreate) };
+}
+
+/** Resource types that hold what a replace or delete would lose. */
+const STATEFUL_TYPES = /:(storage:StorageAccount|containerservice:ManagedCluster|containerregistry:Registry|dbforpostgresql:[A-Za-z]*Server|resources:ResourceGroup)$|:(core\/v1:PersistentVolumeClaim|apps\/v1:StatefulSet)$/;
+
+/** Whether replacing or deleting this resource of a component loses data or a cluster (the local provider's stand-ins count as what they stand for). */
+export function isStatefulResource(kind: Component['kind'], type: string): boolean {
+  if (STATEFUL_TYPES.test(type)) return true;
+  return type.startsWith('pulumi-nodejs:dynamic') && (kind === 'cluster' || kind === 'storage' || kind === 'registry' || kind === 'resource-group');
+}
+
+/** Components `down` leaves alone unless they are named or `--all` is given: they hold data. */
+export const STATEFUL_KINDS: ReadonlySet<Component['kind']> = new Set(['resource-group', 'registry', 'storage']);
+
+export interface DownOptions {
+  /** Also destroy what depends on the named components. */
+  withDependents?: boolean;
+  /** With no components named: the stateful ones too. */
+  all?: boolean;
+}
+
+export type DownPlan = { refused: string } | { destroy: PlannedStep[]; kept: string[] };
+
+/**
+ * `down [COMPONENT...]`: destroy in reverse dependency order. With none named: every component
+ * except the stateful ones (`kept`), unless `all`. Refused when something to destroy has a
+ * dependent that stays, unless `withDependents`. Only stacks that exist are destroyed.
+ */
+export function planDown(input: PlanInput, named: readonly string[], options: DownOptions = {}): DownPlan {
+  const exists = (n: string) => deployed(input, n);
+  const all = input.graph.topologicalOrder();
+  const kept = named.length || options.all ? [] : all.filter((n) => STATEFUL_KINDS.has(input.components.get(n)!.kind));
+  let targets = named.length ? [...named] : all.filter((n) => !kept.includes(n));
+  if (options.withDependents) targets = [...new Set(targets.flatMap((n) => [n, ...input.graph.transitiveDependentsOf(n)]))];
+  const chosen = new Set(targets);
+  for (const n of input.graph.topologicalOrder().filter((x) => chosen.has(x))) {
+    const staying = input.graph.transitiveDependentsOf(n).filter((d) => !chosen.has(d) && exists(d));
+    if (staying.length) {
+      return { refused: `${n} cannot go while ${staying.join(', ')} ${staying.length === 1 ? 'depends' : 'depend'} on it and stay${staying.length === 1 ? 's' : ''}. Add --with-dependents, or name ${staying.length === 1 ? 'it' : 'them'} too.` };
+    }
+  }
+  const destroy = input.graph
+    .teardownOrder()
+    .filter((n) => chosen.has(n) && exists(n))
+    .map((n) => step(input, n, 'destroy', named.includes(n) ? 'down' : named.length ? `down: depends on ${named.join(', ')}` : 'down'));
+  return { destroy, kept: kept.filter(exists) };
 }
 
 export type RepairPlan = { refused: string } | { steps: PlannedStep[]; dependents: string[] };

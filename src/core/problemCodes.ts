@@ -13,6 +13,7 @@ export const READINESS_PROBLEM_CODES = {
   'component-failed': 'The most recent update of the component failed.',
   'component-interrupted': 'An update was interrupted: pending operations or a lock left by a dead process.',
   'component-unknown': 'The component state could not be read.',
+  'spec-changed': 'azure.yaml changed what the component is deployed with since its last up.',
 } as const;
 
 /** Problems of the model as a whole (besides the config's own and readiness's). */

@@ -4,10 +4,10 @@
  * extension reads them; neither declares its own.
  */
 import type { Problem } from './config/types';
-import type { HealthVerdict, OperationEvent, OperationName, OperationResult, PlannedStep, Refusal } from './events';
+import type { ComponentPreview, HealthVerdict, OperationEvent, OperationName, OperationResult, PlannedStep, Refusal } from './events';
 import type { ComponentReadiness } from './readiness';
 
-export const VERBS = ['status', 'validate', 'up', 'repair', 'health', 'outputs'] as const;
+export const VERBS = ['status', 'validate', 'up', 'preview', 'down', 'history', 'rollback', 'repair', 'health', 'outputs'] as const;
 export type Verb = (typeof VERBS)[number];
 
 /** What every surface shows instead of a secret value. */
@@ -42,6 +42,32 @@ export interface OperationDocument {
   health: Array<{ component: string; check: string; verdict: HealthVerdict; reason: string }>;
   components: ComponentReadiness[];
   problems: Problem[];
+}
+
+/** `preview --json`. */
+export interface PreviewDocument {
+  env: string;
+  components: ComponentPreview[];
+}
+
+/** `history COMPONENT --json`. */
+export interface HistoryDocument {
+  component: string;
+  stack: string;
+  updates: HistoryUpdate[];
+}
+
+export interface HistoryUpdate {
+  version: number;
+  kind: string;
+  result: string;
+  startTime?: string;
+  endTime?: string;
+  resourceChanges?: Record<string, number>;
+  /** The spec hash the update recorded (src/core/spec.ts), when it did. */
+  specHash?: string;
+  /** Paths of the spec that differ from the previous recorded one (never values). */
+  specChanges?: string[];
 }
 
 /** `--json` when the command stopped on an error: `error` is its code (`config` when azure.yaml cannot be used, `usage`, …). */

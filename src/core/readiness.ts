@@ -5,6 +5,7 @@
  */
 import { isSecretOutputName, type Component } from './components';
 import type { DependencyGraph } from './graph';
+import { specState, type SpecState } from './spec';
 import type { StackState } from './state';
 
 export const STATUSES = ['ready', 'outputs-missing', 'failed', 'interrupted', 'busy', 'absent', 'blocked', 'unknown'] as const;
@@ -31,6 +32,8 @@ export interface ComponentReadiness {
   dependsOn: string[];
   outputs: OutputReport[];
   lastUpdate?: StackState['lastUpdate'];
+  /** Whether the stack was last deployed with the spec azure.yaml gives now (src/core/spec.ts); always set by computeReadiness. */
+  spec?: SpecState;
   verifiedAt: string;
 }
 
@@ -86,11 +89,15 @@ function outputReports(component: Component, state: StackState): OutputReport[] 
   });
 }
 
-/** Readiness of every component, in provisioning order; dependencies decide `blocked`. */
+/**
+ * Readiness of every component, in provisioning order; dependencies decide `blocked`.
+ * `specHashes`: the spec hash azure.yaml gives each component now (no entry: `unknown`).
+ */
 export function computeReadiness(
   components: readonly Component[],
   graph: DependencyGraph,
   states: ReadonlyMap<string, StackState>,
+  specHashes: ReadonlyMap<string, string> = new Map(),
 ): ComponentReadiness[] {
   const byName = new Map(components.map((c) => [c.name, c]));
   const result = new Map<string, ComponentReadiness>();
@@ -117,6 +124,7 @@ export function computeReadiness(
       dependsOn,
       outputs: outputReports(component, state),
       lastUpdate: state.lastUpdate,
+      spec: specHashes.has(name) ? specState(specHashes.get(name)!, state.deployedSpecHash) : 'unknown',
       verifiedAt: state.readAt,
     });
   }

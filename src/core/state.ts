@@ -47,11 +47,19 @@ export function lastDeployment(newestFirst: Iterable<HistoryEntry>): HistoryEntr
   return undefined;
 }
 
+/** The spec hash recorded by the newest successful deployment, when that was an update. */
+export function deployedSpecHash(newestFirst: Iterable<HistoryEntry & { specHash?: string }>): string | undefined {
+  for (const entry of newestFirst) if (isDeployment(entry.kind) && entry.result === 'succeeded') return entry.kind === 'update' ? entry.specHash : undefined;
+  return undefined;
+}
+
 export interface StackState {
   stack: string;
   exists: boolean;
   /** The most recent update or destroy (`pulumi stack history`), if any; refreshes do not count. */
   lastUpdate?: HistoryEntry;
+  /** The spec hash the newest successful update recorded (src/core/spec.ts); undefined when none did. */
+  deployedSpecHash?: string;
   pendingOperations: PendingOperation[];
   lock?: LockState;
   outputs: Record<string, OutputState>;

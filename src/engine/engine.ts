@@ -4,8 +4,9 @@ import { readinessProblems } from '../core/diagnostics';
 import type { EventSink, OperationEvent, OperationName, OperationResult, PlannedStep, Refusal, StepAction, StepResult } from '../core/events';
 import type { PlanInput } from '../core/plan';
 import { computeReadiness, type ComponentReadiness } from '../core/readiness';
+import { specHash, specOf, type Spec } from '../core/spec';
 import type { StackState } from '../core/state';
-import type { Problem } from '../core/config/types';
+import type { InfraConfig, Problem } from '../core/config/types';
 import type { InfraContext } from './context';
 import { locatePulumi } from './pulumiCli';
 import { readStackStates } from './stateReader';
@@ -100,11 +101,21 @@ export class Engine {
   /** Reads every stack and judges readiness; dependencies always count, so all stacks are read. */
   async snapshot(): Promise<Snapshot> {
     const states = await readStackStates(this.ctx, this.ctx.components, () => this.cliPath());
-    return { states, readiness: computeReadiness(this.ctx.components, this.ctx.graph, states) };
+    return { states, readiness: computeReadiness(this.ctx.components, this.ctx.graph, states, this.specHashes()) };
+  }
+
+  /** The spec azure.yaml gives each component now, and its hash. */
+  spec(component: Component): { spec: Spec; hash: string } {
+    const spec = specOf(this.ctx.config, component, this.ctx.env);
+    return { spec, hash: specHash(spec) };
+  }
+
+  private specHashes(): Map<string, string> {
+    return new Map(this.ctx.components.map((c) => [c.name, this.spec(c).hash]));
   }
 
   planInput(snapshot: Snapshot): PlanInput {
-    return { graph: this.ctx.graph, components: this.ctx.byName, states: snapshot.states };
+    return { graph: this.ctx.graph, components: this.ctx.byName, states: snapshot.states, specs: new Map(snapshot.readiness.map((r) => [r.name, r.spec ?? 'unknown'])) };
   }
 
   problemsFor(readiness: readonly ComponentReadiness[]): Problem[] {
@@ -123,6 +134,17 @@ export class Engine {
     this.emit({ type: 'readiness', components: readiness });
     for (const problem of readinessProblems(this.ctx.parsed, this.ctx.components, readiness)) this.emit({ type: 'problem', problem });
     return readiness;
+  }
+
+  /**
+   * This engine with another config (the same environment, events, cancel and operation):
+   * a rollback runs a component's program with an earlier spec.
+   */
+  withConfig(config: InfraConfig): Engine {
+    const other = new Engine({ ...this.ctx, config }, this.sink, this.signal);
+    other.cli = this.cli;
+    other.run = this.run;
+    return other;
   }
 
   start(operation: OperationName, components: readonly string[], options?: Record<string, unknown>): OperationRun {

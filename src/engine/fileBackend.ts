@@ -10,7 +10,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, zstdDecompressSync } from 'node:zlib';
 import type { LockState, OutputState, PendingOperation, StackState, UpdateResult } from '../core/state';
-import { isDeployment, isEmptyValue } from '../core/state';
+import { SPEC_HASH_CONFIG_KEY } from '../core/spec';
+import { deployedSpecHash, isDeployment, isEmptyValue, lastDeployment, type HistoryEntry } from '../core/state';
 
 /** Pulumi's marker for a secret value in a checkpoint (sig.Secret). */
 const SECRET_SIG_KEY = '4dabf18193072939515e22adb298388d';
@@ -99,18 +100,27 @@ function nanosOf(file: string): bigint {
   return m ? BigInt(m[1]) : -1n;
 }
 
-/** The newest update or destroy entry; history files are read newest first until one is found. */
-async function readLastUpdate(historyDir: string): Promise<StackState['lastUpdate']> {
+type HistoryFile = HistoryEntry & { specHash?: string };
+
+/**
+ * The newest update or destroy, and the spec hash of the newest successful one; history files
+ * are read newest first, and only until both are known (usually one file).
+ */
+async function readHistory(historyDir: string): Promise<Pick<StackState, 'lastUpdate' | 'deployedSpecHash'>> {
   const files = (await listMaybe(historyDir)).filter((f) => f.endsWith('.history.json'));
   files.sort((a, b) => (nanosOf(b) > nanosOf(a) ? 1 : nanosOf(b) < nanosOf(a) ? -1 : 0));
   const iso = (s?: number): string | undefined => (s ? new Date(s * 1000).toISOString() : undefined);
+  const read: HistoryFile[] = [];
   for (const file of files) {
     const body = await readMaybe(join(historyDir, file));
     if (!body) continue;
-    const entry = JSON.parse(body.toString('utf8')) as { kind: string; result: UpdateResult; startTime?: number; endTime?: number };
-    if (isDeployment(entry.kind)) return { kind: entry.kind, result: entry.result, startTime: iso(entry.startTime), endTime: iso(entry.endTime) };
+    const entry = JSON.parse(body.toString('utf8')) as { kind: string; result: UpdateResult; startTime?: number; endTime?: number; config?: Record<string, unknown> };
+    const hash = entry.config?.[SPEC_HASH_CONFIG_KEY];
+    read.push({ kind: entry.kind, result: entry.result, startTime: iso(entry.startTime), endTime: iso(entry.endTime), specHash: typeof hash === 'string' ? hash : undefined });
+    if (isDeployment(entry.kind) && entry.result === 'succeeded') break;
   }
-  return undefined;
+  const last = lastDeployment(read);
+  return { lastUpdate: last && { kind: last.kind, result: last.result, startTime: last.startTime, endTime: last.endTime }, deployedSpecHash: deployedSpecHash(read) };
 }
 
 /** A zombie (killed, not yet reaped by its new parent) counts as dead: it holds nothing. */
@@ -149,9 +159,9 @@ export async function readFileBackendStack(backendDir: string, project: string, 
   const readAt = new Date().toISOString();
   const dir = join(backendDir, '.pulumi');
   try {
-    const [checkpoint, lastUpdate, lock] = await Promise.all([
+    const [checkpoint, history, lock] = await Promise.all([
       readCheckpoint(join(dir, 'stacks', project), stack),
-      readLastUpdate(join(dir, 'history', project, stack)),
+      readHistory(join(dir, 'history', project, stack)),
       readLock(join(dir, 'locks', 'organization', project, stack)),
     ]);
     if (!checkpoint) return { stack, exists: false, pendingOperations: [], outputs: {}, resourceCount: 0, readAt, lock };
@@ -162,7 +172,7 @@ export async function readFileBackendStack(backendDir: string, project: string, 
     return {
       stack,
       exists: true,
-      lastUpdate,
+      ...history,
       pendingOperations,
       lock,
       outputs: outputStates(root?.outputs ?? {}),

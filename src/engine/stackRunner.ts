@@ -3,6 +3,7 @@ import type { Component } from '../core/components';
 import type { StepAction, StepResult } from '../core/events';
 import { loadAutomation, loadPulumiSdk, workspaceFor, type Program } from './automation';
 import { describePulumiError } from './pulumiErrors';
+import { canonicalJson, SPEC_CONFIG_KEY, SPEC_HASH_CONFIG_KEY } from '../core/spec';
 import type { Engine, OperationRun } from './engine';
 import { programFor } from './programs';
 
@@ -33,10 +34,18 @@ async function stackFor(engine: Engine, component: Component, create: boolean) {
   return create ? auto.Stack.createOrSelect(component.stack, ws) : auto.Stack.select(component.stack, ws);
 }
 
+/** The spec this update runs with, recorded as stack config so the backend's history keeps it (the spec itself as a secret). */
+async function recordSpec(engine: Engine, component: Component, stack: Awaited<ReturnType<typeof stackFor>>): Promise<void> {
+  const { spec, hash } = engine.spec(component);
+  await stack.setAllConfig({ [SPEC_HASH_CONFIG_KEY]: { value: hash }, [SPEC_CONFIG_KEY]: { value: canonicalJson(spec), secret: true } });
+}
+
 type StackCommand = (stack: Awaited<ReturnType<typeof stackFor>>, opts: { onOutput: (s: string) => void; signal?: AbortSignal }) => Promise<unknown>;
 
-const COMMANDS: Record<Exclude<StepAction, 'verify' | 'skip'>, { create: boolean; run: StackCommand; verb: string }> = {
-  up: { create: true, verb: 'provisioned', run: (s, o) => s.up({ ...o, color: 'never' }) },
+type Before = (engine: Engine, component: Component, stack: Awaited<ReturnType<typeof stackFor>>) => Promise<void>;
+
+const COMMANDS: Record<Exclude<StepAction, 'verify' | 'skip' | 'preview'>, { create: boolean; run: StackCommand; verb: string; before?: Before }> = {
+  up: { create: true, verb: 'provisioned', run: (s, o) => s.up({ ...o, color: 'never' }), before: recordSpec },
   destroy: { create: false, verb: 'destroyed', run: (s, o) => s.destroy({ ...o, color: 'never' }) },
   refresh: { create: false, verb: 'refreshed', run: (s, o) => s.refresh({ ...o, color: 'never', clearPendingCreates: true }) },
   'clear-lock': { create: false, verb: 'cleared the stale lock of', run: (s) => s.cancel() },
@@ -56,6 +65,7 @@ export async function runStep(engine: Engine, run: OperationRun, component: Comp
     const stack = await stackFor(engine, component, command.create);
     // Pulumi's SDK ignores a signal that is already aborted, so a cancel that came while
     // the workspace was being prepared must stop the step here.
+    await command.before?.(engine, component, stack);
     if (engine.cancelled) throw new Error('cancelled before Pulumi started');
     await command.run(stack, { onOutput: (chunk) => lines.push(chunk), signal: engine.signal });
     outcome = { result: 'succeeded', message: `${command.verb} ${component.stack}` };

@@ -5,7 +5,8 @@
  */
 import type { Component } from '../core/components';
 import type { StackState } from '../core/state';
-import { absentStack, lastDeployment } from '../core/state';
+import { SPEC_HASH_CONFIG_KEY } from '../core/spec';
+import { absentStack, deployedSpecHash, lastDeployment } from '../core/state';
 
 const HISTORY_PAGE = 20;
 import { loadAutomation, workspaceFor } from './automation';
@@ -33,11 +34,13 @@ async function readThroughCli(ctx: InfraContext, cliPath: string, component: Com
     const [deployment, history] = await Promise.all([stack.exportStack(), stack.history(HISTORY_PAGE, 1, false)]);
     const latest = deployment.deployment as { resources?: Array<{ type: string; parent?: string; outputs?: Record<string, unknown> }>; pending_operations?: Array<{ type: string; resource: { urn: string } }> };
     const root = latest.resources?.find((r) => r.type === 'pulumi:pulumi:Stack' && !r.parent);
-    const last = lastDeployment(history.map((h) => ({ kind: h.kind, result: h.result, startTime: String(h.startTime), endTime: h.endTime ? String(h.endTime) : undefined })));
+    const entries = history.map((h) => ({ kind: h.kind, result: h.result, startTime: String(h.startTime), endTime: h.endTime ? String(h.endTime) : undefined, specHash: typeof h.config?.[SPEC_HASH_CONFIG_KEY]?.value === 'string' ? h.config[SPEC_HASH_CONFIG_KEY].value : undefined }));
+    const last = lastDeployment(entries);
     return {
       stack: component.stack,
       exists: true,
-      lastUpdate: last,
+      lastUpdate: last && { kind: last.kind, result: last.result, startTime: last.startTime, endTime: last.endTime },
+      deployedSpecHash: deployedSpecHash(entries),
       pendingOperations: (latest.pending_operations ?? []).map((p) => ({ type: p.type, urn: p.resource.urn })),
       outputs: outputStates(root?.outputs ?? {}),
       resourceCount: (latest.resources ?? []).filter((r) => r.type !== 'pulumi:pulumi:Stack' && !r.type.startsWith('pulumi:providers:')).length,

@@ -27,10 +27,13 @@ const components = componentsFor(azureConfig({}, ['a', 'b']), 'dev');
 const graph = graphOf(components);
 const cluster = byName(components, 'cluster');
 
-function problemsFor(overrides: Parameters<typeof statesFor>[1], lines: Record<string, number> = LINES) {
-  const readiness = computeReadiness(components, graph, statesFor(components, overrides));
+function problemsFor(overrides: Parameters<typeof statesFor>[1], lines: Record<string, number> = LINES, specHashes = new Map<string, string>()) {
+  const readiness = computeReadiness(components, graph, statesFor(components, overrides), specHashes);
   return readinessProblems(parsedWith(lines), components, readiness);
 }
+
+/** The workspace deployed with spec "old", azure.yaml now giving "new". */
+const changedWorkspace = () => problemsFor({ workspace: readyState(byName(components, 'workspace'), { deployedSpecHash: 'old' }) }, LINES, new Map([['workspace', 'new']]));
 
 describe('readinessProblems', () => {
   it('ready components give no problems', () => {
@@ -132,8 +135,15 @@ describe('readinessProblems', () => {
     assert.match(problems[0].message, /Refresh/);
   });
 
+  it('a changed spec: a warning on the section that changed, offering Up', () => {
+    const problems = changedWorkspace();
+    assert.deepEqual(problems.map((p) => [p.code, p.severity, p.component, p.range.start.line]), [['spec-changed', 'warning', 'workspace', 30]]);
+    assert.match(problems[0].message, /changed since the last up of stack modelops-workspace-dev\. Up applies/);
+  });
+
   it('every code it produces is documented', () => {
     const problems = [
+      ...changedWorkspace(),
       ...problemsFor({ cluster: withOutputs(readyState(cluster), { kubeconfig: undefined }) }),
       ...problemsFor({ cluster: readyState(cluster, { lastUpdate: { kind: 'update', result: 'failed' } }) }),
       ...problemsFor({ cluster: readyState(cluster, { pendingOperations: [{ type: 'creating', urn: 'u' }] }) }),

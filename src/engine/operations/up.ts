@@ -13,6 +13,8 @@ import type { Engine, OperationRun, Snapshot } from '../engine';
 import { runStep } from '../stackRunner';
 import { guarded, refuseInvalidConfig } from './guard';
 import { recover } from './recover';
+import { readUpdates } from './history';
+import { applySpec } from './rollback';
 import { verifyDependency } from './verify';
 
 export interface UpOptions {
@@ -23,6 +25,26 @@ export interface UpOptions {
   yes?: boolean;
   /** Emit the plan and stop. */
   dryRun?: boolean;
+  /** When a component fails, put back the specs of what this up already changed, newest first. */
+  rollbackOnFailure?: boolean;
+}
+
+/**
+ * Puts back, newest first, the spec each component this up changed had before it: the ones
+ * whose up succeeded in this run and whose stack had recorded a different spec before.
+ */
+async function rollBackChanged(engine: Engine, run: OperationRun, succeeded: readonly string[], before: ReadonlyMap<string, string | undefined>): Promise<string[]> {
+  const done: string[] = [];
+  for (const name of [...succeeded].reverse()) {
+    const component = engine.component(name);
+    const previous = before.get(name);
+    if (!previous || previous === engine.spec(component).hash) continue;
+    const target = (await readUpdates(engine, component)).find((u) => u.kind === 'update' && u.result === 'succeeded' && u.specHash === previous && u.spec);
+    if (!target) continue;
+    const applied = await applySpec(engine, run, component, target.spec!);
+    done.push(applied.ok ? `${name} (to version ${target.version})` : `${name} (FAILED: ${applied.reason})`);
+  }
+  return done;
 }
 
 async function provisionOne(engine: Engine, run: OperationRun, name: string, snapshot: Snapshot): Promise<NodeResult> {
@@ -94,11 +116,17 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
       snapshot = await engine.snapshot();
     }
     const toRun = ups.filter((s) => s.action === 'up');
+    const specsBefore = new Map(toRun.map((s) => [s.component, snapshot.states.get(s.component)?.deployedSpecHash]));
     const outcomes = await runSteps(engine, run, toRun, (n) => engine.ctx.graph.dependenciesOf(n), (n) => provisionOne(engine, run, n, snapshot));
+    const failedAny = [...outcomes.values()].some((o) => o.result === 'failed');
+    const rolledBack = options.rollbackOnFailure && failedAny && !engine.cancelled
+      ? await rollBackChanged(engine, run, toRun.map((s) => s.component).filter((n) => outcomes.get(n)?.result === 'succeeded'), specsBefore)
+      : [];
     const readiness = await engine.publishReadiness();
     const targets = new Set(ups.map((s) => s.component));
     const targetReadiness = readiness.filter((r) => targets.has(r.name));
     const result = operationResult({ cancelled: engine.cancelled, steps: run.results, ready: targetReadiness.every((r) => r.status === 'ready') });
-    return run.done(result, summarizeUp(ups, outcomes, targetReadiness));
+    const rollbackNote = options.rollbackOnFailure && failedAny ? `; rolled back: ${rolledBack.length ? rolledBack.join(', ') : 'nothing this up had changed'}` : '';
+    return run.done(result, summarizeUp(ups, outcomes, targetReadiness) + rollbackNote);
   });
 }

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { ComponentReadiness } from '../../core/readiness';
 import { componentContextValue } from '../view/contextValue';
-import { describeStatus } from '../view/format';
+import { describeRow, describeStatus } from '../view/format';
 import { describePhase, type ComponentPhase } from '../view/runPhase';
 import { componentTooltip } from '../view/tooltip';
 import type { RunningOperation } from '../operations/runningOperations';
@@ -38,11 +38,11 @@ export class ComponentNode implements TreeNode {
     const item = new vscode.TreeItem(r.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.iconPath = phase?.kind === 'running' ? runningIcon() : phase?.kind === 'queued' ? queuedIcon() : statusIcon(r.status);
-    item.description = phase ? describePhase(phase, describeStatus(r)) : describeStatus(r);
+    item.description = phase ? describePhase(phase, describeStatus(r)) : describeRow(r);
     const tooltip = new vscode.MarkdownString(componentTooltip(r, this.statusOf), true);
     tooltip.isTrusted = false;
     item.tooltip = tooltip;
-    item.contextValue = componentContextValue({ status: r.status, running: inFlight, hasOutputs: r.outputs.some((o) => o.present) });
+    item.contextValue = componentContextValue({ status: r.status, running: inFlight, hasOutputs: r.outputs.some((o) => o.present), specChanged: r.spec === 'changed' });
     return item;
   }
 

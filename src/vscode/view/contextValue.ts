@@ -14,6 +14,8 @@ export interface ComponentFlags {
   running: boolean;
   /** Outputs are known (so Show Outputs has something to show). */
   hasOutputs: boolean;
+  /** azure.yaml changed what it is deployed with since its last up. */
+  specChanged?: boolean;
 }
 
 /** Capabilities: repair only where it helps, up where not ready, cancel where running. */
@@ -23,7 +25,7 @@ export function componentContextValue(flags: ComponentFlags): string {
     values.push('running', 'canCancel');
   } else {
     if (statusLook(flags.status).repairable) values.push('canRepair');
-    if (flags.status !== 'ready' && flags.status !== 'busy') values.push('canUp');
+    if ((flags.status !== 'ready' || flags.specChanged) && flags.status !== 'busy') values.push('canUp');
     if (flags.status !== 'absent') values.push('canForceRecreate');
   }
   if (flags.hasOutputs) values.push('hasOutputs');

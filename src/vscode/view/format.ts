@@ -24,6 +24,11 @@ export function formatAgo(iso: string | undefined, now = Date.now()): string {
 /** Tree description: the status word, then a short reason (core's one wording). */
 export const describeStatus = describeReadiness;
 
+/** A row's description: its status, and when azure.yaml changed it since the last up, that too. */
+export function describeRow(r: Pick<ComponentReadiness, 'status' | 'reason' | 'spec'>): string {
+  return r.spec === 'changed' && r.status !== 'absent' ? `${describeStatus(r)} · changed since last up` : describeStatus(r);
+}
+
 export function truncate(text: string, max = 60): string {
   const oneLine = text.replace(/\s+/g, ' ');
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;

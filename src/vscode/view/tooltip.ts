@@ -28,6 +28,8 @@ export function componentTooltip(r: ComponentReadiness, statusOf: (name: string)
   if (r.dependsOn.length) {
     lines.push(`Depends on: ${r.dependsOn.map((d) => `${escapeMarkdown(d)} (${escapeMarkdown(statusOf(d) ?? 'unknown')})`).join(', ')}`, '');
   }
+  if (r.spec === 'changed') lines.push('Spec: **changed since the last up** (Up applies azure.yaml)', '');
+  else if (r.spec === 'unknown' && r.status !== 'absent') lines.push('Spec: unknown (deployed before specs were recorded, or by another tool)', '');
   if (r.lastUpdate) {
     const when = r.lastUpdate.endTime ?? r.lastUpdate.startTime;
     lines.push(`Last ${escapeMarkdown(r.lastUpdate.kind)}: ${escapeMarkdown(r.lastUpdate.result)}${when ? ` (${escapeMarkdown(formatAgo(when, now))})` : ''}`, '');

@@ -1,0 +1,48 @@
+/**
+ * `down [COMPONENT...]`: the plan core makes (src/core/plan.ts planDown) — destroy in
+ * reverse dependency order, independent stacks at the same time, nothing that is depended
+ * on by what stays — after confirmation. The stacks and their history stay: destroyed
+ * stacks read `absent`.
+ */
+import type { OperationResult } from '../../core/events';
+import { operationResult, planDown, type DownOptions } from '../../core/plan';
+import { runInDependencyOrder } from '../../core/schedule';
+import { resolveComponents } from '../context';
+import type { Engine } from '../engine';
+import { runStep } from '../stackRunner';
+import { guarded, refuseInvalidConfig } from './guard';
+
+export interface DownRunOptions extends DownOptions {
+  components?: string[];
+  yes?: boolean;
+  dryRun?: boolean;
+}
+
+export async function down(engine: Engine, options: DownRunOptions = {}): Promise<OperationResult> {
+  const run = engine.start('down', options.components?.length ? options.components : engine.ctx.graph.topologicalOrder(), { all: !!options.all, withDependents: !!options.withDependents, dryRun: !!options.dryRun });
+  const invalid = refuseInvalidConfig(engine, run);
+  if (invalid) return invalid;
+  const names = resolveComponents(engine.ctx, options.components ?? []).map((c) => c.name);
+  const first = engine.planInput(await engine.snapshot());
+  const planned = planDown(first, names, options);
+  if ('refused' in planned) return run.done('refused', planned.refused, 'unsafe');
+  return guarded(engine, run, options.dryRun ? [] : planned.destroy.map((s) => s.stack), async () => {
+    const plan = options.dryRun ? planned : planDown(engine.planInput(await engine.snapshot()), names, options);
+    if ('refused' in plan) return run.done('refused', plan.refused, 'unsafe');
+    run.plan(plan.destroy);
+    const keptNote = plan.kept.length ? `; kept (they hold data; name them or use --all): ${plan.kept.join(', ')}` : '';
+    if (!plan.destroy.length) return run.done('succeeded', `nothing to destroy${keptNote}`);
+    if (options.dryRun) return run.done('succeeded', `dry run: would destroy ${plan.destroy.map((s) => s.stack).join(', ')}${keptNote}`);
+    if (!options.yes) return run.done('refused', `down destroys ${plan.destroy.map((s) => s.stack).join(', ')} (in this order). Re-run with --yes to confirm.`, 'needs-confirmation');
+    const order = plan.destroy.map((s) => s.component);
+    const outcomes = await runInDependencyOrder(order, (n) => engine.ctx.graph.dependentsOf(n), async (n) => (await runStep(engine, run, engine.component(n), 'destroy')).result, {
+      signal: engine.signal,
+      onSkip: (n, reason) => void run.skip(engine.component(n), 'destroy', reason),
+    });
+    const readiness = await engine.publishReadiness();
+    const gone = readiness.filter((r) => order.includes(r.name) && r.status === 'absent').map((r) => r.name);
+    const result = operationResult({ cancelled: engine.cancelled, steps: run.results, ready: gone.length === order.length });
+    const failed = [...outcomes].filter(([, o]) => o.result !== 'succeeded').map(([n, o]) => `${n} (${o.result})`);
+    return run.done(result, `${gone.length} destroyed${failed.length ? `, not destroyed: ${failed.join(', ')}` : ''}${keptNote}`);
+  });
+}

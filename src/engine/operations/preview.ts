@@ -1,0 +1,123 @@
+/**
+ * `preview [COMPONENT...]`: a real `pulumi preview` of each component an up would touch,
+ * all at once, with the spec azure.yaml gives now. Read-only: it takes no lock, records no
+ * spec and never creates a stack. A component whose stack does not exist yet, or whose
+ * dependencies do not have the outputs it reads, is not previewed and says why.
+ */
+import type { Component } from '../../core/components';
+import type { ChangeCounts, ComponentPreview, OperationResult, ResourceChange, ResourceOp } from '../../core/events';
+import { isStatefulResource, upScope } from '../../core/plan';
+import { ownStatus } from '../../core/readiness';
+import { loadAutomation, loadPulumiSdk, workspaceFor } from '../automation';
+import { resolveComponents } from '../context';
+import type { Engine, OperationRun, Snapshot } from '../engine';
+import { programFor } from '../programs';
+import { describePulumiError } from '../pulumiErrors';
+import { refuseInvalidConfig } from './guard';
+
+const OP_OF: Record<string, ResourceOp> = {
+  create: 'create',
+  update: 'update',
+  replace: 'replace',
+  'create-replacement': 'replace',
+  'delete-replaced': 'replace',
+  'discard-replaced': 'replace',
+  delete: 'delete',
+  discard: 'delete',
+  same: 'same',
+  read: 'read',
+  'read-replacement': 'read',
+  refresh: 'refresh',
+};
+
+const noChanges = (): ChangeCounts => ({ create: 0, update: 0, replace: 0, delete: 0, same: 0 });
+
+/** What keeps a component from being previewed, if anything. */
+function blockedBy(engine: Engine, component: Component, snapshot: Snapshot): string | undefined {
+  const state = snapshot.states.get(component.name)!;
+  if (!state.exists) return `no stack yet: up creates ${component.stack}`;
+  for (const use of component.uses) {
+    const dep = engine.component(use.from);
+    const depState = snapshot.states.get(dep.name)!;
+    if (ownStatus(dep, depState).status !== 'ready' || use.outputs.some((o) => !depState.outputs[o] || depState.outputs[o].empty)) return `would run after ${dep.name}`;
+  }
+  return undefined;
+}
+
+async function previewOne(engine: Engine, run: OperationRun, component: Component): Promise<ComponentPreview> {
+  const started = Date.now();
+  engine.emit({ type: 'step-start', component: component.name, stack: component.stack, action: 'preview', time: new Date().toISOString() });
+  const resources = new Map<string, ResourceChange>();
+  let result: ComponentPreview;
+  try {
+    const auto = await loadAutomation();
+    const ws = await workspaceFor(engine.ctx.settings, engine.cliPath(), component, programFor(engine.ctx, component, await loadPulumiSdk()), 'read');
+    const stack = await auto.Stack.select(component.stack, ws);
+    const preview = await stack.preview({
+      color: 'never',
+      signal: engine.signal,
+      onEvent: (e) => {
+        const m = e.resourcePreEvent?.metadata;
+        if (!m || m.type === 'pulumi:pulumi:Stack' || m.type === 'pulumi:pulumi:StackReference' || m.type.startsWith('pulumi:providers:')) return;
+        const op = OP_OF[m.op] ?? 'update';
+        const previous = resources.get(m.urn);
+        // A replacement shows as several steps; the strongest one stands for the resource.
+        if (previous && previous.op === 'replace') return;
+        resources.set(m.urn, { urn: m.urn, type: m.type, op, ...(op === 'replace' || op === 'delete' ? { stateful: isStatefulResource(component.kind, m.type) } : {}) });
+      },
+    });
+    const changes = noChanges();
+    for (const [op, n] of Object.entries(preview.changeSummary ?? {})) {
+      const mapped = OP_OF[op];
+      if (mapped && mapped in changes) changes[mapped as keyof ChangeCounts] += n ?? 0;
+    }
+    result = { name: component.name, stack: component.stack, changes, resources: [...resources.values()] };
+    run.record('succeeded');
+    engine.emit({ type: 'step-done', component: component.name, stack: component.stack, action: 'preview', result: 'succeeded', message: summarizeChanges(result.changes), durationMs: Date.now() - started });
+  } catch (error) {
+    const message = engine.cancelled ? 'cancelled' : describePulumiError(error, component.stack);
+    result = { name: component.name, stack: component.stack, changes: noChanges(), resources: [], note: `preview failed: ${message}` };
+    run.record(engine.cancelled ? 'cancelled' : 'failed');
+    engine.emit({ type: 'step-done', component: component.name, stack: component.stack, action: 'preview', result: engine.cancelled ? 'cancelled' : 'failed', message, durationMs: Date.now() - started });
+  }
+  return result;
+}
+
+export function summarizeChanges(c: ChangeCounts): string {
+  return `+${c.create} ~${c.update} ±${c.replace} -${c.delete}`;
+}
+
+/** Previews `components` at the same time (with `engine`'s config), emitting a `preview` event for each. */
+export async function previewWith(engine: Engine, run: OperationRun, components: readonly Component[]): Promise<ComponentPreview[]> {
+  const snapshot = await engine.snapshot();
+  const previews = await Promise.all(
+    components.map(async (c) => {
+      const blocked = blockedBy(engine, c, snapshot);
+      if (!blocked) return previewOne(engine, run, c);
+      run.skip(c, 'preview', blocked);
+      return { name: c.name, stack: c.stack, changes: noChanges(), resources: [], note: blocked };
+    }),
+  );
+  for (const p of previews) engine.emit({ type: 'preview', ...p });
+  return previews;
+}
+
+export async function preview(engine: Engine, options: { components?: string[] } = {}): Promise<{ result: OperationResult; previews: ComponentPreview[] }> {
+  const run = engine.start('preview', options.components?.length ? options.components : engine.ctx.graph.topologicalOrder());
+  const invalid = refuseInvalidConfig(engine, run);
+  if (invalid) return { result: invalid, previews: [] };
+  const names = resolveComponents(engine.ctx, options.components ?? []).map((c) => c.name);
+  const scope = upScope(engine.ctx.graph, names).map((n) => engine.component(n));
+  run.plan(scope.map((c) => ({ component: c.name, stack: c.stack, action: 'preview', reason: 'what an up would change' })));
+  const previews = await previewWith(engine, run, scope);
+  const changed = previews.filter((p) => p.note === undefined && p.changes.create + p.changes.update + p.changes.replace + p.changes.delete > 0);
+  const stateful = previews.flatMap((p) => p.resources.filter((r) => r.stateful).map((r) => `${p.name}: ${r.op} ${urnName(r.urn)}`));
+  const failed = run.results.some((r) => r === 'failed' || r === 'cancelled');
+  const summary = `${changed.length} of ${previews.length} would change${stateful.length ? `; REPLACES OR DELETES what holds data: ${stateful.join(', ')}` : ''}`;
+  return { result: run.done(engine.cancelled ? 'cancelled' : failed ? 'failed' : 'succeeded', summary), previews };
+}
+
+/** The resource's name: the last part of its URN. */
+export function urnName(urn: string): string {
+  return urn.slice(urn.lastIndexOf('::') + 2);
+}
