@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { loadContext } from '../src/engine/context';
+import { loadSetup } from '../src/engine/setup';
 import { Engine } from '../src/engine/engine';
 import { statusReport } from '../src/engine/operations/status';
 import { fileBackendDir } from '../src/core/paths';
@@ -45,10 +45,10 @@ const fmt = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` 
 /** Stacks with every required output, made straight through the Automation API (fast to set up). */
 async function seedStacks(dir: string, configFile: string): Promise<void> {
   process.env.MODELOPS_HOME = join(dir, 'home');
-  const ctx = loadContext({ configFile, pulumiPath: pulumi });
+  const setup = loadSetup({ configFile, pulumiPath: pulumi });
   const cmd = await auto.PulumiCommand.get({ root: dirname(dirname(pulumi)) });
-  mkdirSync(fileBackendDir(ctx.settings.backendUrl)!, { recursive: true });
-  const pending = [...ctx.components];
+  mkdirSync(fileBackendDir(setup.settings.backendUrl)!, { recursive: true });
+  const pending = [...setup.components];
   const worker = async (): Promise<void> => {
     for (let c = pending.shift(); c; c = pending.shift()) {
       const outputs = Object.fromEntries(c.requiredOutputs.map((o) => [o.name, o.secret ? sdk.secret(`${o.name}-value`) : `${o.name}-value`]));
@@ -56,8 +56,8 @@ async function seedStacks(dir: string, configFile: string): Promise<void> {
         program: async () => outputs,
         workDir: mkdtempSync(join(dir, 'wd-')),
         pulumiCommand: cmd,
-        envVars: { ...ctx.settings.pulumiEnv('write'), PULUMI_HOME: join(dir, 'pulumi-home') },
-        projectSettings: { name: c.project, runtime: 'nodejs', backend: { url: ctx.settings.backendUrl } },
+        envVars: { ...setup.settings.pulumiEnv('write'), PULUMI_HOME: join(dir, 'pulumi-home') },
+        projectSettings: { name: c.project, runtime: 'nodejs', backend: { url: setup.settings.backendUrl } },
       });
       await (await auto.Stack.createOrSelect(c.stack, ws)).up();
     }
@@ -67,14 +67,14 @@ async function seedStacks(dir: string, configFile: string): Promise<void> {
 
 /** The naive way: for each stack in turn, select it, read outputs() and info(). */
 async function naiveStatus(configFile: string, dir: string): Promise<void> {
-  const ctx = loadContext({ configFile, pulumiPath: pulumi });
+  const setup = loadSetup({ configFile, pulumiPath: pulumi });
   const cmd = await auto.PulumiCommand.get({ root: dirname(dirname(pulumi)) });
-  for (const c of ctx.components) {
+  for (const c of setup.components) {
     const ws = await auto.LocalWorkspace.create({
       workDir: mkdtempSync(join(dir, 'naive-')),
       pulumiCommand: cmd,
-      envVars: { ...ctx.settings.pulumiEnv('write'), PULUMI_HOME: join(dir, 'pulumi-home') },
-      projectSettings: { name: c.project, runtime: 'nodejs', backend: { url: ctx.settings.backendUrl } },
+      envVars: { ...setup.settings.pulumiEnv('write'), PULUMI_HOME: join(dir, 'pulumi-home') },
+      projectSettings: { name: c.project, runtime: 'nodejs', backend: { url: setup.settings.backendUrl } },
     });
     const stack = await auto.Stack.select(c.stack, ws);
     await stack.outputs();
@@ -89,9 +89,9 @@ async function benchStatus(runs: number): Promise<void> {
     writeFileSync(configFile, configFor(runs));
     process.env.PULUMI_CONFIG_PASSPHRASE = 'bench';
     await seedStacks(dir, configFile);
-    const ctx = loadContext({ configFile, pulumiPath: pulumi });
-    const stacks = ctx.components.length;
-    const engine = new Engine(ctx, () => undefined);
+    const setup = loadSetup({ configFile, pulumiPath: pulumi });
+    const stacks = setup.components.length;
+    const engine = new Engine(setup, () => undefined);
     const report = await statusReport(engine);
     if (report.components.some((c) => c.status !== 'ready')) throw new Error(`bench stacks not ready: ${JSON.stringify(report.components.map((c) => [c.name, c.status, c.reason]))}`);
     const ours = await median(9, () => statusReport(engine));

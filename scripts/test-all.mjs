@@ -9,6 +9,7 @@
 //   npm test                      everything
 //   node scripts/test-all.mjs engine vscode    only these suites (and what they need)
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSetup } from './setup.mjs';
 import { cleanEnv, repoRoot as repo } from './setup/env.mjs';
@@ -83,6 +84,8 @@ try {
   process.exit(1);
 }
 
+// Compiled tests of files renamed or deleted since the last run must not run again.
+rmSync(join(repo, 'out'), { recursive: true, force: true });
 const prep = [
   ['types', [tsc, '-p', '.', '--noEmit']],
   ['compile tests', [tsc, '-p', 'tsconfig.test.json']],

@@ -1,6 +1,7 @@
 /** Human output: a status table and a readable stream of operation events. */
 import type { Problem } from '../core/config/types';
 import type { ComponentPreview, OperationEvent, ResourceChange } from '../core/events';
+import { describeChanges, resourceName } from '../core/plan';
 import type { HistoryDocument } from '../core/protocol';
 import type { ComponentReadiness, Status } from '../core/readiness';
 
@@ -53,12 +54,11 @@ const OP_SIGN: Record<ResourceChange['op'], string> = { create: '+', update: '~'
 
 /** `storage  +0 ~1 ±0 -0`, then each resource that changes; a stateful replace or delete stands out. */
 export function formatPreview(p: ComponentPreview): string {
-  const head = `  ${pad(p.name, 18)}${p.note ? dim(p.note) : `+${p.changes.create} ~${p.changes.update} ±${p.changes.replace} -${p.changes.delete}`}`;
+  const head = `  ${pad(p.name, 18)}${p.note ? dim(p.note) : describeChanges(p.changes)}`;
   const lines = p.resources
     .filter((r) => r.op !== 'same' && r.op !== 'read' && r.op !== 'refresh')
     .map((r) => {
-      const name = r.urn.slice(r.urn.lastIndexOf('::') + 2);
-      const line = `    ${OP_SIGN[r.op]} ${pad(r.op, 8)}${name} ${dim(r.type)}`;
+      const line = `    ${OP_SIGN[r.op]} ${pad(r.op, 8)}${resourceName(r.urn)} ${dim(r.type)}`;
       return r.stateful ? red(bold(`${line}  ⚠ ${r.op.toUpperCase()}S WHAT HOLDS DATA`)) : line;
     });
   return [head, ...lines].join('\n');

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { ConfigError, ModelOpsError } from '../core/errors';
 import type { OperationEvent, OperationName, OperationResult, PlannedStep } from '../core/events';
 import { EXIT, exitCodeOf, operationDocument, type ErrorDocument, type PreviewDocument } from '../core/protocol';
-import { loadContext, resolveComponents, type InfraContext } from '../engine/context';
+import { loadSetup, resolveComponents, type Setup } from '../engine/setup';
 import { Engine } from '../engine/engine';
 import { down } from '../engine/operations/down';
 import { health } from '../engine/operations/health';
@@ -35,10 +35,10 @@ function humanSink(event: OperationEvent): void {
 }
 
 /** On a terminal, without --yes: show what a dry run planned and ask for "yes"; true when the real run may go ahead. */
-async function confirmOnTerminal(args: CliArgs, dryRun: (engine: Engine) => Promise<unknown>, ctx: InfraContext, describe: (steps: PlannedStep[]) => string[] | undefined): Promise<boolean> {
+async function confirmOnTerminal(args: CliArgs, dryRun: (engine: Engine) => Promise<unknown>, setup: Setup, describe: (steps: PlannedStep[]) => string[] | undefined): Promise<boolean> {
   if (args.yes || args.dryRun || args.json || args.events || !process.stdin.isTTY) return true;
   let plan: PlannedStep[] = [];
-  await dryRun(new Engine(ctx, (e) => void (e.type === 'plan' && (plan = e.steps))));
+  await dryRun(new Engine(setup, (e) => void (e.type === 'plan' && (plan = e.steps))));
   const lines = describe(plan);
   if (!lines) return true;
   for (const line of lines) print(line);
@@ -59,29 +59,29 @@ function destroyLines(env: string, steps: PlannedStep[], then: string): string[]
   return [`These stacks of environment "${env}" are destroyed, in this order${then}:`, ...destroys.map((s) => `  ${s.stack} (${s.component})${s.holdsData ? ` — ${s.holdsData}` : ''}`)];
 }
 
-async function runUp(engine: Engine, ctx: InfraContext, args: CliArgs): Promise<OperationResult> {
+async function runUp(engine: Engine, setup: Setup, args: CliArgs): Promise<OperationResult> {
   const options = { components: args.components, forceRecreate: args.forceRecreate, dryRun: args.dryRun, yes: args.yes, rollbackOnFailure: args.rollbackOnFailure };
-  if (args.forceRecreate && !(await confirmOnTerminal(args, (e) => up(e, { ...options, dryRun: true }), ctx, (steps) => destroyLines(ctx.env, steps, ', then provisioned again')))) return 'refused';
+  if (args.forceRecreate && !(await confirmOnTerminal(args, (e) => up(e, { ...options, dryRun: true }), setup, (steps) => destroyLines(setup.env, steps, ', then provisioned again')))) return 'refused';
   return up(engine, { ...options, yes: options.yes || (args.forceRecreate && process.stdin.isTTY && !args.json && !args.events) });
 }
 
-async function runDown(engine: Engine, ctx: InfraContext, args: CliArgs): Promise<OperationResult> {
+async function runDown(engine: Engine, setup: Setup, args: CliArgs): Promise<OperationResult> {
   const options = { components: args.components, withDependents: args.withDependents, all: args.all, dryRun: args.dryRun, yes: args.yes };
-  if (!(await confirmOnTerminal(args, (e) => down(e, { ...options, dryRun: true }), ctx, (steps) => destroyLines(ctx.env, steps, '')))) return 'refused';
+  if (!(await confirmOnTerminal(args, (e) => down(e, { ...options, dryRun: true }), setup, (steps) => destroyLines(setup.env, steps, '')))) return 'refused';
   return down(engine, { ...options, yes: options.yes || (process.stdin.isTTY && !args.json && !args.events) });
 }
 
-async function runRollback(engine: Engine, ctx: InfraContext, args: CliArgs): Promise<OperationResult> {
+async function runRollback(engine: Engine, setup: Setup, args: CliArgs): Promise<OperationResult> {
   const options = { to: args.to, allowReplace: args.allowReplace, dryRun: args.dryRun, yes: args.yes };
   const describe = (steps: PlannedStep[]) => steps.filter((s) => s.action === 'up').map((s) => `${s.stack}: ${s.reason}`);
-  if (!(await confirmOnTerminal(args, (e) => rollback(e, args.component!, { ...options, dryRun: true }), ctx, (steps) => (describe(steps).length ? describe(steps) : undefined)))) return 'refused';
+  if (!(await confirmOnTerminal(args, (e) => rollback(e, args.component!, { ...options, dryRun: true }), setup, (steps) => (describe(steps).length ? describe(steps) : undefined)))) return 'refused';
   return rollback(engine, args.component!, { ...options, yes: options.yes || (process.stdin.isTTY && !args.json && !args.events) });
 }
 
-async function runPreview(engine: Engine, ctx: InfraContext, args: CliArgs): Promise<OperationResult> {
+async function runPreview(engine: Engine, setup: Setup, args: CliArgs): Promise<OperationResult> {
   const { result, previews } = await preview(engine, { components: args.components });
   if (args.json) {
-    const doc: PreviewDocument = { env: ctx.env, components: previews };
+    const doc: PreviewDocument = { env: setup.env, components: previews };
     print(JSON.stringify(doc, null, 2));
   }
   return result;
@@ -94,9 +94,9 @@ async function runHistory(engine: Engine, args: CliArgs): Promise<number> {
   return EXIT.ok;
 }
 
-async function runOutputs(engine: Engine, ctx: InfraContext, args: CliArgs): Promise<number> {
-  const [component] = resolveComponents(ctx, [args.component!]);
-  if (ctx.configErrors.length) throw new ConfigError(ctx.parsed.file, ctx.configErrors);
+async function runOutputs(engine: Engine, setup: Setup, args: CliArgs): Promise<number> {
+  const [component] = resolveComponents(setup, [args.component!]);
+  if (setup.configErrors.length) throw new ConfigError(setup.parsed.file, setup.configErrors);
   const outputs = await readOutputs(engine, component, args.showSecrets);
   if (args.json || args.events) print(JSON.stringify({ component: component.name, stack: component.stack, outputs }));
   else for (const [name, o] of Object.entries(outputs)) print(`${name}: ${typeof o.value === 'string' ? o.value : JSON.stringify(o.value)}`);
@@ -113,7 +113,7 @@ async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<numbe
       engine?.current?.done('cancelled', 'stopped by a second cancel: Pulumi was terminated; run status, then repair what it shows');
     },
   );
-  const ctx = loadContext({
+  const setup = loadSetup({
     configFile: args.config,
     env: args.env,
     backend: args.backend,
@@ -122,7 +122,7 @@ async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<numbe
   });
   const events: OperationEvent[] = [];
   const sink = args.events ? (e: OperationEvent) => print(JSON.stringify(e)) : args.json ? (e: OperationEvent) => void events.push(e) : humanSink;
-  engine = new Engine(ctx, sink, cancellation.signal);
+  engine = new Engine(setup, sink, cancellation.signal);
   setEngine(engine);
 
   if (args.verb === 'status' && !args.events) {
@@ -130,17 +130,17 @@ async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<numbe
     print(args.json ? JSON.stringify(report, null, 2) : formatStatus(report.env, report.configFile, report.components, report.problems));
     return statusExitCode(engine, report);
   }
-  if (args.verb === 'outputs') return runOutputs(engine, ctx, args);
+  if (args.verb === 'outputs') return runOutputs(engine, setup, args);
   if (args.verb === 'history') return runHistory(engine, args);
   const operations: Record<Exclude<typeof args.verb, 'outputs' | 'history'>, () => Promise<OperationResult>> = {
     status: () => status(engine),
     validate: () => validate(engine),
     health: () => health(engine),
     repair: () => repair(engine, args.component!),
-    up: () => runUp(engine, ctx, args),
-    down: () => runDown(engine, ctx, args),
-    preview: () => runPreview(engine, ctx, args),
-    rollback: () => runRollback(engine, ctx, args),
+    up: () => runUp(engine, setup, args),
+    down: () => runDown(engine, setup, args),
+    preview: () => runPreview(engine, setup, args),
+    rollback: () => runRollback(engine, setup, args),
   };
   const result = await operations[args.verb]();
   if (args.json && args.verb !== 'preview') print(JSON.stringify(operationDocument(events), null, 2));

@@ -112,6 +112,16 @@ export function isStatefulResource(kind: Component['kind'], type: string): boole
   return type.startsWith('pulumi-nodejs:dynamic') && (kind === 'cluster' || kind === 'storage' || kind === 'registry' || kind === 'resource-group');
 }
 
+/** `+1 ~2 ±0 -0`: what a preview would create, update, replace and delete. */
+export function describeChanges(c: { create: number; update: number; replace: number; delete: number }): string {
+  return `+${c.create} ~${c.update} ±${c.replace} -${c.delete}`;
+}
+
+/** A resource's name: the last part of its URN. */
+export function resourceName(urn: string): string {
+  return urn.slice(urn.lastIndexOf('::') + 2);
+}
+
 /** Components `down` leaves alone unless they are named or `--all` is given: they hold data. */
 export const STATEFUL_KINDS: ReadonlySet<Component['kind']> = new Set(['resource-group', 'registry', 'storage']);
 
@@ -147,6 +157,30 @@ export function planDown(input: PlanInput, named: readonly string[], options: Do
     .filter((n) => chosen.has(n) && exists(n))
     .map((n) => step(input, n, 'destroy', named.includes(n) ? 'down' : named.length ? `down: depends on ${named.join(', ')}` : 'down'));
   return { destroy, kept: kept.filter(exists) };
+}
+
+export interface UpdateRecord<S> {
+  version: number;
+  kind: string;
+  result: string;
+  spec?: S;
+}
+
+/**
+ * `rollback COMPONENT [--to VERSION]`: the update whose spec to go back to — VERSION, else the
+ * newest successful update before the newest successful one — or why there is none.
+ * `updates` newest first, as `history` lists them.
+ */
+export function planRollback<S, U extends UpdateRecord<S>>(updates: readonly U[], to?: number): U | string {
+  const good = updates.filter((u) => u.kind === 'update' && u.result === 'succeeded');
+  if (to !== undefined) {
+    const chosen = updates.find((u) => u.version === to);
+    if (!chosen) return `there is no version ${to} (versions: ${updates.map((u) => u.version).join(', ') || 'none'})`;
+    if (!good.includes(chosen)) return `version ${to} is a ${chosen.kind} that ${chosen.result}: only a successful update can be rolled back to`;
+    return chosen.spec ? chosen : `version ${to} recorded no spec (it was deployed before specs were recorded, or by another tool)`;
+  }
+  const previous = good.slice(1).find((u) => u.spec);
+  return previous ?? 'there is no earlier successful update with a recorded spec to go back to';
 }
 
 export type RepairPlan = { refused: string } | { steps: PlannedStep[]; dependents: string[] };

@@ -40,6 +40,8 @@ export interface OperationDocument {
   plan: PlannedStep[];
   steps: StepDone[];
   health: Array<{ component: string; check: string; verdict: HealthVerdict; reason: string }>;
+  /** What previews the operation ran said (rollback previews first). */
+  previews: ComponentPreview[];
   components: ComponentReadiness[];
   problems: Problem[];
 }
@@ -129,6 +131,7 @@ export function operationDocument(events: readonly OperationEvent[]): OperationD
     plan: last('plan')?.steps ?? [],
     steps: events.filter((e): e is StepDone => e.type === 'step-done'),
     health: events.flatMap((e) => (e.type === 'health' ? [{ component: e.component, check: e.check, verdict: e.verdict, reason: e.reason }] : [])),
+    previews: events.flatMap((e) => (e.type === 'preview' ? [{ name: e.name, stack: e.stack, changes: e.changes, resources: e.resources, ...(e.note ? { note: e.note } : {}) }] : [])),
     components: last('readiness')?.components ?? [],
     problems: events.flatMap((e) => (e.type === 'problem' ? [e.problem] : [])),
   };

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type * as automation from '@pulumi/pulumi/automation';
 import type { Component } from '../core/components';
 import { fileBackendDir, workDir } from '../core/paths';
-import type { Access, EngineSettings } from './settings';
+import type { Access, ResolvedSettings } from './settings';
 import { installRootFor } from './pulumiCli';
 import { ownedCommand } from './pulumiProcess';
 
@@ -70,7 +70,7 @@ function pulumiCommand(cliPath: string, scratchDir: string): Promise<automation.
 }
 
 /** Environment for Pulumi and, through it, our dynamic-provider host (next to this file in dist/ and out/). */
-export function engineEnv(settings: EngineSettings, access: Access): Record<string, string> {
+export function engineEnv(settings: ResolvedSettings, access: Access): Record<string, string> {
   const env: Record<string, string> = {
     ...settings.pulumiEnv(access),
     MOPS_NODE: process.execPath,
@@ -87,7 +87,7 @@ export type Program = () => Promise<Record<string, unknown>>;
  * A workspace in the component's persistent work dir (as the original), with an inline
  * program. `access` 'read' never creates anything (no passphrase file, no backend dir).
  */
-export async function workspaceFor(settings: EngineSettings, cliPath: string, component: Component, program: Program, access: Access): Promise<automation.LocalWorkspace> {
+export async function workspaceFor(settings: ResolvedSettings, cliPath: string, component: Component, program: Program, access: Access): Promise<automation.LocalWorkspace> {
   const auto = await loadAutomation();
   const dir = workDir(settings.modelopsHome, component.workDirName);
   mkdirSync(dir, { recursive: true });

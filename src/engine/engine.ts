@@ -7,7 +7,7 @@ import { computeReadiness, type ComponentReadiness } from '../core/readiness';
 import { specHash, specOf, type Spec } from '../core/spec';
 import type { StackState } from '../core/state';
 import type { InfraConfig, Problem } from '../core/config/types';
-import type { InfraContext } from './context';
+import type { Setup } from './setup';
 import { locatePulumi } from './pulumiCli';
 import { readStackStates } from './stateReader';
 
@@ -72,7 +72,7 @@ export class Engine {
 
   /** @param signal cancels the operation: nothing new starts, Pulumi cancels gracefully, the result is `cancelled` */
   constructor(
-    readonly ctx: InfraContext,
+    readonly setup: Setup,
     private readonly sink: EventSink,
     readonly signal?: AbortSignal,
   ) {}
@@ -91,35 +91,35 @@ export class Engine {
   }
 
   cliPath(): string {
-    return (this.cli ??= locatePulumi(this.ctx.settings.pulumiPath));
+    return (this.cli ??= locatePulumi(this.setup.settings.pulumiPath));
   }
 
   component(name: string): Component {
-    return this.ctx.byName.get(name)!;
+    return this.setup.byName.get(name)!;
   }
 
   /** Reads every stack and judges readiness; dependencies always count, so all stacks are read. */
   async snapshot(): Promise<Snapshot> {
-    const states = await readStackStates(this.ctx, this.ctx.components, () => this.cliPath());
-    return { states, readiness: computeReadiness(this.ctx.components, this.ctx.graph, states, this.specHashes()) };
+    const states = await readStackStates(this.setup, this.setup.components, () => this.cliPath());
+    return { states, readiness: computeReadiness(this.setup.components, this.setup.graph, states, this.specHashes()) };
   }
 
   /** The spec azure.yaml gives each component now, and its hash. */
   spec(component: Component): { spec: Spec; hash: string } {
-    const spec = specOf(this.ctx.config, component, this.ctx.env);
+    const spec = specOf(this.setup.config, component, this.setup.env);
     return { spec, hash: specHash(spec) };
   }
 
   private specHashes(): Map<string, string> {
-    return new Map(this.ctx.components.map((c) => [c.name, this.spec(c).hash]));
+    return new Map(this.setup.components.map((c) => [c.name, this.spec(c).hash]));
   }
 
   planInput(snapshot: Snapshot): PlanInput {
-    return { graph: this.ctx.graph, components: this.ctx.byName, states: snapshot.states, specs: new Map(snapshot.readiness.map((r) => [r.name, r.spec ?? 'unknown'])) };
+    return { graph: this.setup.graph, components: this.setup.byName, states: snapshot.states, specs: new Map(snapshot.readiness.map((r) => [r.name, r.spec ?? 'unknown'])) };
   }
 
   problemsFor(readiness: readonly ComponentReadiness[]): Problem[] {
-    return [...this.ctx.problems, ...readinessProblems(this.ctx.parsed, this.ctx.components, readiness)];
+    return [...this.setup.problems, ...readinessProblems(this.setup.parsed, this.setup.components, readiness)];
   }
 
   /** Readiness re-read while an operation runs (after each step), so views follow it. */
@@ -132,7 +132,7 @@ export class Engine {
   async publishReadiness(): Promise<ComponentReadiness[]> {
     const { readiness } = await this.snapshot();
     this.emit({ type: 'readiness', components: readiness });
-    for (const problem of readinessProblems(this.ctx.parsed, this.ctx.components, readiness)) this.emit({ type: 'problem', problem });
+    for (const problem of readinessProblems(this.setup.parsed, this.setup.components, readiness)) this.emit({ type: 'problem', problem });
     return readiness;
   }
 
@@ -141,7 +141,7 @@ export class Engine {
    * a rollback runs a component's program with an earlier spec.
    */
   withConfig(config: InfraConfig): Engine {
-    const other = new Engine({ ...this.ctx, config }, this.sink, this.signal);
+    const other = new Engine({ ...this.setup, config }, this.sink, this.signal);
     other.cli = this.cli;
     other.run = this.run;
     return other;
@@ -149,7 +149,7 @@ export class Engine {
 
   start(operation: OperationName, components: readonly string[], options?: Record<string, unknown>): OperationRun {
     this.run = new OperationRun(this, operation);
-    this.emit({ type: 'operation-start', operation, env: this.ctx.env, components: [...components], time: new Date().toISOString(), options });
+    this.emit({ type: 'operation-start', operation, env: this.setup.env, components: [...components], time: new Date().toISOString(), options });
     return this.run;
   }
 }

@@ -11,7 +11,8 @@ import { modelopsHome, passphraseFilePath, resolveBackendUrl } from '../core/pat
 /** Reads never create anything; only an operation that writes state may create the passphrase file. */
 export type Access = 'read' | 'write';
 
-export interface EngineSettings {
+/** The user's settings (flags, VS Code settings, environment variables) resolved for one run. */
+export interface ResolvedSettings {
   modelopsHome: string;
   backendUrl: string;
   /** Explicit CLI path (flag, setting or MOPS_PULUMI); else PATH, else our build. */
@@ -56,7 +57,7 @@ export function passphraseEnv(env: NodeJS.ProcessEnv, home: string, access: Acce
   return { PULUMI_CONFIG_PASSPHRASE_FILE: access === 'write' ? ensurePassphraseFile(file) : file };
 }
 
-export function resolveSettings(input: SettingsInput): EngineSettings {
+export function resolveSettings(input: SettingsInput): ResolvedSettings {
   const env = input.env ?? process.env;
   const home = modelopsHome(env);
   const backendUrl = resolveBackendUrl(input, env, home);

@@ -29,8 +29,8 @@ class LineStream {
 
 async function stackFor(engine: Engine, component: Component, create: boolean) {
   const auto = await loadAutomation();
-  const program: Program = programFor(engine.ctx, component, await loadPulumiSdk());
-  const ws = await workspaceFor(engine.ctx.settings, engine.cliPath(), component, program, 'write');
+  const program: Program = programFor(engine.setup, component, await loadPulumiSdk());
+  const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, program, 'write');
   return create ? auto.Stack.createOrSelect(component.stack, ws) : auto.Stack.select(component.stack, ws);
 }
 

@@ -10,25 +10,25 @@ import { absentStack, deployedSpecHash, lastDeployment } from '../core/state';
 
 const HISTORY_PAGE = 20;
 import { loadAutomation, workspaceFor } from './automation';
-import type { InfraContext } from './context';
+import type { Setup } from './setup';
 import { outputStates, readFileBackendStack } from './fileBackend';
 import { readOperationLock } from './operationLock';
 import { fileBackendDir } from '../core/paths';
 import { describePulumiError } from './pulumiErrors';
 
 /** Another process's live operation on the stack shows as busy, even between Pulumi runs. */
-function withOperationLock(ctx: InfraContext, state: StackState): StackState {
+function withOperationLock(setup: Setup, state: StackState): StackState {
   if (state.lock) return state;
-  const held = readOperationLock(ctx.settings.modelopsHome, state.stack, process.pid);
+  const held = readOperationLock(setup.settings.modelopsHome, state.stack, process.pid);
   if (!held) return state;
   return { ...state, lock: { pid: held.pid, hostname: held.hostname, timestamp: held.startedAt, ownerAlive: true } };
 }
 
-async function readThroughCli(ctx: InfraContext, cliPath: string, component: Component): Promise<StackState> {
+async function readThroughCli(setup: Setup, cliPath: string, component: Component): Promise<StackState> {
   const auto = await loadAutomation();
   const readAt = new Date().toISOString();
   try {
-    const ws = await workspaceFor(ctx.settings, cliPath, component, async () => ({}), 'read');
+    const ws = await workspaceFor(setup.settings, cliPath, component, async () => ({}), 'read');
     const stack = await auto.Stack.select(component.stack, ws);
     // A page of history: the newest update or destroy is usually within the last few entries.
     const [deployment, history] = await Promise.all([stack.exportStack(), stack.history(HISTORY_PAGE, 1, false)]);
@@ -55,12 +55,12 @@ async function readThroughCli(ctx: InfraContext, cliPath: string, component: Com
 
 export type CliPathProvider = () => string;
 
-export async function readStackStates(ctx: InfraContext, components: readonly Component[], cliPath: CliPathProvider): Promise<Map<string, StackState>> {
-  const dir = fileBackendDir(ctx.settings.backendUrl);
+export async function readStackStates(setup: Setup, components: readonly Component[], cliPath: CliPathProvider): Promise<Map<string, StackState>> {
+  const dir = fileBackendDir(setup.settings.backendUrl);
   const states = await Promise.all(
     components.map(async (c) => {
-      const state = dir ? await readFileBackendStack(dir, c.project, c.stack) : await readThroughCli(ctx, cliPath(), c);
-      return [c.name, withOperationLock(ctx, state)] as const;
+      const state = dir ? await readFileBackendStack(dir, c.project, c.stack) : await readThroughCli(setup, cliPath(), c);
+      return [c.name, withOperationLock(setup, state)] as const;
     }),
   );
   return new Map(states);

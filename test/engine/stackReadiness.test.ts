@@ -114,5 +114,8 @@ describe('readiness on the real engine', function () {
     assert.equal(statusOf(status, 'storage'), 'ready');
     assert.equal(statusOf(status, 'cluster'), 'absent');
     assert.deepEqual(readdirSync(`${box.backendDir}/.pulumi/stacks`).sort(), ['modelops-storage'], 'status created no other stack');
+    assert.equal((status.components.find((c) => c.name === 'storage') as unknown as { spec: string }).spec, 'unknown', 'no spec recorded by the other tool');
+    const history = box.json<{ updates: Array<{ kind: string; result: string; specHash?: string }> }>(['history', 'storage']);
+    assert.deepEqual(history.updates.map((u) => [u.kind, u.result, u.specHash]), [['update', 'succeeded', undefined]], 'its history is still listed');
   });
 });

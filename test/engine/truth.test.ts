@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OperationEvent } from '../../src/core/events';
 import { loadAutomation, workspaceFor } from '../../src/engine/automation';
-import { loadContext } from '../../src/engine/context';
+import { loadSetup } from '../../src/engine/setup';
 import { localConfig, processesOf, Sandbox, sleep, statusOf } from './harness';
 
 type StepDone = Extract<OperationEvent, { type: 'step-done' }>;
@@ -58,10 +58,10 @@ describe('truth and safety on the real engine', function () {
     assert.equal(statusOf(box.status(), 'cluster'), 'failed');
 
     // A bare refresh, as another tool or a teammate would run it: it succeeds and writes history.
-    const ctx = loadContext({ configFile: box.config, processEnv: box.env() });
+    const setup = loadSetup({ configFile: box.config, processEnv: box.env() });
     const auto = await loadAutomation();
-    const component = ctx.byName.get('cluster')!;
-    const ws = await workspaceFor(ctx.settings, box.env().MOPS_PULUMI!, component, async () => ({}), 'write');
+    const component = setup.byName.get('cluster')!;
+    const ws = await workspaceFor(setup.settings, box.env().MOPS_PULUMI!, component, async () => ({}), 'write');
     await (await auto.Stack.select(component.stack, ws)).refresh();
     assert.deepEqual(historyKinds(box, 'modelops-infra', 'modelops-infra-dev'), ['update', 'refresh']);
 
@@ -123,7 +123,7 @@ describe('truth and safety on the real engine', function () {
     run.child.kill('SIGINT');
     await sleep(300);
     run.child.kill('SIGINT');
-    assert.equal(await run.exited, 130);
+    assert.equal(await run.exited, 130, `${run.stderr}\n${run.events.map((e) => JSON.stringify(e)).join('\n')}`);
     assert.equal(done(run.events).length, 1, run.events.map((e) => e.type).join(' '));
     assert.equal(done(run.events)[0].result, 'cancelled');
   });

@@ -69,8 +69,8 @@ describe('parseCliArgs', () => {
 
   it('an unknown verb is refused, listing the commands', () => {
     assert.throws(
-      () => parseCliArgs(['down']),
-      (e: unknown) => e instanceof UsageError && /unknown command "down"; commands: status, validate, up, repair, health, outputs/.test(e.message),
+      () => parseCliArgs(['destroy']),
+      (e: unknown) => e instanceof UsageError && /unknown command "destroy"; commands: status, validate, up, preview, down, history, rollback, repair, health, outputs/.test(e.message),
     );
   });
 

@@ -61,14 +61,15 @@ describe('extension helpers (no vscode)', () => {
     });
 
     it('offers repair only where it helps, up where not ready, cancel while running', () => {
-      assert.equal(componentContextValue({ status: 'outputs-missing', running: false, hasOutputs: true }), 'canForceRecreate;canRepair;canUp;component;hasOutputs;outputs-missing');
-      assert.equal(componentContextValue({ status: 'ready', running: false, hasOutputs: true }), 'canForceRecreate;component;hasOutputs;ready');
+      assert.equal(componentContextValue({ status: 'outputs-missing', running: false, hasOutputs: true }), 'canForceRecreate;canRepair;canUp;component;deployed;hasOutputs;outputs-missing');
+      assert.equal(componentContextValue({ status: 'ready', running: false, hasOutputs: true }), 'canForceRecreate;component;deployed;hasOutputs;ready');
       assert.equal(componentContextValue({ status: 'absent', running: false, hasOutputs: false }), 'absent;canUp;component');
-      assert.equal(componentContextValue({ status: 'blocked', running: false, hasOutputs: false }), 'blocked;canForceRecreate;canUp;component');
+      assert.equal(componentContextValue({ status: 'blocked', running: false, hasOutputs: false }), 'blocked;canForceRecreate;canUp;component;deployed');
       const running = componentContextValue({ status: 'failed', running: true, hasOutputs: false });
       assert.equal(running, 'canCancel;component;failed;running');
       assert.doesNotMatch(running, /canRepair|canUp/);
       assert.match(componentContextValue({ status: 'failed', running: false, hasOutputs: false }), /(^|;)canRepair(;|$)/);
+      assert.match(componentContextValue({ status: 'ready', running: false, hasOutputs: true, specChanged: true }), /(^|;)canUp(;|$)/, 'a changed spec can be applied');
     });
   });
 

@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { componentsFor } from '../../src/core/components';
+import { parseConfig } from '../../src/core/config/parse';
 import { CycleError, DependencyGraph, UnknownComponentError } from '../../src/core/graph';
+import { buildModel } from '../../src/core/model';
 import { ancestors, azureConfig, dagArb, graphOf, localConfig } from './helpers';
 
 const before = (order: string[], a: string, b: string): boolean => order.indexOf(a) >= 0 && order.indexOf(a) < order.indexOf(b);
@@ -169,5 +171,16 @@ describe('DependencyGraph', () => {
         { numRuns: 300 },
       );
     });
+  });
+});
+
+describe('the model (src/core/model.ts)', () => {
+  it('turns a depends_on cycle into a problem on its line, as the editor shows it while typing', () => {
+    const text = 'provider: local\nstorage: {}\nworkspace:\n  metadata: { name: w }\ndepends_on:\n  cluster: [workspace]\n';
+    const model = buildModel(parseConfig(text, 'azure.yaml'));
+    const cycle = model.problems.find((p) => p.code === 'dependency-cycle');
+    assert.ok(cycle, JSON.stringify(model.problems));
+    assert.equal(cycle.range.start.line, 6);
+    assert.equal(model.graph, undefined);
   });
 });

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { componentsFor, type Component } from '../../src/core/components';
 import { DependencyGraph } from '../../src/core/graph';
-import { operationResult, planForceRecreate, planRepair, planUp, recreateSet, type PlanInput } from '../../src/core/plan';
+import { operationResult, planDown, planForceRecreate, planRepair, planRollback, planUp, recreateSet, type PlanInput } from '../../src/core/plan';
 import { absentStack, type StackState } from '../../src/core/state';
 import { ancestors, azureConfig, dagArb, graphOf, localConfig, readyState, statesFor, withOutputs } from './helpers';
 
@@ -95,6 +95,24 @@ describe('plans', () => {
     });
   });
 
+  describe('down', () => {
+    it('with no components keeps what holds data, and goes dependents first', () => {
+      const plan = planDown(inputFor(local, statesFor(local)), []);
+      assert.ok('destroy' in plan);
+      assert.deepEqual(steps(plan.destroy, 'destroy'), ['adaptive-default', 'workspace', 'cluster']);
+      assert.deepEqual(plan.kept, ['storage']);
+    });
+
+    it('refuses to take away what a staying component depends on, unless with its dependents', () => {
+      const refused = planDown(inputFor(local, statesFor(local)), ['cluster']);
+      assert.ok('refused' in refused);
+      assert.match(refused.refused, /cluster cannot go while workspace, adaptive-default depend on it and stay/);
+      const withDependents = planDown(inputFor(local, statesFor(local)), ['cluster'], { withDependents: true });
+      assert.ok('destroy' in withDependents);
+      assert.deepEqual(steps(withDependents.destroy, 'destroy'), ['adaptive-default', 'workspace', 'cluster']);
+    });
+  });
+
   describe('on random graphs', () => {
     const stateArb = fc.constantFrom('ready', 'absent', 'missing');
     it('force recreate destroys exactly the named nodes and their dependents, dependents first, and provisions in dependency order', () => {
@@ -127,5 +145,39 @@ describe('plans', () => {
         { numRuns: 200 },
       );
     });
+
+    it('down destroys only what was named (and, when asked, what depends on it), dependents first, and never leaves a dependent behind', () => {
+      fc.assert(
+        fc.property(dagArb, fc.integer({ min: 0, max: 11 }), fc.boolean(), ({ nodes, edges }, pick, withDependents) => {
+          const graph = new DependencyGraph(nodes, edges);
+          const components = nodes.map((name) => ({ name, kind: 'workspace', stack: `s-${name}`, requiredOutputs: [], uses: [] }) as unknown as Component);
+          const states = new Map(nodes.map((n, i) => [n, readyState(components[i])] as const));
+          const named = [nodes[pick % nodes.length]];
+          const plan = planDown(inputFor(components, states, graph), named, { withDependents });
+          const dependents = nodes.filter((n) => ancestors(edges, n).has(named[0]));
+          if ('refused' in plan) {
+            assert.ok(!withDependents && dependents.length > 0, 'refused only when a dependent would stay');
+            return;
+          }
+          const destroyed = plan.destroy.map((s) => s.component);
+          assert.deepEqual(new Set(destroyed), new Set([named[0], ...(withDependents ? dependents : [])]));
+          for (const n of destroyed) for (const dep of edges[n] ?? []) if (destroyed.includes(dep)) assert.ok(destroyed.indexOf(dep) > destroyed.indexOf(n), 'dependents first');
+        }),
+        { numRuns: 200 },
+      );
+    });
+  });
+});
+
+describe('rollback plans', () => {
+  const u = (version: number, result: string, spec?: string, kind = 'update') => ({ version, kind, result, spec });
+  it('go back to the newest successful update before the newest successful one, skipping failures and refreshes', () => {
+    const updates = [u(5, 'failed', 'e'), u(4, 'succeeded', 'd'), u(3, 'succeeded', undefined, 'refresh'), u(2, 'failed', 'b'), u(1, 'succeeded', 'a')];
+    assert.equal((planRollback(updates) as { version: number }).version, 1);
+    assert.equal((planRollback(updates, 4) as { version: number }).version, 4);
+    assert.match(planRollback(updates, 2) as string, /version 2 is a update that failed/);
+    assert.match(planRollback(updates, 9) as string, /there is no version 9/);
+    assert.match(planRollback([u(1, 'succeeded', 'a')]) as string, /no earlier successful update/);
+    assert.match(planRollback([u(2, 'succeeded', 'b'), u(1, 'succeeded')]) as string, /no earlier successful update with a recorded spec/);
   });
 });

@@ -52,7 +52,7 @@ describe('Up from the command palette', function () {
   it('Health shows each check under its component, with its verdict', async function () {
     await s.wb.runCommand('ModelOps: Health');
     await s.wb.waitForProgressToFinish(/^ModelOps: Health/, { timeout: 240_000 });
-    const click = (label, level) => s.wb.viewPane().locator(`.monaco-list-row[aria-level="${level}"]`, { has: s.wb.page.locator('.label-name', { hasText: label }) }).first().click();
+    const click = (label, level) => s.wb.selectRow(label, undefined, { level });
     await click('storage', 1);
     await s.wb.waitForRows((rows) => rows.some((r) => r.label === 'Health' && r.level === 2), { timeout: 30_000, message: 'a Health group under storage' });
     await click('Health', 2);

@@ -7,7 +7,7 @@
 import type { OperationResult } from '../../core/events';
 import { operationResult, planDown, type DownOptions } from '../../core/plan';
 import { runInDependencyOrder } from '../../core/schedule';
-import { resolveComponents } from '../context';
+import { resolveComponents } from '../setup';
 import type { Engine } from '../engine';
 import { runStep } from '../stackRunner';
 import { guarded, refuseInvalidConfig } from './guard';
@@ -19,10 +19,10 @@ export interface DownRunOptions extends DownOptions {
 }
 
 export async function down(engine: Engine, options: DownRunOptions = {}): Promise<OperationResult> {
-  const run = engine.start('down', options.components?.length ? options.components : engine.ctx.graph.topologicalOrder(), { all: !!options.all, withDependents: !!options.withDependents, dryRun: !!options.dryRun });
+  const run = engine.start('down', options.components?.length ? options.components : engine.setup.graph.topologicalOrder(), { all: !!options.all, withDependents: !!options.withDependents, dryRun: !!options.dryRun });
   const invalid = refuseInvalidConfig(engine, run);
   if (invalid) return invalid;
-  const names = resolveComponents(engine.ctx, options.components ?? []).map((c) => c.name);
+  const names = resolveComponents(engine.setup, options.components ?? []).map((c) => c.name);
   const first = engine.planInput(await engine.snapshot());
   const planned = planDown(first, names, options);
   if ('refused' in planned) return run.done('refused', planned.refused, 'unsafe');
@@ -35,7 +35,7 @@ export async function down(engine: Engine, options: DownRunOptions = {}): Promis
     if (options.dryRun) return run.done('succeeded', `dry run: would destroy ${plan.destroy.map((s) => s.stack).join(', ')}${keptNote}`);
     if (!options.yes) return run.done('refused', `down destroys ${plan.destroy.map((s) => s.stack).join(', ')} (in this order). Re-run with --yes to confirm.`, 'needs-confirmation');
     const order = plan.destroy.map((s) => s.component);
-    const outcomes = await runInDependencyOrder(order, (n) => engine.ctx.graph.dependentsOf(n), async (n) => (await runStep(engine, run, engine.component(n), 'destroy')).result, {
+    const outcomes = await runInDependencyOrder(order, (n) => engine.setup.graph.dependentsOf(n), async (n) => (await runStep(engine, run, engine.component(n), 'destroy')).result, {
       signal: engine.signal,
       onSkip: (n, reason) => void run.skip(engine.component(n), 'destroy', reason),
     });

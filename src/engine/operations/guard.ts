@@ -6,17 +6,17 @@ import { acquireOperationLocks } from '../operationLock';
 
 /** Refuses (exit 2) while azure.yaml has errors: nothing runs on a config that is not what the user meant. */
 export function refuseInvalidConfig(engine: Engine, run: OperationRun): OperationResult | undefined {
-  const errors = engine.ctx.configErrors;
+  const errors = engine.setup.configErrors;
   if (!errors.length) return undefined;
   for (const problem of errors) engine.emit({ type: 'problem', problem });
-  return run.done('refused', `${engine.ctx.parsed.file} has ${errors.length} error(s); fix them first (see validate).`, 'invalid-input');
+  return run.done('refused', `${engine.setup.parsed.file} has ${errors.length} error(s); fix them first (see validate).`, 'invalid-input');
 }
 
 /** Runs `body` holding the operation locks of `stacks` (none when empty); refused while another process holds one. */
 export async function guarded(engine: Engine, run: OperationRun, stacks: readonly string[], body: () => Promise<OperationResult>): Promise<OperationResult> {
   let release: () => void;
   try {
-    release = stacks.length ? acquireOperationLocks(engine.ctx.settings.modelopsHome, stacks, run.operation) : () => undefined;
+    release = stacks.length ? acquireOperationLocks(engine.setup.settings.modelopsHome, stacks, run.operation) : () => undefined;
   } catch (error) {
     if (error instanceof StackBusyError) return run.done('refused', error.message, 'busy');
     throw error;

@@ -10,18 +10,18 @@ import { refuseInvalidConfig } from './guard';
 import { readOutputs } from './outputs';
 
 export async function health(engine: Engine): Promise<OperationResult> {
-  const { ctx } = engine;
-  const run = engine.start('health', ctx.graph.topologicalOrder());
+  const { setup } = engine;
+  const run = engine.start('health', setup.graph.topologicalOrder());
   const invalid = refuseInvalidConfig(engine, run);
   if (invalid) return invalid;
   const { states } = await engine.snapshot();
-  const existing = ctx.components.filter((c) => states.get(c.name)?.exists);
+  const existing = setup.components.filter((c) => states.get(c.name)?.exists);
   const outputs = new Map(await Promise.all(existing.map(async (c) => [c.name, await readOutputs(engine, c, true)] as const)));
   const plain = new Map([...outputs].map(([name, o]) => [name, Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v.value]))]));
   const results: HealthResult[] =
-    ctx.config.provider === 'local'
-      ? localHealth(ctx.components, plain, join(localRoot(ctx.config, ctx.settings.modelopsHome), ctx.env))
-      : await azureHealth(ctx.components, plain);
+    setup.config.provider === 'local'
+      ? localHealth(setup.components, plain, join(localRoot(setup.config, setup.settings.modelopsHome), setup.env))
+      : await azureHealth(setup.components, plain);
   for (const r of results) engine.emit({ type: 'health', ...r });
   await engine.publishReadiness();
   const unhealthy = results.filter((r) => r.verdict === 'unhealthy');

@@ -7,7 +7,7 @@ import { PulumiCommandError, UnknownStackError } from '../../core/errors';
 import type { HistoryDocument, HistoryUpdate } from '../../core/protocol';
 import { SPEC_CONFIG_KEY, SPEC_HASH_CONFIG_KEY, specDifferences, type Spec } from '../../core/spec';
 import { loadAutomation, workspaceFor } from '../automation';
-import { resolveComponents } from '../context';
+import { resolveComponents } from '../setup';
 import type { Engine } from '../engine';
 import { describePulumiError, passphraseErrorOf } from '../pulumiErrors';
 
@@ -29,7 +29,7 @@ function parseSpec(value: unknown): Spec | undefined {
 /** Every update of the component's stack, newest first, with its recorded spec (through the Pulumi CLI: specs are secrets). */
 export async function readUpdates(engine: Engine, component: Component): Promise<RecordedUpdate[]> {
   const auto = await loadAutomation();
-  const ws = await workspaceFor(engine.ctx.settings, engine.cliPath(), component, async () => ({}), 'read');
+  const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, async () => ({}), 'read');
   const stack = await auto.Stack.select(component.stack, ws).catch((error: unknown) => {
     if (error instanceof auto.StackNotFoundError) throw new UnknownStackError(component);
     throw new PulumiCommandError(describePulumiError(error, component.stack));
@@ -61,7 +61,7 @@ export async function readUpdates(engine: Engine, component: Component): Promise
 }
 
 export async function history(engine: Engine, name: string): Promise<HistoryDocument> {
-  const [component] = resolveComponents(engine.ctx, [name]);
+  const [component] = resolveComponents(engine.setup, [name]);
   const updates = await readUpdates(engine, component);
   return { component: component.name, stack: component.stack, updates: updates.map(({ spec: _spec, ...u }) => u) };
 }

@@ -16,7 +16,7 @@ export const MASK = SECRET_MASK;
 
 export async function readOutputs(engine: Engine, component: Component, showSecrets: boolean): Promise<Record<string, OutputValue>> {
   const auto = await loadAutomation();
-  const ws = await workspaceFor(engine.ctx.settings, engine.cliPath(), component, async () => ({}), 'read');
+  const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, async () => ({}), 'read');
   const stack = await auto.Stack.select(component.stack, ws).catch((error: unknown) => {
     if (error instanceof auto.StackNotFoundError) throw new UnknownStackError(component);
     throw new PulumiCommandError(describePulumiError(error, component.stack));

@@ -6,10 +6,10 @@
  */
 import type { Component } from '../../core/components';
 import type { ChangeCounts, ComponentPreview, OperationResult, ResourceChange, ResourceOp } from '../../core/events';
-import { isStatefulResource, upScope } from '../../core/plan';
+import { describeChanges, isStatefulResource, resourceName, upScope } from '../../core/plan';
 import { ownStatus } from '../../core/readiness';
 import { loadAutomation, loadPulumiSdk, workspaceFor } from '../automation';
-import { resolveComponents } from '../context';
+import { resolveComponents } from '../setup';
 import type { Engine, OperationRun, Snapshot } from '../engine';
 import { programFor } from '../programs';
 import { describePulumiError } from '../pulumiErrors';
@@ -51,7 +51,7 @@ async function previewOne(engine: Engine, run: OperationRun, component: Componen
   let result: ComponentPreview;
   try {
     const auto = await loadAutomation();
-    const ws = await workspaceFor(engine.ctx.settings, engine.cliPath(), component, programFor(engine.ctx, component, await loadPulumiSdk()), 'read');
+    const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, programFor(engine.setup, component, await loadPulumiSdk()), 'read');
     const stack = await auto.Stack.select(component.stack, ws);
     const preview = await stack.preview({
       color: 'never',
@@ -73,7 +73,7 @@ async function previewOne(engine: Engine, run: OperationRun, component: Componen
     }
     result = { name: component.name, stack: component.stack, changes, resources: [...resources.values()] };
     run.record('succeeded');
-    engine.emit({ type: 'step-done', component: component.name, stack: component.stack, action: 'preview', result: 'succeeded', message: summarizeChanges(result.changes), durationMs: Date.now() - started });
+    engine.emit({ type: 'step-done', component: component.name, stack: component.stack, action: 'preview', result: 'succeeded', message: describeChanges(result.changes), durationMs: Date.now() - started });
   } catch (error) {
     const message = engine.cancelled ? 'cancelled' : describePulumiError(error, component.stack);
     result = { name: component.name, stack: component.stack, changes: noChanges(), resources: [], note: `preview failed: ${message}` };
@@ -81,10 +81,6 @@ async function previewOne(engine: Engine, run: OperationRun, component: Componen
     engine.emit({ type: 'step-done', component: component.name, stack: component.stack, action: 'preview', result: engine.cancelled ? 'cancelled' : 'failed', message, durationMs: Date.now() - started });
   }
   return result;
-}
-
-export function summarizeChanges(c: ChangeCounts): string {
-  return `+${c.create} ~${c.update} ±${c.replace} -${c.delete}`;
 }
 
 /** Previews `components` at the same time (with `engine`'s config), emitting a `preview` event for each. */
@@ -103,21 +99,17 @@ export async function previewWith(engine: Engine, run: OperationRun, components:
 }
 
 export async function preview(engine: Engine, options: { components?: string[] } = {}): Promise<{ result: OperationResult; previews: ComponentPreview[] }> {
-  const run = engine.start('preview', options.components?.length ? options.components : engine.ctx.graph.topologicalOrder());
+  const run = engine.start('preview', options.components?.length ? options.components : engine.setup.graph.topologicalOrder());
   const invalid = refuseInvalidConfig(engine, run);
   if (invalid) return { result: invalid, previews: [] };
-  const names = resolveComponents(engine.ctx, options.components ?? []).map((c) => c.name);
-  const scope = upScope(engine.ctx.graph, names).map((n) => engine.component(n));
+  const names = resolveComponents(engine.setup, options.components ?? []).map((c) => c.name);
+  const scope = upScope(engine.setup.graph, names).map((n) => engine.component(n));
   run.plan(scope.map((c) => ({ component: c.name, stack: c.stack, action: 'preview', reason: 'what an up would change' })));
   const previews = await previewWith(engine, run, scope);
   const changed = previews.filter((p) => p.note === undefined && p.changes.create + p.changes.update + p.changes.replace + p.changes.delete > 0);
-  const stateful = previews.flatMap((p) => p.resources.filter((r) => r.stateful).map((r) => `${p.name}: ${r.op} ${urnName(r.urn)}`));
+  const stateful = previews.flatMap((p) => p.resources.filter((r) => r.stateful).map((r) => `${p.name}: ${r.op} ${resourceName(r.urn)}`));
   const failed = run.results.some((r) => r === 'failed' || r === 'cancelled');
   const summary = `${changed.length} of ${previews.length} would change${stateful.length ? `; REPLACES OR DELETES what holds data: ${stateful.join(', ')}` : ''}`;
   return { result: run.done(engine.cancelled ? 'cancelled' : failed ? 'failed' : 'succeeded', summary), previews };
 }
 
-/** The resource's name: the last part of its URN. */
-export function urnName(urn: string): string {
-  return urn.slice(urn.lastIndexOf('::') + 2);
-}

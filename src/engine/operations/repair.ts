@@ -6,7 +6,7 @@
 import type { OperationResult } from '../../core/events';
 import { operationResult, planRepair } from '../../core/plan';
 import { describeReadiness } from '../../core/readiness';
-import { resolveComponents } from '../context';
+import { resolveComponents } from '../setup';
 import type { Engine } from '../engine';
 import { runStep } from '../stackRunner';
 import { guarded, refuseInvalidConfig } from './guard';
@@ -17,13 +17,13 @@ export async function repair(engine: Engine, name: string): Promise<OperationRes
   const run = engine.start('repair', [name]);
   const invalid = refuseInvalidConfig(engine, run);
   if (invalid) return invalid;
-  const [component] = resolveComponents(engine.ctx, [name]);
+  const [component] = resolveComponents(engine.setup, [name]);
   return guarded(engine, run, [component.stack], async () => {
     const snapshot = await engine.snapshot();
     const plan = planRepair(engine.planInput(snapshot), component.name);
     if ('refused' in plan) return run.done('refused', plan.refused, 'busy');
     run.plan(plan.steps);
-    for (const dep of engine.ctx.graph.dependenciesOf(component.name)) {
+    for (const dep of engine.setup.graph.dependenciesOf(component.name)) {
       const verified = await verifyDependency(engine, component, engine.component(dep));
       if (!verified.ok) return run.done('refused', `cannot repair ${component.name}: ${verified.reason}. Repair ${dep} first.`);
     }

@@ -8,14 +8,14 @@
  */
 import type { Component } from '../../core/components';
 import type { OperationResult } from '../../core/events';
-import { operationResult } from '../../core/plan';
+import { operationResult, planRollback, resourceName } from '../../core/plan';
 import { describeReadiness } from '../../core/readiness';
 import { configForSpec, specDifferences, specHash, type Spec } from '../../core/spec';
-import { resolveComponents } from '../context';
+import { resolveComponents } from '../setup';
 import type { Engine, OperationRun } from '../engine';
 import { runStep } from '../stackRunner';
 import { guarded, refuseInvalidConfig } from './guard';
-import { readUpdates, type RecordedUpdate } from './history';
+import { readUpdates } from './history';
 import { previewWith } from './preview';
 
 export interface RollbackOptions {
@@ -25,27 +25,14 @@ export interface RollbackOptions {
   allowReplace?: boolean;
 }
 
-/** The update to go back to: VERSION, else the newest successful one before the newest successful one. */
-export function rollbackTarget(updates: readonly RecordedUpdate[], to?: number): RecordedUpdate | string {
-  const good = updates.filter((u) => u.kind === 'update' && u.result === 'succeeded');
-  if (to !== undefined) {
-    const chosen = updates.find((u) => u.version === to);
-    if (!chosen) return `there is no version ${to} (versions: ${updates.map((u) => u.version).join(', ') || 'none'})`;
-    if (!good.includes(chosen)) return `version ${to} is a ${chosen.kind} that ${chosen.result}: only a successful update can be rolled back to`;
-    return chosen.spec ? chosen : `version ${to} recorded no spec (it was deployed before specs were recorded, or by another tool)`;
-  }
-  const previous = good.slice(1).find((u) => u.spec);
-  return previous ?? 'there is no earlier successful update with a recorded spec to go back to';
-}
-
 /** Where in azure.yaml each changed spec path is (e.g. `workspace.spec.workers.replicas` → line 12). */
 function linesToRevert(engine: Engine, paths: readonly string[]): string[] {
   const yamlKey: Record<string, string> = { resourceGroup: 'resource_group', subscriptionId: 'subscription_id', localRoot: 'local' };
   return paths.map((path) => {
     const parts = path.split('.').map((p) => yamlKey[p] ?? p);
     for (let n = parts.length; n > 0; n--) {
-      const range = engine.ctx.parsed.locate(parts.slice(0, n));
-      if (range) return `${path} (${engine.ctx.parsed.file}:${range.start.line})`;
+      const range = engine.setup.parsed.locate(parts.slice(0, n));
+      if (range) return `${path} (${engine.setup.parsed.file}:${range.start.line})`;
     }
     return path;
   });
@@ -53,7 +40,7 @@ function linesToRevert(engine: Engine, paths: readonly string[]): string[] {
 
 async function verifyDependents(engine: Engine, component: Component): Promise<string[]> {
   const readiness = await engine.publishReadiness();
-  const dependents = engine.ctx.graph.transitiveDependentsOf(component.name);
+  const dependents = engine.setup.graph.transitiveDependentsOf(component.name);
   for (const d of dependents) {
     const r = readiness.find((x) => x.name === d)!;
     engine.emit({ type: 'step-done', component: d, stack: r.stack, action: 'verify', result: r.status === 'ready' ? 'succeeded' : 'failed', message: describeReadiness(r), durationMs: 0 });
@@ -64,7 +51,7 @@ async function verifyDependents(engine: Engine, component: Component): Promise<s
 
 /** Runs the component's program with `spec` (an earlier one of its own); the spec is recorded as it deploys. */
 export async function applySpec(engine: Engine, run: OperationRun, component: Component, spec: Spec): Promise<{ ok: true } | { ok: false; reason: string }> {
-  const restored = configForSpec(engine.ctx.config, component, engine.ctx.env, spec);
+  const restored = configForSpec(engine.setup.config, component, engine.setup.env, spec);
   if ('refused' in restored) return { ok: false, reason: restored.refused };
   const outcome = await runStep(engine.withConfig(restored.config), run, component, 'up');
   return outcome.result === 'succeeded' ? { ok: true } : { ok: false, reason: outcome.message };
@@ -74,12 +61,12 @@ export async function rollback(engine: Engine, name: string, options: RollbackOp
   const run = engine.start('rollback', [name], { to: options.to, dryRun: !!options.dryRun });
   const invalid = refuseInvalidConfig(engine, run);
   if (invalid) return invalid;
-  const [component] = resolveComponents(engine.ctx, [name]);
+  const [component] = resolveComponents(engine.setup, [name]);
   return guarded(engine, run, options.dryRun ? [] : [component.stack], async () => {
-    const target = rollbackTarget(await readUpdates(engine, component), options.to);
+    const target = planRollback(await readUpdates(engine, component), options.to);
     if (typeof target === 'string') return run.done('refused', `cannot roll back ${component.name}: ${target}`, 'unsafe');
     const spec = target.spec!;
-    const restored = configForSpec(engine.ctx.config, component, engine.ctx.env, spec);
+    const restored = configForSpec(engine.setup.config, component, engine.setup.env, spec);
     if ('refused' in restored) return run.done('refused', `cannot roll back ${component.name}: ${restored.refused}`, 'unsafe');
     const changes = specDifferences(spec, engine.spec(component).spec);
     run.plan([{ component: component.name, stack: component.stack, action: 'up', reason: `rollback to version ${target.version} (spec ${specHash(spec)}): ${changes.length ? `undoes ${changes.join(', ')}` : 'same spec as azure.yaml'}` }]);
@@ -87,7 +74,7 @@ export async function rollback(engine: Engine, name: string, options: RollbackOp
     if (preview.note) return run.done('failed', `cannot roll back ${component.name}: ${preview.note}`);
     const unsafe = preview.resources.filter((r) => r.stateful);
     if (unsafe.length && !options.allowReplace) {
-      return run.done('refused', `rolling back ${component.name} would ${unsafe.map((r) => `${r.op} ${r.urn.slice(r.urn.lastIndexOf('::') + 2)}`).join(', ')}, which holds data. Re-run with --allow-replace to do it anyway.`, 'unsafe');
+      return run.done('refused', `rolling back ${component.name} would ${unsafe.map((r) => `${r.op} ${resourceName(r.urn)}`).join(', ')}, which holds data. Re-run with --allow-replace to do it anyway.`, 'unsafe');
     }
     if (options.dryRun) return run.done('succeeded', `dry run: would roll back ${component.name} to version ${target.version}`);
     if (!options.yes) return run.done('refused', `rollback re-runs ${component.stack} with the spec of version ${target.version}. Re-run with --yes to confirm.`, 'needs-confirmation');

@@ -8,7 +8,7 @@ import type { OperationResult, PlannedStep } from '../../core/events';
 import { liveLockReason, needsRecovery, operationResult, planForceRecreate, planUp } from '../../core/plan';
 import { describeReadiness, type ComponentReadiness } from '../../core/readiness';
 import { runInDependencyOrder, type NodeOutcome, type NodeResult } from '../../core/schedule';
-import { resolveComponents } from '../context';
+import { resolveComponents } from '../setup';
 import type { Engine, OperationRun, Snapshot } from '../engine';
 import { runStep } from '../stackRunner';
 import { guarded, refuseInvalidConfig } from './guard';
@@ -49,7 +49,7 @@ async function rollBackChanged(engine: Engine, run: OperationRun, succeeded: rea
 
 async function provisionOne(engine: Engine, run: OperationRun, name: string, snapshot: Snapshot): Promise<NodeResult> {
   const component = engine.component(name);
-  for (const dep of engine.ctx.graph.dependenciesOf(name)) {
+  for (const dep of engine.setup.graph.dependenciesOf(name)) {
     const verified = await verifyDependency(engine, component, engine.component(dep));
     if (!verified.ok) return run.skip(component, 'up', `not started: ${verified.reason}`);
   }
@@ -90,10 +90,10 @@ function plansFor(engine: Engine, snapshot: Snapshot, names: string[], forceRecr
 }
 
 export async function up(engine: Engine, options: UpOptions = {}): Promise<OperationResult> {
-  const run = engine.start('up', options.components?.length ? options.components : engine.ctx.graph.topologicalOrder(), { forceRecreate: !!options.forceRecreate, dryRun: !!options.dryRun });
+  const run = engine.start('up', options.components?.length ? options.components : engine.setup.graph.topologicalOrder(), { forceRecreate: !!options.forceRecreate, dryRun: !!options.dryRun });
   const invalid = refuseInvalidConfig(engine, run);
   if (invalid) return invalid;
-  const names = resolveComponents(engine.ctx, options.components ?? []).map((c) => c.name);
+  const names = resolveComponents(engine.setup, options.components ?? []).map((c) => c.name);
   const first = await engine.snapshot();
   const planned = plansFor(engine, first, names, !!options.forceRecreate);
   const stacks = options.dryRun ? [] : planned.up.map((s) => s.stack);
@@ -108,7 +108,7 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
     }
     if (destroy.length) {
       // Reverse edges: a component is destroyed after everything that depends on it.
-      const destroyed = await runSteps(engine, run, destroy, (n) => engine.ctx.graph.dependentsOf(n), async (n) => (await runStep(engine, run, engine.component(n), 'destroy')).result);
+      const destroyed = await runSteps(engine, run, destroy, (n) => engine.setup.graph.dependentsOf(n), async (n) => (await runStep(engine, run, engine.component(n), 'destroy')).result);
       if ([...destroyed.values()].some((o) => o.result !== 'succeeded')) {
         const readiness = await engine.publishReadiness();
         return run.done(engine.cancelled ? 'cancelled' : 'failed', `destroy did not complete; nothing was provisioned. ${readiness.filter((r) => r.status !== 'absent').map((r) => `${r.name}: ${r.status}`).join(', ')}`);
@@ -117,7 +117,7 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
     }
     const toRun = ups.filter((s) => s.action === 'up');
     const specsBefore = new Map(toRun.map((s) => [s.component, snapshot.states.get(s.component)?.deployedSpecHash]));
-    const outcomes = await runSteps(engine, run, toRun, (n) => engine.ctx.graph.dependenciesOf(n), (n) => provisionOne(engine, run, n, snapshot));
+    const outcomes = await runSteps(engine, run, toRun, (n) => engine.setup.graph.dependenciesOf(n), (n) => provisionOne(engine, run, n, snapshot));
     const failedAny = [...outcomes.values()].some((o) => o.result === 'failed');
     const rolledBack = options.rollbackOnFailure && failedAny && !engine.cancelled
       ? await rollBackChanged(engine, run, toRun.map((s) => s.component).filter((n) => outcomes.get(n)?.result === 'succeeded'), specsBefore)

@@ -8,17 +8,17 @@ import { describeReadiness } from '../../core/readiness';
 import type { Engine } from '../engine';
 
 export async function validate(engine: Engine): Promise<OperationResult> {
-  const { ctx } = engine;
-  const run = engine.start('validate', ctx.graph.topologicalOrder());
+  const { setup } = engine;
+  const run = engine.start('validate', setup.graph.topologicalOrder());
   const { states, readiness } = await engine.snapshot();
   const problems: Problem[] = engine.problemsFor(readiness);
-  for (const c of ctx.components) {
+  for (const c of setup.components) {
     for (const use of c.uses) {
-      const from = ctx.byName.get(use.from)!;
+      const from = setup.byName.get(use.from)!;
       if (states.get(c.name)?.exists && !states.get(from.name)?.exists) {
         problems.push({
-          file: ctx.parsed.file,
-          range: rangeOf(ctx.parsed, c.configPath),
+          file: setup.parsed.file,
+          range: rangeOf(setup.parsed, c.configPath),
           severity: 'error',
           code: 'dangling-reference',
           component: c.name,
@@ -36,6 +36,6 @@ export async function validate(engine: Engine): Promise<OperationResult> {
   const notReady = readiness.filter((r) => r.status !== 'ready').length;
   const ok = errors === 0 && notReady === 0;
   const summary = ok ? `valid: ${readiness.length} components ready, every reference resolves` : `${errors} error(s), ${notReady} component(s) not ready`;
-  if (ctx.configErrors.length) return run.done('refused', `${summary}; fix ${ctx.parsed.file} first`, 'invalid-input');
+  if (setup.configErrors.length) return run.done('refused', `${summary}; fix ${setup.parsed.file} first`, 'invalid-input');
   return run.done(ok ? 'succeeded' : 'failed', summary);
 }

@@ -15,13 +15,13 @@ export async function verifyDependency(engine: Engine, dependent: Component, dep
   const wanted = dependent.uses.find((u) => u.from === dependency.name)?.outputs ?? [];
   const outcome = await retryWithBackoff<true>(
     async () => {
-      const state = (await readStackStates(engine.ctx, [dependency], () => engine.cliPath())).get(dependency.name)!;
+      const state = (await readStackStates(engine.setup, [dependency], () => engine.cliPath())).get(dependency.name)!;
       const own = ownStatus(dependency, state);
       if (own.status !== 'ready') return { done: false, reason: `${dependency.name}: ${describeReadiness(own)}` };
       const missing = wanted.filter((o) => !state.outputs[o] || state.outputs[o].empty);
       return missing.length ? { done: false, reason: `${dependency.name} lacks ${missing.join(', ')}` } : { done: true, value: true };
     },
-    engine.ctx.retry,
+    engine.setup.retry,
     {
       signal: engine.signal,
       onRetry: (attempt, delayMs, reason) => engine.emit({ type: 'retry', component: dependent.name, waitingFor: dependency.name, attempt, delayMs, reason }),

@@ -2,7 +2,8 @@
 import { dirname, join } from 'node:path';
 import type { Log } from '../log';
 import { childEnv, commonFlags, type CliSettings } from './cliArgs';
-import type { OutputsReport, StatusReport } from '../../core/protocol';
+import type { ComponentPreview } from '../../core/events';
+import type { HistoryDocument, OperationDocument, OutputsReport, StatusReport } from '../../core/protocol';
 import { asOutputsReport, asPlan, asStatusReport } from './reports';
 import type { PlannedStep } from '../../core/events';
 import { CliProcess, type CliExit } from './cliProcess';
@@ -57,6 +58,21 @@ export class CliClient {
     const plan = asPlan(await this.json('up', components, ['--force-recreate', '--dry-run']));
     if (!plan) throw new CliError('force recreate: the CLI printed no plan');
     return plan;
+  }
+
+  /** A dry run of `verb` (down, rollback): the environment, the plan, and the summary or refusal it ends with. */
+  async dryRun(verb: 'down' | 'rollback', positionals: string[], flags: string[]): Promise<{ env: string; plan: PlannedStep[]; result?: string; summary?: string; previews: ComponentPreview[] }> {
+    const doc = (await this.json(verb, positionals, [...flags, '--dry-run'])) as Partial<OperationDocument>;
+    const plan = asPlan(doc);
+    if (!plan) throw new CliError(`${verb}: the CLI printed no plan`);
+    return { ...plan, result: doc.result, summary: doc.summary, previews: Array.isArray(doc.previews) ? doc.previews : [] };
+  }
+
+  /** `history COMPONENT --json`. */
+  async history(component: string): Promise<HistoryDocument> {
+    const doc = (await this.json('history', [component], [])) as Partial<HistoryDocument>;
+    if (!doc || !Array.isArray(doc.updates)) throw new CliError(`history of ${component}: no document`);
+    return doc as HistoryDocument;
   }
 
   private async json(verb: string, positionals: string[], extra: string[]): Promise<unknown> {

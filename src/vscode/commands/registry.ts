@@ -16,6 +16,9 @@ import type { Services } from './services';
 import { setPassphrase } from './setPassphrase';
 import { showOutputs } from './showOutputs';
 import { up, upComponent } from './up';
+import { down, downComponent } from './down';
+import { rollbackComponent, showHistory } from './history';
+import { preview, previewComponent } from './preview';
 
 type Handler = (services: Services, ...args: unknown[]) => unknown;
 
@@ -36,6 +39,12 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   'modelopsInfra.forceRecreate': { run: forceRecreate, needsTrust: 'Up with Force Recreate', allComponents: true },
   'modelopsInfra.forceRecreateComponent': { run: forceRecreateComponent, needsTrust: 'Force Recreate' },
   'modelopsInfra.repair': { run: repair, needsTrust: 'Repair' },
+  'modelopsInfra.preview': { run: preview, needsTrust: 'Preview', allComponents: true },
+  'modelopsInfra.previewComponent': { run: previewComponent, needsTrust: 'Preview' },
+  'modelopsInfra.down': { run: down, needsTrust: 'Down', allComponents: true },
+  'modelopsInfra.downComponent': { run: downComponent, needsTrust: 'Down' },
+  'modelopsInfra.showHistory': { run: showHistory, needsTrust: 'History' },
+  'modelopsInfra.rollback': { run: (s, arg) => rollbackComponent(s, arg), needsTrust: 'Rollback' },
   'modelopsInfra.validate': { run: validate, allComponents: true },
   'modelopsInfra.health': { run: health, needsTrust: 'Health', allComponents: true },
   'modelopsInfra.refresh': { run: refresh, allComponents: true },

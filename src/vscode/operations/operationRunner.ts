@@ -16,7 +16,7 @@ import { RunReporter } from './runReporter';
 import type { RunningOperation, RunningOperations } from './runningOperations';
 
 export interface OperationRequest {
-  verb: 'up' | 'repair' | 'validate' | 'health';
+  verb: 'up' | 'preview' | 'down' | 'rollback' | 'repair' | 'validate' | 'health';
   /** Positional arguments (components). */
   positionals: string[];
   /** Extra flags (`--force-recreate --yes`). */
@@ -85,9 +85,12 @@ export class OperationRunner {
       void this.notify('error', `ModelOps: ${request.title} failed: ${summary}`);
     } else if (result === 'refused') {
       this.log.warn(line);
+      this.log.warn(`  ${summary}`);
       void this.notify('warning', `ModelOps: ${request.title} was refused: ${summary}`);
     } else {
       this.log.info(line);
+      // What the CLI says it did (e.g. which lines of azure.yaml a rollback leaves to revert).
+      if (reporter.done?.summary) this.log.info(`  ${reporter.done.summary}`);
       void vscode.window.setStatusBarMessage(`ModelOps: ${request.title} ${result}`, 8000);
     }
     return result;

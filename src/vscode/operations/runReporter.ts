@@ -1,6 +1,7 @@
 /** Turns one run's events into log lines, progress messages, node actions and readiness snapshots. */
 import type * as vscode from 'vscode';
-import type { HealthVerdict, OperationEvent } from '../../core/events';
+import type { ComponentPreview, HealthVerdict, OperationEvent } from '../../core/events';
+import { describeChanges, resourceName } from '../../core/plan';
 import type { ComponentReadiness } from '../../core/readiness';
 import type { Log } from '../log';
 import { runHeader } from '../view/format';
@@ -14,6 +15,7 @@ export class RunReporter {
   readiness: ComponentReadiness[] | undefined;
   private totalSteps = 0;
   private headerWritten = false;
+  private readonly previews: ComponentPreview[] = [];
   private readonly health: Array<{ component: string; check: string; verdict: HealthVerdict; reason: string; checkedAt: string }> = [];
 
   constructor(
@@ -48,6 +50,7 @@ export class RunReporter {
         return this.progress.report({ message: `${e.component}: waiting for ${e.waitingFor} (attempt ${e.attempt})` });
       case 'step-done': {
         this.running.stepDone(this.op, e.component);
+        if (e.action !== 'preview' && e.action !== 'verify' && e.result !== 'skipped') this.store.clearPreviews([e.component]);
         const line = `  ${e.action} ${e.component}: ${e.result} in ${Math.round(e.durationMs / 1000)} s${e.message ? ` — ${e.message}` : ''}`;
         if (e.result === 'failed') this.log.error(line, false);
         else this.log.info(line);
@@ -57,7 +60,7 @@ export class RunReporter {
       case 'readiness':
         // While the run goes on, rows it is still working on keep showing the run's phase.
         if (!e.partial) this.readiness = e.components;
-        return this.store.setComponents(e.components, e.partial ? this.running.heldBack('run') : new Set());
+        return this.store.setComponents(e.components, e.partial ? this.running.heldBack('run') : undefined);
       case 'problem':
         return this.log.warn(`  ${e.problem.code}: ${e.problem.message}`);
       case 'health':
@@ -65,9 +68,16 @@ export class RunReporter {
         return this.log.info(`  health ${e.component} · ${e.check}: ${e.verdict}${e.reason ? ` — ${e.reason}` : ''}`);
       case 'log':
         return e.level === 'error' ? this.log.error(e.message, false) : e.level === 'warn' ? this.log.warn(e.message) : this.log.info(e.message);
+      case 'preview': {
+        this.previews.push(e);
+        const lines = e.note ? [`  preview ${e.name}: ${e.note}`] : [`  preview ${e.name}: ${describeChanges(e.changes)}`, ...e.resources.filter((r) => r.op !== 'same' && r.op !== 'read').map((r) => `    ${r.op} ${resourceName(r.urn)} (${r.type})${r.stateful ? ' — HOLDS DATA' : ''}`)];
+        for (const l of lines) (e.resources.some((r) => r.stateful) ? this.log.warn(l) : this.log.info(l));
+        return;
+      }
       case 'operation-done':
         this.done = e;
         if (e.operation === 'health') this.store.setHealth(this.health);
+        if (e.operation === 'preview') this.store.setPreviews(this.previews);
         return;
     }
   }

@@ -54,18 +54,18 @@ export class RunningOperations implements vscode.Disposable {
   }
 
   /**
-   * Components whose readiness from `source` must not replace what is shown: from a refresh
-   * (another process, which sees our own locks as "busy"), every component a run of ours
-   * plans; from the run's own events, those running a step or still waiting for their first.
+   * Whether a component's readiness from `source` must not replace what is shown: from a
+   * refresh (another process, which sees our own locks as "busy"), every component a run of
+   * ours holds, the ones it skips too; from the run's own events, those running a step or
+   * still waiting for their first.
    */
-  heldBack(source: 'refresh' | 'run'): Set<string> {
-    const held = new Set<string>();
-    for (const op of this.all) {
-      for (const [name, phase] of op.phases) {
-        if (source === 'refresh' || phase.kind === 'running' || (phase.kind === 'queued' && phase.stepsDone === 0)) held.add(name);
-      }
-    }
-    return held;
+  heldBack(source: 'refresh' | 'run'): (name: string) => boolean {
+    const ops = this.all;
+    if (source === 'refresh') return (name) => ops.some((op) => op.targets === 'all' || op.targets.includes(name) || op.phases.has(name));
+    return (name) => ops.some((op) => {
+      const phase = op.phases.get(name);
+      return phase !== undefined && (phase.kind === 'running' || (phase.kind === 'queued' && phase.stepsDone === 0));
+    });
   }
 
   setPlan(op: RunningOperation, components: readonly string[]): void {

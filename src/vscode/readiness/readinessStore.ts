@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { Problem } from '../../core/config/types';
-import type { HealthVerdict } from '../../core/events';
+import type { ComponentPreview, HealthVerdict } from '../../core/events';
 import type { ComponentReadiness } from '../../core/readiness';
 import type { StatusReport } from '../../core/protocol';
 
@@ -20,6 +20,7 @@ export interface HealthCheck {
 export class ReadinessStore implements vscode.Disposable {
   private report: StatusReport | undefined;
   private health = new Map<string, HealthCheck[]>();
+  private previews = new Map<string, ComponentPreview & { previewedAt: string }>();
   private lastError: string | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
@@ -54,6 +55,26 @@ export class ReadinessStore implements vscode.Disposable {
     return this.health.get(name) ?? [];
   }
 
+  /** The last Preview of `name`, if one ran. */
+  previewOf(name: string): (ComponentPreview & { previewedAt: string }) | undefined {
+    return this.previews.get(name);
+  }
+
+  /** A preview run's results (of the components it previewed). */
+  setPreviews(previews: readonly ComponentPreview[]): void {
+    const at = new Date().toISOString();
+    for (const p of previews) this.previews.set(p.name, { ...p, previewedAt: at });
+    this.changed.fire();
+  }
+
+  /** Forgets previews that no longer describe what an Up would do (the stack or azure.yaml changed); all when none named. */
+  clearPreviews(names?: readonly string[]): void {
+    const before = this.previews.size;
+    if (names) for (const n of names) this.previews.delete(n);
+    else this.previews.clear();
+    if (this.previews.size !== before) this.changed.fire();
+  }
+
   /** Replaces every component's health with one run's results. */
   setHealth(results: ReadonlyArray<{ component: string } & HealthCheck>): void {
     this.health = new Map();
@@ -65,21 +86,20 @@ export class ReadinessStore implements vscode.Disposable {
    * A status report. Components in `heldBack` keep what is shown (a run of ours owns
    * them, and another process would read our own locks as "busy").
    */
-  setReport(report: StatusReport, heldBack: ReadonlySet<string> = new Set()): void {
+  setReport(report: StatusReport, heldBack: (name: string) => boolean = () => false): void {
     this.report = { ...report, components: this.merge(report.components, heldBack) };
     this.lastError = undefined;
     this.changed.fire();
   }
 
   /** A snapshot from an operation's `readiness` event; `heldBack` as for setReport. */
-  setComponents(components: ComponentReadiness[], heldBack: ReadonlySet<string> = new Set()): void {
+  setComponents(components: ComponentReadiness[], heldBack: (name: string) => boolean = () => false): void {
     this.report = { env: this.report?.env ?? '', configFile: this.report?.configFile ?? '', problems: this.report?.problems ?? [], components: this.merge(components, heldBack) };
     this.changed.fire();
   }
 
-  private merge(fresh: ComponentReadiness[], heldBack: ReadonlySet<string>): ComponentReadiness[] {
-    if (!heldBack.size) return fresh;
-    return fresh.map((c) => (heldBack.has(c.name) ? (this.find(c.name) ?? c) : c));
+  private merge(fresh: ComponentReadiness[], heldBack: (name: string) => boolean): ComponentReadiness[] {
+    return fresh.map((c) => (heldBack(c.name) ? (this.find(c.name) ?? c) : c));
   }
 
   setError(message: string): void {

@@ -74,6 +74,8 @@ export class Refresher implements vscode.Disposable {
       return;
     }
     this.log.debug(`refresh (${reasons})`);
+    // A preview says what an Up would do with azure.yaml as it was.
+    if (reasons.includes('config')) this.store.clearPreviews();
     try {
       const report = await this.cli.status();
       this.store.setReport(report, this.running.heldBack('refresh'));

@@ -12,6 +12,9 @@ import { HealthNode, healthSummary } from './healthNode';
 import { GroupNode } from './groupNode';
 import type { TreeNode } from './node';
 import { OutputNode } from './outputNode';
+import { PreviewResourceNode } from './previewNode';
+import { describeChanges } from '../../core/plan';
+import type { ComponentPreview } from '../../core/events';
 import { queuedIcon, runningIcon, statusIcon } from './statusIcons';
 
 export class ComponentNode implements TreeNode {
@@ -22,6 +25,7 @@ export class ComponentNode implements TreeNode {
     private readonly statusOf: (name: string) => string | undefined,
     private readonly phaseOf: (name: string) => { op: RunningOperation; phase: ComponentPhase } | undefined,
     private readonly healthOf: (name: string) => readonly HealthCheck[],
+    private readonly previewOf: (name: string) => ComponentPreview | undefined,
   ) {
     this.id = `component:${readiness.name}`;
   }
@@ -52,7 +56,10 @@ export class ComponentNode implements TreeNode {
     const present = r.outputs.filter((o) => o.present && !o.empty).length;
     const deps = r.dependsOn.map((d) => new DependencyNode(r.name, d, this.statusOf(d)));
     const health = this.healthOf(r.name);
+    const preview = this.previewOf(r.name);
+    const changing = preview?.resources.filter((c) => c.op !== 'same' && c.op !== 'read' && c.op !== 'refresh') ?? [];
     return [
+      ...(preview ? [new GroupNode(`${this.id}/preview`, 'Preview', 'diff', preview.note ?? describeChanges(preview.changes), changing.map((c) => new PreviewResourceNode(r.name, c)))] : []),
       new GroupNode(`${this.id}/outputs`, 'Outputs', 'symbol-property', `${present}/${r.outputs.length}`, outputs),
       new GroupNode(`${this.id}/depends`, 'Depends on', 'references', deps.length ? '' : 'nothing', deps),
       ...(health.length ? [new GroupNode(`${this.id}/health`, 'Health', 'pulse', healthSummary(health), health.map((h) => new HealthNode(r.name, h)))] : []),

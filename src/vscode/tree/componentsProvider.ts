@@ -48,7 +48,7 @@ export class ComponentsProvider implements vscode.TreeDataProvider<TreeNode>, vs
       let n = this.nodes.get(r.name);
       if (n) n.readiness = r;
       else {
-        n = new ComponentNode(r, (name) => this.store.find(name)?.status, (name) => this.running.phaseOf(name), (name) => this.store.healthOf(name));
+        n = new ComponentNode(r, (name) => this.store.find(name)?.status, (name) => this.running.phaseOf(name), (name) => this.store.healthOf(name), (name) => this.store.previewOf(name));
         this.nodes.set(r.name, n);
       }
       return n;

@@ -1,6 +1,6 @@
 /** ThemeIcons from the one status table (view/statusTable.ts). */
 import * as vscode from 'vscode';
-import { HEALTH_LOOK, outputLook, QUEUED_LOOK, RUNNING_LOOK, statusLook, type Look } from '../view/statusTable';
+import { changeLook, HEALTH_LOOK, outputLook, QUEUED_LOOK, RUNNING_LOOK, statusLook, type Look } from '../view/statusTable';
 
 function icon(look: Look): vscode.ThemeIcon {
   return new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
@@ -16,6 +16,10 @@ export function runningIcon(): vscode.ThemeIcon {
 
 export function queuedIcon(): vscode.ThemeIcon {
   return icon(QUEUED_LOOK);
+}
+
+export function changeIcon(op: string, stateful?: boolean): vscode.ThemeIcon {
+  return icon(changeLook(op, stateful));
 }
 
 export function healthIcon(verdict: keyof typeof HEALTH_LOOK): vscode.ThemeIcon {

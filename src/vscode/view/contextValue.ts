@@ -26,7 +26,7 @@ export function componentContextValue(flags: ComponentFlags): string {
   } else {
     if (statusLook(flags.status).repairable) values.push('canRepair');
     if ((flags.status !== 'ready' || flags.specChanged) && flags.status !== 'busy') values.push('canUp');
-    if (flags.status !== 'absent') values.push('canForceRecreate');
+    if (flags.status !== 'absent') values.push('canForceRecreate', 'deployed');
   }
   if (flags.hasOutputs) values.push('hasOutputs');
   return createContextValue(values);

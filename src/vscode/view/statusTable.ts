@@ -40,6 +40,18 @@ export const SUMMARY_LOOK: Readonly<Record<'running' | 'allReady' | 'notReady', 
   notReady: { icon: 'warning', color: 'statusBarItem.warningBackground' },
 };
 
+/** What a preview says a resource would go through; a stateful replace or delete is an error. */
+export function changeLook(op: string, stateful = false): Look {
+  if (stateful) return { icon: 'warning', color: 'list.errorForeground' };
+  const looks: Record<string, Look> = {
+    create: { icon: 'add', color: 'testing.iconPassed' },
+    update: { icon: 'edit', color: 'charts.blue' },
+    replace: { icon: 'replace-all', color: 'list.warningForeground' },
+    delete: { icon: 'trash', color: 'list.errorForeground' },
+  };
+  return looks[op] ?? { icon: 'circle-small', color: 'descriptionForeground' };
+}
+
 /** A health check's verdict. */
 export const HEALTH_LOOK: Readonly<Record<'healthy' | 'unhealthy' | 'unknown', Look>> = {
   healthy: { icon: 'pass', color: 'testing.iconPassed' },

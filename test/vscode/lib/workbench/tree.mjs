@@ -102,9 +102,15 @@ export const tree = {
     });
   },
 
-  /** Clicks a tree row (selects it), by label. */
-  async selectRow(label, viewName) {
-    await this.viewPane(viewName).locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: label }) }).first().click();
+  /**
+   * Clicks a tree row (selects it, toggles it open), by label and optionally its level. A
+   * hover left open by an earlier row (its tooltip) would take the click: it is dismissed first.
+   */
+  async selectRow(label, viewName, { level } = {}) {
+    await this.page.mouse.move(1, 1);
+    await this.page.keyboard.press('Escape');
+    const rows = this.viewPane(viewName).locator(level ? `.monaco-list-row[aria-level="${level}"]` : '.monaco-list-row', { has: this.page.locator('.label-name', { hasText: label }) });
+    await rows.first().click();
   },
 
   /** The sidebar's title as shown (a container with one view shows that view's title in it). */

@@ -1,4 +1,9 @@
-/** Loads azure.yaml into everything an operation needs: the model (config, components, graph), settings, retry policy. */
+/**
+ * The setup of a run: azure.yaml loaded into everything an operation needs — the model
+ * (config, components, graph), the resolved settings and the retry policy. ("Context" means
+ * one thing in this code: what a host hands the code it runs — VS Code's ExtensionContext, a
+ * Pulumi program's ProgramContext, the config reader's ReadContext.)
+ */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { canonicalComponentName, type Component } from '../core/components';
@@ -9,11 +14,11 @@ import { ConfigError, UnknownComponentError, UsageError } from '../core/errors';
 import type { DependencyGraph } from '../core/graph';
 import { buildModel, environmentProblem, errorsOf } from '../core/model';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../core/retry';
-import { resolveSettings, type EngineSettings } from './settings';
+import { resolveSettings, type ResolvedSettings } from './settings';
 
 export { ConfigError };
 
-export interface ContextOptions {
+export interface SetupOptions {
   configFile: string;
   env?: string;
   backend?: string;
@@ -22,14 +27,15 @@ export interface ContextOptions {
   processEnv?: NodeJS.ProcessEnv;
 }
 
-export interface InfraContext {
+/** What every operation works with (`engine.setup`). */
+export interface Setup {
   parsed: ParsedConfig;
   config: InfraConfig;
   env: string;
   components: Component[];
   byName: ReadonlyMap<string, Component>;
   graph: DependencyGraph;
-  settings: EngineSettings;
+  settings: ResolvedSettings;
   retry: RetryPolicy;
   /** Config and graph problems (readiness problems come later). */
   problems: Problem[];
@@ -48,7 +54,7 @@ function readConfigText(file: string): string {
   }
 }
 
-export function loadContext(options: ContextOptions): InfraContext {
+export function loadSetup(options: SetupOptions): Setup {
   if (options.env !== undefined) {
     const issue = environmentProblem(options.env);
     if (issue) throw new UsageError(`--env: ${issue}`);
@@ -73,10 +79,10 @@ export function loadContext(options: ContextOptions): InfraContext {
 }
 
 /** Components by name, in provisioning order; unknown names are an error naming the valid ones. */
-export function resolveComponents(ctx: InfraContext, names: readonly string[]): Component[] {
+export function resolveComponents(setup: Setup, names: readonly string[]): Component[] {
   return names.map((raw) => {
-    const c = ctx.byName.get(canonicalComponentName(raw));
-    if (!c) throw new UnknownComponentError(raw, 'command line', ctx.graph.topologicalOrder());
+    const c = setup.byName.get(canonicalComponentName(raw));
+    if (!c) throw new UnknownComponentError(raw, 'command line', setup.graph.topologicalOrder());
     return c;
   });
 }

@@ -1,0 +1,59 @@
+/**
+ * ModelOps: Show History… and Rollback… on a row. History is a pick of the stack's updates,
+ * newest first, with how each spec changed; picking a successful one offers to roll back to it.
+ * Rollback (to the previous successful update, or the one picked) previews first through the
+ * CLI (`rollback --dry-run --json`), then asks in a modal, then runs with `--yes`.
+ */
+import * as vscode from 'vscode';
+import type { HistoryUpdate } from '../../core/protocol';
+import { formatAgo } from '../view/format';
+import { pickComponent } from './pickComponent';
+import type { Services } from './services';
+
+const CONFIRM = 'Roll Back';
+
+function describeUpdate(u: HistoryUpdate): string {
+  const spec = u.specChanges === undefined ? (u.specHash ? `spec ${u.specHash}` : 'no spec recorded') : u.specChanges.length ? `changed ${u.specChanges.join(', ')}` : 'same spec as before';
+  return `${u.kind} ${u.result} · ${spec}`;
+}
+
+export async function rollbackComponent(s: Services, arg?: unknown, to?: number): Promise<void> {
+  const name = await pickComponent(s.store, arg, 'Roll back which component?');
+  if (!name) return;
+  const flags = to !== undefined ? ['--to', String(to)] : [];
+  const planned = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ModelOps: previewing the rollback of ${name}` }, () => s.cli.dryRun('rollback', [name], flags));
+  if (planned.result !== 'succeeded') {
+    void vscode.window.showWarningMessage(`ModelOps: Rollback of ${name} was refused: ${planned.summary ?? ''}`);
+    return;
+  }
+  const step = planned.plan.find((p) => p.action === 'up');
+  const preview = planned.previews.find((p) => p.name === name);
+  const detail = `${step?.stack ?? name} is updated with the spec of its earlier update: ${step?.reason ?? ''}.\n\nIts program runs again with that spec (no old state is imported; data never rolls back), then what depends on it is verified.${preview && !preview.note ? `\n\nPreview: ${preview.resources.filter((r) => r.op !== 'same' && r.op !== 'read').map((r) => `${r.op} ${r.urn.slice(r.urn.lastIndexOf('::') + 2)}`).join(', ') || 'no changes'}` : ''}\n\nazure.yaml keeps the newer spec: revert it to keep the rollback.`;
+  const choice = await vscode.window.showWarningMessage(`Roll back ${name} in environment "${planned.env}"?`, { modal: true, detail }, CONFIRM);
+  if (choice !== CONFIRM) return;
+  await s.runner.run({ verb: 'rollback', positionals: [name], flags: [...flags, '--yes'], targets: [name], title: `Roll back ${name}` });
+}
+
+export async function showHistory(s: Services, arg?: unknown): Promise<void> {
+  const name = await pickComponent(s.store, arg, 'History of which component?');
+  if (!name) return;
+  const doc = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `ModelOps: reading the history of ${name}` }, () => s.cli.history(name));
+  const items = doc.updates.map((u, i) => ({
+    label: `v${u.version}  ${u.kind}`,
+    description: `${u.result} · ${formatAgo(u.endTime ?? u.startTime)}`,
+    detail: describeUpdate(u),
+    version: u.version,
+    canRollBack: i > 0 && u.kind === 'update' && u.result === 'succeeded' && u.specHash !== undefined,
+  }));
+  if (!items.length) {
+    void vscode.window.showInformationMessage(`ModelOps: ${doc.stack} has no history yet.`);
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(items, { title: `History of ${doc.component} (${doc.stack}), newest first — pick one to roll back to it`, matchOnDetail: true });
+  if (!picked) return;
+  if (!picked.canRollBack) {
+    void vscode.window.showInformationMessage(`ModelOps: v${picked.version} cannot be rolled back to: only an earlier successful update that recorded its spec can.`);
+    return;
+  }
+  await rollbackComponent(s, name, picked.version);
+}
