@@ -20,6 +20,14 @@ export interface CliArgs {
   allowReplace?: boolean;
   /** up: when a component fails, roll back what this up already changed. */
   rollbackOnFailure?: boolean;
+  /** reconcile: one pass, then exit. */
+  once?: boolean;
+  /** reconcile: take the recovery ladder's steps (else only report). */
+  heal?: boolean;
+  /** reconcile: seconds between passes. */
+  interval?: number;
+  /** reconcile: failed attempts on one spec before a component is stalled. */
+  maxAttempts?: number;
   config: string;
   env?: string;
   json: boolean;
@@ -48,6 +56,10 @@ Commands:
                          (or --to VERSION): preview, confirm, apply, re-verify what depends on it
   repair COMPONENT       clear a dead lock, refresh, provision, re-verify dependents
   health                 health checks of the provider
+  drift [COMPONENT...]   what changed or was deleted outside Pulumi (read-only refresh; takes no lock);
+                         exit 1 when something drifted
+  reconcile              keep the environment converged: each pass checks status, drift and health and, with
+                         --heal, takes the recovery ladder's next steps; bounded retries, then stalled
   outputs COMPONENT      a component's stack outputs (secrets masked unless --show-secrets)
 
 Options:
@@ -61,6 +73,10 @@ Options:
   --to VERSION           rollback: the history version whose spec to go back to
   --allow-replace        rollback: even when it replaces or deletes a stateful resource
   --rollback-on-failure  up: when a component fails, roll back what this up already changed, newest first
+  --once                 reconcile: one pass, then exit (0 when everything is converged): for cron and CI
+  --heal                 reconcile: heal what is not converged (default: only report)
+  --interval SECONDS     reconcile: seconds between passes (default 300, at least 1)
+  --max-attempts N       reconcile: failed attempts on one spec before a component stalls (default 3)
   --yes                  confirm destruction without asking
   --dry-run              up: print the plan and change nothing
   --show-secrets         outputs: print secret values
@@ -70,8 +86,8 @@ Options:
   --retry-delay-ms N     first retry delay, doubled each time with jitter (default 500)
   -h, --help             this help
 
-Exit codes (every command): 0 ok (status, validate: everything ready); 1 failed, or something not ready
-or unreadable; 2 bad usage or azure.yaml has errors (nothing was changed); 3 refused (a stack is busy,
+Exit codes (every command): 0 ok (status, validate: everything ready; drift: nothing drifted; reconcile --once:
+everything converged); 1 failed, or something not ready, drifted or not converged, or unreadable; 2 bad usage or azure.yaml has errors (nothing was changed); 3 refused (a stack is busy,
 or destruction needs --yes); 130 cancelled.`;
 
 /** How many COMPONENT arguments each verb takes. */
@@ -79,6 +95,8 @@ const VERB_ARGUMENTS: Record<Verb, 'none' | 'one' | 'many'> = {
   status: 'none',
   validate: 'none',
   health: 'none',
+  reconcile: 'none',
+  drift: 'many',
   up: 'many',
   preview: 'many',
   down: 'many',
@@ -97,12 +115,22 @@ const FLAG_VERBS: Record<string, Verb[]> = {
   'allow-replace': ['rollback'],
   'rollback-on-failure': ['up'],
   'show-secrets': ['outputs'],
+  once: ['reconcile'],
+  heal: ['reconcile'],
+  interval: ['reconcile'],
+  'max-attempts': ['reconcile'],
 };
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = value.trim() === '' ? NaN : Number(value);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number ≥ 0, got "${value}"`);
+  return n;
+}
+
+function atLeastOne(name: string, value: string): number {
+  const n = positiveInt(name, value)!;
+  if (n < 1) throw new UsageError(`${name} must be at least 1, got "${value}"`);
   return n;
 }
 
@@ -129,6 +157,10 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
       to: { type: 'string' },
       'allow-replace': { type: 'boolean', default: false },
       'rollback-on-failure': { type: 'boolean', default: false },
+      once: { type: 'boolean', default: false },
+      heal: { type: 'boolean', default: false },
+      interval: { type: 'string' },
+      'max-attempts': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -152,6 +184,10 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
     ...(values.to !== undefined ? { to: positiveInt('--to', values.to) } : {}),
     ...(values['allow-replace'] ? { allowReplace: true } : {}),
     ...(values['rollback-on-failure'] ? { rollbackOnFailure: true } : {}),
+    ...(values.once ? { once: true } : {}),
+    ...(values.heal ? { heal: true } : {}),
+    ...(values.interval !== undefined ? { interval: atLeastOne('--interval', values.interval) } : {}),
+    ...(values['max-attempts'] !== undefined ? { maxAttempts: atLeastOne('--max-attempts', values['max-attempts']) } : {}),
     config: values.config ?? 'azure.yaml',
     env: values.env,
     json: values.json!,

@@ -1,6 +1,8 @@
 /** Human output: a status table and a readable stream of operation events. */
 import type { Problem } from '../core/config/types';
+import { describeDrift, type DriftCheck } from '../core/drift';
 import type { ComponentPreview, OperationEvent, ResourceChange } from '../core/events';
+import { describeCondition } from '../core/reconcile';
 import { describeChanges, resourceName } from '../core/plan';
 import type { HistoryDocument } from '../core/protocol';
 import type { ComponentReadiness, Status } from '../core/readiness';
@@ -39,8 +41,12 @@ export function formatStatus(env: string, configFile: string, components: readon
   const stackWidth = Math.max(12, ...components.map((c) => c.stack.length + 2));
   const lines = [bold(`ModelOps infrastructure · env ${env} · ${configFile}`)];
   for (const c of components) {
-    const changed = c.spec === 'changed' && c.status !== 'absent' ? yellow(`${c.reason ? ' · ' : ''}changed since last up`) : '';
-    lines.push(`  ${pad(c.name, nameWidth)}${pad(c.stack, stackWidth)}${STATUS_COLOR[c.status](pad(c.status, 17))}${c.reason}${changed}`);
+    const notes = [
+      ...(c.spec === 'changed' && c.status !== 'absent' ? [yellow('changed since last up')] : []),
+      ...(c.drift?.state === 'drifted' ? [red(describeDrift(c.drift.resources))] : []),
+      ...(c.reconcile && c.reconcile.condition !== 'ready' ? [(c.reconcile.condition === 'stalled' ? red : yellow)(describeCondition(c.reconcile))] : []),
+    ];
+    lines.push(`  ${pad(c.name, nameWidth)}${pad(c.stack, stackWidth)}${STATUS_COLOR[c.status](pad(c.status, 17))}${[c.reason, ...notes].filter(Boolean).join(' · ')}`);
   }
   const ready = components.filter((c) => c.status === 'ready').length;
   lines.push(`${ready}/${components.length} ready`);
@@ -76,6 +82,12 @@ export function formatHistory(doc: HistoryDocument): string {
   return lines.join('\n');
 }
 
+/** `storage  drifted: 1 deleted`, then each resource. */
+export function formatDrift(d: DriftCheck): string {
+  const head = `  ${pad(d.name, 18)}${d.note ? dim(d.note) : d.drifted ? red(describeDrift(d.resources)) : green('in sync')}`;
+  return [head, ...d.resources.map((r) => `    ${r.change === 'deleted' ? '-' : '~'} ${pad(r.change, 8)}${resourceName(r.urn)} ${dim(r.type)}`)].join('\n');
+}
+
 /** One line per event worth a human's attention, or undefined to stay quiet. */
 export function formatEvent(e: OperationEvent): string | undefined {
   switch (e.type) {
@@ -99,6 +111,14 @@ export function formatEvent(e: OperationEvent): string | undefined {
       return bold(`■ ${e.operation} ${RESULT_COLOR[e.result](e.result)} in ${(e.durationMs / 1000).toFixed(1)} s: ${e.summary}`);
     case 'preview':
       return formatPreview(e);
+    case 'drift':
+      return formatDrift(e);
+    case 'condition': {
+      const look = e.condition === 'ready' ? green : e.condition === 'stalled' ? red : yellow;
+      return `  ${pad(e.component, 18)}${look(pad(e.attempt > 0 || e.condition !== 'reconciling' ? describeCondition(e) : 'reconciling', 32))}${e.condition === 'ready' ? '' : `${e.reason}: ${e.message}`}${e.command ? `\n  ${' '.repeat(18)}${dim('to unblock: ')}${e.command}` : ''}`;
+    }
+    case 'pass':
+      return e.phase === 'start' ? bold(`— pass ${e.pass}`) : dim(`— pass ${e.pass} ${e.converged ? 'converged' : 'not converged'}${e.nextPassAt ? `; next pass at ${e.nextPassAt}` : ''}`);
     case 'readiness':
     case 'problem':
       return undefined;

@@ -2,10 +2,13 @@
 import { createInterface } from 'node:readline/promises';
 import { ConfigError, ModelOpsError } from '../core/errors';
 import type { OperationEvent, OperationName, OperationResult, PlannedStep } from '../core/events';
-import { EXIT, exitCodeOf, operationDocument, type ErrorDocument, type PreviewDocument } from '../core/protocol';
+import { DEFAULT_INTERVAL_SECONDS, DEFAULT_MAX_ATTEMPTS } from '../core/reconcile';
+import { EXIT, exitCodeOf, operationDocument, reconcileDocument, type DriftDocument, type ErrorDocument, type PreviewDocument } from '../core/protocol';
 import { loadSetup, resolveComponents, type Setup } from '../engine/setup';
 import { Engine } from '../engine/engine';
 import { down } from '../engine/operations/down';
+import { drift } from '../engine/operations/drift';
+import { reconcile } from '../engine/operations/reconcile';
 import { health } from '../engine/operations/health';
 import { history } from '../engine/operations/history';
 import { preview } from '../engine/operations/preview';
@@ -87,6 +90,28 @@ async function runPreview(engine: Engine, setup: Setup, args: CliArgs): Promise<
   return result;
 }
 
+async function runDrift(engine: Engine, setup: Setup, args: CliArgs): Promise<OperationResult> {
+  const { result, checks } = await drift(engine, { components: args.components });
+  if (args.json) {
+    const doc: DriftDocument = { env: setup.env, components: checks };
+    print(JSON.stringify(doc, null, 2));
+  }
+  return result;
+}
+
+/** `reconcile`: with --json, one document per pass (one line each when the loop goes on). */
+async function runReconcile(engine: Engine, args: CliArgs, setupOptions: Parameters<typeof loadSetup>[0], events: OperationEvent[]): Promise<OperationResult> {
+  const result = await reconcile(engine, {
+    once: args.once,
+    heal: args.heal,
+    intervalSeconds: args.interval ?? DEFAULT_INTERVAL_SECONDS,
+    maxAttempts: args.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    reload: () => loadSetup(setupOptions),
+  });
+  if (args.json && args.once) print(JSON.stringify(reconcileDocument(events), null, 2));
+  return result;
+}
+
 async function runHistory(engine: Engine, args: CliArgs): Promise<number> {
   const doc = await history(engine, args.component!);
   if (args.json || args.events) print(JSON.stringify(doc, null, args.json ? 2 : undefined));
@@ -109,19 +134,29 @@ async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<numbe
     (message) => process.stderr.write(`${message}\n`),
     async () => {
       process.stderr.write('stopping Pulumi now\n');
+      // Stopping the engine under a running inline program fails its pending calls: expected
+      // now, and no reason to end with anything but 130 and the one operation-done.
+      process.on('uncaughtException', () => undefined);
+      process.on('unhandledRejection', () => undefined);
       await forceStopPulumi();
       engine?.current?.done('cancelled', 'stopped by a second cancel: Pulumi was terminated; run status, then repair what it shows');
     },
   );
-  const setup = loadSetup({
+  const setupOptions = {
     configFile: args.config,
     env: args.env,
     backend: args.backend,
     pulumiPath: args.pulumi,
     retry: { ...(args.retryAttempts !== undefined && { attempts: args.retryAttempts }), ...(args.retryDelayMs !== undefined && { initialDelayMs: args.retryDelayMs }) },
-  });
+  };
+  const setup = loadSetup(setupOptions);
   const events: OperationEvent[] = [];
-  const sink = args.events ? (e: OperationEvent) => print(JSON.stringify(e)) : args.json ? (e: OperationEvent) => void events.push(e) : humanSink;
+  const jsonSink = (e: OperationEvent) => {
+    events.push(e);
+    // A reconcile loop that goes on prints each pass as it ends, one line each.
+    if (args.verb === 'reconcile' && !args.once && e.type === 'pass' && e.phase === 'end') print(JSON.stringify(reconcileDocument(events.splice(0))));
+  };
+  const sink = args.events ? (e: OperationEvent) => print(JSON.stringify(e)) : args.json ? jsonSink : humanSink;
   engine = new Engine(setup, sink, cancellation.signal);
   setEngine(engine);
 
@@ -141,9 +176,11 @@ async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<numbe
     down: () => runDown(engine, setup, args),
     preview: () => runPreview(engine, setup, args),
     rollback: () => runRollback(engine, setup, args),
+    drift: () => runDrift(engine, setup, args),
+    reconcile: () => runReconcile(engine, args, setupOptions, events),
   };
   const result = await operations[args.verb]();
-  if (args.json && args.verb !== 'preview') print(JSON.stringify(operationDocument(events), null, 2));
+  if (args.json && !['preview', 'drift', 'reconcile'].includes(args.verb)) print(JSON.stringify(operationDocument(events), null, 2));
   return exitCodeOf(result, engine.current?.refusal);
 }
 

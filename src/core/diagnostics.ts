@@ -73,6 +73,27 @@ function specProblem(parsed: ParsedConfig, owner: Component, r: ComponentReadine
   };
 }
 
+/** What the last drift check and the reconcile loop say of a component that needs attention. */
+function loopProblems(parsed: ParsedConfig, owner: Component, r: ComponentReadiness): Problem[] {
+  const range = rangeOf(parsed, owner.configPath);
+  const problems: Problem[] = [];
+  if (r.drift?.state === 'drifted') {
+    const names = r.drift.resources.map((x) => `${x.urn.slice(x.urn.lastIndexOf('::') + 2)} (${x.change})`).join(', ');
+    problems.push({ file: parsed.file, range, severity: 'warning', code: 'component-drifted', component: owner.name, message: `${owner.name} drifted: ${names} changed outside Pulumi. Up (or Reconcile with healing) puts it back.` });
+  }
+  if (r.reconcile?.condition === 'stalled') {
+    problems.push({
+      file: parsed.file,
+      range,
+      severity: 'error',
+      code: 'component-stalled',
+      component: owner.name,
+      message: `${owner.name} is stalled (${r.reconcile.reason}): ${r.reconcile.message}.${r.reconcile.command ? ` To unblock: ${r.reconcile.command}` : ''}`,
+    });
+  }
+  return problems;
+}
+
 /** Diagnostics for the readiness of every component, placed in the config that declares them. */
 export function readinessProblems(parsed: ParsedConfig, components: readonly Component[], readiness: readonly ComponentReadiness[]): Problem[] {
   const byName = new Map(components.map((c) => [c.name, c]));
@@ -85,6 +106,7 @@ export function readinessProblems(parsed: ParsedConfig, components: readonly Com
     const spec = specProblem(parsed, owner, r);
     if (spec) problems.push(spec);
     problems.push(...missingOutputProblems(parsed, owner, r, components));
+    problems.push(...loopProblems(parsed, owner, r));
   }
   return problems;
 }

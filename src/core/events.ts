@@ -4,10 +4,12 @@
  * never appear in any event.
  */
 import type { Problem } from './config/types';
+import type { DriftCheck } from './drift';
+import type { Condition } from './heal';
 import type { ComponentReadiness } from './readiness';
 
-export type OperationName = 'up' | 'preview' | 'down' | 'history' | 'rollback' | 'repair' | 'validate' | 'status' | 'health';
-export type StepAction = 'up' | 'preview' | 'destroy' | 'refresh' | 'clear-lock' | 'verify' | 'skip';
+export type OperationName = 'up' | 'preview' | 'down' | 'history' | 'rollback' | 'repair' | 'validate' | 'status' | 'health' | 'drift' | 'reconcile';
+export type StepAction = 'up' | 'preview' | 'destroy' | 'refresh' | 'clear-lock' | 'verify' | 'skip' | 'drift' | 'probe' | 'resolve-pending';
 export type StepResult = 'succeeded' | 'failed' | 'cancelled' | 'skipped';
 export type OperationResult = 'succeeded' | 'failed' | 'cancelled' | 'refused';
 /** Why an operation was refused: azure.yaml or the arguments cannot be used, a stack is busy, or destruction was not confirmed. */
@@ -65,6 +67,12 @@ export type OperationEvent =
   | { type: 'problem'; problem: Problem }
   | { type: 'health'; component: string; check: string; verdict: HealthVerdict; reason: string }
   | ({ type: 'preview' } & ComponentPreview)
+  /** One component's drift check. */
+  | ({ type: 'drift' } & DriftCheck)
+  /** The reconcile loop's condition of a component, at least once per pass. */
+  | { type: 'condition'; component: string; condition: Condition; reason: string; message: string; attempt: number; maxAttempts: number; command?: string }
+  /** A reconcile pass begins (`pass` counts from 1) or ends, and when the next one starts. */
+  | { type: 'pass'; pass: number; phase: 'start' | 'end'; converged?: boolean; nextPassAt?: string }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'operation-done'; operation: OperationName; result: OperationResult; summary: string; durationMs: number; refusal?: Refusal };
 

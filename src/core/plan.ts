@@ -17,6 +17,8 @@ export interface PlanInput {
   states: ReadonlyMap<string, StackState>;
   /** Whether each stack was deployed with the spec azure.yaml gives now (none: treated as current). */
   specs?: ReadonlyMap<string, SpecState>;
+  /** Components whose last drift check (of their current deployment) found changes outside Pulumi. */
+  drifted?: ReadonlySet<string>;
 }
 
 const SPEC_REASON: Record<Exclude<SpecState, 'current'>, string> = {
@@ -69,7 +71,9 @@ function upSteps(input: PlanInput, scope: readonly string[], recreate: ReadonlyS
         ? describeReadiness(own)
         : spec !== 'current'
           ? `spec ${spec}: ${SPEC_REASON[spec]}`
-          : rerunDep
+          : input.drifted?.has(name)
+            ? 'drifted: changed outside Pulumi (refreshed, then put back)'
+            : rerunDep
             ? `${rerunDep} is provisioned again`
             : '';
     if (reason) runs.add(name);

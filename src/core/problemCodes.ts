@@ -14,6 +14,8 @@ export const READINESS_PROBLEM_CODES = {
   'component-interrupted': 'An update was interrupted: pending operations or a lock left by a dead process.',
   'component-unknown': 'The component state could not be read.',
   'spec-changed': 'azure.yaml changed what the component is deployed with since its last up.',
+  'component-drifted': 'The last drift check found resources changed or deleted outside Pulumi.',
+  'component-stalled': 'The reconcile loop stopped trying: it needs a person (the message says which command).',
 } as const;
 
 /** Problems of the model as a whole (besides the config's own and readiness's). */

@@ -4,10 +4,11 @@
  * extension reads them; neither declares its own.
  */
 import type { Problem } from './config/types';
+import type { DriftCheck } from './drift';
 import type { ComponentPreview, HealthVerdict, OperationEvent, OperationName, OperationResult, PlannedStep, Refusal } from './events';
 import type { ComponentReadiness } from './readiness';
 
-export const VERBS = ['status', 'validate', 'up', 'preview', 'down', 'history', 'rollback', 'repair', 'health', 'outputs'] as const;
+export const VERBS = ['status', 'validate', 'up', 'preview', 'down', 'history', 'rollback', 'repair', 'health', 'drift', 'reconcile', 'outputs'] as const;
 export type Verb = (typeof VERBS)[number];
 
 /** What every surface shows instead of a secret value. */
@@ -50,6 +51,42 @@ export interface OperationDocument {
 export interface PreviewDocument {
   env: string;
   components: ComponentPreview[];
+}
+
+/** `drift [COMPONENT...] --json`. */
+export interface DriftDocument {
+  env: string;
+  components: DriftCheck[];
+}
+
+/** `reconcile --json`: one per pass (one line each without --once). */
+export interface ReconcileDocument {
+  pass: number;
+  converged: boolean;
+  conditions: Array<Extract<OperationEvent, { type: 'condition' }>>;
+  drift: DriftCheck[];
+  steps: StepDone[];
+  result?: OperationResult;
+  summary?: string;
+}
+
+/** Folds one reconcile pass's events (from its `pass` start on) into its document. */
+export function reconcileDocument(events: readonly OperationEvent[]): ReconcileDocument {
+  let first = 0;
+  events.forEach((e, i) => void (e.type === 'pass' && e.phase === 'start' && (first = i)));
+  const from = events.slice(first);
+  const end = events.filter((e): e is Extract<OperationEvent, { type: 'pass' }> => e.type === 'pass').pop();
+  const done = events.filter((e): e is Extract<OperationEvent, { type: 'operation-done' }> => e.type === 'operation-done').pop();
+  const conditions = new Map<string, Extract<OperationEvent, { type: 'condition' }>>();
+  for (const e of from) if (e.type === 'condition') conditions.set(e.component, e);
+  return {
+    pass: end?.pass ?? 0,
+    converged: end?.converged ?? false,
+    conditions: [...conditions.values()],
+    drift: from.flatMap((e) => (e.type === 'drift' ? [{ name: e.name, stack: e.stack, drifted: e.drifted, resources: e.resources, checkedAt: e.checkedAt, ...(e.note ? { note: e.note } : {}) }] : [])),
+    steps: from.filter((e): e is StepDone => e.type === 'step-done'),
+    ...(done ? { result: done.result, summary: done.summary } : {}),
+  };
 }
 
 /** `history COMPONENT --json`. */

@@ -4,7 +4,9 @@
  * readiness: the last update, pending operations and locks count too.
  */
 import { isSecretOutputName, type Component } from './components';
+import type { DriftStatus } from './drift';
 import type { DependencyGraph } from './graph';
+import type { ConditionReport } from './reconcile';
 import { specState, type SpecState } from './spec';
 import type { StackState } from './state';
 
@@ -34,6 +36,10 @@ export interface ComponentReadiness {
   lastUpdate?: StackState['lastUpdate'];
   /** Whether the stack was last deployed with the spec azure.yaml gives now (src/core/spec.ts); always set by computeReadiness. */
   spec?: SpecState;
+  /** The last drift check, when it still describes the stack's current deployment (src/core/drift.ts). */
+  drift?: DriftStatus;
+  /** The reconcile loop's last condition on the spec azure.yaml gives now, if it ran (src/core/reconcile.ts). */
+  reconcile?: ConditionReport;
   verifiedAt: string;
 }
 

@@ -10,6 +10,8 @@ import type { InfraConfig, Problem } from '../core/config/types';
 import type { Setup } from './setup';
 import { locatePulumi } from './pulumiCli';
 import { readStackStates } from './stateReader';
+import { driftStatus } from '../core/drift';
+import { Records } from './records';
 
 export interface Snapshot {
   states: Map<string, StackState>;
@@ -77,7 +79,9 @@ export class Engine {
     readonly signal?: AbortSignal,
   ) {}
 
+  /** Events of the operation; once it is done nothing more is said (its stream ends with operation-done). */
   emit(event: OperationEvent): void {
+    if (this.run?.isDone && event.type !== 'operation-done') return;
     this.sink(event);
   }
 
@@ -98,10 +102,25 @@ export class Engine {
     return this.setup.byName.get(name)!;
   }
 
-  /** Reads every stack and judges readiness; dependencies always count, so all stacks are read. */
+  /** What this machine remembers of the stacks: drift checks and the reconcile loop's attempts. */
+  get records(): Records {
+    return new Records(this.setup.settings);
+  }
+
+  /**
+   * Reads every stack and judges readiness; dependencies always count, so all stacks are read.
+   * Each component also carries its last drift check and reconcile condition, while they still apply.
+   */
   async snapshot(): Promise<Snapshot> {
     const states = await readStackStates(this.setup, this.setup.components, () => this.cliPath());
-    return { states, readiness: computeReadiness(this.setup.components, this.setup.graph, states, this.specHashes()) };
+    const hashes = this.specHashes();
+    const records = this.records;
+    const readiness = computeReadiness(this.setup.components, this.setup.graph, states, hashes).map((r) => {
+      const attempts = records.attempts(r.stack);
+      const condition = attempts?.specHash === hashes.get(r.name) ? attempts?.condition : undefined;
+      return { ...r, drift: driftStatus(records.drift(r.stack), states.get(r.name)!), ...(condition ? { reconcile: condition } : {}) };
+    });
+    return { states, readiness };
   }
 
   /** The spec azure.yaml gives each component now, and its hash. */
@@ -115,7 +134,13 @@ export class Engine {
   }
 
   planInput(snapshot: Snapshot): PlanInput {
-    return { graph: this.setup.graph, components: this.setup.byName, states: snapshot.states, specs: new Map(snapshot.readiness.map((r) => [r.name, r.spec ?? 'unknown'])) };
+    return {
+      graph: this.setup.graph,
+      components: this.setup.byName,
+      states: snapshot.states,
+      specs: new Map(snapshot.readiness.map((r) => [r.name, r.spec ?? 'unknown'])),
+      drifted: new Set(snapshot.readiness.filter((r) => r.drift?.state === 'drifted').map((r) => r.name)),
+    };
   }
 
   problemsFor(readiness: readonly ComponentReadiness[]): Problem[] {
@@ -141,7 +166,12 @@ export class Engine {
    * a rollback runs a component's program with an earlier spec.
    */
   withConfig(config: InfraConfig): Engine {
-    const other = new Engine({ ...this.setup, config }, this.sink, this.signal);
+    return this.withSetup({ ...this.setup, config });
+  }
+
+  /** This engine with azure.yaml read again (the reconcile loop, between passes). */
+  withSetup(setup: Setup): Engine {
+    const other = new Engine(setup, this.sink, this.signal);
     other.cli = this.cli;
     other.run = this.run;
     return other;

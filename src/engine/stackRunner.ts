@@ -1,7 +1,9 @@
 /** Runs one Pulumi command on one component's stack, streaming its output as events. */
 import type { Component } from '../core/components';
 import type { StepAction, StepResult } from '../core/events';
+import { join } from 'node:path';
 import { loadAutomation, loadPulumiSdk, workspaceFor, type Program } from './automation';
+import { importPendingCreates } from './pendingCreates';
 import { describePulumiError } from './pulumiErrors';
 import { canonicalJson, SPEC_CONFIG_KEY, SPEC_HASH_CONFIG_KEY } from '../core/spec';
 import type { Engine, OperationRun } from './engine';
@@ -27,6 +29,13 @@ class LineStream {
   }
 }
 
+export interface StepOptions {
+  /** up: refresh first, so what changed outside Pulumi is seen (and what was deleted is created again). */
+  refresh?: boolean;
+  /** resolve-pending: pending creates whose resource exists, with the id probing found. */
+  imports?: ReadonlyArray<{ urn: string; id: string }>;
+}
+
 async function stackFor(engine: Engine, component: Component, create: boolean) {
   const auto = await loadAutomation();
   const program: Program = programFor(engine.setup, component, await loadPulumiSdk());
@@ -40,22 +49,38 @@ async function recordSpec(engine: Engine, component: Component, stack: Awaited<R
   await stack.setAllConfig({ [SPEC_HASH_CONFIG_KEY]: { value: hash }, [SPEC_CONFIG_KEY]: { value: canonicalJson(spec), secret: true } });
 }
 
-type StackCommand = (stack: Awaited<ReturnType<typeof stackFor>>, opts: { onOutput: (s: string) => void; signal?: AbortSignal }) => Promise<unknown>;
+type StackCommand = (stack: Awaited<ReturnType<typeof stackFor>>, opts: { onOutput: (s: string) => void; signal?: AbortSignal }, options: StepOptions, engine: Engine) => Promise<unknown>;
 
 type Before = (engine: Engine, component: Component, stack: Awaited<ReturnType<typeof stackFor>>) => Promise<void>;
 
-const COMMANDS: Record<Exclude<StepAction, 'verify' | 'skip' | 'preview'>, { create: boolean; run: StackCommand; verb: string; before?: Before }> = {
-  up: { create: true, verb: 'provisioned', run: (s, o) => s.up({ ...o, color: 'never' }), before: recordSpec },
+interface Command {
+  create: boolean;
+  run: StackCommand;
+  verb: string;
+  before?: Before;
+}
+
+const COMMANDS: Record<Exclude<StepAction, 'verify' | 'skip' | 'preview' | 'drift' | 'probe'>, Command> = {
+  up: { create: true, verb: 'provisioned', run: (s, o, options) => s.up({ ...o, color: 'never', ...(options.refresh ? { refresh: true } : {}) }), before: recordSpec },
   destroy: { create: false, verb: 'destroyed', run: (s, o) => s.destroy({ ...o, color: 'never' }) },
   refresh: { create: false, verb: 'refreshed', run: (s, o) => s.refresh({ ...o, color: 'never', clearPendingCreates: true }) },
   'clear-lock': { create: false, verb: 'cleared the stale lock of', run: (s) => s.cancel() },
+  // Creates whose resource exists are completed in the state, the rest cleared; the refresh then reads what is real.
+  'resolve-pending': {
+    create: false,
+    verb: 'resolved the pending operations of',
+    run: async (s, o, options, engine) => {
+      if (options.imports?.length) await importPendingCreates(s, options.imports, join(engine.setup.settings.modelopsHome, 'cli', 'scratch'));
+      return s.refresh({ ...o, color: 'never', clearPendingCreates: true });
+    },
+  },
 };
 
 /**
  * Runs `action` on the component's stack as a step of `run`; never throws for Pulumi
  * failures (they become a failed step). Readiness is re-read when it ends.
  */
-export async function runStep(engine: Engine, run: OperationRun, component: Component, action: keyof typeof COMMANDS): Promise<StepOutcome> {
+export async function runStep(engine: Engine, run: OperationRun, component: Component, action: keyof typeof COMMANDS, options: StepOptions = {}): Promise<StepOutcome> {
   const started = Date.now();
   const command = COMMANDS[action];
   engine.emit({ type: 'step-start', component: component.name, stack: component.stack, action, time: new Date().toISOString() });
@@ -67,7 +92,7 @@ export async function runStep(engine: Engine, run: OperationRun, component: Comp
     // the workspace was being prepared must stop the step here.
     await command.before?.(engine, component, stack);
     if (engine.cancelled) throw new Error('cancelled before Pulumi started');
-    await command.run(stack, { onOutput: (chunk) => lines.push(chunk), signal: engine.signal });
+    await command.run(stack, { onOutput: (chunk) => lines.push(chunk), signal: engine.signal }, options, engine);
     outcome = { result: 'succeeded', message: `${command.verb} ${component.stack}` };
   } catch (error) {
     const cancelled = engine.cancelled;

@@ -70,7 +70,7 @@ describe('parseCliArgs', () => {
   it('an unknown verb is refused, listing the commands', () => {
     assert.throws(
       () => parseCliArgs(['destroy']),
-      (e: unknown) => e instanceof UsageError && /unknown command "destroy"; commands: status, validate, up, preview, down, history, rollback, repair, health, outputs/.test(e.message),
+      (e: unknown) => e instanceof UsageError && /unknown command "destroy"; commands: status, validate, up, preview, down, history, rollback, repair, health, drift, reconcile, outputs/.test(e.message),
     );
   });
 

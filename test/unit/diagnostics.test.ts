@@ -141,8 +141,31 @@ describe('readinessProblems', () => {
     assert.match(problems[0].message, /changed since the last up of stack modelops-workspace-dev\. Up applies/);
   });
 
+  it('a drifted component: a warning naming what changed, offering Up; a stalled one: an error with the command that unblocks it', () => {
+    const readiness = computeReadiness(components, graph, statesFor(components)).map((r) =>
+      r.name === 'storage'
+        ? { ...r, drift: { state: 'drifted' as const, checkedAt: 't', resources: [{ urn: 'urn:x::results-container', type: 't', change: 'deleted' as const }] } }
+        : r.name === 'workspace'
+          ? { ...r, reconcile: { condition: 'stalled' as const, reason: 'FailureBudgetSpent', message: '3 attempts failed', attempt: 3, maxAttempts: 3, command: 'mops-infra repair workspace', at: 't' } }
+          : r,
+    );
+    const problems = readinessProblems(parsedWith(LINES), components, readiness);
+    assert.deepEqual(problems.map((p) => [p.code, p.severity, p.component, p.range.start.line]), [
+      ['component-drifted', 'warning', 'storage', 20],
+      ['component-stalled', 'error', 'workspace', 30],
+    ]);
+    assert.match(problems[0].message, /storage drifted: results-container \(deleted\) changed outside Pulumi\. Up/);
+    assert.match(problems[1].message, /workspace is stalled \(FailureBudgetSpent\): 3 attempts failed\. To unblock: mops-infra repair workspace/);
+  });
+
   it('every code it produces is documented', () => {
+    const withLoop = computeReadiness(components, graph, statesFor(components)).map((r) => ({
+      ...r,
+      drift: { state: 'drifted' as const, resources: [] },
+      reconcile: { condition: 'stalled' as const, reason: 'r', message: 'm', attempt: 1, maxAttempts: 3, at: 't' },
+    }));
     const problems = [
+      ...readinessProblems(parsedWith(LINES), components, withLoop),
       ...changedWorkspace(),
       ...problemsFor({ cluster: withOutputs(readyState(cluster), { kubeconfig: undefined }) }),
       ...problemsFor({ cluster: readyState(cluster, { lastUpdate: { kind: 'update', result: 'failed' } }) }),

@@ -44,7 +44,8 @@ function blockedBy(engine: Engine, component: Component, snapshot: Snapshot): st
   return undefined;
 }
 
-async function previewOne(engine: Engine, run: OperationRun, component: Component): Promise<ComponentPreview> {
+/** A real preview of one component (with `refresh`: of what an `up --refresh` would do). */
+export async function previewOne(engine: Engine, run: OperationRun, component: Component, options: { refresh?: boolean } = {}): Promise<ComponentPreview> {
   const started = Date.now();
   engine.emit({ type: 'step-start', component: component.name, stack: component.stack, action: 'preview', time: new Date().toISOString() });
   const resources = new Map<string, ResourceChange>();
@@ -55,6 +56,7 @@ async function previewOne(engine: Engine, run: OperationRun, component: Componen
     const stack = await auto.Stack.select(component.stack, ws);
     const preview = await stack.preview({
       color: 'never',
+      ...(options.refresh ? { refresh: true } : {}),
       signal: engine.signal,
       onEvent: (e) => {
         const m = e.resourcePreEvent?.metadata;

@@ -19,6 +19,8 @@ export async function repair(engine: Engine, name: string): Promise<OperationRes
   if (invalid) return invalid;
   const [component] = resolveComponents(engine.setup, [name]);
   return guarded(engine, run, [component.stack], async () => {
+    // A person is repairing it: the reconcile loop's failure budget starts again.
+    engine.records.clearAttempts(component.stack);
     const snapshot = await engine.snapshot();
     const plan = planRepair(engine.planInput(snapshot), component.name);
     if ('refused' in plan) return run.done('refused', plan.refused, 'busy');

@@ -60,7 +60,9 @@ async function provisionOne(engine: Engine, run: OperationRun, name: string, sna
     const recovered = await recover(engine, run, component, state, false);
     if (recovered.result !== 'succeeded') return recovered.result === 'cancelled' ? 'cancelled' : 'failed';
   }
-  return (await runStep(engine, run, component, 'up')).result;
+  // What drifted is refreshed first, so what was deleted outside Pulumi is created again.
+  const drifted = snapshot.readiness.find((r) => r.name === name)?.drift?.state === 'drifted';
+  return (await runStep(engine, run, component, 'up', { refresh: drifted })).result;
 }
 
 /** Runs steps in dependency order (`waitsFor`), skipping what waits on a step that did not succeed. */
@@ -118,6 +120,8 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
     const toRun = ups.filter((s) => s.action === 'up');
     const specsBefore = new Map(toRun.map((s) => [s.component, snapshot.states.get(s.component)?.deployedSpecHash]));
     const outcomes = await runSteps(engine, run, toRun, (n) => engine.setup.graph.dependenciesOf(n), (n) => provisionOne(engine, run, n, snapshot));
+    // What a person brought up is no longer the reconcile loop's to retry or hold stalled.
+    for (const [name, o] of outcomes) if (o.result === 'succeeded') engine.records.clearAttempts(engine.component(name).stack);
     const failedAny = [...outcomes.values()].some((o) => o.result === 'failed');
     const rolledBack = options.rollbackOnFailure && failedAny && !engine.cancelled
       ? await rollBackChanged(engine, run, toRun.map((s) => s.component).filter((n) => outcomes.get(n)?.result === 'succeeded'), specsBefore)

@@ -12,7 +12,7 @@ export interface QuickFixPlan {
 }
 
 /** Readiness problems a Repair (or an Up) can fix. */
-const REPAIRABLE: ReadonlySet<ProblemCode> = new Set<ProblemCode>(['missing-output', 'missing-dependency-output', 'component-failed', 'component-interrupted']);
+const REPAIRABLE: ReadonlySet<ProblemCode> = new Set<ProblemCode>(['missing-output', 'missing-dependency-output', 'component-failed', 'component-interrupted', 'component-stalled']);
 /** Config codes whose message carries a machine-readable suggestion (`Did you mean \`x\`?`). */
 const SUGGESTION_CODES: ReadonlySet<ProblemCode> = new Set<ProblemCode>(['unknown-key', 'invalid-enum', 'invalid-provider', 'unknown-component']);
 
@@ -30,7 +30,7 @@ export function quickFixesFor(problem: { code: ProblemCode; component?: string; 
     ];
   }
   if (problem.code === 'component-unknown') return [{ kind: 'refresh', title: 'Refresh', preferred: true }];
-  if (problem.code === 'spec-changed' && problem.component) return [{ kind: 'up', title: `Up ${problem.component}`, preferred: true }];
+  if ((problem.code === 'spec-changed' || problem.code === 'component-drifted') && problem.component) return [{ kind: 'up', title: `Up ${problem.component}`, preferred: true }];
   if (SUGGESTION_CODES.has(problem.code)) {
     const replacement = suggestionIn(problem.message);
     if (replacement) return [{ kind: 'replace', title: `Change to \`${replacement}\``, preferred: true, replacement }];

@@ -47,6 +47,8 @@ export const localProvider: pulumi.dynamic.ResourceProvider = {
     if (inputs.kind === 'dir') fs.mkdirSync(inputs.path, { recursive: true });
     else (fs.mkdirSync(path.dirname(inputs.path), { recursive: true }), fs.writeFileSync(inputs.path, inputs.content ?? '', { mode: 0o600 }));
     const token = inputs.withToken ? crypto.randomBytes(24).toString('base64url') : undefined;
+    // Kept beside the resource, as a cloud keeps a key with its account, so a read (an import) recovers it.
+    if (token) fs.writeFileSync(inputs.kind === 'dir' ? path.join(inputs.path, '.token') : `${inputs.path}.token`, token, { mode: 0o600 });
     // The host turns outs into a protobuf Struct, which refuses undefined values.
     return { id: inputs.path, outs: JSON.parse(JSON.stringify({ ...inputs, token })) };
   },
@@ -61,15 +63,26 @@ export const localProvider: pulumi.dynamic.ResourceProvider = {
     return { outs: JSON.parse(JSON.stringify({ ...news, token: olds.token })) };
   },
 
+  /**
+   * What is really there: gone (an empty id tells the engine so), or the resource as found
+   * on disk — a file's body as it is now, so an edit outside Pulumi reads as a change. Also
+   * what an import of a pending create reads, so everything comes from the id (the path).
+   */
   async read(id: string, props: LocalResourceOutputs) {
     const fs = require('node:fs') as typeof import('node:fs');
-    // An empty id tells the engine the resource is gone.
-    return fs.existsSync(id) ? { id, props } : { id: '', props: {} };
+    const path = require('node:path') as typeof import('node:path');
+    if (!id || !fs.existsSync(id)) return { id: '', props: {} };
+    const kind = fs.statSync(id).isDirectory() ? 'dir' : 'file';
+    const tokenFile = kind === 'dir' ? path.join(id, '.token') : `${id}.token`;
+    const token = props?.token ?? (fs.existsSync(tokenFile) ? fs.readFileSync(tokenFile, 'utf8') : undefined);
+    const found = { ...props, delayMs: props?.delayMs ?? 0, path: id, kind, ...(kind === 'file' ? { content: fs.readFileSync(id, 'utf8') } : {}), token };
+    return { id, props: JSON.parse(JSON.stringify(found)) };
   },
 
   async delete(id: string, props: LocalResourceOutputs) {
     const fs = require('node:fs') as typeof import('node:fs');
     await new Promise((r) => setTimeout(r, props.delayMs ?? 0));
     fs.rmSync(id, { recursive: true, force: true });
+    fs.rmSync(`${id}.token`, { force: true });
   },
 };

@@ -1,0 +1,230 @@
+/**
+ * The recovery ladder: from what is known of one component (its readiness, spec, drift,
+ * health, pending creates and their probes, and the attempts already spent on it) to what
+ * to do next and why. Pure; the engine gathers the facts and runs the steps.
+ *
+ * Safe to automate: clearing a lock this host's dead process left, a refresh that clears
+ * pending updates and deletes, resolving a pending create whose resource was probed, and a
+ * bounded number of `up`s. Everything else needs a person, and says which command to run.
+ */
+import type { Component } from './components';
+import type { DriftState } from './drift';
+import type { HealthVerdict } from './events';
+import type { ComponentReadiness } from './readiness';
+import type { StackState } from './state';
+
+/** What probing a pending create's resource found. */
+export type Probe = { exists: true; id: string } | { exists: false } | { unknown: string };
+
+/** The loop's own state of a component, beside its readiness (as the Pulumi Kubernetes Operator's conditions). */
+export type Condition = 'ready' | 'reconciling' | 'stalled';
+
+export type HealReason =
+  | 'NotCreated'
+  | 'UpdateFailed'
+  | 'OutputsMissing'
+  | 'Interrupted'
+  | 'SpecChanged'
+  | 'Drifted'
+  | 'HealthCheckFailed';
+
+export type WaitReason = 'DependencyNotReady' | 'Busy' | 'StateUnreadable' | 'RetryingAfterFailure';
+
+export type StallReason = 'LockedElsewhere' | 'PendingCreateUnprobed' | 'StatefulChange' | 'FailureBudgetSpent' | 'Destroyed' | 'HealOff' | HealReason;
+
+export type HealStep =
+  | { action: 'clear-lock' }
+  /** One refresh: pending creates imported (exists) or cleared (gone), other pending operations cleared. */
+  | { action: 'resolve-pending'; imports: Array<{ urn: string; id: string }>; clears: string[] }
+  | { action: 'up'; refresh: boolean };
+
+export type HealDecision =
+  | { kind: 'converged' }
+  /** `then`: the steps it takes once what it waits on is converged (a pass that heals that runs them right after). */
+  | { kind: 'wait'; reason: WaitReason; message: string; then?: HealStep[] }
+  | { kind: 'heal'; reason: HealReason; message: string; steps: HealStep[] }
+  | { kind: 'needs-person'; reason: StallReason; message: string; command: string };
+
+export interface HealInput {
+  component: Component;
+  state: StackState;
+  readiness: ComponentReadiness;
+  /** Dependencies that are not converged (readiness or condition), by name. */
+  waitingOn: readonly string[];
+  drift: DriftState;
+  /** The worst verdict of the component's last health checks, if any ran. */
+  health?: HealthVerdict;
+  /** Probes of the stack's pending creates, by URN. */
+  probes: ReadonlyMap<string, Probe>;
+  /** Failed attempts on the spec azure.yaml gives now, and how many are allowed. */
+  failures: number;
+  maxAttempts: number;
+  /** When the next attempt may start (ISO), after a failure; undefined: now. */
+  nextAttemptAt?: string;
+  now: number;
+  /** The `mops-infra` arguments that pick this config and environment, for the commands a person runs. */
+  cliContext: string;
+}
+
+const mops = (input: HealInput, verb: string) => `mops-infra ${verb} ${input.component.name}${input.cliContext}`;
+
+/** What the lock on the stack means for healing, if there is one. */
+function lockDecision(input: HealInput): HealDecision | HealStep | undefined {
+  const lock = input.state.lock;
+  if (!lock) return undefined;
+  if (lock.ownerAlive === false) return { action: 'clear-lock' };
+  const who = `${lock.username ? `${lock.username}@` : ''}${lock.hostname ?? 'another host'}${lock.pid ? ` (pid ${lock.pid})` : ''}`;
+  if (lock.ownerAlive === true) return { kind: 'wait', reason: 'Busy', message: `an operation by ${who} holds the lock` };
+  return {
+    kind: 'needs-person',
+    reason: 'LockedElsewhere',
+    message: `locked by ${who}${lock.timestamp ? ` since ${lock.timestamp}` : ''}, which this machine cannot check`,
+    command: `pulumi cancel --stack ${input.state.stack} (only once that run is known to be dead), then ${mops(input, 'repair')}`,
+  };
+}
+
+/** Pending operations: a refresh clears updates and deletes; creates need their probe. */
+function pendingDecision(input: HealInput): HealDecision | HealStep | undefined {
+  const pending = input.state.pendingOperations;
+  if (!pending.length) return undefined;
+  const imports: Array<{ urn: string; id: string }> = [];
+  const clears: string[] = [];
+  for (const op of pending.filter((p) => p.type === 'creating')) {
+    const probe = input.probes.get(op.urn) ?? { unknown: 'not probed' };
+    if ('unknown' in probe) {
+      return {
+        kind: 'needs-person',
+        reason: 'PendingCreateUnprobed',
+        message: `an interrupted create of ${op.urn} may have made a resource, and it cannot be probed (${probe.unknown})`,
+        command: `pulumi refresh --stack ${input.state.stack} --import-pending-creates ${op.urn} <ID> if it exists, else --clear-pending-creates; then ${mops(input, 'repair')}`,
+      };
+    }
+    if (probe.exists) imports.push({ urn: op.urn, id: probe.id });
+    else clears.push(op.urn);
+  }
+  return { action: 'resolve-pending', imports, clears };
+}
+
+/** Why the component needs an `up`, if it does (after any lock and pending operations are dealt with). */
+function upReason(input: HealInput): { reason: HealReason; message: string; refresh: boolean } | HealDecision | undefined {
+  const { readiness: r, state } = input;
+  const recovering = !!state.lock || state.pendingOperations.length > 0;
+  if (!state.exists || r.status === 'absent') {
+    if (state.lastUpdate?.kind === 'destroy') {
+      return { kind: 'needs-person', reason: 'Destroyed', message: `${state.stack} was destroyed (down); reconcile does not bring back what was taken down on purpose`, command: mops(input, 'up') };
+    }
+    return { reason: 'NotCreated', message: `${state.stack} does not exist yet`, refresh: false };
+  }
+  if (r.status === 'failed') return { reason: 'UpdateFailed', message: r.reason, refresh: false };
+  if (r.status === 'outputs-missing') return { reason: 'OutputsMissing', message: r.reason, refresh: false };
+  if (r.status === 'interrupted' || recovering) return { reason: 'Interrupted', message: r.reason || 'an interrupted update', refresh: false };
+  if (r.spec === 'changed') return { reason: 'SpecChanged', message: 'azure.yaml changed since the last up', refresh: false };
+  if (input.drift === 'drifted') return { reason: 'Drifted', message: 'resources changed or deleted outside Pulumi', refresh: true };
+  if (input.health === 'unhealthy') return { reason: 'HealthCheckFailed', message: 'a health check failed', refresh: true };
+  return undefined;
+}
+
+function isDecision(x: HealDecision | HealStep | { reason: HealReason } | undefined): x is HealDecision {
+  return !!x && 'kind' in x;
+}
+
+/**
+ * The next thing to do for one component. `heal` lists its steps in order; a failed step
+ * ends the attempt. The failure budget and backoff apply to attempts, never to waiting.
+ */
+export function planHeal(input: HealInput): HealDecision {
+  if (input.readiness.status === 'unknown') return { kind: 'wait', reason: 'StateUnreadable', message: input.readiness.reason };
+  const lock = lockDecision(input);
+  if (isDecision(lock)) return lock;
+  const pending = pendingDecision(input);
+  if (isDecision(pending)) return pending;
+  const up = upReason(input);
+  if (isDecision(up)) return up;
+  const steps: HealStep[] = [...(lock ? [lock] : []), ...(pending ? [pending] : [])];
+  if (!up && !steps.length) {
+    if (input.readiness.status === 'ready') return { kind: 'converged' };
+    return { kind: 'wait', reason: 'DependencyNotReady', message: input.readiness.reason || `waiting on ${input.waitingOn.join(', ')}` };
+  }
+  const reason: HealReason = up?.reason ?? 'Interrupted';
+  const message = up?.message ?? 'an interrupted update';
+  if (input.failures >= input.maxAttempts) {
+    return {
+      kind: 'needs-person',
+      reason: 'FailureBudgetSpent',
+      message: `${input.failures} attempt${input.failures === 1 ? '' : 's'} failed on this spec (${reason}: ${message}); not retrying until azure.yaml changes or a person repairs it`,
+      command: mops(input, 'repair'),
+    };
+  }
+  if (input.nextAttemptAt && Date.parse(input.nextAttemptAt) > input.now) {
+    const seconds = Math.ceil((Date.parse(input.nextAttemptAt) - input.now) / 1000);
+    return { kind: 'wait', reason: 'RetryingAfterFailure', message: `attempt ${input.failures + 1} of ${input.maxAttempts} in ${seconds} s (${reason}: ${message})` };
+  }
+  const all: HealStep[] = [...steps, { action: 'up', refresh: up?.refresh ?? false }];
+  if (input.waitingOn.length) return { kind: 'wait', reason: 'DependencyNotReady', message: `${reason}: ${message}; waiting on ${input.waitingOn.join(', ')}`, then: all };
+  return { kind: 'heal', reason, message, steps: all };
+}
+
+/**
+ * What reconcile reports without `--heal` for a component that needs work: it stays as it is
+ * until a person acts, so it is stalled, with the command that would heal it.
+ */
+export function reportOnly(decision: HealDecision, input: Pick<HealInput, 'component' | 'cliContext'>): HealDecision {
+  if (decision.kind !== 'heal') return decision;
+  return { kind: 'needs-person', reason: decision.reason, message: `${decision.message} (healing is off)`, command: `mops-infra up ${input.component.name}${input.cliContext}` };
+}
+
+/** The condition a decision puts the component in. */
+export function conditionOf(decision: HealDecision): Condition {
+  switch (decision.kind) {
+    case 'converged':
+      return 'ready';
+    case 'needs-person':
+      return 'stalled';
+    default:
+      return 'reconciling';
+  }
+}
+
+/** A preview before a healing `up` that replaces or deletes what holds data needs a person. */
+export function statefulChangeDecision(input: Pick<HealInput, 'component' | 'cliContext'>, changes: ReadonlyArray<{ urn: string; op: string; stateful?: boolean }>): HealDecision | undefined {
+  const risky = changes.filter((c) => c.stateful && (c.op === 'replace' || c.op === 'delete'));
+  if (!risky.length) return undefined;
+  const names = risky.map((c) => `${c.op} ${c.urn.slice(c.urn.lastIndexOf('::') + 2)}`).join(', ');
+  return {
+    kind: 'needs-person',
+    reason: 'StatefulChange',
+    message: `healing would ${names}, which holds data`,
+    command: `mops-infra preview ${input.component.name}${input.cliContext}, then mops-infra up ${input.component.name}${input.cliContext} if that is meant`,
+  };
+}
+
+/** What one reconcile pass runs, in dependency order. */
+export interface PassPlan {
+  /** Components healed by their own decision. */
+  heal: string[];
+  /**
+   * Dependents of what is healed, applied again once it succeeded: they read its outputs
+   * (a storage account made again has new keys), and what was waiting on it can start.
+   */
+  reapply: string[];
+}
+
+/**
+ * The pass's plan from every component's decision (`order`: provisioning order). A dependent
+ * is re-applied when it is converged or only waiting on what this pass heals; one that needs
+ * a person, is busy, or is being retried later is left alone.
+ */
+export function planPass(order: readonly string[], dependentsOf: (name: string) => readonly string[], decisions: ReadonlyMap<string, HealDecision>): PassPlan {
+  const heal = order.filter((n) => decisions.get(n)?.kind === 'heal');
+  const downstream = new Set<string>();
+  const visit = (n: string): void => {
+    for (const d of dependentsOf(n)) if (!downstream.has(d)) (downstream.add(d), visit(d));
+  };
+  heal.forEach(visit);
+  const reapply = order.filter((n) => {
+    if (!downstream.has(n) || heal.includes(n)) return false;
+    const d = decisions.get(n);
+    return d?.kind === 'converged' || (d?.kind === 'wait' && d.reason === 'DependencyNotReady');
+  });
+  return { heal, reapply };
+}

@@ -1,0 +1,101 @@
+/**
+ * The reconcile loop's memory of each component: how many attempts failed on the spec
+ * azure.yaml gives now, when the next one may start, and the condition it last reported.
+ * Bounded like the best reconcilers: capped exponential backoff with jitter, a failure
+ * budget per spec, then stalled until the spec changes or a person repairs it. Pure;
+ * randomness and time are passed in.
+ */
+import type { Condition, HealDecision } from './heal';
+
+export interface BackoffPolicy {
+  initialMs: number;
+  factor: number;
+  maxMs: number;
+  /** Each delay is multiplied by a random factor in [1 - jitter, 1 + jitter]. */
+  jitter: number;
+}
+
+export const DEFAULT_INTERVAL_SECONDS = 300;
+export const DEFAULT_MAX_ATTEMPTS = 3;
+/** Most Pulumi runs (drift checks, heals) at the same time. */
+export const DEFAULT_CONCURRENCY = 4;
+
+/** Retries start at the loop's interval (at most 10 s) and triple, up to 10 minutes. */
+export function backoffFor(intervalMs: number): BackoffPolicy {
+  return { initialMs: Math.min(intervalMs, 10_000), factor: 3, maxMs: 600_000, jitter: 0.2 };
+}
+
+/** The delay after the `failures`-th failure. */
+export function backoffDelay(policy: BackoffPolicy, failures: number, random: () => number): number {
+  const base = Math.min(policy.maxMs, policy.initialMs * policy.factor ** Math.max(0, failures - 1));
+  return Math.round(base * (1 - policy.jitter + 2 * policy.jitter * random()));
+}
+
+/** The condition as `status --json` and the tree show it. */
+export interface ConditionReport {
+  condition: Condition;
+  reason: string;
+  message: string;
+  /** The attempt in progress or the last one made (1-based), and the budget. */
+  attempt: number;
+  maxAttempts: number;
+  /** For `stalled`: what a person runs to unblock it. */
+  command?: string;
+  at: string;
+}
+
+export interface AttemptRecord {
+  /** The spec hash the attempts were made on: another spec starts from nothing. */
+  specHash: string;
+  failures: number;
+  lastFailure?: string;
+  nextAttemptAt?: string;
+  condition?: ConditionReport;
+}
+
+/** The record that applies to the spec azure.yaml gives now. */
+export function attemptsOn(record: AttemptRecord | undefined, specHash: string): AttemptRecord {
+  return record && record.specHash === specHash ? record : { specHash, failures: 0 };
+}
+
+export function afterFailure(record: AttemptRecord, reason: string, now: number, policy: BackoffPolicy, random: () => number): AttemptRecord {
+  const failures = record.failures + 1;
+  return { ...record, failures, lastFailure: reason, nextAttemptAt: new Date(now + backoffDelay(policy, failures, random)).toISOString() };
+}
+
+/** After a success nothing is remembered but the condition. */
+export function afterSuccess(record: AttemptRecord): AttemptRecord {
+  return { specHash: record.specHash, failures: 0, ...(record.condition ? { condition: record.condition } : {}) };
+}
+
+/** The condition report of a decision. */
+export function conditionReport(decision: HealDecision, record: AttemptRecord, maxAttempts: number, now: number): ConditionReport {
+  const at = new Date(now).toISOString();
+  switch (decision.kind) {
+    case 'converged':
+      return { condition: 'ready', reason: 'Converged', message: 'ready, spec current, no drift found', attempt: record.failures, maxAttempts, at };
+    case 'needs-person':
+      return { condition: 'stalled', reason: decision.reason, message: decision.message, attempt: record.failures, maxAttempts, command: decision.command, at };
+    case 'heal':
+      return { condition: 'reconciling', reason: decision.reason, message: decision.message, attempt: record.failures + 1, maxAttempts, at };
+    case 'wait':
+      return { condition: 'reconciling', reason: decision.reason, message: decision.message, attempt: record.failures, maxAttempts, at };
+  }
+}
+
+/** `reconciling (attempt 2 of 3)`, `stalled: FailureBudgetSpent`. */
+export function describeCondition(c: Pick<ConditionReport, 'condition' | 'reason' | 'attempt' | 'maxAttempts'>): string {
+  if (c.condition === 'reconciling') return c.attempt > 0 ? `reconciling (attempt ${c.attempt} of ${c.maxAttempts})` : `reconciling: ${c.reason}`;
+  if (c.condition === 'stalled') return `stalled: ${c.reason}`;
+  return 'ready';
+}
+
+/** How long the loop may sleep: until the next pass, or sooner when a retry falls due. */
+export function nextWakeMs(intervalMs: number, records: Iterable<AttemptRecord>, now: number): number {
+  let wake = intervalMs;
+  for (const r of records) {
+    if (!r.nextAttemptAt || r.condition?.condition === 'stalled') continue;
+    wake = Math.min(wake, Math.max(0, Date.parse(r.nextAttemptAt) - now));
+  }
+  return wake;
+}

@@ -1,0 +1,221 @@
+/** The recovery ladder (src/core/heal.ts), case by case, and the pass it plans. */
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { componentsFor } from '../../src/core/components';
+import { planHeal, planPass, reportOnly, statefulChangeDecision, type HealDecision, type HealInput, type Probe } from '../../src/core/heal';
+import { computeReadiness } from '../../src/core/readiness';
+import type { StackState } from '../../src/core/state';
+import { byName, dagArb, graphOf, localConfig, readyState, statesFor } from './helpers';
+
+const components = componentsFor(localConfig(), 'dev');
+const graph = graphOf(components);
+const NOW = Date.parse('2026-12-01T10:00:00Z');
+
+/** The ladder's input for `name` with every stack ready, then `state` and `extra` on top. */
+function input(name: string, state: Partial<StackState> = {}, extra: Partial<HealInput> = {}): HealInput {
+  const component = byName(components, name);
+  const states = statesFor(components, { [name]: readyState(component, state) });
+  const readiness = computeReadiness(components, graph, states, new Map(components.map((c) => [c.name, 'h'])));
+  return {
+    component,
+    state: states.get(name)!,
+    readiness: { ...readiness.find((r) => r.name === name)!, spec: 'current' },
+    waitingOn: [],
+    drift: 'in-sync',
+    probes: new Map(),
+    failures: 0,
+    maxAttempts: 3,
+    now: NOW,
+    cliContext: ' --config azure.yaml --env dev',
+    ...extra,
+  };
+}
+
+const creating = (urn: string) => ({ type: 'creating', urn });
+const steps = (d: HealDecision) => (d.kind === 'heal' ? d.steps.map((s) => s.action) : d.kind);
+
+describe('the recovery ladder', () => {
+  it('leaves a ready, current, in-sync, healthy component alone', () => {
+    assert.deepEqual(planHeal(input('storage', {}, { health: 'healthy' })), { kind: 'converged' });
+  });
+
+  it('clears a lock this host\'s dead process left, then runs up', () => {
+    const d = planHeal(input('storage', { lock: { pid: 1, hostname: 'here', ownerAlive: false } }));
+    assert.deepEqual(steps(d), ['clear-lock', 'up']);
+  });
+
+  it('waits while a live process on this host holds the lock, and never touches it', () => {
+    const d = planHeal(input('storage', { lock: { pid: 1, hostname: 'here', ownerAlive: true } }));
+    assert.equal(d.kind, 'wait');
+    assert.equal(d.kind === 'wait' && d.reason, 'Busy');
+  });
+
+  it('needs a person for a lock held on another host, with the command that clears it', () => {
+    const d = planHeal(input('storage', { lock: { pid: 7, hostname: 'ci-runner', username: 'bob', ownerAlive: 'unknown', timestamp: '10:02' } }));
+    assert.equal(d.kind, 'needs-person');
+    if (d.kind !== 'needs-person') return;
+    assert.equal(d.reason, 'LockedElsewhere');
+    assert.match(d.message, /bob@ci-runner \(pid 7\) since 10:02/);
+    assert.match(d.command, /^pulumi cancel --stack modelops-storage-dev .*then mops-infra repair storage --config azure.yaml --env dev$/);
+  });
+
+  it('refreshes away pending updates and deletes, then runs up', () => {
+    const d = planHeal(input('storage', { pendingOperations: [{ type: 'updating', urn: 'u1' }, { type: 'deleting', urn: 'u2' }] }));
+    assert.equal(d.kind, 'heal');
+    if (d.kind !== 'heal') return;
+    assert.deepEqual(d.steps, [{ action: 'resolve-pending', imports: [], clears: [] }, { action: 'up', refresh: false }]);
+  });
+
+  it('imports a pending create whose resource exists and clears one whose resource is gone', () => {
+    const probes = new Map<string, Probe>([['a', { exists: true, id: '/x/a' }], ['b', { exists: false }]]);
+    const d = planHeal(input('storage', { pendingOperations: [creating('a'), creating('b')] }, { probes }));
+    assert.equal(d.kind, 'heal');
+    if (d.kind !== 'heal') return;
+    assert.deepEqual(d.steps[0], { action: 'resolve-pending', imports: [{ urn: 'a', id: '/x/a' }], clears: ['b'] });
+  });
+
+  it('needs a person for a pending create it cannot probe, naming the import and clear commands', () => {
+    const probes = new Map<string, Probe>([['urn:a', { unknown: 'no ARM access' }]]);
+    const d = planHeal(input('storage', { pendingOperations: [creating('urn:a')] }, { probes }));
+    assert.equal(d.kind, 'needs-person');
+    if (d.kind !== 'needs-person') return;
+    assert.equal(d.reason, 'PendingCreateUnprobed');
+    assert.match(d.message, /no ARM access/);
+    assert.match(d.command, /--import-pending-creates urn:a <ID> .*--clear-pending-creates/);
+  });
+
+  it('runs up for failed, outputs-missing, a changed spec and an interrupted update, each with its reason', () => {
+    const cases: Array<[Partial<StackState>, Partial<HealInput>, string]> = [
+      [{ lastUpdate: { kind: 'update', result: 'failed' } }, {}, 'UpdateFailed'],
+      [{ outputs: {} }, {}, 'OutputsMissing'],
+      [{ lastUpdate: { kind: 'update', result: 'in-progress' } }, {}, 'Interrupted'],
+    ];
+    for (const [state, extra, reason] of cases) {
+      const d = planHeal(input('storage', state, extra));
+      assert.equal(d.kind === 'heal' && d.reason, reason, JSON.stringify(d));
+    }
+    const changed = input('storage');
+    const d = planHeal({ ...changed, readiness: { ...changed.readiness, spec: 'changed' } });
+    assert.equal(d.kind === 'heal' && d.reason, 'SpecChanged');
+  });
+
+  it('refreshes before the up that heals drift or a failed health check', () => {
+    for (const [extra, reason] of [[{ drift: 'drifted' }, 'Drifted'], [{ health: 'unhealthy' }, 'HealthCheckFailed']] as const) {
+      const d = planHeal(input('storage', {}, extra));
+      assert.equal(d.kind, 'heal');
+      if (d.kind !== 'heal') continue;
+      assert.equal(d.reason, reason);
+      assert.deepEqual(d.steps, [{ action: 'up', refresh: true }]);
+    }
+  });
+
+  it('creates a component that never existed, but never brings back what down destroyed', () => {
+    const never = planHeal(input('storage', { exists: false, lastUpdate: undefined, outputs: {}, resourceCount: 0 }));
+    assert.equal(never.kind === 'heal' && never.reason, 'NotCreated');
+    const destroyed = planHeal(input('storage', { lastUpdate: { kind: 'destroy', result: 'succeeded' }, outputs: {}, resourceCount: 0 }));
+    assert.equal(destroyed.kind, 'needs-person');
+    assert.equal(destroyed.kind === 'needs-person' && destroyed.command, 'mops-infra up storage --config azure.yaml --env dev');
+  });
+
+  it('waits for its dependencies, keeping the steps it will take once they are converged', () => {
+    const d = planHeal(input('workspace', { lastUpdate: { kind: 'update', result: 'failed' } }, { waitingOn: ['cluster'] }));
+    assert.equal(d.kind, 'wait');
+    if (d.kind !== 'wait') return;
+    assert.equal(d.reason, 'DependencyNotReady');
+    assert.deepEqual(d.then, [{ action: 'up', refresh: false }]);
+  });
+
+  it('a blocked component has nothing of its own to do: it waits on the root cause', () => {
+    const states = statesFor(components, { cluster: readyState(byName(components, 'cluster'), { lastUpdate: { kind: 'update', result: 'failed' } }) });
+    const readiness = computeReadiness(components, graph, states).find((r) => r.name === 'workspace')!;
+    assert.equal(readiness.status, 'blocked');
+    const d = planHeal({ ...input('workspace'), readiness, waitingOn: ['cluster'] });
+    assert.equal(d.kind === 'wait' && d.reason, 'DependencyNotReady');
+  });
+
+  it('backs off after a failure, and stalls when the failure budget is spent', () => {
+    const failed: Partial<StackState> = { lastUpdate: { kind: 'update', result: 'failed' } };
+    const later = new Date(NOW + 30_000).toISOString();
+    const waiting = planHeal(input('storage', failed, { failures: 1, nextAttemptAt: later }));
+    assert.equal(waiting.kind === 'wait' && waiting.reason, 'RetryingAfterFailure');
+    assert.match(waiting.kind === 'wait' ? waiting.message : '', /attempt 2 of 3 in 30 s/);
+    const due = planHeal(input('storage', failed, { failures: 1, nextAttemptAt: new Date(NOW - 1).toISOString() }));
+    assert.equal(due.kind, 'heal');
+    const spent = planHeal(input('storage', failed, { failures: 3 }));
+    assert.equal(spent.kind, 'needs-person');
+    assert.equal(spent.kind === 'needs-person' && spent.reason, 'FailureBudgetSpent');
+    assert.equal(spent.kind === 'needs-person' && spent.command, 'mops-infra repair storage --config azure.yaml --env dev');
+  });
+
+  it('says it cannot tell, and waits, when the state could not be read', () => {
+    const i = input('storage', { unreadable: 'cannot read modelops-storage-dev: backend unreachable' });
+    assert.equal(i.readiness.status, 'unknown');
+    const d = planHeal(i);
+    assert.equal(d.kind === 'wait' && d.reason, 'StateUnreadable');
+  });
+
+  it('without healing, what would be healed is stalled with the command that would heal it', () => {
+    const i = input('storage', {}, { drift: 'drifted' });
+    const d = reportOnly(planHeal(i), i);
+    assert.equal(d.kind, 'needs-person');
+    assert.equal(d.kind === 'needs-person' && d.command, 'mops-infra up storage --config azure.yaml --env dev');
+    assert.deepEqual(reportOnly({ kind: 'converged' }, i), { kind: 'converged' });
+  });
+
+  it('a preview that replaces or deletes what holds data needs a person; other changes do not', () => {
+    const c = byName(components, 'storage');
+    const risky = statefulChangeDecision({ component: c, cliContext: '' }, [{ urn: 'u::storage-account', op: 'replace', stateful: true }]);
+    assert.equal(risky?.kind, 'needs-person');
+    assert.match(risky?.kind === 'needs-person' ? risky.message : '', /replace storage-account/);
+    assert.equal(statefulChangeDecision({ component: c, cliContext: '' }, [{ urn: 'u::results', op: 'create', stateful: false }, { urn: 'u::x', op: 'update', stateful: true }]), undefined);
+  });
+});
+
+describe('a reconcile pass', () => {
+  const order = graph.topologicalOrder();
+  const dependents = (n: string) => graph.dependentsOf(n);
+
+  it('heals what needs it and re-applies what depends on it, and nothing else', () => {
+    const decisions = new Map<string, HealDecision>(order.map((n) => [n, { kind: 'converged' }]));
+    decisions.set('storage', { kind: 'heal', reason: 'Drifted', message: '', steps: [{ action: 'up', refresh: true }] });
+    const plan = planPass(order, dependents, decisions);
+    assert.deepEqual(plan.heal, ['storage']);
+    assert.deepEqual(plan.reapply, ['workspace', 'adaptive-default']);
+  });
+
+  it('leaves a dependent alone that needs a person or is being retried later', () => {
+    const decisions = new Map<string, HealDecision>(order.map((n) => [n, { kind: 'converged' }]));
+    decisions.set('cluster', { kind: 'heal', reason: 'UpdateFailed', message: '', steps: [{ action: 'up', refresh: false }] });
+    decisions.set('workspace', { kind: 'needs-person', reason: 'FailureBudgetSpent', message: '', command: '' });
+    decisions.set('adaptive-default', { kind: 'wait', reason: 'RetryingAfterFailure', message: '' });
+    assert.deepEqual(planPass(order, dependents, decisions), { heal: ['cluster'], reapply: [] });
+  });
+
+  it('property: a pass touches only what heals and what depends on it, in dependency order', () => {
+    fc.assert(
+      fc.property(dagArb, fc.array(fc.constantFrom<HealDecision['kind']>('converged', 'heal', 'wait', 'needs-person'), { minLength: 12, maxLength: 12 }), (dag, kinds) => {
+        const g = graphOf(dag.nodes.map((name) => ({ name, uses: (dag.edges[name] ?? []).map((from) => ({ from, outputs: [] })) })) as never);
+        const topo = g.topologicalOrder();
+        const decisions = new Map<string, HealDecision>(
+          topo.map((n, i): [string, HealDecision] => {
+            const kind = kinds[i];
+            if (kind === 'heal') return [n, { kind, reason: 'UpdateFailed', message: '', steps: [] }];
+            if (kind === 'wait') return [n, { kind, reason: 'DependencyNotReady', message: '' }];
+            if (kind === 'needs-person') return [n, { kind, reason: 'Destroyed', message: '', command: '' }];
+            return [n, { kind }];
+          }),
+        );
+        const plan = planPass(topo, (n) => g.dependentsOf(n), decisions);
+        const touched = [...plan.heal, ...plan.reapply];
+        for (const n of plan.heal) assert.equal(decisions.get(n)!.kind, 'heal');
+        for (const n of plan.reapply) {
+          assert.ok(plan.heal.some((h) => g.transitiveDependentsOf(h).includes(n)), `${n} depends on something healed`);
+          assert.ok(['converged', 'wait'].includes(decisions.get(n)!.kind));
+        }
+        assert.equal(new Set(touched).size, touched.length, 'nothing twice');
+        const position = (n: string) => topo.indexOf(n);
+        assert.deepEqual([...plan.reapply].sort((a, b) => position(a) - position(b)), plan.reapply);
+      }),
+    );
+  });
+});
