@@ -3,7 +3,8 @@
  *   status of 4 and 40 stacks: ours (file backend read, in parallel, and the whole CLI)
  *     vs the naive way (per stack: select, outputs(), info(), one after another);
  *   up of the four-component graph with slow local steps vs the sum of its steps
- *     and vs its critical path.
+ *     and vs its critical path;
+ *   drift of 4 and 40 stacks vs one by one, and the reconcile loop's idle cost (bench/converge.ts).
  * Run: npm run bench
  */
 import { spawnSync } from 'node:child_process';
@@ -16,6 +17,7 @@ import { statusReport } from '../src/engine/operations/status';
 import { fileBackendDir } from '../src/core/paths';
 import type { OperationEvent } from '../src/core/events';
 import { benchActivation } from './activation';
+import { benchDrift } from './converge';
 import { setUpToolPath } from '../test/tools';
 
 const REPO = resolve(__dirname, '..', '..');
@@ -155,6 +157,7 @@ async function main(): Promise<void> {
   await benchStatus(0);
   await benchStatus(36);
   await benchUp();
+  await benchDrift(pulumi);
 }
 
 main().catch((error) => {

@@ -17,6 +17,7 @@ import { Refresher } from './readiness/refresher';
 import { watchFiles } from './readiness/watchers';
 import { createStatusItems } from './status/statusItem';
 import { ComponentsProvider } from './tree/componentsProvider';
+import { ReconcileLoop } from './reconcile/reconcileLoop';
 import { createComponentsView } from './tree/componentsView';
 import { CONTEXT, setContext, updateSetup } from './welcome';
 
@@ -31,7 +32,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const cli = new CliClient(context.extensionPath, { settings: () => cliSettings(locator), passphrase: () => passphrase.get() }, log);
   const refresher = new Refresher(cli, store, locator, running, log);
   const runner = new OperationRunner(cli, running, store, refresher, log);
-  const provider = new ComponentsProvider(store, running);
+  const loop = new ReconcileLoop(cli, store, refresher, locator, log);
+  const provider = new ComponentsProvider(store, running, loop);
   const diagnostics = new DiagnosticsController(locator, store, log);
   const ops = running;
 
@@ -44,7 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
 
   context.subscriptions.push(
-    log, locator, store, running, refresher, provider, diagnostics,
+    log, locator, store, running, refresher, provider, diagnostics, loop,
     registerCommands(services),
     createComponentsView(provider, store, refresher),
     createStatusItems(store, running),
@@ -52,8 +54,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     watchFiles(locator, refresher),
     running.onDidChange(() => void setContext(CONTEXT.running, ops.all.length > 0)),
     passphrase.onDidChange(() => void services.updateSetup()),
-    locator.onDidChange(() => void services.updateSetup()),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void refresher.refresh('settings')),
+    locator.onDidChange(() => {
+      void services.updateSetup();
+      void loop.sync();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      void refresher.refresh('settings');
+      void loop.sync();
+    }),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (!affectsUs(e)) return;
       await locator.locate();
@@ -61,6 +69,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       refresher.schedulePolling();
       diagnostics.update();
       void refresher.refresh('settings');
+      void loop.sync();
     }),
   );
 
@@ -68,6 +77,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   await locator.locate();
   await services.updateSetup();
   void refresher.refresh('activation', true);
+  void loop.sync();
 }
 
 /** Running CLIs get SIGINT so Pulumi stops cleanly instead of leaving a lock behind. */

@@ -11,6 +11,7 @@ export interface Settings {
   retryAttempts?: number;
   retryDelayMs?: number;
   configFile: string;
+  reconcile: { enabled: boolean; heal: boolean; intervalSeconds: number; maxAttempts: number };
 }
 
 export function readSettings(): Settings {
@@ -27,6 +28,12 @@ export function readSettings(): Settings {
     retryAttempts: optionalInt('retry.attempts'),
     retryDelayMs: optionalInt('retry.initialDelayMs'),
     configFile: c.get<string>('configFile', '').trim(),
+    reconcile: {
+      enabled: c.get<boolean>('reconcile.enabled', false),
+      heal: c.get<boolean>('reconcile.heal', false),
+      intervalSeconds: Math.max(1, Math.round(c.get<number>('reconcile.intervalSeconds', 300))),
+      maxAttempts: Math.max(1, Math.round(c.get<number>('reconcile.maxAttempts', 3))),
+    },
   };
 }
 

@@ -8,7 +8,8 @@ import { STATUSES } from '../../src/core/readiness';
 import { CliProcess } from '../../src/vscode/cli/cliProcess';
 import { childEnv, commonFlags } from '../../src/vscode/cli/cliArgs';
 import { componentContextValue, createContextValue } from '../../src/vscode/view/contextValue';
-import { describeStatus, displayValue, formatAgo, formatElapsed, runHeader, runSummary } from '../../src/vscode/view/format';
+import { describeRow, describeStatus, displayValue, formatAgo, formatElapsed, runHeader, runSummary } from '../../src/vscode/view/format';
+import { unblockFor } from '../../src/vscode/view/unblock';
 import { MASK, SecretMasker } from '../../src/vscode/view/masker';
 import { LineSplitter, parseEventLine } from '../../src/vscode/cli/ndjson';
 import { stackConfigPath } from '../../src/core/paths';
@@ -70,6 +71,34 @@ describe('extension helpers (no vscode)', () => {
       assert.doesNotMatch(running, /canRepair|canUp/);
       assert.match(componentContextValue({ status: 'failed', running: false, hasOutputs: false }), /(^|;)canRepair(;|$)/);
       assert.match(componentContextValue({ status: 'ready', running: false, hasOutputs: true, specChanged: true }), /(^|;)canUp(;|$)/, 'a changed spec can be applied');
+      assert.match(componentContextValue({ status: 'ready', running: false, hasOutputs: true, drifted: true }), /(^|;)canUp(;|$)/, 'drift can be put back');
+    });
+
+    it('gives a stalled row one inline way out: Unblock (not also Repair)', () => {
+      const stalled = componentContextValue({ status: 'failed', running: false, hasOutputs: true, stalled: true });
+      assert.match(stalled, /(^|;)canUnblock(;|$)/);
+      assert.doesNotMatch(stalled, /canRepair/);
+      assert.doesNotMatch(componentContextValue({ status: 'failed', running: false, hasOutputs: true }), /canUnblock/);
+    });
+  });
+
+  describe('drift and the reconcile loop on a row', () => {
+    const ready = { status: 'ready' as const, reason: '' };
+    it('says what drifted and where the loop is, after the status', () => {
+      const drift = { state: 'drifted' as const, checkedAt: 't', resources: [{ urn: 'u::results-container', type: 't', change: 'deleted' as const }] };
+      assert.equal(describeRow({ ...ready, drift }), 'ready · drifted: 1 deleted');
+      const reconciling = { condition: 'reconciling' as const, reason: 'Drifted', message: 'm', attempt: 2, maxAttempts: 3, at: 't' };
+      assert.equal(describeRow({ ...ready, drift, reconcile: reconciling }), 'ready · drifted: 1 deleted · reconciling (attempt 2 of 3)');
+      assert.equal(describeRow({ status: 'failed', reason: 'last update failed', reconcile: { ...reconciling, condition: 'stalled', reason: 'FailureBudgetSpent' } }), 'failed — last update failed · stalled: FailureBudgetSpent');
+      assert.equal(describeRow({ ...ready, drift: { state: 'in-sync', resources: [] }, reconcile: { ...reconciling, condition: 'ready' } }), 'ready');
+    });
+
+    it('unblocks with our own command where the loop names one, else hands a person the command', () => {
+      assert.deepEqual(unblockFor('mops-infra repair workspace --config a.yaml --env dev'), { kind: 'command', command: 'modelopsInfra.repair', title: 'Repair' });
+      assert.deepEqual(unblockFor('mops-infra up adaptive-default --config a.yaml --env dev'), { kind: 'command', command: 'modelopsInfra.upComponent', title: 'Up' });
+      assert.equal(unblockFor('mops-infra preview storage --config a.yaml, then mops-infra up storage')?.kind, 'command');
+      assert.deepEqual(unblockFor('pulumi cancel --stack s'), { kind: 'terminal', text: 'pulumi cancel --stack s' });
+      assert.equal(unblockFor(undefined), undefined);
     });
   });
 

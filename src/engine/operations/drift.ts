@@ -63,8 +63,8 @@ async function checkOne(engine: Engine, run: OperationRun, component: Component,
   }
 }
 
-/** Checks `components` (at most DEFAULT_CONCURRENCY at once), emitting a `drift` event for each. */
-export async function checkDrift(engine: Engine, run: OperationRun, components: readonly Component[], snapshot: Snapshot): Promise<DriftCheck[]> {
+/** Checks `components` (`concurrency` at once), emitting a `drift` event for each. */
+export async function checkDrift(engine: Engine, run: OperationRun, components: readonly Component[], snapshot: Snapshot, concurrency = DEFAULT_CONCURRENCY): Promise<DriftCheck[]> {
   const checks = new Map<string, DriftCheck>();
   await runInDependencyOrder(
     components.map((c) => c.name),
@@ -74,7 +74,7 @@ export async function checkDrift(engine: Engine, run: OperationRun, components: 
       checks.set(name, check);
       return 'succeeded';
     },
-    { concurrency: DEFAULT_CONCURRENCY, signal: engine.signal },
+    { concurrency, signal: engine.signal },
   );
   const ordered = components.flatMap((c) => (checks.has(c.name) ? [checks.get(c.name)!] : []));
   for (const check of ordered) engine.emit({ type: 'drift', ...check });

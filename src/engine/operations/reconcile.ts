@@ -131,10 +131,14 @@ function decide(engine: Engine, facts: Facts, records: Map<string, AttemptRecord
   return decisions;
 }
 
-function emitCondition(engine: Engine, name: string, decision: HealDecision, record: AttemptRecord, options: ReconcileOptions, now: number): AttemptRecord {
+/** Reports the component's condition and keeps it (a converged component starts its budget again). */
+function emitCondition(engine: Engine, name: string, decision: HealDecision, before: AttemptRecord, options: ReconcileOptions, now: number): AttemptRecord {
+  const record = decision.kind === 'converged' ? afterSuccess(before) : before;
   const report = conditionReport(decision, record, options.maxAttempts, now);
   engine.emit({ type: 'condition', component: name, condition: report.condition, reason: report.reason, message: report.message, attempt: report.attempt, maxAttempts: report.maxAttempts, ...(report.command ? { command: report.command } : {}) });
-  return { ...record, condition: report };
+  const kept = { ...record, condition: report };
+  engine.records.setAttempts(engine.component(name).stack, kept);
+  return kept;
 }
 
 /**
@@ -237,7 +241,6 @@ async function pass(engine: Engine, run: OperationRun, options: ReconcileOptions
       await engine.publishProgress();
     }
   }
-  for (const c of engine.setup.components) store.setAttempts(c.stack, records.get(c.name)!);
   const converged = [...final.values()].every((c) => c === 'ready');
   return converged;
 }

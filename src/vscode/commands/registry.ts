@@ -19,6 +19,8 @@ import { up, upComponent } from './up';
 import { down, downComponent } from './down';
 import { rollbackComponent, showHistory } from './history';
 import { preview, previewComponent } from './preview';
+import { checkDrift, checkDriftComponent } from './drift';
+import { unblock } from './unblock';
 
 type Handler = (services: Services, ...args: unknown[]) => unknown;
 
@@ -45,6 +47,9 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   'modelopsInfra.downComponent': { run: downComponent, needsTrust: 'Down' },
   'modelopsInfra.showHistory': { run: showHistory, needsTrust: 'History' },
   'modelopsInfra.rollback': { run: (s, arg) => rollbackComponent(s, arg), needsTrust: 'Rollback' },
+  'modelopsInfra.checkDrift': { run: checkDrift, needsTrust: 'Check Drift', allComponents: true },
+  'modelopsInfra.checkDriftComponent': { run: checkDriftComponent, needsTrust: 'Check Drift' },
+  'modelopsInfra.unblock': { run: unblock, needsTrust: 'Unblock' },
   'modelopsInfra.validate': { run: validate, allComponents: true },
   'modelopsInfra.health': { run: health, needsTrust: 'Health', allComponents: true },
   'modelopsInfra.refresh': { run: refresh, allComponents: true },

@@ -16,7 +16,7 @@ import { RunReporter } from './runReporter';
 import type { RunningOperation, RunningOperations } from './runningOperations';
 
 export interface OperationRequest {
-  verb: 'up' | 'preview' | 'down' | 'rollback' | 'repair' | 'validate' | 'health';
+  verb: 'up' | 'preview' | 'down' | 'rollback' | 'repair' | 'validate' | 'health' | 'drift';
   /** Positional arguments (components). */
   positionals: string[];
   /** Extra flags (`--force-recreate --yes`). */

@@ -1,6 +1,7 @@
 /** Turns one run's events into log lines, progress messages, node actions and readiness snapshots. */
 import type * as vscode from 'vscode';
 import type { ComponentPreview, HealthVerdict, OperationEvent } from '../../core/events';
+import { describeDrift } from '../../core/drift';
 import { describeChanges, resourceName } from '../../core/plan';
 import type { ComponentReadiness } from '../../core/readiness';
 import type { Log } from '../log';
@@ -74,6 +75,17 @@ export class RunReporter {
         for (const l of lines) (e.resources.some((r) => r.stateful) ? this.log.warn(l) : this.log.info(l));
         return;
       }
+      case 'drift': {
+        const line = `  drift ${e.name}: ${e.note ?? describeDrift(e.resources)}`;
+        if (e.drifted) this.log.warn(line);
+        else this.log.info(line);
+        for (const r of e.resources) this.log.warn(`    ${r.change} ${resourceName(r.urn)} (${r.type})`);
+        return;
+      }
+      case 'condition':
+      case 'pass':
+        // The reconcile loop's own events: the loop (reconcile/reconcileLoop.ts) reports them.
+        return;
       case 'operation-done':
         this.done = e;
         if (e.operation === 'health') this.store.setHealth(this.health);

@@ -8,6 +8,7 @@ import type { Problem } from '../../core/config/types';
 import type { ComponentPreview, HealthVerdict } from '../../core/events';
 import type { ComponentReadiness } from '../../core/readiness';
 import type { StatusReport } from '../../core/protocol';
+import type { ConditionReport } from '../../core/reconcile';
 
 /** One health check of one component, as the last Health run reported it. */
 export interface HealthCheck {
@@ -79,6 +80,16 @@ export class ReadinessStore implements vscode.Disposable {
   setHealth(results: ReadonlyArray<{ component: string } & HealthCheck>): void {
     this.health = new Map();
     for (const { component, ...check } of results) this.health.set(component, [...(this.health.get(component) ?? []), check]);
+    this.changed.fire();
+  }
+
+  /**
+   * The reconcile loop's condition of a component as it reports it, before its pass ends and
+   * status reads it back: the row says "reconciling (attempt 2 of 3)" while the loop works.
+   */
+  setCondition(name: string, condition: ConditionReport): void {
+    if (!this.report) return;
+    this.report = { ...this.report, components: this.report.components.map((c) => (c.name === name ? { ...c, reconcile: condition } : c)) };
     this.changed.fire();
   }
 

@@ -12,7 +12,7 @@ import type { RunningOperations } from '../operations/runningOperations';
 import { readSettings } from '../settings';
 import type { ReadinessStore } from './readinessStore';
 
-export type RefreshReason = 'manual' | 'activation' | 'operation' | 'config' | 'file' | 'interval' | 'settings' | 'passphrase';
+export type RefreshReason = 'manual' | 'activation' | 'operation' | 'config' | 'file' | 'interval' | 'settings' | 'passphrase' | 'reconcile';
 
 export class Refresher implements vscode.Disposable {
   private debounce: NodeJS.Timeout | undefined;

@@ -15,7 +15,10 @@ import { OutputNode } from './outputNode';
 import { PreviewResourceNode } from './previewNode';
 import { describeChanges } from '../../core/plan';
 import type { ComponentPreview } from '../../core/events';
-import { queuedIcon, runningIcon, statusIcon } from './statusIcons';
+import { conditionIcon, queuedIcon, runningIcon, statusIcon } from './statusIcons';
+import { DriftNode } from './driftNode';
+import { describeDrift } from '../../core/drift';
+import { formatAgo } from '../view/format';
 
 export class ComponentNode implements TreeNode {
   readonly id: string;
@@ -26,6 +29,7 @@ export class ComponentNode implements TreeNode {
     private readonly phaseOf: (name: string) => { op: RunningOperation; phase: ComponentPhase } | undefined,
     private readonly healthOf: (name: string) => readonly HealthCheck[],
     private readonly previewOf: (name: string) => ComponentPreview | undefined,
+    private readonly loopStepOf: (name: string) => string | undefined = () => undefined,
   ) {
     this.id = `component:${readiness.name}`;
   }
@@ -41,13 +45,28 @@ export class ComponentNode implements TreeNode {
     const inFlight = phase !== undefined && phase.kind !== 'done';
     const item = new vscode.TreeItem(r.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    item.iconPath = phase?.kind === 'running' ? runningIcon() : phase?.kind === 'queued' ? queuedIcon() : statusIcon(r.status);
+    item.iconPath = phase?.kind === 'running' ? runningIcon() : phase?.kind === 'queued' ? queuedIcon() : this.restingIcon();
     item.description = phase ? describePhase(phase, describeStatus(r)) : describeRow(r);
     const tooltip = new vscode.MarkdownString(componentTooltip(r, this.statusOf), true);
     tooltip.isTrusted = false;
     item.tooltip = tooltip;
-    item.contextValue = componentContextValue({ status: r.status, running: inFlight, hasOutputs: r.outputs.some((o) => o.present), specChanged: r.spec === 'changed' });
+    item.contextValue = componentContextValue({
+      status: r.status,
+      running: inFlight,
+      hasOutputs: r.outputs.some((o) => o.present),
+      specChanged: r.spec === 'changed',
+      drifted: r.drift?.state === 'drifted',
+      stalled: r.reconcile?.condition === 'stalled',
+    });
     return item;
+  }
+
+  /** Outside this window's runs: a spinner while the reconcile loop heals it, stalled when it gave up, else its status. */
+  private restingIcon(): vscode.ThemeIcon {
+    const r = this.readiness;
+    if (r.reconcile?.condition === 'reconciling' && this.loopStepOf(r.name)) return conditionIcon('reconciling');
+    if (r.reconcile?.condition === 'stalled') return conditionIcon('stalled');
+    return statusIcon(r.status);
   }
 
   getChildren(): TreeNode[] {
@@ -58,8 +77,10 @@ export class ComponentNode implements TreeNode {
     const health = this.healthOf(r.name);
     const preview = this.previewOf(r.name);
     const changing = preview?.resources.filter((c) => c.op !== 'same' && c.op !== 'read' && c.op !== 'refresh') ?? [];
+    const drift = r.drift && r.drift.state !== 'unchecked' ? r.drift : undefined;
     return [
       ...(preview ? [new GroupNode(`${this.id}/preview`, 'Preview', 'diff', preview.note ?? describeChanges(preview.changes), changing.map((c) => new PreviewResourceNode(r.name, c)))] : []),
+      ...(drift ? [new GroupNode(`${this.id}/drift`, 'Drift', 'git-compare', `${describeDrift(drift.resources)} · checked ${formatAgo(drift.checkedAt)}`, drift.resources.map((x) => new DriftNode(r.name, x)))] : []),
       new GroupNode(`${this.id}/outputs`, 'Outputs', 'symbol-property', `${present}/${r.outputs.length}`, outputs),
       new GroupNode(`${this.id}/depends`, 'Depends on', 'references', deps.length ? '' : 'nothing', deps),
       ...(health.length ? [new GroupNode(`${this.id}/health`, 'Health', 'pulse', healthSummary(health), health.map((h) => new HealthNode(r.name, h)))] : []),

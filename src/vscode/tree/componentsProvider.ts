@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { RunningOperations } from '../operations/runningOperations';
+import type { ReconcileLoop } from '../reconcile/reconcileLoop';
 import type { ReadinessStore } from '../readiness/readinessStore';
 import { ComponentNode } from './componentNode';
 import type { TreeNode } from './node';
@@ -17,8 +18,9 @@ export class ComponentsProvider implements vscode.TreeDataProvider<TreeNode>, vs
   /** False while setup is incomplete (no config, no Pulumi): the view is empty and shows its welcome. */
   private visible = true;
 
-  constructor(private readonly store: ReadinessStore, private readonly running: RunningOperations) {
+  constructor(private readonly store: ReadinessStore, private readonly running: RunningOperations, private readonly loop?: ReconcileLoop) {
     this.subscriptions = [
+      ...(loop ? [loop.onDidChange(() => this.changed.fire(undefined))] : []),
       store.onDidChange(() => this.changed.fire(undefined)),
       running.onDidChange(() => this.changed.fire(undefined)),
       running.onDidTick(() => {
@@ -48,7 +50,14 @@ export class ComponentsProvider implements vscode.TreeDataProvider<TreeNode>, vs
       let n = this.nodes.get(r.name);
       if (n) n.readiness = r;
       else {
-        n = new ComponentNode(r, (name) => this.store.find(name)?.status, (name) => this.running.phaseOf(name), (name) => this.store.healthOf(name), (name) => this.store.previewOf(name));
+        n = new ComponentNode(
+          r,
+          (name) => this.store.find(name)?.status,
+          (name) => this.running.phaseOf(name),
+          (name) => this.store.healthOf(name),
+          (name) => this.store.previewOf(name),
+          (name) => this.loop?.stepOf(name),
+        );
         this.nodes.set(r.name, n);
       }
       return n;

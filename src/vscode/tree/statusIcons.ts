@@ -1,6 +1,6 @@
 /** ThemeIcons from the one status table (view/statusTable.ts). */
 import * as vscode from 'vscode';
-import { changeLook, HEALTH_LOOK, outputLook, QUEUED_LOOK, RUNNING_LOOK, statusLook, type Look } from '../view/statusTable';
+import { changeLook, CONDITION_LOOK, DRIFT_LOOK, HEALTH_LOOK, outputLook, QUEUED_LOOK, RUNNING_LOOK, statusLook, type Look } from '../view/statusTable';
 
 function icon(look: Look): vscode.ThemeIcon {
   return new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
@@ -28,4 +28,12 @@ export function healthIcon(verdict: keyof typeof HEALTH_LOOK): vscode.ThemeIcon 
 
 export function outputIcon(o: Parameters<typeof outputLook>[0]): vscode.ThemeIcon {
   return icon(outputLook(o));
+}
+
+export function conditionIcon(condition: keyof typeof CONDITION_LOOK): vscode.ThemeIcon {
+  return icon(CONDITION_LOOK[condition]);
+}
+
+export function driftIcon(change: keyof typeof DRIFT_LOOK): vscode.ThemeIcon {
+  return icon(DRIFT_LOOK[change]);
 }

@@ -16,6 +16,10 @@ export interface ComponentFlags {
   hasOutputs: boolean;
   /** azure.yaml changed what it is deployed with since its last up. */
   specChanged?: boolean;
+  /** The last drift check found changes outside Pulumi. */
+  drifted?: boolean;
+  /** The reconcile loop stopped trying and says what unblocks it. */
+  stalled?: boolean;
 }
 
 /** Capabilities: repair only where it helps, up where not ready, cancel where running. */
@@ -24,8 +28,10 @@ export function componentContextValue(flags: ComponentFlags): string {
   if (flags.running) {
     values.push('running', 'canCancel');
   } else {
-    if (statusLook(flags.status).repairable) values.push('canRepair');
-    if ((flags.status !== 'ready' || flags.specChanged) && flags.status !== 'busy') values.push('canUp');
+    // A stalled row's one inline action is what unblocks it (often a repair).
+    if (statusLook(flags.status).repairable && !flags.stalled) values.push('canRepair');
+    if ((flags.status !== 'ready' || flags.specChanged || flags.drifted) && flags.status !== 'busy') values.push('canUp');
+    if (flags.stalled) values.push('canUnblock');
     if (flags.status !== 'absent') values.push('canForceRecreate', 'deployed');
   }
   if (flags.hasOutputs) values.push('hasOutputs');

@@ -1,5 +1,7 @@
 /** Words and numbers as the views show them. Pure. */
+import { describeDrift } from '../../core/drift';
 import { describeReadiness, type ComponentReadiness } from '../../core/readiness';
+import { describeCondition } from '../../core/reconcile';
 import { MASK } from './masker';
 
 /** `0:42`, `12:05`, `1:02:03`. */
@@ -24,9 +26,16 @@ export function formatAgo(iso: string | undefined, now = Date.now()): string {
 /** Tree description: the status word, then a short reason (core's one wording). */
 export const describeStatus = describeReadiness;
 
-/** A row's description: its status, and when azure.yaml changed it since the last up, that too. */
-export function describeRow(r: Pick<ComponentReadiness, 'status' | 'reason' | 'spec'>): string {
-  return r.spec === 'changed' && r.status !== 'absent' ? `${describeStatus(r)} · changed since last up` : describeStatus(r);
+/**
+ * A row's description: its status, then what else a person should know — azure.yaml changed
+ * since the last up, drift the last check found, and where the reconcile loop is with it.
+ */
+export function describeRow(r: Pick<ComponentReadiness, 'status' | 'reason' | 'spec' | 'drift' | 'reconcile'>): string {
+  const parts = [describeStatus(r)];
+  if (r.spec === 'changed' && r.status !== 'absent') parts.push('changed since last up');
+  if (r.drift?.state === 'drifted') parts.push(describeDrift(r.drift.resources));
+  if (r.reconcile && r.reconcile.condition !== 'ready') parts.push(describeCondition(r.reconcile));
+  return parts.join(' · ');
 }
 
 export function truncate(text: string, max = 60): string {

@@ -33,6 +33,18 @@ export const RUNNING_LOOK: StatusLook = { icon: 'sync~spin', color: 'charts.blue
 /** In this window's run, waiting for its turn. */
 export const QUEUED_LOOK: StatusLook = { icon: 'clock', color: 'descriptionForeground', label: 'queued', repairable: false };
 
+/** The reconcile loop's condition of a component, when it is not ready (ready rows keep their status look). */
+export const CONDITION_LOOK: Readonly<Record<'reconciling' | 'stalled', Look>> = {
+  reconciling: { icon: 'sync~spin', color: 'charts.blue' },
+  stalled: { icon: 'error', color: 'list.errorForeground' },
+};
+
+/** A drifted resource: deleted or changed outside Pulumi. */
+export const DRIFT_LOOK: Readonly<Record<'deleted' | 'updated', Look>> = {
+  deleted: { icon: 'trash', color: 'list.errorForeground' },
+  updated: { icon: 'edit', color: 'list.warningForeground' },
+};
+
 /** The status bar item's summary of every component. */
 export const SUMMARY_LOOK: Readonly<Record<'running' | 'allReady' | 'notReady', Look>> = {
   running: { icon: 'sync~spin' },

@@ -125,6 +125,22 @@ export const tree = {
     await action.click();
   },
 
+  /** The inline actions a row shows on hover (their tooltips), e.g. ['Unblock']. */
+  async rowInlineActions(label, viewName) {
+    const row = this.viewPane(viewName).locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: label }) }).first();
+    await row.hover();
+    return row.locator('.actions .action-label').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+  },
+
+  /** Hovers a row and clicks one of its inline actions, by tooltip. */
+  async clickRowInlineAction(label, action, viewName) {
+    const row = this.viewPane(viewName).locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: label }) }).first();
+    await row.hover();
+    const button = row.locator(`.actions .action-label[aria-label="${action}"]`).first();
+    await button.waitFor({ state: 'visible', timeout: 10_000 });
+    await button.click();
+  },
+
   /** Right-click a tree row and choose a context-menu entry. */
   async treeRowContextAction(label, action, viewName) {
     const row = this.viewPane(viewName).locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: label }) }).first();

@@ -1,0 +1,131 @@
+/**
+ * Reconcile mode (`modelopsInfra.reconcile.enabled`, off by default): the CLI's reconcile loop
+ * in a child process while the window is open, never in the extension host. Its conditions
+ * reach the tree as they come ("reconciling (attempt 2 of 3)", "stalled: …"), status is read
+ * again after each pass, and its steps go to the log. It restarts when its settings, the
+ * config or the environment change, and stops in Restricted Mode.
+ */
+import * as vscode from 'vscode';
+import { describeDrift } from '../../core/drift';
+import type { OperationEvent } from '../../core/events';
+import { describeCondition } from '../../core/reconcile';
+import type { CliClient } from '../cli/cliClient';
+import type { CliProcess } from '../cli/cliProcess';
+import type { ConfigLocator } from '../config/configLocator';
+import type { Log } from '../log';
+import type { ReadinessStore } from '../readiness/readinessStore';
+import type { Refresher } from '../readiness/refresher';
+import { readSettings } from '../settings';
+
+/** After the loop ended on its own (not stopped by us), wait this long before starting it again. */
+const RESTART_DELAY_MS = 30_000;
+
+export class ReconcileLoop implements vscode.Disposable {
+  private child: CliProcess | undefined;
+  private key: string | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private readonly working = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** A step started or ended, or the loop started or stopped. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly cli: CliClient,
+    private readonly store: ReadinessStore,
+    private readonly refresher: Refresher,
+    private readonly locator: ConfigLocator,
+    private readonly log: Log,
+  ) {}
+
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  /** The step the loop is running on a component, if any (`up`, `drift`, …). */
+  stepOf(component: string): string | undefined {
+    return this.working.get(component);
+  }
+
+  /** Starts, restarts or stops the loop as the settings, Workspace Trust and the config say. */
+  async sync(): Promise<void> {
+    const settings = readSettings();
+    const want = settings.reconcile.enabled && vscode.workspace.isTrusted && this.locator.uri !== undefined;
+    const key = want ? JSON.stringify([settings, this.locator.uri?.toString()]) : undefined;
+    if (key === this.key && (this.running || !want)) return;
+    await this.stop();
+    this.key = key;
+    if (want) await this.start(settings.reconcile);
+  }
+
+  private async start(options: { heal: boolean; intervalSeconds: number; maxAttempts: number }): Promise<void> {
+    const flags = ['--interval', String(options.intervalSeconds), '--max-attempts', String(options.maxAttempts), '--events', ...(options.heal ? ['--heal'] : [])];
+    const child = await this.cli.start('reconcile', [], flags);
+    this.child = child;
+    this.log.info(`reconcile: started (${options.heal ? 'healing' : 'reporting only'}, every ${options.intervalSeconds} s, ${options.maxAttempts} attempts per spec)`);
+    child.onEvent((e) => this.handle(e));
+    child.onStderr((line) => this.log.debug(`reconcile: ${line}`));
+    this.changed.fire();
+    void child.done.then((exit) => {
+      if (this.child !== child) return;
+      this.child = undefined;
+      this.working.clear();
+      this.changed.fire();
+      this.log.warn(`reconcile: the loop ended (exit ${exit.code ?? exit.signal}); starting it again in ${RESTART_DELAY_MS / 1000} s`);
+      this.restartTimer = setTimeout(() => {
+        this.key = undefined;
+        void this.sync();
+      }, RESTART_DELAY_MS);
+    });
+  }
+
+  /** Stops the loop: SIGINT, so a running step cancels gracefully. */
+  async stop(): Promise<void> {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    const child = this.child;
+    if (!child) return;
+    this.child = undefined;
+    this.working.clear();
+    child.cancel();
+    await Promise.race([child.done, new Promise((r) => setTimeout(r, 10_000))]);
+    this.log.info('reconcile: stopped');
+    this.changed.fire();
+  }
+
+  private handle(e: OperationEvent): void {
+    switch (e.type) {
+      case 'condition': {
+        const { type: _type, component, ...report } = e;
+        this.store.setCondition(component, { ...report, at: new Date().toISOString() });
+        if (e.condition !== 'ready') this.log.info(`reconcile: ${component} ${describeCondition(e)} — ${e.reason}: ${e.message}${e.command ? ` (to unblock: ${e.command})` : ''}`);
+        return;
+      }
+      case 'step-start':
+        this.working.set(e.component, e.action);
+        this.changed.fire();
+        return;
+      case 'step-done':
+        this.working.delete(e.component);
+        this.changed.fire();
+        if (e.action !== 'drift' && e.action !== 'preview') this.log.info(`reconcile: ${e.action} ${e.component}: ${e.result}${e.message ? ` — ${e.message}` : ''}`);
+        return;
+      case 'step-output':
+        return this.log.output(e.component, e.line);
+      case 'drift':
+        if (e.drifted) this.log.warn(`reconcile: ${e.name} ${describeDrift(e.resources)}`);
+        return;
+      case 'pass':
+        if (e.phase === 'end') void this.refresher.refresh('reconcile');
+        return;
+      case 'log':
+        return e.level === 'error' ? this.log.error(`reconcile: ${e.message}`, false) : this.log.warn(`reconcile: ${e.message}`);
+      default:
+        return;
+    }
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.changed.dispose();
+  }
+}
