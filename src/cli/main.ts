@@ -90,13 +90,15 @@ async function runPreview(engine: Engine, setup: Setup, args: CliArgs): Promise<
   return result;
 }
 
-async function runDrift(engine: Engine, setup: Setup, args: CliArgs): Promise<OperationResult> {
+/** `drift`: exit 1 when something drifted, as when a check could not run. */
+async function runDrift(engine: Engine, setup: Setup, args: CliArgs): Promise<number> {
   const { result, checks } = await drift(engine, { components: args.components });
   if (args.json) {
     const doc: DriftDocument = { env: setup.env, components: checks };
     print(JSON.stringify(doc, null, 2));
   }
-  return result;
+  const code = exitCodeOf(result, engine.current?.refusal);
+  return code === EXIT.ok && checks.some((c) => c.drifted) ? EXIT.failed : code;
 }
 
 /** `reconcile`: with --json, one document per pass (one line each when the loop goes on). */
@@ -167,7 +169,8 @@ async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<numbe
   }
   if (args.verb === 'outputs') return runOutputs(engine, setup, args);
   if (args.verb === 'history') return runHistory(engine, args);
-  const operations: Record<Exclude<typeof args.verb, 'outputs' | 'history'>, () => Promise<OperationResult>> = {
+  if (args.verb === 'drift') return runDrift(engine, setup, args);
+  const operations: Record<Exclude<typeof args.verb, 'outputs' | 'history' | 'drift'>, () => Promise<OperationResult>> = {
     status: () => status(engine),
     validate: () => validate(engine),
     health: () => health(engine),
@@ -176,11 +179,10 @@ async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<numbe
     down: () => runDown(engine, setup, args),
     preview: () => runPreview(engine, setup, args),
     rollback: () => runRollback(engine, setup, args),
-    drift: () => runDrift(engine, setup, args),
     reconcile: () => runReconcile(engine, args, setupOptions, events),
   };
   const result = await operations[args.verb]();
-  if (args.json && !['preview', 'drift', 'reconcile'].includes(args.verb)) print(JSON.stringify(operationDocument(events), null, 2));
+  if (args.json && !['preview', 'reconcile'].includes(args.verb)) print(JSON.stringify(operationDocument(events), null, 2));
   return exitCodeOf(result, engine.current?.refusal);
 }
 

@@ -33,8 +33,9 @@ describe('Drift and the reconcile loop in the editor', function () {
   it('Check Drift shows a container deleted outside Pulumi on its row and under it, and in Problems', async function () {
     const storageRoot = join(s.home, 'local-cloud', 'e2e', 'storage');
     rmSync(join(storageRoot, readdirSync(storageRoot)[0], 'results'), { recursive: true });
-    await s.wb.clickViewTitleAction('Check Drift');
+    await s.wb.runCommand('ModelOps: Check Drift');
     await s.wb.waitForProgressToFinish(/^ModelOps: Check Drift/, { timeout: 240_000 });
+    await s.wb.waitForNotification(/^ModelOps: drift found: storage \(1 deleted\)\. Up puts it back/, { timeout: 30_000 });
     await waitForComponents(s.wb, { storage: /^ready · drifted: 1 deleted$/, cluster: /^ready$/, workspace: /^ready$/ }, { timeout: 60_000 });
     await s.wb.selectRow('storage', undefined, { level: 1 });
     await s.wb.waitForRows((r) => r.some((x) => x.level === 2 && x.label === 'Drift' && /^drifted: 1 deleted · checked/.test(x.description)), { timeout: 30_000, message: 'a Drift group under storage' });
@@ -58,10 +59,17 @@ describe('Drift and the reconcile loop in the editor', function () {
     await waitForComponents(s.wb, { storage: /^ready$/, workspace: /stalled: FailureBudgetSpent$/ }, { timeout: 300_000 });
     const row = await s.wb.treeRow('workspace');
     assert.match(row.description, /^failed — last update failed · changed since last up · stalled: FailureBudgetSpent$/);
-    assert.deepEqual(await s.wb.rowInlineActions('workspace'), ['Unblock'], 'one way out, inline');
+    const inline = await s.wb.rowInlineActions('workspace');
+    assert.equal(inline[0], 'Unblock', `Unblock comes first: ${inline}`);
+    assert.ok(!inline.includes('Repair Component'), `Unblock is the repair here, not a second button: ${inline}`);
+    await s.wb.openProblems();
+    await s.wb.setSidebarWidth(760);
     await s.wb.screenshot('stalled');
+    await s.wb.setSidebarWidth(460);
     await s.wb.waitForProblems((rows) => rows.some((p) => p.kind === 'marker' && p.severity === 'error' && /workspace is stalled \(FailureBudgetSpent\): 1 attempt failed on this spec .*To unblock: mops-infra repair workspace/.test(p.text)), { timeout: 60_000 });
-    await s.wb.waitForOutput(/reconcile: workspace stalled: FailureBudgetSpent/, { timeout: 60_000 });
+    const output = await s.wb.waitForOutput(/reconcile: workspace stalled: FailureBudgetSpent — 1 attempt failed/, { timeout: 60_000 });
+    assert.match(output, /reconcile: up storage: succeeded/, 'the drifted storage was healed');
+    assert.equal(output.match(/reconcile: workspace stalled/g).length, 1, 'a condition is logged when it changes, not every pass');
   });
 
   it('Unblock runs the repair the loop names; the row turns ready and the loop leaves it be', async function () {

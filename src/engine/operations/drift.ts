@@ -92,6 +92,7 @@ export async function drift(engine: Engine, options: { components?: string[] } =
   const drifted = checks.filter((c) => c.drifted);
   const failed = checks.filter((c) => c.note?.startsWith('drift check failed'));
   const summary = `${drifted.length} of ${checks.length} drifted${drifted.length ? `: ${drifted.map((c) => `${c.name} (${describeDrift(c.resources).replace('drifted: ', '')})`).join(', ')}` : ''}${failed.length ? `; ${failed.length} could not be checked` : ''}`;
-  const result: OperationResult = engine.cancelled ? 'cancelled' : drifted.length || failed.length ? 'failed' : 'succeeded';
+  // Finding drift is what a check is for: the operation succeeded (the CLI still exits 1 on drift).
+  const result: OperationResult = engine.cancelled ? 'cancelled' : failed.length ? 'failed' : 'succeeded';
   return { result: run.done(result, summary), checks };
 }

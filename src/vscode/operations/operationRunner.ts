@@ -87,6 +87,10 @@ export class OperationRunner {
       this.log.warn(line);
       this.log.warn(`  ${summary}`);
       void this.notify('warning', `ModelOps: ${request.title} was refused: ${summary}`);
+    } else if (reporter.drifted.length) {
+      this.log.warn(line);
+      this.log.warn(`  ${summary}`);
+      void this.notify('warning', `ModelOps: drift found: ${reporter.drifted.join(', ')}. Up puts it back (the tree shows what changed).`);
     } else {
       this.log.info(line);
       // What the CLI says it did (e.g. which lines of azure.yaml a rollback leaves to revert).

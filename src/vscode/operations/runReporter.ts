@@ -14,6 +14,8 @@ type Done = Extract<OperationEvent, { type: 'operation-done' }>;
 export class RunReporter {
   done: Done | undefined;
   readiness: ComponentReadiness[] | undefined;
+  /** Components a drift check found drifted, with what drifted (`storage (1 deleted)`). */
+  readonly drifted: string[] = [];
   private totalSteps = 0;
   private headerWritten = false;
   private readonly previews: ComponentPreview[] = [];
@@ -80,6 +82,7 @@ export class RunReporter {
         if (e.drifted) this.log.warn(line);
         else this.log.info(line);
         for (const r of e.resources) this.log.warn(`    ${r.change} ${resourceName(r.urn)} (${r.type})`);
+        if (e.drifted) this.drifted.push(`${e.name} (${describeDrift(e.resources).replace('drifted: ', '')})`);
         return;
       }
       case 'condition':

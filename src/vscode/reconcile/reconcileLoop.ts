@@ -25,6 +25,8 @@ export class ReconcileLoop implements vscode.Disposable {
   private key: string | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private readonly working = new Map<string, string>();
+  /** What was last logged of each component's condition: a condition is logged when it changes. */
+  private readonly logged = new Map<string, string>();
   private readonly changed = new vscode.EventEmitter<void>();
   /** A step started or ended, or the loop started or stopped. */
   readonly onDidChange = this.changed.event;
@@ -86,6 +88,7 @@ export class ReconcileLoop implements vscode.Disposable {
     if (!child) return;
     this.child = undefined;
     this.working.clear();
+    this.logged.clear();
     child.cancel();
     await Promise.race([child.done, new Promise((r) => setTimeout(r, 10_000))]);
     this.log.info('reconcile: stopped');
@@ -97,16 +100,20 @@ export class ReconcileLoop implements vscode.Disposable {
       case 'condition': {
         const { type: _type, component, ...report } = e;
         this.store.setCondition(component, { ...report, at: new Date().toISOString() });
-        if (e.condition !== 'ready') this.log.info(`reconcile: ${component} ${describeCondition(e)} — ${e.reason}: ${e.message}${e.command ? ` (to unblock: ${e.command})` : ''}`);
+        const words = describeCondition(e);
+        const line = `reconcile: ${component} ${words} — ${words.includes(e.reason) ? '' : `${e.reason}: `}${e.message}${e.command ? ` (to unblock: ${e.command})` : ''}`;
+        if (this.logged.get(component) !== line) this.log.info(line);
+        this.logged.set(component, line);
         return;
       }
       case 'step-start':
+        // Checks (drift, probes) run on every component every pass: only healing steps spin.
+        if (e.action === 'drift' || e.action === 'probe') return;
         this.working.set(e.component, e.action);
         this.changed.fire();
         return;
       case 'step-done':
-        this.working.delete(e.component);
-        this.changed.fire();
+        if (this.working.delete(e.component)) this.changed.fire();
         if (e.action !== 'drift' && e.action !== 'preview') this.log.info(`reconcile: ${e.action} ${e.component}: ${e.result}${e.message ? ` — ${e.message}` : ''}`);
         return;
       case 'step-output':
