@@ -1,3 +1,5 @@
+import { EXIT } from '../core/protocol';
+
 /**
  * Ctrl-C (SIGINT) or SIGTERM cancels gracefully: nothing new starts, and each running Pulumi
  * gets one SIGINT from us (it finishes the steps in flight and saves state). Pulumi runs in
@@ -19,7 +21,7 @@ export function installCancellation(onFirst: (message: string) => void, onForce:
       onFirst('cancelling gracefully: running Pulumi steps finish and save their state; press Ctrl-C again to stop them now');
       cancel.abort();
     } else if (interrupts === 2) {
-      void onForce().finally(() => process.exit(130));
+      void onForce().finally(() => process.exit(EXIT.cancelled));
     }
   };
   process.on('SIGINT', handler);

@@ -12,8 +12,11 @@ export type OperationName = 'up' | 'preview' | 'down' | 'history' | 'rollback' |
 export type StepAction = 'up' | 'preview' | 'destroy' | 'refresh' | 'clear-lock' | 'verify' | 'skip' | 'drift' | 'probe' | 'resolve-pending';
 export type StepResult = 'succeeded' | 'failed' | 'cancelled' | 'skipped';
 export type OperationResult = 'succeeded' | 'failed' | 'cancelled' | 'refused';
-/** Why an operation was refused: azure.yaml or the arguments cannot be used, a stack is busy, or destruction was not confirmed. */
-export type Refusal = 'invalid-input' | 'busy' | 'needs-confirmation' | 'unsafe';
+/**
+ * Why an operation was refused: azure.yaml or the arguments cannot be used, a stack is busy,
+ * destruction was not confirmed, it would lose data, or a dependency must be repaired first.
+ */
+export type Refusal = 'invalid-input' | 'busy' | 'needs-confirmation' | 'unsafe' | 'blocked';
 
 /** What a preview says one resource would go through. */
 export type ResourceOp = 'create' | 'update' | 'replace' | 'delete' | 'same' | 'read' | 'refresh';

@@ -1,4 +1,4 @@
-/** The dependency graph between components: provisioning order, levels, dependents, teardown. */
+/** The dependency graph between components: provisioning order, dependents, teardown. */
 import { CycleError, UnknownComponentError } from './errors';
 
 export { CycleError, UnknownComponentError };
@@ -52,17 +52,6 @@ export class DependencyGraph {
   /** Teardown order: dependents first. */
   teardownOrder(): string[] {
     return [...this.order].reverse();
-  }
-
-  /** Groups that can run at the same time: level k depends only on levels < k. */
-  levels(): string[][] {
-    const level = new Map<string, number>();
-    for (const n of this.order) {
-      level.set(n, Math.max(-1, ...this.dependenciesOf(n).map((d) => level.get(d)!)) + 1);
-    }
-    const result: string[][] = [];
-    for (const n of this.order) (result[level.get(n)!] ??= []).push(n);
-    return result;
   }
 
   /** The sub-graph order restricted to `subset` (keeps provisioning order). */

@@ -19,6 +19,15 @@ export function passphraseFilePath(home: string): string {
   return join(home, 'secrets', 'pulumi-passphrase');
 }
 
+/** Where Pulumi's passphrase comes from: the variable (even empty), else the file variable, else the original's file (`fallback`: it may not exist yet). */
+export type PassphraseSource = { kind: 'variable'; value: string } | { kind: 'file'; path: string; fallback: boolean };
+
+export function passphraseSource(env: Env, home: string): PassphraseSource {
+  if (env.PULUMI_CONFIG_PASSPHRASE !== undefined) return { kind: 'variable', value: env.PULUMI_CONFIG_PASSPHRASE };
+  if (env.PULUMI_CONFIG_PASSPHRASE_FILE) return { kind: 'file', path: resolve(env.PULUMI_CONFIG_PASSPHRASE_FILE), fallback: false };
+  return { kind: 'file', path: passphraseFilePath(home), fallback: true };
+}
+
 export function defaultBackendUrl(home: string): string {
   return pathToFileURL(join(home, 'pulumi', 'backend')).href;
 }

@@ -107,6 +107,16 @@ export function planForceRecreate(input: PlanInput, named: readonly string[]): F
   return { recreate, destroy, up: upSteps(input, scope, inRecreate) };
 }
 
+/**
+ * The gate every destroying plan passes: without a confirmation, the destroy steps it would
+ * take (in order) and why it must stop; with one, or with nothing to destroy, undefined.
+ */
+export function unconfirmedDestroys(steps: readonly PlannedStep[], confirmed: boolean, verb: string): string | undefined {
+  const destroys = steps.filter((s) => s.action === 'destroy');
+  if (confirmed || !destroys.length) return undefined;
+  return `${verb} destroys ${destroys.map((s) => s.stack).join(', ')} (in this order). Re-run with --yes to confirm.`;
+}
+
 /** Resource types that hold what a replace or delete would lose. */
 const STATEFUL_TYPES = /:(storage:StorageAccount|containerservice:ManagedCluster|containerregistry:Registry|dbforpostgresql:[A-Za-z]*Server|resources:ResourceGroup)$|:(core\/v1:PersistentVolumeClaim|apps\/v1:StatefulSet)$/;
 

@@ -3,7 +3,7 @@ import type { Component } from '../core/components';
 import { readinessProblems } from '../core/diagnostics';
 import type { EventSink, OperationEvent, OperationName, OperationResult, PlannedStep, Refusal, StepAction, StepResult } from '../core/events';
 import type { PlanInput } from '../core/plan';
-import { computeReadiness, type ComponentReadiness } from '../core/readiness';
+import { computeReadiness, describeReadiness, type ComponentReadiness } from '../core/readiness';
 import { specHash, specOf, type Spec } from '../core/spec';
 import type { StackState } from '../core/state';
 import type { InfraConfig, Problem } from '../core/config/types';
@@ -56,6 +56,11 @@ export class OperationRun {
     this.record(result);
     this.engine.emit({ type: 'step-done', component: component.name, stack: component.stack, action, result, message, durationMs: 0 });
     return result;
+  }
+
+  /** A component's readiness reported as a `verify` step: ready or not, in the status's own words. */
+  verified(r: ComponentReadiness): void {
+    this.engine.emit({ type: 'step-done', component: r.name, stack: r.stack, action: 'verify', result: r.status === 'ready' ? 'succeeded' : 'failed', message: describeReadiness(r), durationMs: 0 });
   }
 
   /** Emits the operation's `operation-done` (only the first call counts) and returns the result. */

@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, zstdDecompressSync } from 'node:zlib';
 import type { LockState, OutputState, PendingOperation, StackState, UpdateResult } from '../core/state';
+import { SECRET_MASK } from '../core/protocol';
 import { SPEC_HASH_CONFIG_KEY } from '../core/spec';
 import { deployedSpecHash, isDeployment, isEmptyValue, lastDeployment, type HistoryEntry } from '../core/state';
 
@@ -43,7 +44,7 @@ function secretIsEmpty(secret: SecretObject): boolean {
 
 /** Replaces nested secrets with a mask so a plain value can be shown. */
 function maskNested(value: unknown): unknown {
-  if (isSecretObject(value)) return '[secret]';
+  if (isSecretObject(value)) return SECRET_MASK;
   if (Array.isArray(value)) return value.map(maskNested);
   if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskNested(v)]));
   return value;

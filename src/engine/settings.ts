@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { modelopsHome, passphraseFilePath, resolveBackendUrl } from '../core/paths';
+import { dirname } from 'node:path';
+import { modelopsHome, passphraseSource, resolveBackendUrl } from '../core/paths';
 
 /** Reads never create anything; only an operation that writes state may create the passphrase file. */
 export type Access = 'read' | 'write';
@@ -51,10 +51,9 @@ export function ensurePassphraseFile(path: string): string {
  * clearly when it is missing).
  */
 export function passphraseEnv(env: NodeJS.ProcessEnv, home: string, access: Access = 'write'): Record<string, string> {
-  if (env.PULUMI_CONFIG_PASSPHRASE !== undefined) return { PULUMI_CONFIG_PASSPHRASE: env.PULUMI_CONFIG_PASSPHRASE };
-  if (env.PULUMI_CONFIG_PASSPHRASE_FILE) return { PULUMI_CONFIG_PASSPHRASE_FILE: resolve(env.PULUMI_CONFIG_PASSPHRASE_FILE) };
-  const file = passphraseFilePath(home);
-  return { PULUMI_CONFIG_PASSPHRASE_FILE: access === 'write' ? ensurePassphraseFile(file) : file };
+  const source = passphraseSource(env, home);
+  if (source.kind === 'variable') return { PULUMI_CONFIG_PASSPHRASE: source.value };
+  return { PULUMI_CONFIG_PASSPHRASE_FILE: source.fallback && access === 'write' ? ensurePassphraseFile(source.path) : source.path };
 }
 
 export function resolveSettings(input: SettingsInput): ResolvedSettings {

@@ -3,12 +3,10 @@
  * directly (no CLI process per stack); any other backend goes through the
  * Pulumi CLI, selecting stacks without ever creating one.
  */
+import type * as automation from '@pulumi/pulumi/automation';
 import type { Component } from '../core/components';
-import type { StackState } from '../core/state';
 import { SPEC_HASH_CONFIG_KEY } from '../core/spec';
-import { absentStack, deployedSpecHash, lastDeployment } from '../core/state';
-
-const HISTORY_PAGE = 20;
+import { absentStack, deployedSpecHash, isDeployment, lastDeployment, type HistoryEntry, type StackState } from '../core/state';
 import { loadAutomation, workspaceFor } from './automation';
 import type { Setup } from './setup';
 import { outputStates, readFileBackendStack } from './fileBackend';
@@ -24,17 +22,36 @@ function withOperationLock(setup: Setup, state: StackState): StackState {
   return { ...state, lock: { pid: held.pid, hostname: held.hostname, timestamp: held.startedAt, ownerAlive: true } };
 }
 
+const HISTORY_PAGE = 20;
+const MAX_HISTORY_PAGES = 10;
+
+/**
+ * History newest first, a page at a time, until the newest successful update or destroy is
+ * in it (usually the first page): however many refreshes came after a failed update, the
+ * failure is what is judged.
+ */
+async function deploymentHistory(stack: automation.Stack): Promise<Array<HistoryEntry & { specHash?: string }>> {
+  const entries: Array<HistoryEntry & { specHash?: string }> = [];
+  for (let page = 1; page <= MAX_HISTORY_PAGES; page++) {
+    const history = await stack.history(HISTORY_PAGE, page, false);
+    for (const h of history) {
+      const hash = h.config?.[SPEC_HASH_CONFIG_KEY]?.value;
+      entries.push({ kind: h.kind, result: h.result, startTime: String(h.startTime), endTime: h.endTime ? String(h.endTime) : undefined, specHash: typeof hash === 'string' ? hash : undefined });
+    }
+    if (history.length < HISTORY_PAGE || entries.some((e) => isDeployment(e.kind) && e.result === 'succeeded')) break;
+  }
+  return entries;
+}
+
 async function readThroughCli(setup: Setup, cliPath: string, component: Component): Promise<StackState> {
   const auto = await loadAutomation();
   const readAt = new Date().toISOString();
   try {
     const ws = await workspaceFor(setup.settings, cliPath, component, async () => ({}), 'read');
     const stack = await auto.Stack.select(component.stack, ws);
-    // A page of history: the newest update or destroy is usually within the last few entries.
-    const [deployment, history] = await Promise.all([stack.exportStack(), stack.history(HISTORY_PAGE, 1, false)]);
+    const [deployment, entries] = await Promise.all([stack.exportStack(), deploymentHistory(stack)]);
     const latest = deployment.deployment as { resources?: Array<{ type: string; parent?: string; outputs?: Record<string, unknown> }>; pending_operations?: Array<{ type: string; resource: { urn: string } }> };
     const root = latest.resources?.find((r) => r.type === 'pulumi:pulumi:Stack' && !r.parent);
-    const entries = history.map((h) => ({ kind: h.kind, result: h.result, startTime: String(h.startTime), endTime: h.endTime ? String(h.endTime) : undefined, specHash: typeof h.config?.[SPEC_HASH_CONFIG_KEY]?.value === 'string' ? h.config[SPEC_HASH_CONFIG_KEY].value : undefined }));
     const last = lastDeployment(entries);
     return {
       stack: component.stack,

@@ -3,13 +3,11 @@
  * `modelopsInfra.noPulumi`, `modelopsInfra.noPassphrase`. While there is no
  * config or no Pulumi CLI the view is empty, so its welcome content shows.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { readdirSync } from 'node:fs';
-import { locatePulumi } from '../core/paths';
+import { locatePulumi, modelopsHome, passphraseSource } from '../core/paths';
 import type { ConfigLocator } from './config/configLocator';
 import type { PassphraseStore } from './passphrase';
-import { modelopsHome, passphraseFilePath } from '../core/paths';
 import { readSettings } from './settings';
 
 export const CONTEXT = {
@@ -38,9 +36,8 @@ export function findPulumi(): string | undefined {
 }
 
 export async function updateSetup(locator: ConfigLocator, passphrase: PassphraseStore): Promise<SetupState> {
-  const env = process.env;
-  const hasPassphrase =
-    !!(await passphrase.get()) || env.PULUMI_CONFIG_PASSPHRASE !== undefined || !!env.PULUMI_CONFIG_PASSPHRASE_FILE || existsSync(passphraseFilePath(modelopsHome(env)));
+  const source = passphraseSource(process.env, modelopsHome(process.env));
+  const hasPassphrase = !!(await passphrase.get()) || source.kind === 'variable' || !source.fallback || existsSync(source.path);
   const state: SetupState = { noConfig: !locator.uri, noPulumi: !findPulumi(), noPassphrase: !hasPassphrase };
   await Promise.all([setContext(CONTEXT.noConfig, state.noConfig), setContext(CONTEXT.noPulumi, state.noPulumi), setContext(CONTEXT.noPassphrase, state.noPassphrase)]);
   return state;

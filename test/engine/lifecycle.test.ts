@@ -98,6 +98,39 @@ describe('the lifecycle on the real engine', function () {
     assert.equal(statusOf(box.status(), 'storage'), 'absent');
   });
 
+  it('down --dry-run changes nothing; down --all takes what holds data too', () => {
+    box.write(withReplicas(2));
+    assert.equal(box.run(['up']).code, 0);
+    const dry = box.json<{ result: string; plan: Array<{ component: string; action: string }> }>(['down', '--all', '--dry-run']);
+    assert.equal(dry.result, 'succeeded');
+    assert.deepEqual(dry.plan.map((s) => [s.action, s.component]), [['destroy', 'adaptive-default'], ['destroy', 'workspace'], ['destroy', 'storage'], ['destroy', 'cluster']]);
+    assert.deepEqual(box.status().components.map((c) => c.status), ['ready', 'ready', 'ready', 'ready'], 'a dry run destroys nothing');
+    assert.equal(box.run(['down', '--all'], ['--yes']).code, 0);
+    assert.deepEqual(box.status().components.map((c) => c.status), ['absent', 'absent', 'absent', 'absent']);
+  });
+
+  it('rollback refuses to replace what holds data unless --allow-replace, and goes --to the version asked for', () => {
+    const withAccount = (name: string) => withReplicas(2).replace('storage: {}', `storage:\n  account_name: ${name}`);
+    box.write(withAccount('firstaccount'));
+    assert.equal(box.run(['up']).code, 0);
+    box.write(withAccount('secondaccount'));
+    assert.equal(box.run(['up', 'storage']).code, 0);
+    box.write(withAccount('thirdaccount'));
+    assert.equal(box.run(['up', 'storage']).code, 0);
+    assert.equal(output('storage', 'account_name'), 'thirdaccount');
+
+    const refused = box.events(['rollback', 'storage'], ['--yes']);
+    assert.equal(refused.code, 3, refused.stdout);
+    assert.match(summaryOf(refused.events), /storage-account/);
+    assert.match(summaryOf(refused.events), /--allow-replace/);
+    assert.equal(output('storage', 'account_name'), 'thirdaccount', 'nothing was replaced');
+
+    const back = box.events(['rollback', 'storage'], ['--to', '1', '--allow-replace', '--yes']);
+    assert.equal(back.code, 0, back.stdout);
+    assert.match(summaryOf(back.events), /rolled back storage to version 1/);
+    assert.equal(output('storage', 'account_name'), 'firstaccount', 'version 1, not the one before the newest');
+  });
+
   it('history lists the updates newest first with how each spec changed; rollback puts the previous spec back and says what to revert', () => {
     box.write(withReplicas(2));
     assert.equal(box.run(['up']).code, 0);

@@ -4,7 +4,9 @@
  * that the user did not ask for.
  */
 import { strict as assert } from 'node:assert';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { OperationEvent } from '../../src/core/events';
 import { loadAutomation, workspaceFor } from '../../src/engine/automation';
@@ -199,16 +201,49 @@ describe('truth and safety on the real engine', function () {
     assert.doesNotMatch(failed.message, /code: -?\d|stdout:|stderr:/);
   });
 
-  it('status, validate and up agree on exit codes for every readiness', () => {
-    box.write(localConfig('local:\n  faults:\n    cluster:\n      omit_outputs: [kubeconfig]\n'));
-    assert.equal(box.run(['up', 'cluster']).code, 1, 'up of a component left outputs-missing fails');
-    assert.equal(box.run(['status']).code, 1);
-    assert.equal(box.run(['validate']).code, 1);
+  it('status, validate, up and repair agree on exit codes for every readiness (the README\'s table)', () => {
+    const codes = (component: string, verbs: string[]) => Object.fromEntries(verbs.map((v) => [v, box.run(v === 'status' || v === 'validate' ? [v] : [v, component]).code]));
+    const fault = (f: string) => localConfig(`local:\n  faults:\n    cluster:\n      ${f}\n`);
+    const lock = (pid: number) => {
+      const dir = join(box.backendDir, '.pulumi', 'locks', 'organization', 'modelops-storage', 'modelops-storage-dev');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'test.json'), JSON.stringify({ pid, username: 'someone', hostname: hostname(), timestamp: new Date().toISOString() }));
+      return dir;
+    };
+
     box.write(localConfig());
+    assert.deepEqual(codes('storage', ['status', 'validate']), { status: 1, validate: 1 }, 'absent');
     assert.equal(box.run(['up']).code, 0);
-    assert.equal(box.run(['status']).code, 0);
-    assert.equal(box.run(['validate']).code, 0);
-    const refused = box.run(['up'], ['--force-recreate']);
-    assert.equal(refused.code, 3, 'destruction without --yes is refused');
+    assert.deepEqual(codes('storage', ['status', 'validate', 'up', 'repair']), { status: 0, validate: 0, up: 0, repair: 0 }, 'ready');
+
+    box.write(fault('fail_after_resources: 0'));
+    assert.equal(box.run(['repair', 'cluster']).code, 1, 'failed: the fault is still there');
+    assert.equal(statusOf(box.status(), 'cluster'), 'failed');
+    assert.equal(statusOf(box.status(), 'workspace'), 'blocked');
+    assert.deepEqual(codes('cluster', ['status', 'validate', 'up']), { status: 1, validate: 1, up: 1 }, 'failed');
+    const blocked = box.events(['repair', 'workspace']);
+    assert.equal(blocked.code, 3, 'blocked: repair is refused until its dependency is repaired');
+    assert.equal(done(blocked.events)[0]?.refusal, 'blocked');
+    assert.equal(box.run(['up', 'workspace']).code, 1, 'blocked: up runs the failed cluster first, which fails');
+
+    box.write(fault('omit_outputs: [kubeconfig]'));
+    assert.equal(box.run(['repair', 'cluster']).code, 1, 'outputs-missing after the repair');
+    assert.equal(statusOf(box.status(), 'cluster'), 'outputs-missing');
+    assert.deepEqual(codes('cluster', ['status', 'validate', 'up']), { status: 1, validate: 1, up: 1 }, 'outputs-missing');
+    box.write(localConfig());
+    assert.equal(box.run(['repair', 'cluster']).code, 0);
+
+    const live = lock(process.pid);
+    assert.equal(statusOf(box.status(), 'storage'), 'busy');
+    assert.deepEqual(codes('storage', ['status', 'validate', 'up', 'repair']), { status: 1, validate: 1, up: 3, repair: 3 }, 'busy');
+    rmSync(live, { recursive: true });
+
+    lock(spawnSync('true').pid!);
+    assert.equal(statusOf(box.status(), 'storage'), 'interrupted');
+    assert.deepEqual(codes('storage', ['status', 'validate', 'repair']), { status: 1, validate: 1, repair: 0 }, 'interrupted: repair clears the dead lock');
+    lock(spawnSync('true').pid!);
+    assert.equal(box.run(['up', 'storage']).code, 0, 'interrupted: up clears the dead lock too');
+    assert.deepEqual(codes('storage', ['status', 'validate']), { status: 0, validate: 0 });
+    assert.equal(box.run(['up'], ['--force-recreate']).code, 3, 'destruction without --yes is refused');
   });
 });

@@ -8,15 +8,17 @@ import { STATUSES } from '../../src/core/readiness';
 import { CliProcess } from '../../src/vscode/cli/cliProcess';
 import { childEnv, commonFlags } from '../../src/vscode/cli/cliArgs';
 import { componentContextValue, createContextValue } from '../../src/vscode/view/contextValue';
-import { describeRow, describeStatus, displayValue, formatAgo, formatElapsed, runHeader, runSummary } from '../../src/vscode/view/format';
+import { describeRow, displayValue, formatAgo, formatElapsed, runHeader, runSummary } from '../../src/vscode/view/format';
+import { describeReadiness } from '../../src/core/readiness';
 import { unblockFor } from '../../src/vscode/view/unblock';
-import { MASK, SecretMasker } from '../../src/vscode/view/masker';
+import { SecretMasker } from '../../src/vscode/view/masker';
+import { SECRET_MASK as MASK } from '../../src/core/protocol';
 import { LineSplitter, parseEventLine } from '../../src/vscode/cli/ndjson';
 import { stackConfigPath } from '../../src/core/paths';
 import { describePhase, targetsConflict } from '../../src/vscode/view/runPhase';
 import { quickFixesFor, suggestionIn } from '../../src/vscode/view/quickFixPlan';
 import { toZeroBased } from '../../src/vscode/view/rangeMapping';
-import { asPlan, asStatusReport, destroyList } from '../../src/vscode/cli/reports';
+import { asPlan, asStatusReport, destroyList, recreatedWith } from '../../src/vscode/cli/reports';
 import { STATUS_LOOK, statusLook } from '../../src/vscode/view/statusTable';
 import { componentTooltip } from '../../src/vscode/view/tooltip';
 import type { ComponentReadiness } from '../../src/core/readiness';
@@ -80,6 +82,18 @@ describe('extension helpers (no vscode)', () => {
       assert.doesNotMatch(stalled, /canRepair/);
       assert.doesNotMatch(componentContextValue({ status: 'failed', running: false, hasOutputs: true }), /canUnblock/);
     });
+  });
+
+  it("the Force Recreate picker names what core's plan recreates with a component: its dependents, never its dependencies", () => {
+    const rows = [
+      { name: 'cluster', dependsOn: [] },
+      { name: 'storage', dependsOn: [] },
+      { name: 'workspace', dependsOn: ['cluster', 'storage'] },
+      { name: 'adaptive-default', dependsOn: ['cluster', 'workspace', 'storage'] },
+    ];
+    assert.deepEqual(recreatedWith(rows, 'workspace'), ['adaptive-default']);
+    assert.deepEqual(recreatedWith(rows, 'cluster'), ['workspace', 'adaptive-default']);
+    assert.deepEqual(recreatedWith(rows, 'adaptive-default'), []);
   });
 
   describe('drift and the reconcile loop on a row', () => {
@@ -178,8 +192,8 @@ describe('extension helpers (no vscode)', () => {
       assert.equal(describePhase({ kind: 'queued', stepsLeft: 1, stepsDone: 1, since: 0 }, 'absent'), 'queued');
       assert.equal(describePhase({ kind: 'done', stepsLeft: 0, stepsDone: 2, since: 0 }, 'ready'), 'ready · done');
       assert.ok(targetsConflict('all', ['cluster']) && !targetsConflict('all', []) && !targetsConflict(['cluster'], ['storage']));
-      assert.equal(describeStatus(cluster), 'outputs-missing — missing: kubeconfig, cluster_name');
-      assert.equal(describeStatus({ status: 'ready', reason: '' }), 'ready');
+      assert.equal(describeReadiness(cluster), 'outputs-missing — missing: kubeconfig, cluster_name');
+      assert.equal(describeReadiness({ status: 'ready', reason: '' }), 'ready');
       assert.equal(formatAgo(new Date(1000).toISOString(), 13_000), '12 s ago');
       assert.equal(displayValue({ secret: true, present: true, empty: false, value: 'x' }), MASK);
       assert.equal(displayValue({ secret: false, present: false, empty: true }), 'missing');
@@ -192,7 +206,7 @@ describe('extension helpers (no vscode)', () => {
       const md = componentTooltip(cluster, () => 'ready', Date.parse(cluster.verifiedAt) + 12_000);
       assert.match(md, /modelops-infra-dev/);
       assert.match(md, /✓ `location`: `eastus2`/);
-      assert.match(md, /✓ `admin_password`: `••••••`/);
+      assert.match(md, /✓ `admin_password`: `\[secret\]`/);
       assert.match(md, /✗ `kubeconfig`/);
       assert.match(md, /✗ `cluster_name`/);
       assert.match(md, /resource\\-group \(ready\)/);

@@ -4,7 +4,7 @@ import { componentsFor } from '../../src/core/components';
 import { parseConfig } from '../../src/core/config/parse';
 import { CycleError, DependencyGraph, UnknownComponentError } from '../../src/core/graph';
 import { buildModel } from '../../src/core/model';
-import { ancestors, azureConfig, dagArb, graphOf, localConfig } from './helpers';
+import { ancestors, azureConfig, dagArb, graphOf, levelsOf, localConfig } from './helpers';
 
 const before = (order: string[], a: string, b: string): boolean => order.indexOf(a) >= 0 && order.indexOf(a) < order.indexOf(b);
 
@@ -23,18 +23,18 @@ describe('DependencyGraph', () => {
     it('azure: resource-group before registry before cluster, registry and storage share a level', () => {
       const graph = graphOf(componentsFor(azureConfig(), 'dev'));
       assert.deepEqual(graph.topologicalOrder(), ['resource-group', 'registry', 'cluster', 'storage', 'workspace', 'adaptive-default']);
-      assert.deepEqual(graph.levels(), [['resource-group'], ['registry', 'storage'], ['cluster'], ['workspace'], ['adaptive-default']]);
+      assert.deepEqual(levelsOf(graph), [['resource-group'], ['registry', 'storage'], ['cluster'], ['workspace'], ['adaptive-default']]);
       assert.deepEqual([...graph.dependenciesOf('cluster')], ['resource-group', 'registry']);
     });
 
     it('levels group independent components: cluster and storage run together', () => {
       const graph = graphOf(componentsFor(localConfig({}, ['a', 'b']), 'dev'));
-      assert.deepEqual(graph.levels(), [['cluster', 'storage'], ['workspace'], ['adaptive-a', 'adaptive-b']]);
+      assert.deepEqual(levelsOf(graph), [['cluster', 'storage'], ['workspace'], ['adaptive-a', 'adaptive-b']]);
     });
 
     it('without a workspace, adaptive runs depend on cluster and storage directly', () => {
       const graph = graphOf(componentsFor(localConfig({ workspace: undefined }), 'dev'));
-      assert.deepEqual(graph.levels(), [['cluster', 'storage'], ['adaptive-default']]);
+      assert.deepEqual(levelsOf(graph), [['cluster', 'storage'], ['adaptive-default']]);
     });
 
     it('dependentsOf and transitiveDependentsOf', () => {
@@ -56,7 +56,7 @@ describe('DependencyGraph', () => {
     it('depends_on adds extra edges', () => {
       const components = componentsFor(localConfig(), 'dev');
       const graph = graphOf(components, { storage: ['cluster'] });
-      assert.deepEqual(graph.levels(), [['cluster'], ['storage'], ['workspace'], ['adaptive-default']]);
+      assert.deepEqual(levelsOf(graph), [['cluster'], ['storage'], ['workspace'], ['adaptive-default']]);
       assert.deepEqual(graph.dependentsOf('cluster'), ['storage', 'workspace', 'adaptive-default']);
     });
 
@@ -114,7 +114,7 @@ describe('DependencyGraph', () => {
           assert.deepEqual([...order].sort(), [...nodes].sort());
           for (const n of nodes) for (const d of edges[n]) assert.ok(order.indexOf(d) < order.indexOf(n), `${d} before ${n}`);
 
-          const levels = graph.levels();
+          const levels = levelsOf(graph);
           const flat = levels.flat();
           assert.equal(flat.length, nodes.length);
           assert.deepEqual([...flat].sort(), [...nodes].sort());

@@ -168,3 +168,13 @@ export function deferred<T>(): Deferred<T> {
   const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
   return { promise, resolve, reject };
 }
+
+/** Groups that can run at the same time (level k depends only on levels < k): how the tests say what is independent. */
+export function levelsOf(graph: DependencyGraph): string[][] {
+  const level = new Map<string, number>();
+  const order = graph.topologicalOrder();
+  for (const n of order) level.set(n, Math.max(-1, ...graph.dependenciesOf(n).map((d) => level.get(d)!)) + 1);
+  const result: string[][] = [];
+  for (const n of order) (result[level.get(n)!] ??= []).push(n);
+  return result;
+}

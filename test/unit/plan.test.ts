@@ -3,7 +3,8 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { componentsFor, type Component } from '../../src/core/components';
 import { DependencyGraph } from '../../src/core/graph';
-import { operationResult, planDown, planForceRecreate, planRepair, planRollback, planUp, recreateSet, type PlanInput } from '../../src/core/plan';
+import { isStatefulResource, operationResult, planDown, planForceRecreate, planRepair, planRollback, planUp, recreateSet, unconfirmedDestroys, type PlanInput } from '../../src/core/plan';
+import type { SpecState } from '../../src/core/spec';
 import { absentStack, type StackState } from '../../src/core/state';
 import { ancestors, azureConfig, dagArb, graphOf, localConfig, readyState, statesFor, withOutputs } from './helpers';
 
@@ -146,6 +147,100 @@ describe('plans', () => {
       );
     });
 
+    /** Components of a random DAG with random states (ready, absent, outputs missing, failed) and spec states. */
+    const world = fc.tuple(dagArb, fc.array(fc.constantFrom('ready', 'absent', 'missing', 'failed'), { minLength: 12, maxLength: 12 }), fc.array(fc.constantFrom<SpecState>('current', 'changed', 'unknown'), { minLength: 12, maxLength: 12 }));
+    function inputOf([{ nodes, edges }, kinds, specs]: [{ nodes: string[]; edges: Record<string, string[]> }, string[], SpecState[]]): PlanInput {
+      const graph = new DependencyGraph(nodes, edges);
+      const components = nodes.map((name) => ({ name, kind: 'workspace', stack: `s-${name}`, requiredOutputs: [{ name: 'o', secret: false }], uses: [] }) as unknown as Component);
+      const states = new Map(nodes.map((n, i) => {
+        const ready = readyState(components[i], { outputs: { o: { secret: false, empty: false, value: 1 } } });
+        const state = { ready, absent: absentStack(components[i].stack), missing: withOutputs(ready, { o: undefined }), failed: { ...ready, lastUpdate: { kind: 'update', result: 'failed' as const } } }[kinds[i]]!;
+        return [n, state] as const;
+      }));
+      return { ...inputFor(components, states, graph), specs: new Map(nodes.map((n, i) => [n, specs[i]])) };
+    }
+
+    it('up runs in dependency order, only what was named and what it needs, and skips only what is ready and current', () => {
+      fc.assert(
+        fc.property(world, fc.integer({ min: 0, max: 11 }), fc.boolean(), (w, pick, all) => {
+          const input = inputOf(w);
+          const { nodes, edges } = w[0];
+          const named = all ? [] : [nodes[pick % nodes.length]];
+          const plan = planUp(input, named);
+          const order = plan.map((s) => s.component);
+          const scope = all ? new Set(nodes) : new Set([named[0], ...ancestors(edges, named[0])]);
+          assert.deepEqual(new Set(order), scope, 'the named components and what they depend on, nothing else');
+          for (const n of order) for (const dep of edges[n] ?? []) assert.ok(order.indexOf(dep) < order.indexOf(n), `${dep} before ${n}`);
+          for (const s of plan) {
+            assert.ok(s.action === 'up' || s.action === 'skip');
+            if (s.action === 'skip') {
+              assert.equal(input.states.get(s.component)!.lastUpdate?.result, 'succeeded');
+              assert.notEqual(input.states.get(s.component)!.outputs.o, undefined, 'skipped only when ready');
+              assert.equal(input.specs!.get(s.component), 'current', 'skipped only when its spec is current');
+              for (const dep of edges[s.component] ?? []) assert.equal(plan.find((x) => x.component === dep)!.action, 'skip', 'skipped only when nothing it depends on runs');
+            }
+          }
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('repair touches only the named component, then verifies what depends on it, and never destroys', () => {
+      fc.assert(
+        fc.property(world, fc.integer({ min: 0, max: 11 }), (w, pick) => {
+          const input = inputOf(w);
+          const { nodes, edges } = w[0];
+          const name = nodes[pick % nodes.length];
+          const plan = planRepair(input, name);
+          if ('refused' in plan) return;
+          for (const s of plan.steps) {
+            assert.notEqual(s.action, 'destroy');
+            if (s.action === 'verify') assert.ok(ancestors(edges, s.component).has(name), `verifies only what depends on ${name}`);
+            else assert.equal(s.component, name, `changes only ${name}`);
+          }
+          assert.deepEqual(plan.steps.filter((s) => s.action !== 'verify').map((s) => s.action).slice(-1), ['up']);
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('rollback goes back to a successful update with a spec, older than the newest successful one, or says why not', () => {
+      const update = fc.record({ kind: fc.constantFrom('update', 'refresh', 'destroy'), result: fc.constantFrom('succeeded', 'failed'), spec: fc.option(fc.constant('s'), { nil: undefined }) });
+      fc.assert(
+        fc.property(fc.array(update, { maxLength: 12 }), fc.option(fc.integer({ min: 0, max: 13 }), { nil: undefined }), (list, to) => {
+          const updates = list.map((u, i) => ({ ...u, version: list.length - i }));
+          const chosen = planRollback(updates, to);
+          if (typeof chosen === 'string') return;
+          assert.equal(chosen.kind, 'update');
+          assert.equal(chosen.result, 'succeeded');
+          assert.ok(chosen.spec, 'it has a spec to re-run with');
+          if (to !== undefined) assert.equal(chosen.version, to);
+          else assert.ok(updates.some((u) => u.kind === 'update' && u.result === 'succeeded' && u.version > chosen.version), 'an update before the newest successful one');
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('nothing is destroyed without a confirmation: every destroying plan stops at the gate until confirmed', () => {
+      fc.assert(
+        fc.property(world, fc.integer({ min: 0, max: 11 }), fc.boolean(), (w, pick, withDependents) => {
+          const input = inputOf(w);
+          const { nodes } = w[0];
+          const named = [nodes[pick % nodes.length]];
+          const down = planDown(input, named, { withDependents });
+          const plans = [planForceRecreate(input, named).destroy, planForceRecreate(input, []).destroy, ...('refused' in down ? [] : [down.destroy])];
+          for (const steps of plans) {
+            const destroys = steps.filter((s) => s.action === 'destroy');
+            const gate = unconfirmedDestroys(steps, false, 'this');
+            assert.equal(gate !== undefined, destroys.length > 0, 'unconfirmed, a plan that destroys anything is stopped');
+            if (gate) for (const s of destroys) assert.ok(gate.includes(s.stack), `the refusal names ${s.stack}`);
+            assert.equal(unconfirmedDestroys(steps, true, 'this'), undefined, 'confirmed, it goes ahead');
+          }
+        }),
+        { numRuns: 300 },
+      );
+    });
+
     it('down destroys only what was named (and, when asked, what depends on it), dependents first, and never leaves a dependent behind', () => {
       fc.assert(
         fc.property(dagArb, fc.integer({ min: 0, max: 11 }), fc.boolean(), ({ nodes, edges }, pick, withDependents) => {
@@ -166,6 +261,21 @@ describe('plans', () => {
         { numRuns: 200 },
       );
     });
+  });
+});
+
+describe('what holds data', () => {
+  it('a cluster, a storage account, a registry, a database server, a resource group and a volume claim do; a deployment does not', () => {
+    for (const type of ['azure-native:containerservice:ManagedCluster', 'azure-native:storage:StorageAccount', 'azure-native:containerregistry:Registry', 'azure-native:dbforpostgresql:FlexibleServer', 'azure-native:resources:ResourceGroup', 'kubernetes:core/v1:PersistentVolumeClaim', 'kubernetes:apps/v1:StatefulSet']) {
+      assert.ok(isStatefulResource('workspace', type), type);
+    }
+    for (const type of ['kubernetes:apps/v1:Deployment', 'kubernetes:core/v1:Service', 'azure-native:authorization:RoleAssignment']) assert.ok(!isStatefulResource('storage', type), type);
+  });
+
+  it("the local provider's stand-ins count as what they stand for", () => {
+    const local = 'pulumi-nodejs:dynamic/modelops-local:LocalResource';
+    assert.ok(isStatefulResource('storage', local) && isStatefulResource('cluster', local));
+    assert.ok(!isStatefulResource('workspace', local) && !isStatefulResource('adaptive', local));
   });
 });
 

@@ -82,6 +82,7 @@ describe('The editor tells the truth about its own runs', function () {
       assert.ok(!/ModelOps · e2e · [01]\/4/.test(x.bar), `cluster and storage stay counted as ready: ${x.bar}`);
     }
     assert.ok(seen.some((x) => /^absent/.test(x.rows.workspace) || /^queued/.test(x.rows.workspace)), 'the destroyed workspace is not shown with its old outputs as ready');
+    assert.ok(seen.some((x) => /ModelOps · e2e · [23]\/4 ready/.test(x.bar)), `once destroyed, workspace and adaptive-default stop counting as ready: ${JSON.stringify(seen.map((x) => x.bar))}`);
     const all = await s.wb.waitForOutput(/■ up succeeded/, { timeout: 120_000 });
     const run = all.slice(all.lastIndexOf('▶ up'));
     assert.match(run, /destroy adaptive-default: succeeded[\s\S]*destroy workspace: succeeded[\s\S]*up workspace: succeeded[\s\S]*up adaptive-default: succeeded/, run);

@@ -5,7 +5,7 @@
  * stacks read `absent`.
  */
 import type { OperationResult } from '../../core/events';
-import { operationResult, planDown, type DownOptions } from '../../core/plan';
+import { operationResult, planDown, unconfirmedDestroys, type DownOptions } from '../../core/plan';
 import { runInDependencyOrder } from '../../core/schedule';
 import { resolveComponents } from '../setup';
 import type { Engine } from '../engine';
@@ -33,7 +33,8 @@ export async function down(engine: Engine, options: DownRunOptions = {}): Promis
     const keptNote = plan.kept.length ? `; kept (they hold data; name them or use --all): ${plan.kept.join(', ')}` : '';
     if (!plan.destroy.length) return run.done('succeeded', `nothing to destroy${keptNote}`);
     if (options.dryRun) return run.done('succeeded', `dry run: would destroy ${plan.destroy.map((s) => s.stack).join(', ')}${keptNote}`);
-    if (!options.yes) return run.done('refused', `down destroys ${plan.destroy.map((s) => s.stack).join(', ')} (in this order). Re-run with --yes to confirm.`, 'needs-confirmation');
+    const unconfirmed = unconfirmedDestroys(plan.destroy, !!options.yes, 'down');
+    if (unconfirmed) return run.done('refused', unconfirmed, 'needs-confirmation');
     const order = plan.destroy.map((s) => s.component);
     const outcomes = await runInDependencyOrder(order, (n) => engine.setup.graph.dependentsOf(n), async (n) => (await runStep(engine, run, engine.component(n), 'destroy')).result, {
       signal: engine.signal,

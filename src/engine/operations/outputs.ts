@@ -12,8 +12,6 @@ export interface OutputValue {
   secret: boolean;
 }
 
-export const MASK = SECRET_MASK;
-
 export async function readOutputs(engine: Engine, component: Component, showSecrets: boolean): Promise<Record<string, OutputValue>> {
   const auto = await loadAutomation();
   const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, async () => ({}), 'read');
@@ -27,7 +25,7 @@ export async function readOutputs(engine: Engine, component: Component, showSecr
   return Object.fromEntries(
     Object.entries(outputs).map(([name, o]) => {
       const secret = o.secret || isSecretOutputName(name);
-      return [name, { secret, value: secret && !showSecrets ? MASK : o.value }];
+      return [name, { secret, value: secret && !showSecrets ? SECRET_MASK : o.value }];
     }),
   );
 }

@@ -27,14 +27,14 @@ export async function repair(engine: Engine, name: string): Promise<OperationRes
     run.plan(plan.steps);
     for (const dep of engine.setup.graph.dependenciesOf(component.name)) {
       const verified = await verifyDependency(engine, component, engine.component(dep));
-      if (!verified.ok) return run.done('refused', `cannot repair ${component.name}: ${verified.reason}. Repair ${dep} first.`);
+      if (!verified.ok) return run.done('refused', `cannot repair ${component.name}: ${verified.reason}. Repair ${dep} first.`, 'blocked');
     }
     const recovered = await recover(engine, run, component, snapshot.states.get(component.name)!, true);
     const provisioned = recovered.result === 'succeeded' ? await runStep(engine, run, component, 'up') : recovered;
     const readiness = await engine.publishReadiness();
     for (const d of plan.dependents) {
       const r = readiness.find((x) => x.name === d)!;
-      engine.emit({ type: 'step-done', component: d, stack: r.stack, action: 'verify', result: r.status === 'ready' ? 'succeeded' : 'failed', message: describeReadiness(r), durationMs: 0 });
+      run.verified(r);
     }
     const mine = readiness.find((r) => r.name === component.name)!;
     const result = operationResult({ cancelled: engine.cancelled, steps: run.results, ready: mine.status === 'ready' });

@@ -43,7 +43,7 @@ async function verifyDependents(engine: Engine, component: Component): Promise<s
   const dependents = engine.setup.graph.transitiveDependentsOf(component.name);
   for (const d of dependents) {
     const r = readiness.find((x) => x.name === d)!;
-    engine.emit({ type: 'step-done', component: d, stack: r.stack, action: 'verify', result: r.status === 'ready' ? 'succeeded' : 'failed', message: describeReadiness(r), durationMs: 0 });
+    engine.current?.verified(r);
   }
   const mine = readiness.find((r) => r.name === component.name)!;
   return [describeReadiness(mine), ...dependents.map((d) => readiness.find((x) => x.name === d)!).filter((r) => r.status !== 'ready').map((r) => `${r.name} ${r.status}`)];

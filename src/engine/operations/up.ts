@@ -5,7 +5,7 @@
  * (the components asked for and their dependents, dependents first), after confirmation.
  */
 import type { OperationResult, PlannedStep } from '../../core/events';
-import { liveLockReason, needsRecovery, operationResult, planForceRecreate, planUp } from '../../core/plan';
+import { liveLockReason, needsRecovery, operationResult, planForceRecreate, planUp, unconfirmedDestroys } from '../../core/plan';
 import { describeReadiness, type ComponentReadiness } from '../../core/readiness';
 import { runInDependencyOrder, type NodeOutcome, type NodeResult } from '../../core/schedule';
 import { resolveComponents } from '../setup';
@@ -105,9 +105,8 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
     const { destroy, up: ups } = options.dryRun ? planned : plansFor(engine, snapshot, names, !!options.forceRecreate);
     run.plan([...destroy, ...ups]);
     if (options.dryRun) return run.done('succeeded', 'dry run: nothing was changed');
-    if (destroy.length && !options.yes) {
-      return run.done('refused', `force-recreate destroys ${destroy.map((s) => s.stack).join(', ')} (in this order). Re-run with --yes to confirm.`, 'needs-confirmation');
-    }
+    const unconfirmed = unconfirmedDestroys(destroy, !!options.yes, 'force-recreate');
+    if (unconfirmed) return run.done('refused', unconfirmed, 'needs-confirmation');
     if (destroy.length) {
       // Reverse edges: a component is destroyed after everything that depends on it.
       const destroyed = await runSteps(engine, run, destroy, (n) => engine.setup.graph.dependentsOf(n), async (n) => (await runStep(engine, run, engine.component(n), 'destroy')).result);

@@ -4,7 +4,6 @@
  */
 import { rangeOf, type Problem } from '../../core/config/types';
 import type { OperationResult } from '../../core/events';
-import { describeReadiness } from '../../core/readiness';
 import type { Engine } from '../engine';
 
 export async function validate(engine: Engine): Promise<OperationResult> {
@@ -28,7 +27,7 @@ export async function validate(engine: Engine): Promise<OperationResult> {
     }
   }
   for (const r of readiness) {
-    engine.emit({ type: 'step-done', component: r.name, stack: r.stack, action: 'verify', result: r.status === 'ready' ? 'succeeded' : 'failed', message: describeReadiness(r), durationMs: 0 });
+    run.verified(r);
   }
   engine.emit({ type: 'readiness', components: readiness });
   for (const problem of problems) engine.emit({ type: 'problem', problem });

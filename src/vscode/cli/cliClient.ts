@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import type { Log } from '../log';
 import { childEnv, commonFlags, type CliSettings } from './cliArgs';
 import type { ComponentPreview } from '../../core/events';
-import type { HistoryDocument, OperationDocument, OutputsReport, StatusReport } from '../../core/protocol';
+import { EXIT, type HistoryDocument, type OperationDocument, type OutputsReport, type StatusReport, type Verb } from '../../core/protocol';
+import { ModelOpsError } from '../../core/errors';
 import { asOutputsReport, asPlan, asStatusReport } from './reports';
 import type { PlannedStep } from '../../core/events';
 import { CliProcess, type CliExit } from './cliProcess';
@@ -13,7 +14,10 @@ export interface CliContext {
   passphrase(): Thenable<string | undefined>;
 }
 
-export class CliError extends Error {
+/** The CLI child did not give what was asked for; the message says what it printed instead. */
+export class CliError extends ModelOpsError {
+  readonly code = 'cli';
+  readonly exitCode = EXIT.failed;
   constructor(message: string, readonly exit?: CliExit) {
     super(message);
   }
@@ -27,7 +31,7 @@ export class CliClient {
   }
 
   /** Starts `verb positionals... flags... extra...`; the caller reads events or the exit. */
-  async start(verb: string, positionals: string[], extra: string[]): Promise<CliProcess> {
+  async start(verb: Verb, positionals: string[], extra: string[]): Promise<CliProcess> {
     const settings = this.context.settings();
     const args = [verb, ...positionals, ...commonFlags(settings), ...extra];
     this.log.debug(`spawn: cli ${args.join(' ')}`);
@@ -75,7 +79,7 @@ export class CliClient {
     return doc as HistoryDocument;
   }
 
-  private async json(verb: string, positionals: string[], extra: string[]): Promise<unknown> {
+  private async json(verb: Verb, positionals: string[], extra: string[]): Promise<unknown> {
     const child = await this.start(verb, positionals, [...extra, '--json']);
     const exit = await child.done;
     const text = exit.stdout.trim();

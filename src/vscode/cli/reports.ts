@@ -1,5 +1,7 @@
 /** Guards for reading what `mops-infra` prints (the shapes are declared once, in core/protocol). Pure. */
 import type { PlannedStep } from '../../core/events';
+import { DependencyGraph } from '../../core/graph';
+import { recreateSet } from '../../core/plan';
 import type { ComponentReadiness } from '../../core/readiness';
 import type { OperationDocument, OutputsReport, StatusReport } from '../../core/protocol';
 
@@ -36,12 +38,9 @@ export function destroyList(plan: readonly PlannedStep[]): string {
     .join('\n');
 }
 
-/** Everything that depends on `name`, directly or not, from the readiness rows' `dependsOn`. */
-export function dependentsIn(components: readonly Pick<ComponentReadiness, 'name' | 'dependsOn'>[], name: string): string[] {
-  const found = new Set<string>();
-  const visit = (n: string): void => {
-    for (const c of components) if (c.dependsOn.includes(n) && !found.has(c.name)) (found.add(c.name), visit(c.name));
-  };
-  visit(name);
-  return components.filter((c) => found.has(c.name)).map((c) => c.name);
+/** What a force recreate of `name` recreates with it (core's plan), on the graph of the readiness rows' `dependsOn`. */
+export function recreatedWith(components: readonly Pick<ComponentReadiness, 'name' | 'dependsOn'>[], name: string): string[] {
+  const names = components.map((c) => c.name);
+  const graph = new DependencyGraph(names, Object.fromEntries(components.map((c) => [c.name, c.dependsOn.filter((d) => names.includes(d))])));
+  return recreateSet(graph, [name]).filter((n) => n !== name);
 }

@@ -6,7 +6,7 @@
  * stacks hold data; only then does it run with `--yes`.
  */
 import * as vscode from 'vscode';
-import { dependentsIn, destroyList } from '../cli/reports';
+import { destroyList, recreatedWith } from '../cli/reports';
 import { pickComponent } from './pickComponent';
 import type { Services } from './services';
 
@@ -40,7 +40,7 @@ export async function forceRecreate(s: Services): Promise<void> {
 
 export async function forceRecreateComponent(s: Services, arg?: unknown): Promise<void> {
   const name = await pickComponent(s.store, arg, 'Force recreate which component? (and what depends on it)', (c) => {
-    const dependents = dependentsIn(s.store.components, c.name);
+    const dependents = recreatedWith(s.store.components, c.name);
     return dependents.length ? `also recreates what depends on it: ${dependents.join(', ')}` : 'nothing depends on it';
   });
   if (name) await confirmAndRun(s, [name]);

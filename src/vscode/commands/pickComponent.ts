@@ -1,8 +1,7 @@
 /** Which component a command is for: the tree node it was invoked on, a name, or a QuickPick showing status. */
 import * as vscode from 'vscode';
-import { describeStatus } from '../view/format';
+import { describeReadiness, type ComponentReadiness } from '../../core/readiness';
 import { statusLook } from '../view/statusTable';
-import type { ComponentReadiness } from '../../core/readiness';
 import type { ReadinessStore } from '../readiness/readinessStore';
 
 /** Tree nodes carry `name`; quick fixes and other callers pass the name itself. */
@@ -17,7 +16,7 @@ export async function pickComponent(
   store: ReadinessStore,
   arg: unknown,
   title: string,
-  describe: (c: ComponentReadiness) => string = describeStatus,
+  describe: (c: ComponentReadiness) => string = describeReadiness,
 ): Promise<string | undefined> {
   const given = componentArg(arg);
   if (given) return given;
@@ -27,7 +26,7 @@ export async function pickComponent(
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
-    candidates.map((c) => ({ label: `$(${statusLook(c.status).icon.replace('~spin', '')}) ${c.name}`, description: describe(c), detail: `${c.stack} · ${describeStatus(c)}`, name: c.name })),
+    candidates.map((c) => ({ label: `$(${statusLook(c.status).icon.replace('~spin', '')}) ${c.name}`, description: describe(c), detail: `${c.stack} · ${describeReadiness(c)}`, name: c.name })),
     { title, placeHolder: 'Component', matchOnDescription: true },
   );
   return picked?.name;

@@ -2,6 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { DEFAULT_ENVIRONMENT } from '../../core/config/rules';
 import { environmentProblem } from '../../core/model';
 import { modelopsHome } from '../../core/paths';
 import { readSettings, setEnvironment } from '../settings';
@@ -18,7 +19,7 @@ function environmentsOnDisk(): string[] {
 
 export async function selectEnvironment(s: Services): Promise<void> {
   const current = readSettings().environment;
-  const known = [...new Set([s.store.env, 'dev', ...environmentsOnDisk()].filter((e): e is string => !!e))];
+  const known = [...new Set([s.store.env, DEFAULT_ENVIRONMENT, ...environmentsOnDisk()].filter((e): e is string => !!e))];
   const items = [
     { label: 'From azure.yaml', description: current === '' ? 'current' : '`environment:` in the file, else dev', env: '' },
     ...known.map((env) => ({ label: env, description: env === current ? 'current' : env === s.store.env ? 'in use' : '', env })),

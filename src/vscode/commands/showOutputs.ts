@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { OutputsReport } from '../../core/protocol';
-import { MASK } from '../view/masker';
+import { SECRET_MASK } from '../../core/protocol';
 import { truncate } from '../view/format';
 import { pickComponent } from './pickComponent';
 import type { Services } from './services';
@@ -24,7 +24,7 @@ function items(report: OutputsReport, revealed: boolean): OutputItem[] {
   return Object.entries(report.outputs).map(([name, o]) => {
     const hidden = o.secret && !revealed;
     const text = hidden ? undefined : asText(o.value);
-    return { label: o.secret ? `$(lock) ${name}` : name, description: hidden ? MASK : truncate(text ?? '', 80), detail: o.secret ? (hidden ? 'secret' : 'secret (revealed)') : undefined, text };
+    return { label: o.secret ? `$(lock) ${name}` : name, description: hidden ? SECRET_MASK : truncate(text ?? '', 80), detail: o.secret ? (hidden ? 'secret' : 'secret (revealed)') : undefined, text };
   });
 }
 

@@ -1,8 +1,9 @@
 /** One component: status icon and words from the status table, a spinner and timer while an operation runs. */
 import * as vscode from 'vscode';
-import type { ComponentReadiness } from '../../core/readiness';
 import { componentContextValue } from '../view/contextValue';
-import { describeRow, describeStatus } from '../view/format';
+import { GROUP_ICON } from '../view/statusTable';
+import { describeRow } from '../view/format';
+import { describeReadiness, type ComponentReadiness } from '../../core/readiness';
 import { describePhase, type ComponentPhase } from '../view/runPhase';
 import { componentTooltip } from '../view/tooltip';
 import type { RunningOperation } from '../operations/runningOperations';
@@ -46,7 +47,7 @@ export class ComponentNode implements TreeNode {
     const item = new vscode.TreeItem(r.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.iconPath = phase?.kind === 'running' ? runningIcon() : phase?.kind === 'queued' ? queuedIcon() : this.restingIcon();
-    item.description = phase ? describePhase(phase, describeStatus(r)) : describeRow(r);
+    item.description = phase ? describePhase(phase, describeReadiness(r)) : describeRow(r);
     const tooltip = new vscode.MarkdownString(componentTooltip(r, this.statusOf), true);
     tooltip.isTrusted = false;
     item.tooltip = tooltip;
@@ -79,11 +80,11 @@ export class ComponentNode implements TreeNode {
     const changing = preview?.resources.filter((c) => c.op !== 'same' && c.op !== 'read' && c.op !== 'refresh') ?? [];
     const drift = r.drift && r.drift.state !== 'unchecked' ? r.drift : undefined;
     return [
-      ...(preview ? [new GroupNode(`${this.id}/preview`, 'Preview', 'diff', preview.note ?? describeChanges(preview.changes), changing.map((c) => new PreviewResourceNode(r.name, c)))] : []),
-      ...(drift ? [new GroupNode(`${this.id}/drift`, 'Drift', 'git-compare', `${describeDrift(drift.resources)} · checked ${formatAgo(drift.checkedAt)}`, drift.resources.map((x) => new DriftNode(r.name, x)))] : []),
-      new GroupNode(`${this.id}/outputs`, 'Outputs', 'symbol-property', `${present}/${r.outputs.length}`, outputs),
-      new GroupNode(`${this.id}/depends`, 'Depends on', 'references', deps.length ? '' : 'nothing', deps),
-      ...(health.length ? [new GroupNode(`${this.id}/health`, 'Health', 'pulse', healthSummary(health), health.map((h) => new HealthNode(r.name, h)))] : []),
+      ...(preview ? [new GroupNode(`${this.id}/preview`, 'Preview', GROUP_ICON.preview, preview.note ?? describeChanges(preview.changes), changing.map((c) => new PreviewResourceNode(r.name, c)))] : []),
+      ...(drift ? [new GroupNode(`${this.id}/drift`, 'Drift', GROUP_ICON.drift, `${describeDrift(drift.resources)} · checked ${formatAgo(drift.checkedAt)}`, drift.resources.map((x) => new DriftNode(r.name, x)))] : []),
+      new GroupNode(`${this.id}/outputs`, 'Outputs', GROUP_ICON.outputs, `${present}/${r.outputs.length}`, outputs),
+      new GroupNode(`${this.id}/depends`, 'Depends on', GROUP_ICON.dependsOn, deps.length ? '' : 'nothing', deps),
+      ...(health.length ? [new GroupNode(`${this.id}/health`, 'Health', GROUP_ICON.health, healthSummary(health), health.map((h) => new HealthNode(r.name, h)))] : []),
     ];
   }
 }

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { OutputReport } from '../../core/readiness';
 import { displayValue } from '../view/format';
-import { MASK } from '../view/masker';
+import { SECRET_MASK } from '../../core/protocol';
 import type { TreeNode } from './node';
 import { outputIcon } from './statusIcons';
 
@@ -21,7 +21,7 @@ export class OutputNode implements TreeNode {
     item.description = displayValue(o);
     item.iconPath = outputIcon(o);
     const state = ok ? 'present' : o.present ? 'empty' : 'missing';
-    item.tooltip = `${this.component}.${o.name}: ${state}${o.required ? ' (required)' : ''}${o.secret ? ` · secret ${MASK}` : ''}`;
+    item.tooltip = `${this.component}.${o.name}: ${state}${o.required ? ' (required)' : ''}${o.secret ? ` · secret ${SECRET_MASK}` : ''}`;
     item.contextValue = o.secret ? 'output;secret' : 'output';
     return item;
   }

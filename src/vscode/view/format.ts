@@ -2,7 +2,7 @@
 import { describeDrift } from '../../core/drift';
 import { describeReadiness, type ComponentReadiness } from '../../core/readiness';
 import { describeCondition } from '../../core/reconcile';
-import { MASK } from './masker';
+import { SECRET_MASK } from '../../core/protocol';
 
 /** `0:42`, `12:05`, `1:02:03`. */
 export function formatElapsed(ms: number): string {
@@ -23,15 +23,12 @@ export function formatAgo(iso: string | undefined, now = Date.now()): string {
   return `${Math.floor(s / 3600)} h ago`;
 }
 
-/** Tree description: the status word, then a short reason (core's one wording). */
-export const describeStatus = describeReadiness;
-
 /**
  * A row's description: its status, then what else a person should know — azure.yaml changed
  * since the last up, drift the last check found, and where the reconcile loop is with it.
  */
 export function describeRow(r: Pick<ComponentReadiness, 'status' | 'reason' | 'spec' | 'drift' | 'reconcile'>): string {
-  const parts = [describeStatus(r)];
+  const parts = [describeReadiness(r)];
   if (r.spec === 'changed' && r.status !== 'absent') parts.push('changed since last up');
   if (r.drift?.state === 'drifted') parts.push(describeDrift(r.drift.resources));
   if (r.reconcile && r.reconcile.condition !== 'ready') parts.push(describeCondition(r.reconcile));
@@ -46,7 +43,7 @@ export function truncate(text: string, max = 60): string {
 /** How an output value is shown: secrets masked, others as text, truncated. */
 export function displayValue(o: { secret: boolean; present: boolean; empty: boolean; value?: unknown }, max = 60): string {
   if (!o.present) return 'missing';
-  if (o.secret) return MASK;
+  if (o.secret) return SECRET_MASK;
   if (o.empty) return '(empty)';
   if (o.value === undefined) return '';
   return truncate(typeof o.value === 'string' ? o.value : JSON.stringify(o.value), max);

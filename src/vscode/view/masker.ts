@@ -1,6 +1,6 @@
 /** Replaces known secret values in text before it reaches a log or a view. */
 
-export const MASK = '••••••';
+import { SECRET_MASK } from '../../core/protocol';
 
 export class SecretMasker {
   private readonly values = new Set<string>();
@@ -21,7 +21,7 @@ export class SecretMasker {
     let result = text;
     // Longest first so a value containing another is masked whole.
     for (const value of [...this.values].sort((a, b) => b.length - a.length)) {
-      if (result.includes(value)) result = result.split(value).join(MASK);
+      if (result.includes(value)) result = result.split(value).join(SECRET_MASK);
     }
     return result;
   }

@@ -45,6 +45,9 @@ export const DRIFT_LOOK: Readonly<Record<'deleted' | 'updated', Look>> = {
   updated: { icon: 'edit', color: 'list.warningForeground' },
 };
 
+/** The groups under a component row. */
+export const GROUP_ICON = { preview: 'diff', drift: 'git-compare', outputs: 'symbol-property', dependsOn: 'references', health: 'pulse' } as const;
+
 /** The status bar item's summary of every component. */
 export const SUMMARY_LOOK: Readonly<Record<'running' | 'allReady' | 'notReady', Look>> = {
   running: { icon: 'sync~spin' },

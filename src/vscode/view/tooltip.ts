@@ -1,8 +1,8 @@
 /** The Markdown of a component's tooltip. Pure; secrets are always masked. */
-import type { ComponentReadiness } from '../../core/readiness';
 import { describeDrift } from '../../core/drift';
 import { describeCondition } from '../../core/reconcile';
-import { describeStatus, displayValue, formatAgo } from './format';
+import { displayValue, formatAgo } from './format';
+import { describeReadiness, type ComponentReadiness } from '../../core/readiness';
 
 /** Escapes Markdown punctuation in plain text. */
 export function escapeMarkdown(text: string): string {
@@ -14,7 +14,7 @@ function code(text: string): string {
 }
 
 export function componentTooltip(r: ComponentReadiness, statusOf: (name: string) => string | undefined, now = Date.now()): string {
-  const lines = [`**${escapeMarkdown(r.name)}** · stack ${code(r.stack)}`, '', `Status: **${escapeMarkdown(describeStatus(r))}**`, ''];
+  const lines = [`**${escapeMarkdown(r.name)}** · stack ${code(r.stack)}`, '', `Status: **${escapeMarkdown(describeReadiness(r))}**`, ''];
   const verified = r.outputs.filter((o) => o.present && !o.empty);
   const missing = r.outputs.filter((o) => o.required && (!o.present || o.empty));
   if (verified.length) {
