@@ -105,6 +105,9 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
     const { destroy, up: ups } = options.dryRun ? planned : plansFor(engine, snapshot, names, !!options.forceRecreate);
     run.plan([...destroy, ...ups]);
     if (options.dryRun) return run.done('succeeded', 'dry run: nothing was changed');
+    // A stack that another live process holds is not ours to touch: refused, as repair and down are.
+    const busy = [...destroy, ...ups].filter((s) => s.action !== 'skip').flatMap((s) => liveLockReason(engine.component(s.component), snapshot.states.get(s.component)!) ?? []);
+    if (busy.length) return run.done('refused', busy.join(' '), 'busy');
     const unconfirmed = unconfirmedDestroys(destroy, !!options.yes, 'force-recreate');
     if (unconfirmed) return run.done('refused', unconfirmed, 'needs-confirmation');
     if (destroy.length) {
