@@ -20,6 +20,8 @@ export interface CliArgs {
   allowReplace?: boolean;
   /** up: when a component fails, roll back what this up already changed. */
   rollbackOnFailure?: boolean;
+  /** repair: clear the locks of a run on another machine that a person knows is dead. */
+  forceUnlock?: boolean;
   /** reconcile: one pass, then exit. */
   once?: boolean;
   /** reconcile: take the recovery ladder's steps (else only report). */
@@ -73,6 +75,7 @@ Options:
   --to VERSION           rollback: the history version whose spec to go back to
   --allow-replace        rollback: even when it replaces or deletes a stateful resource
   --rollback-on-failure  up: when a component fails, roll back what this up already changed, newest first
+  --force-unlock         repair: also clear a lock held by a run on another machine (only once you know it is dead)
   --once                 reconcile: one pass, then exit (0 when everything is converged): for cron and CI
   --heal                 reconcile: heal what is not converged (default: only report)
   --interval SECONDS     reconcile: seconds between passes (default 300, at least 1)
@@ -115,6 +118,7 @@ const FLAG_VERBS: Record<string, Verb[]> = {
   'allow-replace': ['rollback'],
   'rollback-on-failure': ['up'],
   'show-secrets': ['outputs'],
+  'force-unlock': ['repair'],
   once: ['reconcile'],
   heal: ['reconcile'],
   interval: ['reconcile'],
@@ -157,6 +161,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
       to: { type: 'string' },
       'allow-replace': { type: 'boolean', default: false },
       'rollback-on-failure': { type: 'boolean', default: false },
+      'force-unlock': { type: 'boolean', default: false },
       once: { type: 'boolean', default: false },
       heal: { type: 'boolean', default: false },
       interval: { type: 'string' },
@@ -184,6 +189,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
     ...(values.to !== undefined ? { to: positiveInt('--to', values.to) } : {}),
     ...(values['allow-replace'] ? { allowReplace: true } : {}),
     ...(values['rollback-on-failure'] ? { rollbackOnFailure: true } : {}),
+    ...(values['force-unlock'] ? { forceUnlock: true } : {}),
     ...(values.once ? { once: true } : {}),
     ...(values.heal ? { heal: true } : {}),
     ...(values.interval !== undefined ? { interval: atLeastOne('--interval', values.interval) } : {}),

@@ -54,8 +54,18 @@ export class CycleError extends ModelOpsError {
 export interface OperationLockHolder {
   pid: number;
   hostname: string;
+  username?: string;
   operation: string;
   startedAt: string;
+  /** When the holder last said it is still working (every 30 s while it holds the lock). */
+  heartbeatAt?: string;
+  /** Set when a holder on another host stopped its heartbeat: it looks dead, which only a person can confirm. */
+  stale?: string;
+}
+
+/** `alice@host-b (pid 4242)`. */
+export function describeHolder(h: Pick<OperationLockHolder, 'pid' | 'hostname' | 'username'>): string {
+  return `${h.username ? `${h.username}@` : ''}${h.hostname} (pid ${h.pid})`;
 }
 
 /** Another live operation holds one of the stacks. */
@@ -63,7 +73,12 @@ export class StackBusyError extends ModelOpsError {
   readonly code = 'busy';
   readonly exitCode = EXIT.refused;
   constructor(readonly stackName: string, readonly holder: OperationLockHolder) {
-    super(`stack ${stackName} is busy: ${holder.operation} by pid ${holder.pid} on ${holder.hostname} since ${holder.startedAt}. Wait for it to finish or cancel it.`);
+    super(
+      `stack ${stackName} is busy: ${holder.operation} by ${describeHolder(holder)} since ${holder.startedAt}. ` +
+        (holder.stale
+          ? `It looks dead (${holder.stale}); once you know that run is gone, clear its lock with: mops-infra repair COMPONENT --force-unlock.`
+          : 'Wait for it to finish or cancel it.'),
+    );
   }
 }
 

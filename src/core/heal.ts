@@ -79,7 +79,7 @@ function lockDecision(input: HealInput): HealDecision | HealStep | undefined {
     kind: 'needs-person',
     reason: 'LockedElsewhere',
     message: `locked by ${who}${lock.timestamp ? ` since ${lock.timestamp}` : ''}, which this machine cannot check`,
-    command: `pulumi cancel --stack ${input.state.stack} (only once that run is known to be dead), then ${mops(input, 'repair')}`,
+    command: `${mops(input, 'repair')} --force-unlock (only once that run is known to be dead)`,
   };
 }
 

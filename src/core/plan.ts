@@ -26,10 +26,10 @@ const SPEC_REASON: Record<Exclude<SpecState, 'current'>, string> = {
   unknown: 'deployed before its spec was recorded, or by another tool',
 };
 
-/** Whether the component's stack holds something to destroy (it exists and was not destroyed). */
+/** Whether the component's stack holds something to destroy (it exists and was not destroyed; a lock alone is not a stack). */
 function deployed(input: PlanInput, name: string): boolean {
   const state = input.states.get(name);
-  return !!state && ownStatus(input.components.get(name)!, state).status !== 'absent';
+  return !!state && state.exists && ownStatus(input.components.get(name)!, state).status !== 'absent';
 }
 
 function step(input: PlanInput, name: string, action: StepAction, reason: string): PlannedStep {
@@ -199,14 +199,19 @@ export function planRollback<S, U extends UpdateRecord<S>>(updates: readonly U[]
 
 export type RepairPlan = { refused: string } | { steps: PlannedStep[]; dependents: string[] };
 
-/** A lock whose owner may still be running: clearing it would corrupt the stack. */
-export function liveLockReason(component: Component, state: StackState): string | undefined {
+/**
+ * A lock whose owner may still be running: clearing it would corrupt the stack. One held on
+ * another host can be cleared by a person who knows that run is dead (`repair --force-unlock`).
+ */
+export function liveLockReason(component: Component, state: StackState, forceUnlock = false): string | undefined {
   const lock = state.lock;
   if (!lock || lock.ownerAlive === false) return undefined;
-  const where = lock.hostname ? ` on ${lock.hostname}` : '';
-  return lock.ownerAlive === 'unknown'
-    ? `${component.stack} is locked by pid ${lock.pid ?? '?'}${where}, which this machine cannot check. If that process is gone, run \`pulumi cancel --stack ${component.stack}\` there.`
-    : `${component.stack} is busy: pid ${lock.pid}${where} holds its lock.`;
+  const where = lock.hostname ? ` on ${lock.username ? `${lock.username}@` : ''}${lock.hostname}` : '';
+  if (lock.ownerAlive === true) return `${component.stack} is busy: pid ${lock.pid}${where} holds its lock.`;
+  if (forceUnlock) return undefined;
+  const since = lock.timestamp ? ` since ${lock.timestamp}` : '';
+  const looks = lock.stale ? ` It looks dead (${lock.stale}).` : '';
+  return `${component.stack} is locked by pid ${lock.pid ?? '?'}${where}${since}, which this machine cannot check.${looks} Once you know that run is gone: mops-infra repair ${component.name} --force-unlock`;
 }
 
 /** Before an update can run: a lock left by a dead process, or pending operations of an interrupted one. */
@@ -214,17 +219,21 @@ export function needsRecovery(state: StackState): boolean {
   return state.lock?.ownerAlive === false || state.pendingOperations.length > 0;
 }
 
-/** `repair COMPONENT`: clear a dead lock, refresh, provision, then verify what depends on it. */
-export function planRepair(input: PlanInput, name: string): RepairPlan {
+/**
+ * `repair COMPONENT [--force-unlock]`: clear a dead lock (or, forced, one of another host),
+ * refresh, provision, then verify what depends on it.
+ */
+export function planRepair(input: PlanInput, name: string, forceUnlock = false): RepairPlan {
   const component = input.components.get(name)!;
   const state = input.states.get(name)!;
-  const live = liveLockReason(component, state);
+  const live = liveLockReason(component, state, forceUnlock);
   if (live) return { refused: live };
   const dependents = input.graph.transitiveDependentsOf(name);
+  const lockReason = state.lock?.ownerAlive === false ? 'lock left by a dead process' : 'lock of another host, cleared on request (--force-unlock)';
   return {
     dependents,
     steps: [
-      ...(state.lock ? [step(input, name, 'clear-lock', 'lock left by a dead process')] : []),
+      ...(state.lock ? [step(input, name, 'clear-lock', lockReason)] : []),
       ...(state.exists ? [step(input, name, 'refresh', 'sync state, clear pending operations')] : []),
       step(input, name, 'up', 'provision'),
       ...dependents.map((d) => step(input, d, 'verify', `depends on ${name}`)),

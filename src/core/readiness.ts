@@ -45,10 +45,10 @@ export interface ComponentReadiness {
 
 function describeLock(state: StackState): string {
   const lock = state.lock!;
-  const owner = `pid ${lock.pid ?? '?'}${lock.hostname ? ` on ${lock.hostname}` : ''}`;
-  return lock.ownerAlive === false
-    ? `lock left by ${owner}, which is no longer running`
-    : `an operation by ${owner} holds the lock${lock.timestamp ? ` since ${lock.timestamp}` : ''}`;
+  const owner = `pid ${lock.pid ?? '?'}${lock.hostname ? ` on ${lock.username ? `${lock.username}@` : ''}${lock.hostname}` : ''}`;
+  if (lock.ownerAlive === false) return `lock left by ${owner}, which is no longer running`;
+  const held = `an operation by ${owner} holds the lock${lock.timestamp ? ` since ${lock.timestamp}` : ''}`;
+  return lock.stale ? `${held}; it looks dead (${lock.stale}): once you know it is, repair --force-unlock clears it` : held;
 }
 
 function missingRequired(component: Component, state: StackState): string[] {

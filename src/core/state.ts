@@ -17,6 +17,8 @@ export interface LockState {
   timestamp?: string;
   /** true: the owner process is running; false: it is gone; 'unknown': another host. */
   ownerAlive: boolean | 'unknown';
+  /** For a lock of another host whose heartbeat stopped: since when (it looks dead; a person decides). */
+  stale?: string;
 }
 
 export interface PendingOperation {

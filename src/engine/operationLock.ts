@@ -1,28 +1,39 @@
 /**
- * One operation per stack at a time, across processes (CLI, extension, CI). Pulumi's own
- * lock exists only while the engine runs, so it cannot cover the gaps between the steps of
- * an operation; this one does.
+ * One operation per stack at a time, across processes and machines (CLI, extension, CI).
+ * Pulumi's own lock exists only while the engine runs, so it cannot cover the gaps between
+ * the steps of an operation; this one does. Its claims live next to the state, in the
+ * backend (`.modelops/locks/<stack>/` of the folder or the container), so every machine that
+ * shares the state sees them; a backend only the CLI reads keeps them under MODELOPS_HOME.
  *
- * Each claimant writes its own file, `locks/<stack>/<host>~<pid>~<nonce>.json`, complete in
- * one step (written aside, then renamed into place), and only then lists the folder: a
- * claim holds when no other live claim is there. Two claimants that see each other both
- * withdraw and try again after a random pause, so there is never more than one holder.
- * A claim is removed by anyone only when its name proves it stale: this host, a dead pid.
+ * Each claimant writes its own claim, `<host>~<pid>~<nonce>.json`, whole and only if it does
+ * not exist (a conditional write), and only then lists the claims: a claim holds when no
+ * other live claim is there. Two claimants that see each other both withdraw and try again
+ * after a random pause, so there is never more than one holder. A holder rewrites its claims
+ * every 30 s (a heartbeat; at most a quarter of the stale time). A claim is removed by anyone only when it is provably stale: this
+ * host, a dead pid. A claim of another host whose heartbeat stopped is reported as looking
+ * dead, and cleared only by a person (`repair --force-unlock`).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { userInfo } from 'node:os';
 import { StackBusyError, type OperationLockHolder } from '../core/errors';
-import { isProcessAlive } from './fileBackend';
+import { isProcessAlive, thisHost } from './liveness';
+import type { StateStore } from './backends/stateStore';
 
 export { StackBusyError };
 export type OperationLockInfo = OperationLockHolder;
 
 const SEP = '~';
+/** A claim of another host not rewritten for this long looks dead (it is still not cleared); MODELOPS_LOCK_STALE_SECONDS changes it. */
+export const STALE_AFTER_MS = 3 * 60_000;
 
-function stackDir(home: string, stack: string): string {
-  return join(home, 'locks', stack);
+function staleAfterMs(): number {
+  const seconds = Number(process.env.MODELOPS_LOCK_STALE_SECONDS);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : STALE_AFTER_MS;
+}
+
+/** How often a holder rewrites its claims: well within the time after which they look dead. */
+function heartbeatMs(): number {
+  return Math.min(30_000, Math.max(500, staleAfterMs() / 4));
 }
 
 interface Claim {
@@ -36,71 +47,100 @@ function parseClaim(file: string): Claim | undefined {
   return m ? { file, host: m[1], pid: Number(m[2]) } : undefined;
 }
 
-function isStale(claim: Claim): boolean {
-  return claim.host === hostname() && !isProcessAlive(claim.pid);
+/** Provably stale: its owner was on this host and is gone. */
+function isDead(claim: Claim): boolean {
+  return claim.host === thisHost() && !isProcessAlive(claim.pid);
 }
 
-function listClaims(dir: string): Claim[] {
-  try {
-    return readdirSync(dir).map(parseClaim).filter((c): c is Claim => c !== undefined);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-}
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function infoOf(dir: string, claim: Claim): OperationLockInfo {
+function username(): string | undefined {
   try {
-    return JSON.parse(readFileSync(join(dir, claim.file), 'utf8')) as OperationLockInfo;
+    return userInfo().username;
   } catch {
-    // Released while we looked, or written by something else: the name still says who.
-    return { pid: claim.pid, hostname: claim.host, operation: 'an operation', startedAt: 'an unknown time' };
+    return undefined;
   }
 }
 
-/** The live holder of a stack's operation lock other than `exceptPid`, if any. */
-export function readOperationLock(home: string, stack: string, exceptPid?: number): OperationLockInfo | undefined {
-  const dir = stackDir(home, stack);
-  const live = listClaims(dir).find((c) => !isStale(c) && !(c.host === hostname() && c.pid === exceptPid));
-  return live ? infoOf(dir, live) : undefined;
-}
+export class OperationLocks {
+  /** @param prefix the folder of the claims in `store` (`.modelops/locks` in a backend) */
+  constructor(private readonly store: StateStore, private readonly prefix = '.modelops/locks', private readonly random: () => number = Math.random) {}
 
-function writeClaim(dir: string, info: OperationLockInfo): string {
-  mkdirSync(dir, { recursive: true });
-  const nonce = randomBytes(6).toString('hex');
-  const file = `${info.hostname}${SEP}${info.pid}${SEP}${nonce}.json`;
-  const aside = join(dir, `.${nonce}.tmp`);
-  writeFileSync(aside, JSON.stringify(info), { mode: 0o600 });
-  renameSync(aside, join(dir, file));
-  return file;
-}
-
-const pause = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-
-/** Claims one stack; throws StackBusyError when another live claim stays after a few tries. */
-function claim(home: string, stack: string, info: OperationLockInfo, random: () => number): () => void {
-  const dir = stackDir(home, stack);
-  for (let attempt = 1; ; attempt++) {
-    const mine = writeClaim(dir, info);
-    const others = listClaims(dir).filter((c) => c.file !== mine);
-    for (const stale of others.filter(isStale)) rmSync(join(dir, stale.file), { force: true });
-    const live = others.filter((c) => !isStale(c));
-    if (live.length === 0) return () => rmSync(join(dir, mine), { force: true });
-    rmSync(join(dir, mine), { force: true });
-    if (attempt >= 5) throw new StackBusyError(stack, infoOf(dir, live[0]));
-    pause(20 + Math.round(random() * 80 * attempt));
+  private dir(stack: string): string {
+    return `${this.prefix}/${stack}`;
   }
-}
 
-/** Locks every stack or none; the returned function releases them. */
-export function acquireOperationLocks(home: string, stacks: readonly string[], operation: string, random: () => number = Math.random): () => void {
-  const info: OperationLockInfo = { pid: process.pid, hostname: hostname(), operation, startedAt: new Date().toISOString() };
-  const releases: Array<() => void> = [];
-  try {
-    for (const stack of [...new Set(stacks)].sort()) releases.push(claim(home, stack, info, random));
-  } catch (error) {
-    releases.forEach((release) => release());
-    throw error;
+  private async claims(stack: string): Promise<Claim[]> {
+    return (await this.store.list(this.dir(stack))).map(parseClaim).filter((c): c is Claim => c !== undefined);
   }
-  return () => releases.forEach((release) => release());
+
+  private async infoOf(stack: string, claim: Claim): Promise<OperationLockInfo> {
+    const fallback: OperationLockInfo = { pid: claim.pid, hostname: claim.host, operation: 'an operation', startedAt: 'an unknown time' };
+    let info = fallback;
+    try {
+      const body = await this.store.read(`${this.dir(stack)}/${claim.file}`);
+      if (body) info = { ...fallback, ...(JSON.parse(body.toString('utf8')) as OperationLockInfo) };
+    } catch {
+      // released while we looked, or written by something else: the name still says who
+    }
+    if (claim.host !== thisHost()) {
+      const beat = Date.parse(info.heartbeatAt ?? info.startedAt);
+      if (Number.isFinite(beat) && Date.now() - beat > staleAfterMs()) info = { ...info, stale: `no heartbeat since ${new Date(beat).toISOString()}` };
+    }
+    return info;
+  }
+
+  /** The live holder of a stack's lock other than this process, if any (claims of dead local processes do not count). */
+  async holder(stack: string): Promise<OperationLockInfo | undefined> {
+    const live = (await this.claims(stack)).find((c) => !isDead(c) && !(c.host === thisHost() && c.pid === process.pid));
+    return live ? this.infoOf(stack, live) : undefined;
+  }
+
+  /** Claims one stack; throws StackBusyError when another live claim stays after a few tries. */
+  private async claim(stack: string, info: OperationLockInfo): Promise<string> {
+    const dir = this.dir(stack);
+    for (let attempt = 1; ; attempt++) {
+      const mine = `${info.hostname}${SEP}${info.pid}${SEP}${randomBytes(6).toString('hex')}.json`;
+      if (!(await this.store.create(`${dir}/${mine}`, JSON.stringify(info)))) continue; // a nonce taken: another name
+      const others = (await this.claims(stack)).filter((c) => c.file !== mine);
+      for (const dead of others.filter(isDead)) await this.store.remove(`${dir}/${dead.file}`);
+      const live = others.filter((c) => !isDead(c));
+      if (live.length === 0) return `${dir}/${mine}`;
+      await this.store.remove(`${dir}/${mine}`);
+      if (attempt >= 5) throw new StackBusyError(stack, await this.infoOf(stack, live[0]));
+      await pause(20 + Math.round(this.random() * 80 * attempt));
+    }
+  }
+
+  /** Locks every stack or none; the returned function releases them. Claims are rewritten every 30 s while held. */
+  async acquire(stacks: readonly string[], operation: string): Promise<() => Promise<void>> {
+    const info: OperationLockInfo = { pid: process.pid, hostname: thisHost(), username: username(), operation, startedAt: new Date().toISOString() };
+    const held: string[] = [];
+    try {
+      for (const stack of [...new Set(stacks)].sort()) held.push(await this.claim(stack, info));
+    } catch (error) {
+      await Promise.all(held.map((path) => this.store.remove(path)));
+      throw error;
+    }
+    const heartbeat = setInterval(() => {
+      const beat = JSON.stringify({ ...info, heartbeatAt: new Date().toISOString() });
+      for (const path of held) void this.store.write(path, beat).catch(() => undefined);
+    }, heartbeatMs());
+    heartbeat.unref();
+    return async () => {
+      clearInterval(heartbeat);
+      await Promise.all(held.map((path) => this.store.remove(path)));
+    };
+  }
+
+  /**
+   * Removes every claim of a stack that is not this process's: what `repair --force-unlock`
+   * does once a person knows the run that held it is dead. Returns who held it.
+   */
+  async forceUnlock(stack: string): Promise<OperationLockInfo[]> {
+    const claims = (await this.claims(stack)).filter((c) => !(c.host === thisHost() && c.pid === process.pid));
+    const holders = await Promise.all(claims.map((c) => this.infoOf(stack, c)));
+    await Promise.all(claims.map((c) => this.store.remove(`${this.dir(stack)}/${c.file}`)));
+    return holders;
+  }
 }

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { backendOf, type Backend } from '../core/backend';
 import { modelopsHome, passphraseSource, resolveBackendUrl } from '../core/paths';
 
 /** Reads never create anything; only an operation that writes state may create the passphrase file. */
@@ -15,6 +16,8 @@ export type Access = 'read' | 'write';
 export interface ResolvedSettings {
   modelopsHome: string;
   backendUrl: string;
+  /** What the backend URL names and how to reach it (src/core/backend.ts). */
+  backend: Backend;
   /** Explicit CLI path (flag, setting or MOPS_PULUMI); else PATH, else our build. */
   pulumiPath?: string;
   /** Environment for every Pulumi process: backend, passphrase, no update checks. */
@@ -63,6 +66,7 @@ export function resolveSettings(input: SettingsInput): ResolvedSettings {
   return {
     modelopsHome: home,
     backendUrl,
+    backend: backendOf(backendUrl, env),
     pulumiPath: input.pulumiPath ?? env.MOPS_PULUMI,
     pulumiEnv: (access) => ({
       PULUMI_BACKEND_URL: backendUrl,

@@ -1,7 +1,7 @@
 /**
- * Reads every component's stack in parallel. A `file://` backend is read
- * directly (no CLI process per stack); any other backend goes through the
- * Pulumi CLI, selecting stacks without ever creating one.
+ * Reads every component's stack in parallel. A DIY backend on disk or in Blob Storage is read
+ * directly (no CLI process per stack); any other backend goes through the Pulumi CLI,
+ * selecting stacks without ever creating one.
  */
 import type * as automation from '@pulumi/pulumi/automation';
 import type { Component } from '../core/components';
@@ -9,17 +9,21 @@ import { SPEC_HASH_CONFIG_KEY } from '../core/spec';
 import { absentStack, deployedSpecHash, isDeployment, lastDeployment, type HistoryEntry, type StackState } from '../core/state';
 import { loadAutomation, workspaceFor } from './automation';
 import type { Setup } from './setup';
-import { outputStates, readFileBackendStack } from './fileBackend';
-import { readOperationLock } from './operationLock';
-import { fileBackendDir } from '../core/paths';
+import { operationLocks, stateStore } from './backends/access';
+import { outputStates, readDiyStack } from './backends/diyState';
+import { thisHost } from './liveness';
+import type { OperationLocks } from './operationLock';
 import { describePulumiError } from './pulumiErrors';
 
-/** Another process's live operation on the stack shows as busy, even between Pulumi runs. */
-function withOperationLock(setup: Setup, state: StackState): StackState {
-  if (state.lock) return state;
-  const held = readOperationLock(setup.settings.modelopsHome, state.stack, process.pid);
+/** Another process's operation on the stack (on any machine) shows as busy, even between Pulumi runs. */
+async function withOperationLock(locks: OperationLocks, state: StackState): Promise<StackState> {
+  if (state.unreadable || state.lock?.ownerAlive === false || state.lock?.ownerAlive === true) return state;
+  const held = await locks.holder(state.stack);
   if (!held) return state;
-  return { ...state, lock: { pid: held.pid, hostname: held.hostname, timestamp: held.startedAt, ownerAlive: true } };
+  // Pulumi's lock of another host says nothing of whether that run lives; our claim's heartbeat does.
+  if (state.lock) return held.stale && held.hostname === state.lock.hostname ? { ...state, lock: { ...state.lock, stale: held.stale } } : state;
+  const here = held.hostname === thisHost();
+  return { ...state, lock: { pid: held.pid, hostname: held.hostname, username: held.username, timestamp: held.startedAt, ownerAlive: here ? true : 'unknown', ...(held.stale ? { stale: held.stale } : {}) } };
 }
 
 const HISTORY_PAGE = 20;
@@ -73,11 +77,12 @@ async function readThroughCli(setup: Setup, cliPath: string, component: Componen
 export type CliPathProvider = () => string;
 
 export async function readStackStates(setup: Setup, components: readonly Component[], cliPath: CliPathProvider): Promise<Map<string, StackState>> {
-  const dir = fileBackendDir(setup.settings.backendUrl);
+  const store = stateStore(setup.settings);
+  const locks = operationLocks(setup.settings);
   const states = await Promise.all(
     components.map(async (c) => {
-      const state = dir ? await readFileBackendStack(dir, c.project, c.stack) : await readThroughCli(setup, cliPath(), c);
-      return [c.name, withOperationLock(setup, state)] as const;
+      const state = store ? await readDiyStack(store, c.project, c.stack) : await readThroughCli(setup, cliPath(), c);
+      return [c.name, await withOperationLock(locks, state).catch(() => state)] as const;
     }),
   );
   return new Map(states);

@@ -29,10 +29,28 @@ export interface CliResult {
   events: OperationEvent[];
 }
 
+/**
+ * Where a sandbox keeps its state, and who it is: by default a file backend in its own home on
+ * this machine; for a team, a shared backend URL with its credentials, and another machine's
+ * name (the CLI then runs in a UTS namespace of its own, with that hostname: `unshare --uts`).
+ */
+export interface Machine {
+  backend?: { url: string; env: Record<string, string> };
+  hostname?: string;
+}
+
 export class Sandbox {
   readonly dir = mkdtempSync(join(tmpdir(), 'mops-engine-'));
   readonly home = join(this.dir, 'home');
   readonly config = join(this.dir, 'azure.yaml');
+
+  constructor(private readonly machine: Machine = {}) {}
+
+  /** The program and arguments that run the CLI as this machine. */
+  private command(args: string[]): [string, string[]] {
+    if (!this.machine.hostname) return [process.execPath, args];
+    return ['unshare', ['--uts', 'sh', '-c', 'hostname "$0" && exec "$@"', this.machine.hostname, process.execPath, ...args]];
+  }
 
   get backendDir(): string {
     return join(this.home, 'pulumi', 'backend');
@@ -46,6 +64,7 @@ export class Sandbox {
       PULUMI_CONFIG_PASSPHRASE: 'engine-suite',
       MOPS_PULUMI: pulumiCli(),
       NO_COLOR: '1',
+      ...this.machine.backend?.env,
       ...extra,
     };
     delete env.PULUMI_BACKEND_URL;
@@ -59,11 +78,13 @@ export class Sandbox {
   }
 
   args(verb: string[], extra: string[] = []): string[] {
-    return [BIN, ...verb, '--config', this.config, '--retry-attempts', '3', '--retry-delay-ms', '100', ...extra];
+    const backend = this.machine.backend ? ['--backend', this.machine.backend.url] : [];
+    return [BIN, ...verb, '--config', this.config, '--retry-attempts', '3', '--retry-delay-ms', '100', ...backend, ...extra];
   }
 
   run(verb: string[], extra: string[] = [], env?: NodeJS.ProcessEnv): CliResult {
-    const r = spawnSync(process.execPath, this.args(verb, extra), { encoding: 'utf8', env: this.env(env), cwd: this.dir, timeout: 240_000 });
+    const [file, argv] = this.command(this.args(verb, extra));
+    const r = spawnSync(file, argv, { encoding: 'utf8', env: this.env(env), cwd: this.dir, timeout: 240_000 });
     const streamed = extra.includes('--events');
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, events: streamed ? parseEvents(r.stdout) : [] };
   }
@@ -84,7 +105,8 @@ export class Sandbox {
 
   /** Starts a CLI in its own process group, for cancellation and kill tests. */
   start(verb: string[], extra: string[] = []): RunningCli {
-    const child = spawn(process.execPath, this.args(verb, ['--events', ...extra]), { env: this.env(), cwd: this.dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [file, argv] = this.command(this.args(verb, ['--events', ...extra]));
+    const child = spawn(file, argv, { env: this.env(), cwd: this.dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     return new RunningCli(child);
   }
 

@@ -1,19 +1,28 @@
-/** A child of the lock contention test: `node lockRacer.js HOME LOG ROUNDS`. */
+/** A child of the lock contention test: `node lockRacer.js ROOT LOG ROUNDS` (ROOT: a file backend's folder). */
 import { appendFileSync } from 'node:fs';
-import { acquireOperationLocks, StackBusyError } from '../../src/engine/operationLock';
+import { FileStore } from '../../src/engine/backends/stateStore';
+import { OperationLocks, StackBusyError } from '../../src/engine/operationLock';
 
-const [home, log, rounds] = process.argv.slice(2);
-const hold = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+const [root, log, rounds] = process.argv.slice(2);
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-for (let i = 0; i < Number(rounds); i++) {
-  try {
-    const release = acquireOperationLocks(home, ['modelops-infra-race'], 'race');
-    appendFileSync(log, `+${process.pid}\n`);
-    hold(1);
-    appendFileSync(log, `-${process.pid}\n`);
-    release();
-  } catch (error) {
-    if (!(error instanceof StackBusyError)) throw error;
+async function race(): Promise<void> {
+  const locks = new OperationLocks(new FileStore(root));
+  for (let i = 0; i < Number(rounds); i++) {
+    try {
+      const release = await locks.acquire(['modelops-infra-race'], 'race');
+      appendFileSync(log, `+${process.pid}\n`);
+      await pause(1);
+      appendFileSync(log, `-${process.pid}\n`);
+      await release();
+    } catch (error) {
+      if (!(error instanceof StackBusyError)) throw error;
+    }
+    await pause(Math.random());
   }
-  hold(Math.random());
 }
+
+race().catch((error) => {
+  process.stderr.write(`${(error as Error).stack}\n`);
+  process.exit(1);
+});

@@ -3,85 +3,105 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { acquireOperationLocks, readOperationLock, StackBusyError } from '../../src/engine/operationLock';
+import { FileStore } from '../../src/engine/backends/stateStore';
+import { OperationLocks, STALE_AFTER_MS, StackBusyError } from '../../src/engine/operationLock';
 
 const claimName = (host: string, pid: number) => `${host}~${pid}~0123456789ab.json`;
 
+/** Operation locks in a file backend's folder (`.modelops/locks/<stack>/`), as every machine sharing it sees them. */
 describe('operation locks', () => {
-  let home: string;
-  beforeEach(() => (home = mkdtempSync(join(tmpdir(), 'mops-lock-'))));
-  afterEach(() => rmSync(home, { recursive: true, force: true }));
+  let root: string;
+  let locks: OperationLocks;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'mops-lock-'));
+    locks = new OperationLocks(new FileStore(root));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  const claims = (stack: string): string[] => (existsSync(join(home, 'locks', stack)) ? readdirSync(join(home, 'locks', stack)).sort() : []);
-  const heldStacks = (): string[] => readdirSync(join(home, 'locks')).filter((s) => claims(s).length > 0).sort();
+  const dir = (stack: string) => join(root, '.modelops', 'locks', stack);
+  const claims = (stack: string): string[] => (existsSync(dir(stack)) ? readdirSync(dir(stack)).sort() : []);
+  const heldStacks = (): string[] => readdirSync(join(root, '.modelops', 'locks')).filter((s) => claims(s).length > 0).sort();
+  const writeClaim = (stack: string, host: string, pid: number, body: object | string) => {
+    mkdirSync(dir(stack), { recursive: true });
+    const file = join(dir(stack), claimName(host, pid));
+    writeFileSync(file, typeof body === 'string' ? body : JSON.stringify(body));
+    return file;
+  };
 
-  it('a second acquire of the same stack throws StackBusyError naming the holder', () => {
-    const release = acquireOperationLocks(home, ['modelops-infra-dev'], 'up');
+  it('a second acquire of the same stack throws StackBusyError naming the holder', async () => {
+    const release = await locks.acquire(['modelops-infra-dev'], 'up');
     try {
-      assert.throws(
-        () => acquireOperationLocks(home, ['modelops-infra-dev'], 'repair'),
+      await assert.rejects(
+        () => locks.acquire(['modelops-infra-dev'], 'repair'),
         (error: unknown) => {
           assert.ok(error instanceof StackBusyError);
           assert.equal(error.stackName, 'modelops-infra-dev');
           assert.equal(error.holder.pid, process.pid);
           assert.equal(error.holder.operation, 'up');
-          assert.match(error.message, new RegExp(`stack modelops-infra-dev is busy: up by pid ${process.pid} on ${hostname().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+          assert.match(error.message, new RegExp(`stack modelops-infra-dev is busy: up by (\\w+@)?${hostname().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(pid ${process.pid}\\)`));
           return true;
         },
       );
-      assert.equal(readOperationLock(home, 'modelops-infra-dev')?.operation, 'up', 'the failed attempt did not disturb the holder');
-      assert.equal(claims('modelops-infra-dev').length, 1, 'the refused claim withdrew');
+      assert.equal(claims('modelops-infra-dev').length, 1, 'the refused claim withdrew; the holder is undisturbed');
     } finally {
-      release();
+      await release();
     }
   });
 
-  it('all or nothing: when one of several stacks is held, none of the others stays locked', () => {
-    const holdStorage = acquireOperationLocks(home, ['modelops-storage-dev'], 'up');
-    assert.throws(() => acquireOperationLocks(home, ['modelops-infra-dev', 'modelops-storage-dev', 'modelops-workspace-dev'], 'up'), StackBusyError);
+  it('all or nothing: when one of several stacks is held, none of the others stays locked', async () => {
+    const holdStorage = await locks.acquire(['modelops-storage-dev'], 'up');
+    await assert.rejects(() => locks.acquire(['modelops-infra-dev', 'modelops-storage-dev', 'modelops-workspace-dev'], 'up'), StackBusyError);
     assert.deepEqual(heldStacks(), ['modelops-storage-dev']);
-    holdStorage();
-    const all = acquireOperationLocks(home, ['modelops-infra-dev', 'modelops-storage-dev', 'modelops-workspace-dev'], 'up');
+    await holdStorage();
+    const all = await locks.acquire(['modelops-infra-dev', 'modelops-storage-dev', 'modelops-workspace-dev'], 'up');
     assert.deepEqual(heldStacks(), ['modelops-infra-dev', 'modelops-storage-dev', 'modelops-workspace-dev']);
-    all();
+    await all();
   });
 
-  it('a claim left by a dead process on this host is removed and taken over', () => {
+  it('a claim left by a dead process on this host is removed and taken over', async () => {
     const dead = spawnSync('true').pid!;
-    mkdirSync(join(home, 'locks', 'modelops-infra-dev'), { recursive: true });
-    writeFileSync(join(home, 'locks', 'modelops-infra-dev', claimName(hostname(), dead)), JSON.stringify({ pid: dead, hostname: hostname(), operation: 'up', startedAt: '2025-01-01T00:00:00.000Z' }));
-    assert.equal(readOperationLock(home, 'modelops-infra-dev'), undefined, 'a dead holder holds nothing');
-    const release = acquireOperationLocks(home, ['modelops-infra-dev'], 'repair');
-    const now = readOperationLock(home, 'modelops-infra-dev');
-    assert.equal(now?.pid, process.pid);
-    assert.equal(now?.operation, 'repair');
+    writeClaim('modelops-infra-dev', hostname(), dead, { pid: dead, hostname: hostname(), operation: 'up', startedAt: '2025-01-01T00:00:00.000Z' });
+    assert.equal(await locks.holder('modelops-infra-dev'), undefined, 'a dead holder holds nothing');
+    const release = await locks.acquire(['modelops-infra-dev'], 'repair');
     assert.equal(claims('modelops-infra-dev').length, 1, 'the stale claim is gone');
-    release();
+    assert.ok(claims('modelops-infra-dev')[0].includes(`~${process.pid}~`));
+    await release();
   });
 
-  it('a claim held on another host counts as live, whatever its pid', () => {
-    mkdirSync(join(home, 'locks', 'modelops-infra-dev'), { recursive: true });
+  it('a claim held on another host counts as live, whatever its pid; without a heartbeat it looks dead but still holds', async () => {
     // A pid that is dead here means nothing about a process on another machine.
     const pid = spawnSync('true').pid!;
-    writeFileSync(join(home, 'locks', 'modelops-infra-dev', claimName(`${hostname()}-ci`, pid)), JSON.stringify({ pid, hostname: `${hostname()}-ci`, operation: 'up', startedAt: '2025-01-01T00:00:00.000Z' }));
-    assert.equal(readOperationLock(home, 'modelops-infra-dev')?.hostname, `${hostname()}-ci`);
-    assert.throws(() => acquireOperationLocks(home, ['modelops-infra-dev'], 'up'), StackBusyError);
+    const now = new Date().toISOString();
+    const file = writeClaim('modelops-infra-dev', 'host-b', pid, { pid, hostname: 'host-b', username: 'alice', operation: 'up', startedAt: now, heartbeatAt: now });
+    const holder = await locks.holder('modelops-infra-dev');
+    assert.equal(holder?.hostname, 'host-b');
+    assert.equal(holder?.stale, undefined, 'a fresh heartbeat: alive as far as anyone here can tell');
+    await assert.rejects(() => locks.acquire(['modelops-infra-dev'], 'up'), (e: unknown) => e instanceof StackBusyError && /alice@host-b/.test(e.message) && /Wait for it/.test(e.message));
+
+    const old = new Date(Date.now() - STALE_AFTER_MS - 60_000).toISOString();
+    writeFileSync(file, JSON.stringify({ pid, hostname: 'host-b', username: 'alice', operation: 'up', startedAt: old, heartbeatAt: old }));
+    assert.match((await locks.holder('modelops-infra-dev'))?.stale ?? '', /^no heartbeat since /);
+    await assert.rejects(() => locks.acquire(['modelops-infra-dev'], 'up'), (e: unknown) => e instanceof StackBusyError && /looks dead .*repair COMPONENT --force-unlock/.test(e.message));
+    assert.equal(claims('modelops-infra-dev').length, 1, 'never cleared by itself');
+
+    const cleared = await locks.forceUnlock('modelops-infra-dev');
+    assert.deepEqual(cleared.map((h) => [h.hostname, h.username]), [['host-b', 'alice']]);
+    assert.deepEqual(claims('modelops-infra-dev'), []);
   });
 
-  it('a claim whose content cannot be read is never taken for stale: its name says who holds it', () => {
-    mkdirSync(join(home, 'locks', 'modelops-infra-dev'), { recursive: true });
-    writeFileSync(join(home, 'locks', 'modelops-infra-dev', claimName(hostname(), process.pid)), '');
-    assert.throws(() => acquireOperationLocks(home, ['modelops-infra-dev'], 'up'), (error: unknown) => error instanceof StackBusyError && error.holder.pid === process.pid);
+  it('a claim whose content cannot be read is never taken for stale: its name says who holds it', async () => {
+    writeClaim('modelops-infra-dev', hostname(), process.pid, '');
+    await assert.rejects(() => locks.acquire(['modelops-infra-dev'], 'up'), (error: unknown) => error instanceof StackBusyError && error.holder.pid === process.pid);
     assert.equal(claims('modelops-infra-dev').length, 1);
   });
 
-  it('release removes the claims, and a released stack can be locked again', () => {
-    const release = acquireOperationLocks(home, ['b-stack', 'a-stack'], 'up');
+  it('release removes the claims, and a released stack can be locked again', async () => {
+    const release = await locks.acquire(['b-stack', 'a-stack'], 'up');
     assert.deepEqual(heldStacks(), ['a-stack', 'b-stack']);
-    release();
+    await release();
     assert.deepEqual(heldStacks(), []);
-    release(); // twice is harmless
-    acquireOperationLocks(home, ['a-stack'], 'up')();
+    await release(); // twice is harmless
+    await (await locks.acquire(['a-stack'], 'up'))();
   });
 });
 

@@ -79,11 +79,20 @@ describe('plans', () => {
       assert.deepEqual(plan.steps.map((s) => `${s.action} ${s.component}`), ['clear-lock cluster', 'refresh cluster', 'up cluster', 'verify workspace', 'verify adaptive-default']);
     });
 
-    it('refuses a lock whose owner may be alive', () => {
-      const states = statesFor(local, { cluster: readyState(local[0], { lock: { pid: 1, hostname: 'ci-7', ownerAlive: 'unknown' } }) });
+    it('refuses a lock whose owner may be alive, saying how to clear it once that run is known to be dead', () => {
+      const states = statesFor(local, { cluster: readyState(local[0], { lock: { pid: 1, hostname: 'ci-7', username: 'bob', ownerAlive: 'unknown' } }) });
       const plan = planRepair(inputFor(local, states), 'cluster');
       assert.ok('refused' in plan);
-      assert.match(plan.refused, /ci-7.*pulumi cancel/);
+      assert.match(plan.refused, /locked by pid 1 on bob@ci-7, which this machine cannot check\. Once you know that run is gone: mops-infra repair cluster --force-unlock$/);
+    });
+
+    it('with --force-unlock clears a lock of another host, never a live one of this host', () => {
+      const elsewhere = statesFor(local, { cluster: readyState(local[0], { lock: { pid: 1, hostname: 'ci-7', ownerAlive: 'unknown' } }) });
+      const forced = planRepair(inputFor(local, elsewhere), 'cluster', true);
+      assert.ok(!('refused' in forced));
+      assert.deepEqual(forced.steps.slice(0, 1).map((s) => [s.action, s.reason]), [['clear-lock', 'lock of another host, cleared on request (--force-unlock)']]);
+      const here = statesFor(local, { cluster: readyState(local[0], { lock: { pid: process.pid, hostname: 'here', ownerAlive: true } }) });
+      assert.ok('refused' in planRepair(inputFor(local, here), 'cluster', true), 'a running process here keeps its lock');
     });
   });
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { componentsFor, REQUIRED_OUTPUTS, type Component } from '../../src/core/components';
 import { computeReadiness, ownStatus, STATUSES, summarize, type ComponentReadiness } from '../../src/core/readiness';
 import { absentStack, isEmptyValue, type StackState } from '../../src/core/state';
-import { outputStates } from '../../src/engine/fileBackend';
+import { outputStates } from '../../src/engine/backends/diyState';
 import { azureConfig, byName, graphOf, localConfig, plain, readyState, statesFor, withOutputs } from './helpers';
 
 const components = componentsFor(localConfig({}, ['a', 'b']), 'dev');

@@ -2,7 +2,7 @@
 import { StackBusyError } from '../../core/errors';
 import type { OperationResult } from '../../core/events';
 import type { Engine, OperationRun } from '../engine';
-import { acquireOperationLocks } from '../operationLock';
+import { operationLocks } from '../backends/access';
 
 /** Refuses (exit 2) while azure.yaml has errors: nothing runs on a config that is not what the user meant. */
 export function refuseInvalidConfig(engine: Engine, run: OperationRun): OperationResult | undefined {
@@ -14,9 +14,9 @@ export function refuseInvalidConfig(engine: Engine, run: OperationRun): Operatio
 
 /** Runs `body` holding the operation locks of `stacks` (none when empty); refused while another process holds one. */
 export async function guarded(engine: Engine, run: OperationRun, stacks: readonly string[], body: () => Promise<OperationResult>): Promise<OperationResult> {
-  let release: () => void;
+  let release: () => Promise<void>;
   try {
-    release = stacks.length ? acquireOperationLocks(engine.setup.settings.modelopsHome, stacks, run.operation) : () => undefined;
+    release = stacks.length ? await operationLocks(engine.setup.settings).acquire(stacks, run.operation) : async () => undefined;
   } catch (error) {
     if (error instanceof StackBusyError) return run.done('refused', error.message, 'busy');
     throw error;
@@ -24,6 +24,6 @@ export async function guarded(engine: Engine, run: OperationRun, stacks: readonl
   try {
     return await body();
   } finally {
-    release();
+    await release();
   }
 }

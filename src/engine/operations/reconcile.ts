@@ -23,7 +23,8 @@ import {
 } from '../../core/reconcile';
 import { sleep } from '../../core/retry';
 import { runInDependencyOrder, type NodeResult } from '../../core/schedule';
-import { acquireOperationLocks, StackBusyError } from '../operationLock';
+import { operationLocks } from '../backends/access';
+import { StackBusyError } from '../operationLock';
 import type { Engine, OperationRun, Snapshot } from '../engine';
 import type { Setup } from '../setup';
 import { runStep } from '../stackRunner';
@@ -192,9 +193,9 @@ async function pass(engine: Engine, run: OperationRun, options: ReconcileOptions
       return [n, d.kind === 'heal' ? d.steps : d.kind === 'wait' && d.then ? d.then : [{ action: 'up', refresh: false }]];
     }));
     run.plan(todo.map((n): PlannedStep => ({ component: n, stack: engine.component(n).stack, action: 'up', reason: plan.heal.includes(n) ? `${(decisions.get(n) as { reason: string }).reason}: ${(decisions.get(n) as { message: string }).message}` : 'depends on what this pass heals' })));
-    let release: (() => void) | undefined;
+    let release: (() => Promise<void>) | undefined;
     try {
-      release = acquireOperationLocks(engine.setup.settings.modelopsHome, todo.map((n) => engine.component(n).stack), 'reconcile');
+      release = await operationLocks(engine.setup.settings).acquire(todo.map((n) => engine.component(n).stack), 'reconcile');
     } catch (error) {
       if (!(error instanceof StackBusyError)) throw error;
       engine.emit({ type: 'log', level: 'warn', message: `${error.message} Healing waits for the next pass.` });
@@ -213,7 +214,7 @@ async function pass(engine: Engine, run: OperationRun, options: ReconcileOptions
           { signal: engine.signal, concurrency: DEFAULT_CONCURRENCY, onSkip: (n, reason) => outcomes.set(n, { result: 'skipped', why: reason }) },
         );
       } finally {
-        release();
+        await release();
       }
       const after = await engine.snapshot();
       for (const n of todo) {

@@ -8,8 +8,9 @@ import type { StackState } from '../../core/state';
 import type { Engine, OperationRun } from '../engine';
 import { runStep, type StepOutcome } from '../stackRunner';
 
-export async function recover(engine: Engine, run: OperationRun, component: Component, state: StackState, alwaysRefresh: boolean): Promise<StepOutcome> {
-  if (state.lock?.ownerAlive === false) {
+/** `forceUnlock`: a person said the lock's owner on another host is dead, so that lock is cleared too. */
+export async function recover(engine: Engine, run: OperationRun, component: Component, state: StackState, alwaysRefresh: boolean, forceUnlock = false): Promise<StepOutcome> {
+  if (state.lock?.ownerAlive === false || (forceUnlock && state.lock?.ownerAlive === 'unknown')) {
     const cleared = await runStep(engine, run, component, 'clear-lock');
     if (cleared.result !== 'succeeded') return cleared;
   }

@@ -12,24 +12,39 @@ import { runStep } from '../stackRunner';
 import { guarded, refuseInvalidConfig } from './guard';
 import { recover } from './recover';
 import { verifyDependency } from './verify';
+import { describeHolder } from '../../core/errors';
+import { operationLocks } from '../backends/access';
 
-export async function repair(engine: Engine, name: string): Promise<OperationResult> {
-  const run = engine.start('repair', [name]);
+export interface RepairOptions {
+  /** A person knows the run that holds the lock on another machine is dead: clear its locks. */
+  forceUnlock?: boolean;
+}
+
+/** Clears every operation lock of the stack held by another process (on any machine), saying whose. */
+async function forceUnlock(engine: Engine, stack: string): Promise<void> {
+  for (const holder of await operationLocks(engine.setup.settings).forceUnlock(stack)) {
+    engine.emit({ type: 'log', level: 'warn', message: `cleared the operation lock of ${holder.operation} by ${describeHolder(holder)} since ${holder.startedAt} on ${stack} (--force-unlock)` });
+  }
+}
+
+export async function repair(engine: Engine, name: string, options: RepairOptions = {}): Promise<OperationResult> {
+  const run = engine.start('repair', [name], options.forceUnlock ? { forceUnlock: true } : undefined);
   const invalid = refuseInvalidConfig(engine, run);
   if (invalid) return invalid;
   const [component] = resolveComponents(engine.setup, [name]);
+  if (options.forceUnlock) await forceUnlock(engine, component.stack);
   return guarded(engine, run, [component.stack], async () => {
     // A person is repairing it: the reconcile loop's failure budget starts again.
     engine.records.clearAttempts(component.stack);
     const snapshot = await engine.snapshot();
-    const plan = planRepair(engine.planInput(snapshot), component.name);
+    const plan = planRepair(engine.planInput(snapshot), component.name, options.forceUnlock);
     if ('refused' in plan) return run.done('refused', plan.refused, 'busy');
     run.plan(plan.steps);
     for (const dep of engine.setup.graph.dependenciesOf(component.name)) {
       const verified = await verifyDependency(engine, component, engine.component(dep));
       if (!verified.ok) return run.done('refused', `cannot repair ${component.name}: ${verified.reason}. Repair ${dep} first.`, 'blocked');
     }
-    const recovered = await recover(engine, run, component, snapshot.states.get(component.name)!, true);
+    const recovered = await recover(engine, run, component, snapshot.states.get(component.name)!, true, options.forceUnlock);
     const provisioned = recovered.result === 'succeeded' ? await runStep(engine, run, component, 'up') : recovered;
     const readiness = await engine.publishReadiness();
     for (const d of plan.dependents) {

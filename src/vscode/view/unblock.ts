@@ -7,7 +7,7 @@ export type Unblock =
   | { kind: 'terminal'; text: string };
 
 const OURS: Array<[RegExp, Extract<Unblock, { kind: 'command' }>['command'], string]> = [
-  [/^mops-infra repair /, 'modelopsInfra.repair', 'Repair'],
+  [/^mops-infra repair (?!.*--force-unlock)/, 'modelopsInfra.repair', 'Repair'],
   [/^mops-infra up /, 'modelopsInfra.upComponent', 'Up'],
   [/^mops-infra preview /, 'modelopsInfra.previewComponent', 'Preview'],
 ];

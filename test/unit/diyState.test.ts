@@ -4,7 +4,11 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { hostname, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { outputStates, readFileBackendStack } from '../../src/engine/fileBackend';
+import { outputStates, readDiyStack } from '../../src/engine/backends/diyState';
+import { FileStore } from '../../src/engine/backends/stateStore';
+
+/** A stack of a file backend, read through its store (the same reader reads a Blob Storage container). */
+const readFileBackendStack = (dir: string, project: string, stack: string) => readDiyStack(new FileStore(dir), project, stack);
 
 const SIG = { '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270' };
 /** Real checkpoint samples: an encrypted "" and an encrypted non-empty string. */
@@ -95,7 +99,7 @@ describe('file backend', () => {
     });
   });
 
-  describe('readFileBackendStack', () => {
+  describe('readDiyStack on a file backend', () => {
     let dir: string;
     beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'mops-fb-'))));
     afterEach(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,18 +1,16 @@
 /**
- * Reads stack state straight from a `file://` backend, without the Pulumi CLI:
- * checkpoint (outputs, pending operations), newest history entry (last result)
- * and lock files. Read-only: it never creates a stack. Layout: the DIY backend's
- * project-scoped layout (`.pulumi/{stacks,history,locks}`).
+ * Reads stack state straight from a DIY backend (a folder or a Blob Storage container, through
+ * its StateStore), without the Pulumi CLI: checkpoint (outputs, pending operations), newest
+ * history entries (last result) and Pulumi's lock files. Read-only: it never creates a stack.
+ * Layout: the DIY backend's project-scoped layout (`.pulumi/{stacks,history,locks}`).
  */
-import { readFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
-import { join } from 'node:path';
 import { gunzipSync, zstdDecompressSync } from 'node:zlib';
-import type { LockState, OutputState, PendingOperation, StackState, UpdateResult } from '../core/state';
-import { SECRET_MASK } from '../core/protocol';
-import { SPEC_HASH_CONFIG_KEY } from '../core/spec';
-import { deployedSpecHash, isDeployment, isEmptyValue, lastDeployment, type HistoryEntry } from '../core/state';
+import type { LockState, OutputState, PendingOperation, StackState, UpdateResult } from '../../core/state';
+import { SECRET_MASK } from '../../core/protocol';
+import { SPEC_HASH_CONFIG_KEY } from '../../core/spec';
+import { deployedSpecHash, isDeployment, isEmptyValue, lastDeployment, type HistoryEntry } from '../../core/state';
+import { isProcessAlive, thisHost } from '../liveness';
+import type { StateStore } from './stateStore';
 
 /** Pulumi's marker for a secret value in a checkpoint (sig.Secret). */
 const SECRET_SIG_KEY = '4dabf18193072939515e22adb298388d';
@@ -67,31 +65,13 @@ interface Checkpoint {
   };
 }
 
-async function readMaybe(path: string): Promise<Buffer | undefined> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
-async function listMaybe(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-}
-
-async function readCheckpoint(stacksDir: string, stack: string): Promise<Checkpoint | undefined> {
-  const base = join(stacksDir, stack);
-  const plain = await readMaybe(`${base}.json`);
+async function readCheckpoint(store: StateStore, project: string, stack: string): Promise<Checkpoint | undefined> {
+  const base = `.pulumi/stacks/${project}/${stack}`;
+  const plain = await store.read(`${base}.json`);
   if (plain) return JSON.parse(plain.toString('utf8')) as Checkpoint;
-  const gz = await readMaybe(`${base}.json.gz`);
+  const gz = await store.read(`${base}.json.gz`);
   if (gz) return JSON.parse(gunzipSync(gz).toString('utf8')) as Checkpoint;
-  const zst = await readMaybe(`${base}.json.zst`);
+  const zst = await store.read(`${base}.json.zst`);
   if (zst) return JSON.parse(zstdDecompressSync(zst).toString('utf8')) as Checkpoint;
   return undefined;
 }
@@ -107,13 +87,13 @@ type HistoryFile = HistoryEntry & { specHash?: string };
  * The newest update or destroy, and the spec hash of the newest successful one; history files
  * are read newest first, and only until both are known (usually one file).
  */
-async function readHistory(historyDir: string): Promise<Pick<StackState, 'lastUpdate' | 'deployedSpecHash'>> {
-  const files = (await listMaybe(historyDir)).filter((f) => f.endsWith('.history.json'));
+async function readHistory(store: StateStore, historyDir: string): Promise<Pick<StackState, 'lastUpdate' | 'deployedSpecHash'>> {
+  const files = (await store.list(historyDir)).filter((f) => f.endsWith('.history.json'));
   files.sort((a, b) => (nanosOf(b) > nanosOf(a) ? 1 : nanosOf(b) < nanosOf(a) ? -1 : 0));
   const iso = (s?: number): string | undefined => (s ? new Date(s * 1000).toISOString() : undefined);
   const read: HistoryFile[] = [];
   for (const file of files) {
-    const body = await readMaybe(join(historyDir, file));
+    const body = await store.read(`${historyDir}/${file}`);
     if (!body) continue;
     const entry = JSON.parse(body.toString('utf8')) as { kind: string; result: UpdateResult; startTime?: number; endTime?: number; config?: Record<string, unknown> };
     const hash = entry.config?.[SPEC_HASH_CONFIG_KEY];
@@ -124,46 +104,27 @@ async function readHistory(historyDir: string): Promise<Pick<StackState, 'lastUp
   return { lastUpdate: last && { kind: last.kind, result: last.result, startTime: last.startTime, endTime: last.endTime }, deployedSpecHash: deployedSpecHash(read) };
 }
 
-/** A zombie (killed, not yet reaped by its new parent) counts as dead: it holds nothing. */
-function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
-  } catch {
-    return false;
-  }
-}
-
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  return !isZombie(pid);
-}
-
-async function readLock(lockDir: string): Promise<LockState | undefined> {
-  const files = (await listMaybe(lockDir)).filter((f) => f.endsWith('.json'));
+async function readLock(store: StateStore, lockDir: string): Promise<LockState | undefined> {
+  const files = (await store.list(lockDir)).filter((f) => f.endsWith('.json'));
   for (const file of files) {
-    const body = await readMaybe(join(lockDir, file));
+    const body = await store.read(`${lockDir}/${file}`);
     if (!body) continue; // released while we listed
     const lock = JSON.parse(body.toString('utf8')) as { pid?: number; username?: string; hostname?: string; timestamp?: string };
-    const local = !lock.hostname || lock.hostname === hostname();
+    const local = !lock.hostname || lock.hostname === thisHost();
     const ownerAlive = !local ? 'unknown' : lock.pid ? isProcessAlive(lock.pid) : false;
     return { pid: lock.pid, username: lock.username, hostname: lock.hostname, timestamp: lock.timestamp, ownerAlive };
   }
   return undefined;
 }
 
-export async function readFileBackendStack(backendDir: string, project: string, stack: string): Promise<StackState> {
+/** One stack's state as the backend holds it; never throws (an unreadable stack says why). */
+export async function readDiyStack(store: StateStore, project: string, stack: string): Promise<StackState> {
   const readAt = new Date().toISOString();
-  const dir = join(backendDir, '.pulumi');
   try {
     const [checkpoint, history, lock] = await Promise.all([
-      readCheckpoint(join(dir, 'stacks', project), stack),
-      readHistory(join(dir, 'history', project, stack)),
-      readLock(join(dir, 'locks', 'organization', project, stack)),
+      readCheckpoint(store, project, stack),
+      readHistory(store, `.pulumi/history/${project}/${stack}`),
+      readLock(store, `.pulumi/locks/organization/${project}/${stack}`),
     ]);
     if (!checkpoint) return { stack, exists: false, pendingOperations: [], outputs: {}, resourceCount: 0, readAt, lock };
     const latest = checkpoint.checkpoint?.latest ?? undefined;

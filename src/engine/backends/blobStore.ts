@@ -1,0 +1,98 @@
+/**
+ * An `azblob://` backend: the container, through Microsoft's own `@azure/storage-blob` (paging,
+ * retries, and every credential Pulumi accepts: account key, SAS, connection string, else
+ * `DefaultAzureCredential` from `@azure/identity`). Loaded only when such a backend is read.
+ * Creating an object only when it does not exist is a conditional write (`If-None-Match: *`),
+ * which Blob Storage applies atomically.
+ */
+import type * as storage from '@azure/storage-blob';
+import type { BlobBackend } from '../../core/backend';
+import type { StateStore, StoredObject } from './stateStore';
+
+type Storage = typeof storage;
+
+function loadStorage(): Storage {
+  return require('@azure/storage-blob') as Storage;
+}
+
+const RETRY = { maxTries: 3, tryTimeoutInMs: 15_000 };
+
+function serviceClient(backend: BlobBackend): storage.BlobServiceClient {
+  const sdk = loadStorage();
+  const options = { retryOptions: RETRY };
+  const c = backend.credential;
+  switch (c.kind) {
+    case 'shared-key':
+      return new sdk.BlobServiceClient(backend.serviceUrl, new sdk.StorageSharedKeyCredential(c.accountName, c.accountKey), options);
+    case 'sas':
+      return new sdk.BlobServiceClient(`${backend.serviceUrl}?${c.token}`, undefined, options);
+    case 'connection-string':
+      return sdk.BlobServiceClient.fromConnectionString(c.connectionString, options);
+    case 'default': {
+      const identity = require('@azure/identity') as typeof import('@azure/identity');
+      return new sdk.BlobServiceClient(backend.serviceUrl, new identity.DefaultAzureCredential(), options);
+    }
+  }
+}
+
+const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
+
+export class BlobStore implements StateStore {
+  private readonly container: storage.ContainerClient;
+
+  constructor(private readonly backend: BlobBackend) {
+    this.container = serviceClient(backend).getContainerClient(backend.container);
+  }
+
+  get where(): string {
+    return `azblob://${this.backend.container} at ${this.backend.serviceUrl}`;
+  }
+
+  private async *entries(dir: string): AsyncGenerator<{ name: string; modified?: Date; folder: boolean }> {
+    const prefix = dir ? `${dir.replace(/\/$/, '')}/` : '';
+    for await (const item of this.container.listBlobsByHierarchy('/', { prefix })) {
+      const name = item.name.slice(prefix.length).replace(/\/$/, '');
+      if (item.kind === 'prefix') yield { name, folder: true };
+      else yield { name, modified: item.properties.lastModified, folder: false };
+    }
+  }
+
+  async list(dir: string): Promise<string[]> {
+    const names: string[] = [];
+    for await (const e of this.entries(dir)) names.push(e.name);
+    return names;
+  }
+
+  async listObjects(dir: string): Promise<StoredObject[]> {
+    const found: StoredObject[] = [];
+    for await (const e of this.entries(dir)) if (!e.folder) found.push({ name: e.name, modified: e.modified! });
+    return found;
+  }
+
+  async read(path: string): Promise<Buffer | undefined> {
+    try {
+      return await this.container.getBlobClient(path).downloadToBuffer();
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async create(path: string, body: string): Promise<boolean> {
+    try {
+      await this.container.getBlockBlobClient(path).upload(body, Buffer.byteLength(body), { conditions: { ifNoneMatch: '*' } });
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 409 || statusOf(error) === 412) return false;
+      throw error;
+    }
+  }
+
+  async write(path: string, body: string): Promise<void> {
+    await this.container.getBlockBlobClient(path).upload(body, Buffer.byteLength(body));
+  }
+
+  async remove(path: string): Promise<void> {
+    await this.container.getBlobClient(path).deleteIfExists();
+  }
+}

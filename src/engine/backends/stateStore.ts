@@ -1,0 +1,108 @@
+/**
+ * The objects of a DIY backend — a folder on disk or a Blob Storage container — behind one
+ * small interface, so the same reader (diyState.ts) and the same operation lock serve both.
+ * Paths are `/`-separated and relative to the backend's root (`.pulumi/stacks/…`).
+ */
+import { linkSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+export interface StoredObject {
+  name: string;
+  /** When it was last written. */
+  modified: Date;
+}
+
+export interface StateStore {
+  /** What `describe` a person reads in messages: where the state is. */
+  readonly where: string;
+  /** The objects directly under `dir` (names only; sub-folders too), or [] when there is none. */
+  list(dir: string): Promise<string[]>;
+  /** Like list, with when each object was written (objects only). */
+  listObjects(dir: string): Promise<StoredObject[]>;
+  /** The object's bytes, or undefined when it does not exist. */
+  read(path: string): Promise<Buffer | undefined>;
+  /** Writes the object whole, only when it does not exist yet; false when it already did. */
+  create(path: string, body: string): Promise<boolean>;
+  /** Writes the object whole (replacing it). */
+  write(path: string, body: string): Promise<void>;
+  remove(path: string): Promise<void>;
+}
+
+const missing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR';
+
+/** A `file://` backend: a folder. Writes are whole (aside, then renamed or linked into place). */
+export class FileStore implements StateStore {
+  constructor(private readonly root: string) {}
+
+  get where(): string {
+    return this.root;
+  }
+
+  private path(p: string): string {
+    return join(this.root, ...p.split('/'));
+  }
+
+  async list(dir: string): Promise<string[]> {
+    try {
+      return await readdir(this.path(dir));
+    } catch (error) {
+      if (missing(error)) return [];
+      throw error;
+    }
+  }
+
+  async listObjects(dir: string): Promise<StoredObject[]> {
+    const names = await this.list(dir);
+    const found = await Promise.all(
+      names.map(async (name) => {
+        try {
+          const s = await stat(join(this.path(dir), name));
+          return s.isFile() ? [{ name, modified: s.mtime }] : [];
+        } catch (error) {
+          if (missing(error)) return []; // removed while we looked
+          throw error;
+        }
+      }),
+    );
+    return found.flat();
+  }
+
+  async read(path: string): Promise<Buffer | undefined> {
+    try {
+      return await readFile(this.path(path));
+    } catch (error) {
+      if (missing(error)) return undefined;
+      throw error;
+    }
+  }
+
+  private aside(path: string, body: string): string {
+    const target = this.path(path);
+    mkdirSync(dirname(target), { recursive: true });
+    const tmp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    writeFileSync(tmp, body, { mode: 0o600 });
+    return tmp;
+  }
+
+  async create(path: string, body: string): Promise<boolean> {
+    const tmp = this.aside(path, body);
+    try {
+      linkSync(tmp, this.path(path));
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+  }
+
+  async write(path: string, body: string): Promise<void> {
+    renameSync(this.aside(path, body), this.path(path));
+  }
+
+  async remove(path: string): Promise<void> {
+    rmSync(this.path(path), { force: true });
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * A team sharing state in Azure Blob Storage, on the real Storage API (Azurite) and the real
+ * Pulumi engine. Two machines: this one (A) and another (B), each with its own home, B under
+ * its own hostname (a UTS namespace). The local provider's "cloud" is one folder both see,
+ * as a team's real resources are. Nothing here is a double.
+ */
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { OperationEvent } from '../../src/core/events';
+import { Azurite } from '../azurite';
+import { localConfig, Sandbox, sleep, type Status } from './harness';
+
+const slowStorage = '  faults:\n    storage:\n      step_delay_ms: 3000\n';
+const done = (events: OperationEvent[]) => events.filter((e): e is Extract<OperationEvent, { type: 'operation-done' }> => e.type === 'operation-done');
+
+describe('a team sharing state in Azure Blob Storage (Azurite, the real Storage API)', function () {
+  this.timeout(300_000);
+  let azurite: Azurite;
+  let containers = 0;
+  let cloud: string;
+  let a: Sandbox;
+  let b: Sandbox;
+
+  /** The team's azure.yaml: the same file on both machines, the local provider's resources in one shared folder. */
+  const config = (faults = '') => localConfig(`local:\n  root: ${cloud}\n${faults}`);
+  const write = (text: string) => {
+    a.write(text);
+    b.write(text);
+  };
+  const component = (status: Status, name: string) => status.components.find((c) => c.name === name)!;
+
+  before(async () => {
+    azurite = await Azurite.start();
+  });
+  after(async () => azurite?.stop());
+
+  beforeEach(async () => {
+    const container = `state${++containers}`;
+    await azurite.createContainer(container);
+    const backend = { url: azurite.backendUrl(container), env: azurite.env };
+    cloud = mkdtempSync(join(tmpdir(), 'mops-team-cloud-'));
+    a = new Sandbox({ backend });
+    b = new Sandbox({ backend, hostname: 'host-b' });
+    write(config());
+  });
+  afterEach(() => {
+    a.dispose();
+    b.dispose();
+    rmSync(cloud, { recursive: true, force: true });
+  });
+
+  it("B reads A's stacks straight from the container as ready, with no Pulumi at all; drift works there too", () => {
+    const up = a.run(['up']);
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    // Without a Pulumi CLI anywhere, status can only have read the blobs itself.
+    const status = b.run(['status', '--json'], [], { MOPS_PULUMI: '/nonexistent/pulumi', PATH: '/usr/bin:/bin' });
+    assert.equal(status.code, 0, status.stdout + status.stderr);
+    const report = JSON.parse(status.stdout) as Status;
+    assert.deepEqual(report.components.map((c) => [c.name, c.status]), [['cluster', 'ready'], ['storage', 'ready'], ['workspace', 'ready'], ['adaptive-default', 'ready']]);
+    assert.deepEqual(report.components.map((c) => (c as { spec?: string }).spec), ['current', 'current', 'current', 'current'], "B's azure.yaml is what A deployed");
+    assert.equal(b.run(['drift']).code, 0, 'in sync, checked from B');
+    rmSync(join(cloud, 'dev', 'storage', readdirSync(join(cloud, 'dev', 'storage'))[0], 'results'), { recursive: true });
+    assert.equal(b.run(['drift']).code, 1, 'a container deleted outside Pulumi, seen from B');
+  });
+
+  it("while A provisions, B sees the stack busy with who holds it, and B's up, repair and down are refused (exit 3)", async () => {
+    write(config(slowStorage));
+    const run = a.start(['up']);
+    await run.waitFor((e) => e.type === 'step-output' && e.component === 'storage' && /creating/.test(e.line));
+    const seen = b.status();
+    const storage = component(seen, 'storage');
+    assert.equal(storage.status, 'busy', storage.reason);
+    assert.match(storage.reason, new RegExp(`holds the lock`));
+    assert.ok(storage.reason.includes(hostname()), `names A's machine: ${storage.reason}`);
+    for (const verb of [['up', 'storage'], ['repair', 'storage'], ['down', 'storage']]) {
+      const refused = b.events(verb, verb[0] === 'down' ? ['--yes'] : []);
+      assert.equal(refused.code, 3, `${verb.join(' ')}: ${refused.stdout}${refused.stderr}`);
+      const summary = done(refused.events)[0]?.summary ?? '';
+      assert.match(summary, /busy|locked/, `${verb.join(' ')} says who holds it: ${summary}`);
+    }
+    assert.equal(await run.exited, 0, run.stderr);
+    assert.equal(component(b.status(), 'storage').status, 'ready', "B sees A's finished update");
+  });
+
+  it("a killed machine's locks look dead once their heartbeat stops; only repair --force-unlock clears them, and nothing is lost", async () => {
+    write(config(slowStorage));
+    const run = a.start(['up', 'storage']);
+    await run.waitFor((e) => e.type === 'step-output' && e.component === 'storage' && /creating/.test(e.line));
+    await sleep(500);
+    run.killTree(); // machine A dies mid-update: its locks stay in the container
+    await run.exited;
+    write(config());
+
+    const stale = { MODELOPS_LOCK_STALE_SECONDS: '2' };
+    await sleep(2500);
+    const seen = JSON.parse(b.run(['status', '--json'], [], stale).stdout) as Status;
+    const storage = component(seen, 'storage');
+    assert.equal(storage.status, 'busy', `another machine's lock is never taken for dead by itself: ${storage.reason}`);
+    assert.match(storage.reason, /looks dead \(no heartbeat since .*repair --force-unlock/);
+    const refused = b.run(['up', 'storage'], [], stale);
+    assert.equal(refused.code, 3, refused.stdout + refused.stderr);
+    assert.match(refused.stdout + refused.stderr, /--force-unlock/);
+
+    const repair = b.events(['repair', 'storage'], ['--force-unlock']);
+    assert.equal(repair.code, 0, repair.stdout + repair.stderr);
+    assert.ok(repair.events.some((e) => e.type === 'log' && /cleared the operation lock of up by .*@?vm|cleared the operation lock/.test(e.message)), 'says whose lock it cleared');
+    assert.ok(repair.events.some((e) => e.type === 'step-done' && e.action === 'clear-lock' && e.result === 'succeeded'), "Pulumi's lock of the dead machine is cleared too");
+    const after = a.status();
+    assert.equal(component(after, 'storage').status, 'ready');
+    const account = join(cloud, 'dev', 'storage', readdirSync(join(cloud, 'dev', 'storage'))[0]);
+    assert.deepEqual(readdirSync(account).filter((f) => !f.startsWith('.')).sort(), ['bundle-blobs', 'jobs', 'results', 'workspace'], 'the account and every container are there, once');
+  });
+});
