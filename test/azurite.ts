@@ -73,8 +73,13 @@ export class Azurite {
 
   async stop(): Promise<void> {
     if (this.child.exitCode === null) {
+      const exited = new Promise((r) => this.child.once('exit', r));
       this.child.kill('SIGTERM');
-      await new Promise((r) => this.child.once('exit', r));
+      // Open keep-alive connections can hold a graceful close: then it is killed.
+      if (!(await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 5000))]))) {
+        this.child.kill('SIGKILL');
+        await exited;
+      }
     }
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -6,7 +6,7 @@
  */
 import type { Component } from '../core/components';
 import { STANDARD_CONTAINERS } from '../core/names';
-import { listContainers, parseConnectionString, probeEndpoint } from './blob';
+import { listContainers, probeEndpoint, type StorageAccess } from './blob';
 import { CallFailure, KubeReader, timed, type FailureKind, type NodeSummary } from './kubernetes';
 import type { HealthResult, OutputsByComponent } from './types';
 
@@ -20,7 +20,7 @@ type Outputs = Record<string, unknown>;
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** Failures that say nothing about the thing checked, only that we could not see it. */
-const INCONCLUSIVE: ReadonlySet<FailureKind> = new Set(['timeout', 'unreachable']);
+const INCONCLUSIVE: ReadonlySet<FailureKind> = new Set(['timeout', 'unreachable', 'no-credentials']);
 
 const verdictOf = (failure: CallFailure): Check['verdict'] => (INCONCLUSIVE.has(failure.kind) ? 'unknown' : 'unhealthy');
 const failed = (check: string, error: unknown, prefix = ''): Check => {
@@ -120,9 +120,11 @@ async function storageChecks(outputs: Outputs, timeoutMs: number): Promise<Check
         (error) => failed('blob endpoint', error),
       )
     : Promise.resolve({ check: 'blob endpoint', verdict: 'unhealthy', reason: 'the storage stack exports no primary_endpoint' });
-  const connection = parseConnectionString(text(outputs.connection_string) ?? '');
-  const containersCheck: Promise<Check> = connection
-    ? listContainers(connection, timeoutMs).then(
+  // The connection string the storage program exports (account key), else Entra ID on the endpoint.
+  const connectionString = text(outputs.connection_string);
+  const access: StorageAccess | undefined = connectionString ? { connectionString } : endpoint ? { endpoint } : undefined;
+  const containersCheck: Promise<Check> = access
+    ? listContainers(access, timeoutMs).then(
         (names) => {
           const missing = STANDARD_CONTAINERS.filter((c) => !names.includes(c));
           return missing.length
@@ -131,7 +133,7 @@ async function storageChecks(outputs: Outputs, timeoutMs: number): Promise<Check
         },
         (error) => failed('containers', error),
       )
-    : Promise.resolve({ check: 'containers', verdict: 'unknown', reason: 'the connection string has no account key to list containers with' });
+    : Promise.resolve({ check: 'containers', verdict: 'unknown', reason: 'the storage stack exports neither a connection string nor an endpoint' });
   return Promise.all([endpointCheck, containersCheck]);
 }
 

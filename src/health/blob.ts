@@ -1,49 +1,26 @@
 /**
- * Azure Blob Storage reads for health, with fetch and node:crypto only: probe the
- * endpoint, and "List Containers" signed with the account key (SharedKey).
+ * Azure Blob Storage reads for health: probe the endpoint, and list the account's containers
+ * through Microsoft's `@azure/storage-blob` (every page, its retries, any connection string —
+ * account key or SAS — else `DefaultAzureCredential` from `@azure/identity` on the endpoint).
+ * The SDK is loaded only when a check runs; no key is ever logged.
  */
-import { createHmac } from 'node:crypto';
-import { timed } from './kubernetes';
+import type * as storage from '@azure/storage-blob';
+import { CallFailure, timed } from './kubernetes';
 
-const API_VERSION = '2021-08-06';
+/** How to reach the account: its connection string, or only its endpoint (then Entra ID signs in). */
+export type StorageAccess = { connectionString: string } | { endpoint: string };
 
-export interface StorageConnection {
-  account: string;
-  key: string;
-  /** Ends with `/`. */
-  blobEndpoint: string;
+/** The account a connection string names, for messages (never its key). */
+export function accountOf(connectionString: string): string | undefined {
+  return /(?:^|;)\s*AccountName=([^;]+)/i.exec(connectionString)?.[1]?.trim();
 }
 
-/** Reads `AccountName`, `AccountKey` and `BlobEndpoint` or `DefaultEndpointsProtocol` + `EndpointSuffix`. */
-export function parseConnectionString(text: string): StorageConnection | undefined {
-  const parts = new Map<string, string>();
-  for (const part of text.split(';')) {
-    const at = part.indexOf('=');
-    if (at > 0) parts.set(part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim());
-  }
-  const account = parts.get('accountname');
-  const key = parts.get('accountkey');
-  if (!account || !key) return undefined;
-  const endpoint = parts.get('blobendpoint') ?? `${parts.get('defaultendpointsprotocol') ?? 'https'}://${account}.blob.${parts.get('endpointsuffix') ?? 'core.windows.net'}/`;
-  return { account, key, blobEndpoint: endpoint.endsWith('/') ? endpoint : `${endpoint}/` };
-}
-
-/** The SharedKey signature of a GET without a body (https://learn.microsoft.com/rest/api/storageservices/authorize-with-shared-key). */
-export function sharedKeySignature(connection: StorageConnection, url: URL, headers: Record<string, string>): string {
-  const msHeaders = Object.entries(headers)
-    .map(([k, v]) => [k.toLowerCase(), v.trim()] as const)
-    .filter(([k]) => k.startsWith('x-ms-'))
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([k, v]) => `${k}:${v}\n`)
-    .join('');
-  const params = [...url.searchParams.entries()]
-    .map(([k, v]) => [k.toLowerCase(), v] as const)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([k, v]) => `\n${k}:${v}`)
-    .join('');
-  // Verb, then 11 standard headers we never send (Content-Length is empty for zero).
-  const stringToSign = `GET\n${'\n'.repeat(11)}${msHeaders}/${connection.account}${url.pathname}${params}`;
-  return createHmac('sha256', Buffer.from(connection.key, 'base64')).update(stringToSign, 'utf8').digest('base64');
+function service(access: StorageAccess): storage.BlobServiceClient {
+  const sdk = require('@azure/storage-blob') as typeof storage;
+  const options = { retryOptions: { maxTries: 2 } };
+  if ('connectionString' in access) return sdk.BlobServiceClient.fromConnectionString(access.connectionString, options);
+  const identity = require('@azure/identity') as typeof import('@azure/identity');
+  return new sdk.BlobServiceClient(access.endpoint, new identity.DefaultAzureCredential(), options);
 }
 
 /** Any HTTP answer proves the endpoint is there (403 without credentials is the usual one). */
@@ -57,19 +34,24 @@ export async function probeEndpoint(endpoint: string, timeoutMs: number): Promis
   });
 }
 
-/** Container names of the account (first page: up to 5000, far more than the four we create). */
-export async function listContainers(connection: StorageConnection, timeoutMs: number): Promise<string[]> {
-  const url = new URL(`${connection.blobEndpoint}?comp=list`);
-  const headers: Record<string, string> = { 'x-ms-date': new Date().toUTCString(), 'x-ms-version': API_VERSION };
-  headers.authorization = `SharedKey ${connection.account}:${sharedKeySignature(connection, url, headers)}`;
-  return timed(`list containers of ${connection.account}`, timeoutMs, async (signal) => {
-    const response = await fetch(url, { headers, signal });
-    const body = await response.text();
-    if (!response.ok) {
-      const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1];
-      throw Object.assign(new Error(`HTTP ${response.status}${code ? ` ${code}` : ''}`), { code: response.status, body: code ? `{"message":"${code}"}` : undefined });
+/** Every container name of the account (all pages). A service error keeps its HTTP status and code. */
+export async function listContainers(access: StorageAccess, timeoutMs: number): Promise<string[]> {
+  const what = `list containers of ${'connectionString' in access ? (accountOf(access.connectionString) ?? 'the account') : new URL(access.endpoint).host}`;
+  return timed(what, timeoutMs, async (abortSignal) => {
+    const names: string[] = [];
+    try {
+      for await (const container of service(access).listContainers({ abortSignal })) names.push(container.name);
+    } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode;
+      const code = (error as { code?: string }).code;
+      // As the health checks classify any HTTP answer: the status, and the service's own code.
+      if (typeof status === 'number') throw Object.assign(new Error(`HTTP ${status}`), { code: status, body: code ? `{"message":"${code}"}` : undefined });
+      // No Entra ID credential on this machine: the check cannot conclude either way.
+      if ((error as Error)?.name === 'CredentialUnavailableError' || (error as Error)?.name === 'AggregateAuthenticationError') {
+        throw new CallFailure('no-credentials', `${what}: no Azure credential here (${(error as Error).message.split('\n')[0]})`);
+      }
+      throw error;
     }
-    const containers = /<Containers>([\s\S]*)<\/Containers>/.exec(body)?.[1] ?? '';
-    return [...containers.matchAll(/<Container>\s*<Name>([^<]+)<\/Name>/g)].map((m) => m[1]);
+    return names;
   });
 }

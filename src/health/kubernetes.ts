@@ -5,8 +5,8 @@
  */
 import type * as k8s from '@kubernetes/client-node';
 
-/** Why a call gave no answer we can use. `timeout`/`unreachable` say nothing about the cluster itself. */
-export type FailureKind = 'timeout' | 'unreachable' | 'tls' | 'unauthenticated' | 'forbidden' | 'not-found' | 'error';
+/** Why a call gave no answer we can use. `timeout`, `unreachable` and `no-credentials` say nothing about the thing checked. */
+export type FailureKind = 'timeout' | 'unreachable' | 'no-credentials' | 'tls' | 'unauthenticated' | 'forbidden' | 'not-found' | 'error';
 
 export class CallFailure extends Error {
   constructor(readonly kind: FailureKind, message: string) {
