@@ -9,8 +9,10 @@
 // bundle holds one @pulumi/pulumi, as the SDK requires. The Azure SDK (`@azure/…`: Blob
 // Storage and identity) goes into dist/azure.js the same way, so reading state from an
 // azblob backend never parses the Pulumi SDKs.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import * as esbuild from 'esbuild';
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -29,6 +31,8 @@ const common = {
   minify: production,
   logLevel: 'info',
   external: ['vscode'],
+  // What `mops-infra` says it is (SARIF's tool version, --version).
+  define: { MOPS_VERSION: JSON.stringify(version) },
 };
 
 /** Routes each bundled module to its bundle and records which ones are used (bundle file → module specs). */

@@ -6,21 +6,22 @@
 //
 //   npm run setup                    every part
 //   node scripts/setup.mjs --for demo   only what `npm start` needs
-//   node scripts/setup.mjs --path pulumi-cli|kube-apiserver|code-server   print where a part is (exit 1 if not set up)
+//   node scripts/setup.mjs --path pulumi-cli|kube-apiserver|code-server|actionlint   print where a part is (exit 1 if not set up)
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toolsCache } from './setup/cache.mjs';
 import codeServer from './setup/code-server.mjs';
 import debian from './setup/debian.mjs';
+import actionlint from './setup/actionlint.mjs';
 import kubeApiserver from './setup/kube-apiserver.mjs';
 import node from './setup/node.mjs';
 import pulumiCli from './setup/pulumi-cli.mjs';
 
-export const PARTS = { node, debian, 'pulumi-cli': pulumiCli, 'kube-apiserver': kubeApiserver, 'code-server': codeServer };
+export const PARTS = { node, debian, 'pulumi-cli': pulumiCli, 'kube-apiserver': kubeApiserver, 'code-server': codeServer, actionlint };
 
 /** Which parts each entry point needs. */
 export const NEEDS = {
-  test: ['node', 'debian', 'pulumi-cli', 'kube-apiserver', 'code-server'],
+  test: ['node', 'debian', 'pulumi-cli', 'kube-apiserver', 'code-server', 'actionlint'],
   demo: ['node', 'debian', 'pulumi-cli', 'code-server'],
   bench: ['node', 'pulumi-cli'],
 };

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../core/errors';
 import { VERBS, type Verb } from '../core/protocol';
+import { FORMATS, type Format } from './formats';
 
 export { UsageError, VERBS, type Verb };
 
@@ -20,6 +21,8 @@ export interface CliArgs {
   allowReplace?: boolean;
   /** up: when a component fails, roll back what this up already changed. */
   rollbackOnFailure?: boolean;
+  /** validate: how problems are printed (text, or for CI: sarif, github). */
+  format?: Format;
   /** repair: clear the locks of a run on another machine that a person knows is dead. */
   forceUnlock?: boolean;
   /** reconcile: one pass, then exit. */
@@ -75,6 +78,7 @@ Options:
   --to VERSION           rollback: the history version whose spec to go back to
   --allow-replace        rollback: even when it replaces or deletes a stateful resource
   --rollback-on-failure  up: when a component fails, roll back what this up already changed, newest first
+  --format FORMAT        validate: text (default), sarif (code scanning), or github (workflow annotations)
   --force-unlock         repair: also clear a lock held by a run on another machine (only once you know it is dead)
   --once                 reconcile: one pass, then exit (0 when everything is converged): for cron and CI
   --heal                 reconcile: heal what is not converged (default: only report)
@@ -119,6 +123,7 @@ const FLAG_VERBS: Record<string, Verb[]> = {
   'rollback-on-failure': ['up'],
   'show-secrets': ['outputs'],
   'force-unlock': ['repair'],
+  format: ['validate'],
   once: ['reconcile'],
   heal: ['reconcile'],
   interval: ['reconcile'],
@@ -130,6 +135,11 @@ function positiveInt(name: string, value: string | undefined): number | undefine
   const n = value.trim() === '' ? NaN : Number(value);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number ≥ 0, got "${value}"`);
   return n;
+}
+
+function formatOf(value: string): Format {
+  if (!(FORMATS as readonly string[]).includes(value)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${value}"`);
+  return value as Format;
 }
 
 function atLeastOne(name: string, value: string): number {
@@ -162,6 +172,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
       'allow-replace': { type: 'boolean', default: false },
       'rollback-on-failure': { type: 'boolean', default: false },
       'force-unlock': { type: 'boolean', default: false },
+      format: { type: 'string' },
       once: { type: 'boolean', default: false },
       heal: { type: 'boolean', default: false },
       interval: { type: 'string' },
@@ -176,6 +187,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
   if (takes === 'one' && rest.length !== 1) throw new UsageError(`${verb} needs exactly one COMPONENT`);
   if (takes === 'none' && rest.length) throw new UsageError(`${verb} takes no arguments`);
   if (values.json && values.events) throw new UsageError('--json and --events do not go together');
+  if (values.format !== undefined && values.format !== 'text' && (values.json || values.events)) throw new UsageError(`--format ${values.format} prints its own document: leave out --json and --events`);
   for (const [flag, verbs] of Object.entries(FLAG_VERBS)) {
     const given = (values as Record<string, unknown>)[flag];
     if (given !== undefined && given !== false && !verbs.includes(verb as Verb)) throw new UsageError(`--${flag} goes with ${verbs.join(' or ')}, not ${verb}`);
@@ -189,6 +201,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
     ...(values.to !== undefined ? { to: positiveInt('--to', values.to) } : {}),
     ...(values['allow-replace'] ? { allowReplace: true } : {}),
     ...(values['rollback-on-failure'] ? { rollbackOnFailure: true } : {}),
+    ...(values.format !== undefined ? { format: formatOf(values.format) } : {}),
     ...(values['force-unlock'] ? { forceUnlock: true } : {}),
     ...(values.once ? { once: true } : {}),
     ...(values.heal ? { heal: true } : {}),

@@ -1,6 +1,7 @@
 /** `mops-infra`: the same operations as the extension, for terminals and CI. */
 import { createInterface } from 'node:readline/promises';
 import { ConfigError, ModelOpsError } from '../core/errors';
+import type { Problem } from '../core/config/types';
 import type { OperationEvent, OperationName, OperationResult, PlannedStep } from '../core/events';
 import { DEFAULT_INTERVAL_SECONDS, DEFAULT_MAX_ATTEMPTS } from '../core/reconcile';
 import { EXIT, exitCodeOf, operationDocument, reconcileDocument, type DriftDocument, type ErrorDocument, type PreviewDocument } from '../core/protocol';
@@ -20,7 +21,19 @@ import { up } from '../engine/operations/up';
 import { validate } from '../engine/operations/validate';
 import { forceStopPulumi } from '../engine/pulumiProcess';
 import { parseCliArgs, USAGE, type CliArgs } from './args';
+import { toGithubAnnotations, toSarif } from './formats';
 import { formatEvent, formatHistory, formatProblem, formatStatus } from './human';
+
+declare const MOPS_VERSION: string | undefined;
+const VERSION = typeof MOPS_VERSION === 'string' ? MOPS_VERSION : '0.0.0-dev';
+
+/** Problems as a CI system reads them (`validate --format sarif|github`). */
+function printForCi(args: CliArgs, problems: readonly Problem[]): void {
+  if (args.format === 'sarif') print(JSON.stringify(toSarif(problems, process.cwd(), VERSION), null, 2));
+  else for (const line of toGithubAnnotations(problems, process.cwd())) print(line);
+}
+
+const forCi = (args: CliArgs) => args.format === 'sarif' || args.format === 'github';
 import { installCancellation } from './signals';
 
 function print(text: string): void {
@@ -158,7 +171,7 @@ async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<numbe
     // A reconcile loop that goes on prints each pass as it ends, one line each.
     if (args.verb === 'reconcile' && !args.once && e.type === 'pass' && e.phase === 'end') print(JSON.stringify(reconcileDocument(events.splice(0))));
   };
-  const sink = args.events ? (e: OperationEvent) => print(JSON.stringify(e)) : args.json ? jsonSink : humanSink;
+  const sink = args.events ? (e: OperationEvent) => print(JSON.stringify(e)) : args.json || forCi(args) ? jsonSink : humanSink;
   engine = new Engine(setup, sink, cancellation.signal);
   setEngine(engine);
 
@@ -182,7 +195,8 @@ async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<numbe
     reconcile: () => runReconcile(engine, args, setupOptions, events),
   };
   const result = await operations[args.verb]();
-  if (args.json && !['preview', 'reconcile'].includes(args.verb)) print(JSON.stringify(operationDocument(events), null, 2));
+  if (forCi(args)) printForCi(args, operationDocument(events).problems);
+  else if (args.json && !['preview', 'reconcile'].includes(args.verb)) print(JSON.stringify(operationDocument(events), null, 2));
   return exitCodeOf(result, engine.current?.refusal);
 }
 
@@ -198,6 +212,7 @@ function reportError(error: unknown, args: CliArgs, engine: Engine | undefined):
   const problems = error instanceof ConfigError ? error.problems : [];
   if (problems.length) for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`);
   else process.stderr.write(`mops-infra: ${message}\n`);
+  if (forCi(args)) printForCi(args, problems);
   if (args.events) {
     for (const problem of problems) print(JSON.stringify({ type: 'problem', problem } satisfies OperationEvent));
     if (!invalid) print(JSON.stringify({ type: 'log', level: 'error', message } satisfies OperationEvent));
