@@ -8,22 +8,22 @@
  * Run: npm run bench
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { loadSetup } from '../src/engine/setup';
 import { Engine } from '../src/engine/engine';
 import { statusReport } from '../src/engine/operations/status';
-import { fileBackendDir } from '../src/core/paths';
 import type { OperationEvent } from '../src/core/events';
 import { benchActivation } from './activation';
 import { benchDrift } from './converge';
+import { seedStacks } from './seed';
+import { benchTeams } from './teams';
 import { setUpToolPath } from '../test/tools';
 
 const REPO = resolve(__dirname, '..', '..');
 const pulumi = setUpToolPath('pulumi-cli');
 const auto = require('@pulumi/pulumi/automation') as typeof import('@pulumi/pulumi/automation');
-const sdk = require('@pulumi/pulumi') as typeof import('@pulumi/pulumi');
 
 function configFor(runs: number): string {
   const adaptive = Array.from({ length: runs }, (_, i) => `  run${i}: { algorithm: optuna }`).join('\n');
@@ -43,29 +43,6 @@ async function median(runs: number, fn: () => Promise<unknown>): Promise<number>
 }
 
 const fmt = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
-
-/** Stacks with every required output, made straight through the Automation API (fast to set up). */
-async function seedStacks(dir: string, configFile: string): Promise<void> {
-  process.env.MODELOPS_HOME = join(dir, 'home');
-  const setup = loadSetup({ configFile, pulumiPath: pulumi });
-  const cmd = await auto.PulumiCommand.get({ root: dirname(dirname(pulumi)) });
-  mkdirSync(fileBackendDir(setup.settings.backendUrl)!, { recursive: true });
-  const pending = [...setup.components];
-  const worker = async (): Promise<void> => {
-    for (let c = pending.shift(); c; c = pending.shift()) {
-      const outputs = Object.fromEntries(c.requiredOutputs.map((o) => [o.name, o.secret ? sdk.secret(`${o.name}-value`) : `${o.name}-value`]));
-      const ws = await auto.LocalWorkspace.create({
-        program: async () => outputs,
-        workDir: mkdtempSync(join(dir, 'wd-')),
-        pulumiCommand: cmd,
-        envVars: { ...setup.settings.pulumiEnv('write'), PULUMI_HOME: join(dir, 'pulumi-home') },
-        projectSettings: { name: c.project, runtime: 'nodejs', backend: { url: setup.settings.backendUrl } },
-      });
-      await (await auto.Stack.createOrSelect(c.stack, ws)).up();
-    }
-  };
-  await Promise.all(Array.from({ length: 6 }, worker));
-}
 
 /** The naive way: for each stack in turn, select it, read outputs() and info(). */
 async function naiveStatus(configFile: string, dir: string): Promise<void> {
@@ -90,7 +67,7 @@ async function benchStatus(runs: number): Promise<void> {
     const configFile = join(dir, 'azure.yaml');
     writeFileSync(configFile, configFor(runs));
     process.env.PULUMI_CONFIG_PASSPHRASE = 'bench';
-    await seedStacks(dir, configFile);
+    await seedStacks(dir, configFile, pulumi);
     const setup = loadSetup({ configFile, pulumiPath: pulumi });
     const stacks = setup.components.length;
     const engine = new Engine(setup, () => undefined);
@@ -158,6 +135,7 @@ async function main(): Promise<void> {
   await benchStatus(36);
   await benchUp();
   await benchDrift(pulumi);
+  await benchTeams(pulumi);
 }
 
 main().catch((error) => {
