@@ -1,4 +1,5 @@
 /** `mops-infra`: the same operations as the extension, for terminals and CI. */
+import { spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline/promises';
 import { ConfigError, ModelOpsError } from '../core/errors';
 import type { Problem } from '../core/config/types';
@@ -20,6 +21,7 @@ import { status, statusExitCode, statusReport } from '../engine/operations/statu
 import { up } from '../engine/operations/up';
 import { validate } from '../engine/operations/validate';
 import { forceStopPulumi } from '../engine/pulumiProcess';
+import { releaseAllHeld } from '../engine/operationLock';
 import { parseCliArgs, USAGE, type CliArgs } from './args';
 import { toGithubAnnotations, toSarif } from './formats';
 import { formatEvent, formatHistory, formatProblem, formatStatus } from './human';
@@ -27,10 +29,18 @@ import { formatEvent, formatHistory, formatProblem, formatStatus } from './human
 declare const MOPS_VERSION: string | undefined;
 const VERSION = typeof MOPS_VERSION === 'string' ? MOPS_VERSION : '0.0.0-dev';
 
+/** The repository the paths of CI annotations are relative to: GitHub's workspace, else git's top level, else here. */
+function repositoryRoot(): string {
+  if (process.env.GITHUB_WORKSPACE) return process.env.GITHUB_WORKSPACE;
+  const git = spawnSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' });
+  return git.status === 0 && git.stdout.trim() ? git.stdout.trim() : process.cwd();
+}
+
 /** Problems as a CI system reads them (`validate --format sarif|github`). */
 function printForCi(args: CliArgs, problems: readonly Problem[]): void {
-  if (args.format === 'sarif') print(JSON.stringify(toSarif(problems, process.cwd(), VERSION), null, 2));
-  else for (const line of toGithubAnnotations(problems, process.cwd())) print(line);
+  const root = repositoryRoot();
+  if (args.format === 'sarif') print(JSON.stringify(toSarif(problems, root, VERSION), null, 2));
+  else for (const line of toGithubAnnotations(problems, root)) print(line);
 }
 
 const forCi = (args: CliArgs) => args.format === 'sarif' || args.format === 'github';
@@ -154,6 +164,8 @@ async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<numbe
       process.on('uncaughtException', () => undefined);
       process.on('unhandledRejection', () => undefined);
       await forceStopPulumi();
+      // Our locks would outlive a forced exit, and every other machine would have to wait them out.
+      await releaseAllHeld();
       engine?.current?.done('cancelled', 'stopped by a second cancel: Pulumi was terminated; run status, then repair what it shows');
     },
   );

@@ -54,6 +54,8 @@ export class CycleError extends ModelOpsError {
 export interface OperationLockHolder {
   pid: number;
   hostname: string;
+  /** The machine's id (a hostname proves nothing in a shared backend): only its own pids can be checked. */
+  machine?: string;
   username?: string;
   operation: string;
   startedAt: string;

@@ -9,21 +9,22 @@
  * not exist (a conditional write), and only then lists the claims: a claim holds when no
  * other live claim is there. Two claimants that see each other both withdraw and try again
  * after a random pause, so there is never more than one holder. A holder rewrites its claims
- * every 30 s (a heartbeat; at most a quarter of the stale time). A claim is removed by anyone only when it is provably stale: this
- * host, a dead pid. A claim of another host whose heartbeat stopped is reported as looking
- * dead, and cleared only by a person (`repair --force-unlock`).
+ * every 30 s (a heartbeat; at most a quarter of the stale time), only while they exist, so a
+ * claim that was cleared is never brought back. A claim is removed by anyone only when it is
+ * provably stale: this machine (by its id, not its hostname), a dead pid. Another machine's
+ * claim whose heartbeat stopped looks dead, and is cleared only by a person
+ * (`repair --force-unlock`).
  */
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { StackBusyError, type OperationLockHolder } from '../core/errors';
-import { isProcessAlive, thisHost } from './liveness';
 import type { StateStore } from './backends/stateStore';
+import { isProcessAlive, thisHost } from './liveness';
 
 export { StackBusyError };
 export type OperationLockInfo = OperationLockHolder;
 
-const SEP = '~';
-/** A claim of another host not rewritten for this long looks dead (it is still not cleared); MODELOPS_LOCK_STALE_SECONDS changes it. */
+/** A claim of another machine not rewritten for this long looks dead (it is still not cleared); MODELOPS_LOCK_STALE_SECONDS changes it. */
 export const STALE_AFTER_MS = 3 * 60_000;
 
 function staleAfterMs(): number {
@@ -40,16 +41,15 @@ interface Claim {
   file: string;
   host: string;
   pid: number;
+  /** What the claim says of itself; undefined when it cannot be read (then it is never taken for stale). */
+  info?: OperationLockInfo;
 }
 
-function parseClaim(file: string): Claim | undefined {
-  const m = /^(.+)~(\d+)~[0-9a-f]+\.json$/.exec(file);
-  return m ? { file, host: m[1], pid: Number(m[2]) } : undefined;
-}
-
-/** Provably stale: its owner was on this host and is gone. */
-function isDead(claim: Claim): boolean {
-  return claim.host === thisHost() && !isProcessAlive(claim.pid);
+/** Who holds a stack, and whether that holder can be running (as far as this machine can tell). */
+export interface Holder {
+  info: OperationLockInfo;
+  /** true: a live process of this machine, or another machine's with a fresh heartbeat; 'unknown': its heartbeat stopped. */
+  alive: true | 'unknown';
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -62,85 +62,144 @@ function username(): string | undefined {
   }
 }
 
+/** Every lock this process holds, so a forced exit can still let go of them. */
+const held = new Set<() => Promise<void>>();
+
+/** Releases every lock this process holds (a forced exit); never throws, gives up after `timeoutMs`. */
+export async function releaseAllHeld(timeoutMs = 3000): Promise<void> {
+  await Promise.race([Promise.all([...held].map((release) => release())), pause(timeoutMs)]);
+}
+
 export class OperationLocks {
-  /** @param prefix the folder of the claims in `store` (`.modelops/locks` in a backend) */
-  constructor(private readonly store: StateStore, private readonly prefix = '.modelops/locks', private readonly random: () => number = Math.random) {}
+  /**
+   * @param machine this machine's id (liveness.machineId): only its own claims' pids can be checked
+   * @param prefix the folder of the claims in `store` (`.modelops/locks` in a backend)
+   */
+  constructor(
+    private readonly store: StateStore,
+    private readonly machine: string,
+    private readonly prefix = '.modelops/locks',
+    private readonly random: () => number = Math.random,
+  ) {}
 
   private dir(stack: string): string {
     return `${this.prefix}/${stack}`;
   }
 
   private async claims(stack: string): Promise<Claim[]> {
-    return (await this.store.list(this.dir(stack))).map(parseClaim).filter((c): c is Claim => c !== undefined);
+    const files = await this.store.list(this.dir(stack));
+    const claims = await Promise.all(
+      files.map(async (file): Promise<Claim | undefined> => {
+        const m = /^(.+)~(\d+)~[0-9a-f]+\.json$/.exec(file);
+        if (!m) return undefined;
+        let info: OperationLockInfo | undefined;
+        try {
+          const body = await this.store.read(`${this.dir(stack)}/${file}`);
+          if (body) info = JSON.parse(body.toString('utf8')) as OperationLockInfo;
+        } catch {
+          // written by something else, or half-gone: the name still says who
+        }
+        return { file, host: m[1], pid: Number(m[2]), info };
+      }),
+    );
+    return claims.filter((c): c is Claim => c !== undefined);
   }
 
-  private async infoOf(stack: string, claim: Claim): Promise<OperationLockInfo> {
-    const fallback: OperationLockInfo = { pid: claim.pid, hostname: claim.host, operation: 'an operation', startedAt: 'an unknown time' };
-    let info = fallback;
-    try {
-      const body = await this.store.read(`${this.dir(stack)}/${claim.file}`);
-      if (body) info = { ...fallback, ...(JSON.parse(body.toString('utf8')) as OperationLockInfo) };
-    } catch {
-      // released while we looked, or written by something else: the name still says who
-    }
-    if (claim.host !== thisHost()) {
-      const beat = Date.parse(info.heartbeatAt ?? info.startedAt);
-      if (Number.isFinite(beat) && Date.now() - beat > staleAfterMs()) info = { ...info, stale: `no heartbeat since ${new Date(beat).toISOString()}` };
-    }
-    return info;
+  private isHere(claim: Claim): boolean {
+    return claim.info?.machine === this.machine;
+  }
+
+  private isMine(claim: Claim): boolean {
+    return this.isHere(claim) && claim.pid === process.pid;
+  }
+
+  /** Provably stale: its owner was on this machine and is gone. */
+  private isDead(claim: Claim): boolean {
+    return this.isHere(claim) && !isProcessAlive(claim.pid);
+  }
+
+  private holderOf(claim: Claim): Holder {
+    const info: OperationLockInfo = { pid: claim.pid, hostname: claim.host, operation: 'an operation', startedAt: 'an unknown time', ...claim.info };
+    if (this.isHere(claim)) return { info, alive: true };
+    const beat = Date.parse(info.heartbeatAt ?? info.startedAt);
+    if (Number.isFinite(beat) && Date.now() - beat > staleAfterMs()) return { info: { ...info, stale: `no heartbeat since ${new Date(beat).toISOString()}` }, alive: 'unknown' };
+    return { info, alive: true };
   }
 
   /** The live holder of a stack's lock other than this process, if any (claims of dead local processes do not count). */
-  async holder(stack: string): Promise<OperationLockInfo | undefined> {
-    const live = (await this.claims(stack)).find((c) => !isDead(c) && !(c.host === thisHost() && c.pid === process.pid));
-    return live ? this.infoOf(stack, live) : undefined;
+  async holder(stack: string): Promise<Holder | undefined> {
+    const live = (await this.claims(stack)).find((c) => !this.isDead(c) && !this.isMine(c));
+    return live ? this.holderOf(live) : undefined;
   }
 
   /** Claims one stack; throws StackBusyError when another live claim stays after a few tries. */
   private async claim(stack: string, info: OperationLockInfo): Promise<string> {
     const dir = this.dir(stack);
     for (let attempt = 1; ; attempt++) {
-      const mine = `${info.hostname}${SEP}${info.pid}${SEP}${randomBytes(6).toString('hex')}.json`;
-      if (!(await this.store.create(`${dir}/${mine}`, JSON.stringify(info)))) continue; // a nonce taken: another name
-      const others = (await this.claims(stack)).filter((c) => c.file !== mine);
-      for (const dead of others.filter(isDead)) await this.store.remove(`${dir}/${dead.file}`);
-      const live = others.filter((c) => !isDead(c));
-      if (live.length === 0) return `${dir}/${mine}`;
-      await this.store.remove(`${dir}/${mine}`);
-      if (attempt >= 5) throw new StackBusyError(stack, await this.infoOf(stack, live[0]));
+      const mine = `${info.hostname}~${info.pid}~${randomBytes(6).toString('hex')}.json`;
+      const created = await this.store.create(`${dir}/${mine}`, JSON.stringify(info));
+      if (created) {
+        const others = (await this.claims(stack)).filter((c) => c.file !== mine);
+        for (const dead of others.filter((c) => this.isDead(c))) await this.store.remove(`${dir}/${dead.file}`);
+        const live = others.filter((c) => !this.isDead(c));
+        if (live.length === 0) return `${dir}/${mine}`;
+        await this.store.remove(`${dir}/${mine}`);
+        if (attempt >= 5) throw new StackBusyError(stack, this.holderOf(live[0]).info);
+      } else if (attempt >= 5) {
+        throw new Error(`cannot write a lock claim under ${this.store.where}/${dir}`);
+      }
       await pause(20 + Math.round(this.random() * 80 * attempt));
     }
   }
 
-  /** Locks every stack or none; the returned function releases them. Claims are rewritten every 30 s while held. */
-  async acquire(stacks: readonly string[], operation: string): Promise<() => Promise<void>> {
-    const info: OperationLockInfo = { pid: process.pid, hostname: thisHost(), username: username(), operation, startedAt: new Date().toISOString() };
-    const held: string[] = [];
+  /**
+   * Locks every stack or none; the returned function releases them (best effort: it never
+   * throws). Claims are rewritten while held; `onLost` hears of one that someone removed.
+   */
+  async acquire(stacks: readonly string[], operation: string, onLost: (stack: string) => void = () => undefined): Promise<() => Promise<void>> {
+    const info: OperationLockInfo = { pid: process.pid, hostname: thisHost(), machine: this.machine, username: username(), operation, startedAt: new Date().toISOString() };
+    const paths: Array<[string, string]> = [];
+    const removeAll = () => Promise.all(paths.map(([, path]) => this.store.remove(path).catch(() => undefined)));
     try {
-      for (const stack of [...new Set(stacks)].sort()) held.push(await this.claim(stack, info));
+      for (const stack of [...new Set(stacks)].sort()) paths.push([stack, await this.claim(stack, info)]);
     } catch (error) {
-      await Promise.all(held.map((path) => this.store.remove(path)));
+      await removeAll();
       throw error;
     }
+    let released = false;
+    let beating: Promise<unknown> = Promise.resolve();
+    const lost = new Set<string>();
     const heartbeat = setInterval(() => {
-      const beat = JSON.stringify({ ...info, heartbeatAt: new Date().toISOString() });
-      for (const path of held) void this.store.write(path, beat).catch(() => undefined);
+      const body = JSON.stringify({ ...info, heartbeatAt: new Date().toISOString() });
+      beating = Promise.all(
+        paths.map(async ([stack, path]) => {
+          if (released || lost.has(stack)) return;
+          const kept = await this.store.rewrite(path, body).catch(() => true); // a failed write is not a lost lock
+          if (!kept && !released) (lost.add(stack), onLost(stack));
+        }),
+      );
     }, heartbeatMs());
     heartbeat.unref();
-    return async () => {
+    const release = async (): Promise<void> => {
+      if (released) return;
+      released = true;
       clearInterval(heartbeat);
-      await Promise.all(held.map((path) => this.store.remove(path)));
+      held.delete(release);
+      await beating.catch(() => undefined);
+      await removeAll();
     };
+    held.add(release);
+    return release;
   }
 
   /**
-   * Removes every claim of a stack that is not this process's: what `repair --force-unlock`
-   * does once a person knows the run that held it is dead. Returns who held it.
+   * Removes the claims of a stack held by other machines (and dead processes of this one):
+   * what `repair --force-unlock` does once a person knows the run that held it is dead. A live
+   * process of this machine keeps its claim. Returns whose claims were removed.
    */
   async forceUnlock(stack: string): Promise<OperationLockInfo[]> {
-    const claims = (await this.claims(stack)).filter((c) => !(c.host === thisHost() && c.pid === process.pid));
-    const holders = await Promise.all(claims.map((c) => this.infoOf(stack, c)));
+    const claims = (await this.claims(stack)).filter((c) => !this.isMine(c) && !(this.isHere(c) && isProcessAlive(c.pid)));
     await Promise.all(claims.map((c) => this.store.remove(`${this.dir(stack)}/${c.file}`)));
-    return holders;
+    return claims.map((c) => this.holderOf(c).info);
   }
 }

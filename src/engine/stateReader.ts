@@ -11,19 +11,27 @@ import { loadAutomation, workspaceFor } from './automation';
 import type { Setup } from './setup';
 import { operationLocks, stateStore } from './backends/access';
 import { outputStates, readDiyStack } from './backends/diyState';
-import { thisHost } from './liveness';
 import type { OperationLocks } from './operationLock';
 import { describePulumiError } from './pulumiErrors';
 
-/** Another process's operation on the stack (on any machine) shows as busy, even between Pulumi runs. */
+/**
+ * Another process's operation on the stack (on any machine) shows as busy, even between Pulumi
+ * runs. Pulumi's lock of another host says nothing of whether that run lives; our claim's
+ * heartbeat does: fresh, it is busy; stopped, it looks dead (still only a person decides).
+ */
 async function withOperationLock(locks: OperationLocks, state: StackState): Promise<StackState> {
   if (state.unreadable || state.lock?.ownerAlive === false || state.lock?.ownerAlive === true) return state;
-  const held = await locks.holder(state.stack);
-  if (!held) return state;
-  // Pulumi's lock of another host says nothing of whether that run lives; our claim's heartbeat does.
-  if (state.lock) return held.stale && held.hostname === state.lock.hostname ? { ...state, lock: { ...state.lock, stale: held.stale } } : state;
-  const here = held.hostname === thisHost();
-  return { ...state, lock: { pid: held.pid, hostname: held.hostname, username: held.username, timestamp: held.startedAt, ownerAlive: here ? true : 'unknown', ...(held.stale ? { stale: held.stale } : {}) } };
+  let holder;
+  try {
+    holder = await locks.holder(state.stack);
+  } catch (error) {
+    return { ...state, unreadable: `cannot read the operation locks of ${state.stack}: ${(error as Error).message.split('\n')[0]}` };
+  }
+  if (!holder) return state;
+  const { info, alive } = holder;
+  const judged = { ownerAlive: alive, ...(info.stale ? { stale: info.stale } : {}) };
+  if (state.lock) return info.hostname === state.lock.hostname ? { ...state, lock: { ...state.lock, ...judged } } : state;
+  return { ...state, lock: { pid: info.pid, hostname: info.hostname, username: info.username, timestamp: info.startedAt, ...judged } };
 }
 
 const HISTORY_PAGE = 20;
@@ -78,11 +86,11 @@ export type CliPathProvider = () => string;
 
 export async function readStackStates(setup: Setup, components: readonly Component[], cliPath: CliPathProvider): Promise<Map<string, StackState>> {
   const store = stateStore(setup.settings);
-  const locks = operationLocks(setup.settings);
+  const locks = await operationLocks(setup.settings);
   const states = await Promise.all(
     components.map(async (c) => {
       const state = store ? await readDiyStack(store, c.project, c.stack) : await readThroughCli(setup, cliPath(), c);
-      return [c.name, await withOperationLock(locks, state).catch(() => state)] as const;
+      return [c.name, await withOperationLock(locks, state)] as const;
     }),
   );
   return new Map(states);

@@ -107,7 +107,7 @@ describe('recovery on the real engine', function () {
     assert.equal(second.code, 3);
     const done = second.events.find((e) => e.type === 'operation-done');
     assert.ok(done && done.type === 'operation-done' && done.result === 'refused');
-    assert.match(done.summary, /stack modelops-\S+ is busy: up by pid \d+/);
+    assert.match(done.summary, /stack modelops-\S+ is busy: up by \S+ \(pid \d+\)/);
     assert.equal(statusOf(box.status(), 'cluster'), 'busy');
     first.child.kill('SIGINT');
     await first.exited;

@@ -7,7 +7,7 @@ const [root, log, rounds] = process.argv.slice(2);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function race(): Promise<void> {
-  const locks = new OperationLocks(new FileStore(root));
+  const locks = new OperationLocks(new FileStore(root), 'racers-machine');
   for (let i = 0; i < Number(rounds); i++) {
     try {
       const release = await locks.acquire(['modelops-infra-race'], 'race');

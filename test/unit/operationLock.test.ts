@@ -7,6 +7,8 @@ import { FileStore } from '../../src/engine/backends/stateStore';
 import { OperationLocks, STALE_AFTER_MS, StackBusyError } from '../../src/engine/operationLock';
 
 const claimName = (host: string, pid: number) => `${host}~${pid}~0123456789ab.json`;
+/** This machine's id in these tests (liveness.machineId keeps one per MODELOPS_HOME). */
+const MACHINE = 'machine-a';
 
 /** Operation locks in a file backend's folder (`.modelops/locks/<stack>/`), as every machine sharing it sees them. */
 describe('operation locks', () => {
@@ -14,7 +16,7 @@ describe('operation locks', () => {
   let locks: OperationLocks;
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'mops-lock-'));
-    locks = new OperationLocks(new FileStore(root));
+    locks = new OperationLocks(new FileStore(root), MACHINE);
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
@@ -60,7 +62,7 @@ describe('operation locks', () => {
 
   it('a claim left by a dead process on this host is removed and taken over', async () => {
     const dead = spawnSync('true').pid!;
-    writeClaim('modelops-infra-dev', hostname(), dead, { pid: dead, hostname: hostname(), operation: 'up', startedAt: '2025-01-01T00:00:00.000Z' });
+    writeClaim('modelops-infra-dev', hostname(), dead, { pid: dead, hostname: hostname(), machine: MACHINE, operation: 'up', startedAt: '2025-01-01T00:00:00.000Z' });
     assert.equal(await locks.holder('modelops-infra-dev'), undefined, 'a dead holder holds nothing');
     const release = await locks.acquire(['modelops-infra-dev'], 'repair');
     assert.equal(claims('modelops-infra-dev').length, 1, 'the stale claim is gone');
@@ -74,19 +76,49 @@ describe('operation locks', () => {
     const now = new Date().toISOString();
     const file = writeClaim('modelops-infra-dev', 'host-b', pid, { pid, hostname: 'host-b', username: 'alice', operation: 'up', startedAt: now, heartbeatAt: now });
     const holder = await locks.holder('modelops-infra-dev');
-    assert.equal(holder?.hostname, 'host-b');
-    assert.equal(holder?.stale, undefined, 'a fresh heartbeat: alive as far as anyone here can tell');
+    assert.equal(holder?.info.hostname, 'host-b');
+    assert.equal(holder?.alive, true, 'a fresh heartbeat: alive as far as anyone here can tell');
+    assert.equal(holder?.info.stale, undefined);
     await assert.rejects(() => locks.acquire(['modelops-infra-dev'], 'up'), (e: unknown) => e instanceof StackBusyError && /alice@host-b/.test(e.message) && /Wait for it/.test(e.message));
 
     const old = new Date(Date.now() - STALE_AFTER_MS - 60_000).toISOString();
     writeFileSync(file, JSON.stringify({ pid, hostname: 'host-b', username: 'alice', operation: 'up', startedAt: old, heartbeatAt: old }));
-    assert.match((await locks.holder('modelops-infra-dev'))?.stale ?? '', /^no heartbeat since /);
+    const silent = await locks.holder('modelops-infra-dev');
+    assert.equal(silent?.alive, 'unknown');
+    assert.match(silent?.info.stale ?? '', /^no heartbeat since /);
     await assert.rejects(() => locks.acquire(['modelops-infra-dev'], 'up'), (e: unknown) => e instanceof StackBusyError && /looks dead .*repair COMPONENT --force-unlock/.test(e.message));
     assert.equal(claims('modelops-infra-dev').length, 1, 'never cleared by itself');
 
     const cleared = await locks.forceUnlock('modelops-infra-dev');
     assert.deepEqual(cleared.map((h) => [h.hostname, h.username]), [['host-b', 'alice']]);
     assert.deepEqual(claims('modelops-infra-dev'), []);
+  });
+
+  it("another machine with this machine's hostname is never taken for this one: its pid proves nothing here", async () => {
+    const dead = spawnSync('true').pid!;
+    const now = new Date().toISOString();
+    writeClaim('modelops-infra-dev', hostname(), dead, { pid: dead, hostname: hostname(), machine: 'machine-b', operation: 'up', startedAt: now, heartbeatAt: now });
+    assert.equal((await locks.holder('modelops-infra-dev'))?.alive, true);
+    await assert.rejects(() => locks.acquire(['modelops-infra-dev'], 'up'), StackBusyError);
+    assert.equal(claims('modelops-infra-dev').length, 1, 'never removed');
+  });
+
+  it('a holder whose claim was removed (force-unlock elsewhere) hears of it, and its heartbeat never brings the claim back', async function () {
+    this.timeout(15_000);
+    process.env.MODELOPS_LOCK_STALE_SECONDS = '2'; // heartbeats every 0.5 s
+    try {
+      const lost: string[] = [];
+      const release = await locks.acquire(['modelops-infra-dev'], 'up', (stack) => lost.push(stack));
+      const other = new OperationLocks(new FileStore(root), 'machine-b');
+      await new Promise((r) => setTimeout(r, 3000));
+      assert.deepEqual((await other.forceUnlock('modelops-infra-dev')).map((h) => h.machine), [MACHINE]);
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.deepEqual(lost, ['modelops-infra-dev']);
+      assert.deepEqual(claims('modelops-infra-dev'), [], 'not brought back');
+      await release();
+    } finally {
+      delete process.env.MODELOPS_LOCK_STALE_SECONDS;
+    }
   });
 
   it('a claim whose content cannot be read is never taken for stale: its name says who holds it', async () => {

@@ -4,6 +4,7 @@
  * the operation locks live: next to the state when it can be written directly, else under
  * MODELOPS_HOME (where only this machine sees them).
  */
+import { machineId } from '../liveness';
 import { OperationLocks } from '../operationLock';
 import type { ResolvedSettings } from '../settings';
 import { BlobStore } from './blobStore';
@@ -23,7 +24,8 @@ export function stateStore(settings: Pick<ResolvedSettings, 'backend' | 'backend
   return store;
 }
 
-export function operationLocks(settings: Pick<ResolvedSettings, 'backend' | 'backendUrl' | 'modelopsHome'>): OperationLocks {
+export async function operationLocks(settings: Pick<ResolvedSettings, 'backend' | 'backendUrl' | 'modelopsHome'>): Promise<OperationLocks> {
   const store = stateStore(settings);
-  return store ? new OperationLocks(store) : new OperationLocks(new FileStore(settings.modelopsHome), 'locks');
+  const machine = await machineId(settings.modelopsHome);
+  return store ? new OperationLocks(store, machine) : new OperationLocks(new FileStore(settings.modelopsHome), machine, 'locks');
 }

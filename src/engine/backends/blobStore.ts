@@ -7,41 +7,17 @@
  */
 import type * as storage from '@azure/storage-blob';
 import type { BlobBackend } from '../../core/backend';
+import { blobServiceClient } from '../../health/blob';
 import type { StateStore, StoredObject } from './stateStore';
-
-type Storage = typeof storage;
-
-function loadStorage(): Storage {
-  return require('@azure/storage-blob') as Storage;
-}
-
-const RETRY = { maxTries: 3, tryTimeoutInMs: 15_000 };
-
-function serviceClient(backend: BlobBackend): storage.BlobServiceClient {
-  const sdk = loadStorage();
-  const options = { retryOptions: RETRY };
-  const c = backend.credential;
-  switch (c.kind) {
-    case 'shared-key':
-      return new sdk.BlobServiceClient(backend.serviceUrl, new sdk.StorageSharedKeyCredential(c.accountName, c.accountKey), options);
-    case 'sas':
-      return new sdk.BlobServiceClient(`${backend.serviceUrl}?${c.token}`, undefined, options);
-    case 'connection-string':
-      return sdk.BlobServiceClient.fromConnectionString(c.connectionString, options);
-    case 'default': {
-      const identity = require('@azure/identity') as typeof import('@azure/identity');
-      return new sdk.BlobServiceClient(backend.serviceUrl, new identity.DefaultAzureCredential(), options);
-    }
-  }
-}
 
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
 
 export class BlobStore implements StateStore {
+  readonly shared = true;
   private readonly container: storage.ContainerClient;
 
   constructor(private readonly backend: BlobBackend) {
-    this.container = serviceClient(backend).getContainerClient(backend.container);
+    this.container = blobServiceClient(backend.serviceUrl, backend.credential, { maxTries: 3, tryTimeoutInMs: 15_000 }).getContainerClient(backend.container);
   }
 
   get where(): string {
@@ -90,6 +66,17 @@ export class BlobStore implements StateStore {
 
   async write(path: string, body: string): Promise<void> {
     await this.container.getBlockBlobClient(path).upload(body, Buffer.byteLength(body));
+  }
+
+  async rewrite(path: string, body: string): Promise<boolean> {
+    try {
+      // If-Match: * — only while it exists, applied atomically by the service.
+      await this.container.getBlockBlobClient(path).upload(body, Buffer.byteLength(body), { conditions: { ifMatch: '*' } });
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404 || statusOf(error) === 412) return false;
+      throw error;
+    }
   }
 
   async remove(path: string): Promise<void> {

@@ -110,7 +110,8 @@ async function readLock(store: StateStore, lockDir: string): Promise<LockState |
     const body = await store.read(`${lockDir}/${file}`);
     if (!body) continue; // released while we listed
     const lock = JSON.parse(body.toString('utf8')) as { pid?: number; username?: string; hostname?: string; timestamp?: string };
-    const local = !lock.hostname || lock.hostname === thisHost();
+    // In a shared container another machine may have this hostname too: its pid proves nothing here.
+    const local = !store.shared && (!lock.hostname || lock.hostname === thisHost());
     const ownerAlive = !local ? 'unknown' : lock.pid ? isProcessAlive(lock.pid) : false;
     return { pid: lock.pid, username: lock.username, hostname: lock.hostname, timestamp: lock.timestamp, ownerAlive };
   }

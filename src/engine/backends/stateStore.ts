@@ -3,7 +3,7 @@
  * small interface, so the same reader (diyState.ts) and the same operation lock serve both.
  * Paths are `/`-separated and relative to the backend's root (`.pulumi/stacks/…`).
  */
-import { linkSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
@@ -14,8 +14,13 @@ export interface StoredObject {
 }
 
 export interface StateStore {
-  /** What `describe` a person reads in messages: where the state is. */
+  /** Where the state is, as a person reads it in messages. */
   readonly where: string;
+  /**
+   * Whether machines other than this one use it by nature (a blob container): then a lock that
+   * names this hostname may still be another machine's, and its pid proves nothing here.
+   */
+  readonly shared: boolean;
   /** The objects directly under `dir` (names only; sub-folders too), or [] when there is none. */
   list(dir: string): Promise<string[]>;
   /** Like list, with when each object was written (objects only). */
@@ -26,6 +31,8 @@ export interface StateStore {
   create(path: string, body: string): Promise<boolean>;
   /** Writes the object whole (replacing it). */
   write(path: string, body: string): Promise<void>;
+  /** Replaces the object only while it exists (never brings back one that was removed); false when it was gone. */
+  rewrite(path: string, body: string): Promise<boolean>;
   remove(path: string): Promise<void>;
 }
 
@@ -33,6 +40,8 @@ const missing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'E
 
 /** A `file://` backend: a folder. Writes are whole (aside, then renamed or linked into place). */
 export class FileStore implements StateStore {
+  readonly shared = false;
+
   constructor(private readonly root: string) {}
 
   get where(): string {
@@ -100,6 +109,18 @@ export class FileStore implements StateStore {
 
   async write(path: string, body: string): Promise<void> {
     renameSync(this.aside(path, body), this.path(path));
+  }
+
+  async rewrite(path: string, body: string): Promise<boolean> {
+    const tmp = this.aside(path, body);
+    try {
+      // rename replaces atomically; the check before it is the best a folder offers.
+      if (!existsSync(this.path(path))) return false;
+      renameSync(tmp, this.path(path));
+      return true;
+    } finally {
+      rmSync(tmp, { force: true });
+    }
   }
 
   async remove(path: string): Promise<void> {

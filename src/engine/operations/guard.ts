@@ -16,7 +16,9 @@ export function refuseInvalidConfig(engine: Engine, run: OperationRun): Operatio
 export async function guarded(engine: Engine, run: OperationRun, stacks: readonly string[], body: () => Promise<OperationResult>): Promise<OperationResult> {
   let release: () => Promise<void>;
   try {
-    release = stacks.length ? await operationLocks(engine.setup.settings).acquire(stacks, run.operation) : async () => undefined;
+    const locks = await operationLocks(engine.setup.settings);
+    const lost = (stack: string) => engine.emit({ type: 'log', level: 'error', message: `the operation lock of ${stack} was taken away while this ${run.operation} ran (repair --force-unlock on another machine?): nothing else is protected from running at the same time` });
+    release = stacks.length ? await locks.acquire(stacks, run.operation, lost) : async () => undefined;
   } catch (error) {
     if (error instanceof StackBusyError) return run.done('refused', error.message, 'busy');
     throw error;
