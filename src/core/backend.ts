@@ -43,8 +43,8 @@ function flag(value: string | null | undefined): boolean {
 
 /** Account name and protocol a connection string gives (gocloud reads them the same way). */
 function fromConnectionString(cs: string): { accountName?: string; protocol?: string } {
-  const pairs = new Map(cs.split(';').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] as const));
-  return { accountName: pairs.get('AccountName'), protocol: pairs.get('DefaultEndpointsProtocol') };
+  const pairs = new Map(cs.split(';').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')).trim().toLowerCase(), kv.slice(kv.indexOf('=') + 1).trim()] as const));
+  return { accountName: pairs.get('accountname'), protocol: pairs.get('defaultendpointsprotocol') };
 }
 
 function credentialOf(env: Env, accountName: string): BlobCredential {

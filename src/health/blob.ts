@@ -5,6 +5,7 @@
  * The SDK is loaded only when a check runs; no key is ever logged.
  */
 import type * as storage from '@azure/storage-blob';
+import type { BlobCredential } from '../core/backend';
 import { CallFailure, timed } from './kubernetes';
 
 /** How to reach the account: its connection string, or only its endpoint (then Entra ID signs in). */
@@ -15,12 +16,31 @@ export function accountOf(connectionString: string): string | undefined {
   return /(?:^|;)\s*AccountName=([^;]+)/i.exec(connectionString)?.[1]?.trim();
 }
 
-function service(access: StorageAccess): storage.BlobServiceClient {
+/**
+ * A Blob Storage client signed in as `credential` says (the one place that builds them: the
+ * state reader and the health checks). The SDKs are loaded on first use.
+ */
+export function blobServiceClient(serviceUrl: string, credential: BlobCredential, retry: { maxTries: number; tryTimeoutInMs?: number }): storage.BlobServiceClient {
   const sdk = require('@azure/storage-blob') as typeof storage;
-  const options = { retryOptions: { maxTries: 2 } };
-  if ('connectionString' in access) return sdk.BlobServiceClient.fromConnectionString(access.connectionString, options);
-  const identity = require('@azure/identity') as typeof import('@azure/identity');
-  return new sdk.BlobServiceClient(access.endpoint, new identity.DefaultAzureCredential(), options);
+  const options = { retryOptions: retry };
+  switch (credential.kind) {
+    case 'shared-key':
+      return new sdk.BlobServiceClient(serviceUrl, new sdk.StorageSharedKeyCredential(credential.accountName, credential.accountKey), options);
+    case 'sas':
+      return new sdk.BlobServiceClient(`${serviceUrl}?${credential.token}`, undefined, options);
+    case 'connection-string':
+      return sdk.BlobServiceClient.fromConnectionString(credential.connectionString, options);
+    case 'default': {
+      const identity = require('@azure/identity') as typeof import('@azure/identity');
+      return new sdk.BlobServiceClient(serviceUrl, new identity.DefaultAzureCredential(), options);
+    }
+  }
+}
+
+function service(access: StorageAccess): storage.BlobServiceClient {
+  return 'connectionString' in access
+    ? blobServiceClient('', { kind: 'connection-string', connectionString: access.connectionString }, { maxTries: 2 })
+    : blobServiceClient(access.endpoint, { kind: 'default' }, { maxTries: 2 });
 }
 
 /** Any HTTP answer proves the endpoint is there (403 without credentials is the usual one). */
@@ -45,6 +65,8 @@ export async function listContainers(access: StorageAccess, timeoutMs: number): 
       const status = (error as { statusCode?: number }).statusCode;
       const code = (error as { code?: string }).code;
       // As the health checks classify any HTTP answer: the status, and the service's own code.
+      // Signed in as ourselves (Entra ID), a refusal speaks of our role, not of the account.
+      if ((status === 401 || status === 403) && !('connectionString' in access)) throw new CallFailure('no-credentials', `${what}: HTTP ${status}${code ? ` (${code})` : ''}: this identity may not list containers`);
       if (typeof status === 'number') throw Object.assign(new Error(`HTTP ${status}`), { code: status, body: code ? `{"message":"${code}"}` : undefined });
       // No Entra ID credential on this machine: the check cannot conclude either way.
       if ((error as Error)?.name === 'CredentialUnavailableError' || (error as Error)?.name === 'AggregateAuthenticationError') {
