@@ -40,9 +40,13 @@ export type HealStep =
 
 export type HealDecision =
   | { kind: 'converged' }
-  /** `then`: the steps it takes once what it waits on is converged (a pass that heals that runs them right after). */
-  | { kind: 'wait'; reason: WaitReason; message: string; then?: HealStep[] }
+  /**
+   * `waitingOn`: the dependencies it waits for (DependencyNotReady); `then`: the steps it takes
+   * once they are converged (a pass that heals them runs these right after).
+   */
+  | { kind: 'wait'; reason: WaitReason; message: string; waitingOn?: readonly string[]; then?: HealStep[] }
   | { kind: 'heal'; reason: HealReason; message: string; steps: HealStep[] }
+  /** `command`: what a person runs, ready to paste; advice that is not a command goes in `message`. */
   | { kind: 'needs-person'; reason: StallReason; message: string; command: string };
 
 export interface HealInput {
@@ -62,11 +66,26 @@ export interface HealInput {
   /** When the next attempt may start (ISO), after a failure; undefined: now. */
   nextAttemptAt?: string;
   now: number;
-  /** The `mops-infra` arguments that pick this config and environment, for the commands a person runs. */
+  /** The `mops-infra` arguments that pick this config and environment (shell-quoted), for the commands a person runs. */
   cliContext: string;
 }
 
-const mops = (input: HealInput, verb: string) => `mops-infra ${verb} ${input.component.name}${input.cliContext}`;
+/** A word for a POSIX shell, quoted only when it needs to be. */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+const mops = (input: Pick<HealInput, 'component' | 'cliContext'>, verb: string, ...flags: string[]) => [`mops-infra ${verb} ${input.component.name}${input.cliContext}`, ...flags].join(' ');
+
+/** Stalled because the attempts on this spec are spent: until azure.yaml changes or a person repairs it. */
+export function budgetSpent(input: Pick<HealInput, 'component' | 'cliContext'>, failures: number, last: string): HealDecision {
+  return {
+    kind: 'needs-person',
+    reason: 'FailureBudgetSpent',
+    message: `${failures} attempt${failures === 1 ? '' : 's'} failed on this spec (last: ${last}); not retrying until azure.yaml changes or a person repairs it`,
+    command: mops(input, 'repair'),
+  };
+}
 
 /** What the lock on the stack means for healing, if there is one. */
 function lockDecision(input: HealInput): HealDecision | HealStep | undefined {
@@ -78,8 +97,8 @@ function lockDecision(input: HealInput): HealDecision | HealStep | undefined {
   return {
     kind: 'needs-person',
     reason: 'LockedElsewhere',
-    message: `locked by ${who}${lock.timestamp ? ` since ${lock.timestamp}` : ''}, which this machine cannot check`,
-    command: `${mops(input, 'repair')} --force-unlock (only once that run is known to be dead)`,
+    message: `locked by ${who}${lock.timestamp ? ` since ${lock.timestamp}` : ''}, which this machine cannot check${lock.stale ? ` (${lock.stale})` : ''}; run the command only once you know that run is dead`,
+    command: mops(input, 'repair', '--force-unlock'),
   };
 }
 
@@ -95,8 +114,11 @@ function pendingDecision(input: HealInput): HealDecision | HealStep | undefined 
       return {
         kind: 'needs-person',
         reason: 'PendingCreateUnprobed',
-        message: `an interrupted create of ${op.urn} may have made a resource, and it cannot be probed (${probe.unknown})`,
-        command: `pulumi refresh --stack ${input.state.stack} --import-pending-creates ${op.urn} <ID> if it exists, else --clear-pending-creates; then ${mops(input, 'repair')}`,
+        message:
+          `an interrupted create of ${op.urn} may have made a resource, and it cannot be probed (${probe.unknown}). ` +
+          `If the resource does not exist, the command below clears the create; if it does, import it instead: ` +
+          `pulumi refresh --stack ${shellQuote(input.state.stack)} --import-pending-creates ${shellQuote(op.urn)} ID`,
+        command: mops(input, 'repair'),
       };
     }
     if (probe.exists) imports.push({ urn: op.urn, id: probe.id });
@@ -143,24 +165,17 @@ export function planHeal(input: HealInput): HealDecision {
   const steps: HealStep[] = [...(lock ? [lock] : []), ...(pending ? [pending] : [])];
   if (!up && !steps.length) {
     if (input.readiness.status === 'ready') return { kind: 'converged' };
-    return { kind: 'wait', reason: 'DependencyNotReady', message: input.readiness.reason || `waiting on ${input.waitingOn.join(', ')}` };
+    return { kind: 'wait', reason: 'DependencyNotReady', message: input.readiness.reason || `waiting on ${input.waitingOn.join(', ')}`, waitingOn: input.waitingOn };
   }
   const reason: HealReason = up?.reason ?? 'Interrupted';
   const message = up?.message ?? 'an interrupted update';
-  if (input.failures >= input.maxAttempts) {
-    return {
-      kind: 'needs-person',
-      reason: 'FailureBudgetSpent',
-      message: `${input.failures} attempt${input.failures === 1 ? '' : 's'} failed on this spec (${reason}: ${message}); not retrying until azure.yaml changes or a person repairs it`,
-      command: mops(input, 'repair'),
-    };
-  }
+  if (input.failures >= input.maxAttempts) return budgetSpent(input, input.failures, `${reason}: ${message}`);
   if (input.nextAttemptAt && Date.parse(input.nextAttemptAt) > input.now) {
     const seconds = Math.ceil((Date.parse(input.nextAttemptAt) - input.now) / 1000);
     return { kind: 'wait', reason: 'RetryingAfterFailure', message: `attempt ${input.failures + 1} of ${input.maxAttempts} in ${seconds} s (${reason}: ${message})` };
   }
   const all: HealStep[] = [...steps, { action: 'up', refresh: up?.refresh ?? false }];
-  if (input.waitingOn.length) return { kind: 'wait', reason: 'DependencyNotReady', message: `${reason}: ${message}; waiting on ${input.waitingOn.join(', ')}`, then: all };
+  if (input.waitingOn.length) return { kind: 'wait', reason: 'DependencyNotReady', message: `${reason}: ${message}; waiting on ${input.waitingOn.join(', ')}`, waitingOn: input.waitingOn, then: all };
   return { kind: 'heal', reason, message, steps: all };
 }
 
@@ -170,7 +185,7 @@ export function planHeal(input: HealInput): HealDecision {
  */
 export function reportOnly(decision: HealDecision, input: Pick<HealInput, 'component' | 'cliContext'>): HealDecision {
   if (decision.kind !== 'heal') return decision;
-  return { kind: 'needs-person', reason: decision.reason, message: `${decision.message} (healing is off)`, command: `mops-infra up ${input.component.name}${input.cliContext}` };
+  return { kind: 'needs-person', reason: decision.reason, message: `${decision.message} (healing is off)`, command: mops(input, 'up') };
 }
 
 /** The condition a decision puts the component in. */
@@ -193,8 +208,8 @@ export function statefulChangeDecision(input: Pick<HealInput, 'component' | 'cli
   return {
     kind: 'needs-person',
     reason: 'StatefulChange',
-    message: `healing would ${names}, which holds data`,
-    command: `mops-infra preview ${input.component.name}${input.cliContext}, then mops-infra up ${input.component.name}${input.cliContext} if that is meant`,
+    message: `healing would ${names}, which holds data; see it with the command below, then run up if that is meant`,
+    command: mops(input, 'preview'),
   };
 }
 
@@ -211,8 +226,8 @@ export interface PassPlan {
 
 /**
  * The pass's plan from every component's decision (`order`: provisioning order). A dependent
- * is re-applied when it is converged or only waiting on what this pass heals; one that needs
- * a person, is busy, or is being retried later is left alone.
+ * is re-applied when it is converged, or waits only on what this pass heals or re-applies; one
+ * that needs a person, is busy, is being retried later, or waits on anything else is left alone.
  */
 export function planPass(order: readonly string[], dependentsOf: (name: string) => readonly string[], decisions: ReadonlyMap<string, HealDecision>): PassPlan {
   const heal = order.filter((n) => decisions.get(n)?.kind === 'heal');
@@ -221,10 +236,14 @@ export function planPass(order: readonly string[], dependentsOf: (name: string) 
     for (const d of dependentsOf(n)) if (!downstream.has(d)) (downstream.add(d), visit(d));
   };
   heal.forEach(visit);
-  const reapply = order.filter((n) => {
-    if (!downstream.has(n) || heal.includes(n)) return false;
+  const touched = new Set(heal);
+  const reapply: string[] = [];
+  for (const n of order) {
+    if (!downstream.has(n) || touched.has(n)) continue;
     const d = decisions.get(n);
-    return d?.kind === 'converged' || (d?.kind === 'wait' && d.reason === 'DependencyNotReady');
-  });
+    // Waiting on something this pass does not touch (a stalled dependency, say): left for later.
+    const ready = d?.kind === 'converged' || (d?.kind === 'wait' && d.reason === 'DependencyNotReady' && (d.waitingOn ?? []).every((w) => touched.has(w)));
+    if (ready) (reapply.push(n), touched.add(n));
+  }
   return { heal, reapply };
 }

@@ -42,6 +42,8 @@ export interface ConditionReport {
   /** For `stalled`: what a person runs to unblock it. */
   command?: string;
   at: string;
+  /** Until when it says anything (a passing condition, e.g. waiting on a busy stack); none: until the spec changes or a person acts. */
+  until?: string;
 }
 
 export interface AttemptRecord {

@@ -120,11 +120,16 @@ export class Engine {
     const states = await readStackStates(this.setup, this.setup.components, () => this.cliPath());
     const hashes = this.specHashes();
     const records = this.records;
-    const readiness = computeReadiness(this.setup.components, this.setup.graph, states, hashes).map((r) => {
-      const attempts = records.attempts(r.stack);
-      const condition = attempts?.specHash === hashes.get(r.name) ? attempts?.condition : undefined;
-      return { ...r, drift: driftStatus(records.drift(r.stack), states.get(r.name)!), ...(condition ? { reconcile: condition } : {}) };
-    });
+    const now = Date.now();
+    const readiness = await Promise.all(
+      computeReadiness(this.setup.components, this.setup.graph, states, hashes).map(async (r) => {
+        const [attempts, drift] = await Promise.all([records.attempts(r.stack), records.drift(r.stack)]);
+        // A condition speaks for the spec it was reached on, and a passing one only for a while.
+        const condition = attempts?.specHash === hashes.get(r.name) ? attempts?.condition : undefined;
+        const current = condition && (!condition.until || Date.parse(condition.until) > now) ? condition : undefined;
+        return { ...r, drift: driftStatus(drift, states.get(r.name)!), ...(current ? { reconcile: current } : {}) };
+      }),
+    );
     return { states, readiness };
   }
 

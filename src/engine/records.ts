@@ -1,60 +1,66 @@
 /**
  * What ModelOps Infra remembers of a stack beside its Pulumi state: the last drift check and
- * the reconcile loop's attempts. Kept under MODELOPS_HOME, per backend and stack
- * (`records/<backend>/<stack>/{drift,reconcile}.json`), written whole (aside, then renamed),
- * so a reader never sees half a record. Nothing here is ever a secret.
+ * the reconcile loop's attempts. Kept next to the state when it can be written directly (the
+ * backend's `.modelops/records/<stack>/`), so every machine and every CI run shares them — a
+ * failure budget spent by last night's scheduled run still counts this morning; otherwise under
+ * MODELOPS_HOME, per backend. Written whole; nothing here is ever a secret.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { DriftRecord } from '../core/drift';
 import type { AttemptRecord } from '../core/reconcile';
+import { stateStore } from './backends/access';
+import { FileStore, type StateStore } from './backends/stateStore';
 import type { ResolvedSettings } from './settings';
 
 type Kind = 'drift' | 'reconcile';
 
-function recordPath(settings: Pick<ResolvedSettings, 'modelopsHome' | 'backendUrl'>, stack: string, kind: Kind): string {
-  const backend = createHash('sha256').update(settings.backendUrl).digest('hex').slice(0, 12);
-  return join(settings.modelopsHome, 'records', backend, stack, `${kind}.json`);
-}
-
-function read<T>(path: string): T | undefined {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
-  } catch {
-    // none yet, or unreadable: nothing is known
-    return undefined;
-  }
-}
-
-function write(path: string, value: unknown): void {
-  mkdirSync(join(path, '..'), { recursive: true });
-  const aside = `${path}.${process.pid}.tmp`;
-  writeFileSync(aside, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(aside, path);
-}
-
 export class Records {
-  constructor(private readonly settings: Pick<ResolvedSettings, 'modelopsHome' | 'backendUrl'>) {}
+  private readonly store: StateStore;
+  private readonly prefix: string;
 
-  drift(stack: string): DriftRecord | undefined {
-    return read<DriftRecord>(recordPath(this.settings, stack, 'drift'));
+  constructor(settings: Pick<ResolvedSettings, 'modelopsHome' | 'backendUrl' | 'backend'>) {
+    const shared = stateStore(settings);
+    if (shared) {
+      this.store = shared;
+      this.prefix = '.modelops/records';
+    } else {
+      this.store = new FileStore(settings.modelopsHome);
+      this.prefix = `records/${createHash('sha256').update(settings.backendUrl).digest('hex').slice(0, 12)}`;
+    }
   }
 
-  setDrift(stack: string, record: DriftRecord): void {
-    write(recordPath(this.settings, stack, 'drift'), record);
+  private path(stack: string, kind: Kind): string {
+    return `${this.prefix}/${stack}/${kind}.json`;
   }
 
-  attempts(stack: string): AttemptRecord | undefined {
-    return read<AttemptRecord>(recordPath(this.settings, stack, 'reconcile'));
+  private async read<T>(stack: string, kind: Kind): Promise<T | undefined> {
+    try {
+      const body = await this.store.read(this.path(stack, kind));
+      return body ? (JSON.parse(body.toString('utf8')) as T) : undefined;
+    } catch {
+      // unreadable or half-written by an older version: nothing is known
+      return undefined;
+    }
   }
 
-  setAttempts(stack: string, record: AttemptRecord): void {
-    write(recordPath(this.settings, stack, 'reconcile'), record);
+  drift(stack: string): Promise<DriftRecord | undefined> {
+    return this.read<DriftRecord>(stack, 'drift');
+  }
+
+  setDrift(stack: string, record: DriftRecord): Promise<void> {
+    return this.store.write(this.path(stack, 'drift'), `${JSON.stringify(record, null, 2)}\n`);
+  }
+
+  attempts(stack: string): Promise<AttemptRecord | undefined> {
+    return this.read<AttemptRecord>(stack, 'reconcile');
+  }
+
+  setAttempts(stack: string, record: AttemptRecord): Promise<void> {
+    return this.store.write(this.path(stack, 'reconcile'), `${JSON.stringify(record, null, 2)}\n`);
   }
 
   /** A person repaired or provisioned the stack: the loop starts counting again. */
-  clearAttempts(stack: string): void {
-    rmSync(recordPath(this.settings, stack, 'reconcile'), { force: true });
+  clearAttempts(stack: string): Promise<void> {
+    return this.store.remove(this.path(stack, 'reconcile'));
   }
 }

@@ -22,7 +22,7 @@ function storageDir(box: Sandbox): string {
   return join(root, readdirSync(root)[0]);
 }
 
-/** Every file of the backend (checkpoints, history, locks) with a hash of its bytes. */
+/** Every file of Pulumi's state in the backend (checkpoints, history, backups, locks) with a hash of its bytes. */
 function backendFiles(box: Sandbox): Map<string, string> {
   const files = new Map<string, string>();
   const walk = (dir: string): void => {
@@ -32,7 +32,7 @@ function backendFiles(box: Sandbox): Map<string, string> {
       else files.set(path.slice(box.backendDir.length), createHash('sha256').update(readFileSync(path)).digest('hex'));
     }
   };
-  walk(box.backendDir);
+  walk(join(box.backendDir, '.pulumi'));
   return files;
 }
 

@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { componentsFor } from '../../src/core/components';
-import { planHeal, planPass, reportOnly, statefulChangeDecision, type HealDecision, type HealInput, type Probe } from '../../src/core/heal';
+import { planHeal, planPass, reportOnly, shellQuote, statefulChangeDecision, type HealDecision, type HealInput, type Probe } from '../../src/core/heal';
 import { computeReadiness } from '../../src/core/readiness';
 import type { StackState } from '../../src/core/state';
 import { byName, dagArb, graphOf, localConfig, readyState, statesFor } from './helpers';
@@ -56,7 +56,8 @@ describe('the recovery ladder', () => {
     if (d.kind !== 'needs-person') return;
     assert.equal(d.reason, 'LockedElsewhere');
     assert.match(d.message, /bob@ci-runner \(pid 7\) since 10:02/);
-    assert.equal(d.command, 'mops-infra repair storage --config azure.yaml --env dev --force-unlock (only once that run is known to be dead)');
+    assert.equal(d.command, 'mops-infra repair storage --config azure.yaml --env dev --force-unlock', 'a command that runs as it is');
+    assert.match(d.message, /only once you know that run is dead/);
   });
 
   it('refreshes away pending updates and deletes, then runs up', () => {
@@ -74,14 +75,21 @@ describe('the recovery ladder', () => {
     assert.deepEqual(d.steps[0], { action: 'resolve-pending', imports: [{ urn: 'a', id: '/x/a' }], clears: ['b'] });
   });
 
-  it('needs a person for a pending create it cannot probe, naming the import and clear commands', () => {
-    const probes = new Map<string, Probe>([['urn:a', { unknown: 'no ARM access' }]]);
-    const d = planHeal(input('storage', { pendingOperations: [creating('urn:a')] }, { probes }));
+  it('needs a person for a pending create it cannot probe: repair clears it, the message says how to import it instead', () => {
+    const probes = new Map<string, Probe>([['urn:pulumi:s::p::t::a', { unknown: 'no ARM access' }]]);
+    const d = planHeal(input('storage', { pendingOperations: [creating('urn:pulumi:s::p::t::a')] }, { probes }));
     assert.equal(d.kind, 'needs-person');
     if (d.kind !== 'needs-person') return;
     assert.equal(d.reason, 'PendingCreateUnprobed');
     assert.match(d.message, /no ARM access/);
-    assert.match(d.command, /--import-pending-creates urn:a <ID> .*--clear-pending-creates/);
+    assert.match(d.message, /pulumi refresh --stack modelops-storage-dev --import-pending-creates urn:pulumi:s::p::t::a ID$/);
+    assert.equal(d.command, 'mops-infra repair storage --config azure.yaml --env dev');
+  });
+
+  it('quotes what a shell would split or expand, and nothing else', () => {
+    assert.equal(shellQuote('modelops-infra-dev'), 'modelops-infra-dev');
+    assert.equal(shellQuote('/home/a user/azure.yaml'), "'/home/a user/azure.yaml'");
+    assert.equal(shellQuote("it's"), "'it'\\''s'");
   });
 
   it('runs up for failed, outputs-missing, a changed spec and an interrupted update, each with its reason', () => {
@@ -189,6 +197,17 @@ describe('a reconcile pass', () => {
     decisions.set('workspace', { kind: 'needs-person', reason: 'FailureBudgetSpent', message: '', command: '' });
     decisions.set('adaptive-default', { kind: 'wait', reason: 'RetryingAfterFailure', message: '' });
     assert.deepEqual(planPass(order, dependents, decisions), { heal: ['cluster'], reapply: [] });
+  });
+
+  it('leaves a dependent alone that also waits on something this pass does not touch', () => {
+    const decisions = new Map<string, HealDecision>(order.map((n) => [n, { kind: 'converged' }]));
+    decisions.set('cluster', { kind: 'heal', reason: 'UpdateFailed', message: '', steps: [{ action: 'up', refresh: false }] });
+    decisions.set('storage', { kind: 'needs-person', reason: 'Destroyed', message: '', command: '' });
+    decisions.set('workspace', { kind: 'wait', reason: 'DependencyNotReady', message: '', waitingOn: ['cluster', 'storage'] });
+    decisions.set('adaptive-default', { kind: 'wait', reason: 'DependencyNotReady', message: '', waitingOn: ['workspace'] });
+    assert.deepEqual(planPass(order, dependents, decisions), { heal: ['cluster'], reapply: [] });
+    decisions.set('workspace', { kind: 'wait', reason: 'DependencyNotReady', message: '', waitingOn: ['cluster'] });
+    assert.deepEqual(planPass(order, dependents, decisions), { heal: ['cluster'], reapply: ['workspace', 'adaptive-default'] });
   });
 
   it('property: a pass touches only what heals and what depends on it, in dependency order', () => {

@@ -15,7 +15,6 @@ import { loadAutomation, loadPulumiSdk, workspaceFor } from '../automation';
 import type { Engine, OperationRun, Snapshot } from '../engine';
 import { programFor } from '../programs';
 import { describePulumiError } from '../pulumiErrors';
-import { Records } from '../records';
 import { resolveComponents } from '../setup';
 import { refuseInvalidConfig } from './guard';
 
@@ -50,7 +49,7 @@ async function checkOne(engine: Engine, run: OperationRun, component: Component,
     });
     const resources = [...found.values()];
     const check: DriftCheck = { ...base, drifted: resources.length > 0, resources };
-    new Records(engine.setup.settings).setDrift(component.stack, { drifted: check.drifted, resources, checkedAt, against: deploymentKey(state) });
+    await engine.records.setDrift(component.stack, { drifted: check.drifted, resources, checkedAt, against: deploymentKey(state) });
     run.record('succeeded');
     engine.emit({ type: 'step-done', component: component.name, stack: component.stack, action: 'drift', result: 'succeeded', message: describeDrift(resources), durationMs: Date.now() - started });
     return check;

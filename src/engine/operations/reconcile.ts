@@ -9,7 +9,8 @@
 import type { Component } from '../../core/components';
 import { ConfigError } from '../../core/errors';
 import type { HealthVerdict, OperationResult, PlannedStep } from '../../core/events';
-import { conditionOf, planHeal, planPass, reportOnly, statefulChangeDecision, type HealDecision, type HealStep, type Probe } from '../../core/heal';
+import { describeDrift } from '../../core/drift';
+import { budgetSpent, conditionOf, planHeal, planPass, reportOnly, shellQuote, statefulChangeDecision, type HealDecision, type HealStep, type Probe } from '../../core/heal';
 import { describeReadiness } from '../../core/readiness';
 import {
   afterFailure,
@@ -60,10 +61,13 @@ function worstHealth(results: ReadonlyArray<{ component: string; verdict: Health
   return worst;
 }
 
-/** `--config FILE --env NAME`: what a person adds to a command so it means the same environment. */
+/** `--config FILE --env NAME`, shell-quoted: what a person adds to a command so it means the same environment. */
 function cliContext(engine: Engine): string {
-  return ` --config ${engine.setup.parsed.file} --env ${engine.setup.env}`;
+  return ` --config ${shellQuote(engine.setup.parsed.file)} --env ${shellQuote(engine.setup.env)}`;
 }
+
+/** Stalls that last until the spec changes or a person acts; every other condition speaks only until the next passes. */
+const LASTING: ReadonlySet<string> = new Set(['FailureBudgetSpent', 'StatefulChange', 'Destroyed', 'PendingCreateUnprobed']);
 
 interface Facts {
   snapshot: Snapshot;
@@ -133,12 +137,15 @@ function decide(engine: Engine, facts: Facts, records: Map<string, AttemptRecord
 }
 
 /** Reports the component's condition and keeps it (a converged component starts its budget again). */
-function emitCondition(engine: Engine, name: string, decision: HealDecision, before: AttemptRecord, options: ReconcileOptions, now: number): AttemptRecord {
+async function emitCondition(engine: Engine, name: string, decision: HealDecision, before: AttemptRecord, options: ReconcileOptions, now: number): Promise<AttemptRecord> {
   const record = decision.kind === 'converged' ? afterSuccess(before) : before;
   const report = conditionReport(decision, record, options.maxAttempts, now);
   engine.emit({ type: 'condition', component: name, condition: report.condition, reason: report.reason, message: report.message, attempt: report.attempt, maxAttempts: report.maxAttempts, ...(report.command ? { command: report.command } : {}) });
-  const kept = { ...record, condition: report };
-  engine.records.setAttempts(engine.component(name).stack, kept);
+  // What passes (waiting on a busy stack, "healing is off") is not news a day later.
+  const lasting = report.condition === 'stalled' && LASTING.has(report.reason);
+  const until = lasting ? undefined : new Date(now + 2 * options.intervalSeconds * 1000 + 60_000).toISOString();
+  const kept = { ...record, condition: { ...report, ...(until ? { until } : {}) } };
+  await engine.records.setAttempts(engine.component(name).stack, kept);
   return kept;
 }
 
@@ -150,7 +157,8 @@ async function runHeal(engine: Engine, run: OperationRun, name: string, steps: r
   const component = engine.component(name);
   for (const dep of engine.setup.graph.dependenciesOf(name)) {
     const verified = await verifyDependency(engine, component, engine.component(dep));
-    if (!verified.ok) return { result: 'failed', why: verified.reason };
+    // Its dependency is not there: no attempt of its own was made.
+    if (!verified.ok) return { result: 'skipped', why: verified.reason };
   }
   for (const step of steps) {
     if (step.action === 'up' && snapshot.states.get(name)?.exists) {
@@ -172,85 +180,138 @@ async function runHeal(engine: Engine, run: OperationRun, name: string, steps: r
   return { result: 'succeeded' };
 }
 
+/** Whether what a heal was for (drift, a failed health check) is gone once it succeeded. */
+async function causeGone(engine: Engine, run: OperationRun, name: string, reason: string, after: Snapshot): Promise<string | undefined> {
+  if (reason === 'Drifted') {
+    const [check] = await checkDrift(engine, run, [engine.component(name)], after);
+    return check?.drifted ? `still drifted after up: ${describeDrift(check.resources)}` : undefined;
+  }
+  if (reason === 'HealthCheckFailed') {
+    const bad = (await healthResults(engine, after.states)).filter((r) => r.component === name && r.verdict === 'unhealthy');
+    return bad.length ? `still unhealthy after up: ${bad.map((r) => r.reason).join('; ')}` : undefined;
+  }
+  return undefined;
+}
+
+type Outcome = Awaited<ReturnType<typeof runHeal>>;
+
+/**
+ * Judges each component this pass worked on, from a snapshot read while its locks are still
+ * held, and records the attempt: success forgets the failures; a failure backs off, or stalls
+ * once the budget is spent. A component that never got to try (its dependency was not there)
+ * is not charged.
+ */
+async function judge(engine: Engine, run: OperationRun, todo: readonly string[], outcomes: ReadonlyMap<string, Outcome>, decisions: ReadonlyMap<string, HealDecision>, records: Map<string, AttemptRecord>, options: ReconcileOptions): Promise<Map<string, HealDecision>> {
+  const now = options.now ?? Date.now;
+  const after = await engine.snapshot();
+  const judged = new Map<string, HealDecision>();
+  for (const n of todo) {
+    const r = after.readiness.find((x) => x.name === n)!;
+    const outcome = outcomes.get(n) ?? { result: 'skipped' as const, why: 'not started' };
+    if (outcome.stall) {
+      judged.set(n, outcome.stall);
+      continue;
+    }
+    if (engine.cancelled || outcome.result === 'skipped') continue;
+    const decided = decisions.get(n)!;
+    const ok = outcome.result === 'succeeded' && r.status === 'ready' && r.spec !== 'changed';
+    const lingering = ok && decided.kind === 'heal' ? await causeGone(engine, run, n, decided.reason, after) : undefined;
+    let record = records.get(n)!;
+    if (ok && !lingering) {
+      judged.set(n, { kind: 'converged' });
+      continue;
+    }
+    const why = lingering ?? outcome.why ?? describeReadiness(r);
+    record = afterFailure(record, why, now(), backoffFor(options.intervalSeconds * 1000), options.random ?? Math.random);
+    records.set(n, record);
+    judged.set(n, record.failures >= options.maxAttempts ? budgetSpent({ component: engine.component(n), cliContext: cliContext(engine) }, record.failures, why) : { kind: 'wait', reason: 'RetryingAfterFailure', message: `attempt ${record.failures} of ${options.maxAttempts} failed: ${why}; next at ${record.nextAttemptAt}` });
+  }
+  return judged;
+}
+
+/** What to heal and re-apply this pass, with the steps each one takes. */
+function planned(engine: Engine, decisions: ReadonlyMap<string, HealDecision>): Map<string, HealStep[]> {
+  const plan = planPass(engine.setup.graph.topologicalOrder(), (n) => engine.setup.graph.dependentsOf(n), decisions);
+  return new Map(
+    [...plan.heal, ...plan.reapply].map((n) => {
+      const d = decisions.get(n)!;
+      return [n, d.kind === 'heal' ? d.steps : d.kind === 'wait' && d.then ? d.then : [{ action: 'up', refresh: false }]];
+    }),
+  );
+}
+
+/** The same decision, as far as taking it goes (the messages may differ). */
+const sameDecision = (a: HealDecision | undefined, b: HealDecision | undefined) => !!a && !!b && a.kind === b.kind && (a as { reason?: string }).reason === (b as { reason?: string }).reason;
+
 /** One pass; true when every component is converged at its end. */
 async function pass(engine: Engine, run: OperationRun, options: ReconcileOptions, number: number): Promise<boolean> {
   const now = options.now ?? Date.now;
-  const random = options.random ?? Math.random;
   engine.emit({ type: 'pass', pass: number, phase: 'start' });
   const facts = await gatherFacts(engine, run);
   const specs = new Map(engine.setup.components.map((c) => [c.name, engine.spec(c).hash]));
   const store = engine.records;
-  const records = new Map(engine.setup.components.map((c) => [c.name, attemptsOn(store.attempts(c.stack), specs.get(c.name)!)]));
+  const records = new Map(await Promise.all(engine.setup.components.map(async (c) => [c.name, attemptsOn(await store.attempts(c.stack), specs.get(c.name)!)] as const)));
   const decisions = decide(engine, facts, records, options, now());
-  for (const [name, decision] of decisions) records.set(name, emitCondition(engine, name, decision, records.get(name)!, options, now()));
-
-  const plan = planPass(engine.setup.graph.topologicalOrder(), (n) => engine.setup.graph.dependentsOf(n), decisions);
-  const todo = [...plan.heal, ...plan.reapply];
+  for (const [name, decision] of decisions) records.set(name, await emitCondition(engine, name, decision, records.get(name)!, options, now()));
   const final = new Map([...decisions].map(([n, d]) => [n, conditionOf(d)]));
-  if (todo.length && !engine.cancelled) {
-    const steps = new Map<string, HealStep[]>(todo.map((n) => {
-      const d = decisions.get(n)!;
-      return [n, d.kind === 'heal' ? d.steps : d.kind === 'wait' && d.then ? d.then : [{ action: 'up', refresh: false }]];
-    }));
-    run.plan(todo.map((n): PlannedStep => ({ component: n, stack: engine.component(n).stack, action: 'up', reason: plan.heal.includes(n) ? `${(decisions.get(n) as { reason: string }).reason}: ${(decisions.get(n) as { message: string }).message}` : 'depends on what this pass heals' })));
-    let release: (() => Promise<void>) | undefined;
-    try {
-      release = await operationLocks(engine.setup.settings).acquire(todo.map((n) => engine.component(n).stack), 'reconcile');
-    } catch (error) {
-      if (!(error instanceof StackBusyError)) throw error;
-      engine.emit({ type: 'log', level: 'warn', message: `${error.message} Healing waits for the next pass.` });
-    }
-    if (release) {
-      const outcomes = new Map<string, Awaited<ReturnType<typeof runHeal>>>();
-      try {
-        await runInDependencyOrder(
-          todo,
-          (n) => engine.setup.graph.dependenciesOf(n),
-          async (n) => {
-            const outcome = await runHeal(engine, run, n, steps.get(n)!, facts.snapshot, decisions.get(n)!.kind === 'converged');
-            outcomes.set(n, outcome);
-            return outcome.result;
-          },
-          { signal: engine.signal, concurrency: DEFAULT_CONCURRENCY, onSkip: (n, reason) => outcomes.set(n, { result: 'skipped', why: reason }) },
-        );
-      } finally {
-        await release();
-      }
-      const after = await engine.snapshot();
-      for (const n of todo) {
-        const r = after.readiness.find((x) => x.name === n)!;
-        const outcome = outcomes.get(n) ?? { result: 'skipped' as const, why: 'not started' };
-        let record = records.get(n)!;
-        let decision: HealDecision;
-        if (outcome.stall) {
-          decision = outcome.stall;
-        } else if (outcome.result === 'succeeded' && r.status === 'ready' && r.spec !== 'changed') {
-          record = afterSuccess(record);
-          decision = { kind: 'converged' };
-        } else if (engine.cancelled || (outcome.result === 'skipped' && !plan.heal.includes(n))) {
-          continue;
-        } else {
-          const why = outcome.why ?? describeReadiness(r);
-          record = afterFailure(record, why, now(), backoffFor(options.intervalSeconds * 1000), random);
-          decision = record.failures >= options.maxAttempts
-            ? { kind: 'needs-person', reason: 'FailureBudgetSpent', message: `${record.failures} attempt${record.failures === 1 ? '' : 's'} failed on this spec (last: ${why}); not retrying until azure.yaml changes or a person repairs it`, command: `mops-infra repair ${n}${cliContext(engine)}` }
-            : { kind: 'wait', reason: 'RetryingAfterFailure', message: `attempt ${record.failures} of ${options.maxAttempts} failed: ${why}; next at ${record.nextAttemptAt}` };
-        }
-        records.set(n, emitCondition(engine, n, decision, record, options, now()));
-        final.set(n, conditionOf(decision));
-      }
-      await engine.publishProgress();
-    }
+
+  let todo = planned(engine, decisions);
+  if (!todo.size || engine.cancelled) return [...final.values()].every((c) => c === 'ready');
+  let release: (() => Promise<void>) | undefined;
+  try {
+    release = await (await operationLocks(engine.setup.settings)).acquire([...todo.keys()].map((n) => engine.component(n).stack), 'reconcile');
+  } catch (error) {
+    if (!(error instanceof StackBusyError)) throw error;
+    engine.emit({ type: 'log', level: 'warn', message: `${error.message} Healing waits for the next pass.` });
+    return false;
   }
-  const converged = [...final.values()].every((c) => c === 'ready');
-  return converged;
+  try {
+    // Decide again under the locks: what someone else did meanwhile (a down, a repair) counts.
+    const fresh = decide(engine, { ...facts, snapshot: await engine.snapshot() }, records, options, now());
+    const changed = [...todo.keys()].filter((n) => !sameDecision(decisions.get(n), fresh.get(n)));
+    if (changed.length) {
+      engine.emit({ type: 'log', level: 'info', message: `${changed.join(', ')} changed since this pass looked: left for the next pass` });
+      todo = planned(engine, new Map([...decisions].map(([n, d]) => [n, changed.includes(n) ? ({ kind: 'wait', reason: 'Busy', message: 'changed meanwhile' } as HealDecision) : d])));
+    }
+    run.plan([...todo.keys()].map((n): PlannedStep => {
+      const d = decisions.get(n)!;
+      return { component: n, stack: engine.component(n).stack, action: 'up', reason: d.kind === 'heal' ? `${d.reason}: ${d.message}` : 'depends on what this pass heals' };
+    }));
+    const outcomes = new Map<string, Outcome>();
+    await runInDependencyOrder(
+      [...todo.keys()],
+      (n) => engine.setup.graph.dependenciesOf(n),
+      async (n) => {
+        const outcome = await runHeal(engine, run, n, todo.get(n)!, facts.snapshot, decisions.get(n)!.kind === 'converged');
+        outcomes.set(n, outcome);
+        return outcome.result;
+      },
+      { signal: engine.signal, concurrency: DEFAULT_CONCURRENCY, onSkip: (n, reason) => outcomes.set(n, { result: 'skipped', why: reason }) },
+    );
+    // Judged and recorded while the locks are held: nobody else's change is taken for ours.
+    for (const [n, decision] of await judge(engine, run, [...todo.keys()], outcomes, decisions, records, options)) {
+      records.set(n, await emitCondition(engine, n, decision, records.get(n)!, options, now()));
+      final.set(n, conditionOf(decision));
+    }
+  } finally {
+    await release();
+  }
+  await engine.publishProgress();
+  return [...final.values()].every((c) => c === 'ready');
 }
 
 /** Re-reads azure.yaml for the next pass; on an unusable file the loop keeps the last good one and says so. */
 function reloaded(engine: Engine, options: ReconcileOptions): Engine {
   if (!options.reload) return engine;
   try {
-    return engine.withSetup(options.reload());
+    const next = options.reload();
+    if (next.configErrors.length) {
+      // Saved half-edited, say: nothing is healed with a config that is not what its author meant.
+      for (const problem of next.configErrors) engine.emit({ type: 'problem', problem });
+      engine.emit({ type: 'log', level: 'error', message: `${next.parsed.file} has ${next.configErrors.length} error(s); this pass uses the last good version` });
+      return engine;
+    }
+    return engine.withSetup(next);
   } catch (error) {
     if (error instanceof ConfigError) for (const problem of error.problems) engine.emit({ type: 'problem', problem });
     engine.emit({ type: 'log', level: 'error', message: `azure.yaml cannot be used (${(error as Error).message.split('\n')[0]}); this pass uses the last good one` });
@@ -271,7 +332,7 @@ export async function reconcile(root: Engine, options: ReconcileOptions): Promis
       root.emit({ type: 'pass', pass: n, phase: 'end', converged });
       break;
     }
-    const records = engine.setup.components.map((c) => engine.records.attempts(c.stack)).filter((r): r is AttemptRecord => !!r);
+    const records = (await Promise.all(engine.setup.components.map((c) => engine.records.attempts(c.stack)))).filter((r): r is AttemptRecord => !!r);
     const wake = Math.max(1000, nextWakeMs(options.intervalSeconds * 1000, records, (options.now ?? Date.now)()));
     root.emit({ type: 'pass', pass: n, phase: 'end', converged, nextPassAt: new Date(Date.now() + wake).toISOString() });
     try {

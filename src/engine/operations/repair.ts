@@ -22,7 +22,7 @@ export interface RepairOptions {
 
 /** Clears every operation lock of the stack held by another process (on any machine), saying whose. */
 async function forceUnlock(engine: Engine, stack: string): Promise<void> {
-  for (const holder of await operationLocks(engine.setup.settings).forceUnlock(stack)) {
+  for (const holder of await (await operationLocks(engine.setup.settings)).forceUnlock(stack)) {
     engine.emit({ type: 'log', level: 'warn', message: `cleared the operation lock of ${holder.operation} by ${describeHolder(holder)} since ${holder.startedAt} on ${stack} (--force-unlock)` });
   }
 }
@@ -35,7 +35,7 @@ export async function repair(engine: Engine, name: string, options: RepairOption
   if (options.forceUnlock) await forceUnlock(engine, component.stack);
   return guarded(engine, run, [component.stack], async () => {
     // A person is repairing it: the reconcile loop's failure budget starts again.
-    engine.records.clearAttempts(component.stack);
+    await engine.records.clearAttempts(component.stack);
     const snapshot = await engine.snapshot();
     const plan = planRepair(engine.planInput(snapshot), component.name, options.forceUnlock);
     if ('refused' in plan) return run.done('refused', plan.refused, 'busy');

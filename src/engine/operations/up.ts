@@ -123,7 +123,7 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
     const specsBefore = new Map(toRun.map((s) => [s.component, snapshot.states.get(s.component)?.deployedSpecHash]));
     const outcomes = await runSteps(engine, run, toRun, (n) => engine.setup.graph.dependenciesOf(n), (n) => provisionOne(engine, run, n, snapshot));
     // What a person brought up is no longer the reconcile loop's to retry or hold stalled.
-    for (const [name, o] of outcomes) if (o.result === 'succeeded') engine.records.clearAttempts(engine.component(name).stack);
+    await Promise.all([...outcomes].filter(([, o]) => o.result === 'succeeded').map(([name]) => engine.records.clearAttempts(engine.component(name).stack)));
     const failedAny = [...outcomes.values()].some((o) => o.result === 'failed');
     const rolledBack = options.rollbackOnFailure && failedAny && !engine.cancelled
       ? await rollBackChanged(engine, run, toRun.map((s) => s.component).filter((n) => outcomes.get(n)?.result === 'succeeded'), specsBefore)
