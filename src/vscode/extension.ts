@@ -53,7 +53,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registerQuickFixes(diagnostics),
     watchFiles(locator, refresher),
     running.onDidChange(() => void setContext(CONTEXT.running, ops.all.length > 0)),
-    passphrase.onDidChange(() => void services.updateSetup()),
+    passphrase.onDidChange(() => {
+      void services.updateSetup();
+      void loop.restart();
+    }),
     locator.onDidChange(() => {
       void services.updateSetup();
       void loop.sync();

@@ -23,6 +23,10 @@ const RESTART_DELAY_MS = 30_000;
 export class ReconcileLoop implements vscode.Disposable {
   private child: CliProcess | undefined;
   private key: string | undefined;
+  /** Every sync waits for the one before it: two can never start two loops. */
+  private syncing: Promise<void> = Promise.resolve();
+  /** Changes when the passphrase does, so the loop starts again with the new one. */
+  private generation = 0;
   private restartTimer: NodeJS.Timeout | undefined;
   private readonly working = new Map<string, string>();
   /** What was last logged of each component's condition: a condition is logged when it changes. */
@@ -48,11 +52,22 @@ export class ReconcileLoop implements vscode.Disposable {
     return this.working.get(component);
   }
 
-  /** Starts, restarts or stops the loop as the settings, Workspace Trust and the config say. */
-  async sync(): Promise<void> {
+  /** Starts, restarts or stops the loop as the settings, Workspace Trust and the config say; one at a time. */
+  sync(): Promise<void> {
+    this.syncing = this.syncing.then(() => this.syncNow()).catch((error: unknown) => this.log.error(`reconcile: ${(error as Error).message}`, false));
+    return this.syncing;
+  }
+
+  /** The passphrase changed: the loop starts again with it. */
+  restart(): Promise<void> {
+    this.generation++;
+    return this.sync();
+  }
+
+  private async syncNow(): Promise<void> {
     const settings = readSettings();
     const want = settings.reconcile.enabled && vscode.workspace.isTrusted && this.locator.uri !== undefined;
-    const key = want ? JSON.stringify([settings, this.locator.uri?.toString()]) : undefined;
+    const key = want ? JSON.stringify([settings, this.locator.uri?.toString(), this.generation]) : undefined;
     if (key === this.key && (this.running || !want)) return;
     await this.stop();
     this.key = key;
@@ -77,6 +92,7 @@ export class ReconcileLoop implements vscode.Disposable {
         this.key = undefined;
         void this.sync();
       }, RESTART_DELAY_MS);
+      this.restartTimer.unref?.();
     });
   }
 
@@ -90,7 +106,12 @@ export class ReconcileLoop implements vscode.Disposable {
     this.working.clear();
     this.logged.clear();
     child.cancel();
-    await Promise.race([child.done, new Promise((r) => setTimeout(r, 10_000))]);
+    // A running step cancels gracefully; a loop that does not end soon after is stopped hard.
+    const ended = await Promise.race([child.done.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
+    if (!ended) {
+      child.cancel();
+      await Promise.race([child.done, new Promise((r) => setTimeout(r, 5_000))]);
+    }
     this.log.info('reconcile: stopped');
     this.changed.fire();
   }
