@@ -129,7 +129,7 @@ export function componentsFor(config: InfraConfig, env: string): Component[] {
   if (config.storage) components.push(makeComponent('storage', env, ['storage'], rg));
   if (config.workspace) {
     const uses: OutputUse[] = [{ from: 'cluster', outputs: ['kubeconfig'] }];
-    if (config.storage) uses.push({ from: 'storage', outputs: ['connection_string', 'sas_connection_string', 'account_name'] });
+    if (config.storage) uses.push({ from: 'storage', outputs: ['connection_string', 'account_name'] });
     if (hasRegistry) uses.push({ from: 'registry', outputs: ['login_server', 'bundles_pull_username', 'bundles_pull_password'] });
     components.push(makeComponent('workspace', env, ['workspace'], uses));
   }

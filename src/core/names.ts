@@ -4,6 +4,7 @@
  * stable across runs.
  */
 import { createHash } from 'node:crypto';
+import type { InfraConfig } from './config/types';
 
 const PER_USER_ENVS = new Set(['dev', 'staging']);
 
@@ -33,6 +34,23 @@ export function registryName(env: string, user: string | undefined, options: { r
   if (PER_USER_ENVS.has(env) && (options.perUserRegistry ?? true) && user) return `modelops${envPart}acr${sanitizeUsername(user)}`.slice(0, 50);
   // The original appended a random suffix here on every run, renaming (and replacing) the registry each time.
   return `modelops${envPart}acr${md5Prefix(`${env}-${user ?? 'default'}`, 4)}`;
+}
+
+/**
+ * The resource group of an environment: always `modelops-{env}-rg[-{user}]`, as the original named it,
+ * whatever `resource_group` says, so two environments of one file never share (and never destroy) one group.
+ */
+export function resourceGroupNameFor(config: Pick<InfraConfig, 'username'>, env: string): string {
+  return resourceGroupName(env, config.username);
+}
+
+/**
+ * The registry's global DNS name: `registry.registry_name` when set, else one per environment (and per
+ * user in dev and staging). `acr.name` is not a name here, as in the original: one name shared by every
+ * environment and user would collide in Azure's global namespace.
+ */
+export function registryNameFor(config: Pick<InfraConfig, 'registry' | 'acr' | 'username'>, env: string): string {
+  return registryName(env, config.username, { registryName: config.registry?.registryName, perUserRegistry: config.registry?.perUserRegistry ?? config.acr?.perUserRegistry });
 }
 
 export function storageAccountName(env: string, user?: string): string {

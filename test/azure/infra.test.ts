@@ -4,10 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { clusterName, registryName, storageAccountName } from '../../src/core/names';
+import { clusterName, storageAccountName } from '../../src/core/names';
 import { azureProgram } from '../../src/engine/programs/azure';
 import { kubeletObjectId } from '../../src/engine/programs/azure/cluster';
-import { resourceGroupNameOf } from '../../src/engine/programs/azure/resourceGroup';
+import { resourceGroupNameFor } from '../../src/core/names';
 import { acrPullAssignmentName, uuid5 } from '../../src/engine/programs/azure/ids';
 import { SAS_EXPIRY, SAS_START } from '../../src/engine/programs/azure/storage';
 import { FLAT_EXAMPLE, withoutAcr, KUBECONFIG, KUBELET_OBJECT_ID, SECTIONS, SSH_KEY, SUBSCRIPTION, contextFor, dependencyOutputs, parse, run, type Run } from './mocks';
@@ -39,23 +39,23 @@ describe('azure programs: loading', () => {
 });
 
 describe('azure programs: resource group', () => {
-  it('creates the configured group in the configured location, pinned to the subscription', async () => {
+  it("creates the environment's group in the configured location, pinned to the subscription", async () => {
     const r = await runComponent(FLAT_EXAMPLE, 'resource-group');
     const rg = r.resource('azure-native:resources:ResourceGroup', 'resource-group-rg');
-    assert.equal(rg.inputs.resourceGroupName, 'modelops-rg');
+    assert.equal(rg.inputs.resourceGroupName, 'modelops-dev-rg-alice');
     assert.equal(rg.inputs.location, 'eastus2');
     assert.deepEqual(rg.inputs.tags, { 'managed-by': 'modelops', project: 'modelops', component: 'resource-group', environment: 'dev', user: 'alice' });
     assert.equal(r.resource('pulumi:providers:azure-native').inputs.subscriptionId, SUBSCRIPTION);
     assertNoAdoption(r);
-    assert.deepEqual(r.outputs, { resource_group_name: 'modelops-rg', resource_group_id: `/subscriptions/${SUBSCRIPTION}/mock/resource-group-rg`, location: 'eastus2', environment: 'dev' });
+    assert.deepEqual(r.outputs, { resource_group_name: 'modelops-dev-rg-alice', resource_group_id: `/subscriptions/${SUBSCRIPTION}/mock/resource-group-rg`, location: 'eastus2', environment: 'dev' });
     assert.deepEqual([...r.secrets], []);
   });
 
-  it('keeps the configured name for a hyphenated env and a long user; else modelops-{env}-rg-{user}', async () => {
+  it('names the group modelops-{env}-rg-{user} for a hyphenated env and a long user', async () => {
     const r = await runComponent(withEnv(withUser(FLAT_EXAMPLE, LONG_USER), 'vsb-dev'), 'resource-group', 'vsb-dev');
-    assert.equal(r.outputs.resource_group_name, 'modelops-rg');
+    assert.equal(r.outputs.resource_group_name, 'modelops-vsb-dev-rg-alexandrakonstantino');
     assert.equal(r.resource('azure-native:resources:ResourceGroup').inputs.tags.environment, 'vsb-dev');
-    assert.equal(resourceGroupNameOf({ config: { ...parse(FLAT_EXAMPLE), resourceGroup: undefined }, env: 'vsb-dev', user: LONG_USER }), 'modelops-vsb-dev-rg-alexandrakonstantino');
+    assert.equal(resourceGroupNameFor({ username: LONG_USER }, 'vsb-dev'), 'modelops-vsb-dev-rg-alexandrakonstantino');
   });
 });
 
@@ -77,9 +77,9 @@ describe('azure programs: registry', () => {
     assertNoAdoption(r);
   });
 
-  it('uses acr.name from the flat file', async () => {
+  it("names the flat file's registry per environment and user, not by acr.name", async () => {
     const r = await runComponent(FLAT_EXAMPLE, 'registry');
-    assert.equal(r.outputs.registry_name, 'modelopsacr');
+    assert.equal(r.outputs.registry_name, 'modelopsdevacralice');
   });
 
   it('keeps names within ACR rules and stable for hyphenated envs and long users', async () => {
@@ -89,7 +89,7 @@ describe('azure programs: registry', () => {
     const name = String(first.outputs.registry_name);
     assert.match(name, /^[a-z0-9]{5,50}$/);
     assert.equal(name, second.outputs.registry_name, 'no random suffix per run');
-    assert.equal(name, registryName('vsb-dev', LONG_USER));
+    assert.equal(name, 'modelopsvsbdevacr8981', 'outside dev and staging: the env and a stable hash, no user');
     const staging = await runComponent(withEnv(withUser(withoutAcr(FLAT_EXAMPLE), LONG_USER) + SECTIONS.registry, 'staging'), 'registry', 'staging');
     assert.equal(staging.outputs.registry_name, 'modelopsstagingacralexandrakonstantino');
   });

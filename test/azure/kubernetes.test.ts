@@ -45,7 +45,6 @@ describe('azure programs: workspace', () => {
       REGISTRY_SERVER: 'modelopsdevacralice.azurecr.io',
       REGISTRY_USERNAME: 'acr-user',
       REGISTRY_PASSWORD: 'acr-password',
-      AZURE_STORAGE_CONNECTION_STRING: dependencyOutputs().storage.outputs.sas_connection_string,
     });
 
     const scheduler = r.resource('kubernetes:apps/v1:Deployment', 'dask-scheduler');

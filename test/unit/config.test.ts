@@ -56,9 +56,9 @@ function findProblem(text: string, code: ConfigProblemCode): Problem {
 }
 
 describe('parseConfig: the original flat example', () => {
-  it('parses examples/providers/azure.yaml with zero problems', () => {
+  it('parses examples/providers/azure.yaml with no error or warning; two notes say which Azure names it gets', () => {
     const parsed = parse(ORIGINAL_EXAMPLE);
-    assert.deepEqual(parsed.problems, [], describeProblems(parsed.problems));
+    assert.deepEqual(parsed.problems.map((p) => [p.code, p.severity, p.range.start.line]), [['derived-name', 'info', 5], ['derived-name', 'info', 27]], describeProblems(parsed.problems));
   });
 
   it('maps it to the typed config with defaults filled in', () => {
@@ -111,7 +111,7 @@ describe('parseConfig: the original flat example', () => {
 
   it('accepts aks.network, which the original component read', () => {
     const parsed = parse(ORIGINAL_EXAMPLE.replace('  node_pools:', '  network: { service_cidr: 10.2.0.0/16, dns_service_ip: 10.2.0.10 }\n  node_pools:'));
-    assert.deepEqual(parsed.problems, []);
+    assert.deepEqual(parsed.problems.filter((p) => p.severity !== 'info'), []);
     assert.deepEqual(parsed.config?.aks?.network, { serviceCidr: '10.2.0.0/16', dnsServiceIp: '10.2.0.10' });
   });
 });
@@ -180,7 +180,7 @@ describe('parseConfig: a local provider file', () => {
 
   it('canonicalises component names in depends_on and merges aliases', () => {
     const parsed = parse(lines('provider: local', 'resource_group: rg', 'storage: {}', 'depends_on:', '  storage: [resource_group, infra]', '  resource-group: []', '  resource_group: [cluster]'));
-    assert.deepEqual(parsed.problems.filter((p) => p.code !== 'duplicate-key'), []);
+    assert.deepEqual(parsed.problems.filter((p) => p.code !== 'duplicate-key' && p.code !== 'derived-name'), []);
     assert.deepEqual(parsed.config?.dependsOn, { storage: ['resource-group', 'cluster'], 'resource-group': ['cluster'] });
   });
 
@@ -260,7 +260,9 @@ const RULE_CASES: RuleCase[] = [
   { name: 'storage.resource_group', code: 'unused-key', text: lines('provider: local', 'resource_group: rg', 'storage:', '  resource_group: other'), line: 4, column: 3, severity: 'warning' },
   { name: 'no provider', code: 'missing-required', text: 'location: eastus2\n', line: 1, column: 1, says: /provider: local/ },
   { name: 'azure without aks', code: 'missing-required', text: lines(...AZURE_HEAD), line: 1, column: 1, says: /`aks` is required/ },
-  { name: 'azure without resource_group', code: 'missing-required', text: lines('provider: azure', 'aks: {}'), line: 1, column: 1, says: /`resource_group` is required/ },
+  { name: 'azure without aks', code: 'missing-required', text: lines('provider: azure', 'resource_group: rg'), line: 1, column: 1, says: /`aks` is required/ },
+  { name: 'resource_group is not the Azure name', code: 'derived-name', text: lines('provider: local', 'environment: staging', 'username: bob', 'resource_group: rg'), line: 4, column: 1, severity: 'info', says: /`modelops-staging-rg-bob`/ },
+  { name: 'acr.name is not the Azure name', code: 'derived-name', text: lines('provider: local', 'acr:', '  name: teamacr'), line: 3, column: 3, severity: 'info', says: /registry_name/ },
   { name: 'a pool without a name', code: 'missing-required', text: withPools('    - vm_size: Standard_B2s'), line: 4, column: 7 },
   { name: 'a workspace without metadata.name', code: 'missing-required', text: lines('provider: local', 'workspace:', '  metadata: {}'), line: 3, column: 3 },
   { name: 'an azure workspace without images', code: 'missing-required', text: azure('workspace:', '  metadata: { name: w }', '  spec:', '    scheduler: { image: s }', '    workers: { replicas: 2 }'), line: 10, column: 5, says: /workers image/ },

@@ -84,12 +84,19 @@ describe('readinessProblems', () => {
   it('a missing storage output reaches only the components that read that output', () => {
     const storage = byName(components, 'storage');
     const problems = problemsFor({ storage: withOutputs(readyState(storage), { sas_connection_string: undefined }) });
-    // Only the workspace reads sas_connection_string; adaptive runs read connection_string and account_name.
+    // The SAS string is for readers outside the environment: no component in it reads it (pods get the account's string).
     assert.deepEqual(
       problems.map((p) => [p.code, p.range.start.line]),
+      [['missing-output', 20]],
+    );
+    const missingAccount = problemsFor({ storage: withOutputs(readyState(storage), { account_name: undefined }) });
+    assert.deepEqual(
+      missingAccount.map((p) => [p.code, p.range.start.line]),
       [
         ['missing-output', 20],
         ['missing-dependency-output', 30],
+        ['missing-dependency-output', 41],
+        ['missing-dependency-output', 45],
       ],
     );
   });

@@ -18,6 +18,7 @@ export const CONFIG_PROBLEM_CODES = {
   'wrong-type': 'A value has the wrong type (e.g. text where a number or a list is expected).',
   'unknown-key': 'A key that is not read at this level (often a typo).',
   'unused-key': 'A key the original system accepted but that has no effect here.',
+  'derived-name': 'A name given here is not the Azure name: that one is derived per environment (and user), so environments never collide.',
   'missing-required': 'A required key is missing or empty.',
   'invalid-enum': 'A value is not one of the allowed choices.',
   'out-of-range': 'A number is outside its allowed range.',

@@ -4,7 +4,7 @@
  * section while the typed config is built.
  */
 import { componentsFor } from '../components';
-import { sanitizeUsername } from '../names';
+import { registryNameFor, resourceGroupNameFor, sanitizeUsername } from '../names';
 import { readAcr, readAks, readSsh } from './cluster';
 import { checkLocation, checkResourceGroupName, checkSubscriptionId, isPlaceholderSubscriptionId } from './naming';
 import { ComponentNames, readDependsOn, readEnvironment, readLocal, readPulumi } from './project';
@@ -72,6 +72,7 @@ export function readInfraConfig(root: Field): InfraConfig | undefined {
     registry: readRegistry(top.get('registry')),
     workspace: readWorkspace(top.get('workspace'), provider),
   });
+  noteDerivedNames(top, config, environment ?? DEFAULT_ENVIRONMENT);
   // Graph names depend on which sections exist, so these come last.
   const names = new ComponentNames(componentsFor(config, environment ?? DEFAULT_ENVIRONMENT).map((c) => c.name));
   config.dependsOn = readDependsOn(top.get('depends_on'), names);
@@ -149,7 +150,6 @@ function requireForAzure(top: MapReader, provider: ProviderKind | undefined): vo
   if (provider !== 'azure') return;
   const providerField = top.get('provider');
   const required: Array<[string, string]> = [
-    ['resource_group', 'resource_group: modelops-rg'],
     ['aks', 'aks: { name: modelops-cluster, node_pools: [{ name: system, vm_size: Standard_B2s, mode: System, count: 1 }] }'],
   ];
   for (const [key, example] of required) {
@@ -157,6 +157,19 @@ function requireForAzure(top: MapReader, provider: ProviderKind | undefined): vo
     if (field.isSet || (field.exists && key === 'aks')) continue;
     const at = field.exists ? field : providerField;
     at.ctx.problems.add('missing-required', at.keyRange(), `\`${key}\` is required with \`provider: azure\`. Add it, for example: \`${example}\`; or use \`provider: local\` to run without a cloud.`);
+  }
+}
+
+/** `resource_group` and `acr.name` are read but, as in the original, not the Azure names: say which names are. */
+function noteDerivedNames(top: MapReader, config: InfraConfig, env: string): void {
+  const info = { severity: 'info' } as const;
+  const group = top.get('resource_group');
+  if (config.resourceGroup !== undefined) {
+    group.ctx.problems.add('derived-name', group.keyRange(), `The resource group of environment "${env}" is \`${resourceGroupNameFor(config, env)}\`: each environment gets its own (\`modelops-{env}-rg[-{user}]\`, as the original named it), so two environments of this file never share, or destroy, one group. \`resource_group\` is not used as the name.`, info);
+  }
+  if (config.acr?.name !== undefined && config.registry?.registryName === undefined) {
+    const name = top.get('acr').map()!.get('name');
+    name.ctx.problems.add('derived-name', name.keyRange(), `The registry of environment "${env}" is \`${registryNameFor(config, env)}\`: registry names are global, so each environment (and user, in dev and staging) gets its own, as in the original. To pin one name, set \`registry: { registry_name: … }\`.`, info);
   }
 }
 

@@ -26,6 +26,8 @@ export const DEFAULT_NODE_POOLS: readonly NodePoolConfig[] = [
 
 export const taintString = (t: Taint): string => (t.value === undefined ? `${t.key}:${t.effect}` : `${t.key}=${t.value}:${t.effect}`);
 
+/** Pod addresses under Azure CNI Overlay: private to the cluster, never taken from the VNet. */
+export const POD_CIDR = '10.244.0.0/16';
 export function agentPoolProfile(pool: NodePoolConfig): AgentPoolProfile {
   const autoscaling = pool.min !== undefined && pool.max !== undefined;
   return {
@@ -91,7 +93,8 @@ export function cluster(ctx: AzureContext): Outputs {
       identity: { type: 'SystemAssigned' },
       agentPoolProfiles: pools.map(agentPoolProfile),
       linuxProfile: { adminUsername: 'azureuser', ssh: { publicKeys: [{ keyData: sshPublicKey(ctx.config.ssh) }] } },
-      networkProfile: { networkPlugin: 'azure', serviceCidr: network.serviceCidr, dnsServiceIP: network.dnsServiceIp },
+      // azure-native always sends a podCidr (10.244.0.0/16); only Azure CNI Overlay uses one, so say so.
+      networkProfile: { networkPlugin: 'azure', networkPluginMode: 'overlay', podCidr: POD_CIDR, serviceCidr: network.serviceCidr, dnsServiceIP: network.dnsServiceIp },
       tags: ctx.tags('cluster'),
     },
     { provider: ctx.azure(), deleteBeforeReplace: true },

@@ -27,7 +27,7 @@ export function azureContext(ctx: ProgramContext, p: Pulumi): AzureContext {
     azure() {
       if (!provider) {
         const { Provider } = require('@pulumi/azure-native/provider') as typeof azureNative;
-        provider = new Provider('azure', ctx.config.subscriptionId ? { subscriptionId: ctx.config.subscriptionId } : {});
+        provider = new Provider('azure', { subscriptionId: subscriptionOf(ctx.config, process.env) });
       }
       return provider;
     },
@@ -47,6 +47,16 @@ export function azureContext(ctx: ProgramContext, p: Pulumi): AzureContext {
       ...(ctx.config.username ? { user: ctx.config.username } : {}),
     }),
   };
+}
+
+/**
+ * The subscription every Azure resource goes into: `subscription_id`, else AZURE_SUBSCRIPTION_ID (as the
+ * original). Never left to azure-native, which would fall back to ARM_SUBSCRIPTION_ID or az's default.
+ */
+export function subscriptionOf(config: Pick<ProgramContext['config'], 'subscriptionId'>, env: NodeJS.ProcessEnv): string {
+  const id = config.subscriptionId ?? env.AZURE_SUBSCRIPTION_ID?.trim();
+  if (!id) throw new Error('no Azure subscription: azure.yaml has no `subscription_id` and AZURE_SUBSCRIPTION_ID is not set. Add `subscription_id: <GUID>` (`az account show --query id -o tsv`) or export AZURE_SUBSCRIPTION_ID.');
+  return id;
 }
 
 /** `requireOutput` values are `unknown`; Azure and Kubernetes inputs want strings. */

@@ -1,17 +1,12 @@
 /** Azure Container Registry with the admin user, whose credentials the workspace uses to pull bundles. */
 import type * as containerregistry from '@pulumi/azure-native/containerregistry';
-import { registryName } from '../../../core/names';
+import { registryNameFor } from '../../../core/names';
 import { DEFAULT_BUNDLE_REPO } from '../../../core/config/services';
 import { str, type AzureContext, type Outputs } from './context';
 
-export function registryNameOf(ctx: Pick<AzureContext, 'config' | 'env' | 'user'>): string {
-  const { registry, acr } = ctx.config;
-  return registryName(ctx.env, ctx.user, { registryName: registry?.registryName ?? acr?.name, perUserRegistry: registry?.perUserRegistry ?? acr?.perUserRegistry });
-}
-
 export function registry(ctx: AzureContext): Outputs {
   const cr = require('@pulumi/azure-native/containerregistry') as typeof containerregistry;
-  const name = registryNameOf(ctx);
+  const name = registryNameFor(ctx.config, ctx.env);
   const resourceGroupName = str(ctx.from('resource-group', 'resource_group_name'));
   const acr = new cr.Registry(
     `${ctx.config.registry?.name ?? 'modelops-registry'}-acr`,

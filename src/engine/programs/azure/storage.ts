@@ -17,6 +17,14 @@ export function endpointSuffix(blobEndpoint: string): string {
   return /\.blob\.([^/]+)/.exec(blobEndpoint)?.[1] ?? 'core.windows.net';
 }
 
+/**
+ * Bundles and results are block blobs. A premium StorageV2 account holds page blobs only, so premium
+ * means a BlockBlobStorage account (which has no access tier); standard SKUs are StorageV2, Hot.
+ */
+export function accountKindOf(sku: string): { sku: { name: string }; kind: string; accessTier?: 'Hot' } {
+  return sku.startsWith('Premium_') ? { sku: { name: sku }, kind: 'BlockBlobStorage' } : { sku: { name: sku }, kind: 'StorageV2', accessTier: 'Hot' };
+}
+
 export function storage(ctx: AzureContext): Outputs {
   const st = require('@pulumi/azure-native/storage') as typeof storageModule;
   const opts = { provider: ctx.azure() };
@@ -28,9 +36,7 @@ export function storage(ctx: AzureContext): Outputs {
       accountName: name,
       resourceGroupName,
       location: ctx.config.storage?.location ?? str(ctx.from('resource-group', 'location')),
-      sku: { name: ctx.config.storage?.sku ?? 'Standard_LRS' },
-      kind: 'StorageV2',
-      accessTier: 'Hot',
+      ...accountKindOf(ctx.config.storage?.sku ?? 'Standard_LRS'),
       allowBlobPublicAccess: false,
       enableHttpsTrafficOnly: true,
       minimumTlsVersion: 'TLS1_2',

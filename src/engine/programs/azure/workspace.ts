@@ -109,8 +109,9 @@ export function workspace(ctx: AzureContext): Outputs {
       REGISTRY_USERNAME: str(ctx.from('registry', 'bundles_pull_username')),
       REGISTRY_PASSWORD: str(ctx.from('registry', 'bundles_pull_password')),
     };
-    // The original read this from an output storage never exported; it is exported now.
-    if (ctx.has('storage')) data.AZURE_STORAGE_CONNECTION_STRING = str(ctx.from('storage', 'sas_connection_string'));
+    // No AZURE_STORAGE_CONNECTION_STRING here: with both secrets in envFrom the later one wins, and the
+    // read-only SAS (bundle-blobs only) would shadow the account's string, so results could not be written.
+    // The original meant to add the SAS but read it from an output storage never exported.
     new core.Secret('bundle-credentials', { metadata: meta(BUNDLE_SECRET), stringData: data }, opts);
     secretMaterial.push(...Object.values(data).map((v) => ctx.p.output(v)));
     envFrom.push({ secretRef: { name: BUNDLE_SECRET } });

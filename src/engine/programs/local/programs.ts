@@ -67,14 +67,14 @@ function ref(ctx: LocalContext, from: string): pulumi.StackReference {
 }
 
 function resourceGroup(ctx: LocalContext): Outputs {
-  const name = ctx.config.resourceGroup ?? names.resourceGroupName(ctx.env, ctx.user);
+  const name = names.resourceGroupNameFor(ctx.config, ctx.env);
   const rg = ctx.chain.add('resource-group', { path: join(ctx.envRoot, 'resource-groups', name), kind: 'dir' });
   return { resource_group_name: name, resource_group_id: rg.id.apply((id) => `/local/resourceGroups/${name}#${fingerprint(id)}`), location: ctx.config.location, environment: ctx.env };
 }
 
 function registry(ctx: LocalContext): Outputs {
   const cfg = ctx.config.registry;
-  const name = names.registryName(ctx.env, ctx.user, { registryName: cfg?.registryName ?? ctx.config.acr?.name, perUserRegistry: cfg?.perUserRegistry ?? ctx.config.acr?.perUserRegistry });
+  const name = names.registryNameFor(ctx.config, ctx.env);
   const acr = ctx.chain.add('registry', { path: join(ctx.envRoot, 'registries', name), kind: 'dir', withToken: true });
   return {
     login_server: `${name}.registry.local`,
@@ -101,7 +101,7 @@ function cluster(ctx: LocalContext): Outputs {
   return {
     kubeconfig: ctx.p.secret(kubeconfig),
     cluster_name: name,
-    resource_group: ctx.config.resourceGroup ?? names.resourceGroupName(ctx.env, ctx.user),
+    resource_group: names.resourceGroupNameFor(ctx.config, ctx.env),
     location: ctx.config.location,
     provider: 'local',
   };
@@ -115,7 +115,7 @@ function storage(ctx: LocalContext): Outputs {
   const endpoint = `file://${dir}/`;
   return {
     account_name: name,
-    resource_group: ctx.config.resourceGroup ?? names.resourceGroupName(ctx.env, ctx.user),
+    resource_group: names.resourceGroupNameFor(ctx.config, ctx.env),
     connection_string: ctx.p.secret(account.token.apply((key) => `DefaultEndpointsProtocol=file;AccountName=${name};AccountKey=${key};BlobEndpoint=${endpoint}`)),
     sas_connection_string: ctx.p.secret(account.token.apply((key) => `BlobEndpoint=${endpoint};SharedAccessSignature=sv=local&sp=rl&sig=${fingerprint(key)}`)),
     primary_endpoint: endpoint,
@@ -140,8 +140,8 @@ function workspace(ctx: LocalContext): Outputs {
   if (ctx.componentsByName.has('storage')) {
     const storageRef = ref(ctx, 'storage');
     const body = ctx.p
-      .all([storageRef.requireOutput('account_name'), storageRef.requireOutput('connection_string'), storageRef.requireOutput('sas_connection_string')])
-      .apply(([account, conn, sas]) => JSON.stringify({ account, fingerprint: fingerprint(`${conn}|${sas}`) }));
+      .all([storageRef.requireOutput('account_name'), storageRef.requireOutput('connection_string')])
+      .apply(([account, conn]) => JSON.stringify({ account, fingerprint: fingerprint(String(conn)) }));
     ctx.chain.add('storage-secret', { path: nsDir.apply((d) => join(d, 'secrets', 'modelops-storage.json')), kind: 'file', content: body });
   }
   if (ctx.componentsByName.has('registry')) {
