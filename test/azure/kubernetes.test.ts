@@ -71,14 +71,25 @@ describe('azure programs: workspace', () => {
     assert.equal(pdb.metadata.name, 'dask-scheduler-pdb');
     assert.equal(pdb.spec.minAvailable, 1);
 
+    assert.deepEqual(scheduler.inputs.spec.template.metadata.labels, { 'modelops.io/component': 'scheduler', 'modelops.io/workspace': 'suite', app: 'dask-scheduler' });
     const workers = r.resource('kubernetes:apps/v1:Deployment', 'dask-workers');
-    assert.equal(workers.inputs.spec.replicas, 3);
+    assert.equal(workers.inputs.spec.replicas, 2, "the original's default: an HPA from 2 to 20, starting at 2");
+    assert.deepEqual(workers.inputs.spec.selector.matchLabels, { app: 'dask-worker' }, "the original's selector (its CLI runs kubectl -l app=dask-worker)");
+    assert.deepEqual(workers.inputs.spec.template.metadata.labels, { 'modelops.io/component': 'worker', 'modelops.io/workspace': 'suite', app: 'dask-worker' });
     const w = container(workers);
     assert.equal(w.imagePullPolicy, 'Always', ':latest is pulled every time');
     assert.deepEqual(w.command, ['dask-worker', 'tcp://dask-scheduler:8786', '--nworkers', '2', '--nthreads', '1', '--memory-limit', '4096MiB', '--resources', 'aggregation=1']);
     assert.deepEqual(w.resources, { requests: { cpu: '4', memory: '8Gi' }, limits: { cpu: '4', memory: '8Gi' } });
     assertHardened(workers);
+    const hpa = r.resource('kubernetes:autoscaling/v2:HorizontalPodAutoscaler').inputs.spec;
+    assert.deepEqual([hpa.minReplicas, hpa.maxReplicas, hpa.metrics[0].resource.target.averageUtilization], [2, 20, 70]);
+  });
+
+  it('has fixed workers and no HPA only when autoscaling is turned off', async () => {
+    const r = await runComponent(FULL.replace('    workers:\n', '    autoscaling: { enabled: false }\n    workers:\n'), 'workspace');
     assert.deepEqual(r.ofType('kubernetes:autoscaling/v2:HorizontalPodAutoscaler'), []);
+    assert.equal(r.resource('kubernetes:apps/v1:Deployment', 'dask-workers').inputs.spec.replicas, 3);
+    assert.deepEqual([r.outputs.worker_count, r.outputs.autoscaling_enabled], [3, false]);
   });
 
   it('exports the scheduler address, dashboard and namespace, none secret', async () => {
@@ -90,10 +101,12 @@ describe('azure programs: workspace', () => {
       scheduler_service_name: 'dask-scheduler',
       scheduler_port: 8786,
       dashboard_port: 8787,
-      worker_count: 3,
+      worker_count: '2-20',
       worker_processes: 2,
       worker_threads: 1,
-      autoscaling_enabled: false,
+      autoscaling_enabled: true,
+      autoscaling_min: 2,
+      autoscaling_max: 20,
     });
     assert.deepEqual([...r.secrets], []);
   });

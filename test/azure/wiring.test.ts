@@ -89,7 +89,7 @@ describe('azure programs: objects that find each other', () => {
     const adaptive = await runComponent(FULL, 'adaptive-default');
     const cases: Array<[readonly MockResource[], string, (inputs: Obj) => void, RegExp]> = [
       [workspace.resources, 'dask-scheduler-service', (i) => (i.spec.selector = { app: 'dask-schedular' }), /Service dask-scheduler-service: its selector matches no pods/],
-      [workspace.resources, 'dask-workers', (i) => (i.spec.selector.matchLabels = { app: 'dask-worker' }), /Deployment dask-workers: its selector does not match/],
+      [workspace.resources, 'dask-workers', (i) => (i.spec.selector.matchLabels = { app: 'dask-workers' }), /Deployment dask-workers: its selector does not match/],
       [workspace.resources, 'dask-scheduler-pdb', (i) => (i.spec.selector.matchLabels = { app: 'scheduler' }), /PodDisruptionBudget dask-scheduler-pdb: its selector matches no pods/],
       [workspace.resources, 'dask-scheduler-service', (i) => (i.spec.ports[0].targetPort = 1), /port tcp-comm targets 1, which no selected container exposes/],
       [workspace.resources, 'dask-workers-hpa', (i) => (i.spec.scaleTargetRef.name = 'dask-worker'), /HorizontalPodAutoscaler dask-workers-hpa: scales Deployment dask-worker/],

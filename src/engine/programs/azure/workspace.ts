@@ -13,6 +13,12 @@ export const SCHEDULER_PORT = 8786;
 export const DASHBOARD_PORT = 8787;
 const SCHEDULER = 'dask-scheduler';
 const WORKERS = 'dask-workers';
+/**
+ * The original's pod labels, which its CLI and users' kubectl select on (`-l app=dask-worker`); a
+ * Deployment's selector cannot change in place, so these also keep the original's Deployments.
+ */
+const SCHEDULER_POD = { app: 'dask-scheduler', 'modelops.io/component': 'scheduler' };
+const WORKER_POD = { app: 'dask-worker', 'modelops.io/component': 'worker' };
 export const STORAGE_SECRET = 'modelops-storage';
 const BUNDLE_SECRET = 'bundle-credentials';
 
@@ -45,13 +51,16 @@ export interface WorkspaceShape {
 
 const num = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
 
-/** The original's defaults: 1 scheduler; 3 workers of 1 process × 2 threads; 4Gi / 2 CPU pods; HPA 2–20 at 70% CPU. */
+/**
+ * The original's defaults: 1 scheduler; workers of 1 process × 2 threads in 4Gi / 2 CPU pods, scaled by
+ * an HPA from 2 to 20 at 70% CPU unless `autoscaling.enabled: false` (then 3, or `workers.replicas`).
+ */
 export function workspaceShape(spec: Record<string, unknown>): WorkspaceShape {
   const scheduler = record(spec.scheduler);
   const workers = record(spec.workers);
   const auto = record(spec.autoscaling);
   const autoscaling =
-    spec.autoscaling !== undefined && auto.enabled !== false
+    auto.enabled !== false
       ? { min: num(auto.min_workers, 2), max: num(auto.max_workers, 20), targetCpu: num(auto.target_cpu, 70), scaleDownDelay: num(auto.scale_down_delay, 300) }
       : undefined;
   return {
@@ -121,8 +130,8 @@ export function workspace(ctx: AzureContext): Outputs {
 
   const scheduler = record(spec.scheduler);
   const workers = record(spec.workers);
-  const pod = (name: string, part: Record<string, unknown>, container: k8sInputs.core.v1.Container, extraAnnotations: Record<string, string> = {}): k8sInputs.core.v1.PodTemplateSpec => ({
-    metadata: { labels: { ...labels, app: name }, annotations: { ...annotations, ...extraAnnotations } },
+  const pod = (podLabels: Record<string, string>, part: Record<string, unknown>, container: k8sInputs.core.v1.Container, extraAnnotations: Record<string, string> = {}): k8sInputs.core.v1.PodTemplateSpec => ({
+    metadata: { labels: { ...labels, ...podLabels }, annotations: { ...annotations, ...extraAnnotations } },
     spec: {
       securityContext: POD_SECURITY,
       tolerations: tolerations(spec.tolerations),
@@ -134,12 +143,12 @@ export function workspace(ctx: AzureContext): Outputs {
   new apps.Deployment(
     'dask-scheduler',
     {
-      metadata: meta(SCHEDULER),
+      metadata: { ...meta(SCHEDULER), labels: { ...labels, ...SCHEDULER_POD } },
       spec: {
         replicas: shape.schedulerReplicas,
-        selector: { matchLabels: { app: SCHEDULER } },
+        selector: { matchLabels: { app: SCHEDULER_POD.app } },
         template: pod(
-          SCHEDULER,
+          SCHEDULER_POD,
           scheduler,
           {
             name: SCHEDULER,
@@ -161,10 +170,10 @@ export function workspace(ctx: AzureContext): Outputs {
   new core.Service(
     'dask-scheduler-service',
     {
-      metadata: meta(SCHEDULER),
+      metadata: { ...meta(SCHEDULER), labels: { ...labels, ...SCHEDULER_POD } },
       spec: {
         type: 'ClusterIP',
-        selector: { app: SCHEDULER },
+        selector: { app: SCHEDULER_POD.app },
         ports: [
           { name: 'tcp-comm', port: SCHEDULER_PORT, targetPort: SCHEDULER_PORT },
           { name: 'http-dashboard', port: DASHBOARD_PORT, targetPort: DASHBOARD_PORT },
@@ -173,16 +182,16 @@ export function workspace(ctx: AzureContext): Outputs {
     },
     opts,
   );
-  new policy.PodDisruptionBudget('dask-scheduler-pdb', { metadata: meta('dask-scheduler-pdb'), spec: { minAvailable: 1, selector: { matchLabels: { app: SCHEDULER } } } }, opts);
+  new policy.PodDisruptionBudget('dask-scheduler-pdb', { metadata: meta('dask-scheduler-pdb'), spec: { minAvailable: 1, selector: { matchLabels: { app: SCHEDULER_POD.app } } } }, opts);
 
   const workerDeployment = new apps.Deployment(
     'dask-workers',
     {
-      metadata: meta(WORKERS),
+      metadata: { ...meta(WORKERS), labels: { ...labels, app: WORKER_POD.app, 'modelops.io/component': 'workers' } },
       spec: {
         replicas: shape.replicas,
-        selector: { matchLabels: { app: WORKERS } },
-        template: pod(WORKERS, workers, { name: 'dask-worker', image: shape.workerImage, command: workerCommand(shape), resources: shape.workerResources }),
+        selector: { matchLabels: { app: WORKER_POD.app } },
+        template: pod(WORKER_POD, workers, { name: 'dask-worker', image: shape.workerImage, command: workerCommand(shape), resources: shape.workerResources }),
       },
     },
     opts,
@@ -209,7 +218,7 @@ function workerAutoscaler(namespace: string, labels: Record<string, string>, aut
   new autoscaling.HorizontalPodAutoscaler(
     'dask-workers-hpa',
     {
-      metadata: { name: 'dask-workers-hpa', namespace, labels },
+      metadata: { name: 'dask-workers-hpa', namespace, labels: { ...labels, app: WORKER_POD.app, 'modelops.io/component': 'workers' } },
       spec: {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: target.metadata.name },
         minReplicas: auto.min,
