@@ -8,7 +8,8 @@
 // `require('./vendor.js')['@pulumi/x']`, and vendor.js loads each module on first use. One
 // bundle holds one @pulumi/pulumi, as the SDK requires. The Azure SDK (`@azure/…`: Blob
 // Storage and identity) goes into dist/azure.js the same way, so reading state from an
-// azblob backend never parses the Pulumi SDKs.
+// azblob backend never parses the Pulumi SDKs; the Resource Manager clients preflight uses go into
+// dist/arm.js, so it does not parse those either.
 import { readFileSync, rmSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
@@ -19,6 +20,8 @@ const watch = process.argv.includes('--watch');
 /** Each lazily loaded bundle and the modules it holds. */
 const BUNDLES = [
   { file: 'vendor.js', modules: /^(@pulumi\/|@kubernetes\/client-node$)/ },
+  // Resource Manager clients, for preflight only (first: a module goes to the first bundle that matches).
+  { file: 'arm.js', modules: /^@azure\/arm-/ },
   { file: 'azure.js', modules: /^@azure\// },
 ];
 
@@ -40,7 +43,7 @@ function vendorPlugin(used) {
   return {
     name: 'vendor',
     setup(build) {
-      build.onResolve({ filter: /^\.\/(vendor|azure)\.js$/ }, (args) => ({ path: args.path, external: true }));
+      build.onResolve({ filter: /^\.\/(vendor|azure|arm)\.js$/ }, (args) => ({ path: args.path, external: true }));
       for (const bundle of BUNDLES) {
         build.onResolve({ filter: bundle.modules }, (args) => {
           used.get(bundle.file).add(args.path);

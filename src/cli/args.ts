@@ -25,6 +25,8 @@ export interface CliArgs {
   format?: Format;
   /** repair: clear the locks of a run on another machine that a person knows is dead. */
   forceUnlock?: boolean;
+  /** validate, up: do not read the subscription's readiness from Azure (offline CI). */
+  skipPreflight?: boolean;
   /** reconcile: one pass, then exit. */
   once?: boolean;
   /** reconcile: take the recovery ladder's steps (else only report). */
@@ -80,6 +82,7 @@ Options:
   --rollback-on-failure  up: when a component fails, roll back what this up already changed, newest first
   --format FORMAT        validate: text (default), sarif (code scanning), or github (workflow annotations)
   --force-unlock         repair: also clear a lock held by a run on another machine (only once you know it is dead)
+  --skip-preflight       validate, up: skip the Azure preflight (providers, quota, names, Kubernetes version)
   --once                 reconcile: one pass, then exit (0 when everything is converged): for cron and CI
   --heal                 reconcile: heal what is not converged (default: only report)
   --interval SECONDS     reconcile: seconds between passes (default 300, at least 1)
@@ -123,6 +126,7 @@ const FLAG_VERBS: Record<string, Verb[]> = {
   'rollback-on-failure': ['up'],
   'show-secrets': ['outputs'],
   'force-unlock': ['repair'],
+  'skip-preflight': ['validate', 'up'],
   format: ['validate'],
   once: ['reconcile'],
   heal: ['reconcile'],
@@ -172,6 +176,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
       'allow-replace': { type: 'boolean', default: false },
       'rollback-on-failure': { type: 'boolean', default: false },
       'force-unlock': { type: 'boolean', default: false },
+      'skip-preflight': { type: 'boolean', default: false },
       format: { type: 'string' },
       once: { type: 'boolean', default: false },
       heal: { type: 'boolean', default: false },
@@ -203,6 +208,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
     ...(values['rollback-on-failure'] ? { rollbackOnFailure: true } : {}),
     ...(values.format !== undefined ? { format: formatOf(values.format) } : {}),
     ...(values['force-unlock'] ? { forceUnlock: true } : {}),
+    ...(values['skip-preflight'] ? { skipPreflight: true } : {}),
     ...(values.once ? { once: true } : {}),
     ...(values.heal ? { heal: true } : {}),
     ...(values.interval !== undefined ? { interval: atLeastOne('--interval', values.interval) } : {}),

@@ -105,6 +105,8 @@ export function formatEvent(e: OperationEvent): string | undefined {
       return `${bold(e.component)}: ${e.action} ${RESULT_COLOR[e.result](e.result)}${e.message ? ` — ${e.message}` : ''}`;
     case 'health':
       return `  ${pad(e.component, 18)}${pad(e.check, 24)}${e.verdict === 'healthy' ? green(e.verdict) : e.verdict === 'unhealthy' ? red(e.verdict) : yellow(e.verdict)}  ${e.reason}`;
+    case 'preflight':
+      return `  ${pad('preflight', 18)}${pad(e.check, 24)}${e.verdict === 'passed' ? green(e.verdict) : e.verdict === 'failed' ? red(e.verdict) : yellow(e.verdict)}  ${e.reason}${e.fix ? `\n  ${' '.repeat(42)}${dim('fix: ')}${e.fix}` : ''}`;
     case 'log':
       return e.level === 'info' ? e.message : `${e.level === 'warn' ? yellow('warning') : red('error')}: ${e.message}`;
     case 'operation-done':

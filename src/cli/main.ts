@@ -86,7 +86,7 @@ function destroyLines(env: string, steps: PlannedStep[], then: string): string[]
 }
 
 async function runUp(engine: Engine, setup: Setup, args: CliArgs): Promise<OperationResult> {
-  const options = { components: args.components, forceRecreate: args.forceRecreate, dryRun: args.dryRun, yes: args.yes, rollbackOnFailure: args.rollbackOnFailure };
+  const options = { components: args.components, forceRecreate: args.forceRecreate, dryRun: args.dryRun, yes: args.yes, rollbackOnFailure: args.rollbackOnFailure, preflight: !args.skipPreflight };
   if (args.forceRecreate && !(await confirmOnTerminal(args, (e) => up(e, { ...options, dryRun: true }), setup, (steps) => destroyLines(setup.env, steps, ', then provisioned again')))) return 'refused';
   return up(engine, { ...options, yes: options.yes || (args.forceRecreate && process.stdin.isTTY && !args.json && !args.events) });
 }
@@ -197,7 +197,7 @@ async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<numbe
   if (args.verb === 'drift') return runDrift(engine, setup, args);
   const operations: Record<Exclude<typeof args.verb, 'outputs' | 'history' | 'drift'>, () => Promise<OperationResult>> = {
     status: () => status(engine),
-    validate: () => validate(engine),
+    validate: () => validate(engine, { preflight: !args.skipPreflight }),
     health: () => health(engine),
     repair: () => repair(engine, args.component!, { forceUnlock: args.forceUnlock }),
     up: () => runUp(engine, setup, args),

@@ -6,6 +6,7 @@
 import type { Problem } from './config/types';
 import type { DriftCheck } from './drift';
 import type { Condition } from './heal';
+import type { PreflightVerdict } from './preflight';
 import type { ComponentReadiness } from './readiness';
 
 export type OperationName = 'up' | 'preview' | 'down' | 'history' | 'rollback' | 'repair' | 'validate' | 'status' | 'health' | 'drift' | 'reconcile';
@@ -16,7 +17,7 @@ export type OperationResult = 'succeeded' | 'failed' | 'cancelled' | 'refused';
  * Why an operation was refused: azure.yaml or the arguments cannot be used, a stack is busy,
  * destruction was not confirmed, it would lose data, or a dependency must be repaired first.
  */
-export type Refusal = 'invalid-input' | 'busy' | 'needs-confirmation' | 'unsafe' | 'blocked';
+export type Refusal = 'invalid-input' | 'busy' | 'needs-confirmation' | 'unsafe' | 'blocked' | 'preflight-failed';
 
 /** What a preview says one resource would go through. */
 export type ResourceOp = 'create' | 'update' | 'replace' | 'delete' | 'same' | 'read' | 'refresh';
@@ -69,6 +70,7 @@ export type OperationEvent =
   | { type: 'readiness'; components: ComponentReadiness[]; partial?: true }
   | { type: 'problem'; problem: Problem }
   | { type: 'health'; component: string; check: string; verdict: HealthVerdict; reason: string }
+  | { type: 'preflight'; check: string; verdict: PreflightVerdict; reason: string; fix?: string }
   | ({ type: 'preview' } & ComponentPreview)
   /** One component's drift check. */
   | ({ type: 'drift' } & DriftCheck)

@@ -23,6 +23,7 @@ export const MODEL_PROBLEM_CODES = {
   'dependency-cycle': '`depends_on` closes a loop: no component of it could go first.',
   'config-unreadable': 'The file does not exist or cannot be read.',
   'dangling-reference': 'A component reads a stack that does not exist.',
+  'preflight-failed': 'Azure would refuse a first up: a provider not registered, quota short, a name taken, a Kubernetes version not offered, no subscription.',
 } as const;
 
 export type ProblemCode = keyof typeof CONFIG_PROBLEM_CODES | keyof typeof READINESS_PROBLEM_CODES | keyof typeof MODEL_PROBLEM_CODES;

@@ -7,6 +7,7 @@ import type { Problem } from './config/types';
 import type { DriftCheck } from './drift';
 import type { ComponentPreview, HealthVerdict, OperationEvent, OperationName, OperationResult, PlannedStep, Refusal } from './events';
 import type { ComponentReadiness } from './readiness';
+import type { PreflightVerdict } from './preflight';
 
 export const VERBS = ['status', 'validate', 'up', 'preview', 'down', 'history', 'rollback', 'repair', 'health', 'drift', 'reconcile', 'outputs'] as const;
 export type Verb = (typeof VERBS)[number];
@@ -41,6 +42,8 @@ export interface OperationDocument {
   plan: PlannedStep[];
   steps: StepDone[];
   health: Array<{ component: string; check: string; verdict: HealthVerdict; reason: string }>;
+  /** The Azure preflight's checks (validate, up), when it ran. */
+  preflight: Array<{ check: string; verdict: PreflightVerdict; reason: string; fix?: string }>;
   /** What previews the operation ran said (rollback previews first). */
   previews: ComponentPreview[];
   components: ComponentReadiness[];
@@ -168,6 +171,7 @@ export function operationDocument(events: readonly OperationEvent[]): OperationD
     plan: last('plan')?.steps ?? [],
     steps: events.filter((e): e is StepDone => e.type === 'step-done'),
     health: events.flatMap((e) => (e.type === 'health' ? [{ component: e.component, check: e.check, verdict: e.verdict, reason: e.reason }] : [])),
+    preflight: events.flatMap((e) => (e.type === 'preflight' ? [{ check: e.check, verdict: e.verdict, reason: e.reason, ...(e.fix ? { fix: e.fix } : {}) }] : [])),
     previews: events.flatMap((e) => (e.type === 'preview' ? [{ name: e.name, stack: e.stack, changes: e.changes, resources: e.resources, ...(e.note ? { note: e.note } : {}) }] : [])),
     components: last('readiness')?.components ?? [],
     problems: events.flatMap((e) => (e.type === 'problem' ? [e.problem] : [])),

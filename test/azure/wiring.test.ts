@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { registryNameFor, resourceGroupNameFor } from '../../src/core/names';
 import { azureProgram } from '../../src/engine/programs/azure';
-import { DEFAULT_NODE_POOLS, taintString } from '../../src/engine/programs/azure/cluster';
+import { DEFAULT_NODE_POOLS, taintString } from '../../src/core/nodePools';
 import { subscriptionOf } from '../../src/engine/programs/azure/context';
 import { accountKindOf } from '../../src/engine/programs/azure/storage';
 import { FLAT_EXAMPLE, SECTIONS, SUBSCRIPTION, contextFor, dependencyOutputs, parse, run, type MockResource, type Run } from './mocks';

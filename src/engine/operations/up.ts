@@ -16,6 +16,8 @@ import { recover } from './recover';
 import { readUpdates } from './history';
 import { applySpec } from './rollback';
 import { verifyDependency } from './verify';
+import { runPreflight } from './preflight';
+import { preflightRefusal } from '../../core/preflight';
 
 export interface UpOptions {
   /** Only these components (and what they depend on); default all. */
@@ -27,6 +29,8 @@ export interface UpOptions {
   dryRun?: boolean;
   /** When a component fails, put back the specs of what this up already changed, newest first. */
   rollbackOnFailure?: boolean;
+  /** Check the subscription before creating anything on Azure (default true). */
+  preflight?: boolean;
 }
 
 /**
@@ -110,6 +114,12 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
     if (busy.length) return run.done('refused', busy.join(' '), 'busy');
     const unconfirmed = unconfirmedDestroys(destroy, !!options.yes, 'force-recreate');
     if (unconfirmed) return run.done('refused', unconfirmed, 'needs-confirmation');
+    // Before anything is created on Azure: what the subscription would refuse is said now, not ten minutes in.
+    const creates = ups.some((s) => s.action === 'up' && (destroy.some((d) => d.component === s.component) || !snapshot.states.get(s.component)?.exists));
+    if (creates && options.preflight !== false) {
+      const refusal = preflightRefusal(await runPreflight(engine, snapshot));
+      if (refusal) return run.done('refused', `${refusal}. Nothing was changed; --skip-preflight goes ahead anyway.`, 'preflight-failed');
+    }
     if (destroy.length) {
       // Reverse edges: a component is destroyed after everything that depends on it.
       const destroyed = await runSteps(engine, run, destroy, (n) => engine.setup.graph.dependentsOf(n), async (n) => (await runStep(engine, run, engine.component(n), 'destroy')).result);

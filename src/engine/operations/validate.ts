@@ -5,12 +5,16 @@
 import { rangeOf, type Problem } from '../../core/config/types';
 import type { OperationResult } from '../../core/events';
 import type { Engine } from '../engine';
+import { describePreflight, preflightProblems, runPreflight } from './preflight';
 
-export async function validate(engine: Engine): Promise<OperationResult> {
+export async function validate(engine: Engine, options: { preflight?: boolean } = {}): Promise<OperationResult> {
   const { setup } = engine;
   const run = engine.start('validate', setup.graph.topologicalOrder());
-  const { states, readiness } = await engine.snapshot();
+  const snapshot = await engine.snapshot();
+  const { states, readiness } = snapshot;
   const problems: Problem[] = engine.problemsFor(readiness);
+  const preflight = options.preflight === false || setup.configErrors.length ? [] : await runPreflight(engine, snapshot);
+  problems.push(...preflightProblems(engine, preflight));
   for (const c of setup.components) {
     for (const use of c.uses) {
       const from = setup.byName.get(use.from)!;
@@ -34,7 +38,8 @@ export async function validate(engine: Engine): Promise<OperationResult> {
   const errors = problems.filter((p) => p.severity === 'error').length;
   const notReady = readiness.filter((r) => r.status !== 'ready').length;
   const ok = errors === 0 && notReady === 0;
-  const summary = ok ? `valid: ${readiness.length} components ready, every reference resolves` : `${errors} error(s), ${notReady} component(s) not ready`;
+  const base = ok ? `valid: ${readiness.length} components ready, every reference resolves` : `${errors} error(s), ${notReady} component(s) not ready`;
+  const summary = [base, describePreflight(preflight)].filter(Boolean).join('; ');
   if (setup.configErrors.length) return run.done('refused', `${summary}; fix ${setup.parsed.file} first`, 'invalid-input');
   return run.done(ok ? 'succeeded' : 'failed', summary);
 }

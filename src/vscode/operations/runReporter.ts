@@ -69,6 +69,10 @@ export class RunReporter {
       case 'health':
         this.health.push({ component: e.component, check: e.check, verdict: e.verdict, reason: e.reason, checkedAt: new Date().toISOString() });
         return this.log.info(`  health ${e.component} · ${e.check}: ${e.verdict}${e.reason ? ` — ${e.reason}` : ''}`);
+      case 'preflight': {
+        const line = `  preflight ${e.check}: ${e.verdict} — ${e.reason}${e.fix ? ` (fix: ${e.fix})` : ''}`;
+        return e.verdict === 'failed' ? this.log.error(line, false) : e.verdict === 'unknown' ? this.log.warn(line) : this.log.info(line);
+      }
       case 'log':
         return e.level === 'error' ? this.log.error(e.message, false) : e.level === 'warn' ? this.log.warn(e.message) : this.log.info(e.message);
       case 'preview': {

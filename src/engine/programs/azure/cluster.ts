@@ -10,21 +10,13 @@ import type * as authorization from '@pulumi/azure-native/authorization';
 import type * as containerservice from '@pulumi/azure-native/containerservice';
 import type * as azureInputs from '@pulumi/azure-native/types/input';
 import { clusterName } from '../../../core/names';
-import type { NodePoolConfig, SshConfig, Taint } from '../../../core/config/types';
+import type { NodePoolConfig, SshConfig } from '../../../core/config/types';
+import { nodePoolsOf, taintString } from '../../../core/nodePools';
 import { str, type AzureContext, type Outputs } from './context';
 import { ACR_PULL_ROLE, acrPullAssignmentName } from './ids';
 
 type AgentPoolProfile = azureInputs.containerservice.ManagedClusterAgentPoolProfileArgs;
 
-const CPU_ROLE = { key: 'modelops.io/role', value: 'cpu', effect: 'NoSchedule' } as const satisfies Taint;
-
-/** The original's pools when none are configured. */
-export const DEFAULT_NODE_POOLS: readonly NodePoolConfig[] = [
-  { name: 'system', vmSize: 'Standard_DS2_v2', mode: 'System', count: 1, labels: {}, taints: [] },
-  { name: 'cpuworkers', vmSize: 'Standard_DS3_v2', mode: 'User', count: 2, min: 2, max: 5, labels: { [CPU_ROLE.key]: CPU_ROLE.value }, taints: [CPU_ROLE] },
-];
-
-export const taintString = (t: Taint): string => (t.value === undefined ? `${t.key}:${t.effect}` : `${t.key}=${t.value}:${t.effect}`);
 
 /** Pod addresses under Azure CNI Overlay: private to the cluster, never taken from the VNet. */
 export const POD_CIDR = '10.244.0.0/16';
@@ -79,7 +71,7 @@ export function cluster(ctx: AzureContext): Outputs {
   const resourceGroupName = str(ctx.from('resource-group', 'resource_group_name'));
   const location = str(ctx.from('resource-group', 'location'));
   const aks = ctx.config.aks;
-  const pools = aks?.nodePools.length ? aks.nodePools : DEFAULT_NODE_POOLS;
+  const pools = nodePoolsOf(aks);
   const network = aks?.network ?? { serviceCidr: '172.16.0.0/16', dnsServiceIp: '172.16.0.10' };
 
   const managed = new cs.ManagedCluster(

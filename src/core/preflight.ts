@@ -1,0 +1,163 @@
+/**
+ * Preflight for `provider: azure`: what a first real `up` needs from the subscription, judged from
+ * facts the engine reads through the Azure SDK. Pure: every judgement is a function of those facts,
+ * so "failed" is only said when a fact proves it, and a fact that could not be read is "unknown".
+ */
+import type { InfraConfig, NodePoolConfig } from './config/types';
+
+export type PreflightVerdict = 'passed' | 'failed' | 'unknown';
+
+export interface PreflightCheck {
+  /** `subscription`, `providers`, `quota <family>`, `registry name`, `storage name`, `kubernetes version`. */
+  check: string;
+  verdict: PreflightVerdict;
+  reason: string;
+  /** What to do about a failure, as a command or an edit. */
+  fix?: string;
+  /** The azure.yaml key the check is about (a config path), so the problem sits on its line. */
+  configPath?: string[];
+}
+
+/** A fact read from Azure, or why it could not be. */
+export type Fact<T> = { value: T } | { unknown: string };
+
+export const known = <T>(value: T): Fact<T> => ({ value });
+export const unknownFact = <T>(reason: string): Fact<T> => ({ unknown: reason });
+
+/** Resource providers every environment with these sections needs registered in the subscription. */
+export function requiredProviders(config: Pick<InfraConfig, 'registry' | 'acr' | 'storage'>): string[] {
+  const namespaces = ['Microsoft.ContainerService', 'Microsoft.Compute', 'Microsoft.Network', 'Microsoft.ManagedIdentity'];
+  if (config.registry || config.acr) namespaces.push('Microsoft.ContainerRegistry');
+  if (config.storage) namespaces.push('Microsoft.Storage');
+  return namespaces;
+}
+
+export function judgeSubscription(subscriptionId: string | undefined, source: 'subscription_id' | 'AZURE_SUBSCRIPTION_ID' | undefined): PreflightCheck {
+  if (!subscriptionId) {
+    return {
+      check: 'subscription',
+      verdict: 'failed',
+      reason: 'no subscription: azure.yaml has no `subscription_id` and AZURE_SUBSCRIPTION_ID is not set',
+      fix: 'add `subscription_id: <GUID>` (az account show --query id -o tsv) or export AZURE_SUBSCRIPTION_ID',
+      configPath: ['provider'],
+    };
+  }
+  return { check: 'subscription', verdict: 'passed', reason: `pinned to ${subscriptionId} (from ${source})` };
+}
+
+/** `registrationState` per namespace, as ARM reports it (`Registered`, `NotRegistered`, `Registering`, …). */
+export function judgeProviders(states: ReadonlyMap<string, Fact<string>>): PreflightCheck {
+  const missing = [...states].filter(([, s]) => 'value' in s && s.value !== 'Registered').map(([ns, s]) => `${ns} (${(s as { value: string }).value})`);
+  const unread = [...states.values()].filter((s) => 'unknown' in s).map((s) => (s as { unknown: string }).unknown);
+  if (missing.length) {
+    const namespaces = missing.map((m) => m.split(' ')[0]);
+    return {
+      check: 'providers',
+      verdict: 'failed',
+      reason: `not registered: ${missing.join(', ')}`,
+      fix: namespaces.map((ns) => `az provider register --namespace ${ns}`).join(' && '),
+    };
+  }
+  if (unread.length) return { check: 'providers', verdict: 'unknown', reason: unread[0] };
+  return { check: 'providers', verdict: 'passed', reason: `registered: ${[...states.keys()].join(', ')}` };
+}
+
+/** What a VM size is, from the region's resource SKUs. */
+export interface VmSize {
+  family: string;
+  vcpus: number;
+}
+
+export interface QuotaUsage {
+  current: number;
+  limit: number;
+}
+
+/** The most nodes a pool can have: its autoscaler maximum, else its count. */
+const maxNodes = (pool: NodePoolConfig): number => pool.max ?? pool.count ?? pool.min ?? 1;
+
+/**
+ * vCPUs the pools can take at their maximum, per VM family and in total, against the region's
+ * quotas (usage names are the family names, and `cores` is the regional total). What already runs
+ * in this environment's cluster counts in `current`, so an existing cluster is not counted twice.
+ */
+export function judgeQuota(pools: readonly NodePoolConfig[], sizes: Fact<ReadonlyMap<string, VmSize>>, usage: Fact<ReadonlyMap<string, QuotaUsage>>, clusterExists: boolean): PreflightCheck[] {
+  if ('unknown' in sizes) return [{ check: 'quota', verdict: 'unknown', reason: sizes.unknown }];
+  if ('unknown' in usage) return [{ check: 'quota', verdict: 'unknown', reason: usage.unknown }];
+  const demand = new Map<string, number>();
+  const checks: PreflightCheck[] = [];
+  for (const pool of pools) {
+    const size = sizes.value.get(pool.vmSize.toLowerCase());
+    if (!size) {
+      checks.push({ check: `vm size ${pool.vmSize}`, verdict: 'failed', reason: `node pool ${pool.name}: ${pool.vmSize} is not offered in this region (or not to this subscription)`, fix: 'pick a size from `az vm list-skus -l <location> --resource-type virtualMachines -o table`', configPath: ['aks', 'node_pools'] });
+      continue;
+    }
+    const cores = size.vcpus * maxNodes(pool);
+    demand.set(size.family, (demand.get(size.family) ?? 0) + cores);
+    demand.set('cores', (demand.get('cores') ?? 0) + cores);
+  }
+  for (const [family, need] of demand) {
+    const quota = usage.value.get(family.toLowerCase());
+    const label = family === 'cores' ? 'regional vCPUs' : family;
+    if (!quota) {
+      checks.push({ check: `quota ${label}`, verdict: 'unknown', reason: `no usage reported for ${label}` });
+      continue;
+    }
+    // A cluster that exists already holds part of `current`; its pools are then judged by the limit alone.
+    const available = clusterExists ? quota.limit : quota.limit - quota.current;
+    const verdict = need <= available ? 'passed' : 'failed';
+    const reason = `${label}: the pools need up to ${need}, ${clusterExists ? `the limit is ${quota.limit}` : `${available} of ${quota.limit} are free`}`;
+    checks.push({ check: `quota ${label}`, verdict, reason, ...(verdict === 'failed' ? { fix: `request more ${label} quota for the region (Azure portal › Quotas), or lower the pools' max`, configPath: ['aks', 'node_pools'] } : {}) });
+  }
+  return checks;
+}
+
+export interface NameStatus {
+  available: boolean;
+  reason?: string;
+  message?: string;
+}
+
+/** A global name is fine when it is free, or when this environment's own stack already holds it. */
+export function judgeName(kind: 'registry' | 'storage account', name: string, status: Fact<NameStatus>, ours: boolean, configPath: string[]): PreflightCheck {
+  const check = `${kind} name`;
+  if (ours) return { check, verdict: 'passed', reason: `${name} is this environment's own` };
+  if ('unknown' in status) return { check, verdict: 'unknown', reason: status.unknown };
+  if (status.value.available) return { check, verdict: 'passed', reason: `${name} is free` };
+  const why = status.value.message ?? status.value.reason ?? 'taken';
+  const pin = kind === 'registry' ? '`registry: { registry_name: <another> }`' : '`storage: { account_name: <another> }`';
+  return { check, verdict: 'failed', reason: `${name} is not available: ${why}`, fix: `choose another name with ${pin}`, configPath };
+}
+
+export interface KubernetesVersion {
+  version: string;
+  isPreview: boolean;
+  patches: string[];
+}
+
+/** The configured version (MAJOR.MINOR or a patch) must be offered, and not only as a preview. */
+export function judgeKubernetesVersion(wanted: string | undefined, offered: Fact<readonly KubernetesVersion[]>): PreflightCheck {
+  const check = 'kubernetes version';
+  if (wanted === undefined) return { check, verdict: 'passed', reason: "none pinned: AKS picks the region's default" };
+  if ('unknown' in offered) return { check, verdict: 'unknown', reason: offered.unknown };
+  const supported = offered.value.filter((v) => !v.isPreview);
+  const minor = wanted.split('.').slice(0, 2).join('.');
+  const match = supported.find((v) => v.version === minor && (wanted === minor || v.patches.includes(wanted)));
+  if (match) return { check, verdict: 'passed', reason: `${wanted} is offered in the region` };
+  const list = supported.map((v) => v.version).join(', ');
+  const preview = offered.value.some((v) => v.isPreview && v.version === minor);
+  return {
+    check,
+    verdict: 'failed',
+    reason: `${wanted} is ${preview ? 'only a preview' : 'not offered'} in the region; supported: ${list || 'none listed'}`,
+    fix: `set \`aks.kubernetes_version\` to one of ${list || 'the versions `az aks get-versions -l <location>` lists'}`,
+    configPath: ['aks', 'kubernetes_version'],
+  };
+}
+
+/** `up` goes ahead unless a check proves it would fail; unknown checks are said, not blocking. */
+export function preflightRefusal(checks: readonly PreflightCheck[]): string | undefined {
+  const failed = checks.filter((c) => c.verdict === 'failed');
+  if (!failed.length) return undefined;
+  return `preflight failed: ${failed.map((c) => `${c.check}: ${c.reason}${c.fix ? ` — fix: ${c.fix}` : ''}`).join('; ')}`;
+}

@@ -1,0 +1,38 @@
+/**
+ * Preflight as `validate` and `up` run it: for `provider: azure` only, judged in core
+ * (src/core/preflight.ts) from what src/health/preflight.ts reads through the Azure SDK.
+ * Every check is reported as a `preflight` event; a failed one is also a problem on its line.
+ */
+import { rangeOf, type Problem } from '../../core/config/types';
+import type { PreflightCheck } from '../../core/preflight';
+import { azurePreflight } from '../../health/preflight';
+import type { Engine, Snapshot } from '../engine';
+
+export async function runPreflight(engine: Engine, snapshot: Snapshot): Promise<PreflightCheck[]> {
+  const { config, env } = engine.setup;
+  if (config.provider !== 'azure') return [];
+  const exists = (name: string) => snapshot.states.get(name)?.exists === true;
+  const checks = await azurePreflight(config, env, { cluster: exists('cluster'), registry: exists('registry'), storage: exists('storage') }, process.env);
+  for (const c of checks) engine.emit({ type: 'preflight', check: c.check, verdict: c.verdict, reason: c.reason, ...(c.fix ? { fix: c.fix } : {}) });
+  return checks;
+}
+
+export function preflightProblems(engine: Engine, checks: readonly PreflightCheck[]): Problem[] {
+  const { parsed } = engine.setup;
+  return checks
+    .filter((c) => c.verdict === 'failed')
+    .map((c) => ({
+      file: parsed.file,
+      range: rangeOf(parsed, c.configPath ?? []),
+      severity: 'error' as const,
+      code: 'preflight-failed' as const,
+      message: `Preflight ${c.check}: ${c.reason}.${c.fix ? ` Fix: ${c.fix}.` : ''}`,
+    }));
+}
+
+/** "preflight: 6 passed, 1 unknown" (empty for other providers). */
+export function describePreflight(checks: readonly PreflightCheck[]): string {
+  if (!checks.length) return '';
+  const count = (v: PreflightCheck['verdict']) => checks.filter((c) => c.verdict === v).length;
+  return `preflight: ${[`${count('passed')} passed`, count('failed') && `${count('failed')} failed`, count('unknown') && `${count('unknown')} unknown`].filter(Boolean).join(', ')}`;
+}

@@ -1,0 +1,171 @@
+/**
+ * Reads the facts preflight judges (src/core/preflight.ts) from Azure Resource Manager through the
+ * Azure SDK for JavaScript: provider registrations, compute usage and VM sizes, global name
+ * availability, the region's Kubernetes versions. All reads run at once, each with a time limit;
+ * one that cannot be made (no credentials, not allowed, no answer) makes its checks `unknown`, with
+ * why. The SDKs load only when preflight runs.
+ */
+import type { TokenCredential } from '@azure/core-auth';
+import { storageAccountName, registryNameFor } from '../core/names';
+import type { InfraConfig, NodePoolConfig } from '../core/config/types';
+import {
+  judgeKubernetesVersion,
+  judgeName,
+  judgeProviders,
+  judgeQuota,
+  judgeSubscription,
+  known,
+  requiredProviders,
+  unknownFact,
+  type Fact,
+  type KubernetesVersion,
+  type NameStatus,
+  type PreflightCheck,
+  type QuotaUsage,
+  type VmSize,
+} from '../core/preflight';
+import { nodePoolsOf } from '../core/nodePools';
+
+export interface ArmAccess {
+  /** Defaults to a service principal from ARM_CLIENT_ID/ARM_CLIENT_SECRET/ARM_TENANT_ID (as azure-native reads them), else DefaultAzureCredential. */
+  credential?: TokenCredential;
+  /** Resource Manager's endpoint: https://management.azure.com unless MODELOPS_ARM_ENDPOINT says otherwise (sovereign clouds). */
+  endpoint?: string;
+  /** CA certificates to trust for that endpoint (a TLS-inspecting proxy's, say). */
+  ca?: string;
+  timeoutMs?: number;
+}
+
+const OURS: Fact<NameStatus> = unknownFact('held by this environment');
+
+/** What this environment already holds: a name it owns is not "taken". */
+export interface Owned {
+  cluster: boolean;
+  registry: boolean;
+  storage: boolean;
+}
+
+export async function azurePreflight(config: InfraConfig, env: string, owned: Owned, vars: NodeJS.ProcessEnv, access: ArmAccess = {}): Promise<PreflightCheck[]> {
+  const subscriptionId = config.subscriptionId ?? vars.AZURE_SUBSCRIPTION_ID?.trim();
+  const subscription = judgeSubscription(subscriptionId, config.subscriptionId ? 'subscription_id' : subscriptionId ? 'AZURE_SUBSCRIPTION_ID' : undefined);
+  if (!subscriptionId) return [subscription];
+  const arm = armReader(subscriptionId, vars, access);
+  const location = config.location;
+  const pools = nodePoolsOf(config.aks);
+  const namespaces = requiredProviders(config);
+  const wantsRegistry = !!(config.registry || config.acr);
+  const registryName = registryNameFor(config, env);
+  const storageName = config.storage?.accountName ?? storageAccountName(env, config.username);
+  const [providers, sizes, usage, versions, registry, storage] = await Promise.all([
+    Promise.all(namespaces.map(async (ns) => [ns, await arm.fact(`provider ${ns}`, (c, signal) => c.providerState(signal, ns))] as const)),
+    arm.fact('VM sizes', (c, signal) => c.vmSizes(signal, location, pools)),
+    arm.fact('compute usage', (c, signal) => c.usage(signal, location)),
+    arm.fact('Kubernetes versions', (c, signal) => c.kubernetesVersions(signal, location)),
+    // A name this environment already holds is not asked about: it is taken, by us.
+    wantsRegistry && !owned.registry ? arm.fact('registry name', (c, signal) => c.registryName(signal, registryName)) : OURS,
+    config.storage && !owned.storage ? arm.fact('storage account name', (c, signal) => c.storageName(signal, storageName)) : OURS,
+  ]);
+  const checks = [subscription, judgeProviders(new Map(providers)), ...judgeQuota(pools, sizes, usage, owned.cluster), judgeKubernetesVersion(config.aks?.kubernetesVersion, versions)];
+  if (wantsRegistry) checks.push(judgeName('registry', registryName, registry, owned.registry, config.registry ? ['registry'] : ['acr']));
+  if (config.storage) checks.push(judgeName('storage account', storageName, storage, owned.storage, ['storage']));
+  return checks;
+}
+
+/** The ARM calls preflight makes, one client per service, made on first use. */
+class ArmCalls {
+  private readonly clients = new Map<string, unknown>();
+
+  constructor(
+    private readonly subscriptionId: string,
+    private readonly credential: TokenCredential,
+    private readonly options: Record<string, unknown>,
+  ) {}
+
+  /** One client per service; `load` names its package literally, so the bundler can find it. */
+  private client<T>(service: string, load: () => new (credential: TokenCredential, subscriptionId: string, options: Record<string, unknown>) => T): T {
+    if (!this.clients.has(service)) this.clients.set(service, new (load())(this.credential, this.subscriptionId, this.options));
+    return this.clients.get(service) as T;
+  }
+
+  async providerState(signal: AbortSignal, namespace: string): Promise<string> {
+    const client = this.client('resources', () => (require('@azure/arm-resources') as typeof import('@azure/arm-resources')).ResourceManagementClient);
+    return (await client.providers.get(namespace, { abortSignal: signal })).registrationState ?? 'unknown';
+  }
+
+  async vmSizes(signal: AbortSignal, location: string, pools: readonly NodePoolConfig[]): Promise<Map<string, VmSize>> {
+    const client = this.client('compute', () => (require('@azure/arm-compute') as typeof import('@azure/arm-compute')).ComputeManagementClient);
+    const wanted = new Set(pools.map((p) => p.vmSize.toLowerCase()));
+    const sizes = new Map<string, VmSize>();
+    for await (const sku of client.resourceSkus.list({ filter: `location eq '${location}'`, abortSignal: signal })) {
+      if (sku.resourceType !== 'virtualMachines' || !sku.name || !wanted.has(sku.name.toLowerCase())) continue;
+      const restricted = (sku.restrictions ?? []).some((r) => r.type === 'Location' && r.reasonCode === 'NotAvailableForSubscription');
+      const vcpus = Number(sku.capabilities?.find((c) => c.name === 'vCPUs')?.value);
+      if (!restricted && sku.family && Number.isFinite(vcpus)) sizes.set(sku.name.toLowerCase(), { family: sku.family, vcpus });
+    }
+    return sizes;
+  }
+
+  async usage(signal: AbortSignal, location: string): Promise<Map<string, QuotaUsage>> {
+    const client = this.client('compute', () => (require('@azure/arm-compute') as typeof import('@azure/arm-compute')).ComputeManagementClient);
+    const usage = new Map<string, QuotaUsage>();
+    for await (const u of client.usage.list(location, { abortSignal: signal })) {
+      if (u.name?.value) usage.set(u.name.value.toLowerCase(), { current: u.currentValue, limit: u.limit });
+    }
+    return usage;
+  }
+
+  async kubernetesVersions(signal: AbortSignal, location: string): Promise<KubernetesVersion[]> {
+    const client = this.client('containerservice', () => (require('@azure/arm-containerservice') as typeof import('@azure/arm-containerservice')).ContainerServiceClient);
+    const result = await client.managedClusters.listKubernetesVersions(location, { abortSignal: signal });
+    return (result.values ?? []).map((v) => ({ version: v.version ?? '', isPreview: v.isPreview === true, patches: Object.keys(v.patchVersions ?? {}) }));
+  }
+
+  async registryName(signal: AbortSignal, name: string): Promise<NameStatus> {
+    const client = this.client('containerregistry', () => (require('@azure/arm-containerregistry') as typeof import('@azure/arm-containerregistry')).ContainerRegistryManagementClient);
+    const status = await client.registries.checkNameAvailability({ name, type: 'Microsoft.ContainerRegistry/registries' }, { abortSignal: signal });
+    return { available: status.nameAvailable === true, reason: status.reason, message: status.message };
+  }
+
+  async storageName(signal: AbortSignal, name: string): Promise<NameStatus> {
+    const client = this.client('storage', () => (require('@azure/arm-storage') as typeof import('@azure/arm-storage')).StorageManagementClient);
+    const status = await client.storageAccounts.checkNameAvailability({ name, type: 'Microsoft.Storage/storageAccounts' }, { abortSignal: signal });
+    return { available: status.nameAvailable === true, reason: status.reason, message: status.message };
+  }
+}
+
+function armReader(subscriptionId: string, vars: NodeJS.ProcessEnv, access: ArmAccess) {
+  const timeoutMs = access.timeoutMs ?? 20_000;
+  const endpoint = access.endpoint ?? vars.MODELOPS_ARM_ENDPOINT;
+  const options = { retryOptions: { maxRetries: 1 }, ...(endpoint ? { endpoint } : {}), ...(access.ca ? { tlsOptions: { ca: access.ca } } : {}) };
+  let calls: ArmCalls | undefined;
+  return {
+    /** Runs one read; its failure becomes the reason its checks are unknown. */
+    async fact<T>(what: string, read: (calls: ArmCalls, signal: AbortSignal) => Promise<T>): Promise<Fact<T>> {
+      try {
+        calls ??= new ArmCalls(subscriptionId, access.credential ?? defaultCredential(vars), options);
+        return known(await read(calls, AbortSignal.timeout(timeoutMs)));
+      } catch (error) {
+        return unknownFact(whyUnread(what, error, timeoutMs));
+      }
+    },
+  };
+}
+
+/** azure-native's own service principal variables first, so preflight signs in as `up` will. */
+function defaultCredential(vars: NodeJS.ProcessEnv): TokenCredential {
+  const identity = require('@azure/identity') as typeof import('@azure/identity');
+  if (vars.ARM_CLIENT_ID && vars.ARM_CLIENT_SECRET && vars.ARM_TENANT_ID) return new identity.ClientSecretCredential(vars.ARM_TENANT_ID, vars.ARM_CLIENT_ID, vars.ARM_CLIENT_SECRET);
+  return new identity.DefaultAzureCredential();
+}
+
+/** A short reason a person can act on; never a token or a response body. */
+export function whyUnread(what: string, error: unknown, timeoutMs: number): string {
+  const e = error as { name?: string; statusCode?: number; code?: string; message?: string };
+  if (e.name === 'CredentialUnavailableError' || e.name === 'AuthenticationError' || e.name === 'AggregateAuthenticationError') {
+    return `${what}: no Azure credentials (az login, or ARM_CLIENT_ID, ARM_CLIENT_SECRET and ARM_TENANT_ID)`;
+  }
+  if (e.name === 'AbortError' || e.name === 'TimeoutError') return `${what}: no answer within ${timeoutMs / 1000} s`;
+  if (e.statusCode === 401 || e.statusCode === 403) return `${what}: not allowed to read it (HTTP ${e.statusCode}${e.code ? ` ${e.code}` : ''})`;
+  if (e.statusCode) return `${what}: HTTP ${e.statusCode}${e.code ? ` ${e.code}` : ''}`;
+  return `${what}: ${e.code ?? (e.message ?? String(error)).split('\n')[0]}`;
+}

@@ -1,0 +1,84 @@
+/** Preflight's judgements (src/core/preflight.ts): failed only when a fact proves it. */
+import { strict as assert } from 'node:assert';
+import type { NodePoolConfig } from '../../src/core/config/types';
+import { judgeKubernetesVersion, judgeName, judgeProviders, judgeQuota, judgeSubscription, known, preflightRefusal, requiredProviders, unknownFact, type QuotaUsage, type VmSize } from '../../src/core/preflight';
+
+const pool = (name: string, vmSize: string, sizing: Partial<NodePoolConfig>): NodePoolConfig => ({ name, vmSize, mode: 'User', labels: {}, taints: [], ...sizing });
+const POOLS = [pool('system', 'Standard_B2s', { mode: 'System', count: 1 }), pool('cpu', 'Standard_D4s_v3', { min: 1, max: 5 })];
+const SIZES = known(new Map<string, VmSize>([['standard_b2s', { family: 'standardBSFamily', vcpus: 2 }], ['standard_d4s_v3', { family: 'standardDSv3Family', vcpus: 4 }]]));
+const usage = (entries: Record<string, [number, number]>) => known(new Map<string, QuotaUsage>(Object.entries(entries).map(([k, [current, limit]]) => [k.toLowerCase(), { current, limit }])));
+
+describe('preflight judgements', () => {
+  it('needs the subscription pinned, and says where it came from', () => {
+    assert.equal(judgeSubscription(undefined, undefined).verdict, 'failed');
+    assert.match(judgeSubscription(undefined, undefined).fix!, /AZURE_SUBSCRIPTION_ID/);
+    assert.deepEqual(judgeSubscription('abc', 'AZURE_SUBSCRIPTION_ID'), { check: 'subscription', verdict: 'passed', reason: 'pinned to abc (from AZURE_SUBSCRIPTION_ID)' });
+  });
+
+  it('asks only for the providers the sections use', () => {
+    assert.deepEqual(requiredProviders({}), ['Microsoft.ContainerService', 'Microsoft.Compute', 'Microsoft.Network', 'Microsoft.ManagedIdentity']);
+    assert.deepEqual(requiredProviders({ acr: { sku: 'Basic', perUserRegistry: true }, storage: { sku: 'Standard_LRS' } }).slice(4), ['Microsoft.ContainerRegistry', 'Microsoft.Storage']);
+  });
+
+  it('names every provider that is not registered, with the command; unread ones make it unknown, never failed', () => {
+    const failed = judgeProviders(new Map([['Microsoft.Compute', known('Registered')], ['Microsoft.ContainerService', known('NotRegistered')], ['Microsoft.Storage', known('Registering')]]));
+    assert.equal(failed.verdict, 'failed');
+    assert.equal(failed.reason, 'not registered: Microsoft.ContainerService (NotRegistered), Microsoft.Storage (Registering)');
+    assert.equal(failed.fix, 'az provider register --namespace Microsoft.ContainerService && az provider register --namespace Microsoft.Storage');
+    const unread = judgeProviders(new Map([['Microsoft.Compute', known('Registered')], ['Microsoft.Network', unknownFact<string>('provider Microsoft.Network: no answer within 20 s')]]));
+    assert.deepEqual([unread.verdict, unread.reason], ['unknown', 'provider Microsoft.Network: no answer within 20 s']);
+  });
+
+  it('adds up vCPUs at the pools’ maximum per family and in total, against what is free', () => {
+    const checks = judgeQuota(POOLS, SIZES, usage({ cores: [4, 30], standardBSFamily: [0, 10], standardDSv3Family: [0, 10] }), false);
+    assert.deepEqual(checks.map((c) => [c.check, c.verdict, c.reason]), [
+      ['quota standardBSFamily', 'passed', 'standardBSFamily: the pools need up to 2, 10 of 10 are free'],
+      ['quota regional vCPUs', 'passed', 'regional vCPUs: the pools need up to 22, 26 of 30 are free'],
+      ['quota standardDSv3Family', 'failed', 'standardDSv3Family: the pools need up to 20, 10 of 10 are free'],
+    ]);
+    assert.deepEqual(checks[2].configPath, ['aks', 'node_pools']);
+  });
+
+  it('judges an existing cluster against the limit (its nodes are already in the usage)', () => {
+    const taken = usage({ cores: [22, 24], standardBSFamily: [2, 10], standardDSv3Family: [20, 20] });
+    assert.deepEqual(judgeQuota(POOLS, SIZES, taken, true).map((c) => c.verdict), ['passed', 'passed', 'passed']);
+    assert.deepEqual(judgeQuota(POOLS, SIZES, taken, false).map((c) => c.verdict), ['passed', 'failed', 'failed']);
+  });
+
+  it('a size the region does not offer fails on the pools; unread sizes or usage are unknown', () => {
+    const checks = judgeQuota([pool('gpu', 'Standard_NC6', { count: 1 })], SIZES, usage({ cores: [0, 10] }), false);
+    assert.equal(checks[0].verdict, 'failed');
+    assert.match(checks[0].reason, /node pool gpu: Standard_NC6 is not offered/);
+    assert.deepEqual(judgeQuota(POOLS, unknownFact('VM sizes: no Azure credentials'), usage({}), false), [{ check: 'quota', verdict: 'unknown', reason: 'VM sizes: no Azure credentials' }]);
+  });
+
+  it('a taken global name fails unless this environment holds it', () => {
+    const taken = known({ available: false, reason: 'AlreadyExists', message: 'The storage account named x is already taken.' });
+    assert.equal(judgeName('storage account', 'x', taken, false, ['storage']).verdict, 'failed');
+    assert.match(judgeName('storage account', 'x', taken, false, ['storage']).fix!, /account_name/);
+    assert.equal(judgeName('storage account', 'x', taken, true, ['storage']).verdict, 'passed');
+    assert.equal(judgeName('registry', 'r', known({ available: true }), false, ['acr']).verdict, 'passed');
+    assert.equal(judgeName('registry', 'r', unknownFact('registry name: not allowed to read it (HTTP 403)'), false, ['acr']).verdict, 'unknown');
+  });
+
+  it('a Kubernetes version must be offered and not only as a preview', () => {
+    const offered = known([
+      { version: '1.31', isPreview: false, patches: ['1.31.8'] },
+      { version: '1.32', isPreview: false, patches: ['1.32.4', '1.32.5'] },
+      { version: '1.34', isPreview: true, patches: ['1.34.0'] },
+    ]);
+    assert.equal(judgeKubernetesVersion('1.32', offered).verdict, 'passed');
+    assert.equal(judgeKubernetesVersion('1.32.5', offered).verdict, 'passed');
+    assert.equal(judgeKubernetesVersion('1.32.9', offered).verdict, 'failed');
+    const preview = judgeKubernetesVersion('1.34', offered);
+    assert.deepEqual([preview.verdict, preview.reason], ['failed', '1.34 is only a preview in the region; supported: 1.31, 1.32']);
+    assert.match(judgeKubernetesVersion('1.29', offered).reason, /not offered/);
+    assert.equal(judgeKubernetesVersion(undefined, offered).verdict, 'passed');
+  });
+
+  it('up is refused only by failed checks, and the refusal names each with its fix', () => {
+    assert.equal(preflightRefusal([{ check: 'providers', verdict: 'unknown', reason: 'no credentials' }]), undefined);
+    const refusal = preflightRefusal([{ check: 'quota cores', verdict: 'failed', reason: 'short', fix: 'ask for more' }, { check: 'providers', verdict: 'passed', reason: 'ok' }]);
+    assert.equal(refusal, 'preflight failed: quota cores: short — fix: ask for more');
+  });
+});
