@@ -217,6 +217,9 @@ interface RuleCase {
   says?: RegExp;
 }
 
+/** A local file with a workspace whose spec is `specLines` (from line 5). */
+const spec = (...specLines: string[]): string => lines('provider: local', 'workspace:', '  metadata: { name: w }', '  spec:', ...specLines);
+
 const AZURE_HEAD = ['provider: azure', 'subscription_id: "12345678-90ab-cdef-1234-567890abcdef"', 'resource_group: modelops-rg'];
 const azure = (...rest: string[]): string => lines(...AZURE_HEAD, 'aks:', '  name: modelops-cluster', ...rest);
 const withPools = (...pools: string[]): string => lines('provider: local', 'aks:', '  node_pools:', ...pools);
@@ -261,6 +264,17 @@ const RULE_CASES: RuleCase[] = [
   { name: 'no provider', code: 'missing-required', text: 'location: eastus2\n', line: 1, column: 1, says: /provider: local/ },
   { name: 'azure without aks', code: 'missing-required', text: lines(...AZURE_HEAD), line: 1, column: 1, says: /`aks` is required/ },
   { name: 'azure without aks', code: 'missing-required', text: lines('provider: azure', 'resource_group: rg'), line: 1, column: 1, says: /`aks` is required/ },
+  { name: 'a typo in workspace workers', code: 'unknown-key', text: spec('    workers:', '      replcas: 2'), line: 6, column: 7, severity: 'warning', says: /Did you mean `replicas`\?/ },
+  { name: 'negative workspace replicas', code: 'out-of-range', text: spec('    workers:', '      replicas: -1'), line: 6, column: 17, says: /between 0 and 1000/ },
+  { name: 'workspace replicas as a word', code: 'wrong-type', text: spec('    workers:', '      replicas: two'), line: 6, column: 17, says: /whole number/ },
+  { name: 'zero Dask processes', code: 'out-of-range', text: spec('    workers:', '      processes: 0'), line: 6, column: 18 },
+  { name: 'memory in GB letters', code: 'invalid-quantity', text: spec('    workers:', '      resources: { limits: { memory: 8GB } }'), line: 6, column: 38, says: /"8GB"; it must be a size like "512Mi"/ },
+  { name: 'a CPU request that is not a quantity', code: 'invalid-quantity', text: spec('    scheduler:', '      resources: { requests: { cpu: one } }'), line: 6, column: 37 },
+  { name: 'a memory limit below its request', code: 'limit-below-request', text: spec('    workers:', '      resources:', '        requests: { memory: 8Gi }', '        limits: { memory: 4Gi }'), line: 8, column: 27, says: /below its request/ },
+  { name: 'autoscaling max below min', code: 'out-of-range', text: spec('    autoscaling: { min_workers: 5, max_workers: 2 }'), line: 5, column: 49, says: /below `min_workers` \(5\)/ },
+  { name: 'a target CPU of 5%', code: 'out-of-range', text: spec('    autoscaling: { target_cpu: 5 }'), line: 5, column: 32, says: /between 10 and 100/ },
+  { name: 'a misspelt toleration effect', code: 'invalid-enum', text: spec('    tolerations: [{ key: gpu, operator: Exists, effect: NoSchedul }]'), line: 5, column: 57, says: /Did you mean `NoSchedule`\?/ },
+  { name: 'an unknown spec key', code: 'unknown-key', text: spec('    worker: { replicas: 2 }'), line: 5, column: 5, severity: 'warning', says: /Did you mean `workers`\?/ },
   { name: 'resource_group is not the Azure name', code: 'derived-name', text: lines('provider: local', 'environment: staging', 'username: bob', 'resource_group: rg'), line: 4, column: 1, severity: 'info', says: /`modelops-staging-rg-bob`/ },
   { name: 'acr.name is not the Azure name', code: 'derived-name', text: lines('provider: local', 'acr:', '  name: teamacr'), line: 3, column: 3, severity: 'info', says: /registry_name/ },
   { name: 'a pool without a name', code: 'missing-required', text: withPools('    - vm_size: Standard_B2s'), line: 4, column: 7 },

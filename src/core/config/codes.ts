@@ -53,7 +53,8 @@ export const CONFIG_PROBLEM_CODES = {
   // Workspace, adaptive
   'invalid-namespace': 'A Kubernetes namespace is not a DNS-1123 label.',
   'invalid-run-name': 'An adaptive run name cannot make a valid stack and namespace name.',
-  'invalid-quantity': 'A storage size is not like `10Gi` (digits then Ki, Mi, Gi or Ti).',
+  'invalid-quantity': 'A size or CPU amount is not a Kubernetes quantity (`10Gi`, `512Mi`, `2`, `500m`).',
+  'limit-below-request': 'A resource limit is below its request; Kubernetes refuses such a pod.',
   // Graph, local provider
   'unknown-component': 'A component name that is not defined by this file.',
 } as const;

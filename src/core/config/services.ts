@@ -1,6 +1,7 @@
 /** Rules for the sections we add on top of the flat file: `storage`, `registry`, `workspace`, `adaptive`. */
 import { isMap, isScalar, isSeq } from 'yaml';
 import { REGISTRY_SKUS } from './cluster';
+import { checkWorkspaceSpec } from './workspaceSpec';
 import { checkAcrName, checkDnsLabel, checkLocation, checkStorageAccountName, checkQuantity, isDnsLabel, toDnsLabel } from './naming';
 import type { Field, MapReader } from './reader';
 import { printable } from './suggest';
@@ -158,6 +159,7 @@ function readWorkspaceSpec(field: Field, provider: ProviderKind | undefined): Re
     const firstMissing = !field.exists || !partField ? field : !partField.exists || !imageField ? partField : imageField;
     firstMissing.missing(`the ${part} image, needed with \`provider: azure\``, `${part}: { image: ${DEFAULT_IMAGES[part]} }`);
   }
+  if (spec) checkWorkspaceSpec(spec);
   return spec ? toRecord(field.plain()) : {};
 }
 
