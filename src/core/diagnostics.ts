@@ -7,15 +7,23 @@
 import type { Component } from './components';
 import { rangeOf, type ParsedConfig, type Problem } from './config/types';
 import { READINESS_PROBLEM_CODES } from './problemCodes';
+import { describeFault, faultOf, type FaultLocation } from './config/faults';
 import type { ComponentReadiness } from './readiness';
 
 export { READINESS_PROBLEM_CODES };
 
-function missingOutputProblems(parsed: ParsedConfig, owner: Component, r: ComponentReadiness, components: readonly Component[]): Problem[] {
+/** `local.faults.<key>` at line N, as a message names it. */
+const faultName = (at: FaultLocation): string => `\`local.faults.${at.key}\` (line ${at.range.start.line})`;
+
+function missingOutputProblems(parsed: ParsedConfig, owner: Component, r: ComponentReadiness, components: readonly Component[], fault: FaultLocation | undefined): Problem[] {
   const ownerRange = rangeOf(parsed, owner.configPath);
   const problems: Problem[] = [];
   for (const output of r.missingOutputs) {
     const consumers = components.filter((c) => c.uses.some((u) => u.from === owner.name && u.outputs.includes(output)));
+    const byFault = fault?.fault.omitOutputs.includes(output) ? fault : undefined;
+    const advice = byFault
+      ? `. The fault ${faultName(byFault)} leaves it out, so Repair and Up fail the same way while it is there: remove the fault, then Repair ${owner.name}.`
+      : `. Repair ${owner.name} (or run Up) to export it again.`;
     problems.push({
       file: parsed.file,
       range: ownerRange,
@@ -26,8 +34,12 @@ function missingOutputProblems(parsed: ParsedConfig, owner: Component, r: Compon
       message:
         `${owner.name}: stack ${owner.stack} has no output "${output}"` +
         (consumers.length ? `, which ${consumers.map((c) => c.name).join(', ')} need${consumers.length === 1 ? 's' : ''}` : '') +
-        `. Repair ${owner.name} (or run Up) to export it again.`,
-      related: consumers.map((c) => ({ file: parsed.file, range: rangeOf(parsed, c.configPath), message: `${c.name} reads ${owner.name}.${output}` })),
+        advice,
+      related: [
+        ...(byFault ? [{ file: parsed.file, range: byFault.range, message: `the fault that omits ${output}` }] : []),
+        ...consumers.map((c) => ({ file: parsed.file, range: rangeOf(parsed, c.configPath), message: `${c.name} reads ${owner.name}.${output}` })),
+      ],
+      ...(byFault ? { fault: owner.name } : {}),
     });
     for (const consumer of consumers) {
       problems.push({
@@ -45,11 +57,12 @@ function missingOutputProblems(parsed: ParsedConfig, owner: Component, r: Compon
   return problems;
 }
 
-function statusProblem(parsed: ParsedConfig, owner: Component, r: ComponentReadiness): Problem | undefined {
+function statusProblem(parsed: ParsedConfig, owner: Component, r: ComponentReadiness, fault: FaultLocation | undefined): Problem | undefined {
   const code =
     r.status === 'failed' ? 'component-failed' : r.status === 'interrupted' ? 'component-interrupted' : r.status === 'unknown' ? 'component-unknown' : undefined;
   if (!code) return undefined;
-  const fix = r.status === 'unknown' ? 'Refresh to read it again.' : `Repair ${owner.name} to bring it back.`;
+  const byFault = r.status === 'failed' && fault?.fault.failAfterResources !== undefined ? fault : undefined;
+  const fix = r.status === 'unknown' ? 'Refresh to read it again.' : byFault ? `The fault ${faultName(byFault)} makes every update of it fail: remove the fault, then Repair ${owner.name}.` : `Repair ${owner.name} to bring it back.`;
   return {
     file: parsed.file,
     range: rangeOf(parsed, owner.configPath),
@@ -57,6 +70,24 @@ function statusProblem(parsed: ParsedConfig, owner: Component, r: ComponentReadi
     code,
     component: owner.name,
     message: `${owner.name} is ${r.status}: ${r.reason}. ${fix}`,
+    ...(byFault ? { fault: owner.name, related: [{ file: parsed.file, range: byFault.range, message: 'the fault that makes it fail' }] } : {}),
+  };
+}
+
+/** On the fault's own line, while a component suffers from it: what it does, and that removing it is the fix. */
+function faultProblem(parsed: ParsedConfig, owner: Component, at: FaultLocation, r: ComponentReadiness): Problem | undefined {
+  const omitted = r.missingOutputs.filter((o) => at.fault.omitOutputs.includes(o));
+  const failing = r.status === 'failed' && at.fault.failAfterResources !== undefined;
+  if (!omitted.length && !failing) return undefined;
+  return {
+    file: parsed.file,
+    range: at.range,
+    severity: 'warning',
+    code: 'fault-active',
+    component: owner.name,
+    fault: owner.name,
+    message: `This rehearsal fault ${describeFault(at.fault)} for ${owner.name}, which is ${failing ? 'failed' : `missing ${omitted.join(', ')}`} because of it. Remove it, then Repair ${owner.name}.`,
+    related: [{ file: parsed.file, range: rangeOf(parsed, owner.configPath), message: `${owner.name}'s section` }],
   };
 }
 
@@ -101,11 +132,14 @@ export function readinessProblems(parsed: ParsedConfig, components: readonly Com
   for (const r of readiness) {
     const owner = byName.get(r.name);
     if (!owner) continue;
-    const status = statusProblem(parsed, owner, r);
+    const fault = faultOf(parsed, owner.name);
+    const status = statusProblem(parsed, owner, r, fault);
     if (status) problems.push(status);
     const spec = specProblem(parsed, owner, r);
     if (spec) problems.push(spec);
-    problems.push(...missingOutputProblems(parsed, owner, r, components));
+    problems.push(...missingOutputProblems(parsed, owner, r, components, fault));
+    const active = fault && faultProblem(parsed, owner, fault, r);
+    if (active) problems.push(active);
     problems.push(...loopProblems(parsed, owner, r));
   }
   return problems;

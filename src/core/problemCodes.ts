@@ -16,6 +16,7 @@ export const READINESS_PROBLEM_CODES = {
   'spec-changed': 'azure.yaml changed what the component is deployed with since its last up.',
   'component-drifted': 'The last drift check found resources changed or deleted outside Pulumi.',
   'component-stalled': 'The reconcile loop stopped trying: it needs a person (the message says which command).',
+  'fault-active': 'A rehearsal fault in `local.faults` is what keeps a component from being ready; Repair fails the same way until it is removed.',
 } as const;
 
 /** Problems of the model as a whole (besides the config's own and readiness's). */

@@ -4,7 +4,7 @@ import type { ConfigPath, ParsedConfig, SourceRange } from '../../src/core/confi
 import { READINESS_PROBLEM_CODES, readinessProblems } from '../../src/core/diagnostics';
 import { computeReadiness } from '../../src/core/readiness';
 import { absentStack } from '../../src/core/state';
-import { azureConfig, byName, graphOf, readyState, statesFor, withOutputs } from './helpers';
+import { azureConfig, byName, graphOf, localConfig, readyState, statesFor, withOutputs } from './helpers';
 
 const FILE = '/project/azure.yaml';
 
@@ -178,6 +178,11 @@ describe('readinessProblems', () => {
       ...problemsFor({ cluster: readyState(cluster, { lastUpdate: { kind: 'update', result: 'failed' } }) }),
       ...problemsFor({ cluster: readyState(cluster, { pendingOperations: [{ type: 'creating', urn: 'u' }] }) }),
       ...problemsFor({ cluster: { ...absentStack(cluster.stack), unreadable: 'x' } }),
+      ...readinessProblems(
+        { ...parsedWith({ ...LINES, 'local.faults.cluster': 50 }), config: { ...localConfig(), local: { faults: { cluster: { omitOutputs: ['kubeconfig'], stepDelayMs: 0 } } } } },
+        components,
+        computeReadiness(components, graph, statesFor(components, { cluster: withOutputs(readyState(cluster), { kubeconfig: undefined }) })),
+      ),
     ];
     assert.deepEqual([...new Set(problems.map((p) => p.code))].sort(), Object.keys(READINESS_PROBLEM_CODES).sort());
   });

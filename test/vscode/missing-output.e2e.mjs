@@ -1,7 +1,8 @@
 // (b) An injected missing output: the cluster exports no kubeconfig. The tree,
-// the Problems panel and a quick fix tell the user and repair it.
+// the Problems panel and quick fixes tell the user it is the fault, take it out and repair.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { waitFor } from './lib/workbench/base.mjs';
 import { COMPONENTS, configYaml, lineOf, openComponents, scenarioHooks, startSession, waitForComponents } from './lib/harness.mjs';
 
 describe('A missing stack output (local fault: cluster omits kubeconfig)', function () {
@@ -45,12 +46,24 @@ describe('A missing stack output (local fault: cluster omits kubeconfig)', funct
     assert.equal(marker.severity, 'error', JSON.stringify(marker));
     assert.match(marker.text, /cluster/, JSON.stringify(marker));
     assert.match(marker.text, /modelops-infra/, 'the source is shown');
+    assert.match(marker.text, /The fault `local\.faults\.cluster` \(line \d+\) leaves it out, so Repair and Up fail the same way/, 'the advice names the fault, not a repair that would fail');
+    const faultLine = lineOf(readFileSync(s.configPath, 'utf8'), '    cluster:');
+    const onFault = await s.wb.waitForProblems((p) => p.some((r) => r.kind === 'marker' && r.line === faultLine && /rehearsal fault omits kubeconfig/.test(r.text)));
+    assert.equal(onFault.find((r) => r.kind === 'marker' && r.line === faultLine).severity, 'warning');
     await s.wb.screenshot('diagnostics');
   });
 
-  it('after removing the fault, the quick fix "Repair cluster" turns every row ready and clears the error', async function () {
-    // The fault is static config: take it out first (as the user would), then repair.
-    s.writeConfig(configYaml());
+  it('the quick fix "Remove the fault on cluster" takes it out of azure.yaml, leaving the rest as written', async function () {
+    const before = readFileSync(s.configPath, 'utf8');
+    await s.wb.openFile('azure.yaml', lineOf(before, 'provider:'));
+    await s.wb.quickFix('Remove the fault on cluster', { timeout: 60_000 });
+    await s.wb.press('Control+S');
+    const after = await waitForFile(s.configPath, (text) => !/omit_outputs/.test(text));
+    assert.equal(after, before.replace(/ {4}cluster:\n {6}omit_outputs: \[kubeconfig\]\n/, ''));
+    await s.wb.screenshot('fault-removed');
+  });
+
+  it('then the quick fix "Repair cluster" turns every row ready and clears the error', async function () {
     const line = lineOf(readFileSync(s.configPath, 'utf8'), 'provider:');
     await s.wb.openFile('azure.yaml', line);
     await s.wb.quickFix('Repair cluster', { timeout: 60_000 });
@@ -60,3 +73,10 @@ describe('A missing stack output (local fault: cluster omits kubeconfig)', funct
     await s.wb.waitForProblems((p) => !p.some((r) => r.kind === 'marker' && /kubeconfig/.test(r.text)), { timeout: 120_000 });
   });
 });
+
+/** The file's text once `ready(text)` holds (the editor saves asynchronously). */
+async function waitForFile(path, ready) {
+  let text = '';
+  await waitFor(() => ready((text = readFileSync(path, 'utf8'))), { timeout: 30_000, message: `${path} to change`, describe: async () => text });
+  return text;
+}

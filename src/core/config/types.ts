@@ -48,6 +48,8 @@ export interface Problem {
   component?: string;
   output?: string;
   related?: RelatedLocation[];
+  /** The component whose `local.faults` entry in this file causes the problem (a "Remove fault" quick fix takes it out). */
+  fault?: string;
 }
 
 export type ProviderKind = 'azure' | 'local';

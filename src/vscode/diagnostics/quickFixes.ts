@@ -1,5 +1,7 @@
 /** Quick fixes for our diagnostics, chosen by `diagnostic.code` (never by message text). */
 import * as vscode from 'vscode';
+import { removeFaultEdit } from '../../core/config/faults';
+import { parseConfig } from '../../core/config/parse';
 import { quickFixesFor } from '../view/quickFixPlan';
 import type { DiagnosticsController } from './diagnosticsController';
 import { DIAGNOSTIC_SOURCE } from './toDiagnostic';
@@ -24,7 +26,12 @@ export class QuickFixProvider implements vscode.CodeActionProvider {
         const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
         action.diagnostics = [d];
         action.isPreferred = fix.preferred;
-        if (fix.kind === 'replace' && fix.replacement !== undefined) {
+        if (fix.kind === 'remove-fault' && problem.fault) {
+          const edit = removeFaultEdit(parseConfig(document.getText(), document.uri.fsPath), problem.fault);
+          if (!edit) continue;
+          action.edit = new vscode.WorkspaceEdit();
+          action.edit.replace(document.uri, new vscode.Range(document.positionAt(edit.startOffset), document.positionAt(edit.endOffset)), edit.newText);
+        } else if (fix.kind === 'replace' && fix.replacement !== undefined) {
           action.edit = new vscode.WorkspaceEdit();
           action.edit.replace(document.uri, d.range, fix.replacement);
         } else if (fix.kind === 'repair') {

@@ -1,7 +1,7 @@
 /** Which quick fixes a problem code gets. Keyed by code, never by message. Pure. */
 import type { ProblemCode } from '../../core/problemCodes';
 
-export type QuickFixKind = 'repair' | 'up' | 'refresh' | 'replace';
+export type QuickFixKind = 'repair' | 'up' | 'refresh' | 'replace' | 'remove-fault';
 
 export interface QuickFixPlan {
   kind: QuickFixKind;
@@ -21,10 +21,14 @@ export function suggestionIn(message: string): string | undefined {
   return /Did you mean `([^`]+)`\?/.exec(message)?.[1];
 }
 
-export function quickFixesFor(problem: { code: ProblemCode; component?: string; message: string }): QuickFixPlan[] {
+export function quickFixesFor(problem: { code: ProblemCode; component?: string; message: string; fault?: string }): QuickFixPlan[] {
+  // While a rehearsal fault causes it, a repair fails the same way: taking the fault out comes first.
+  const removeFault: QuickFixPlan[] = problem.fault ? [{ kind: 'remove-fault', title: `Remove the fault on ${problem.fault}`, preferred: true }] : [];
+  if (problem.code === 'fault-active') return removeFault;
   if (REPAIRABLE.has(problem.code) && problem.component) {
     return [
-      { kind: 'repair', title: `Repair ${problem.component}`, preferred: true },
+      ...removeFault,
+      { kind: 'repair', title: `Repair ${problem.component}`, preferred: !problem.fault },
       { kind: 'up', title: 'Run Up' },
       { kind: 'refresh', title: 'Refresh' },
     ];
