@@ -47,7 +47,9 @@ export function judgeSubscription(subscriptionId: string | undefined, source: 's
 
 /** `registrationState` per namespace, as ARM reports it (`Registered`, `NotRegistered`, `Registering`, …). */
 export function judgeProviders(states: ReadonlyMap<string, Fact<string>>): PreflightCheck {
-  const missing = [...states].filter(([, s]) => 'value' in s && s.value !== 'Registered').map(([ns, s]) => `${ns} (${(s as { value: string }).value})`);
+  // `Registering` is under way: not proven to fail, so it is said, not failed.
+  const missing = [...states].filter(([, s]) => 'value' in s && s.value !== 'Registered' && s.value !== 'Registering').map(([ns, s]) => `${ns} (${(s as { value: string }).value})`);
+  const registering = [...states].filter(([, s]) => 'value' in s && s.value === 'Registering').map(([ns]) => ns);
   const unread = [...states.values()].filter((s) => 'unknown' in s).map((s) => (s as { unknown: string }).unknown);
   if (missing.length) {
     const namespaces = missing.map((m) => m.split(' ')[0]);
@@ -58,6 +60,7 @@ export function judgeProviders(states: ReadonlyMap<string, Fact<string>>): Prefl
       fix: namespaces.map((ns) => `az provider register --namespace ${ns}`).join(' && '),
     };
   }
+  if (registering.length) return { check: 'providers', verdict: 'unknown', reason: `still registering: ${registering.join(', ')} (az provider show --namespace ${registering[0]} says when it is done)` };
   if (unread.length) return { check: 'providers', verdict: 'unknown', reason: unread[0] };
   return { check: 'providers', verdict: 'passed', reason: `registered: ${[...states.keys()].join(', ')}` };
 }
@@ -73,18 +76,23 @@ export interface QuotaUsage {
   limit: number;
 }
 
-/** The most nodes a pool can have: its autoscaler maximum, else its count. */
-const maxNodes = (pool: NodePoolConfig): number => pool.max ?? pool.count ?? pool.min ?? 1;
+/** Nodes a pool is created with (AKS checks quota for these), and the most its autoscaler may add. */
+const startNodes = (pool: NodePoolConfig): number => pool.count ?? pool.min ?? 1;
+const maxNodes = (pool: NodePoolConfig): number => Math.max(pool.max ?? 0, startNodes(pool));
 
 /**
- * vCPUs the pools can take at their maximum, per VM family and in total, against the region's
- * quotas (usage names are the family names, and `cores` is the regional total). What already runs
- * in this environment's cluster counts in `current`, so an existing cluster is not counted twice.
+ * vCPUs a new cluster's pools take, per VM family and in the region, against what is free there.
+ * AKS checks quota for the nodes a pool starts with: that decides; what the autoscalers could grow
+ * to is said beside it (they stop at the quota, they do not fail).
  */
-export function judgeQuota(pools: readonly NodePoolConfig[], sizes: Fact<ReadonlyMap<string, VmSize>>, usage: Fact<ReadonlyMap<string, QuotaUsage>>, clusterExists: boolean): PreflightCheck[] {
+export function judgeQuota(pools: readonly NodePoolConfig[], sizes: Fact<ReadonlyMap<string, VmSize>>, usage: Fact<ReadonlyMap<string, QuotaUsage>>): PreflightCheck[] {
   if ('unknown' in sizes) return [{ check: 'quota', verdict: 'unknown', reason: sizes.unknown }];
   if ('unknown' in usage) return [{ check: 'quota', verdict: 'unknown', reason: usage.unknown }];
-  const demand = new Map<string, number>();
+  const demand = new Map<string, { start: number; max: number }>();
+  const add = (family: string, start: number, max: number) => {
+    const d = demand.get(family) ?? { start: 0, max: 0 };
+    demand.set(family, { start: d.start + start, max: d.max + max });
+  };
   const checks: PreflightCheck[] = [];
   for (const pool of pools) {
     const size = sizes.value.get(pool.vmSize.toLowerCase());
@@ -92,9 +100,8 @@ export function judgeQuota(pools: readonly NodePoolConfig[], sizes: Fact<Readonl
       checks.push({ check: `vm size ${pool.vmSize}`, verdict: 'failed', reason: `node pool ${pool.name}: ${pool.vmSize} is not offered in this region (or not to this subscription)`, fix: 'pick a size from `az vm list-skus -l <location> --resource-type virtualMachines -o table`', configPath: ['aks', 'node_pools'] });
       continue;
     }
-    const cores = size.vcpus * maxNodes(pool);
-    demand.set(size.family, (demand.get(size.family) ?? 0) + cores);
-    demand.set('cores', (demand.get('cores') ?? 0) + cores);
+    add(size.family, size.vcpus * startNodes(pool), size.vcpus * maxNodes(pool));
+    add('cores', size.vcpus * startNodes(pool), size.vcpus * maxNodes(pool));
   }
   for (const [family, need] of demand) {
     const quota = usage.value.get(family.toLowerCase());
@@ -103,11 +110,15 @@ export function judgeQuota(pools: readonly NodePoolConfig[], sizes: Fact<Readonl
       checks.push({ check: `quota ${label}`, verdict: 'unknown', reason: `no usage reported for ${label}` });
       continue;
     }
-    // A cluster that exists already holds part of `current`; its pools are then judged by the limit alone.
-    const available = clusterExists ? quota.limit : quota.limit - quota.current;
-    const verdict = need <= available ? 'passed' : 'failed';
-    const reason = `${label}: the pools need up to ${need}, ${clusterExists ? `the limit is ${quota.limit}` : `${available} of ${quota.limit} are free`}`;
-    checks.push({ check: `quota ${label}`, verdict, reason, ...(verdict === 'failed' ? { fix: `request more ${label} quota for the region (Azure portal › Quotas), or lower the pools' max`, configPath: ['aks', 'node_pools'] } : {}) });
+    const free = quota.limit - quota.current;
+    const verdict = need.start <= free ? 'passed' : 'failed';
+    const growth = need.max > need.start ? `, up to ${need.max} as the autoscalers grow${need.max > free ? ' (they will stop at the quota)' : ''}` : '';
+    checks.push({
+      check: `quota ${label}`,
+      verdict,
+      reason: `${label}: the pools start with ${need.start}${growth}; ${free} of ${quota.limit} are free`,
+      ...(verdict === 'failed' ? { fix: `request more ${label} quota for the region (Azure portal › Quotas), or start the pools smaller`, configPath: ['aks', 'node_pools'] } : {}),
+    });
   }
   return checks;
 }
@@ -118,15 +129,14 @@ export interface NameStatus {
   message?: string;
 }
 
-/** A global name is fine when it is free, or when this environment's own stack already holds it. */
-export function judgeName(kind: 'registry' | 'storage account', name: string, status: Fact<NameStatus>, ours: boolean, configPath: string[]): PreflightCheck {
+/** A global name for something about to be created must be free. */
+export function judgeName(kind: 'registry' | 'storage account', name: string, status: Fact<NameStatus>, configPath: string[]): PreflightCheck {
   const check = `${kind} name`;
-  if (ours) return { check, verdict: 'passed', reason: `${name} is this environment's own` };
   if ('unknown' in status) return { check, verdict: 'unknown', reason: status.unknown };
   if (status.value.available) return { check, verdict: 'passed', reason: `${name} is free` };
   const why = status.value.message ?? status.value.reason ?? 'taken';
   const pin = kind === 'registry' ? '`registry: { registry_name: <another> }`' : '`storage: { account_name: <another> }`';
-  return { check, verdict: 'failed', reason: `${name} is not available: ${why}`, fix: `choose another name with ${pin}`, configPath };
+  return { check, verdict: 'failed', reason: `${name} is not available: ${why}`, fix: `choose another name with ${pin} (or, if it is yours from an earlier tool, pulumi import it)`, configPath };
 }
 
 export interface KubernetesVersion {

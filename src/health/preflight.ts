@@ -36,16 +36,12 @@ export interface ArmAccess {
   timeoutMs?: number;
 }
 
-const OURS: Fact<NameStatus> = unknownFact('held by this environment');
-
-/** What this environment already holds: a name it owns is not "taken". */
-export interface Owned {
-  cluster: boolean;
-  registry: boolean;
-  storage: boolean;
-}
-
-export async function azurePreflight(config: InfraConfig, env: string, owned: Owned, vars: NodeJS.ProcessEnv, access: ArmAccess = {}): Promise<PreflightCheck[]> {
+/**
+ * The checks for creating `creating` (component names): the subscription and its providers always;
+ * quota, VM sizes and the Kubernetes version only when the cluster is created (AKS checks them only
+ * then); a global name only when its registry or storage account is created.
+ */
+export async function azurePreflight(config: InfraConfig, env: string, creating: ReadonlySet<string>, vars: NodeJS.ProcessEnv, access: ArmAccess = {}): Promise<PreflightCheck[]> {
   const subscriptionId = config.subscriptionId ?? vars.AZURE_SUBSCRIPTION_ID?.trim();
   const subscription = judgeSubscription(subscriptionId, config.subscriptionId ? 'subscription_id' : subscriptionId ? 'AZURE_SUBSCRIPTION_ID' : undefined);
   if (!subscriptionId) return [subscription];
@@ -53,21 +49,22 @@ export async function azurePreflight(config: InfraConfig, env: string, owned: Ow
   const location = config.location;
   const pools = nodePoolsOf(config.aks);
   const namespaces = requiredProviders(config);
-  const wantsRegistry = !!(config.registry || config.acr);
+  const skipped = Promise.resolve(unknownFact<never>('not created by this run'));
+  const cluster = creating.has('cluster');
   const registryName = registryNameFor(config, env);
   const storageName = config.storage?.accountName ?? storageAccountName(env, config.username);
   const [providers, sizes, usage, versions, registry, storage] = await Promise.all([
     Promise.all(namespaces.map(async (ns) => [ns, await arm.fact(`provider ${ns}`, (c, signal) => c.providerState(signal, ns))] as const)),
-    arm.fact('VM sizes', (c, signal) => c.vmSizes(signal, location, pools)),
-    arm.fact('compute usage', (c, signal) => c.usage(signal, location)),
-    arm.fact('Kubernetes versions', (c, signal) => c.kubernetesVersions(signal, location)),
-    // A name this environment already holds is not asked about: it is taken, by us.
-    wantsRegistry && !owned.registry ? arm.fact('registry name', (c, signal) => c.registryName(signal, registryName)) : OURS,
-    config.storage && !owned.storage ? arm.fact('storage account name', (c, signal) => c.storageName(signal, storageName)) : OURS,
+    cluster ? arm.fact('VM sizes', (c, signal) => c.vmSizes(signal, location, pools)) : skipped,
+    cluster ? arm.fact('compute usage', (c, signal) => c.usage(signal, location)) : skipped,
+    cluster ? arm.fact('Kubernetes versions', (c, signal) => c.kubernetesVersions(signal, location)) : skipped,
+    creating.has('registry') ? arm.fact('registry name', (c, signal) => c.registryName(signal, registryName)) : skipped,
+    creating.has('storage') ? arm.fact('storage account name', (c, signal) => c.storageName(signal, storageName)) : skipped,
   ]);
-  const checks = [subscription, judgeProviders(new Map(providers)), ...judgeQuota(pools, sizes, usage, owned.cluster), judgeKubernetesVersion(config.aks?.kubernetesVersion, versions)];
-  if (wantsRegistry) checks.push(judgeName('registry', registryName, registry, owned.registry, config.registry ? ['registry'] : ['acr']));
-  if (config.storage) checks.push(judgeName('storage account', storageName, storage, owned.storage, ['storage']));
+  const checks = [subscription, judgeProviders(new Map(providers))];
+  if (cluster) checks.push(...judgeQuota(pools, sizes, usage), judgeKubernetesVersion(config.aks?.kubernetesVersion, versions));
+  if (creating.has('registry')) checks.push(judgeName('registry', registryName, registry, config.registry ? ['registry'] : ['acr']));
+  if (creating.has('storage')) checks.push(judgeName('storage account', storageName, storage, ['storage']));
   return checks;
 }
 
@@ -136,7 +133,8 @@ class ArmCalls {
 function armReader(subscriptionId: string, vars: NodeJS.ProcessEnv, access: ArmAccess) {
   const timeoutMs = access.timeoutMs ?? 20_000;
   const endpoint = access.endpoint ?? vars.MODELOPS_ARM_ENDPOINT;
-  const options = { retryOptions: { maxRetries: 1 }, ...(endpoint ? { endpoint } : {}), ...(access.ca ? { tlsOptions: { ca: access.ca } } : {}) };
+  // Another cloud's Resource Manager wants tokens for its own audience, not management.azure.com's.
+  const options = { retryOptions: { maxRetries: 1 }, ...(endpoint ? { endpoint, credentials: { scopes: [`${new URL(endpoint).origin}/.default`] } } : {}), ...(access.ca ? { tlsOptions: { ca: access.ca } } : {}) };
   let calls: ArmCalls | undefined;
   return {
     /** Runs one read; its failure becomes the reason its checks are unknown. */

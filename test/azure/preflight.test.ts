@@ -19,7 +19,8 @@ import { FLAT_EXAMPLE, SECTIONS, SUBSCRIPTION, parse } from './mocks';
 const TOKEN = 'double-token-0123';
 /** A credential double: a fixed bearer token. */
 const staticToken: TokenCredential = { getToken: async () => ({ token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }) };
-const NOT_OURS = { cluster: false, registry: false, storage: false };
+/** A first up: every Azure component is created. */
+const FIRST_UP: ReadonlySet<string> = new Set(['resource-group', 'registry', 'cluster', 'storage']);
 const FULL = FLAT_EXAMPLE + SECTIONS.storage;
 const sub = `/subscriptions/${SUBSCRIPTION}`;
 
@@ -34,8 +35,8 @@ describe('azure preflight: through the Azure SDK, against a double of Resource M
   });
   afterEach(async () => arm.close());
 
-  const run = (text = FULL, owned = NOT_OURS, credential: TokenCredential = staticToken, timeoutMs = 10_000) =>
-    azurePreflight(parse(text), 'dev', owned, {}, { credential, endpoint: arm.endpoint, ca: arm.ca, timeoutMs });
+  const run = (text = FULL, creating = FIRST_UP, credential: TokenCredential = staticToken, timeoutMs = 10_000) =>
+    azurePreflight(parse(text), 'dev', creating, {}, { credential, endpoint: arm.endpoint, ca: arm.ca, timeoutMs });
 
   it('a subscription ready for a first up passes every check, signed with the token', async () => {
     const checks = await run();
@@ -49,7 +50,7 @@ describe('azure preflight: through the Azure SDK, against a double of Resource M
       'registry name': 'passed',
       'storage account name': 'passed',
     });
-    assert.match(checks.find((c) => c.check === 'quota regional vCPUs')!.reason, /need up to 22, 96 of 100 are free/);
+    assert.equal(checks.find((c) => c.check === 'quota regional vCPUs')!.reason, 'regional vCPUs: the pools start with 6, up to 22 as the autoscalers grow; 96 of 100 are free');
     assert.ok(arm.requests.length >= 10);
     assert.ok(arm.requests.every((r) => r.authorization === `Bearer ${TOKEN}`));
     const asked = arm.requests.filter((r) => r.method === 'POST').map((r) => JSON.parse(r.body) as { name: string; type: string });
@@ -64,25 +65,25 @@ describe('azure preflight: through the Azure SDK, against a double of Resource M
     assert.equal(providers.fix, 'az provider register --namespace Microsoft.ContainerService');
   });
 
-  it('quota short of what the pools can grow to fails, naming the family and the numbers', async () => {
+  it('quota short of what the pools start with fails, naming the family and the numbers', async () => {
     arm.routes.set(routeKey('GET', `${sub}/providers/microsoft.compute/locations/eastus2/usages`), {
       status: 200,
-      body: { value: [{ unit: 'Count', currentValue: 0, limit: 10, name: { value: 'cores' } }, { unit: 'Count', currentValue: 0, limit: 10, name: { value: 'standardBSFamily' } }, { unit: 'Count', currentValue: 0, limit: 10, name: { value: 'standardDSv3Family' } }] },
+      body: { value: [{ unit: 'Count', currentValue: 8, limit: 10, name: { value: 'cores' } }, { unit: 'Count', currentValue: 0, limit: 10, name: { value: 'standardBSFamily' } }, { unit: 'Count', currentValue: 7, limit: 10, name: { value: 'standardDSv3Family' } }] },
     });
     const checks = await run();
     assert.deepEqual([verdicts(checks)['quota regional vCPUs'], verdicts(checks)['quota standardDSv3Family']], ['failed', 'failed']);
-    assert.equal(checks.find((c) => c.check === 'quota standardDSv3Family')!.reason, 'standardDSv3Family: the pools need up to 20, 10 of 10 are free');
+    assert.equal(checks.find((c) => c.check === 'quota standardDSv3Family')!.reason, 'standardDSv3Family: the pools start with 4, up to 20 as the autoscalers grow (they will stop at the quota); 3 of 10 are free');
   });
 
-  it("a storage name someone else holds fails; this environment's own passes without asking", async () => {
+  it('a storage name someone else holds fails; an up that creates no storage does not ask', async () => {
     arm.routes.set(routeKey('POST', `${sub}/providers/microsoft.storage/checknameavailability`), { status: 200, body: { nameAvailable: false, reason: 'AlreadyExists', message: 'The storage account named modelopsdevali0000 is already taken.' } });
     const taken = (await run()).find((c) => c.check === 'storage account name')!;
     assert.deepEqual([taken.verdict, taken.configPath], ['failed', ['storage']]);
     assert.match(taken.reason, /is not available: The storage account named .* is already taken\./);
     const asked = arm.requests.length;
-    const ours = (await run(FULL, { cluster: true, registry: true, storage: true })).find((c) => c.check === 'storage account name')!;
-    assert.equal(ours.verdict, 'passed');
-    assert.equal(arm.requests.slice(asked).filter((r) => r.method === 'POST').length, 0);
+    const later = await run(FULL, new Set(['workspace']));
+    assert.deepEqual(later.map((c) => c.check), ['subscription', 'providers'], 'quota, version and names are checked only for what is created');
+    assert.equal(arm.requests.slice(asked).filter((r) => r.method === 'POST' || /usages|skus|kubernetesversions/i.test(r.path)).length, 0);
   });
 
   it('a Kubernetes version offered only as a preview fails, listing the supported ones', async () => {
@@ -99,7 +100,7 @@ describe('azure preflight: through the Azure SDK, against a double of Resource M
 
   it('without credentials every Azure check is unknown and says how to sign in; nothing fails', async () => {
     const { EnvironmentCredential } = require('@azure/identity') as typeof import('@azure/identity');
-    const checks = await run(FULL, NOT_OURS, new EnvironmentCredential());
+    const checks = await run(FULL, FIRST_UP, new EnvironmentCredential());
     assert.ok(checks.every((c) => c.verdict !== 'failed'), JSON.stringify(checks));
     for (const c of checks.filter((x) => x.check !== 'subscription')) assert.match(c.reason, /no Azure credentials \(az login, or ARM_CLIENT_ID, ARM_CLIENT_SECRET and ARM_TENANT_ID\)/, c.check);
     assert.equal(arm.requests.length, 0);
@@ -110,7 +111,7 @@ describe('azure preflight: through the Azure SDK, against a double of Resource M
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     try {
       const started = Date.now();
-      const checks = await azurePreflight(parse(FULL), 'dev', NOT_OURS, {}, { credential: staticToken, endpoint: `https://127.0.0.1:${(silent.address() as AddressInfo).port}`, ca: arm.ca, timeoutMs: 700 });
+      const checks = await azurePreflight(parse(FULL), 'dev', FIRST_UP, {}, { credential: staticToken, endpoint: `https://127.0.0.1:${(silent.address() as AddressInfo).port}`, ca: arm.ca, timeoutMs: 700 });
       assert.ok(Date.now() - started < 15_000);
       assert.equal(verdicts(checks).providers, 'unknown');
       assert.match(checks.find((c) => c.check === 'providers')!.reason, /no answer within 0\.7 s/);
@@ -120,7 +121,7 @@ describe('azure preflight: through the Azure SDK, against a double of Resource M
   });
 
   it('without a subscription only that is said (nothing is read)', async () => {
-    const checks = await azurePreflight(parse(FULL.replace(/^subscription_id:.*\n/m, '')), 'dev', NOT_OURS, {}, { credential: staticToken, endpoint: arm.endpoint, ca: arm.ca });
+    const checks = await azurePreflight(parse(FULL.replace(/^subscription_id:.*\n/m, '')), 'dev', FIRST_UP, {}, { credential: staticToken, endpoint: arm.endpoint, ca: arm.ca });
     assert.deepEqual(checks.map((c) => [c.check, c.verdict]), [['subscription', 'failed']]);
     assert.equal(arm.requests.length, 0);
   });

@@ -82,6 +82,14 @@ describe('removing a fault', () => {
     assert.match(flowAfter, /^provider: local\n/);
   });
 
+  it('keeps a sibling, a comment after the entry and the file as written around it', () => {
+    const text = lines(...BASE, 'local:', '  faults:', '    cluster:', '      omit_outputs: [kubeconfig]', '    # storage rehearses slowness', '    storage:', '      step_delay_ms:   5', 'depends_on: { storage: [] }');
+    const after = apply(text, removeFaultEdit(parseConfig(text, FILE), 'cluster')!);
+    assert.equal(after, lines(...BASE, 'local:', '  faults:', '    # storage rehearses slowness', '    storage:', '      step_delay_ms:   5', 'depends_on: { storage: [] }'));
+    const last = lines(...BASE, 'local:', '  faults:', '    storage: { step_delay_ms: 5 }', '    cluster:', '      omit_outputs: [kubeconfig]').slice(0, -1);
+    assert.equal(apply(last, removeFaultEdit(parseConfig(last, FILE), 'cluster')!), lines(...BASE, 'local:', '  faults:', '    storage: { step_delay_ms: 5 }'));
+  });
+
   it('finds the fault under an alias, and nothing when there is none', () => {
     const text = lines(...BASE, 'local:', '  faults:', '    infra: { omit_outputs: [kubeconfig] }');
     assert.equal(apply(text, removeFaultEdit(parseConfig(text, FILE), 'cluster')!), lines(...BASE, 'local:', '  faults:'));

@@ -21,44 +21,45 @@ describe('preflight judgements', () => {
   });
 
   it('names every provider that is not registered, with the command; unread ones make it unknown, never failed', () => {
-    const failed = judgeProviders(new Map([['Microsoft.Compute', known('Registered')], ['Microsoft.ContainerService', known('NotRegistered')], ['Microsoft.Storage', known('Registering')]]));
+    const failed = judgeProviders(new Map([['Microsoft.Compute', known('Registered')], ['Microsoft.ContainerService', known('NotRegistered')], ['Microsoft.Storage', known('Unregistered')]]));
     assert.equal(failed.verdict, 'failed');
-    assert.equal(failed.reason, 'not registered: Microsoft.ContainerService (NotRegistered), Microsoft.Storage (Registering)');
+    assert.equal(failed.reason, 'not registered: Microsoft.ContainerService (NotRegistered), Microsoft.Storage (Unregistered)');
     assert.equal(failed.fix, 'az provider register --namespace Microsoft.ContainerService && az provider register --namespace Microsoft.Storage');
+    const registering = judgeProviders(new Map([['Microsoft.Compute', known('Registering')]]));
+    assert.deepEqual([registering.verdict, registering.reason], ['unknown', 'still registering: Microsoft.Compute (az provider show --namespace Microsoft.Compute says when it is done)']);
     const unread = judgeProviders(new Map([['Microsoft.Compute', known('Registered')], ['Microsoft.Network', unknownFact<string>('provider Microsoft.Network: no answer within 20 s')]]));
     assert.deepEqual([unread.verdict, unread.reason], ['unknown', 'provider Microsoft.Network: no answer within 20 s']);
   });
 
-  it('adds up vCPUs at the pools’ maximum per family and in total, against what is free', () => {
-    const checks = judgeQuota(POOLS, SIZES, usage({ cores: [4, 30], standardBSFamily: [0, 10], standardDSv3Family: [0, 10] }), false);
+  it('the vCPUs pools start with decide, per family and in total; what they can grow to is said', () => {
+    const checks = judgeQuota(POOLS, SIZES, usage({ cores: [4, 30], standardBSFamily: [0, 10], standardDSv3Family: [4, 10] }));
     assert.deepEqual(checks.map((c) => [c.check, c.verdict, c.reason]), [
-      ['quota standardBSFamily', 'passed', 'standardBSFamily: the pools need up to 2, 10 of 10 are free'],
-      ['quota regional vCPUs', 'passed', 'regional vCPUs: the pools need up to 22, 26 of 30 are free'],
-      ['quota standardDSv3Family', 'failed', 'standardDSv3Family: the pools need up to 20, 10 of 10 are free'],
+      ['quota standardBSFamily', 'passed', 'standardBSFamily: the pools start with 2; 10 of 10 are free'],
+      ['quota regional vCPUs', 'passed', 'regional vCPUs: the pools start with 6, up to 22 as the autoscalers grow; 26 of 30 are free'],
+      ['quota standardDSv3Family', 'passed', 'standardDSv3Family: the pools start with 4, up to 20 as the autoscalers grow (they will stop at the quota); 6 of 10 are free'],
     ]);
-    assert.deepEqual(checks[2].configPath, ['aks', 'node_pools']);
   });
 
-  it('judges an existing cluster against the limit (its nodes are already in the usage)', () => {
-    const taken = usage({ cores: [22, 24], standardBSFamily: [2, 10], standardDSv3Family: [20, 20] });
-    assert.deepEqual(judgeQuota(POOLS, SIZES, taken, true).map((c) => c.verdict), ['passed', 'passed', 'passed']);
-    assert.deepEqual(judgeQuota(POOLS, SIZES, taken, false).map((c) => c.verdict), ['passed', 'failed', 'failed']);
+  it('fails when the starting nodes do not fit what is free', () => {
+    const short = judgeQuota(POOLS, SIZES, usage({ cores: [28, 30], standardBSFamily: [0, 10], standardDSv3Family: [0, 10] }));
+    assert.deepEqual(short.map((c) => c.verdict), ['passed', 'failed', 'passed']);
+    assert.deepEqual(short[1].configPath, ['aks', 'node_pools']);
+    assert.match(short[1].fix!, /request more regional vCPUs quota/);
   });
 
   it('a size the region does not offer fails on the pools; unread sizes or usage are unknown', () => {
-    const checks = judgeQuota([pool('gpu', 'Standard_NC6', { count: 1 })], SIZES, usage({ cores: [0, 10] }), false);
+    const checks = judgeQuota([pool('gpu', 'Standard_NC6', { count: 1 })], SIZES, usage({ cores: [0, 10] }));
     assert.equal(checks[0].verdict, 'failed');
     assert.match(checks[0].reason, /node pool gpu: Standard_NC6 is not offered/);
-    assert.deepEqual(judgeQuota(POOLS, unknownFact('VM sizes: no Azure credentials'), usage({}), false), [{ check: 'quota', verdict: 'unknown', reason: 'VM sizes: no Azure credentials' }]);
+    assert.deepEqual(judgeQuota(POOLS, unknownFact('VM sizes: no Azure credentials'), usage({})), [{ check: 'quota', verdict: 'unknown', reason: 'VM sizes: no Azure credentials' }]);
   });
 
-  it('a taken global name fails unless this environment holds it', () => {
+  it('a taken global name fails, saying how to pick another', () => {
     const taken = known({ available: false, reason: 'AlreadyExists', message: 'The storage account named x is already taken.' });
-    assert.equal(judgeName('storage account', 'x', taken, false, ['storage']).verdict, 'failed');
-    assert.match(judgeName('storage account', 'x', taken, false, ['storage']).fix!, /account_name/);
-    assert.equal(judgeName('storage account', 'x', taken, true, ['storage']).verdict, 'passed');
-    assert.equal(judgeName('registry', 'r', known({ available: true }), false, ['acr']).verdict, 'passed');
-    assert.equal(judgeName('registry', 'r', unknownFact('registry name: not allowed to read it (HTTP 403)'), false, ['acr']).verdict, 'unknown');
+    assert.equal(judgeName('storage account', 'x', taken, ['storage']).verdict, 'failed');
+    assert.match(judgeName('storage account', 'x', taken, ['storage']).fix!, /account_name/);
+    assert.equal(judgeName('registry', 'r', known({ available: true }), ['acr']).verdict, 'passed');
+    assert.equal(judgeName('registry', 'r', unknownFact('registry name: not allowed to read it (HTTP 403)'), ['acr']).verdict, 'unknown');
   });
 
   it('a Kubernetes version must be offered and not only as a preview', () => {

@@ -53,11 +53,15 @@ export function removeFaultEdit(parsed: ParsedConfig, component: string): TextEd
   const at = faultOf(parsed, component);
   if (!at) return undefined;
   const text = parsed.text;
-  const value = parsed.locate(['local', 'faults', at.key], true) ?? at.range;
+  const located = parsed.locate(['local', 'faults', at.key], true);
+  // An alias's value lies elsewhere in the file: only a value after its key is this entry's.
+  const value = located && located.startOffset >= at.range.endOffset ? located : at.range;
   const lineStart = text.lastIndexOf('\n', at.range.startOffset - 1) + 1;
   const keyFirstOnLine = text.slice(lineStart, at.range.startOffset).trim() === '';
-  const lineEnd = text.indexOf('\n', value.endOffset);
-  const afterValue = text.slice(value.endOffset, lineEnd === -1 ? text.length : lineEnd);
+  // A block value's range ends after its last line's newline: the entry ends there.
+  const end = text[value.endOffset - 1] === '\n' ? value.endOffset - 1 : value.endOffset;
+  const lineEnd = text.indexOf('\n', end);
+  const afterValue = text.slice(end, lineEnd === -1 ? text.length : lineEnd);
   if (keyFirstOnLine && /^\s*(#.*)?$/.test(afterValue)) {
     return { startOffset: lineStart, endOffset: lineEnd === -1 ? text.length : lineEnd + 1, newText: '' };
   }

@@ -47,7 +47,7 @@ function readDocument(loaded: LoadedYaml, problems: ProblemList): InfraConfig | 
   const contents = ctx.deref(doc.contents ?? undefined);
   if (!contents || (isScalar(contents) && (contents.value === null || contents.value === undefined))) {
     if (doc.errors.length === 0) {
-      problems.add('empty-config', problems.source.range(0, 0), 'The file is empty. The smallest valid config is one line: `provider: local` (everything on this machine), or `provider: azure` with `subscription_id`, `resource_group` and `aks`.');
+      problems.add('empty-config', problems.source.range(0, 0), 'The file is empty. The smallest valid config is one line: `provider: local` (everything on this machine), or `provider: azure` with `subscription_id` and `aks`.');
     }
     return undefined;
   }

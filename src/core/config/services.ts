@@ -63,7 +63,9 @@ function readStorageLegacyKeys(storage: MapReader, top: TopLevelValues): void {
   if (versionValue !== undefined && versionValue !== 1) version.error('invalid-version', `\`storage.version\` is ${versionValue}; the only version is 1. Write \`version: 1\` or remove it.`);
   const provider = storage.get('provider');
   provider.enumOf(['azure'] as const);
-  for (const [key, topValue, topKey] of [['resource_group', top.resourceGroup, 'resource_group'], ['username', top.username, 'username']] as const) {
+  const groupField = storage.get('resource_group');
+  if (groupField.string() !== undefined) groupField.warnAtKey('unused-key', '`storage.resource_group` is ignored: the account goes into the resource group of the `resource-group` component (`modelops-{env}-rg[-{user}]`). Remove it.');
+  for (const [key, topValue, topKey] of [['username', top.username, 'username']] as const) {
     const field = storage.get(key);
     const value = field.string();
     if (value !== undefined && value !== topValue) {
@@ -102,7 +104,7 @@ const REGISTRY_LEGACY_REASON: Record<(typeof REGISTRY_LEGACY_KEYS)[number], stri
   use_existing_rg: 'the registry always goes into the resource group of the `resource-group` component.',
   subscription_id: 'the top-level `subscription_id` is used.',
   location: 'the top-level `location` is used.',
-  resource_group: 'the top-level `resource_group` is used.',
+  resource_group: 'the registry goes into the resource group of the `resource-group` component (`modelops-{env}-rg[-{user}]`).',
   username: 'the top-level `username` is used.',
 };
 
@@ -159,7 +161,7 @@ function readWorkspaceSpec(field: Field, provider: ProviderKind | undefined): Re
     const firstMissing = !field.exists || !partField ? field : !partField.exists || !imageField ? partField : imageField;
     firstMissing.missing(`the ${part} image, needed with \`provider: azure\``, `${part}: { image: ${DEFAULT_IMAGES[part]} }`);
   }
-  if (spec) checkWorkspaceSpec(spec);
+  if (spec) checkWorkspaceSpec(spec, provider);
   return spec ? toRecord(field.plain()) : {};
 }
 

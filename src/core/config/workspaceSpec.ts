@@ -6,6 +6,7 @@
  */
 import { isMap } from 'yaml';
 import type { Field, MapReader } from './reader';
+import type { ProviderKind } from './types';
 
 export const WORKSPACE_SPEC_KEYS = ['scheduler', 'workers', 'autoscaling', 'tolerations'] as const;
 const SCHEDULER_KEYS = ['image', 'replicas', 'resources', 'env', 'nodeSelector'] as const;
@@ -34,12 +35,18 @@ const QUANTITIES = {
   memory: { parse: memoryBytesOf, like: 'a size like "512Mi" or "4Gi"' },
 } as const;
 
-export function checkWorkspaceSpec(spec: MapReader): void {
+export function checkWorkspaceSpec(spec: MapReader, provider: ProviderKind | undefined): void {
   spec.reportUnknownKeys(WORKSPACE_SPEC_KEYS);
   checkPart(spec.get('scheduler'), SCHEDULER_KEYS, { replicas: { min: 1, max: 10 } });
   checkPart(spec.get('workers'), WORKER_KEYS, { replicas: { min: 0, max: 1000 } });
-  checkAutoscaling(spec.get('autoscaling'));
+  const autoscaled = checkAutoscaling(spec.get('autoscaling'));
   checkTolerations(spec.get('tolerations'));
+  const workers = spec.get('workers');
+  const replicas = isMap(workers.node) ? workers.map()?.get('replicas') : undefined;
+  // Only Azure's program makes the HPA; the local provider runs `replicas` workers.
+  if (provider === 'azure' && autoscaled && replicas?.isSet) {
+    replicas.warnAtKey('unused-key', '`workers.replicas` is not used while autoscaling is on (the default, as in the original): the HPA runs between `min_workers` (2) and `max_workers` (20). Set `autoscaling: { enabled: false }` to fix the count, or remove `replicas`.');
+  }
 }
 
 function checkPart(field: Field, keys: readonly string[], limits: { replicas: { min: number; max: number } }): void {
@@ -112,12 +119,14 @@ function checkTolerations(field: Field): void {
   }
 }
 
-function checkAutoscaling(field: Field): void {
+/** Whether the workers are autoscaled (the default: also when `autoscaling` is absent). */
+function checkAutoscaling(field: Field): boolean {
   const auto = field.map(AUTOSCALING_KEYS, 'autoscaling: { min_workers: 2, max_workers: 20, target_cpu: 70 }');
-  if (!auto) return;
-  auto.get('enabled').bool();
+  if (!auto) return !field.exists || field.isSet === false;
+  const enabled = auto.get('enabled').bool();
   auto.get('type').enumOf(['hpa', 'dask-adaptive'] as const);
-  const min = auto.get('min_workers').int({ min: 0 }, 'min_workers: 2');
+  // The HPA API refuses minReplicas 0 (without an alpha feature gate).
+  const min = auto.get('min_workers').int({ min: 1 }, 'min_workers: 2');
   const maxField = auto.get('max_workers');
   const max = maxField.int({ min: 1 }, 'max_workers: 20');
   auto.get('target_cpu').int({ min: 10, max: 100 }, 'target_cpu: 70');
@@ -125,4 +134,5 @@ function checkAutoscaling(field: Field): void {
   if (min !== undefined && max !== undefined && max < min) {
     maxField.error('out-of-range', `\`${maxField.label}\` is ${max}, below \`min_workers\` (${min}); it must be at least ${min}.`, { related: [auto.get('min_workers').related('min_workers')] });
   }
+  return enabled !== false;
 }

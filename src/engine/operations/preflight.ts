@@ -8,11 +8,12 @@ import type { PreflightCheck } from '../../core/preflight';
 import { azurePreflight } from '../../health/preflight';
 import type { Engine, Snapshot } from '../engine';
 
-export async function runPreflight(engine: Engine, snapshot: Snapshot): Promise<PreflightCheck[]> {
-  const { config, env } = engine.setup;
+/** Checks what creating `creating` needs (default: every component that has no stack yet). */
+export async function runPreflight(engine: Engine, snapshot: Snapshot, creating?: ReadonlySet<string>): Promise<PreflightCheck[]> {
+  const { config, env, components } = engine.setup;
   if (config.provider !== 'azure') return [];
-  const exists = (name: string) => snapshot.states.get(name)?.exists === true;
-  const checks = await azurePreflight(config, env, { cluster: exists('cluster'), registry: exists('registry'), storage: exists('storage') }, process.env);
+  const absent = new Set(components.filter((c) => !snapshot.states.get(c.name)?.exists).map((c) => c.name));
+  const checks = await azurePreflight(config, env, creating ?? absent, process.env);
   for (const c of checks) engine.emit({ type: 'preflight', check: c.check, verdict: c.verdict, reason: c.reason, ...(c.fix ? { fix: c.fix } : {}) });
   return checks;
 }

@@ -115,9 +115,9 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
     const unconfirmed = unconfirmedDestroys(destroy, !!options.yes, 'force-recreate');
     if (unconfirmed) return run.done('refused', unconfirmed, 'needs-confirmation');
     // Before anything is created on Azure: what the subscription would refuse is said now, not ten minutes in.
-    const creates = ups.some((s) => s.action === 'up' && (destroy.some((d) => d.component === s.component) || !snapshot.states.get(s.component)?.exists));
-    if (creates && options.preflight !== false) {
-      const refusal = preflightRefusal(await runPreflight(engine, snapshot));
+    const creating = new Set(ups.filter((s) => s.action === 'up' && (destroy.some((d) => d.component === s.component) || !snapshot.states.get(s.component)?.exists)).map((s) => s.component));
+    if (creating.size && options.preflight !== false) {
+      const refusal = preflightRefusal(await runPreflight(engine, snapshot, creating));
       if (refusal) return run.done('refused', `${refusal}. Nothing was changed; --skip-preflight goes ahead anyway.`, 'preflight-failed');
     }
     if (destroy.length) {

@@ -194,7 +194,8 @@ export function workspace(ctx: AzureContext): Outputs {
         template: pod(WORKER_POD, workers, { name: 'dask-worker', image: shape.workerImage, command: workerCommand(shape), resources: shape.workerResources }),
       },
     },
-    opts,
+    // Under an HPA the replica count is the autoscaler's: an up must not put it back to the minimum.
+    shape.autoscaling ? { ...opts, ignoreChanges: ['spec.replicas'] } : opts,
   );
   if (shape.autoscaling) workerAutoscaler(namespace, labels, shape.autoscaling, workerDeployment, opts);
 
