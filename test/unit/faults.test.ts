@@ -1,7 +1,7 @@
 /** Advice that knows about the local provider's rehearsal faults, and the edit that removes one. */
 import { strict as assert } from 'node:assert';
 import { componentsFor } from '../../src/core/components';
-import { faultOf, removeFaultEdit } from '../../src/core/config/faults';
+import { faultCause, faultOf, removeFaultEdit } from '../../src/core/config/faults';
 import { parseConfig } from '../../src/core/config/parse';
 import { readinessProblems } from '../../src/core/diagnostics';
 import { computeReadiness } from '../../src/core/readiness';
@@ -60,6 +60,15 @@ describe('fault-aware advice', () => {
     const failed = problems.find((p) => p.code === 'component-failed')!;
     assert.match(failed.message, /The fault `local\.faults\.infra` \(line 7\) makes every update of it fail/);
     assert.equal(problems.find((p) => p.code === 'fault-active')?.message, 'This rehearsal fault fails after 1 resource for cluster, which is failed because of it. Remove it, then Repair cluster.');
+  });
+});
+
+describe("an operation's summary", () => {
+  it('names the fault that keeps a component from being ready, and only that', () => {
+    const parsed = parseConfig(WITH_FAULT, FILE);
+    assert.equal(faultCause(parsed, 'cluster', { status: 'outputs-missing', missingOutputs: ['kubeconfig'] }), 'the fault `local.faults.cluster` (line 7 of /project/azure.yaml) omits kubeconfig: remove it, then repair cluster');
+    assert.equal(faultCause(parsed, 'cluster', { status: 'failed', missingOutputs: [] }), undefined);
+    assert.equal(faultCause(parsed, 'storage', { status: 'outputs-missing', missingOutputs: ['account_name'] }), undefined);
   });
 });
 

@@ -69,3 +69,18 @@ export function removeFaultEdit(parsed: ParsedConfig, component: string): TextEd
   doc.deleteIn(['local', 'faults', at.key]);
   return { startOffset: 0, endOffset: text.length, newText: String(doc) };
 }
+
+/**
+ * Why a component is not ready when a rehearsal fault in this file is the cause, as an operation's
+ * summary says it ("the fault `local.faults.cluster` (line 7) omits kubeconfig: remove it, then repair
+ * cluster"); undefined when no fault explains it.
+ */
+export function faultCause(parsed: ParsedConfig, component: string, r: { status: string; missingOutputs: readonly string[] }): string | undefined {
+  const at = faultOf(parsed, component);
+  if (!at) return undefined;
+  const omitted = r.missingOutputs.filter((o) => at.fault.omitOutputs.includes(o));
+  const failing = r.status === 'failed' && at.fault.failAfterResources !== undefined;
+  if (!omitted.length && !failing) return undefined;
+  const what = omitted.length ? `omits ${omitted.join(', ')}` : describeFault(at.fault);
+  return `the fault \`local.faults.${at.key}\` (line ${at.range.start.line} of ${parsed.file}) ${what}: remove it, then repair ${component}`;
+}

@@ -6,6 +6,7 @@
 import type { OperationResult } from '../../core/events';
 import { operationResult, planRepair } from '../../core/plan';
 import { describeReadiness } from '../../core/readiness';
+import { faultCause } from '../../core/config/faults';
 import { resolveComponents } from '../setup';
 import type { Engine } from '../engine';
 import { runStep } from '../stackRunner';
@@ -54,8 +55,10 @@ export async function repair(engine: Engine, name: string, options: RepairOption
     const mine = readiness.find((r) => r.name === component.name)!;
     const result = operationResult({ cancelled: engine.cancelled, steps: run.results, ready: mine.status === 'ready' });
     const notReadyDependents = readiness.filter((r) => plan.dependents.includes(r.name) && r.status !== 'ready');
+    const cause = mine.status === 'ready' ? undefined : faultCause(engine.setup.parsed, component.name, mine);
     const summary =
       `${component.name}: ${describeReadiness(mine)}` +
+      (cause ? ` — ${cause}` : '') +
       (provisioned.result !== 'succeeded' ? `; ${provisioned.message}` : '') +
       (plan.dependents.length ? `; dependents: ${notReadyDependents.length ? notReadyDependents.map((r) => `${r.name} ${r.status}`).join(', ') : 'all ready'}` : '');
     return run.done(result, summary);

@@ -18,6 +18,7 @@ import { applySpec } from './rollback';
 import { verifyDependency } from './verify';
 import { runPreflight } from './preflight';
 import { preflightRefusal } from '../../core/preflight';
+import { faultCause } from '../../core/config/faults';
 
 export interface UpOptions {
   /** Only these components (and what they depend on); default all. */
@@ -78,7 +79,7 @@ function runSteps(engine: Engine, run: OperationRun, steps: readonly PlannedStep
   });
 }
 
-function summarizeUp(steps: PlannedStep[], outcomes: Map<string, NodeOutcome>, readiness: ComponentReadiness[]): string {
+function summarizeUp(engine: Engine, steps: PlannedStep[], outcomes: Map<string, NodeOutcome>, readiness: ComponentReadiness[]): string {
   const ran = steps.filter((s) => s.action === 'up');
   const count = (r: string): number => ran.filter((s) => outcomes.get(s.component)?.result === r).length;
   const notReady = readiness.filter((r) => r.status !== 'ready');
@@ -86,7 +87,11 @@ function summarizeUp(steps: PlannedStep[], outcomes: Map<string, NodeOutcome>, r
   if (count('failed')) parts.push(`${count('failed')} failed`);
   if (count('skipped')) parts.push(`${count('skipped')} not started`);
   if (count('cancelled')) parts.push(`${count('cancelled')} cancelled`);
-  const tail = notReady.length ? `; not ready: ${notReady.map((r) => `${r.name} (${describeReadiness(r)})`).join(', ')}` : '; all ready';
+  const because = (r: ComponentReadiness) => {
+    const cause = faultCause(engine.setup.parsed, r.name, r);
+    return cause ? ` — ${cause}` : '';
+  };
+  const tail = notReady.length ? `; not ready: ${notReady.map((r) => `${r.name} (${describeReadiness(r)}${because(r)})`).join(', ')}` : '; all ready';
   return parts.join(', ') + tail;
 }
 
@@ -143,6 +148,6 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
     const targetReadiness = readiness.filter((r) => targets.has(r.name));
     const result = operationResult({ cancelled: engine.cancelled, steps: run.results, ready: targetReadiness.every((r) => r.status === 'ready') });
     const rollbackNote = options.rollbackOnFailure && failedAny ? `; rolled back: ${rolledBack.length ? rolledBack.join(', ') : 'nothing this up had changed'}` : '';
-    return run.done(result, summarizeUp(ups, outcomes, targetReadiness) + rollbackNote);
+    return run.done(result, summarizeUp(engine, ups, outcomes, targetReadiness) + rollbackNote);
   });
 }
