@@ -59,12 +59,14 @@ function pluginsDir(scratchDir: string): string {
 }
 
 function pulumiCommand(cliPath: string, scratchDir: string): Promise<automation.PulumiCommand> {
-  let command = commands.get(cliPath);
+  // Keyed by both: the plugins dir lives in the home, and one process may serve two homes.
+  const key = `${cliPath}\0${scratchDir}`;
+  let command = commands.get(key);
   if (!command) {
     command = loadAutomation().then(async (auto) =>
       ownedCommand(await auto.PulumiCommand.get({ root: installRootFor(cliPath, scratchDir), skipVersionCheck: false }), [pluginsDir(scratchDir)]),
     );
-    commands.set(cliPath, command);
+    commands.set(key, command);
   }
   return command;
 }
