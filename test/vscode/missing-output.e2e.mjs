@@ -62,6 +62,9 @@ describe('A missing stack output (local fault: cluster omits kubeconfig)', funct
     assert.notEqual(expected, before);
     // The whole expected text, not just "no omit_outputs": a read may catch the file mid-write.
     await waitForFile(s.configPath, (text) => text === expected);
+    // The fault's warning goes with it; the missing output stays until a repair.
+    await s.wb.openProblems();
+    await s.wb.waitForProblems((p) => !p.some((r) => r.kind === 'marker' && /rehearsal fault/.test(r.text)) && p.some((r) => r.kind === 'marker' && /kubeconfig/.test(r.text)), { timeout: 30_000 });
     await s.wb.screenshot('fault-removed');
   });
 
