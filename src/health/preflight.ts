@@ -134,13 +134,19 @@ function armReader(subscriptionId: string, vars: NodeJS.ProcessEnv, access: ArmA
   const timeoutMs = access.timeoutMs ?? 20_000;
   const endpoint = access.endpoint ?? vars.MODELOPS_ARM_ENDPOINT;
   // Another cloud's Resource Manager wants tokens for its own audience, not management.azure.com's.
-  const options = { retryOptions: { maxRetries: 1 }, ...(endpoint ? { endpoint, credentials: { scopes: [`${new URL(endpoint).origin}/.default`] } } : {}), ...(access.ca ? { tlsOptions: { ca: access.ca } } : {}) };
+  const scope = `${new URL(endpoint ?? 'https://management.azure.com').origin}/.default`;
+  const options = { retryOptions: { maxRetries: 1 }, ...(endpoint ? { endpoint, credentials: { scopes: [scope] } } : {}), ...(access.ca ? { tlsOptions: { ca: access.ca } } : {}) };
+  let credential: TokenCredential | undefined;
   let calls: ArmCalls | undefined;
+  // One sign-in for every read: without credentials the whole chain (az, managed identity, …) runs once, not per read.
+  let signedIn: Promise<unknown> | undefined;
   return {
     /** Runs one read; its failure becomes the reason its checks are unknown. */
     async fact<T>(what: string, read: (calls: ArmCalls, signal: AbortSignal) => Promise<T>): Promise<Fact<T>> {
       try {
-        calls ??= new ArmCalls(subscriptionId, access.credential ?? defaultCredential(vars), options);
+        credential ??= access.credential ?? defaultCredential(vars);
+        calls ??= new ArmCalls(subscriptionId, credential, options);
+        await (signedIn ??= credential.getToken(scope, { abortSignal: AbortSignal.timeout(timeoutMs) }));
         return known(await read(calls, AbortSignal.timeout(timeoutMs)));
       } catch (error) {
         return unknownFact(whyUnread(what, error, timeoutMs));

@@ -7,6 +7,7 @@
 import { isMap } from 'yaml';
 import type { Field, MapReader } from './reader';
 import type { ProviderKind } from './types';
+import { cpuCores, memoryBytesOf } from '../quantities';
 
 export const WORKSPACE_SPEC_KEYS = ['scheduler', 'workers', 'autoscaling', 'tolerations'] as const;
 const SCHEDULER_KEYS = ['image', 'replicas', 'resources', 'env', 'nodeSelector'] as const;
@@ -14,21 +15,6 @@ const WORKER_KEYS = ['image', 'replicas', 'processes', 'threads', 'resources', '
 const AUTOSCALING_KEYS = ['enabled', 'type', 'min_workers', 'max_workers', 'target_cpu', 'scale_down_delay'] as const;
 const TOLERATION_KEYS = ['key', 'operator', 'value', 'effect', 'tolerationSeconds'] as const;
 const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
-
-/** Kubernetes CPU: cores (`2`, `0.5`) or millicores (`500m`), as cores. */
-export function cpuCores(value: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?|\.\d+)(m?)$/.exec(value.trim());
-  if (!match) return undefined;
-  return Number(match[1]) / (match[2] ? 1000 : 1);
-}
-
-const MEMORY_UNITS: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
-
-/** Kubernetes memory (`512Mi`, `4Gi`, `1.5G`, `1000000`), in bytes. */
-export function memoryBytesOf(value: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(value.trim());
-  return match ? Number(match[1]) * MEMORY_UNITS[match[2] ?? ''] : undefined;
-}
 
 const QUANTITIES = {
   cpu: { parse: cpuCores, like: 'cores like "2" or "0.5", or millicores like "500m"' },

@@ -54,27 +54,27 @@ export class BlobStore implements StateStore {
     }
   }
 
-  async create(path: string, body: string): Promise<boolean> {
-    try {
-      await this.container.getBlockBlobClient(path).upload(body, Buffer.byteLength(body), { conditions: { ifNoneMatch: '*' } });
-      return true;
-    } catch (error) {
-      if (statusOf(error) === 409 || statusOf(error) === 412) return false;
-      throw error;
-    }
+  /** Only when the object does not exist yet; false when it does. */
+  create(path: string, body: string): Promise<boolean> {
+    return this.uploadIf(path, body, { ifNoneMatch: '*' }, [409, 412]);
   }
 
   async write(path: string, body: string): Promise<void> {
     await this.container.getBlockBlobClient(path).upload(body, Buffer.byteLength(body));
   }
 
-  async rewrite(path: string, body: string): Promise<boolean> {
+  /** Only while it exists (If-Match: *, applied atomically by the service); false when it was gone. */
+  rewrite(path: string, body: string): Promise<boolean> {
+    return this.uploadIf(path, body, { ifMatch: '*' }, [404, 412]);
+  }
+
+  /** A conditional upload: false when the service refuses it with one of `refused`. */
+  private async uploadIf(path: string, body: string, conditions: { ifMatch?: string; ifNoneMatch?: string }, refused: readonly number[]): Promise<boolean> {
     try {
-      // If-Match: * — only while it exists, applied atomically by the service.
-      await this.container.getBlockBlobClient(path).upload(body, Buffer.byteLength(body), { conditions: { ifMatch: '*' } });
+      await this.container.getBlockBlobClient(path).upload(body, Buffer.byteLength(body), { conditions });
       return true;
     } catch (error) {
-      if (statusOf(error) === 404 || statusOf(error) === 412) return false;
+      if (refused.includes(statusOf(error) ?? 0)) return false;
       throw error;
     }
   }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type * as pulumi from '@pulumi/pulumi';
 import type * as k8s from '@pulumi/kubernetes/provider';
 import type * as k8sInputs from '@pulumi/kubernetes/types/input';
+import { memoryBytesOf } from '../../../core/quantities';
 import { str, type AzureContext } from './context';
 
 type Toleration = k8sInputs.core.v1.Toleration;
@@ -30,13 +31,11 @@ export function imagePullPolicy(image: string): 'Always' | 'IfNotPresent' {
   return !lastSegment.includes(':') || lastSegment.endsWith(':latest') ? 'Always' : 'IfNotPresent';
 }
 
-const UNITS: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
-
 /** Bytes in a Kubernetes memory quantity (`4Gi`, `512Mi`, `1G`, `1073741824`). */
 export function memoryBytes(quantity: string): number {
-  const match = /^(\d+(?:\.\d+)?)([kMGT]i?|Ki)?$/.exec(quantity.trim());
-  if (!match || UNITS[match[2] ?? ''] === undefined) throw new Error(`"${quantity}" is not a memory quantity like 4Gi or 512Mi`);
-  return Number(match[1]) * UNITS[match[2] ?? ''];
+  const bytes = memoryBytesOf(quantity);
+  if (bytes === undefined) throw new Error(`"${quantity}" is not a memory quantity like 4Gi or 512Mi`);
+  return bytes;
 }
 
 /** Dask's `--memory-limit` per worker process: the pod's limit shared by the processes (never more than the pod has). */
