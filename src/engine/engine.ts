@@ -10,6 +10,7 @@ import type { InfraConfig, Problem } from '../core/config/types';
 import type { Setup } from './setup';
 import { locatePulumi } from './pulumiCli';
 import { readStackStates } from './stateReader';
+import { backendSnapshot } from './backends/access';
 import { driftStatus } from '../core/drift';
 import { Records } from './records';
 
@@ -117,9 +118,10 @@ export class Engine {
    * Each component also carries its last drift check and reconcile condition, while they still apply.
    */
   async snapshot(): Promise<Snapshot> {
-    const states = await readStackStates(this.setup, this.setup.components, () => this.cliPath());
+    const backend = await backendSnapshot(this.setup.settings, this.setup.components.map((c) => c.project));
+    const states = await readStackStates(this.setup, this.setup.components, () => this.cliPath(), backend);
     const hashes = this.specHashes();
-    const records = this.records;
+    const records = new Records(this.setup.settings, backend);
     const now = Date.now();
     const readiness = await Promise.all(
       computeReadiness(this.setup.components, this.setup.graph, states, hashes).map(async (r) => {

@@ -28,6 +28,11 @@ export async function machineId(home: string): Promise<string> {
   return id;
 }
 
+/** This machine's identity if it was ever made (a read never makes it). */
+export async function existingMachineId(home: string): Promise<string | undefined> {
+  return ids.get(home) ?? (await new FileStore(home).read('machine-id'))?.toString('utf8').trim();
+}
+
 /** A zombie (killed, not yet reaped by its new parent) counts as dead: it holds nothing. */
 function isZombie(pid: number): boolean {
   try {

@@ -18,8 +18,8 @@ export class Records {
   private readonly store: StateStore;
   private readonly prefix: string;
 
-  constructor(settings: Pick<ResolvedSettings, 'modelopsHome' | 'backendUrl' | 'backend'>) {
-    const shared = stateStore(settings);
+  /** `shared`: the backend's store, or a snapshot of it (then the records can only be read). */
+  constructor(settings: Pick<ResolvedSettings, 'modelopsHome' | 'backendUrl' | 'backend'>, shared = stateStore(settings)) {
     if (shared) {
       this.store = shared;
       this.prefix = '.modelops/records';

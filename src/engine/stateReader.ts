@@ -9,7 +9,8 @@ import { SPEC_HASH_CONFIG_KEY } from '../core/spec';
 import { absentStack, deployedSpecHash, isDeployment, lastDeployment, type HistoryEntry, type StackState } from '../core/state';
 import { loadAutomation, workspaceFor } from './automation';
 import type { Setup } from './setup';
-import { operationLocks, stateStore } from './backends/access';
+import { backendSnapshot, operationLocks } from './backends/access';
+import type { StateStore } from './backends/stateStore';
 import { outputStates, readDiyStack } from './backends/diyState';
 import type { OperationLocks } from './operationLock';
 import { describePulumiError } from './pulumiErrors';
@@ -84,12 +85,18 @@ async function readThroughCli(setup: Setup, cliPath: string, component: Componen
 
 export type CliPathProvider = () => string;
 
-export async function readStackStates(setup: Setup, components: readonly Component[], cliPath: CliPathProvider): Promise<Map<string, StackState>> {
-  const store = stateStore(setup.settings);
-  const locks = await operationLocks(setup.settings);
+/** `store`: the backend as this read sees it (by default a snapshot of these components' stacks). */
+export async function readStackStates(
+  setup: Setup,
+  components: readonly Component[],
+  cliPath: CliPathProvider,
+  store?: StateStore,
+): Promise<Map<string, StackState>> {
+  const backend = store ?? (await backendSnapshot(setup.settings, components.map((c) => c.project)));
+  const locks = await operationLocks(setup.settings, backend, 'read');
   const states = await Promise.all(
     components.map(async (c) => {
-      const state = store ? await readDiyStack(store, c.project, c.stack) : await readThroughCli(setup, cliPath(), c);
+      const state = backend ? await readDiyStack(backend, c.project, c.stack) : await readThroughCli(setup, cliPath(), c);
       return [c.name, await withOperationLock(locks, state)] as const;
     }),
   );

@@ -8,9 +8,15 @@
 import type * as storage from '@azure/storage-blob';
 import type { BlobBackend } from '../../core/backend';
 import { blobServiceClient } from '../../health/blob';
-import type { StateStore, StoredObject } from './stateStore';
+import type { StateStore } from './stateStore';
 
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
+
+async function bodyOf(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks);
+}
 
 export class BlobStore implements StateStore {
   readonly shared = true;
@@ -24,30 +30,25 @@ export class BlobStore implements StateStore {
     return `azblob://${this.backend.container} at ${this.backend.serviceUrl}`;
   }
 
-  private async *entries(dir: string): AsyncGenerator<{ name: string; modified?: Date; folder: boolean }> {
-    const prefix = dir ? `${dir.replace(/\/$/, '')}/` : '';
-    for await (const item of this.container.listBlobsByHierarchy('/', { prefix })) {
-      const name = item.name.slice(prefix.length).replace(/\/$/, '');
-      if (item.kind === 'prefix') yield { name, folder: true };
-      else yield { name, modified: item.properties.lastModified, folder: false };
-    }
-  }
-
   async list(dir: string): Promise<string[]> {
+    const prefix = dir ? `${dir.replace(/\/$/, '')}/` : '';
     const names: string[] = [];
-    for await (const e of this.entries(dir)) names.push(e.name);
+    for await (const item of this.container.listBlobsByHierarchy('/', { prefix })) names.push(item.name.slice(prefix.length).replace(/\/$/, ''));
     return names;
   }
 
-  async listObjects(dir: string): Promise<StoredObject[]> {
-    const found: StoredObject[] = [];
-    for await (const e of this.entries(dir)) if (!e.folder) found.push({ name: e.name, modified: e.modified! });
-    return found;
+  async listTree(dir: string): Promise<string[]> {
+    const prefix = dir ? `${dir.replace(/\/$/, '')}/` : '';
+    const paths: string[] = [];
+    for await (const item of this.container.listBlobsFlat({ prefix })) paths.push(item.name);
+    return paths;
   }
 
+  /** One GET (downloadToBuffer would ask for the blob's properties first). */
   async read(path: string): Promise<Buffer | undefined> {
     try {
-      return await this.container.getBlobClient(path).downloadToBuffer();
+      const response = await this.container.getBlobClient(path).download();
+      return await bodyOf(response.readableStreamBody!);
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;

@@ -4,14 +4,8 @@
  * Paths are `/`-separated and relative to the backend's root (`.pulumi/stacks/…`).
  */
 import { existsSync, linkSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-
-export interface StoredObject {
-  name: string;
-  /** When it was last written. */
-  modified: Date;
-}
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
 
 export interface StateStore {
   /** Where the state is, as a person reads it in messages. */
@@ -23,8 +17,8 @@ export interface StateStore {
   readonly shared: boolean;
   /** The objects directly under `dir` (names only; sub-folders too), or [] when there is none. */
   list(dir: string): Promise<string[]>;
-  /** Like list, with when each object was written (objects only). */
-  listObjects(dir: string): Promise<StoredObject[]>;
+  /** Every object anywhere under `dir` (not folders), as paths from the root; [] when there is none. */
+  listTree(dir: string): Promise<string[]>;
   /** The object's bytes, or undefined when it does not exist. */
   read(path: string): Promise<Buffer | undefined>;
   /** Writes the object whole, only when it does not exist yet; false when it already did. */
@@ -61,20 +55,14 @@ export class FileStore implements StateStore {
     }
   }
 
-  async listObjects(dir: string): Promise<StoredObject[]> {
-    const names = await this.list(dir);
-    const found = await Promise.all(
-      names.map(async (name) => {
-        try {
-          const s = await stat(join(this.path(dir), name));
-          return s.isFile() ? [{ name, modified: s.mtime }] : [];
-        } catch (error) {
-          if (missing(error)) return []; // removed while we looked
-          throw error;
-        }
-      }),
-    );
-    return found.flat();
+  async listTree(dir: string): Promise<string[]> {
+    try {
+      const entries = await readdir(this.path(dir), { recursive: true, withFileTypes: true });
+      return entries.filter((e) => e.isFile()).map((e) => relative(this.root, join(e.parentPath, e.name)).split(sep).join('/'));
+    } catch (error) {
+      if (missing(error)) return [];
+      throw error;
+    }
   }
 
   async read(path: string): Promise<Buffer | undefined> {

@@ -1,0 +1,108 @@
+/**
+ * The two state stores keep one contract — a folder (file://) and a Blob Storage container
+ * (azblob://, on Azurite: the real Storage API) — and a snapshot over either answers reads of
+ * the folders it listed without asking the store again.
+ */
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { blobBackend } from '../../src/core/backend';
+import { BlobStore } from '../../src/engine/backends/blobStore';
+import { FileStore, type StateStore } from '../../src/engine/backends/stateStore';
+import { StoreSnapshot } from '../../src/engine/backends/storeSnapshot';
+import { Azurite } from '../azurite';
+
+/** Counts what reaches the store underneath, by method. */
+function counted(store: StateStore): { store: StateStore; calls: Map<string, number> } {
+  const calls = new Map<string, number>();
+  const proxy = new Proxy(store, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.set(String(key), (calls.get(String(key)) ?? 0) + 1);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { store: proxy, calls };
+}
+
+const sorted = (names: string[]) => [...names].sort();
+
+describe('state stores: a folder and a Blob Storage container (Azurite) keep one contract', function () {
+  let azurite: Azurite;
+  let dir: string;
+  const stores: Array<[string, () => StateStore]> = [
+    ['file://', () => new FileStore(dir)],
+    ['azblob:// on Azurite', () => new BlobStore(blobBackend(azurite.backendUrl('contract'), azurite.env))],
+  ];
+
+  before(async function () {
+    this.timeout(120_000);
+    azurite = await Azurite.start();
+    await azurite.createContainer('contract');
+  });
+  after(async () => azurite?.stop());
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'mops-store-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const [name, make] of stores) {
+    describe(name, () => {
+      let store: StateStore;
+      const root = `.t${Math.random().toString(36).slice(2, 8)}`;
+      beforeEach(async () => {
+        store = make();
+        for (const path of await store.listTree(root)) await store.remove(path);
+      });
+
+      it('lists a folder (objects and sub-folders), a whole tree, and nothing where there is nothing', async () => {
+        await store.write(`${root}/stacks/p/a.json`, '{"a":1}');
+        await store.write(`${root}/stacks/p/deep/b.json`, '{}');
+        await store.write(`${root}/locks/l.json`, '{}');
+        assert.deepEqual(sorted(await store.list(`${root}/stacks/p`)), ['a.json', 'deep']);
+        assert.deepEqual(sorted(await store.listTree(`${root}/stacks`)), [`${root}/stacks/p/a.json`, `${root}/stacks/p/deep/b.json`]);
+        assert.deepEqual(await store.list(`${root}/none`), []);
+        assert.deepEqual(await store.listTree(`${root}/none`), []);
+        assert.equal((await store.read(`${root}/stacks/p/a.json`))?.toString(), '{"a":1}');
+        assert.equal(await store.read(`${root}/stacks/p/missing.json`), undefined);
+      });
+
+      it('creates only what does not exist, rewrites only what still exists, removes idempotently', async () => {
+        const path = `${root}/claims/c.json`;
+        assert.equal(await store.create(path, 'first'), true);
+        assert.equal(await store.create(path, 'second'), false);
+        assert.equal((await store.read(path))?.toString(), 'first');
+        assert.equal(await store.rewrite(path, 'beat'), true);
+        assert.equal((await store.read(path))?.toString(), 'beat');
+        await store.remove(path);
+        await store.remove(path);
+        assert.equal(await store.rewrite(path, 'ghost'), false, 'a removed claim must never come back');
+        assert.equal(await store.read(path), undefined);
+      });
+
+      it('a snapshot lists once and then answers reads, absences and listings of what it listed without the store', async () => {
+        await store.write(`${root}/stacks/p/a.json`, 'A');
+        await store.write(`${root}/records/s/drift.json`, 'D');
+        await store.write(`${root}/history/s/1.history.json`, 'H');
+        const { store: underneath, calls } = counted(store);
+        const view: StateStore = await StoreSnapshot.take(underneath, [`${root}/stacks`, `${root}/records/`]);
+        assert.equal(calls.get('listTree'), 2);
+        assert.equal(await view.read(`${root}/stacks/p/a.gz`), undefined);
+        assert.equal(await view.read(`${root}/records/s/reconcile.json`), undefined);
+        assert.deepEqual(await view.list(`${root}/records`), ['s']);
+        assert.deepEqual(await view.list(`${root}/stacks/p/`), ['a.json']);
+        assert.equal(calls.get('read'), undefined, 'an absence the listing shows needs no request');
+        assert.equal(calls.get('list'), undefined);
+        assert.equal((await view.read(`${root}/stacks/p/a.json`))?.toString(), 'A');
+        assert.equal(calls.get('read'), 1);
+        // Outside what it listed, it asks the store.
+        assert.deepEqual(await view.list(`${root}/history/s`), ['1.history.json']);
+        assert.equal(calls.get('list'), 1);
+        await assert.rejects(view.write(`${root}/stacks/p/a.json`, 'B'), /read-only/);
+        assert.equal((await store.read(`${root}/stacks/p/a.json`))?.toString(), 'A');
+      });
+    });
+  }
+});
