@@ -6,6 +6,8 @@ if (major < 22 && !process.versions.electron) {
   process.stderr.write(`mops-infra needs Node.js 22 or newer (this is ${process.version}). In a checkout, "npm install" brings Node 24 for npm scripts; run it as "npx mops-infra".\n`);
   process.exit(2);
 }
+// Bytecode of the bundles kept between runs (see src/cli/compileCache.ts); this one covers cli.js too.
+require('node:module').enableCompileCache?.();
 try {
   require('../dist/cli.js');
 } catch (error) {

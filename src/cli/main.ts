@@ -1,4 +1,5 @@
 /** `mops-infra`: the same operations as the extension, for terminals and CI. */
+import './compileCache';
 import { spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline/promises';
 import { ConfigError, ModelOpsError } from '../core/errors';

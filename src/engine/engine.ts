@@ -118,7 +118,7 @@ export class Engine {
    * Each component also carries its last drift check and reconcile condition, while they still apply.
    */
   async snapshot(): Promise<Snapshot> {
-    const backend = await backendSnapshot(this.setup.settings, this.setup.components.map((c) => c.project));
+    const backend = await backendSnapshot(this.setup.settings, this.setup.components);
     const states = await readStackStates(this.setup, this.setup.components, () => this.cliPath(), backend);
     const hashes = this.specHashes();
     const records = new Records(this.setup.settings, backend);

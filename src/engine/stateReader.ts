@@ -92,7 +92,7 @@ export async function readStackStates(
   cliPath: CliPathProvider,
   store?: StateStore,
 ): Promise<Map<string, StackState>> {
-  const backend = store ?? (await backendSnapshot(setup.settings, components.map((c) => c.project)));
+  const backend = store ?? (await backendSnapshot(setup.settings, components));
   const locks = await operationLocks(setup.settings, backend, 'read');
   const states = await Promise.all(
     components.map(async (c) => {

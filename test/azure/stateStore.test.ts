@@ -54,7 +54,7 @@ describe('state stores: a folder and a Blob Storage container (Azurite) keep one
       const root = `.t${Math.random().toString(36).slice(2, 8)}`;
       beforeEach(async () => {
         store = make();
-        for (const path of await store.listTree(root)) await store.remove(path);
+        for (const path of await store.listPrefix(`${root}/`)) await store.remove(path);
       });
 
       it('lists a folder (objects and sub-folders), a whole tree, and nothing where there is nothing', async () => {
@@ -62,9 +62,11 @@ describe('state stores: a folder and a Blob Storage container (Azurite) keep one
         await store.write(`${root}/stacks/p/deep/b.json`, '{}');
         await store.write(`${root}/locks/l.json`, '{}');
         assert.deepEqual(sorted(await store.list(`${root}/stacks/p`)), ['a.json', 'deep']);
-        assert.deepEqual(sorted(await store.listTree(`${root}/stacks`)), [`${root}/stacks/p/a.json`, `${root}/stacks/p/deep/b.json`]);
+        await store.write(`${root}/stacks-other/c.json`, '{}');
+        assert.deepEqual(sorted(await store.listPrefix(`${root}/stacks/`)), [`${root}/stacks/p/a.json`, `${root}/stacks/p/deep/b.json`]);
+        assert.deepEqual(sorted(await store.listPrefix(`${root}/stacks`)), [`${root}/stacks-other/c.json`, `${root}/stacks/p/a.json`, `${root}/stacks/p/deep/b.json`], 'a partial name matches as a prefix');
         assert.deepEqual(await store.list(`${root}/none`), []);
-        assert.deepEqual(await store.listTree(`${root}/none`), []);
+        assert.deepEqual(await store.listPrefix(`${root}/none/`), []);
         assert.equal((await store.read(`${root}/stacks/p/a.json`))?.toString(), '{"a":1}');
         assert.equal(await store.read(`${root}/stacks/p/missing.json`), undefined);
       });
@@ -87,8 +89,8 @@ describe('state stores: a folder and a Blob Storage container (Azurite) keep one
         await store.write(`${root}/records/s/drift.json`, 'D');
         await store.write(`${root}/history/s/1.history.json`, 'H');
         const { store: underneath, calls } = counted(store);
-        const view: StateStore = await StoreSnapshot.take(underneath, [`${root}/stacks`, `${root}/records/`]);
-        assert.equal(calls.get('listTree'), 2);
+        const view: StateStore = StoreSnapshot.take(underneath, [`${root}/stacks/`, `${root}/records/`, `${root}/history/s`]);
+        assert.equal(calls.get('listPrefix'), 3);
         assert.equal(await view.read(`${root}/stacks/p/a.gz`), undefined);
         assert.equal(await view.read(`${root}/records/s/reconcile.json`), undefined);
         assert.deepEqual(await view.list(`${root}/records`), ['s']);
@@ -97,8 +99,9 @@ describe('state stores: a folder and a Blob Storage container (Azurite) keep one
         assert.equal(calls.get('list'), undefined);
         assert.equal((await view.read(`${root}/stacks/p/a.json`))?.toString(), 'A');
         assert.equal(calls.get('read'), 1);
+        assert.deepEqual(await view.list(`${root}/history/s`), ['1.history.json'], 'a folder inside a listed prefix');
         // Outside what it listed, it asks the store.
-        assert.deepEqual(await view.list(`${root}/history/s`), ['1.history.json']);
+        assert.deepEqual(await view.list(`${root}/other`), []);
         assert.equal(calls.get('list'), 1);
         await assert.rejects(view.write(`${root}/stacks/p/a.json`, 'B'), /read-only/);
         assert.equal((await store.read(`${root}/stacks/p/a.json`))?.toString(), 'A');

@@ -25,16 +25,30 @@ export function stateStore(settings: Pick<ResolvedSettings, 'backend' | 'backend
   return store;
 }
 
+/** The longest common start of `names`. */
+function commonStart(names: readonly string[]): string {
+  let start = names[0] ?? '';
+  for (const name of names) while (!name.startsWith(start)) start = start.slice(0, -1);
+  return start;
+}
+
 /**
- * The backend as one snapshot of these projects' stacks reads it: the checkpoints, Pulumi's
- * locks and our own locks and records listed once (StoreSnapshot); undefined when only the
- * Pulumi CLI can read the backend.
+ * The backend as one snapshot of these stacks reads it (StoreSnapshot): per project, its
+ * checkpoints, Pulumi's locks and the history of these stacks (one listing by the start their
+ * names share: an environment's adaptive runs are `modelops-adaptive-<env>-*`), and our own locks
+ * and records; undefined when only the Pulumi CLI can read the backend.
  */
-export async function backendSnapshot(settings: Pick<ResolvedSettings, 'backend' | 'backendUrl'>, projects: Iterable<string>): Promise<StateStore | undefined> {
+export async function backendSnapshot(settings: Pick<ResolvedSettings, 'backend' | 'backendUrl'>, stacks: ReadonlyArray<{ project: string; stack: string }>): Promise<StateStore | undefined> {
   const store = stateStore(settings);
   if (!store) return undefined;
-  const dirs = [...new Set(projects)].flatMap((project) => [`.pulumi/stacks/${project}`, `.pulumi/locks/organization/${project}`]);
-  return StoreSnapshot.take(store, [...dirs, '.modelops']);
+  const byProject = new Map<string, string[]>();
+  for (const { project, stack } of stacks) byProject.set(project, [...(byProject.get(project) ?? []), stack]);
+  const prefixes = [...byProject].flatMap(([project, names]) => [
+    `.pulumi/stacks/${project}/`,
+    `.pulumi/locks/organization/${project}/`,
+    `.pulumi/history/${project}/${commonStart(names)}`,
+  ]);
+  return StoreSnapshot.take(store, [...prefixes, '.modelops/']);
 }
 
 /**

@@ -37,8 +37,7 @@ export class BlobStore implements StateStore {
     return names;
   }
 
-  async listTree(dir: string): Promise<string[]> {
-    const prefix = dir ? `${dir.replace(/\/$/, '')}/` : '';
+  async listPrefix(prefix: string): Promise<string[]> {
     const paths: string[] = [];
     for await (const item of this.container.listBlobsFlat({ prefix })) paths.push(item.name);
     return paths;

@@ -5,7 +5,7 @@
  */
 import { existsSync, linkSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface StateStore {
   /** Where the state is, as a person reads it in messages. */
@@ -17,8 +17,11 @@ export interface StateStore {
   readonly shared: boolean;
   /** The objects directly under `dir` (names only; sub-folders too), or [] when there is none. */
   list(dir: string): Promise<string[]>;
-  /** Every object anywhere under `dir` (not folders), as paths from the root; [] when there is none. */
-  listTree(dir: string): Promise<string[]>;
+  /**
+   * Every object whose path starts with `prefix` (`dir/` for everything under a folder; a
+   * partial name matches like Blob Storage's prefix listing), as paths from the root.
+   */
+  listPrefix(prefix: string): Promise<string[]>;
   /** The object's bytes, or undefined when it does not exist. */
   read(path: string): Promise<Buffer | undefined>;
   /** Writes the object whole, only when it does not exist yet; false when it already did. */
@@ -55,14 +58,29 @@ export class FileStore implements StateStore {
     }
   }
 
-  async listTree(dir: string): Promise<string[]> {
-    try {
-      const entries = await readdir(this.path(dir), { recursive: true, withFileTypes: true });
-      return entries.filter((e) => e.isFile()).map((e) => relative(this.root, join(e.parentPath, e.name)).split(sep).join('/'));
-    } catch (error) {
-      if (missing(error)) return [];
-      throw error;
-    }
+  async listPrefix(prefix: string): Promise<string[]> {
+    const cut = prefix.lastIndexOf('/');
+    const [dir, partial] = [prefix.slice(0, Math.max(cut, 0)), prefix.slice(cut + 1)];
+    const found: string[] = [];
+    const walk = async (rel: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await readdir(this.path(rel), { withFileTypes: true });
+      } catch (error) {
+        if (missing(error)) return;
+        throw error;
+      }
+      await Promise.all(
+        entries.map(async (e) => {
+          const path = rel ? `${rel}/${e.name}` : e.name;
+          if (rel === dir && !e.name.startsWith(partial)) return;
+          if (e.isDirectory()) await walk(path);
+          else if (e.isFile()) found.push(path);
+        }),
+      );
+    };
+    await walk(dir);
+    return found;
   }
 
   async read(path: string): Promise<Buffer | undefined> {

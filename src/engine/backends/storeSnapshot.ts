@@ -1,27 +1,34 @@
 /**
- * One moment's read of a backend, for a snapshot of every stack. The folders that hold a few
- * objects per stack (the checkpoints, Pulumi's locks, our own locks and records) are listed
- * once, flat, and answered from that listing: a path it does not hold is absent without a
- * request. On Blob Storage that turns about ten requests per stack into three (its checkpoint,
- * its history's listing and newest entry). Read-only: writing through a view of the past
- * would be a mistake, so it throws.
+ * One moment's read of a backend, for a snapshot of many stacks. What holds a few objects per
+ * stack (the checkpoints, the history, Pulumi's locks, our own locks and records) is listed by
+ * prefix, once for all the stacks, and answered from those listings: a path a listing does not
+ * hold is absent without a request. On Blob Storage that turns about ten requests per stack
+ * into two (its checkpoint and its newest history entry). Read-only: writing through a view of
+ * the past would be a mistake, so it throws.
  */
 import type { StateStore } from './stateStore';
 
-const folder = (dir: string) => dir.replace(/\/$/, '');
+const asFolder = (dir: string) => `${dir.replace(/\/$/, '')}/`;
 
 export class StoreSnapshot implements StateStore {
   private constructor(
     private readonly store: StateStore,
-    /** Each listed folder and every object path under it. */
-    private readonly listed: ReadonlyMap<string, ReadonlySet<string>>,
+    /** Each listed prefix and every object path that starts with it, as the listings come in. */
+    private readonly listed: ReadonlyMap<string, Promise<ReadonlySet<string>>>,
   ) {}
 
-  /** Lists each of `dirs` (all at once) over `store`. */
-  static async take(store: StateStore, dirs: readonly string[]): Promise<StoreSnapshot> {
-    const unique = [...new Set(dirs.map(folder))];
-    const trees = await Promise.all(unique.map(async (dir) => [dir, new Set(await store.listTree(dir))] as const));
-    return new StoreSnapshot(store, new Map(trees));
+  /**
+   * Lists each of `prefixes` over `store`, all at once. It does not wait for them: a read
+   * outside them goes to the store at once, a read inside one waits for its listing.
+   */
+  static take(store: StateStore, prefixes: readonly string[]): StoreSnapshot {
+    const listed = new Map<string, Promise<ReadonlySet<string>>>();
+    for (const prefix of new Set(prefixes)) {
+      const listing = store.listPrefix(prefix).then((paths) => new Set(paths));
+      listing.catch(() => undefined); // a failed listing fails the reads that need it, not the process
+      listed.set(prefix, listing);
+    }
+    return new StoreSnapshot(store, listed);
   }
 
   get where(): string {
@@ -32,30 +39,29 @@ export class StoreSnapshot implements StateStore {
     return this.store.shared;
   }
 
-  /** The listing that covers `path` (a folder or an object), if one was taken. */
-  private covering(path: string): ReadonlySet<string> | undefined {
-    for (const [dir, paths] of this.listed) if (path === dir || path.startsWith(`${dir}/`)) return paths;
+  /** The listing that holds every path starting with `prefix`, if one was taken. */
+  private covering(prefix: string): Promise<ReadonlySet<string>> | undefined {
+    for (const [listed, paths] of this.listed) if (prefix.startsWith(listed)) return paths;
     return undefined;
   }
 
   async list(dir: string): Promise<string[]> {
-    const paths = this.covering(folder(dir));
+    const folder = asFolder(dir);
+    const paths = await this.covering(folder);
     if (!paths) return this.store.list(dir);
-    const prefix = `${folder(dir)}/`;
     const names = new Set<string>();
-    for (const path of paths) if (path.startsWith(prefix)) names.add(path.slice(prefix.length).split('/')[0]);
+    for (const path of paths) if (path.startsWith(folder)) names.add(path.slice(folder.length).split('/')[0]);
     return [...names];
   }
 
-  async listTree(dir: string): Promise<string[]> {
-    const paths = this.covering(folder(dir));
-    if (!paths) return this.store.listTree(dir);
-    const prefix = `${folder(dir)}/`;
+  async listPrefix(prefix: string): Promise<string[]> {
+    const paths = await this.covering(prefix);
+    if (!paths) return this.store.listPrefix(prefix);
     return [...paths].filter((p) => p.startsWith(prefix));
   }
 
   async read(path: string): Promise<Buffer | undefined> {
-    const paths = this.covering(path);
+    const paths = await this.covering(path);
     if (paths && !paths.has(path)) return undefined;
     return this.store.read(path);
   }
