@@ -3,7 +3,8 @@
 //   setup   the tools the suites need (scripts/setup.mjs): reused when cached, else built
 //   prep    type checks, test compile, bundle, and the .vsix the real-VS-Code suite installs
 //   suites  setup scripts, unit tests (core and the pure parts of engine and extension), the engine suite on the real Pulumi CLI, the Azure
-//           programs and health checks, the real-VS-Code suite in code-server + Chromium
+//           programs and health checks, the real-VS-Code suite in code-server + Chromium, and the
+//           in-host suite (mocha inside the extension host of the VS Code server in code-server)
 // Ends with where the time went and one "N passed, N failed" line. A skipped test is not a pass.
 //
 //   npm test                      everything
@@ -29,6 +30,8 @@ const SUITES = [
   { name: 'engine', args: [mocha, '--timeout', '300000', 'out/test/engine/**/*.test.js'], needs: ['node', 'pulumi-cli', 'actionlint'] },
   { name: 'azure', args: [mocha, '--timeout', '300000', 'out/test/azure/**/*.test.js'], needs: ['node', 'debian', 'kube-apiserver'] },
   { name: 'vscode', args: [mocha, '--timeout', '600000', 'test/vscode/*.e2e.mjs'], needs: ['node', 'debian', 'pulumi-cli', 'code-server'], vsix: true },
+  // Inside the extension host: the VS Code server in code-server runs test/integration/ (see its run.mjs).
+  { name: 'inhost', args: [join(repo, 'test', 'integration', 'run.mjs')], needs: ['node', 'debian', 'pulumi-cli', 'code-server'] },
 ];
 
 const only = process.argv.slice(2);
@@ -51,7 +54,8 @@ function sh(title, args) {
 }
 
 function counts(stdout) {
-  const n = (word) => Number(new RegExp(`(\\d+) ${word}`).exec(stdout)?.[1] ?? 0);
+  // A suite may print several mocha reports (the in-host suite runs two sessions): they add up.
+  const n = (word) => [...stdout.matchAll(new RegExp(`(\\d+) ${word}`, 'g'))].reduce((sum, m) => sum + Number(m[1]), 0);
   return { passed: n('passing'), failed: n('failing'), pending: n('pending') };
 }
 

@@ -12,8 +12,9 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toolsCache } from './setup/cache.mjs';
-import { codeServerBin, codeServerEnv } from './setup/code-server.mjs';
+import { codeServerBin, codeServerEnv, vscodeServerMain } from './setup/code-server.mjs';
 
+import { projectNode } from './setup/env.mjs';
 export { repoRoot } from './setup/env.mjs';
 
 function log(message) {
@@ -96,10 +97,16 @@ async function waitForHttp(url, child, timeoutMs, logTail) {
 
 /**
  * Starts code-server on `folder`. Resolves once its HTTP port answers.
+ *
+ * `extensionTests: true` starts the VS Code server inside code-server directly instead
+ * (`lib/vscode/out/server-main.js`): the `code-server` command refuses
+ * `--enable-smoke-test-driver`, without which the web workbench ignores the
+ * `extensionDevelopmentPath`/`extensionTestsPath` it is handed in its URL (see
+ * test/integration/run.mjs). The folder is then opened by that URL, not by the server.
  * @returns {{url:string, port:number, folderUrl:string, child, log:()=>string, stop:()=>Promise<void>}}
  */
 export async function startCodeServer({
-  folder, port, extDir, userDataDir, env = {}, trust = false, logFile, timeoutMs = 120_000,
+  folder, port, extDir, userDataDir, env = {}, trust = false, logFile, timeoutMs = 120_000, extensionTests = false,
 } = {}) {
   const bin = codeServerBin();
   port = port ?? (await freePort());
@@ -108,17 +115,12 @@ export async function startCodeServer({
   userDataDir = userDataDir ?? join(tmpBase, `data-${port}`);
   mkdirSync(extDir, { recursive: true });
   mkdirSync(userDataDir, { recursive: true });
-  const args = [
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-telemetry',
-    '--disable-update-check',
-    '--extensions-dir', extDir,
-    '--user-data-dir', userDataDir,
-  ];
-  if (!trust) args.push('--disable-workspace-trust');
-  if (folder) args.push(resolve(folder));
-  const child = spawn(bin, args, {
+  const common = ['--disable-telemetry', '--extensions-dir', extDir, '--user-data-dir', userDataDir];
+  if (!trust) common.push('--disable-workspace-trust');
+  const [command, args] = extensionTests
+    ? [projectNode().node, [vscodeServerMain(), '--host', '127.0.0.1', '--port', String(port), '--without-connection-token', '--accept-server-license-terms', '--enable-smoke-test-driver', '--server-data-dir', join(userDataDir, 'server'), ...common]]
+    : [bin, ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-update-check', ...common, ...(folder ? [resolve(folder)] : [])]];
+  const child = spawn(command, args, {
     env: codeServerEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // own process group: stop() ends code-server and everything it started

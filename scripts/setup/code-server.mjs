@@ -2,9 +2,9 @@
 // from the npm registry with the project's Node 24 (its postinstall builds native
 // modules against it and refuses any other Node), in a folder of its own, then moved
 // into place in one rename so a half-finished install is never reused.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { cleanEnv } from './env.mjs';
 import { NotSetUpError, runLogged, toolsCache } from './cache.mjs';
 
@@ -39,6 +39,11 @@ export function codeServerBin() {
   const found = part.locate();
   if (!found) throw new NotSetUpError(`code-server ${CODE_SERVER_VERSION}`, binIn(codeServerDir()));
   return found;
+}
+
+/** The VS Code server inside code-server (what `code-server` wraps), for running extension tests. */
+export function vscodeServerMain() {
+  return join(dirname(realpathSync(codeServerBin())), '..', '..', 'lib', 'vscode', 'out', 'server-main.js');
 }
 
 const part = {

@@ -19,6 +19,7 @@ import { createStatusItems } from './status/statusItem';
 import { ComponentsProvider } from './tree/componentsProvider';
 import { ReconcileLoop } from './reconcile/reconcileLoop';
 import { createComponentsView } from './tree/componentsView';
+import { registerTestSupport } from './testSupport';
 import { CONTEXT, setContext, updateSetup } from './welcome';
 
 let running: RunningOperations | undefined;
@@ -51,6 +52,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     createComponentsView(provider, store, refresher),
     createStatusItems(store, running),
     registerQuickFixes(diagnostics),
+    registerTestSupport(context, provider),
     watchFiles(locator, refresher),
     running.onDidChange(() => void setContext(CONTEXT.running, ops.all.length > 0)),
     passphrase.onDidChange(() => {

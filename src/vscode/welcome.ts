@@ -23,8 +23,16 @@ export interface SetupState {
   noPassphrase: boolean;
 }
 
+/** The value this extension last gave each of its context keys (VS Code offers no way to read them back). */
+const contextValues = new Map<string, boolean>();
+
 export function setContext(key: string, value: boolean): Thenable<unknown> {
+  contextValues.set(key, value);
   return vscode.commands.executeCommand('setContext', key, value);
+}
+
+export function contextKeys(): Record<string, boolean> {
+  return Object.fromEntries(contextValues);
 }
 
 export function findPulumi(): string | undefined {

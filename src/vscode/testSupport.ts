@@ -1,0 +1,57 @@
+/**
+ * Only while VS Code runs the extension's tests (ExtensionMode.Test, never for a user): one
+ * command that tells the in-host suite what the public API cannot — the Components view's
+ * items as VS Code receives them, and the context keys this extension set. Everything else
+ * the suite reads through the public API (commands, diagnostics, code actions).
+ */
+import * as vscode from 'vscode';
+import type { TreeNode } from './tree/node';
+import { contextKeys } from './welcome';
+
+export const INSPECT_COMMAND = 'modelopsInfra.test.inspect';
+
+/** A tree item as plain data (what a row shows, its capabilities, its children). */
+export interface InspectedItem {
+  id?: string;
+  label: string;
+  description?: string;
+  tooltip?: string;
+  contextValue?: string;
+  icon?: string;
+  iconColor?: string;
+  collapsible: boolean;
+  children: InspectedItem[];
+}
+
+export interface Inspection {
+  items: InspectedItem[];
+  context: Record<string, boolean>;
+}
+
+interface ItemSource {
+  getChildren(node?: TreeNode): TreeNode[];
+}
+
+function inspect(node: TreeNode): InspectedItem {
+  const item = node.getTreeItem();
+  const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+  const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath : undefined;
+  const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : item.tooltip;
+  const collapsible = (item.collapsibleState ?? vscode.TreeItemCollapsibleState.None) !== vscode.TreeItemCollapsibleState.None;
+  return {
+    id: item.id,
+    label,
+    description: typeof item.description === 'string' ? item.description : undefined,
+    tooltip,
+    contextValue: item.contextValue,
+    icon: icon?.id,
+    iconColor: (icon?.color as { id?: string } | undefined)?.id,
+    collapsible,
+    children: collapsible ? node.getChildren().map(inspect) : [],
+  };
+}
+
+export function registerTestSupport(context: vscode.ExtensionContext, tree: ItemSource): vscode.Disposable {
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return new vscode.Disposable(() => undefined);
+  return vscode.commands.registerCommand(INSPECT_COMMAND, (): Inspection => ({ items: tree.getChildren().map(inspect), context: contextKeys() }));
+}

@@ -1,0 +1,116 @@
+/**
+ * Up on the local provider, then a missing output injected by a rehearsal fault: the rows, the
+ * diagnostics in azure.yaml (codes, ranges, related information), the quick fixes offered for
+ * each code, and the log, as the extension holds them.
+ */
+import { strict as assert } from 'node:assert';
+import * as vscode from 'vscode';
+import { capabilities, COMPONENTS, configUri, everyText, inspect, logText, rows, secretValues, statusOf, waitFor, waitForStatuses } from './helpers';
+
+const ours = (d: vscode.Diagnostic) => d.source === 'modelops-infra';
+const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
+
+async function diagnostics(): Promise<vscode.Diagnostic[]> {
+  return vscode.languages.getDiagnostics(configUri()).filter(ours);
+}
+
+async function setConfig(text: string): Promise<vscode.TextDocument> {
+  const doc = await vscode.workspace.openTextDocument(configUri());
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+  assert.ok(await vscode.workspace.applyEdit(edit));
+  assert.ok(await doc.save());
+  return doc;
+}
+
+const lineOf = (doc: vscode.TextDocument, text: string) => doc.getText().split('\n').findIndex((l) => l.trimStart().startsWith(text));
+
+describe('Up, then a missing output, as the extension holds them', () => {
+  let original: string;
+
+  before(async () => {
+    original = (await vscode.workspace.openTextDocument(configUri())).getText();
+  });
+
+  it('Up makes every row ready: pass icon, outputs present, Repair and Force Recreate offered where they help', async () => {
+    await vscode.commands.executeCommand('modelopsInfra.up');
+    const r = await waitForStatuses(Object.fromEntries(COMPONENTS.map((c) => [c, 'ready'])));
+    for (const name of COMPONENTS) {
+      const row = r[name];
+      assert.equal(row.icon, 'pass', `${name}: icon`);
+      assert.equal(row.iconColor, 'testing.iconPassed');
+      assert.deepEqual(
+        capabilities(row).filter((c) => ['canUp', 'canRepair', 'canForceRecreate', 'deployed', 'hasOutputs'].includes(c)),
+        ['canForceRecreate', 'deployed', 'hasOutputs'],
+        `${name}: ${row.contextValue}`,
+      );
+    }
+    const workspace = r.workspace;
+    const outputs = workspace.children.find((c) => c.label === 'Outputs') ?? workspace;
+    assert.ok(everyText([outputs]).some((t) => /scheduler_address/.test(t)), 'the workspace lists its scheduler address');
+    assert.deepEqual(await diagnostics(), [], 'nothing to say about a converged environment');
+    assert.equal((await inspect()).context['modelopsInfra.running'], false);
+  });
+
+  it('an omitted kubeconfig: the cluster reads outputs-missing, its dependents blocked, with diagnostics at the right lines and quick fixes by code', async () => {
+    const doc = await setConfig(`${original.trimEnd()}\nlocal:\n  faults:\n    cluster:\n      omit_outputs: [kubeconfig]\n`);
+    await vscode.window.showTextDocument(doc);
+    // Up leaves a ready cluster alone (a fault is rehearsal, not a change of spec); Repair updates it.
+    await vscode.commands.executeCommand('modelopsInfra.repair', 'cluster');
+    const r = await waitFor('the cluster to read outputs-missing', async () => {
+      const found = await rows();
+      return statusOf(found.cluster) === 'outputs-missing' && !capabilities(found.cluster).includes('running') && found;
+    });
+    assert.match(r.cluster.contextValue!, /\bcanRepair\b/);
+    assert.equal(r.cluster.icon, 'warning');
+    assert.match(r.cluster.description ?? '', /kubeconfig/);
+    assert.ok(['blocked', 'outputs-missing'].includes(statusOf(r.workspace)!), `workspace: ${r.workspace.contextValue}`);
+
+    const found = await waitFor('missing-output and fault-active diagnostics', async () => {
+      const d = await diagnostics();
+      return d.some((x) => codeOf(x) === 'missing-output') && d.some((x) => codeOf(x) === 'fault-active') && d;
+    });
+    const missing = found.filter((d) => codeOf(d) === 'missing-output');
+    const faultLine = doc.getText().split('\n').indexOf('    cluster:');
+    // A local config without `aks:` keeps the cluster under `provider:`.
+    const onCluster = missing.find((d) => d.range.start.line === lineOf(doc, 'provider:'));
+    assert.ok(onCluster, `a missing-output error on the provider line among: ${missing.map((d) => `${d.range.start.line}: ${d.message}`).join(' | ')}`);
+    assert.equal(onCluster.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(onCluster.message, /kubeconfig/);
+    assert.match(onCluster.message, /local\.faults\.cluster/, 'the advice names the fault, not a repair that would fail');
+    const fault = found.find((d) => codeOf(d) === 'fault-active')!;
+    assert.equal(fault.range.start.line, faultLine, "the fault's warning sits on its line under local.faults");
+    assert.equal(fault.severity, vscode.DiagnosticSeverity.Warning);
+    const related = (onCluster.relatedInformation ?? []).map((ri) => [ri.location.uri.toString(), ri.location.range.start.line, ri.message]);
+    assert.deepEqual(related.find(([, , m]) => /fault/.test(String(m))), [doc.uri.toString(), faultLine, 'the fault that omits kubeconfig']);
+    assert.ok(related.some(([, line, m]) => /workspace reads cluster\.kubeconfig/.test(String(m)) && line === lineOf(doc, 'workspace:')), JSON.stringify(related));
+    const onReader = found.find((d) => codeOf(d) === 'missing-dependency-output' && d.range.start.line === lineOf(doc, 'workspace:'));
+    assert.ok(onReader, 'the reading section (workspace) says what it cannot start without');
+
+    const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, fault.range)) ?? [];
+    const removeFault = actions.find((a) => a.edit && /fault/i.test(a.title));
+    assert.ok(removeFault, `a Remove fault action among: ${actions.map((a) => a.title).join(' | ')}`);
+    const onMissing = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, onCluster.range)) ?? [];
+    assert.ok(onMissing.some((a) => a.command?.command === 'modelopsInfra.repair' || a.edit), `fixes for missing-output: ${onMissing.map((a) => a.title).join(' | ')}`);
+
+    assert.ok(await vscode.workspace.applyEdit(removeFault.edit!));
+    assert.doesNotMatch(doc.getText(), /omit_outputs/);
+    await doc.save();
+    await waitFor('the fault diagnostic to go', async () => !(await diagnostics()).some((d) => codeOf(d) === 'fault-active'));
+  });
+
+  it('Repair brings the cluster back, and no secret ever reached the log, a row, a description or a tooltip', async () => {
+    await vscode.commands.executeCommand('modelopsInfra.repair', 'cluster');
+    await waitForStatuses(Object.fromEntries(COMPONENTS.map((c) => [c, 'ready'])));
+    const secrets = secretValues();
+    assert.ok(secrets.length > 0, 'the stacks hold secrets to look for');
+    const log = logText();
+    assert.match(log, /activated/, 'the log file was found and holds the session');
+    assert.match(log, /\bup\b/i);
+    const texts = everyText((await inspect()).items).join('\n');
+    for (const secret of secrets) {
+      assert.ok(!log.includes(secret), 'a secret output value is in the log');
+      assert.ok(!texts.includes(secret), 'a secret output value is in the tree');
+    }
+  });
+});
