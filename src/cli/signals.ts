@@ -26,5 +26,24 @@ export function installCancellation(onFirst: (message: string) => void, onForce:
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  whenOutputIsGone(() => {
+    if (interrupts === 0) handler();
+  });
   return { signal: cancel.signal };
+}
+
+/**
+ * Whoever read our output is gone (the editor that started us closed or crashed, a pipe's
+ * reader exited): a write then fails with EPIPE. Unheard, each failure would be an uncaught
+ * error whose report fails the same way, and the process would spin instead of ending. So the
+ * first one cancels gracefully, as a closing editor's SIGTERM would, and later writes go nowhere.
+ */
+function whenOutputIsGone(cancel: () => void): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+      stream.write = () => true;
+      cancel();
+    });
+  }
 }

@@ -142,6 +142,21 @@ describe('truth and safety on the real engine', function () {
     assert.deepEqual(processesOf(box), [], 'Pulumi, its plugins and the watchdog are gone within a minute');
   });
 
+  it('when whoever reads its output goes away (the editor closed or crashed), it cancels gracefully and ends, instead of spinning on a broken pipe', async () => {
+    box.write(localConfig(slow('cluster', 4000)));
+    const run = box.start(['up', 'cluster']);
+    await run.waitFor((e) => e.type === 'step-output' && e.component === 'cluster' && /dynamic.*creating/.test(e.line));
+    run.child.stdout!.destroy(); // the reading end closes: the next event the CLI writes meets EPIPE
+    run.child.stderr!.destroy();
+    const deadline = Date.now() + 120_000;
+    while (run.child.exitCode === null && Date.now() < deadline) await sleep(250);
+    assert.equal(run.child.exitCode, 130, 'ended as a cancelled run');
+    while (processesOf(box).length && Date.now() < deadline) await sleep(250);
+    assert.deepEqual(processesOf(box), [], 'nothing it started lives on');
+    const cluster = box.status().components.find((c) => c.name === 'cluster')!;
+    assert.ok(!['interrupted', 'busy'].includes(cluster.status), `${cluster.status}: ${cluster.reason}`);
+  });
+
   it('--env goes through the rules of environment: (exit 2, no stack, nothing written outside the local root)', () => {
     box.write(localConfig());
     for (const env of ['..', '../../x', 'a b', 'Prod']) {

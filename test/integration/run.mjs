@@ -9,7 +9,7 @@
 //
 //   node test/integration/run.mjs        (npm test runs it as the `inhost` suite)
 //   MOPS_KEEP=1                          keep the temp folders (printed)
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pulumiCliPath } from '../../scripts/setup/pulumi-cli.mjs';
 import { projectNode } from '../../scripts/setup/env.mjs';
@@ -66,7 +66,28 @@ async function runSession(session, ws) {
   }
 }
 
+/** Ends what a session left running in its folder (a CLI run the extension host started and the server's stop orphaned). */
+function killLeftovers(ws) {
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let cmdline = '';
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue; // gone
+    }
+    if (Number(pid) !== process.pid && cmdline.includes(ws.root)) {
+      process.stderr.write(`in-host suite: ending a leftover process of the ${ws.env.MOPS_INTEGRATION_SESSION} session: ${cmdline.replaceAll('\0', ' ').slice(0, 160)}\n`);
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+  }
+}
+
 function cleanUp(ws) {
+  killLeftovers(ws);
   if (process.env.MOPS_KEEP === '1') process.stderr.write(`kept ${ws.root}\n`);
   else rmSync(ws.root, { recursive: true, force: true });
 }
