@@ -13,8 +13,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toolsCache } from './setup/cache.mjs';
 import { codeServerBin, codeServerEnv, vscodeServerMain } from './setup/code-server.mjs';
-
 import { projectNode } from './setup/env.mjs';
+
 export { repoRoot } from './setup/env.mjs';
 
 function log(message) {
