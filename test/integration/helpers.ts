@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { OutputsReport } from '../../src/core/protocol';
 import type { InspectedItem, Inspection } from '../../src/vscode/testSupport';
+import { STATUS_LOOK } from '../../src/vscode/view/statusTable';
 
 export const EXTENSION_ID = 'modelops.modelops-infra';
 export const COMPONENTS = ['cluster', 'storage', 'workspace', 'adaptive-default'];
@@ -51,7 +52,7 @@ export async function rows(): Promise<Record<string, InspectedItem>> {
 
 /** The status word a row's contextValue carries (`component;ready;…`). */
 export function statusOf(row: InspectedItem | undefined): string | undefined {
-  return row?.contextValue?.split(';').find((v) => ['ready', 'absent', 'outputs-missing', 'failed', 'interrupted', 'busy', 'blocked', 'unknown', 'stale'].includes(v));
+  return row?.contextValue?.split(';').find((v) => v in STATUS_LOOK);
 }
 
 export function capabilities(row: InspectedItem): string[] {
