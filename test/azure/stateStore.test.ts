@@ -4,12 +4,14 @@
  * the folders it listed without asking the store again.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { blobBackend } from '../../src/core/backend';
 import { BlobStore } from '../../src/engine/backends/blobStore';
-import { FileStore, type StateStore } from '../../src/engine/backends/stateStore';
+import { readDiyStack } from '../../src/engine/backends/diyState';
+import { DigestCache } from '../../src/engine/backends/digestCache';
+import { FileStore, type StateStore, type StoredObject } from '../../src/engine/backends/stateStore';
 import { StoreSnapshot } from '../../src/engine/backends/storeSnapshot';
 import { Azurite } from '../azurite';
 
@@ -30,6 +32,7 @@ function counted(store: StateStore): { store: StateStore; calls: Map<string, num
 }
 
 const sorted = (names: string[]) => [...names].sort();
+const paths = (found: StoredObject[]) => sorted(found.map((o) => o.path));
 
 describe('state stores: a folder and a Blob Storage container (Azurite) keep one contract', function () {
   let azurite: Azurite;
@@ -54,7 +57,7 @@ describe('state stores: a folder and a Blob Storage container (Azurite) keep one
       const root = `.t${Math.random().toString(36).slice(2, 8)}`;
       beforeEach(async () => {
         store = make();
-        for (const path of await store.listPrefix(`${root}/`)) await store.remove(path);
+        for (const { path } of await store.listPrefix(`${root}/`)) await store.remove(path);
       });
 
       it('lists a folder (objects and sub-folders), a whole tree, and nothing where there is nothing', async () => {
@@ -63,8 +66,8 @@ describe('state stores: a folder and a Blob Storage container (Azurite) keep one
         await store.write(`${root}/locks/l.json`, '{}');
         assert.deepEqual(sorted(await store.list(`${root}/stacks/p`)), ['a.json', 'deep']);
         await store.write(`${root}/stacks-other/c.json`, '{}');
-        assert.deepEqual(sorted(await store.listPrefix(`${root}/stacks/`)), [`${root}/stacks/p/a.json`, `${root}/stacks/p/deep/b.json`]);
-        assert.deepEqual(sorted(await store.listPrefix(`${root}/stacks`)), [`${root}/stacks-other/c.json`, `${root}/stacks/p/a.json`, `${root}/stacks/p/deep/b.json`], 'a partial name matches as a prefix');
+        assert.deepEqual(paths(await store.listPrefix(`${root}/stacks/`)), [`${root}/stacks/p/a.json`, `${root}/stacks/p/deep/b.json`]);
+        assert.deepEqual(paths(await store.listPrefix(`${root}/stacks`)), [`${root}/stacks-other/c.json`, `${root}/stacks/p/a.json`, `${root}/stacks/p/deep/b.json`], 'a partial name matches as a prefix');
         assert.deepEqual(await store.list(`${root}/none`), []);
         assert.deepEqual(await store.listPrefix(`${root}/none/`), []);
         assert.equal((await store.read(`${root}/stacks/p/a.json`))?.toString(), '{"a":1}');
@@ -108,4 +111,72 @@ describe('state stores: a folder and a Blob Storage container (Azurite) keep one
       });
     });
   }
+
+  describe('a container read again: what has not changed is not downloaded again (DigestCache)', () => {
+    const root = '.pulumi';
+    const project = 'p';
+    const stackName = `s${Math.random().toString(36).slice(2, 8)}`;
+    const checkpointPath = `${root}/stacks/${project}/${stackName}.json`;
+    const historyPath = `${root}/history/${project}/${stackName}/${stackName}-1700000000000000000.history.json`;
+    const secret = (cipher: string) => ({ '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270', ciphertext: cipher });
+    const checkpoint = (url: string) =>
+      JSON.stringify({ checkpoint: { latest: { resources: [{ type: 'pulumi:pulumi:Stack', urn: 'urn:stack', outputs: { url, key: secret('v1:nonce:SECRET-CIPHERTEXT-0123456789abcdef') } }] } } });
+    const prefixes = [`${root}/stacks/`, `${root}/locks/`, `${root}/history/${project}/${stackName}`];
+    let container: StateStore;
+    const read = (digests: DigestCache) => {
+      const { store, calls } = counted(container);
+      return readDiyStack(StoreSnapshot.take(store, prefixes, digests), project, stackName).then((state) => ({ state, calls }));
+    };
+
+    beforeEach(async () => {
+      container = new BlobStore(blobBackend(azurite.backendUrl('contract'), azurite.env));
+      await container.write(checkpointPath, checkpoint('http://one'));
+      await container.write(historyPath, JSON.stringify({ kind: 'update', result: 'failed', startTime: 1700000000, endTime: 1700000010 }));
+    });
+
+    it('lists each blob with a version (its ETag) that every write changes', async () => {
+      const version = async () => (await container.listPrefix(checkpointPath)).find((o) => o.path === checkpointPath)?.version;
+      const before = await version();
+      assert.ok(before);
+      await container.write(checkpointPath, checkpoint('http://one'));
+      const after = await version();
+      assert.ok(after && after !== before, 'the same bytes written again are a new version');
+    });
+
+    it('answers an unchanged checkpoint and history from the cache, and reads a rewritten one again', async () => {
+      const home = join(dir, 'home');
+      const first = await read(DigestCache.open(home, 'azblob://contract'));
+      assert.equal(first.state.outputs.url?.value, 'http://one');
+      assert.equal(first.state.lastUpdate?.result, 'failed');
+      assert.equal(first.calls.get('read'), 2, 'the first read downloads the checkpoint and the history entry');
+      await new Promise((r) => setImmediate(r));
+
+      const again = await read(DigestCache.open(home, 'azblob://contract'));
+      assert.deepEqual({ ...again.state, readAt: '' }, { ...first.state, readAt: '' }, 'the same state, from the cache');
+      assert.equal(again.calls.get('read'), undefined, 'nothing downloaded: the listing shows both unchanged');
+
+      await container.write(checkpointPath, checkpoint('http://two'));
+      const changed = await read(DigestCache.open(home, 'azblob://contract'));
+      assert.equal(changed.state.outputs.url?.value, 'http://two', 'a rewritten checkpoint is read again, never served stale');
+      assert.equal(changed.calls.get('read'), 1);
+
+      const [file] = readdirSync(join(home, 'cache'));
+      const kept = readFileSync(join(home, 'cache', file), 'utf8');
+      assert.match(kept, /http:\/\/one/, 'the cache holds the digests');
+      assert.doesNotMatch(kept, /SECRET-CIPHERTEXT/, 'never a secret, not even its ciphertext');
+    });
+
+    it('takes a damaged or foreign cache file for an empty cache', async () => {
+      const home = join(dir, 'home');
+      await read(DigestCache.open(home, 'azblob://contract'));
+      await new Promise((r) => setImmediate(r));
+      const [file] = readdirSync(join(home, 'cache'));
+      for (const damaged of ['{"format":1,"entries":', '{"format":99,"entries":{}}', '[]', '{"format":1,"entries":{"checkpoint/1 x y":"not an entry"}}']) {
+        writeFileSync(join(home, 'cache', file), damaged);
+        const { state, calls } = await read(DigestCache.open(home, 'azblob://contract'));
+        assert.equal(state.outputs.url?.value, 'http://one', damaged);
+        assert.equal(calls.get('read'), 2, `${damaged}: read from the container`);
+      }
+    });
+  });
 });

@@ -9,6 +9,7 @@ import { OperationLocks } from '../operationLock';
 import type { ResolvedSettings } from '../settings';
 import { BlobStore } from './blobStore';
 import { FileStore, type StateStore } from './stateStore';
+import { DigestCache } from './digestCache';
 import { StoreSnapshot } from './storeSnapshot';
 
 const stores = new Map<string, StateStore>();
@@ -33,22 +34,24 @@ function commonStart(names: readonly string[]): string {
 }
 
 /**
- * The backend as one snapshot of these stacks reads it (StoreSnapshot): per project, its
- * checkpoints, Pulumi's locks and the history of these stacks (one listing by the start their
- * names share: an environment's adaptive runs are `modelops-adaptive-<env>-*`), and our own locks
- * and records; undefined when only the Pulumi CLI can read the backend.
+ * The backend as one snapshot of these stacks reads it (StoreSnapshot), in as few listings as
+ * its layout allows: every checkpoint and every Pulumi lock (one object per stack at most, so
+ * these listings stay small), the history of these stacks per project (by the start their names
+ * share: an environment's adaptive runs are `modelops-adaptive-<env>-*`; history grows with every
+ * update, so it is never listed whole), and our own locks and records. On a container, what the
+ * reader took from each object is kept by the object's version (DigestCache), so what has not
+ * changed since the last read is not downloaded again. Undefined when only the Pulumi CLI can
+ * read the backend.
  */
-export async function backendSnapshot(settings: Pick<ResolvedSettings, 'backend' | 'backendUrl'>, stacks: ReadonlyArray<{ project: string; stack: string }>): Promise<StateStore | undefined> {
+export async function backendSnapshot(settings: Pick<ResolvedSettings, 'backend' | 'backendUrl' | 'modelopsHome'>, stacks: ReadonlyArray<{ project: string; stack: string }>): Promise<StateStore | undefined> {
   const store = stateStore(settings);
   if (!store) return undefined;
   const byProject = new Map<string, string[]>();
   for (const { project, stack } of stacks) byProject.set(project, [...(byProject.get(project) ?? []), stack]);
-  const prefixes = [...byProject].flatMap(([project, names]) => [
-    `.pulumi/stacks/${project}/`,
-    `.pulumi/locks/organization/${project}/`,
-    `.pulumi/history/${project}/${commonStart(names)}`,
-  ]);
-  return StoreSnapshot.take(store, [...prefixes, '.modelops/']);
+  const history = [...byProject].map(([project, names]) => `.pulumi/history/${project}/${commonStart(names)}`);
+  // A folder is read faster than a cache of it would be; a container is not.
+  const digests = settings.backend.kind === 'file' ? undefined : DigestCache.open(settings.modelopsHome, settings.backendUrl);
+  return StoreSnapshot.take(store, ['.pulumi/stacks/', '.pulumi/locks/', ...history, '.modelops/'], digests);
 }
 
 /**

@@ -8,7 +8,7 @@
 import type * as storage from '@azure/storage-blob';
 import type { BlobBackend } from '../../core/backend';
 import { blobServiceClient } from '../../health/blob';
-import type { StateStore } from './stateStore';
+import type { StateStore, StoredObject } from './stateStore';
 
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
 
@@ -37,10 +37,10 @@ export class BlobStore implements StateStore {
     return names;
   }
 
-  async listPrefix(prefix: string): Promise<string[]> {
-    const paths: string[] = [];
-    for await (const item of this.container.listBlobsFlat({ prefix })) paths.push(item.name);
-    return paths;
+  async listPrefix(prefix: string): Promise<StoredObject[]> {
+    const found: StoredObject[] = [];
+    for await (const item of this.container.listBlobsFlat({ prefix })) found.push({ path: item.name, version: item.properties.etag });
+    return found;
   }
 
   /** One GET (downloadToBuffer would ask for the blob's properties first). */

@@ -10,7 +10,7 @@ import { SECRET_MASK } from '../../core/protocol';
 import { SPEC_HASH_CONFIG_KEY } from '../../core/spec';
 import { deployedSpecHash, isDeployment, isEmptyValue, lastDeployment, type HistoryEntry } from '../../core/state';
 import { isProcessAlive, thisHost } from '../liveness';
-import type { StateStore } from './stateStore';
+import { readDigest, type StateStore } from './stateStore';
 
 /** Pulumi's marker for a secret value in a checkpoint (sig.Secret). */
 const SECRET_SIG_KEY = '4dabf18193072939515e22adb298388d';
@@ -65,14 +65,35 @@ interface Checkpoint {
   };
 }
 
-async function readCheckpoint(store: StateStore, project: string, stack: string): Promise<Checkpoint | undefined> {
-  const base = `.pulumi/stacks/${project}/${stack}`;
-  const plain = await store.read(`${base}.json`);
-  if (plain) return JSON.parse(plain.toString('utf8')) as Checkpoint;
-  const gz = await store.read(`${base}.json.gz`);
-  if (gz) return JSON.parse(gunzipSync(gz).toString('utf8')) as Checkpoint;
-  const zst = await store.read(`${base}.json.zst`);
-  if (zst) return JSON.parse(zstdDecompressSync(zst).toString('utf8')) as Checkpoint;
+/** What a status needs of a checkpoint (kept in the DigestCache: masked, never a secret). */
+interface CheckpointDigest {
+  outputs: Record<string, OutputState>;
+  pendingOperations: PendingOperation[];
+  resourceCount: number;
+}
+
+function checkpointDigest(checkpoint: Checkpoint): CheckpointDigest {
+  const latest = checkpoint.checkpoint?.latest ?? undefined;
+  const resources = latest?.resources ?? [];
+  const root = resources.find((r) => r.type === 'pulumi:pulumi:Stack' && !r.parent);
+  return {
+    outputs: outputStates(root?.outputs ?? {}),
+    pendingOperations: (latest?.pending_operations ?? []).map((p) => ({ type: p.type, urn: p.resource.urn })),
+    resourceCount: resources.filter((r) => r.type !== 'pulumi:pulumi:Stack' && !r.type.startsWith('pulumi:providers:')).length,
+  };
+}
+
+const CHECKPOINT_FORMATS: ReadonlyArray<[suffix: string, decode: (body: Buffer) => Buffer]> = [
+  ['.json', (body) => body],
+  ['.json.gz', (body) => gunzipSync(body)],
+  ['.json.zst', (body) => zstdDecompressSync(body)],
+];
+
+async function readCheckpoint(store: StateStore, project: string, stack: string): Promise<CheckpointDigest | undefined> {
+  for (const [suffix, decode] of CHECKPOINT_FORMATS) {
+    const digest = await readDigest(store, `.pulumi/stacks/${project}/${stack}${suffix}`, 'checkpoint/1', (body) => checkpointDigest(JSON.parse(decode(body).toString('utf8')) as Checkpoint));
+    if (digest) return digest;
+  }
   return undefined;
 }
 
@@ -83,6 +104,15 @@ function nanosOf(file: string): bigint {
 
 type HistoryFile = HistoryEntry & { specHash?: string };
 
+const iso = (s?: number): string | undefined => (s ? new Date(s * 1000).toISOString() : undefined);
+
+/** What a status needs of a history entry (kept in the DigestCache; its config is not). */
+function historyDigest(body: Buffer): HistoryFile {
+  const entry = JSON.parse(body.toString('utf8')) as { kind: string; result: UpdateResult; startTime?: number; endTime?: number; config?: Record<string, unknown> };
+  const hash = entry.config?.[SPEC_HASH_CONFIG_KEY];
+  return { kind: entry.kind, result: entry.result, startTime: iso(entry.startTime), endTime: iso(entry.endTime), ...(typeof hash === 'string' ? { specHash: hash } : {}) };
+}
+
 /**
  * The newest update or destroy, and the spec hash of the newest successful one; history files
  * are read newest first, and only until both are known (usually one file).
@@ -90,14 +120,11 @@ type HistoryFile = HistoryEntry & { specHash?: string };
 async function readHistory(store: StateStore, historyDir: string): Promise<Pick<StackState, 'lastUpdate' | 'deployedSpecHash'>> {
   const files = (await store.list(historyDir)).filter((f) => f.endsWith('.history.json'));
   files.sort((a, b) => (nanosOf(b) > nanosOf(a) ? 1 : nanosOf(b) < nanosOf(a) ? -1 : 0));
-  const iso = (s?: number): string | undefined => (s ? new Date(s * 1000).toISOString() : undefined);
   const read: HistoryFile[] = [];
   for (const file of files) {
-    const body = await store.read(`${historyDir}/${file}`);
-    if (!body) continue;
-    const entry = JSON.parse(body.toString('utf8')) as { kind: string; result: UpdateResult; startTime?: number; endTime?: number; config?: Record<string, unknown> };
-    const hash = entry.config?.[SPEC_HASH_CONFIG_KEY];
-    read.push({ kind: entry.kind, result: entry.result, startTime: iso(entry.startTime), endTime: iso(entry.endTime), specHash: typeof hash === 'string' ? hash : undefined });
+    const entry = await readDigest(store, `${historyDir}/${file}`, 'history/1', historyDigest);
+    if (!entry) continue;
+    read.push(entry);
     if (isDeployment(entry.kind) && entry.result === 'succeeded') break;
   }
   const last = lastDeployment(read);
@@ -128,20 +155,7 @@ export async function readDiyStack(store: StateStore, project: string, stack: st
       readLock(store, `.pulumi/locks/organization/${project}/${stack}`),
     ]);
     if (!checkpoint) return { stack, exists: false, pendingOperations: [], outputs: {}, resourceCount: 0, readAt, lock };
-    const latest = checkpoint.checkpoint?.latest ?? undefined;
-    const resources = latest?.resources ?? [];
-    const root = resources.find((r) => r.type === 'pulumi:pulumi:Stack' && !r.parent);
-    const pendingOperations: PendingOperation[] = (latest?.pending_operations ?? []).map((p) => ({ type: p.type, urn: p.resource.urn }));
-    return {
-      stack,
-      exists: true,
-      ...history,
-      pendingOperations,
-      lock,
-      outputs: outputStates(root?.outputs ?? {}),
-      resourceCount: resources.filter((r) => r.type !== 'pulumi:pulumi:Stack' && !r.type.startsWith('pulumi:providers:')).length,
-      readAt,
-    };
+    return { stack, exists: true, ...history, ...checkpoint, lock, readAt };
   } catch (error) {
     return { stack, exists: false, pendingOperations: [], outputs: {}, resourceCount: 0, readAt, unreadable: `cannot read ${stack}: ${(error as Error).message}` };
   }

@@ -7,6 +7,12 @@ import { existsSync, linkSync, mkdirSync, renameSync, rmSync, writeFileSync } fr
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
+/** An object a listing found; `version` changes whenever the object is written (a blob's ETag), when the store knows one. */
+export interface StoredObject {
+  path: string;
+  version?: string;
+}
+
 export interface StateStore {
   /** Where the state is, as a person reads it in messages. */
   readonly where: string;
@@ -19,9 +25,9 @@ export interface StateStore {
   list(dir: string): Promise<string[]>;
   /**
    * Every object whose path starts with `prefix` (`dir/` for everything under a folder; a
-   * partial name matches like Blob Storage's prefix listing), as paths from the root.
+   * partial name matches like Blob Storage's prefix listing), with their paths from the root.
    */
-  listPrefix(prefix: string): Promise<string[]>;
+  listPrefix(prefix: string): Promise<StoredObject[]>;
   /** The object's bytes, or undefined when it does not exist. */
   read(path: string): Promise<Buffer | undefined>;
   /** Writes the object whole, only when it does not exist yet; false when it already did. */
@@ -31,6 +37,20 @@ export interface StateStore {
   /** Replaces the object only while it exists (never brings back one that was removed); false when it was gone. */
   rewrite(path: string, body: string): Promise<boolean>;
   remove(path: string): Promise<void>;
+}
+
+/**
+ * What `make` takes from the object at `path`, or undefined when there is none; a store that
+ * keeps digests by version (a StoreSnapshot with a DigestCache) may answer without reading it.
+ */
+export function readDigest<T>(store: StateStore, path: string, kind: string, make: (body: Buffer) => T): Promise<T | undefined> {
+  const digesting = store as Partial<Pick<Digesting, 'digest'>>;
+  if (digesting.digest) return digesting.digest(path, kind, make);
+  return store.read(path).then((body) => body && make(body));
+}
+
+interface Digesting {
+  digest<T>(path: string, kind: string, make: (body: Buffer) => T): Promise<T | undefined>;
 }
 
 const missing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR';
@@ -58,10 +78,10 @@ export class FileStore implements StateStore {
     }
   }
 
-  async listPrefix(prefix: string): Promise<string[]> {
+  async listPrefix(prefix: string): Promise<StoredObject[]> {
     const cut = prefix.lastIndexOf('/');
     const [dir, partial] = [prefix.slice(0, Math.max(cut, 0)), prefix.slice(cut + 1)];
-    const found: string[] = [];
+    const found: StoredObject[] = [];
     const walk = async (rel: string): Promise<void> => {
       let entries;
       try {
@@ -75,7 +95,7 @@ export class FileStore implements StateStore {
           const path = rel ? `${rel}/${e.name}` : e.name;
           if (rel === dir && !e.name.startsWith(partial)) return;
           if (e.isDirectory()) await walk(path);
-          else if (e.isFile()) found.push(path);
+          else if (e.isFile()) found.push({ path });
         }),
       );
     };
