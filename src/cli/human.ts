@@ -19,6 +19,7 @@ const STATUS_COLOR: Record<Status, (s: string) => string> = {
   ready: green,
   'outputs-missing': yellow,
   failed: red,
+  cancelled: yellow,
   interrupted: red,
   busy: yellow,
   absent: dim,

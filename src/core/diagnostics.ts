@@ -59,14 +59,22 @@ function missingOutputProblems(parsed: ParsedConfig, owner: Component, r: Compon
 
 function statusProblem(parsed: ParsedConfig, owner: Component, r: ComponentReadiness, fault: FaultLocation | undefined): Problem | undefined {
   const code =
-    r.status === 'failed' ? 'component-failed' : r.status === 'interrupted' ? 'component-interrupted' : r.status === 'unknown' ? 'component-unknown' : undefined;
+    r.status === 'failed'
+      ? 'component-failed'
+      : r.status === 'cancelled'
+        ? 'component-cancelled'
+        : r.status === 'interrupted'
+          ? 'component-interrupted'
+          : r.status === 'unknown'
+            ? 'component-unknown'
+            : undefined;
   if (!code) return undefined;
   const byFault = r.status === 'failed' && fault?.fault.failAfterResources !== undefined ? fault : undefined;
-  const fix = r.status === 'unknown' ? 'Refresh to read it again.' : byFault ? `The fault ${faultName(byFault)} makes every update of it fail: remove the fault, then Repair ${owner.name}.` : `Repair ${owner.name} to bring it back.`;
+  const fix = r.status === 'unknown' ? 'Refresh to read it again.' : r.status === 'cancelled' ? `Run Up (or Repair ${owner.name}) to finish what was cancelled.` : byFault ? `The fault ${faultName(byFault)} makes every update of it fail: remove the fault, then Repair ${owner.name}.` : `Repair ${owner.name} to bring it back.`;
   return {
     file: parsed.file,
     range: rangeOf(parsed, owner.configPath),
-    severity: r.status === 'unknown' ? 'warning' : 'error',
+    severity: r.status === 'unknown' || r.status === 'cancelled' ? 'warning' : 'error',
     code,
     component: owner.name,
     message: `${owner.name} is ${r.status}: ${r.reason}. ${fix}`,

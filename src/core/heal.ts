@@ -137,7 +137,7 @@ function upReason(input: HealInput): { reason: HealReason; message: string; refr
     }
     return { reason: 'NotCreated', message: `${state.stack} does not exist yet`, refresh: false };
   }
-  if (r.status === 'failed') return { reason: 'UpdateFailed', message: r.reason, refresh: false };
+  if (r.status === 'failed' || r.status === 'cancelled') return { reason: 'UpdateFailed', message: r.reason, refresh: false };
   if (r.status === 'outputs-missing') return { reason: 'OutputsMissing', message: r.reason, refresh: false };
   if (r.status === 'interrupted' || recovering) return { reason: 'Interrupted', message: r.reason || 'an interrupted update', refresh: false };
   if (r.spec === 'changed') return { reason: 'SpecChanged', message: 'azure.yaml changed since the last up', refresh: false };

@@ -11,6 +11,7 @@ export const READINESS_PROBLEM_CODES = {
   'missing-output': 'A stack output a component must export is missing or empty.',
   'missing-dependency-output': 'A component reads an output that its dependency does not have.',
   'component-failed': 'The most recent update of the component failed.',
+  'component-cancelled': 'The most recent update of the component was cancelled part-way (Pulumi records it as failed; our own record says it was a cancel).',
   'component-interrupted': 'An update was interrupted: pending operations or a lock left by a dead process.',
   'component-unknown': 'The component state could not be read.',
   'spec-changed': 'azure.yaml changed what the component is deployed with since its last up.',

@@ -10,7 +10,7 @@ import type { ConditionReport } from './reconcile';
 import { specState, type SpecState } from './spec';
 import type { StackState } from './state';
 
-export const STATUSES = ['ready', 'outputs-missing', 'failed', 'interrupted', 'busy', 'absent', 'blocked', 'unknown'] as const;
+export const STATUSES = ['ready', 'outputs-missing', 'failed', 'cancelled', 'interrupted', 'busy', 'absent', 'blocked', 'unknown'] as const;
 export type Status = (typeof STATUSES)[number];
 
 export interface OutputReport {
@@ -67,6 +67,9 @@ export function ownStatus(component: Component, state: StackState): { status: St
   if (state.pendingOperations.length > 0) {
     const n = state.pendingOperations.length;
     return { status: 'interrupted', reason: `${n} pending operation${n === 1 ? '' : 's'} from an interrupted update`, missing: [] };
+  }
+  if (state.lastUpdate?.result === 'failed' && state.lastUpdate.cancelledAt) {
+    return { status: 'cancelled', reason: `last ${state.lastUpdate.kind} was cancelled`, missing: missingRequired(component, state) };
   }
   if (state.lastUpdate?.result === 'failed') return { status: 'failed', reason: `last ${state.lastUpdate.kind} failed`, missing: missingRequired(component, state) };
   if (state.lastUpdate?.result === 'in-progress') return { status: 'interrupted', reason: 'last update never finished', missing: [] };

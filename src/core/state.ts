@@ -31,6 +31,24 @@ export interface HistoryEntry {
   result: UpdateResult;
   startTime?: string;
   endTime?: string;
+  /**
+   * A failed entry that was a cancel of ours: when the step was cancelled. Pulumi records a
+   * cancelled update as failed; our own record of the cancel (engine/records.ts) tells them apart.
+   */
+  cancelledAt?: string;
+}
+
+/** A cancel is recorded right after Pulumi ends the cancelled update; more than this after its end, it was of something else. */
+const CANCEL_RECORD_SLACK_MS = 5 * 60_000;
+
+/**
+ * Whether a cancel recorded at `at` ended `entry`: the entry failed, and the cancel came after
+ * it began and soon after it ended (a cancel before Pulumi started leaves no entry of its own).
+ */
+export function isCancelOf(entry: HistoryEntry, at: string): boolean {
+  const [cancelled, started, ended] = [Date.parse(at), Date.parse(entry.startTime ?? ''), Date.parse(entry.endTime ?? '')];
+  if (entry.result !== 'failed' || !Number.isFinite(started) || !(cancelled >= started)) return false;
+  return !Number.isFinite(ended) || cancelled - ended <= CANCEL_RECORD_SLACK_MS;
 }
 
 /**

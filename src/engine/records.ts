@@ -1,6 +1,6 @@
 /**
- * What ModelOps Infra remembers of a stack beside its Pulumi state: the last drift check and
- * the reconcile loop's attempts. Kept next to the state when it can be written directly (the
+ * What ModelOps Infra remembers of a stack beside its Pulumi state: the last drift check, the
+ * reconcile loop's attempts, and the last step of ours that was cancelled. Kept next to the state when it can be written directly (the
  * backend's `.modelops/records/<stack>/`), so every machine and every CI run shares them — a
  * failure budget spent by last night's scheduled run still counts this morning; otherwise under
  * MODELOPS_HOME, per backend. Written whole; nothing here is ever a secret.
@@ -12,7 +12,14 @@ import { stateStore } from './backends/access';
 import { FileStore, type StateStore } from './backends/stateStore';
 import type { ResolvedSettings } from './settings';
 
-type Kind = 'drift' | 'reconcile';
+type Kind = 'drift' | 'reconcile' | 'cancel';
+
+/** A step of ours that was cancelled: Pulumi records a cancelled update as failed, this says it was a cancel. */
+export interface CancelRecord {
+  /** When the step ended cancelled (after the update it cancelled started). */
+  at: string;
+  action: string;
+}
 
 export class Records {
   private readonly store: StateStore;
@@ -57,6 +64,14 @@ export class Records {
 
   setAttempts(stack: string, record: AttemptRecord): Promise<void> {
     return this.store.write(this.path(stack, 'reconcile'), `${JSON.stringify(record, null, 2)}\n`);
+  }
+
+  cancel(stack: string): Promise<CancelRecord | undefined> {
+    return this.read<CancelRecord>(stack, 'cancel');
+  }
+
+  setCancel(stack: string, record: CancelRecord): Promise<void> {
+    return this.store.write(this.path(stack, 'cancel'), `${JSON.stringify(record, null, 2)}\n`);
   }
 
   /** A person repaired or provisioned the stack: the loop starts counting again. */

@@ -76,6 +76,15 @@ const COMMANDS: Record<Exclude<StepAction, 'verify' | 'skip' | 'preview' | 'drif
   },
 };
 
+/** Pulumi will record the cancelled update as failed; our record says it was a cancel. */
+async function recordCancel(engine: Engine, component: Component, action: StepAction): Promise<void> {
+  try {
+    await engine.records.setCancel(component.stack, { at: new Date().toISOString(), action });
+  } catch (error) {
+    engine.emit({ type: 'log', level: 'warn', message: `could not record that ${action} of ${component.stack} was cancelled: ${(error as Error).message.split('\n')[0]}` });
+  }
+}
+
 /**
  * Runs `action` on the component's stack as a step of `run`; never throws for Pulumi
  * failures (they become a failed step). Readiness is re-read when it ends.
@@ -99,6 +108,7 @@ export async function runStep(engine: Engine, run: OperationRun, component: Comp
     outcome = { result: cancelled ? 'cancelled' : 'failed', message: cancelled ? `${action} of ${component.stack} cancelled` : describePulumiError(error, component.stack) };
   }
   lines.flush();
+  if (outcome.result === 'cancelled') await recordCancel(engine, component, action);
   run.record(outcome.result);
   engine.emit({ type: 'step-done', component: component.name, stack: component.stack, action, result: outcome.result, message: outcome.message, durationMs: Date.now() - started });
   await engine.publishProgress();

@@ -6,7 +6,7 @@
 import type * as automation from '@pulumi/pulumi/automation';
 import type { Component } from '../core/components';
 import { SPEC_HASH_CONFIG_KEY } from '../core/spec';
-import { absentStack, deployedSpecHash, isDeployment, lastDeployment, type HistoryEntry, type StackState } from '../core/state';
+import { absentStack, deployedSpecHash, isCancelOf, isDeployment, lastDeployment, type HistoryEntry, type StackState } from '../core/state';
 import { loadAutomation, workspaceFor } from './automation';
 import type { Setup } from './setup';
 import { backendSnapshot, operationLocks } from './backends/access';
@@ -14,6 +14,7 @@ import type { StateStore } from './backends/stateStore';
 import { outputStates, readDiyStack } from './backends/diyState';
 import type { OperationLocks } from './operationLock';
 import { describePulumiError } from './pulumiErrors';
+import { Records } from './records';
 
 /**
  * Another process's operation on the stack (on any machine) shows as busy, even between Pulumi
@@ -33,6 +34,14 @@ async function withOperationLock(locks: OperationLocks, state: StackState): Prom
   const judged = { ownerAlive: alive, ...(info.stale ? { stale: info.stale } : {}) };
   if (state.lock) return info.hostname === state.lock.hostname ? { ...state, lock: { ...state.lock, ...judged } } : state;
   return { ...state, lock: { pid: info.pid, hostname: info.hostname, username: info.username, timestamp: info.startedAt, ...judged } };
+}
+
+/** A failed last update that our own record says was cancelled reads as cancelled, not failed. */
+async function withCancelRecord(records: Records, state: StackState): Promise<StackState> {
+  const last = state.lastUpdate;
+  if (last?.result !== 'failed') return state;
+  const cancel = await records.cancel(state.stack);
+  return cancel && isCancelOf(last, cancel.at) ? { ...state, lastUpdate: { ...last, cancelledAt: cancel.at } } : state;
 }
 
 const HISTORY_PAGE = 20;
@@ -94,10 +103,11 @@ export async function readStackStates(
 ): Promise<Map<string, StackState>> {
   const backend = store ?? (await backendSnapshot(setup.settings, components));
   const locks = await operationLocks(setup.settings, backend, 'read');
+  const records = new Records(setup.settings, backend);
   const states = await Promise.all(
     components.map(async (c) => {
       const state = backend ? await readDiyStack(backend, c.project, c.stack) : await readThroughCli(setup, cliPath(), c);
-      return [c.name, await withOperationLock(locks, state)] as const;
+      return [c.name, await withCancelRecord(records, await withOperationLock(locks, state))] as const;
     }),
   );
   return new Map(states);

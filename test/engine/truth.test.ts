@@ -116,6 +116,9 @@ describe('truth and safety on the real engine', function () {
     const cluster = status.components.find((c) => c.name === 'cluster')!;
     assert.notEqual(cluster.status, 'interrupted', cluster.reason);
     assert.notEqual(cluster.status, 'busy', cluster.reason);
+    // Pulumi's history says "failed"; the run's own record says it was a cancel.
+    assert.equal(cluster.status, 'cancelled', cluster.reason);
+    assert.equal(cluster.reason, 'last update was cancelled');
   });
 
   it('a double Ctrl-C still ends the event stream with exactly one operation-done', async () => {

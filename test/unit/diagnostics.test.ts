@@ -176,6 +176,7 @@ describe('readinessProblems', () => {
       ...changedWorkspace(),
       ...problemsFor({ cluster: withOutputs(readyState(cluster), { kubeconfig: undefined }) }),
       ...problemsFor({ cluster: readyState(cluster, { lastUpdate: { kind: 'update', result: 'failed' } }) }),
+      ...problemsFor({ cluster: readyState(cluster, { lastUpdate: { kind: 'update', result: 'failed', startTime: '2026-12-02T10:00:00Z', cancelledAt: '2026-12-02T10:01:00Z' } }) }),
       ...problemsFor({ cluster: readyState(cluster, { pendingOperations: [{ type: 'creating', urn: 'u' }] }) }),
       ...problemsFor({ cluster: { ...absentStack(cluster.stack), unreadable: 'x' } }),
       ...readinessProblems(

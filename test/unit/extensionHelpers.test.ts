@@ -52,9 +52,9 @@ describe('extension helpers (no vscode)', () => {
       assert.equal(statusLook('no-such-status').icon, 'question');
     });
 
-    it('marks as repairable exactly interrupted, failed and outputs-missing', () => {
+    it('marks as repairable exactly cancelled, interrupted, failed and outputs-missing', () => {
       const repairable = STATUSES.filter((s) => STATUS_LOOK[s].repairable).sort();
-      assert.deepEqual(repairable, ['failed', 'interrupted', 'outputs-missing']);
+      assert.deepEqual(repairable, ['cancelled', 'failed', 'interrupted', 'outputs-missing']);
     });
   });
 

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { componentsFor, REQUIRED_OUTPUTS, type Component } from '../../src/core/components';
 import { computeReadiness, ownStatus, STATUSES, summarize, type ComponentReadiness } from '../../src/core/readiness';
-import { absentStack, isEmptyValue, type StackState } from '../../src/core/state';
+import { absentStack, isCancelOf, isEmptyValue, type StackState } from '../../src/core/state';
 import { outputStates } from '../../src/engine/backends/diyState';
 import { azureConfig, byName, graphOf, localConfig, plain, readyState, statesFor, withOutputs } from './helpers';
 
@@ -64,6 +64,20 @@ describe('readiness', () => {
       const own = ownStatus(cluster, readyState(cluster, { lastUpdate: { kind: 'update', result: 'failed' } }));
       assert.equal(own.status, 'failed');
       assert.match(own.reason, /last update failed/);
+    });
+
+    it('cancelled, not failed, when our own record says the failed update was a cancel; it still lists what is missing', () => {
+      const cancelled = { kind: 'update', result: 'failed' as const, startTime: '2026-12-02T10:00:00.000Z', endTime: '2026-12-02T10:00:30.000Z', cancelledAt: '2026-12-02T10:00:31.000Z' };
+      const state = withOutputs(readyState(cluster, { lastUpdate: cancelled }), { kubeconfig: undefined });
+      assert.deepEqual(ownStatus(cluster, state), { status: 'cancelled', reason: 'last update was cancelled', missing: ['kubeconfig'] });
+    });
+
+    it('a cancel record belongs to the failed update it ended, not to an older failure or a later one', () => {
+      const update = { kind: 'update', result: 'failed' as const, startTime: '2026-12-02T10:00:00.000Z', endTime: '2026-12-02T10:00:30.000Z' };
+      assert.equal(isCancelOf(update, '2026-12-02T10:00:31.000Z'), true, 'recorded as the update ended');
+      assert.equal(isCancelOf(update, '2026-12-02T09:59:00.000Z'), false, 'a cancel before this update began was of an older one');
+      assert.equal(isCancelOf(update, '2026-12-02T11:00:00.000Z'), false, 'an hour after it ended: a cancel before Pulumi started, which left no entry');
+      assert.equal(isCancelOf({ ...update, result: 'succeeded' }, '2026-12-02T10:00:31.000Z'), false, 'a succeeded update was not cancelled');
     });
 
     it('a failed update still lists what is missing', () => {
@@ -190,6 +204,7 @@ describe('readiness', () => {
         {},
         { outputs: {} },
         { lastUpdate: { kind: 'update', result: 'failed' } },
+        { lastUpdate: { kind: 'update', result: 'failed', startTime: '2026-12-02T10:00:00Z', cancelledAt: '2026-12-02T10:01:00Z' } },
         { pendingOperations: [{ type: 'creating', urn: 'u' }] },
         { lock: { ownerAlive: true } },
         { exists: false },

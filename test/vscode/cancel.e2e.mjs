@@ -46,7 +46,7 @@ describe('Cancel a running Up', function () {
     // What was running when Cancel was clicked (each step takes 4 s a resource) stopped part-way: not ready.
     assert.ok(busyAtCancel.length > 0);
     for (const c of busyAtCancel) {
-      assert.ok(['interrupted', 'absent', 'outputs-missing', 'failed'].includes(rows[c].status), `${c} after cancel: ${summary}`);
+      assert.ok(['cancelled', 'interrupted', 'absent', 'outputs-missing', 'failed'].includes(rows[c].status), `${c} after cancel: ${summary}`);
     }
     await s.wb.screenshot('cancel');
   });

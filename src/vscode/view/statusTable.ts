@@ -21,6 +21,7 @@ export const STATUS_LOOK: Readonly<Record<Status, StatusLook>> = {
   ready: { icon: 'pass', color: 'testing.iconPassed', label: 'ready', repairable: false },
   'outputs-missing': { icon: 'warning', color: 'list.warningForeground', label: 'outputs-missing', repairable: true },
   failed: { icon: 'error', color: 'list.errorForeground', label: 'failed', repairable: true },
+  cancelled: { icon: 'circle-slash', color: 'list.warningForeground', label: 'cancelled', repairable: true },
   interrupted: { icon: 'debug-disconnect', color: 'list.warningForeground', label: 'interrupted', repairable: true },
   busy: { icon: 'sync~spin', color: 'charts.blue', label: 'busy', repairable: false },
   absent: { icon: 'circle-outline', color: 'disabledForeground', label: 'absent', repairable: false },
