@@ -65,7 +65,8 @@ export type OperationEvent =
   /** One line of Pulumi's output for a step. */
   | { type: 'step-output'; component: string; action: StepAction; line: string }
   | { type: 'retry'; component: string; waitingFor: string; attempt: number; delayMs: number; reason: string }
-  | { type: 'step-done'; component: string; stack: string; action: StepAction; result: StepResult; message: string; durationMs: number }
+  /** `changes`: what Pulumi says the step did to resources, when it finished and said so (up, destroy, refresh). */
+  | { type: 'step-done'; component: string; stack: string; action: StepAction; result: StepResult; message: string; durationMs: number; changes?: ChangeCounts }
   /** Readiness of every component; `partial` while the operation still runs (re-read after each step). */
   | { type: 'readiness'; components: ComponentReadiness[]; partial?: true }
   | { type: 'problem'; problem: Problem }

@@ -5,7 +5,7 @@
  */
 import type { Component } from './components';
 import { DATA_HELD_BY } from './components';
-import type { PlannedStep, StepAction, StepResult } from './events';
+import type { ChangeCounts, PlannedStep, ResourceOp, StepAction, StepResult } from './events';
 import type { DependencyGraph } from './graph';
 import { describeReadiness, ownStatus } from './readiness';
 import type { SpecState } from './spec';
@@ -127,6 +127,34 @@ export function isStatefulResource(kind: Component['kind'], type: string): boole
 }
 
 /** `+1 ~2 ±0 -0`: what a preview would create, update, replace and delete. */
+/** Pulumi's step ops, as a preview or a run summary counts them. */
+export const OP_OF: Record<string, ResourceOp> = {
+  create: 'create',
+  update: 'update',
+  replace: 'replace',
+  'create-replacement': 'replace',
+  'delete-replaced': 'replace',
+  'discard-replaced': 'replace',
+  delete: 'delete',
+  discard: 'delete',
+  same: 'same',
+  read: 'read',
+  'read-replacement': 'read',
+  refresh: 'refresh',
+};
+
+export const noChanges = (): ChangeCounts => ({ create: 0, update: 0, replace: 0, delete: 0, same: 0 });
+
+/** Pulumi's change summary (`changeSummary`, `summary.resourceChanges`: op → count) as counts per kind of change. */
+export function changeCounts(summary: Readonly<Record<string, number | undefined>> | undefined): ChangeCounts {
+  const changes = noChanges();
+  for (const [op, n] of Object.entries(summary ?? {})) {
+    const mapped = OP_OF[op];
+    if (mapped && mapped in changes) changes[mapped as keyof ChangeCounts] += n ?? 0;
+  }
+  return changes;
+}
+
 export function describeChanges(c: { create: number; update: number; replace: number; delete: number }): string {
   return `+${c.create} ~${c.update} ±${c.replace} -${c.delete}`;
 }

@@ -1,6 +1,7 @@
 /** Runs one Pulumi command on one component's stack, streaming its output as events. */
 import type { Component } from '../core/components';
-import type { StepAction, StepResult } from '../core/events';
+import type { ChangeCounts, StepAction, StepResult } from '../core/events';
+import { changeCounts } from '../core/plan';
 import { join } from 'node:path';
 import { loadAutomation, loadPulumiSdk, workspaceFor, type Program } from './automation';
 import { importPendingCreates } from './pendingCreates';
@@ -12,6 +13,8 @@ import { programFor } from './programs';
 export interface StepOutcome {
   result: StepResult;
   message: string;
+  /** What Pulumi's summary says the step did to resources. */
+  changes?: ChangeCounts;
 }
 
 /** Splits raw output chunks into whole lines. */
@@ -101,8 +104,9 @@ export async function runStep(engine: Engine, run: OperationRun, component: Comp
     // the workspace was being prepared must stop the step here.
     await command.before?.(engine, component, stack);
     if (engine.cancelled) throw new Error('cancelled before Pulumi started');
-    await command.run(stack, { onOutput: (chunk) => lines.push(chunk), signal: engine.signal }, options, engine);
-    outcome = { result: 'succeeded', message: `${command.verb} ${component.stack}` };
+    const ran = (await command.run(stack, { onOutput: (chunk) => lines.push(chunk), signal: engine.signal }, options, engine)) as { summary?: { resourceChanges?: Record<string, number> } } | undefined;
+    const changes = ran?.summary?.resourceChanges;
+    outcome = { result: 'succeeded', message: `${command.verb} ${component.stack}`, ...(changes ? { changes: changeCounts(changes) } : {}) };
   } catch (error) {
     const cancelled = engine.cancelled;
     outcome = { result: cancelled ? 'cancelled' : 'failed', message: cancelled ? `${action} of ${component.stack} cancelled` : describePulumiError(error, component.stack) };
@@ -110,7 +114,7 @@ export async function runStep(engine: Engine, run: OperationRun, component: Comp
   lines.flush();
   if (outcome.result === 'cancelled') await recordCancel(engine, component, action);
   run.record(outcome.result);
-  engine.emit({ type: 'step-done', component: component.name, stack: component.stack, action, result: outcome.result, message: outcome.message, durationMs: Date.now() - started });
+  engine.emit({ type: 'step-done', component: component.name, stack: component.stack, action, result: outcome.result, message: outcome.message, durationMs: Date.now() - started, ...(outcome.changes ? { changes: outcome.changes } : {}) });
   await engine.publishProgress();
   return outcome;
 }

@@ -21,6 +21,7 @@ import { toZeroBased } from '../../src/vscode/view/rangeMapping';
 import { asPlan, asStatusReport, destroyList, recreatedWith } from '../../src/vscode/cli/reports';
 import { STATUS_LOOK, statusLook } from '../../src/vscode/view/statusTable';
 import { componentTooltip } from '../../src/vscode/view/tooltip';
+import { describeHealthProblem, healthProblemLines } from '../../src/vscode/view/health';
 import type { ComponentReadiness } from '../../src/core/readiness';
 
 const cluster: ComponentReadiness = {
@@ -211,6 +212,31 @@ describe('extension helpers (no vscode)', () => {
       assert.match(md, /✗ `cluster_name`/);
       assert.match(md, /resource\\-group \(ready\)/);
       assert.match(md, /verified 12 s ago/);
+    });
+
+    it('first contact is quiet: an absent row says to run Up, its tooltip names the stack and what it will export, nothing "✗ missing"', () => {
+      const absent = { ...cluster, status: 'absent' as const, reason: 'stack modelops-infra-dev does not exist', outputs: cluster.outputs.map((o) => ({ ...o, present: false })) };
+      assert.equal(describeRow(absent), 'absent — run Up to create it');
+      assert.equal(describeRow({ ...absent, reason: 'stack modelops-infra-dev was destroyed' }), 'absent — destroyed; Up creates it again');
+      const md = componentTooltip(absent, () => 'absent');
+      assert.match(md, /stack `modelops-infra-dev`/);
+      assert.match(md, /\*\*Run Up to create it\.\*\*/);
+      assert.match(md, /Once created it exports `kubeconfig`, `cluster_name`, `location`\./);
+      assert.doesNotMatch(md, /✗/);
+    });
+
+    it('a ready row whose last health check found a problem says so; the tooltip says which check and why', () => {
+      const checks = [
+        { check: 'blob endpoint', verdict: 'healthy' as const, reason: '' },
+        { check: 'container results', verdict: 'unhealthy' as const, reason: 'the container does not exist' },
+        { check: 'container jobs', verdict: 'unknown' as const, reason: 'no key' },
+      ];
+      assert.equal(describeHealthProblem(checks), 'unhealthy: container results');
+      assert.equal(describeHealthProblem([...checks, { ...checks[1], check: 'container jobs' }]), 'unhealthy: 2 checks');
+      assert.equal(describeHealthProblem(checks.filter((c) => c.verdict !== 'unhealthy')), undefined, 'unknown is not a problem found');
+      assert.equal(describeRow({ status: 'ready', reason: '' }, describeHealthProblem(checks)), 'ready · unhealthy: container results');
+      const ready = { ...cluster, status: 'ready' as const, reason: '' };
+      assert.match(componentTooltip(ready, () => 'ready', Date.now(), healthProblemLines(checks)), /Health \(last check\):\n\n- ✗ container results: the container does not exist/);
     });
   });
 

@@ -36,6 +36,9 @@ describe('Cancel a running Up', function () {
       describe: async () => JSON.stringify(Object.values(await componentRows(s.wb)).map((r) => `${r.label}: ${r.description}`)),
     });
     await s.wb.waitForProgressToFinish(/^ModelOps: Up/, { appearTimeout: 1000, timeout: 120_000 });
+    // The run's own notification says it was a cancel, and what it left.
+    const note = await s.wb.waitForNotification(/^ModelOps: Up cancelled after \d+:\d\d/, { timeout: 60_000 });
+    assert.match(note.message, /(Stopped part-way|Not started): .*Up \(or Repair\) finishes it\.$/, note.message);
     const summary = COMPONENTS.map((c) => `${c}: ${rows[c]?.description}`).join('; ');
     for (const c of COMPONENTS) assert.ok(STATUS_WORDS.includes(rows[c].status), `known status for ${c}: ${summary}`);
     for (const c of COMPONENTS) assert.notEqual(rows[c].status, 'busy', `${c} must not stay busy: ${summary}`);

@@ -33,9 +33,12 @@ describe('The editor tells the truth about its own runs', function () {
     await waitFor(async () => /components · e2e/i.test(await s.wb.sidebarTitle()), {
       timeout: 60_000, message: 'the view title names env e2e', describe: () => s.wb.sidebarTitle(),
     });
-    await waitFor(async () => (await s.wb.statusBarTexts()).some((t) => /ModelOps · e2e · 0\/4 ready/.test(t)), {
-      timeout: 60_000, message: 'status bar "ModelOps · e2e · 0/4 ready"', describe: async () => JSON.stringify(await s.wb.statusBarTexts()),
+    // First contact is quiet: nothing provisioned is something to do, not a warning.
+    await waitFor(async () => (await s.wb.statusBarTexts()).some((t) => /ModelOps · e2e · not provisioned/.test(t)), {
+      timeout: 60_000, message: 'status bar "ModelOps · e2e · not provisioned"', describe: async () => JSON.stringify(await s.wb.statusBarTexts()),
     });
+    const rows = await componentRows(s.wb);
+    for (const c of COMPONENTS) assert.equal(rows[c].description, 'absent — run Up to create it', `${c}: ${rows[c].description}`);
   });
 
   it("the view title's Up runs every component, whatever row is selected", async function () {

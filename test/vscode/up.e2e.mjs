@@ -41,6 +41,9 @@ describe('Up from the command palette', function () {
 
   it('ends with every row ready and the status bar at 4/4', async function () {
     await s.wb.waitForProgressToFinish(/^ModelOps: Up/, { timeout: 480_000 });
+    // One notification that stays: Pulumi's own counts, the duration and the outcome.
+    const summary = await s.wb.waitForNotification(/^ModelOps: Up succeeded in \d+:\d\d: \d+ created\b.*; all ready\.$/, { timeout: 60_000 });
+    assert.ok(summary.buttons.includes('Show Log'), JSON.stringify(summary));
     // "ready · done" while the run finishes, then plain "ready".
     const rows = await waitForComponents(s.wb, Object.fromEntries(COMPONENTS.map((c) => [c, /^ready$/])), { timeout: 120_000 });
     for (const c of COMPONENTS) assert.equal(rows[c].description, 'ready', `${c}: ${rows[c].description}`);

@@ -5,8 +5,8 @@
  * dependencies do not have the outputs it reads, is not previewed and says why.
  */
 import type { Component } from '../../core/components';
-import type { ChangeCounts, ComponentPreview, OperationResult, ResourceChange, ResourceOp } from '../../core/events';
-import { describeChanges, isStatefulResource, resourceName, upScope } from '../../core/plan';
+import type { ComponentPreview, OperationResult, ResourceChange } from '../../core/events';
+import { changeCounts, describeChanges, isStatefulResource, noChanges, OP_OF, resourceName, upScope } from '../../core/plan';
 import { ownStatus } from '../../core/readiness';
 import { loadAutomation, loadPulumiSdk, workspaceFor } from '../automation';
 import { resolveComponents } from '../setup';
@@ -14,23 +14,6 @@ import type { Engine, OperationRun, Snapshot } from '../engine';
 import { programFor } from '../programs';
 import { describePulumiError } from '../pulumiErrors';
 import { refuseInvalidConfig } from './guard';
-
-const OP_OF: Record<string, ResourceOp> = {
-  create: 'create',
-  update: 'update',
-  replace: 'replace',
-  'create-replacement': 'replace',
-  'delete-replaced': 'replace',
-  'discard-replaced': 'replace',
-  delete: 'delete',
-  discard: 'delete',
-  same: 'same',
-  read: 'read',
-  'read-replacement': 'read',
-  refresh: 'refresh',
-};
-
-const noChanges = (): ChangeCounts => ({ create: 0, update: 0, replace: 0, delete: 0, same: 0 });
 
 /** What keeps a component from being previewed, if anything. */
 function blockedBy(engine: Engine, component: Component, snapshot: Snapshot): string | undefined {
@@ -68,12 +51,7 @@ export async function previewOne(engine: Engine, run: OperationRun, component: C
         resources.set(m.urn, { urn: m.urn, type: m.type, op, ...(op === 'replace' || op === 'delete' ? { stateful: isStatefulResource(component.kind, m.type) } : {}) });
       },
     });
-    const changes = noChanges();
-    for (const [op, n] of Object.entries(preview.changeSummary ?? {})) {
-      const mapped = OP_OF[op];
-      if (mapped && mapped in changes) changes[mapped as keyof ChangeCounts] += n ?? 0;
-    }
-    result = { name: component.name, stack: component.stack, changes, resources: [...resources.values()] };
+    result = { name: component.name, stack: component.stack, changes: changeCounts(preview.changeSummary), resources: [...resources.values()] };
     run.record('succeeded');
     engine.emit({ type: 'step-done', component: component.name, stack: component.stack, action: 'preview', result: 'succeeded', message: describeChanges(result.changes), durationMs: Date.now() - started });
   } catch (error) {

@@ -9,6 +9,7 @@ import { resultOfExit } from '../../core/protocol';
 import type { CliClient } from '../cli/cliClient';
 import type { Log } from '../log';
 import { formatElapsed, runSummary } from '../view/format';
+import { runOutcome, type RunOutcome } from '../view/runOutcome';
 import { describeTargets, type RunTargets } from '../view/runPhase';
 import type { ReadinessStore } from '../readiness/readinessStore';
 import type { Refresher } from '../readiness/refresher';
@@ -79,29 +80,20 @@ export class OperationRunner {
     const duration = reporter.done?.durationMs ?? Date.now() - op.started;
     const summary = reporter.done?.summary || exit.stderr.trim().split('\n').pop() || `exit code ${exit.code ?? exit.signal}`;
     const line = runSummary(request.verb, result, duration, reporter.readiness ?? this.store.components);
-    if (result === 'failed') {
-      this.log.error(line);
-      this.log.error(`  ${summary}`);
-      void this.notify('error', `ModelOps: ${request.title} failed: ${summary}`);
-    } else if (result === 'refused') {
-      this.log.warn(line);
-      this.log.warn(`  ${summary}`);
-      void this.notify('warning', `ModelOps: ${request.title} was refused: ${summary}`);
-    } else if (reporter.drifted.length) {
-      this.log.warn(line);
-      this.log.warn(`  ${summary}`);
-      void this.notify('warning', `ModelOps: drift found: ${reporter.drifted.join(', ')}. Up puts it back (the tree shows what changed).`);
-    } else {
-      this.log.info(line);
-      // What the CLI says it did (e.g. which lines of azure.yaml a rollback leaves to revert).
-      if (reporter.done?.summary) this.log.info(`  ${reporter.done.summary}`);
-      void vscode.window.setStatusBarMessage(`ModelOps: ${request.title} ${result}`, 8000);
-    }
+    const outcome = reporter.drifted.length
+      ? { severity: 'warning' as const, message: `ModelOps: drift found: ${reporter.drifted.join(', ')}. Up puts it back (the tree shows what changed).` }
+      : runOutcome({ title: request.title, result, durationMs: duration, plan: reporter.plan, steps: reporter.steps, summary });
+    const write = outcome.severity === 'error' ? this.log.error.bind(this.log) : outcome.severity === 'warning' ? this.log.warn.bind(this.log) : this.log.info.bind(this.log);
+    write(line);
+    // What the CLI says it did (e.g. which lines of azure.yaml a rollback leaves to revert).
+    write(`  ${summary}`);
+    void this.notify(outcome);
     return result;
   }
 
-  private async notify(kind: 'error' | 'warning', message: string): Promise<void> {
-    const show = kind === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
-    if ((await show(message, 'Show Log')) === 'Show Log') this.log.show();
+  /** One notification per run, which stays until dismissed, with the way to the log. */
+  private async notify(outcome: RunOutcome): Promise<void> {
+    const show = outcome.severity === 'error' ? vscode.window.showErrorMessage : outcome.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    if ((await show(outcome.message, 'Show Log')) === 'Show Log') this.log.show();
   }
 }

@@ -1,11 +1,13 @@
 /** Turns one run's events into log lines, progress messages, node actions and readiness snapshots. */
 import type * as vscode from 'vscode';
-import type { ComponentPreview, HealthVerdict, OperationEvent } from '../../core/events';
+import type { ComponentPreview, HealthVerdict, OperationEvent, PlannedStep } from '../../core/events';
 import { describeDrift } from '../../core/drift';
 import { describeChanges, resourceName } from '../../core/plan';
 import type { ComponentReadiness } from '../../core/readiness';
 import type { Log } from '../log';
 import { runHeader } from '../view/format';
+import type { FinishedStep } from '../view/runOutcome';
+import { stepMessage } from '../view/runPhase';
 import type { ReadinessStore } from '../readiness/readinessStore';
 import type { RunningOperation, RunningOperations } from './runningOperations';
 
@@ -16,6 +18,9 @@ export class RunReporter {
   readiness: ComponentReadiness[] | undefined;
   /** Components a drift check found drifted, with what drifted (`storage (1 deleted)`). */
   readonly drifted: string[] = [];
+  /** The plan's steps and every step's end, for the run's closing notification (view/runOutcome.ts). */
+  readonly plan: PlannedStep[] = [];
+  readonly steps: FinishedStep[] = [];
   private totalSteps = 0;
   private headerWritten = false;
   private readonly previews: ComponentPreview[] = [];
@@ -39,13 +44,14 @@ export class RunReporter {
       case 'operation-start':
         return this.header(e.operation, e.components, e.env);
       case 'plan':
+        this.plan.push(...e.steps);
         this.totalSteps = e.steps.filter((s) => s.action !== 'skip').length;
         this.running.setPlan(this.op, e.steps.filter((s) => s.action !== 'skip' && s.action !== 'verify').map((s) => s.component));
         for (const s of e.steps) this.log.info(`  plan: ${s.action} ${s.component} (${s.stack}) — ${s.reason}`);
         return;
       case 'step-start':
         this.running.stepStarted(this.op, e.component, e.action);
-        return this.progress.report({ message: `${e.action} ${e.component}…` });
+        return this.progress.report({ message: stepMessage(this.op.targets, e.component, e.action) });
       case 'step-output':
         return this.log.output(e.component, e.line);
       case 'retry':
@@ -53,6 +59,7 @@ export class RunReporter {
         return this.progress.report({ message: `${e.component}: waiting for ${e.waitingFor} (attempt ${e.attempt})` });
       case 'step-done': {
         this.running.stepDone(this.op, e.component);
+        this.steps.push({ component: e.component, action: e.action, result: e.result, message: e.message, ...(e.changes ? { changes: e.changes } : {}) });
         if (e.action !== 'preview' && e.action !== 'verify' && e.result !== 'skipped') this.store.clearPreviews([e.component]);
         const line = `  ${e.action} ${e.component}: ${e.result} in ${Math.round(e.durationMs / 1000)} s${e.message ? ` — ${e.message}` : ''}`;
         if (e.result === 'failed') this.log.error(line, false);

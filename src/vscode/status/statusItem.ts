@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { summarize } from '../../core/readiness';
 import { CONFIG_SELECTOR } from '../diagnostics/quickFixes';
 import type { RunningOperations } from '../operations/runningOperations';
+import { describeHealthProblem } from '../view/health';
 import { SUMMARY_LOOK } from '../view/statusTable';
 import type { ReadinessStore } from '../readiness/readinessStore';
 
@@ -25,20 +26,27 @@ export function createStatusItems(store: ReadinessStore, running: RunningOperati
       lang.severity = vscode.LanguageStatusSeverity.Information;
       return;
     }
-    const allReady = ready === total;
-    const look = SUMMARY_LOOK[ops.length ? 'running' : allReady ? 'allReady' : 'notReady'];
+    const unhealthy = store.components.filter((c) => c.status === 'ready' && describeHealthProblem(store.healthOf(c.name))).map((c) => c.name);
+    // Before anything is provisioned there is nothing to warn about, only something to do.
+    const nothingYet = store.components.every((c) => c.status === 'absent');
+    const allWell = ready === total && !unhealthy.length;
+    const look = SUMMARY_LOOK[ops.length ? 'running' : nothingYet ? 'nothingYet' : allWell ? 'allReady' : 'notReady'];
     const icon = `$(${look.icon})`;
     const env = store.env ?? '';
-    bar.text = `${icon} ModelOps · ${env} · ${ready}/${total} ready`;
-    const state = ops.length ? `Running: ${ops.map((o) => o.verb).join(', ')}` : allReady ? 'All components ready' : `${total - ready} component(s) not ready`;
+    bar.text = `${icon} ModelOps · ${env} · ${nothingYet && !ops.length ? 'not provisioned' : `${ready}/${total} ready`}${unhealthy.length ? ` · ${unhealthy.length} unhealthy` : ''}`;
+    const state = ops.length
+      ? `Running: ${ops.map((o) => o.verb).join(', ')}`
+      : nothingYet
+        ? 'Nothing is provisioned yet: run ModelOps: Up to create it'
+        : [ready === total ? 'All components ready' : `${total - ready} component(s) not ready`, ...(unhealthy.length ? [`the last health check found a problem in ${unhealthy.join(', ')}`] : [])].join('; ');
     bar.tooltip = `Environment ${env}. ${state}`;
     const warn = SUMMARY_LOOK.notReady.color!;
-    bar.backgroundColor = allReady ? undefined : new vscode.ThemeColor(warn);
+    bar.backgroundColor = allWell || nothingYet ? undefined : new vscode.ThemeColor(warn);
     bar.show();
     lang.text = `${env} · ${ready}/${total} ready`;
     lang.detail = `ModelOps components of environment ${env}`;
     lang.busy = ops.length > 0;
-    lang.severity = allReady ? vscode.LanguageStatusSeverity.Information : vscode.LanguageStatusSeverity.Warning;
+    lang.severity = allWell || nothingYet ? vscode.LanguageStatusSeverity.Information : vscode.LanguageStatusSeverity.Warning;
   };
   update();
   return vscode.Disposable.from(bar, lang, store.onDidChange(update), running.onDidChange(update));

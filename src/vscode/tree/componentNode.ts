@@ -16,7 +16,8 @@ import { OutputNode } from './outputNode';
 import { PreviewResourceNode } from './previewNode';
 import { describeChanges } from '../../core/plan';
 import type { ComponentPreview } from '../../core/events';
-import { conditionIcon, queuedIcon, runningIcon, statusIcon } from './statusIcons';
+import { conditionIcon, healthIcon, queuedIcon, runningIcon, statusIcon } from './statusIcons';
+import { describeHealthProblem, healthProblemLines } from '../view/health';
 import { DriftNode } from './driftNode';
 import { describeDrift } from '../../core/drift';
 import { formatAgo } from '../view/format';
@@ -46,9 +47,11 @@ export class ComponentNode implements TreeNode {
     const inFlight = phase !== undefined && phase.kind !== 'done';
     const item = new vscode.TreeItem(r.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    item.iconPath = phase?.kind === 'running' ? runningIcon() : phase?.kind === 'queued' ? queuedIcon() : this.restingIcon();
-    item.description = phase ? describePhase(phase, describeReadiness(r)) : describeRow(r);
-    const tooltip = new vscode.MarkdownString(componentTooltip(r, this.statusOf), true);
+    const health = this.healthOf(r.name);
+    const healthProblem = r.status === 'ready' ? describeHealthProblem(health) : undefined;
+    item.iconPath = phase?.kind === 'running' ? runningIcon() : phase?.kind === 'queued' ? queuedIcon() : healthProblem && !r.reconcile ? healthIcon('unhealthy') : this.restingIcon();
+    item.description = phase ? describePhase(phase, describeReadiness(r)) : describeRow(r, healthProblem);
+    const tooltip = new vscode.MarkdownString(componentTooltip(r, this.statusOf, Date.now(), healthProblem ? healthProblemLines(health) : []), true);
     tooltip.isTrusted = false;
     item.tooltip = tooltip;
     item.contextValue = componentContextValue({

@@ -11,7 +11,9 @@ export const VIEW_ID = 'modelopsInfra.components';
 export function createComponentsView(provider: ComponentsProvider, store: ReadinessStore, refresher: Refresher): vscode.Disposable {
   const view = vscode.window.createTreeView<TreeNode>(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   const update = () => {
-    const notReady = store.components.filter((c) => c.status !== 'ready').length;
+    // Before anything is provisioned, every row says "run Up": a count of them is noise.
+    const nothingYet = store.components.every((c) => c.status === 'absent');
+    const notReady = nothingYet ? 0 : store.components.filter((c) => c.status !== 'ready').length;
     view.badge = notReady ? { value: notReady, tooltip: notReadyTooltip(notReady) } : undefined;
     view.message = store.error ? `Status could not be read: ${store.error}` : undefined;
     // The environment every row and action is about, always in sight (a container with one

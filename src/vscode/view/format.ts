@@ -25,14 +25,21 @@ export function formatAgo(iso: string | undefined, now = Date.now()): string {
 
 /**
  * A row's description: its status, then what else a person should know — azure.yaml changed
- * since the last up, drift the last check found, and where the reconcile loop is with it.
+ * since the last up, drift the last check found, a problem the last health check found, and
+ * where the reconcile loop is with it. Short: the stack and the details are in the tooltip.
  */
-export function describeRow(r: Pick<ComponentReadiness, 'status' | 'reason' | 'spec' | 'drift' | 'reconcile'>): string {
-  const parts = [describeReadiness(r)];
+export function describeRow(r: Pick<ComponentReadiness, 'status' | 'reason' | 'spec' | 'drift' | 'reconcile'>, healthProblem?: string): string {
+  const parts = [r.status === 'absent' ? describeAbsent(r.reason) : describeReadiness(r)];
+  if (healthProblem && r.status === 'ready') parts.push(healthProblem);
   if (r.spec === 'changed' && r.status !== 'absent') parts.push('changed since last up');
   if (r.drift?.state === 'drifted') parts.push(describeDrift(r.drift.resources));
   if (r.reconcile && r.reconcile.condition !== 'ready') parts.push(describeCondition(r.reconcile));
   return parts.join(' · ');
+}
+
+/** An absent row says what to do, not which stack is missing (the tooltip names it). */
+function describeAbsent(reason: string): string {
+  return / was destroyed$/.test(reason) ? 'absent — destroyed; Up creates it again' : 'absent — run Up to create it';
 }
 
 export function truncate(text: string, max = 60): string {

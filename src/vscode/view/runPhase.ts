@@ -32,6 +32,27 @@ const RUNNING_WORD: Record<string, string> = {
   verify: 'verifying',
 };
 
+/**
+ * The progress notification's line for a step: the notification's title already names the
+ * run and, for a run of one component, the component (`ModelOps: Up cluster` · `provisioning…`).
+ */
+export function stepMessage(targets: RunTargets, component: string, action: string): string {
+  const word = STEP_WORD[action] ?? action;
+  return targets !== 'all' && targets.length === 1 && targets[0] === component ? `${word}…` : `${component}: ${word}…`;
+}
+
+const STEP_WORD: Record<string, string> = {
+  up: 'provisioning',
+  destroy: 'destroying',
+  refresh: 'refreshing',
+  preview: 'previewing',
+  verify: 'verifying',
+  drift: 'checking for drift',
+  probe: 'probing',
+  'clear-lock': 'clearing the lock',
+  'resolve-pending': 'resolving pending operations',
+};
+
 /** The row's description while its run goes on: `queued`, `destroying… 0:12`, `up… 0:42`, `ready · done`. */
 export function describePhase(phase: ComponentPhase, status: string, now = Date.now()): string {
   switch (phase.kind) {

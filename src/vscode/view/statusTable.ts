@@ -50,8 +50,9 @@ export const DRIFT_LOOK: Readonly<Record<'deleted' | 'updated', Look>> = {
 export const GROUP_ICON = { preview: 'diff', drift: 'git-compare', outputs: 'symbol-property', dependsOn: 'references', health: 'pulse' } as const;
 
 /** The status bar item's summary of every component. */
-export const SUMMARY_LOOK: Readonly<Record<'running' | 'allReady' | 'notReady', Look>> = {
+export const SUMMARY_LOOK: Readonly<Record<'running' | 'allReady' | 'notReady' | 'nothingYet', Look>> = {
   running: { icon: 'sync~spin' },
+  nothingYet: { icon: 'circle-outline' },
   allReady: { icon: 'pass' },
   notReady: { icon: 'warning', color: 'statusBarItem.warningBackground' },
 };

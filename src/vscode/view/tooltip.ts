@@ -13,10 +13,21 @@ function code(text: string): string {
   return `\`${text.replace(/`/g, "'")}\``;
 }
 
-export function componentTooltip(r: ComponentReadiness, statusOf: (name: string) => string | undefined, now = Date.now()): string {
+export function componentTooltip(r: ComponentReadiness, statusOf: (name: string) => string | undefined, now = Date.now(), healthProblems: readonly string[] = []): string {
   const lines = [`**${escapeMarkdown(r.name)}** · stack ${code(r.stack)}`, '', `Status: **${escapeMarkdown(describeReadiness(r))}**`, ''];
   const verified = r.outputs.filter((o) => o.present && !o.empty);
-  const missing = r.outputs.filter((o) => o.required && (!o.present || o.empty));
+  const absent = r.status === 'absent';
+  const missing = absent ? [] : r.outputs.filter((o) => o.required && (!o.present || o.empty));
+  if (absent) {
+    lines.push('**Run Up to create it.**', '');
+    const exports = r.outputs.filter((o) => o.required).map((o) => code(o.name));
+    if (exports.length) lines.push(`Once created it exports ${exports.join(', ')}.`, '');
+  }
+  if (healthProblems.length) {
+    lines.push('Health (last check):', '');
+    for (const p of healthProblems) lines.push(`- ✗ ${escapeMarkdown(p)}`);
+    lines.push('');
+  }
   if (verified.length) {
     lines.push('Verified outputs:', '');
     for (const o of verified) lines.push(`- ✓ ${code(o.name)}: ${code(displayValue(o, 48))}`);

@@ -1,0 +1,90 @@
+/**
+ * The one notification a run ends with: what it did to resources (Pulumi's own counts), how
+ * long it took, "nothing to change" when it changed nothing, and after a cancel or a failure
+ * what was left. Pure: the run's plan and step results in, words and a severity out.
+ */
+import type { ChangeCounts, OperationResult, PlannedStep, StepAction, StepResult } from '../../core/events';
+import { formatElapsed } from './format';
+
+export interface FinishedStep {
+  component: string;
+  action: StepAction;
+  result: StepResult;
+  message: string;
+  changes?: ChangeCounts;
+}
+
+export interface RunRecord {
+  /** As the progress notification named the run: "Up", "Up cluster". */
+  title: string;
+  result: OperationResult;
+  durationMs: number;
+  /** The plan's steps, when the run planned any. */
+  plan: readonly PlannedStep[];
+  steps: readonly FinishedStep[];
+  /** The CLI's one-line summary of the run. */
+  summary: string;
+}
+
+export interface RunOutcome {
+  severity: 'info' | 'warning' | 'error';
+  message: string;
+}
+
+/** Steps that change what is deployed (a plan's verify and skip steps only look). */
+const CHANGING: ReadonlySet<StepAction> = new Set(['up', 'destroy', 'refresh', 'clear-lock', 'resolve-pending']);
+
+const WORDS: ReadonlyArray<[keyof ChangeCounts, string]> = [
+  ['create', 'created'],
+  ['update', 'updated'],
+  ['replace', 'replaced'],
+  ['delete', 'destroyed'],
+];
+
+/** `3 created, 1 updated` over every step; empty when Pulumi changed nothing (or never said). */
+export function describeResourceChanges(steps: readonly FinishedStep[]): string {
+  const total = new Map<keyof ChangeCounts, number>();
+  for (const s of steps) for (const [kind] of WORDS) total.set(kind, (total.get(kind) ?? 0) + (s.changes?.[kind] ?? 0));
+  return WORDS.filter(([kind]) => total.get(kind)).map(([kind, word]) => `${total.get(kind)} ${word}`).join(', ');
+}
+
+/** After a cancel or a failure: what stopped part-way and what never started. */
+function leftOver(run: RunRecord): string {
+  const planned = [...new Set(run.plan.filter((s) => CHANGING.has(s.action)).map((s) => s.component))];
+  const last = new Map(run.steps.filter((s) => CHANGING.has(s.action)).map((s) => [s.component, s.result]));
+  const stopped = planned.filter((c) => last.get(c) === 'cancelled');
+  const failed = planned.filter((c) => last.get(c) === 'failed');
+  const notStarted = planned.filter((c) => !last.has(c) || last.get(c) === 'skipped');
+  const parts: string[] = [];
+  if (failed.length) parts.push(`failed: ${failed.join(', ')}`);
+  if (stopped.length) parts.push(`stopped part-way: ${stopped.join(', ')}`);
+  if (notStarted.length) parts.push(`not started: ${notStarted.join(', ')}`);
+  return parts.join('; ');
+}
+
+export function runOutcome(run: RunRecord): RunOutcome {
+  const elapsed = formatElapsed(run.durationMs);
+  const changed = describeResourceChanges(run.steps);
+  const ranPulumi = run.steps.some((s) => CHANGING.has(s.action));
+  const summary = run.summary.trim().replace(/\.$/, '');
+  switch (run.result) {
+    case 'succeeded': {
+      if (run.plan.length && !changed) {
+        const why = ranPulumi ? 'Pulumi found nothing to change' : 'every component was already up to date';
+        return { severity: 'info', message: `ModelOps: ${run.title}: nothing to change — ${why} (${elapsed}).${summary ? ` ${summary}.` : ''}` };
+      }
+      return { severity: 'info', message: `ModelOps: ${run.title} succeeded in ${elapsed}${changed ? `: ${changed}` : ''}.${summary ? ` ${summary}.` : ''}` };
+    }
+    case 'cancelled': {
+      const left = leftOver(run);
+      const finish = left ? ' Up (or Repair) finishes it.' : '';
+      return { severity: 'warning', message: `ModelOps: ${run.title} cancelled after ${elapsed}${changed ? ` (${changed} before the cancel)` : ''}.${left ? ` ${left[0].toUpperCase()}${left.slice(1)}.` : ''}${finish}` };
+    }
+    case 'failed': {
+      const left = leftOver(run);
+      return { severity: 'error', message: `ModelOps: ${run.title} failed after ${elapsed}: ${summary || 'see the log'}${left && !summary.includes('not ready') ? ` (${left})` : ''}` };
+    }
+    case 'refused':
+      return { severity: 'warning', message: `ModelOps: ${run.title} was refused: ${summary}` };
+  }
+}

@@ -1,0 +1,56 @@
+/** The notification a run ends with: counts from Pulumi, "nothing to change", and what a cancel or failure left. */
+import { strict as assert } from 'node:assert';
+import type { PlannedStep } from '../../src/core/events';
+import { runOutcome, type FinishedStep, type RunRecord } from '../../src/vscode/view/runOutcome';
+import { stepMessage } from '../../src/vscode/view/runPhase';
+
+const counts = (c: Partial<Record<'create' | 'update' | 'replace' | 'delete' | 'same', number>>) => ({ create: 0, update: 0, replace: 0, delete: 0, same: 0, ...c });
+const plan = (...steps: Array<[string, PlannedStep['action']]>): PlannedStep[] => steps.map(([component, action]) => ({ component, stack: `s-${component}`, action, reason: '' }));
+const step = (component: string, result: FinishedStep['result'], changes?: ReturnType<typeof counts>, action: FinishedStep['action'] = 'up'): FinishedStep => ({ component, action, result, message: '', ...(changes ? { changes } : {}) });
+const run = (r: Partial<RunRecord>): RunRecord => ({ title: 'Up', result: 'succeeded', durationMs: 42_000, plan: [], steps: [], summary: '', ...r });
+
+describe('the notification a run ends with', () => {
+  it('counts what Pulumi did to resources, across every step, with the duration and the CLI summary', () => {
+    const o = runOutcome(run({ plan: plan(['cluster', 'up'], ['storage', 'up']), steps: [step('cluster', 'succeeded', counts({ create: 3, same: 1 })), step('storage', 'succeeded', counts({ create: 2, update: 1 }))], summary: '2 provisioned, 0 already ready; all ready' }));
+    assert.deepEqual(o, { severity: 'info', message: 'ModelOps: Up succeeded in 0:42: 5 created, 1 updated. 2 provisioned, 0 already ready; all ready.' });
+  });
+
+  it('says "nothing to change" when nothing changed, not just "succeeded"', () => {
+    const skipped = runOutcome(run({ plan: plan(['cluster', 'skip'], ['storage', 'skip']), steps: [], summary: '0 provisioned, 2 already ready; all ready' }));
+    assert.equal(skipped.message, 'ModelOps: Up: nothing to change — every component was already up to date (0:42). 0 provisioned, 2 already ready; all ready.');
+    const same = runOutcome(run({ plan: plan(['cluster', 'up']), steps: [step('cluster', 'succeeded', counts({ same: 4 }))] }));
+    assert.match(same.message, /^ModelOps: Up: nothing to change — Pulumi found nothing to change \(0:42\)\.$/);
+  });
+
+  it('after a cancel says what stopped part-way and what never started, and how to finish it', () => {
+    const o = runOutcome(run({
+      result: 'cancelled',
+      durationMs: 30_000,
+      plan: plan(['cluster', 'up'], ['storage', 'up'], ['workspace', 'up'], ['adaptive-default', 'up']),
+      steps: [step('storage', 'succeeded', counts({ create: 2 })), step('cluster', 'cancelled')],
+    }));
+    assert.deepEqual(o, { severity: 'warning', message: 'ModelOps: Up cancelled after 0:30 (2 created before the cancel). Stopped part-way: cluster; not started: workspace, adaptive-default. Up (or Repair) finishes it.' });
+  });
+
+  it('a failure is an error that names what failed and what did not start', () => {
+    const o = runOutcome(run({ result: 'failed', plan: plan(['cluster', 'up'], ['workspace', 'up']), steps: [step('cluster', 'failed')], summary: 'cluster: quota exceeded' }));
+    assert.deepEqual(o, { severity: 'error', message: 'ModelOps: Up failed after 0:42: cluster: quota exceeded (failed: cluster; not started: workspace)' });
+  });
+
+  it('a destroy counts destroyed resources; a refusal is a warning with its reason', () => {
+    assert.match(runOutcome(run({ title: 'Down', plan: plan(['workspace', 'destroy']), steps: [step('workspace', 'succeeded', counts({ delete: 7 }), 'destroy')] })).message, /^ModelOps: Down succeeded in 0:42: 7 destroyed\.$/);
+    assert.deepEqual(runOutcome(run({ result: 'refused', summary: 'cluster is busy' })), { severity: 'warning', message: 'ModelOps: Up was refused: cluster is busy' });
+  });
+
+  it('a run with no plan (validate, health) reports its summary', () => {
+    assert.deepEqual(runOutcome(run({ title: 'Validate', durationMs: 1000, summary: 'azure.yaml is valid: 4 components.' })), { severity: 'info', message: 'ModelOps: Validate succeeded in 0:01. azure.yaml is valid: 4 components.' });
+  });
+});
+
+describe('the progress line of a step', () => {
+  it('does not repeat the component the title already names', () => {
+    assert.equal(stepMessage(['cluster'], 'cluster', 'up'), 'provisioning…');
+    assert.equal(stepMessage('all', 'cluster', 'up'), 'cluster: provisioning…');
+    assert.equal(stepMessage(['workspace'], 'adaptive-default', 'verify'), 'adaptive-default: verifying…');
+  });
+});
