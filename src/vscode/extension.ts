@@ -7,6 +7,8 @@ import type { Services } from './commands/services';
 import { ConfigLocator } from './config/configLocator';
 import { DiagnosticsController } from './diagnostics/diagnosticsController';
 import { registerQuickFixes } from './diagnostics/quickFixes';
+import { registerConfigHelp, schemaLoader } from './editor/configHelp';
+import { offerSchemaToRedHatYaml } from './editor/redHatYaml';
 import { Log } from './log';
 import { OperationRunner } from './operations/operationRunner';
 import { RunningOperations } from './operations/runningOperations';
@@ -52,6 +54,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     createComponentsView(provider, store, refresher),
     createStatusItems(store, running),
     registerQuickFixes(diagnostics),
+    registerConfigHelp(locator, schemaLoader(context.extensionPath)),
+    offerSchemaToRedHatYaml(context.extensionPath, locator, log),
     registerTestSupport(context, provider),
     watchFiles(locator, refresher),
     running.onDidChange(() => void setContext(CONTEXT.running, ops.all.length > 0)),

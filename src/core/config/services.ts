@@ -8,11 +8,11 @@ import { printable } from './suggest';
 import type { AdaptiveConfig, ProviderKind, RegistryConfig, StorageConfig, WorkspaceConfig } from './types';
 
 export const STORAGE_KEYS = ['account_name', 'sku', 'location'] as const;
-const STORAGE_LEGACY_KEYS = ['version', 'provider', 'resource_group', 'username'] as const;
+export const STORAGE_LEGACY_KEYS = ['version', 'provider', 'resource_group', 'username'] as const;
 export const STORAGE_SKUS = ['Standard_LRS', 'Standard_GRS', 'Premium_LRS'] as const;
 
 export const REGISTRY_KEYS = ['name', 'registry_name', 'sku', 'per_user_registry', 'grant_cluster_pull', 'bundle_repo'] as const;
-const REGISTRY_LEGACY_KEYS = ['provider', 'use_existing_rg', 'subscription_id', 'location', 'resource_group', 'username'] as const;
+export const REGISTRY_LEGACY_KEYS = ['provider', 'use_existing_rg', 'subscription_id', 'location', 'resource_group', 'username'] as const;
 export const DEFAULT_BUNDLE_REPO = 'modelops-bundles';
 
 export const WORKSPACE_KEYS = ['apiVersion', 'kind', 'metadata', 'spec'] as const;

@@ -10,10 +10,10 @@ import type { ProviderKind } from './types';
 import { cpuCores, memoryBytesOf } from '../quantities';
 
 export const WORKSPACE_SPEC_KEYS = ['scheduler', 'workers', 'autoscaling', 'tolerations'] as const;
-const SCHEDULER_KEYS = ['image', 'replicas', 'resources', 'env', 'nodeSelector'] as const;
-const WORKER_KEYS = ['image', 'replicas', 'processes', 'threads', 'resources', 'env', 'nodeSelector'] as const;
-const AUTOSCALING_KEYS = ['enabled', 'type', 'min_workers', 'max_workers', 'target_cpu', 'scale_down_delay'] as const;
-const TOLERATION_KEYS = ['key', 'operator', 'value', 'effect', 'tolerationSeconds'] as const;
+export const SCHEDULER_KEYS = ['image', 'replicas', 'resources', 'env', 'nodeSelector'] as const;
+export const WORKER_KEYS = ['image', 'replicas', 'processes', 'threads', 'resources', 'env', 'nodeSelector'] as const;
+export const AUTOSCALING_KEYS = ['enabled', 'type', 'min_workers', 'max_workers', 'target_cpu', 'scale_down_delay'] as const;
+export const TOLERATION_KEYS = ['key', 'operator', 'value', 'effect', 'tolerationSeconds'] as const;
 const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
 
 const QUANTITIES = {

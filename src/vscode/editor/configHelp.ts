@@ -1,0 +1,85 @@
+/**
+ * Completion and hover in the azure.yaml this extension works on, whatever its path, from our
+ * own JSON schema (core/config/schemaHelp.ts): they need no other extension. When the Red Hat
+ * YAML extension is installed it gets the same schema for that file too (redHatYaml.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { describeKey, keyHelpAt, keysAt, snippetsAt, valuesAt, type SchemaNode } from '../../core/config/schemaHelp';
+import { yamlContextAt } from '../../core/config/yamlContext';
+import type { ConfigLocator } from '../config/configLocator';
+
+/** The schema, read once on first use. */
+export function schemaLoader(extensionPath: string): () => SchemaNode {
+  let schema: SchemaNode | undefined;
+  return () => (schema ??= JSON.parse(readFileSync(join(extensionPath, 'schema', 'azure.yaml.schema.json'), 'utf8')) as SchemaNode);
+}
+
+class ConfigCompletion implements vscode.CompletionItemProvider {
+  constructor(
+    private readonly isConfig: (doc: vscode.TextDocument) => boolean,
+    private readonly schema: () => SchemaNode,
+  ) {}
+
+  provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position, _token: vscode.CancellationToken, context: vscode.CompletionContext): vscode.CompletionItem[] | undefined {
+    if (!this.isConfig(doc)) return undefined;
+    const ctx = yamlContextAt(doc.getText(), position.line, position.character);
+    // A space opens the list only right after `key: `, never while indenting.
+    if (context.triggerCharacter === ' ' && (ctx.valueFor === undefined || ctx.prefix !== '')) return undefined;
+    const range = new vscode.Range(position.translate(0, -ctx.prefix.length), position);
+    if (ctx.valueFor !== undefined) {
+      return valuesAt(this.schema(), [...ctx.path, ctx.valueFor]).map((value, i) => {
+        const item = new vscode.CompletionItem(value, vscode.CompletionItemKind.Value);
+        item.range = range;
+        item.sortText = String(i).padStart(3, '0');
+        return item;
+      });
+    }
+    const taken = new Set(ctx.siblings);
+    const keys = keysAt(this.schema(), ctx.path)
+      .filter((k) => !taken.has(k.key))
+      .map(({ key, node }, i) => {
+        const item = new vscode.CompletionItem(key, vscode.CompletionItemKind.Property);
+        item.insertText = new vscode.SnippetString(`${key}: `);
+        item.documentation = new vscode.MarkdownString(describeKey(key, node));
+        item.detail = node.description?.split(/(?<=\.)\s/)[0];
+        item.range = range;
+        item.sortText = String(i).padStart(3, '0');
+        return item;
+      });
+    const indent = ' '.repeat(ctx.column);
+    const snippets = snippetsAt(this.schema(), ctx.path, ctx.startsItem).map((s) => {
+      const item = new vscode.CompletionItem(s.label, vscode.CompletionItemKind.Snippet);
+      item.insertText = new vscode.SnippetString(s.body.split('\n').join(`\n${indent}`));
+      item.detail = s.detail;
+      item.range = range;
+      item.sortText = `~${s.label}`;
+      return item;
+    });
+    return [...keys, ...snippets];
+  }
+}
+
+class ConfigHover implements vscode.HoverProvider {
+  constructor(
+    private readonly isConfig: (doc: vscode.TextDocument) => boolean,
+    private readonly schema: () => SchemaNode,
+  ) {}
+
+  provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    if (!this.isConfig(doc)) return undefined;
+    const help = keyHelpAt(this.schema(), doc.getText(), position.line, position.character);
+    if (!help) return undefined;
+    return new vscode.Hover(new vscode.MarkdownString(help.markdown), new vscode.Range(position.line, help.start, position.line, help.end));
+  }
+}
+
+export function registerConfigHelp(locator: ConfigLocator, schema: () => SchemaNode): vscode.Disposable {
+  const isConfig = (doc: vscode.TextDocument) => doc.uri.toString() === locator.uri?.toString();
+  const selector: vscode.DocumentSelector = [{ language: 'yaml', scheme: 'file' }];
+  return vscode.Disposable.from(
+    vscode.languages.registerCompletionItemProvider(selector, new ConfigCompletion(isConfig, schema), ' '),
+    vscode.languages.registerHoverProvider(selector, new ConfigHover(isConfig, schema)),
+  );
+}
