@@ -1,0 +1,111 @@
+/**
+ * Help while typing in the azure.yaml the extension works on, with no other extension
+ * installed: completion of keys (with what each means), of values, snippets, and hover —
+ * through VS Code's own provider commands, as the editor asks for them. A YAML file that is not
+ * the extension's gets none of it; a config file under another name gets all of it.
+ */
+import { strict as assert } from 'node:assert';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { configUri, waitFor } from './helpers';
+
+async function completions(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[]> {
+  const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, position);
+  return list.items.filter((i) => i.kind === vscode.CompletionItemKind.Property || i.kind === vscode.CompletionItemKind.Value || i.kind === vscode.CompletionItemKind.Snippet);
+}
+
+const label = (i: vscode.CompletionItem) => (typeof i.label === 'string' ? i.label : i.label.label);
+const docText = (i: vscode.CompletionItem) => (typeof i.documentation === 'string' ? i.documentation : i.documentation?.value ?? '');
+
+/** Opens `uri` with `text` appended (unsaved) and returns the document and the end position. */
+async function typed(uri: vscode.Uri, text: string): Promise<{ doc: vscode.TextDocument; end: vscode.Position }> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const edit = new vscode.WorkspaceEdit();
+  edit.insert(uri, doc.positionAt(doc.getText().length), text);
+  assert.ok(await vscode.workspace.applyEdit(edit));
+  return { doc, end: doc.positionAt(doc.getText().length) };
+}
+
+async function revert(doc: vscode.TextDocument): Promise<void> {
+  await vscode.window.showTextDocument(doc);
+  await vscode.commands.executeCommand('workbench.action.files.revert');
+}
+
+describe('help while typing azure.yaml', () => {
+  it('completes the keys that fit where the cursor is, each with what it means, and leaves out those already there', async () => {
+    const { doc, end } = await typed(configUri(), '\nacr:\n  sku: Basic\n  ');
+    try {
+      const items = await completions(doc, end);
+      assert.deepEqual(items.filter((i) => i.kind === vscode.CompletionItemKind.Property).map(label), ['name', 'per_user_registry'], 'acr keys, sku already written');
+      assert.match(docText(items.find((i) => label(i) === 'per_user_registry')!), /\*\*per_user_registry\*\* · boolean[\s\S]*Default: `true`/);
+    } finally {
+      await revert(doc);
+    }
+  });
+
+  it('completes values (the default first) and offers snippets for a new adaptive run', async () => {
+    const { doc, end } = await typed(configUri(), '\nacr:\n  sku: ');
+    try {
+      assert.deepEqual((await completions(doc, end)).map(label), ['Standard', 'Basic', 'Premium']);
+    } finally {
+      await revert(doc);
+    }
+    const text = (await vscode.workspace.openTextDocument(configUri())).getText();
+    assert.match(text, /^adaptive:/m, 'the suite config has adaptive runs');
+    const lines = text.split('\n');
+    const adaptive = lines.findIndex((l) => l.startsWith('adaptive:'));
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(configUri(), new vscode.Position(adaptive + 1, 0), '  \n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const doc2 = await vscode.workspace.openTextDocument(configUri());
+    try {
+      const snippet = (await completions(doc2, new vscode.Position(adaptive + 1, 2))).find((i) => label(i) === 'new adaptive run');
+      assert.ok(snippet, 'a snippet for a new adaptive run');
+      assert.match((snippet.insertText as vscode.SnippetString).value, /^\$\{1:run-name\}:\n {4}algorithm: \$\{2\|optuna,/);
+    } finally {
+      await revert(doc2);
+    }
+  });
+
+  it('a hover on a key says what it is', async () => {
+    const doc = await vscode.workspace.openTextDocument(configUri());
+    const line = doc.getText().split('\n').findIndex((l) => l.startsWith('provider:'));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(line, 3));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /\*\*provider\*\* · string/);
+    assert.match(text, /Values: `azure`, `local`/);
+  });
+
+  it('helps in the config file wherever it is and whatever it is called, and in no other YAML file', async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    mkdirSync(join(folder, 'infra'), { recursive: true });
+    const renamed = join(folder, 'infra', 'prod-cluster.yaml');
+    copyFileSync(configUri().fsPath, renamed);
+    writeFileSync(join(folder, 'other.yaml'), 'acr:\n  ');
+    const other = await vscode.workspace.openTextDocument(vscode.Uri.file(join(folder, 'other.yaml')));
+    assert.deepEqual(await completions(other, new vscode.Position(1, 2)), [], 'not our file: no help');
+    const settings = vscode.workspace.getConfiguration('modelopsInfra');
+    await settings.update('configFile', 'infra/prod-cluster.yaml', vscode.ConfigurationTarget.Workspace);
+    try {
+      const { doc, end } = await typed(vscode.Uri.file(renamed), '\nacr:\n  ');
+      try {
+        const keys = await waitFor('completion in the renamed config file', async () => {
+          const items = (await completions(doc, end)).map(label);
+          return items.includes('sku') ? items : undefined;
+        }, 30_000);
+        assert.ok(keys.includes('name'));
+      } finally {
+        await revert(doc);
+      }
+    } finally {
+      await settings.update('configFile', undefined, vscode.ConfigurationTarget.Workspace);
+      const { doc, end } = await typed(configUri(), '\nacr:\n  ');
+      try {
+        await waitFor('help in azure.yaml again', async () => (await completions(doc, end)).some((i) => label(i) === 'sku'), 30_000);
+      } finally {
+        await revert(doc);
+      }
+    }
+  });
+});
