@@ -68,6 +68,7 @@ Commands:
   reconcile              keep the environment converged: each pass checks status, drift and health and, with
                          --heal, takes the recovery ladder's next steps; bounded retries, then stalled
   outputs COMPONENT      a component's stack outputs (secrets masked unless --show-secrets)
+  state COMPONENT        what the component's stack state holds: its resources and outputs, every secret masked
 
 Options:
   --config FILE          azure.yaml to use (default ./azure.yaml)
@@ -112,6 +113,7 @@ const VERB_ARGUMENTS: Record<Verb, 'none' | 'one' | 'many'> = {
   down: 'many',
   repair: 'one',
   outputs: 'one',
+  state: 'one',
   history: 'one',
   rollback: 'one',
 };

@@ -17,6 +17,7 @@ import { history } from '../engine/operations/history';
 import { preview } from '../engine/operations/preview';
 import { rollback } from '../engine/operations/rollback';
 import { readOutputs } from '../engine/operations/outputs';
+import { readState } from '../engine/operations/state';
 import { repair } from '../engine/operations/repair';
 import { status, statusExitCode, statusReport } from '../engine/operations/status';
 import { up } from '../engine/operations/up';
@@ -154,6 +155,20 @@ async function runOutputs(engine: Engine, setup: Setup, args: CliArgs): Promise<
   return EXIT.ok;
 }
 
+async function runState(engine: Engine, setup: Setup, args: CliArgs): Promise<number> {
+  const [component] = resolveComponents(setup, [args.component!]);
+  if (setup.configErrors.length) throw new ConfigError(setup.parsed.file, setup.configErrors);
+  const report = await readState(engine, component);
+  if (args.json || args.events) print(JSON.stringify(report));
+  else {
+    print(`${report.component} (stack ${report.stack}): ${report.resources.length} resources`);
+    for (const r of report.resources) print(`  ${r.type}  ${r.urn.slice(r.urn.lastIndexOf('::') + 2)}${r.id ? `  ${r.id}` : ''}`);
+    for (const [name, value] of Object.entries(report.outputs)) print(`  output ${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+    for (const p of report.pendingOperations) print(`  pending ${p.type}: ${p.urn}`);
+  }
+  return EXIT.ok;
+}
+
 async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<number> {
   let engine: Engine | undefined;
   const cancellation = installCancellation(
@@ -194,6 +209,7 @@ async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<numbe
     return statusExitCode(engine, report);
   }
   if (args.verb === 'outputs') return runOutputs(engine, setup, args);
+  if (args.verb === 'state') return runState(engine, setup, args);
   if (args.verb === 'history') return runHistory(engine, args);
   if (args.verb === 'drift') return runDrift(engine, setup, args);
   const operations: Record<Exclude<typeof args.verb, 'outputs' | 'history' | 'drift'>, () => Promise<OperationResult>> = {
@@ -233,7 +249,7 @@ function reportError(error: unknown, args: CliArgs, engine: Engine | undefined):
     const result = invalid ? 'refused' : 'failed';
     const refusal = invalid ? ('invalid-input' as const) : undefined;
     if (engine?.current) engine.current.done(result, summary, refusal);
-    else if (args.verb !== 'outputs') print(JSON.stringify({ type: 'operation-done', operation: args.verb as OperationName, result, summary, durationMs: 0, ...(refusal ? { refusal } : {}) } satisfies OperationEvent));
+    else if (args.verb !== 'outputs' && args.verb !== 'state') print(JSON.stringify({ type: 'operation-done', operation: args.verb as OperationName, result, summary, durationMs: 0, ...(refusal ? { refusal } : {}) } satisfies OperationEvent));
   } else if (args.json) {
     const doc: ErrorDocument = { error: error instanceof ModelOpsError ? error.code : 'failed', message, problems };
     print(JSON.stringify(doc, null, 2));

@@ -9,7 +9,7 @@ import type { ComponentPreview, HealthVerdict, OperationEvent, OperationName, Op
 import type { ComponentReadiness } from './readiness';
 import type { PreflightVerdict } from './preflight';
 
-export const VERBS = ['status', 'validate', 'up', 'preview', 'down', 'history', 'rollback', 'repair', 'health', 'drift', 'reconcile', 'outputs'] as const;
+export const VERBS = ['status', 'validate', 'up', 'preview', 'down', 'history', 'rollback', 'repair', 'health', 'drift', 'reconcile', 'outputs', 'state'] as const;
 export type Verb = (typeof VERBS)[number];
 
 /** What every surface shows instead of a secret value. */
@@ -28,6 +28,15 @@ export interface OutputsReport {
   component: string;
   stack: string;
   outputs: Record<string, { value: unknown; secret: boolean }>;
+}
+
+/** `state COMPONENT --json`: what the stack's state holds, every secret masked. */
+export interface StateReport {
+  component: string;
+  stack: string;
+  outputs: Record<string, unknown>;
+  resources: Array<{ urn: string; type: string; id?: string; parent?: string; outputs: Record<string, unknown> }>;
+  pendingOperations: Array<{ type: string; urn: string }>;
 }
 
 type StepDone = Extract<OperationEvent, { type: 'step-done' }>;

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { CliClient } from './cli/cliClient';
 import { cliSettings } from './cli/cliSettings';
 import { registerCommands } from './commands/registry';
+import { STATE_SCHEME, StateDocuments } from './commands/showState';
 import type { Services } from './commands/services';
 import { ConfigLocator } from './config/configLocator';
 import { DiagnosticsController } from './diagnostics/diagnosticsController';
@@ -55,6 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     createStatusItems(store, running),
     registerQuickFixes(diagnostics),
     registerConfigHelp(locator, schemaLoader(context.extensionPath)),
+    vscode.workspace.registerTextDocumentContentProvider(STATE_SCHEME, new StateDocuments(cli)),
     offerSchemaToRedHatYaml(context.extensionPath, locator, log),
     registerTestSupport(context, provider),
     watchFiles(locator, refresher),

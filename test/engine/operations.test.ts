@@ -3,6 +3,7 @@ import { strict as assert } from 'node:assert';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OperationEvent } from '../../src/core/events';
+import type { StateReport } from '../../src/core/protocol';
 import { localConfig, Sandbox } from './harness';
 
 type StepDone = Extract<OperationEvent, { type: 'step-done' }>;
@@ -58,7 +59,7 @@ describe('operations on the real engine', function () {
     assert.deepEqual(box.status().components.map((c) => c.status), ['ready', 'ready', 'ready', 'ready']);
   });
 
-  it('outputs masks secrets unless --show-secrets is given', () => {
+  it('outputs masks secrets unless --show-secrets is given; state shows the resources with every secret masked', () => {
     box.write(localConfig());
     assert.equal(box.run(['up', 'storage']).code, 0);
     type Outputs = { outputs: Record<string, { value: unknown; secret: boolean }> };
@@ -70,6 +71,17 @@ describe('operations on the real engine', function () {
     const absent = box.run(['outputs', 'workspace']);
     assert.equal(absent.code, 2);
     assert.match(absent.stderr, /workspace has no stack yet/);
+
+    // state: what the stack holds, resource by resource, with every secret masked.
+    const state = box.json<StateReport>(['state', 'storage']);
+    assert.equal(state.stack, 'modelops-storage-dev');
+    assert.deepEqual(state.resources.filter((r) => r.type.includes('LocalResource')).map((r) => r.urn.slice(r.urn.lastIndexOf('::') + 2)).sort(), ['bundle-blobs-container', 'jobs-container', 'results-container', 'storage-account', 'workspace-container']);
+    assert.equal(state.outputs.connection_string, '[secret]');
+    assert.equal(state.outputs.account_name, masked.outputs.account_name.value);
+    const text = JSON.stringify(state);
+    for (const o of Object.values(shown.outputs)) if (o.secret) assert.ok(!text.includes(String(o.value)), 'no secret value in the state view');
+    assert.ok(!text.includes('__provider'), "Pulumi's own bookkeeping is left out");
+    assert.equal(box.run(['state', 'workspace']).code, 2, 'no stack yet: exit 2');
   });
 
   it('health checks what the local outputs point at', () => {

@@ -48,6 +48,23 @@ describe('Up, then a missing output, as the extension holds them', () => {
     const workspace = r.workspace;
     const outputs = workspace.children.find((c) => c.label === 'Outputs') ?? workspace;
     assert.ok(everyText([outputs]).some((t) => /scheduler_address/.test(t)), 'the workspace lists its scheduler address');
+    // Output rows: Copy Value where there is one, Open for a web address.
+    const row = (name: string) => outputs.children.find((c) => c.label === name)!;
+    assert.deepEqual(capabilities(row('dashboard_url')), ['canCopy', 'canOpen', 'output']);
+    assert.deepEqual(capabilities(row('scheduler_address')), ['canCopy', 'output']);
+    await vscode.env.clipboard.writeText('');
+    await vscode.commands.executeCommand('modelopsInfra.copyOutput', { component: 'workspace', name: 'scheduler_address', secret: false });
+    assert.equal(await vscode.env.clipboard.readText(), row('scheduler_address').description, 'Copy Value puts the value on the clipboard');
+    // Show Stack State: a read-only JSON view of what the stack holds, secrets masked.
+    await vscode.commands.executeCommand('modelopsInfra.showState', 'storage');
+    const editor = await waitFor('the state document', async () => (vscode.window.activeTextEditor?.document.uri.scheme === 'modelops-state' ? vscode.window.activeTextEditor : undefined), 60_000);
+    const state = JSON.parse(editor.document.getText()) as { stack: string; resources: unknown[]; outputs: Record<string, unknown> };
+    assert.equal(state.stack, 'modelops-storage-inhost');
+    assert.ok(state.resources.length >= 5, 'the storage account and its containers');
+    assert.equal(state.outputs.connection_string, '[secret]');
+    for (const secret of secretValues()) assert.ok(!editor.document.getText().includes(secret), 'no secret value in the state view');
+    assert.equal(editor.document.languageId, 'json');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     assert.deepEqual(await diagnostics(), [], 'nothing to say about a converged environment');
     assert.equal((await inspect()).context['modelopsInfra.running'], false);
   });

@@ -22,6 +22,7 @@ import { asPlan, asStatusReport, destroyList, recreatedWith } from '../../src/vs
 import { STATUS_LOOK, statusLook } from '../../src/vscode/view/statusTable';
 import { componentTooltip } from '../../src/vscode/view/tooltip';
 import { describeHealthProblem, healthProblemLines } from '../../src/vscode/view/health';
+import { outputContextValue, outputUrl } from '../../src/vscode/view/outputs';
 import type { ComponentReadiness } from '../../src/core/readiness';
 
 const cluster: ComponentReadiness = {
@@ -223,6 +224,16 @@ describe('extension helpers (no vscode)', () => {
       assert.match(md, /\*\*Run Up to create it\.\*\*/);
       assert.match(md, /Once created it exports `kubeconfig`, `cluster_name`, `location`\./);
       assert.doesNotMatch(md, /✗/);
+    });
+
+    it('an output row offers Copy Value when there is a value, and Open only for a plain web address', () => {
+      assert.equal(outputContextValue({ secret: false, present: true, empty: false, value: 'http://dask-scheduler.ns:8787' }), 'canCopy;canOpen;output');
+      assert.equal(outputContextValue({ secret: false, present: true, empty: false, value: 'tcp://dask-scheduler.ns:8786' }), 'canCopy;output');
+      assert.equal(outputContextValue({ secret: true, present: true, empty: false }), 'canCopy;output;secret');
+      assert.equal(outputContextValue({ secret: false, present: false, empty: true }), 'output');
+      assert.equal(outputUrl({ secret: true, value: 'https://x' }), undefined, 'a secret is never opened');
+      assert.equal(outputUrl({ secret: false, value: 'javascript:alert(1)' }), undefined);
+      assert.equal(outputUrl({ secret: false, value: ' https://portal.azure.com/x ' }), 'https://portal.azure.com/x');
     });
 
     it('a ready row whose last health check found a problem says so; the tooltip says which check and why', () => {

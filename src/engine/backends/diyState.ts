@@ -41,7 +41,7 @@ function secretIsEmpty(secret: SecretObject): boolean {
 }
 
 /** Replaces nested secrets with a mask so a plain value can be shown. */
-function maskNested(value: unknown): unknown {
+export function maskNested(value: unknown): unknown {
   if (isSecretObject(value)) return SECRET_MASK;
   if (Array.isArray(value)) return value.map(maskNested);
   if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskNested(v)]));

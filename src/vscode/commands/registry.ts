@@ -8,13 +8,14 @@ import { cancel } from './cancel';
 import { health, validate } from './checks';
 import { createConfig } from './createConfig';
 import { forceRecreate, forceRecreateComponent } from './forceRecreate';
-import { openStackConfig } from './openStackConfig';
 import { refresh } from './refresh';
 import { repair } from './repair';
 import { selectEnvironment } from './selectEnvironment';
 import type { Services } from './services';
 import { setPassphrase } from './setPassphrase';
+import { copyOutput, openOutput } from './outputActions';
 import { showOutputs } from './showOutputs';
+import { showState } from './showState';
 import { up, upComponent } from './up';
 import { down, downComponent } from './down';
 import { rollbackComponent, showHistory } from './history';
@@ -55,7 +56,9 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   'modelopsInfra.refresh': { run: refresh, allComponents: true },
   'modelopsInfra.cancel': { run: cancel },
   'modelopsInfra.showOutputs': { run: showOutputs },
-  'modelopsInfra.openStackConfig': { run: openStackConfig },
+  'modelopsInfra.copyOutput': { run: (s, node) => copyOutput(s, (node as { ref?: unknown } | undefined)?.ref ?? node) },
+  'modelopsInfra.openOutput': { run: (s, node) => openOutput(s, (node as { ref?: unknown } | undefined)?.ref ?? node) },
+  'modelopsInfra.showState': { run: showState },
   'modelopsInfra.selectEnvironment': { run: selectEnvironment },
   'modelopsInfra.setPassphrase': { run: setPassphrase },
   'modelopsInfra.showLog': { run: (s) => s.log.show() },

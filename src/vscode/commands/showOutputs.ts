@@ -1,16 +1,21 @@
 /**
  * ModelOps: Show Outputs — a QuickPick of a component's outputs, secrets
- * masked. "Reveal secrets" asks first, then runs `outputs --show-secrets`;
- * revealed values join the log masker so they never reach the log.
+ * masked; picking one copies its value. "Reveal secrets", or picking a masked
+ * secret, asks first, then runs `outputs --show-secrets`; revealed values join
+ * the log masker so they never reach the log.
  */
 import * as vscode from 'vscode';
 import type { OutputsReport } from '../../core/protocol';
 import { SECRET_MASK } from '../../core/protocol';
 import { truncate } from '../view/format';
+import { outputValue } from './outputActions';
 import { pickComponent } from './pickComponent';
 import type { Services } from './services';
 
 interface OutputItem extends vscode.QuickPickItem {
+  name: string;
+  secret: boolean;
+  /** The value to copy; undefined for a secret not revealed yet. */
   text?: string;
 }
 
@@ -24,7 +29,7 @@ function items(report: OutputsReport, revealed: boolean): OutputItem[] {
   return Object.entries(report.outputs).map(([name, o]) => {
     const hidden = o.secret && !revealed;
     const text = hidden ? undefined : asText(o.value);
-    return { label: o.secret ? `$(lock) ${name}` : name, description: hidden ? SECRET_MASK : truncate(text ?? '', 80), detail: o.secret ? (hidden ? 'secret' : 'secret (revealed)') : undefined, text };
+    return { name, secret: o.secret, label: o.secret ? `$(lock) ${name}` : name, description: hidden ? SECRET_MASK : truncate(text ?? '', 80), detail: o.secret ? (hidden ? 'secret' : 'secret (revealed)') : undefined, text };
   });
 }
 
@@ -58,9 +63,21 @@ export async function showOutputs(s: Services, arg?: unknown): Promise<void> {
   });
   pick.onDidAccept(async () => {
     const item = pick.selectedItems[0];
-    if (item?.text !== undefined) {
-      await vscode.env.clipboard.writeText(item.text);
-      void vscode.window.setStatusBarMessage(`ModelOps: copied ${item.label.replace('$(lock) ', '')}`, 3000);
+    if (!item) return;
+    let text = item.text;
+    if (text === undefined && item.secret) {
+      // A masked secret: ask before its value leaves the stack; no answer keeps the list open.
+      pick.ignoreFocusOut = true;
+      try {
+        text = await outputValue(s, { component, name: item.name, secret: true });
+      } finally {
+        pick.ignoreFocusOut = false;
+      }
+      if (text === undefined) return;
+    }
+    if (text !== undefined) {
+      await vscode.env.clipboard.writeText(text);
+      void vscode.window.setStatusBarMessage(`ModelOps: copied ${component}.${item.name}`, 3000);
     }
     pick.hide();
   });

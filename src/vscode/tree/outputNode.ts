@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import type { OutputReport } from '../../core/readiness';
 import { displayValue } from '../view/format';
 import { SECRET_MASK } from '../../core/protocol';
+import type { OutputRef } from '../commands/outputActions';
+import { outputContextValue } from '../view/outputs';
 import type { TreeNode } from './node';
 import { outputIcon } from './statusIcons';
 
@@ -22,8 +24,13 @@ export class OutputNode implements TreeNode {
     item.iconPath = outputIcon(o);
     const state = ok ? 'present' : o.present ? 'empty' : 'missing';
     item.tooltip = `${this.component}.${o.name}: ${state}${o.required ? ' (required)' : ''}${o.secret ? ` · secret ${SECRET_MASK}` : ''}`;
-    item.contextValue = o.secret ? 'output;secret' : 'output';
+    item.contextValue = outputContextValue(o);
     return item;
+  }
+
+  /** What its commands (Copy Value, Open) receive. */
+  get ref(): OutputRef {
+    return { component: this.component, name: this.output.name, secret: this.output.secret };
   }
 
   getChildren(): TreeNode[] {
