@@ -61,6 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registerTestSupport(context, provider),
     watchFiles(locator, refresher),
     running.onDidChange(() => void setContext(CONTEXT.running, ops.all.length > 0)),
+    store.onDidChange(() => void setContext(CONTEXT.deployed, store.components.some((c) => c.status !== 'absent'))),
     passphrase.onDidChange(() => {
       void services.updateSetup();
       void loop.restart();

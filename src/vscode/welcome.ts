@@ -1,6 +1,6 @@
 /**
- * Setup state behind the welcome views: context keys `modelopsInfra.noConfig`,
- * `modelopsInfra.noPulumi`, `modelopsInfra.noPassphrase`. While there is no
+ * Setup state behind the welcome views and the walkthrough: context keys `modelopsInfra.noConfig`,
+ * `modelopsInfra.noPulumi`, `modelopsInfra.noPassphrase`, `modelopsInfra.deployed`. While there is no
  * config or no Pulumi CLI the view is empty, so its welcome content shows.
  */
 import { existsSync, readdirSync } from 'node:fs';
@@ -15,6 +15,8 @@ export const CONTEXT = {
   noPulumi: 'modelopsInfra.noPulumi',
   noPassphrase: 'modelopsInfra.noPassphrase',
   running: 'modelopsInfra.running',
+  /** Some component's stack exists: the walkthrough's "Run Up" step is done. */
+  deployed: 'modelopsInfra.deployed',
 } as const;
 
 export interface SetupState {

@@ -25,6 +25,11 @@ describe('activation on a workspace with azure.yaml', () => {
     );
   });
 
+  it('nothing is deployed yet: the walkthrough\'s "Run Up" step is still to do', async () => {
+    await waitFor('the rows', async () => (await inspect()).items.length > 0);
+    assert.equal((await inspect()).context['modelopsInfra.deployed'], false);
+  });
+
   it('shows one row per component, absent before the first Up, each offering Up and not Repair', async () => {
     const items = await waitFor('four component rows', async () => {
       const found = (await inspect()).items;

@@ -67,6 +67,7 @@ describe('Up, then a missing output, as the extension holds them', () => {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     assert.deepEqual(await diagnostics(), [], 'nothing to say about a converged environment');
     assert.equal((await inspect()).context['modelopsInfra.running'], false);
+    assert.equal((await inspect()).context['modelopsInfra.deployed'], true, 'the walkthrough\'s "Run Up" step is done');
   });
 
   it('an omitted kubeconfig: the cluster reads outputs-missing, its dependents blocked, with diagnostics at the right lines and quick fixes by code', async () => {

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { requireTrust } from '../trust';
 import { cancel } from './cancel';
+import { chooseProvider } from './chooseProvider';
 import { health, validate } from './checks';
 import { createConfig } from './createConfig';
 import { forceRecreate, forceRecreateComponent } from './forceRecreate';
@@ -60,6 +61,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   'modelopsInfra.openOutput': { run: (s, node) => openOutput(s, (node as { ref?: unknown } | undefined)?.ref ?? node) },
   'modelopsInfra.showState': { run: showState },
   'modelopsInfra.selectEnvironment': { run: selectEnvironment },
+  'modelopsInfra.chooseProvider': { run: chooseProvider },
   'modelopsInfra.setPassphrase': { run: setPassphrase },
   'modelopsInfra.showLog': { run: (s) => s.log.show() },
   'modelopsInfra.createConfig': { run: createConfig },

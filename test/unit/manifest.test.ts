@@ -1,0 +1,53 @@
+/** What package.json shows people in plain-text places, and how the walkthrough ticks its steps off. */
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseConfig } from '../../src/core/config/parse';
+import { providerEdit } from '../../src/core/config/providerEdit';
+
+interface Step {
+  id: string;
+  title: string;
+  description: string;
+  completionEvents: string[];
+}
+
+const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+  contributes: { commands: Array<{ command: string; title: string }>; walkthroughs: Array<{ steps: Step[] }>; viewsWelcome: Array<{ contents: string }> };
+};
+
+describe('the manifest', () => {
+  it('no literal Markdown where VS Code shows plain text (walkthrough steps, welcome views): only links', () => {
+    const texts = [...manifest.contributes.walkthroughs.flatMap((w) => w.steps.flatMap((s) => [s.title, s.description])), ...manifest.contributes.viewsWelcome.map((v) => v.contents)];
+    for (const text of texts) assert.doesNotMatch(text, /`|\*\*|__/, text);
+  });
+
+  it('each walkthrough step is named by what its button does, and is done by doing it', () => {
+    const titles = new Map(manifest.contributes.commands.map((c) => [c.command, c.title]));
+    for (const step of manifest.contributes.walkthroughs[0].steps) {
+      const [, label, command] = /\[([^\]]+)\]\(command:([\w.]+)\)/.exec(step.description) ?? [];
+      assert.ok(command, `${step.id} has a button`);
+      const title = titles.get(command);
+      if (title) assert.equal(label, title, `${step.id}: the button says what the command is called`);
+      assert.ok(
+        step.completionEvents.some((e) => e === `onCommand:${command}` || e.startsWith('onContext:') || e === `onView:${command.replace(/\.focus$/, '')}`),
+        `${step.id}: done by its own action (${step.completionEvents.join(', ')})`,
+      );
+    }
+    const provider = manifest.contributes.walkthroughs[0].steps.find((s) => s.id === 'provider')!;
+    assert.match(provider.description, /\[Choose Provider\]\(command:modelopsInfra\.chooseProvider\)/);
+  });
+});
+
+describe('choosing the provider', () => {
+  const edit = (text: string, provider: string) => {
+    const e = providerEdit(parseConfig(text, 'azure.yaml'), provider);
+    return e && text.slice(0, e.startOffset) + e.newText + text.slice(e.endOffset);
+  };
+
+  it('rewrites only the value, keeping comments and the rest', () => {
+    assert.equal(edit('# mine\nprovider: local   # for now\nenvironment: dev\n', 'azure'), '# mine\nprovider: azure   # for now\nenvironment: dev\n');
+    assert.equal(edit('provider: local\n', 'local'), undefined, 'already so: nothing to do');
+    assert.equal(edit('environment: dev\n', 'local'), 'provider: local\nenvironment: dev\n');
+  });
+});
