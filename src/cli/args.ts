@@ -68,6 +68,7 @@ Commands:
   reconcile              keep the environment converged: each pass checks status, drift and health and, with
                          --heal, takes the recovery ladder's next steps; bounded retries, then stalled
   outputs COMPONENT      a component's stack outputs (secrets masked unless --show-secrets)
+  environments           every environment with stacks in the backend, and how many components are ready there
   state COMPONENT        what the component's stack state holds: its resources and outputs, every secret masked
 
 Options:
@@ -114,6 +115,7 @@ const VERB_ARGUMENTS: Record<Verb, 'none' | 'one' | 'many'> = {
   repair: 'one',
   outputs: 'one',
   state: 'one',
+  environments: 'none',
   history: 'one',
   rollback: 'one',
 };

@@ -7,7 +7,7 @@ import type { Problem } from '../core/config/types';
 import type { OperationEvent, OperationName, OperationResult, PlannedStep } from '../core/events';
 import { DEFAULT_INTERVAL_SECONDS, DEFAULT_MAX_ATTEMPTS } from '../core/reconcile';
 import { EXIT, exitCodeOf, operationDocument, reconcileDocument, type DriftDocument, type ErrorDocument, type PreviewDocument } from '../core/protocol';
-import { loadSetup, resolveComponents, type Setup } from '../engine/setup';
+import { loadSetup, resolveComponents, type Setup, type SetupOptions } from '../engine/setup';
 import { Engine } from '../engine/engine';
 import { down } from '../engine/operations/down';
 import { drift } from '../engine/operations/drift';
@@ -18,6 +18,7 @@ import { preview } from '../engine/operations/preview';
 import { rollback } from '../engine/operations/rollback';
 import { readOutputs } from '../engine/operations/outputs';
 import { readState } from '../engine/operations/state';
+import { environmentsReport } from '../engine/operations/environments';
 import { repair } from '../engine/operations/repair';
 import { status, statusExitCode, statusReport } from '../engine/operations/status';
 import { up } from '../engine/operations/up';
@@ -169,6 +170,13 @@ async function runState(engine: Engine, setup: Setup, args: CliArgs): Promise<nu
   return EXIT.ok;
 }
 
+async function runEnvironments(engine: Engine, args: CliArgs, options: SetupOptions): Promise<number> {
+  const report = await environmentsReport(engine, options);
+  if (args.json || args.events) print(JSON.stringify(report));
+  else for (const e of report.environments) print(`${e.current ? '*' : ' '} ${e.name.padEnd(16)} ${e.ready}/${e.total} ready${e.deployed < e.total ? `, ${e.total - e.deployed} not created` : ''}`);
+  return EXIT.ok;
+}
+
 async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<number> {
   let engine: Engine | undefined;
   const cancellation = installCancellation(
@@ -210,6 +218,7 @@ async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<numbe
   }
   if (args.verb === 'outputs') return runOutputs(engine, setup, args);
   if (args.verb === 'state') return runState(engine, setup, args);
+  if (args.verb === 'environments') return runEnvironments(engine, args, setupOptions);
   if (args.verb === 'history') return runHistory(engine, args);
   if (args.verb === 'drift') return runDrift(engine, setup, args);
   const operations: Record<Exclude<typeof args.verb, 'outputs' | 'history' | 'drift'>, () => Promise<OperationResult>> = {
@@ -249,7 +258,7 @@ function reportError(error: unknown, args: CliArgs, engine: Engine | undefined):
     const result = invalid ? 'refused' : 'failed';
     const refusal = invalid ? ('invalid-input' as const) : undefined;
     if (engine?.current) engine.current.done(result, summary, refusal);
-    else if (args.verb !== 'outputs' && args.verb !== 'state') print(JSON.stringify({ type: 'operation-done', operation: args.verb as OperationName, result, summary, durationMs: 0, ...(refusal ? { refusal } : {}) } satisfies OperationEvent));
+    else if (!['outputs', 'state', 'environments'].includes(args.verb)) print(JSON.stringify({ type: 'operation-done', operation: args.verb as OperationName, result, summary, durationMs: 0, ...(refusal ? { refusal } : {}) } satisfies OperationEvent));
   } else if (args.json) {
     const doc: ErrorDocument = { error: error instanceof ModelOpsError ? error.code : 'failed', message, problems };
     print(JSON.stringify(doc, null, 2));

@@ -9,7 +9,7 @@ import type { ComponentPreview, HealthVerdict, OperationEvent, OperationName, Op
 import type { ComponentReadiness } from './readiness';
 import type { PreflightVerdict } from './preflight';
 
-export const VERBS = ['status', 'validate', 'up', 'preview', 'down', 'history', 'rollback', 'repair', 'health', 'drift', 'reconcile', 'outputs', 'state'] as const;
+export const VERBS = ['status', 'validate', 'up', 'preview', 'down', 'history', 'rollback', 'repair', 'health', 'drift', 'reconcile', 'outputs', 'state', 'environments'] as const;
 export type Verb = (typeof VERBS)[number];
 
 /** What every surface shows instead of a secret value. */
@@ -28,6 +28,20 @@ export interface OutputsReport {
   component: string;
   stack: string;
   outputs: Record<string, { value: unknown; secret: boolean }>;
+}
+
+/** `environments --json`: each environment with stacks in the backend, and how ready it is. */
+export interface EnvironmentsReport {
+  configFile: string;
+  environments: Array<{
+    name: string;
+    /** The environment this run works on (--env, the file's, or dev). */
+    current: boolean;
+    ready: number;
+    total: number;
+    /** Components whose stack exists. */
+    deployed: number;
+  }>;
 }
 
 /** `state COMPONENT --json`: what the stack's state holds, every secret masked. */

@@ -22,6 +22,7 @@ import { createStatusItems } from './status/statusItem';
 import { ComponentsProvider } from './tree/componentsProvider';
 import { ReconcileLoop } from './reconcile/reconcileLoop';
 import { createComponentsView } from './tree/componentsView';
+import { EnvironmentsView } from './tree/environmentsView';
 import { registerTestSupport } from './testSupport';
 import { CONTEXT, setContext, updateSetup } from './welcome';
 
@@ -40,9 +41,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const provider = new ComponentsProvider(store, running, loop);
   const diagnostics = new DiagnosticsController(locator, store, log);
   const ops = running;
+  const environments = new EnvironmentsView(cli, store, running, log);
 
   const services: Services = {
-    context, log, cli, store, refresher, runner, running, locator, passphrase,
+    context, log, cli, store, refresher, runner, running, locator, passphrase, environments,
     updateSetup: async () => {
       const setup = await updateSetup(locator, passphrase);
       provider.setShowComponents(!setup.noConfig && !setup.noPulumi);
@@ -50,7 +52,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
 
   context.subscriptions.push(
-    log, locator, store, running, refresher, provider, diagnostics, loop,
+    log, locator, store, running, refresher, provider, diagnostics, loop, environments,
     registerCommands(services),
     createComponentsView(provider, store, refresher),
     createStatusItems(store, running),
@@ -58,7 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registerConfigHelp(locator, schemaLoader(context.extensionPath)),
     vscode.workspace.registerTextDocumentContentProvider(STATE_SCHEME, new StateDocuments(cli)),
     offerSchemaToRedHatYaml(context.extensionPath, locator, log),
-    registerTestSupport(context, provider),
+    registerTestSupport(context, provider, environments),
     watchFiles(locator, refresher),
     running.onDidChange(() => void setContext(CONTEXT.running, ops.all.length > 0)),
     store.onDidChange(() => void setContext(CONTEXT.deployed, store.components.some((c) => c.status !== 'absent'))),

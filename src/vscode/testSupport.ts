@@ -5,6 +5,7 @@
  * the suite reads through the public API (commands, diagnostics, code actions).
  */
 import * as vscode from 'vscode';
+import type { EnvironmentsView } from './tree/environmentsView';
 import type { TreeNode } from './tree/node';
 import { contextKeys } from './welcome';
 
@@ -25,6 +26,8 @@ export interface InspectedItem {
 
 export interface Inspection {
   items: InspectedItem[];
+  /** The Environments view's rows, read again first. */
+  environments: InspectedItem[];
   context: Record<string, boolean>;
 }
 
@@ -33,7 +36,10 @@ interface ItemSource {
 }
 
 function inspect(node: TreeNode): InspectedItem {
-  const item = node.getTreeItem();
+  return fromItem(node.getTreeItem(), () => node.getChildren().map(inspect));
+}
+
+function fromItem(item: vscode.TreeItem, children: () => InspectedItem[]): InspectedItem {
   const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
   const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath : undefined;
   const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : item.tooltip;
@@ -47,11 +53,18 @@ function inspect(node: TreeNode): InspectedItem {
     icon: icon?.id,
     iconColor: (icon?.color as { id?: string } | undefined)?.id,
     collapsible,
-    children: collapsible ? node.getChildren().map(inspect) : [],
+    children: collapsible ? children() : [],
   };
 }
 
-export function registerTestSupport(context: vscode.ExtensionContext, tree: ItemSource): vscode.Disposable {
+export function registerTestSupport(context: vscode.ExtensionContext, tree: ItemSource, environments: EnvironmentsView): vscode.Disposable {
   if (context.extensionMode !== vscode.ExtensionMode.Test) return new vscode.Disposable(() => undefined);
-  return vscode.commands.registerCommand(INSPECT_COMMAND, (): Inspection => ({ items: tree.getChildren().map(inspect), context: contextKeys() }));
+  return vscode.commands.registerCommand(INSPECT_COMMAND, async (): Promise<Inspection> => {
+    await environments.reload(true);
+    return {
+      items: tree.getChildren().map(inspect),
+      environments: environments.getChildren().map((e) => fromItem(environments.getTreeItem(e), () => [])),
+      context: contextKeys(),
+    };
+  });
 }

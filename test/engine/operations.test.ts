@@ -3,7 +3,10 @@ import { strict as assert } from 'node:assert';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OperationEvent } from '../../src/core/events';
-import type { StateReport } from '../../src/core/protocol';
+import type { EnvironmentsReport, StateReport } from '../../src/core/protocol';
+import { Engine } from '../../src/engine/engine';
+import { environmentsReport } from '../../src/engine/operations/environments';
+import { loadSetup } from '../../src/engine/setup';
 import { localConfig, Sandbox } from './harness';
 
 type StepDone = Extract<OperationEvent, { type: 'step-done' }>;
@@ -82,6 +85,29 @@ describe('operations on the real engine', function () {
     for (const o of Object.values(shown.outputs)) if (o.secret) assert.ok(!text.includes(String(o.value)), 'no secret value in the state view');
     assert.ok(!text.includes('__provider'), "Pulumi's own bookkeeping is left out");
     assert.equal(box.run(['state', 'workspace']).code, 2, 'no stack yet: exit 2');
+  });
+
+  it('environments lists every environment with stacks in the backend and how ready each is, directly and through the Pulumi CLI alike', async () => {
+    box.write(localConfig());
+    assert.equal(box.run(['up']).code, 0);
+    assert.equal(box.run(['up', 'storage'], ['--env', 'staging']).code, 0);
+    const report = box.json<EnvironmentsReport>(['environments'], ['--env', 'prod']);
+    assert.deepEqual(report.environments, [
+      { name: 'dev', current: false, ready: 4, total: 4, deployed: 4 },
+      { name: 'prod', current: true, ready: 0, total: 4, deployed: 0 },
+      { name: 'staging', current: false, ready: 1, total: 4, deployed: 1 },
+    ]);
+    // Any backend other than a folder or a container is listed through `pulumi stack ls`.
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, box.env());
+      const setup = loadSetup({ configFile: box.config, processEnv: box.env() });
+      const viaCli = new Engine({ ...setup, settings: { ...setup.settings, backend: { kind: 'cli', url: setup.settings.backendUrl } } }, () => undefined);
+      const names = (await environmentsReport(viaCli, { configFile: box.config, processEnv: box.env() })).environments.map((e) => `${e.name} ${e.ready}/${e.total}`);
+      assert.deepEqual(names, ['dev 4/4', 'staging 1/4']);
+    } finally {
+      process.env = saved;
+    }
   });
 
   it('health checks what the local outputs point at', () => {

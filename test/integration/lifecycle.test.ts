@@ -70,6 +70,26 @@ describe('Up, then a missing output, as the extension holds them', () => {
     assert.equal((await inspect()).context['modelopsInfra.deployed'], true, 'the walkthrough\'s "Run Up" step is done');
   });
 
+  it('the Environments view lists the environment with how ready it is; a click switches the Components view to another', async () => {
+    const before = (await inspect()).environments;
+    assert.deepEqual(before.map((e) => [e.label, e.description, e.icon, e.contextValue]), [['inhost', '4/4 ready · current', 'pass', 'environment;current']]);
+    await vscode.commands.executeCommand('modelopsInfra.switchEnvironment', 'staging');
+    try {
+      await waitFor('the Components view on staging', async () => {
+        const r = await rows();
+        return COMPONENTS.every((c) => statusOf(r[c]) === 'absent') && r;
+      });
+      const after = await waitFor('staging current', async () => {
+        const envs = (await inspect()).environments;
+        return envs.some((e) => e.label === 'staging' && e.contextValue === 'environment;current') && envs;
+      });
+      assert.deepEqual(after.map((e) => [e.label, e.description]), [['inhost', '4/4 ready'], ['staging', 'nothing created · current']]);
+    } finally {
+      await vscode.workspace.getConfiguration('modelopsInfra').update('environment', undefined, vscode.ConfigurationTarget.Workspace);
+      await waitForStatuses(Object.fromEntries(COMPONENTS.map((c) => [c, 'ready'])));
+    }
+  });
+
   it('an omitted kubeconfig: the cluster reads outputs-missing, its dependents blocked, with diagnostics at the right lines and quick fixes by code', async () => {
     const doc = await setConfig(`${original.trimEnd()}\nlocal:\n  faults:\n    cluster:\n      omit_outputs: [kubeconfig]\n`);
     await vscode.window.showTextDocument(doc);

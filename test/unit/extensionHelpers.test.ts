@@ -23,6 +23,7 @@ import { STATUS_LOOK, statusLook } from '../../src/vscode/view/statusTable';
 import { componentTooltip } from '../../src/vscode/view/tooltip';
 import { describeHealthProblem, healthProblemLines } from '../../src/vscode/view/health';
 import { outputContextValue, outputUrl } from '../../src/vscode/view/outputs';
+import { currentIsStale, describeEnvironment, environmentLook } from '../../src/vscode/view/environments';
 import type { ComponentReadiness } from '../../src/core/readiness';
 
 const cluster: ComponentReadiness = {
@@ -224,6 +225,19 @@ describe('extension helpers (no vscode)', () => {
       assert.match(md, /\*\*Run Up to create it\.\*\*/);
       assert.match(md, /Once created it exports `kubeconfig`, `cluster_name`, `location`\./);
       assert.doesNotMatch(md, /✗/);
+    });
+
+    it('an environment row says how ready it is and which one is current', () => {
+      const e = { name: 'staging', current: false, ready: 1, total: 4, deployed: 1 };
+      assert.equal(describeEnvironment(e), '1/4 ready, 3 not created');
+      assert.equal(describeEnvironment({ ...e, ready: 4, deployed: 4, current: true }), '4/4 ready · current');
+      assert.equal(describeEnvironment({ ...e, ready: 0, deployed: 0 }), 'nothing created');
+      assert.deepEqual([environmentLook({ ...e, ready: 4, deployed: 4 }).icon, environmentLook(e).icon, environmentLook({ ...e, deployed: 0 }).icon], ['pass', 'warning', 'circle-outline']);
+      const report = { configFile: 'a', environments: [{ ...e, name: 'dev', current: true, ready: 3, deployed: 4 }] };
+      assert.equal(currentIsStale(report, 'dev', 3, 4), false);
+      assert.equal(currentIsStale(report, 'dev', 4, 4), true, 'the Components view reads more ready now');
+      assert.equal(currentIsStale(report, 'prod', 3, 4), true, 'another environment is current now');
+      assert.equal(currentIsStale(undefined, 'dev', 0, 0), true);
     });
 
     it('an output row offers Copy Value when there is a value, and Open only for a plain web address', () => {

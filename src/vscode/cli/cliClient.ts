@@ -3,9 +3,9 @@ import { dirname, join } from 'node:path';
 import type { Log } from '../log';
 import { childEnv, commonFlags, type CliSettings } from './cliArgs';
 import type { ComponentPreview } from '../../core/events';
-import { EXIT, type HistoryDocument, type OperationDocument, type OutputsReport, type StateReport, type StatusReport, type Verb } from '../../core/protocol';
+import { EXIT, type HistoryDocument, type OperationDocument, type EnvironmentsReport, type OutputsReport, type StateReport, type StatusReport, type Verb } from '../../core/protocol';
 import { ModelOpsError } from '../../core/errors';
-import { asOutputsReport, asPlan, asStateReport, asStatusReport } from './reports';
+import { asEnvironmentsReport, asOutputsReport, asPlan, asStateReport, asStatusReport } from './reports';
 import type { PlannedStep } from '../../core/events';
 import { CliProcess, type CliExit } from './cliProcess';
 
@@ -54,6 +54,13 @@ export class CliClient {
   async outputs(component: string, showSecrets: boolean): Promise<OutputsReport> {
     const report = asOutputsReport(await this.json('outputs', [component], showSecrets ? ['--show-secrets'] : []));
     if (!report) throw new CliError(`outputs of ${component}: no report`);
+    return report;
+  }
+
+  /** `environments --json`: every environment with stacks in the backend, and how ready each is. */
+  async environments(): Promise<EnvironmentsReport> {
+    const report = asEnvironmentsReport(await this.json('environments', [], []));
+    if (!report) throw new CliError('environments: no report');
     return report;
   }
 

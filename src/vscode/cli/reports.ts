@@ -3,7 +3,7 @@ import type { PlannedStep } from '../../core/events';
 import { DependencyGraph } from '../../core/graph';
 import { recreateSet } from '../../core/plan';
 import type { ComponentReadiness } from '../../core/readiness';
-import type { OperationDocument, OutputsReport, StateReport, StatusReport } from '../../core/protocol';
+import type { EnvironmentsReport, OperationDocument, OutputsReport, StateReport, StatusReport } from '../../core/protocol';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -22,6 +22,11 @@ export function asStatusReport(value: unknown): StatusReport | undefined {
 export function asOutputsReport(value: unknown): OutputsReport | undefined {
   if (!isObject(value) || !isObject(value.outputs)) return undefined;
   return value as unknown as OutputsReport;
+}
+
+export function asEnvironmentsReport(value: unknown): EnvironmentsReport | undefined {
+  if (!isObject(value) || !Array.isArray(value.environments)) return undefined;
+  return value as unknown as EnvironmentsReport;
 }
 
 export function asStateReport(value: unknown): StateReport | undefined {

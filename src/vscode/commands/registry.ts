@@ -11,7 +11,7 @@ import { createConfig } from './createConfig';
 import { forceRecreate, forceRecreateComponent } from './forceRecreate';
 import { refresh } from './refresh';
 import { repair } from './repair';
-import { selectEnvironment } from './selectEnvironment';
+import { selectEnvironment, switchEnvironment } from './selectEnvironment';
 import type { Services } from './services';
 import { setPassphrase } from './setPassphrase';
 import { copyOutput, openOutput } from './outputActions';
@@ -61,6 +61,8 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   'modelopsInfra.openOutput': { run: (s, node) => openOutput(s, (node as { ref?: unknown } | undefined)?.ref ?? node) },
   'modelopsInfra.showState': { run: showState },
   'modelopsInfra.selectEnvironment': { run: selectEnvironment },
+  'modelopsInfra.switchEnvironment': { run: switchEnvironment },
+  'modelopsInfra.refreshEnvironments': { run: (s) => s.environments.reload(true) },
   'modelopsInfra.chooseProvider': { run: chooseProvider },
   'modelopsInfra.setPassphrase': { run: setPassphrase },
   'modelopsInfra.showLog': { run: (s) => s.log.show() },

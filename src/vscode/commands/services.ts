@@ -8,6 +8,7 @@ import type { RunningOperations } from '../operations/runningOperations';
 import type { PassphraseStore } from '../passphrase';
 import type { ReadinessStore } from '../readiness/readinessStore';
 import type { Refresher } from '../readiness/refresher';
+import type { EnvironmentsView } from '../tree/environmentsView';
 
 export interface Services {
   context: vscode.ExtensionContext;
@@ -19,6 +20,7 @@ export interface Services {
   running: RunningOperations;
   locator: ConfigLocator;
   passphrase: PassphraseStore;
+  environments: EnvironmentsView;
   /** Re-checks setup (config, Pulumi, passphrase) and updates the welcome context keys. */
   updateSetup(): Promise<void>;
 }

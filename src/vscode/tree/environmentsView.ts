@@ -1,0 +1,97 @@
+/**
+ * The Environments view: every environment that has stacks in the backend, each with how many
+ * components are ready there (`mops-infra environments`); a click switches to it. Read when the
+ * view is shown, after each operation, and when the current environment's figures change.
+ */
+import * as vscode from 'vscode';
+import type { EnvironmentsReport } from '../../core/protocol';
+import type { CliClient } from '../cli/cliClient';
+import type { Log } from '../log';
+import type { RunningOperations } from '../operations/runningOperations';
+import type { ReadinessStore } from '../readiness/readinessStore';
+import { currentIsStale, describeEnvironment, environmentLook, type EnvironmentSummary } from '../view/environments';
+
+export const ENVIRONMENTS_VIEW_ID = 'modelopsInfra.environments';
+
+export class EnvironmentsView implements vscode.TreeDataProvider<EnvironmentSummary>, vscode.Disposable {
+  private report: EnvironmentsReport | undefined;
+  private error: string | undefined;
+  /** The read in progress (or done), and the one queued after it. */
+  private last: Promise<void> = Promise.resolve();
+  private next: Promise<void> | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly view: vscode.TreeView<EnvironmentSummary>;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(
+    private readonly cli: CliClient,
+    store: ReadinessStore,
+    running: RunningOperations,
+    private readonly log: Log,
+  ) {
+    this.view = vscode.window.createTreeView(ENVIRONMENTS_VIEW_ID, { treeDataProvider: this });
+    this.subscriptions = [
+      this.view.onDidChangeVisibility((e) => e.visible && void this.reload()),
+      running.onDidChange(() => running.all.length === 0 && void this.reload()),
+      store.onDidChange(() => {
+        const ready = store.components.filter((c) => c.status === 'ready').length;
+        const deployed = store.components.filter((c) => c.status !== 'absent').length;
+        if (store.components.length && currentIsStale(this.report, store.env, ready, deployed)) void this.reload();
+      }),
+    ];
+  }
+
+  /**
+   * Reads the environments again while the view is shown, or when `always`. One read at a time;
+   * requests during a read share the one read that follows it.
+   */
+  reload(always = false): Promise<void> {
+    if (!this.view.visible && !always) return Promise.resolve();
+    this.next ??= this.last.then(() => {
+      this.next = undefined;
+      return this.read();
+    });
+    this.last = this.next;
+    return this.next;
+  }
+
+  private async read(): Promise<void> {
+    try {
+      this.report = await this.cli.environments();
+      this.error = undefined;
+    } catch (error) {
+      this.error = (error as Error).message;
+      this.log.warn(`environments: ${this.error}`);
+    }
+    this.view.message = this.error ? `Environments could not be read: ${this.error}` : undefined;
+    this.changed.fire();
+  }
+
+  getChildren(element?: EnvironmentSummary): EnvironmentSummary[] {
+    return element ? [] : (this.report?.environments ?? []);
+  }
+
+  getTreeItem(e: EnvironmentSummary): vscode.TreeItem {
+    const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.None);
+    item.id = `environment:${e.name}`;
+    item.description = describeEnvironment(e);
+    const look = environmentLook(e);
+    item.iconPath = new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
+    item.tooltip = `Environment ${e.name}: ${e.ready} of ${e.total} components ready, ${e.deployed} created.${e.current ? ' The Components view shows this one.' : ' Click to switch to it.'}`;
+    item.contextValue = e.current ? 'environment;current' : 'environment';
+    if (!e.current) item.command = { command: 'modelopsInfra.switchEnvironment', title: 'Switch to Environment', arguments: [e.name] };
+    return item;
+  }
+
+  /** What the last read found (for Select Environment). */
+  get environments(): readonly EnvironmentSummary[] {
+    return this.report?.environments ?? [];
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.view.dispose();
+    this.changed.dispose();
+  }
+}
