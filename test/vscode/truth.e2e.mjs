@@ -30,7 +30,7 @@ describe('The editor tells the truth about its own runs', function () {
 
   it('names the environment in the view and the status bar', async function () {
     await openComponents(s.wb);
-    await waitFor(async () => /components · e2e/i.test(await s.wb.sidebarTitle()), {
+    await waitFor(async () => /^components env e2e$/i.test(await s.wb.sidebarTitle()), {
       timeout: 60_000, message: 'the view title names env e2e', describe: () => s.wb.sidebarTitle(),
     });
     // First contact is quiet: nothing provisioned is something to do, not a warning.
@@ -99,7 +99,7 @@ describe('The editor tells the truth about its own runs', function () {
     const problems = await s.wb.waitForProblems((ps) => ps.some((p) => /Did you mean `environment`\?/.test(p.text)), { timeout: 120_000 });
     const typo = problems.find((p) => /Did you mean `environment`\?/.test(p.text));
     assert.equal(typo.severity, 'error', JSON.stringify(typo));
-    await waitFor(async () => /components · dev/i.test(await s.wb.sidebarTitle()), {
+    await waitFor(async () => /^components env dev$/i.test(await s.wb.sidebarTitle()), {
       timeout: 60_000, message: 'the view says which environment the file now means', describe: () => s.wb.sidebarTitle(),
     });
     await s.wb.runCommand('ModelOps: Up');

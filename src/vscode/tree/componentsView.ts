@@ -16,9 +16,7 @@ export function createComponentsView(provider: ComponentsProvider, store: Readin
     const notReady = nothingYet ? 0 : store.components.filter((c) => c.status !== 'ready').length;
     view.badge = notReady ? { value: notReady, tooltip: notReadyTooltip(notReady) } : undefined;
     view.message = store.error ? `Status could not be read: ${store.error}` : undefined;
-    // The environment every row and action is about, always in sight (a container with one
-    // view shows the view's title in the sidebar's title; the description shows beside it).
-    view.title = store.env ? `Components · ${store.env}` : 'Components';
+    // The environment every row and action is about, always in sight beside the view's title.
     view.description = store.env ? `env ${store.env}` : undefined;
   };
   update();

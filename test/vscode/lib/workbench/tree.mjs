@@ -37,10 +37,12 @@ export const tree = {
     }
   },
 
-  /** The sidebar pane (view) with the given name, e.g. "Components". */
-  viewPane(viewName) {
+  /**
+   * The sidebar pane (view) with the given name, e.g. "Environments". By default the
+   * Components view: ModelOps Infra's container holds Components and Environments.
+   */
+  viewPane(viewName = 'Components') {
     const sidebar = this.page.locator('.part.sidebar');
-    if (!viewName) return sidebar;
     return sidebar.locator('.pane').filter({ has: this.page.locator('.pane-header', { hasText: viewName }) }).first();
   },
 
@@ -113,14 +115,18 @@ export const tree = {
     await rows.first().click();
   },
 
-  /** The sidebar's title as shown (a container with one view shows that view's title in it). */
-  async sidebarTitle() {
-    return clean(await this.page.locator('.part.sidebar .composite.title').first().innerText());
+  /** A view's pane header as shown: its title and description ("Components env dev"). */
+  async sidebarTitle(viewName = 'Components') {
+    const header = this.viewPane(viewName).locator('.pane-header').first();
+    const [title, description] = await Promise.all([header.locator('.title').first().innerText(), header.locator('.description').first().innerText().catch(() => '')]);
+    return clean(`${title} ${description}`);
   },
 
-  /** Clicks a view title action (the icons at the top right of the sidebar) by its tooltip. */
-  async clickViewTitleAction(label, { timeout = 30_000 } = {}) {
-    const action = this.page.locator(`.part.sidebar .composite.title .actions-container .action-label[aria-label="${label}"]`).first();
+  /** Clicks one of a view's title actions (the icons in its pane header, shown on hover) by its tooltip. */
+  async clickViewTitleAction(label, { viewName = 'Components', timeout = 30_000 } = {}) {
+    const header = this.viewPane(viewName).locator('.pane-header').first();
+    await header.hover();
+    const action = header.locator(`.actions-container .action-label[aria-label="${label}"]`).first();
     await action.waitFor({ state: 'visible', timeout });
     await action.click();
   },
