@@ -109,3 +109,30 @@ describe('help while typing azure.yaml', () => {
     }
   });
 });
+
+describe('workspace.spec is checked as you type', () => {
+  const ours = (d: vscode.Diagnostic) => d.source === 'modelops-infra';
+  const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
+
+  for (const [typed, code, says] of [
+    ['replcas: 2', 'unknown-key', /Did you mean `replicas`\?/],
+    ['replicas: -1', 'out-of-range', /between 0 and 1000/],
+    ['replicas: two', 'wrong-type', /whole number/],
+  ] as const) {
+    it(`"${typed}" under workspace.spec.workers: ${code}, on its line, with the fix in the message`, async () => {
+      const doc = await vscode.workspace.openTextDocument(configUri());
+      const lines = doc.getText().split('\n');
+      const at = lines.findIndex((l) => /^ {6}replicas: \d+$/.test(l) && lines.slice(0, lines.indexOf(l)).some((p) => p === '    workers:'));
+      assert.ok(at > 0, 'the suite config sets workspace.spec.workers.replicas');
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(doc.uri, doc.lineAt(at).range, `      ${typed}`);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      try {
+        const found = await waitFor(`a ${code} diagnostic on line ${at + 1}`, async () => vscode.languages.getDiagnostics(doc.uri).filter(ours).find((d) => codeOf(d) === code && d.range.start.line === at), 30_000);
+        assert.match(found.message, says);
+      } finally {
+        await revert(doc);
+      }
+    });
+  }
+});

@@ -150,10 +150,16 @@ export const tree = {
   /** Right-click a tree row and choose a context-menu entry. */
   async treeRowContextAction(label, action, viewName) {
     const row = this.viewPane(viewName).locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: label }) }).first();
-    await row.click({ button: 'right' });
     // Menu items listen on the item (an anchor), not on its label; the menu lives in a shadow root.
     const item = this.page.locator('.monaco-menu .action-menu-item', { hasText: action }).first();
-    await item.waitFor({ state: 'visible', timeout: 10_000 });
+    // A row's hover (its tooltip) that opens just as the right click lands can swallow the menu on
+    // a busy machine: dismiss hovers first, and right-click again if no menu came.
+    await waitFor(async () => {
+      await this.page.mouse.move(1, 1);
+      await this.page.keyboard.press('Escape');
+      await row.click({ button: 'right' });
+      return item.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+    }, { timeout: 30_000, message: `the context menu of ${label} with "${action}"` });
     await item.hover();
     await item.click();
     await item.waitFor({ state: 'hidden', timeout: 10_000 });
