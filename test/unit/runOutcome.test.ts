@@ -42,6 +42,11 @@ describe('the notification a run ends with', () => {
     assert.deepEqual(runOutcome(run({ result: 'refused', summary: 'cluster is busy' })), { severity: 'warning', message: 'ModelOps: Up was refused: cluster is busy' });
   });
 
+  it('a run that only reads (preview, drift) reports what it found, never "nothing to change"', () => {
+    const o = runOutcome(run({ title: 'Preview', plan: plan(['cluster', 'preview']), steps: [step('cluster', 'succeeded', undefined, 'preview')], summary: 'cluster would change: +1 ~0 ±0 -0' }));
+    assert.equal(o.message, 'ModelOps: Preview succeeded in 0:42. cluster would change: +1 ~0 ±0 -0.');
+  });
+
   it('a run with no plan (validate, health) reports its summary', () => {
     assert.deepEqual(runOutcome(run({ title: 'Validate', durationMs: 1000, summary: 'azure.yaml is valid: 4 components.' })), { severity: 'info', message: 'ModelOps: Validate succeeded in 0:01. azure.yaml is valid: 4 components.' });
   });

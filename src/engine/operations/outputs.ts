@@ -12,16 +12,26 @@ export interface OutputValue {
   secret: boolean;
 }
 
-export async function readOutputs(engine: Engine, component: Component, showSecrets: boolean): Promise<Record<string, OutputValue>> {
+/** The component's existing stack, selected for reading (never created): UnknownStackError when there is none. */
+export async function selectForReading(engine: Engine, component: Component) {
   const auto = await loadAutomation();
   const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, async () => ({}), 'read');
-  const stack = await auto.Stack.select(component.stack, ws).catch((error: unknown) => {
+  return auto.Stack.select(component.stack, ws).catch((error: unknown) => {
     if (error instanceof auto.StackNotFoundError) throw new UnknownStackError(component);
     throw new PulumiCommandError(describePulumiError(error, component.stack));
   });
-  const outputs = await stack.outputs().catch((error: unknown) => {
+}
+
+/** What a failed read of the stack says: a wrong passphrase in one line, else Pulumi's own words. */
+export function readFailure(component: Component): (error: unknown) => never {
+  return (error) => {
     throw passphraseErrorOf(error, component.stack) ?? new PulumiCommandError(describePulumiError(error, component.stack));
-  });
+  };
+}
+
+export async function readOutputs(engine: Engine, component: Component, showSecrets: boolean): Promise<Record<string, OutputValue>> {
+  const stack = await selectForReading(engine, component);
+  const outputs = await stack.outputs().catch(readFailure(component));
   return Object.fromEntries(
     Object.entries(outputs).map(([name, o]) => {
       const secret = o.secret || isSecretOutputName(name);

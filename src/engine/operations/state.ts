@@ -6,12 +6,10 @@
  */
 import type { Component } from '../../core/components';
 import { isSecretOutputName } from '../../core/components';
-import { PulumiCommandError, UnknownStackError } from '../../core/errors';
 import { SECRET_MASK, type StateReport } from '../../core/protocol';
-import { loadAutomation, workspaceFor } from '../automation';
 import { maskNested } from '../backends/diyState';
 import type { Engine } from '../engine';
-import { describePulumiError, passphraseErrorOf } from '../pulumiErrors';
+import { readFailure, selectForReading } from './outputs';
 
 interface ExportedResource {
   urn: string;
@@ -28,15 +26,8 @@ const masked = (outputs: Record<string, unknown> = {}): Record<string, unknown> 
   maskNested(Object.fromEntries(Object.entries(outputs).filter(([name]) => !INTERNAL_OUTPUTS.has(name)))) as Record<string, unknown>;
 
 export async function readState(engine: Engine, component: Component): Promise<StateReport> {
-  const auto = await loadAutomation();
-  const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, async () => ({}), 'read');
-  const stack = await auto.Stack.select(component.stack, ws).catch((error: unknown) => {
-    if (error instanceof auto.StackNotFoundError) throw new UnknownStackError(component);
-    throw new PulumiCommandError(describePulumiError(error, component.stack));
-  });
-  const exported = await stack.exportStack().catch((error: unknown) => {
-    throw passphraseErrorOf(error, component.stack) ?? new PulumiCommandError(describePulumiError(error, component.stack));
-  });
+  const stack = await selectForReading(engine, component);
+  const exported = await stack.exportStack().catch(readFailure(component));
   const deployment = (exported.deployment ?? {}) as { resources?: ExportedResource[]; pending_operations?: Array<{ type: string; resource: { urn: string } }> };
   const resources = deployment.resources ?? [];
   const root = resources.find((r) => r.type === 'pulumi:pulumi:Stack' && !r.parent);

@@ -33,6 +33,8 @@ export interface RunOutcome {
 
 /** Steps that change what is deployed (a plan's verify and skip steps only look). */
 const CHANGING: ReadonlySet<StepAction> = new Set(['up', 'destroy', 'refresh', 'clear-lock', 'resolve-pending']);
+/** Steps of a run that only reads (preview, drift): its summary says what it found. */
+const READING: ReadonlySet<StepAction> = new Set(['preview', 'drift', 'probe']);
 
 const WORDS: ReadonlyArray<[keyof ChangeCounts, string]> = [
   ['create', 'created'],
@@ -69,7 +71,8 @@ export function runOutcome(run: RunRecord): RunOutcome {
   const summary = run.summary.trim().replace(/\.$/, '');
   switch (run.result) {
     case 'succeeded': {
-      if (run.plan.length && !changed) {
+      const reads = run.plan.some((s) => READING.has(s.action));
+      if (run.plan.length && !changed && !reads) {
         const why = ranPulumi ? 'Pulumi found nothing to change' : 'every component was already up to date';
         return { severity: 'info', message: `ModelOps: ${run.title}: nothing to change — ${why} (${elapsed}).${summary ? ` ${summary}.` : ''}` };
       }
