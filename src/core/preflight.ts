@@ -32,6 +32,17 @@ export function requiredProviders(config: Pick<InfraConfig, 'registry' | 'acr' |
   return namespaces;
 }
 
+/**
+ * The subscription every Azure resource goes into, and where it was given: `subscription_id`,
+ * else AZURE_SUBSCRIPTION_ID (as the original). The programs, the preflight and the recorded
+ * spec all take it from here.
+ */
+export function effectiveSubscription(config: { subscriptionId?: string }, env: NodeJS.ProcessEnv): { id?: string; source?: 'subscription_id' | 'AZURE_SUBSCRIPTION_ID' } {
+  if (config.subscriptionId) return { id: config.subscriptionId, source: 'subscription_id' };
+  const fromEnv = env.AZURE_SUBSCRIPTION_ID?.trim();
+  return fromEnv ? { id: fromEnv, source: 'AZURE_SUBSCRIPTION_ID' } : {};
+}
+
 export function judgeSubscription(subscriptionId: string | undefined, source: 'subscription_id' | 'AZURE_SUBSCRIPTION_ID' | undefined): PreflightCheck {
   if (!subscriptionId) {
     return {

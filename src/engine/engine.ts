@@ -5,6 +5,7 @@ import type { EventSink, OperationEvent, OperationName, OperationResult, Planned
 import type { PlanInput } from '../core/plan';
 import { computeReadiness, describeReadiness, type ComponentReadiness } from '../core/readiness';
 import { specHash, specOf, type Spec } from '../core/spec';
+import { effectiveSubscription } from '../core/preflight';
 import type { StackState } from '../core/state';
 import type { InfraConfig, Problem } from '../core/config/types';
 import type { Setup } from './setup';
@@ -135,9 +136,15 @@ export class Engine {
     return { states, readiness };
   }
 
-  /** The spec azure.yaml gives each component now, and its hash. */
+  /**
+   * The spec azure.yaml gives each component now, and its hash. On Azure it records the
+   * subscription the resources really go into, also when AZURE_SUBSCRIPTION_ID gives it: another
+   * subscription is another deployment.
+   */
   spec(component: Component): { spec: Spec; hash: string } {
-    const spec = specOf(this.setup.config, component, this.setup.env);
+    const config = this.setup.config;
+    const effective = config.provider === 'azure' ? { ...config, subscriptionId: effectiveSubscription(config, process.env).id } : config;
+    const spec = specOf(effective, component, this.setup.env);
     return { spec, hash: specHash(spec) };
   }
 

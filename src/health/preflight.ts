@@ -9,6 +9,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { storageAccountName, registryNameFor } from '../core/names';
 import type { InfraConfig, NodePoolConfig } from '../core/config/types';
 import {
+  effectiveSubscription,
   judgeKubernetesVersion,
   judgeName,
   judgeProviders,
@@ -42,8 +43,8 @@ export interface ArmAccess {
  * then); a global name only when its registry or storage account is created.
  */
 export async function azurePreflight(config: InfraConfig, env: string, creating: ReadonlySet<string>, vars: NodeJS.ProcessEnv, access: ArmAccess = {}): Promise<PreflightCheck[]> {
-  const subscriptionId = config.subscriptionId ?? vars.AZURE_SUBSCRIPTION_ID?.trim();
-  const subscription = judgeSubscription(subscriptionId, config.subscriptionId ? 'subscription_id' : subscriptionId ? 'AZURE_SUBSCRIPTION_ID' : undefined);
+  const { id: subscriptionId, source } = effectiveSubscription(config, vars);
+  const subscription = judgeSubscription(subscriptionId, source);
   if (!subscriptionId) return [subscription];
   const arm = armReader(subscriptionId, vars, access);
   const location = config.location;

@@ -3,7 +3,10 @@ import { strict as assert } from 'node:assert';
 import { componentsFor } from '../../src/core/components';
 import { planUp } from '../../src/core/plan';
 import { canonicalJson, specDifferences, specHash, specOf, specState } from '../../src/core/spec';
-import { byName, graphOf, localConfig, statesFor, WORKSPACE } from './helpers';
+import type { InfraConfig } from '../../src/core/config/types';
+import { Engine } from '../../src/engine/engine';
+import type { Setup } from '../../src/engine/setup';
+import { azureConfig, byName, graphOf, localConfig, statesFor, WORKSPACE } from './helpers';
 
 const base = localConfig();
 const components = componentsFor(base, 'dev');
@@ -17,6 +20,27 @@ describe('the spec of a component', () => {
     assert.notEqual(hash(before, 'workspace'), hash(after, 'workspace'));
     for (const untouched of ['cluster', 'storage']) assert.equal(hash(before, untouched), hash(after, untouched), untouched);
     assert.notEqual(hash(before, 'workspace'), specHash(specOf(before, byName(components, 'workspace'), 'staging')), 'the environment is part of it');
+  });
+
+  it('on Azure records the subscription the resources really go into, also when AZURE_SUBSCRIPTION_ID gives it; a local file ignores the variable', () => {
+    const engineFor = (config: InfraConfig) => new Engine({ config, env: 'dev', components: componentsFor(config, 'dev') } as unknown as Setup, () => undefined);
+    const azure = { ...azureConfig(), subscriptionId: undefined };
+    const cluster = (config: InfraConfig) => byName(componentsFor(config, 'dev'), 'cluster');
+    const saved = process.env.AZURE_SUBSCRIPTION_ID;
+    try {
+      process.env.AZURE_SUBSCRIPTION_ID = '11111111-1111-1111-1111-111111111111';
+      const first = engineFor(azure).spec(cluster(azure));
+      assert.equal((first.spec as { subscriptionId?: string }).subscriptionId, '11111111-1111-1111-1111-111111111111');
+      const local = engineFor(base).spec(byName(components, 'cluster')).hash;
+      process.env.AZURE_SUBSCRIPTION_ID = '22222222-2222-2222-2222-222222222222';
+      assert.notEqual(engineFor(azure).spec(cluster(azure)).hash, first.hash, 'another subscription is another deployment');
+      assert.equal(engineFor(base).spec(byName(components, 'cluster')).hash, local, 'the local provider does not read it');
+      const pinned = { ...azure, subscriptionId: '33333333-3333-3333-3333-333333333333' };
+      assert.equal((engineFor(pinned).spec(cluster(pinned)).spec as { subscriptionId?: string }).subscriptionId, '33333333-3333-3333-3333-333333333333', 'subscription_id comes first');
+    } finally {
+      if (saved === undefined) delete process.env.AZURE_SUBSCRIPTION_ID;
+      else process.env.AZURE_SUBSCRIPTION_ID = saved;
+    }
   });
 
   it('leaves out injected faults: rehearsal, not desired state', () => {

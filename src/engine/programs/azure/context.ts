@@ -2,6 +2,7 @@
 import type * as pulumi from '@pulumi/pulumi';
 import type * as azureNative from '@pulumi/azure-native/provider';
 import type { ProgramContext } from '../types';
+import { effectiveSubscription } from '../../../core/preflight';
 
 export type Pulumi = typeof pulumi;
 export type Outputs = Record<string, unknown>;
@@ -54,7 +55,7 @@ export function azureContext(ctx: ProgramContext, p: Pulumi): AzureContext {
  * original). Never left to azure-native, which would fall back to ARM_SUBSCRIPTION_ID or az's default.
  */
 export function subscriptionOf(config: Pick<ProgramContext['config'], 'subscriptionId'>, env: NodeJS.ProcessEnv): string {
-  const id = config.subscriptionId ?? env.AZURE_SUBSCRIPTION_ID?.trim();
+  const { id } = effectiveSubscription(config, env);
   if (!id) throw new Error('no Azure subscription: azure.yaml has no `subscription_id` and AZURE_SUBSCRIPTION_ID is not set. Add `subscription_id: <GUID>` (`az account show --query id -o tsv`) or export AZURE_SUBSCRIPTION_ID.');
   return id;
 }
