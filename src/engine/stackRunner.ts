@@ -112,7 +112,8 @@ export async function runStep(engine: Engine, run: OperationRun, component: Comp
     outcome = { result: cancelled ? 'cancelled' : 'failed', message: cancelled ? `${action} of ${component.stack} cancelled` : describePulumiError(error, component.stack) };
   }
   lines.flush();
-  if (outcome.result === 'cancelled') await recordCancel(engine, component, action);
+  // Only an up or a destroy leaves the history entry that readiness judges.
+  if (outcome.result === 'cancelled' && (action === 'up' || action === 'destroy')) await recordCancel(engine, component, action);
   run.record(outcome.result);
   engine.emit({ type: 'step-done', component: component.name, stack: component.stack, action, result: outcome.result, message: outcome.message, durationMs: Date.now() - started, ...(outcome.changes ? { changes: outcome.changes } : {}) });
   await engine.publishProgress();

@@ -108,6 +108,8 @@ describe('Up from the command palette', function () {
     assert.match(await hover.innerText(), /Values: azure, local/);
     await s.wb.screenshot('hover');
     await s.wb.escape();
+    // Leave the workbench as the scenario found it: no editor, nothing focused in one.
+    await s.wb.runCommand('View: Close All Editors');
   });
 
   // (b) Then an injected missing output on the same session: the cluster exports no kubeconfig.
@@ -118,7 +120,7 @@ describe('Up from the command palette', function () {
     s.writeConfig(configYaml({ faults: { cluster: { omit_outputs: ['kubeconfig'] } } }));
     await s.wb.runCommand('ModelOps: Repair Component');
     await s.wb.pickQuickItem('cluster', { exact: false });
-    await s.wb.waitForProgressToFinish(/^ModelOps: Repair/, { timeout: 480_000 });
+    assert.ok(await s.wb.waitForProgressToFinish(/^ModelOps: Repair/, { timeout: 480_000 }), 'Repair cluster started (its progress notification was seen)');
     const rows = await waitForComponents(s.wb, { cluster: 'outputs-missing', storage: 'ready' }, { timeout: 120_000 });
     assert.match(rows.cluster.description, /kubeconfig/);
   });
