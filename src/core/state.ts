@@ -42,11 +42,13 @@ export interface HistoryEntry {
 const CANCEL_RECORD_SLACK_MS = 5 * 60_000;
 
 /**
- * Whether a cancel recorded at `at` ended `entry`: the entry failed, and the cancel came after
- * it began and soon after it ended (a cancel before Pulumi started leaves no entry of its own).
+ * Whether a cancel of `action` recorded at `at` ended `entry`: the entry failed, is what that
+ * action writes (an up writes an `update`), and the cancel came after it began and soon after it
+ * ended (a cancel before Pulumi started leaves no entry of its own).
  */
-export function isCancelOf(entry: HistoryEntry, at: string): boolean {
-  const [cancelled, started, ended] = [Date.parse(at), Date.parse(entry.startTime ?? ''), Date.parse(entry.endTime ?? '')];
+export function isCancelOf(entry: HistoryEntry, cancel: { at: string; action: string }): boolean {
+  if ((cancel.action === 'up' ? 'update' : cancel.action) !== entry.kind) return false;
+  const [cancelled, started, ended] = [Date.parse(cancel.at), Date.parse(entry.startTime ?? ''), Date.parse(entry.endTime ?? '')];
   if (entry.result !== 'failed' || !Number.isFinite(started) || !(cancelled >= started)) return false;
   return !Number.isFinite(ended) || cancelled - ended <= CANCEL_RECORD_SLACK_MS;
 }

@@ -41,8 +41,7 @@ async function withCancelRecord(records: Records, state: StackState): Promise<St
   const last = state.lastUpdate;
   if (last?.result !== 'failed') return state;
   const cancel = await records.cancel(state.stack);
-  const sameKind = cancel && (cancel.action === 'up' ? 'update' : cancel.action) === last.kind;
-  return cancel && sameKind && isCancelOf(last, cancel.at) ? { ...state, lastUpdate: { ...last, cancelledAt: cancel.at } } : state;
+  return cancel && isCancelOf(last, cancel) ? { ...state, lastUpdate: { ...last, cancelledAt: cancel.at } } : state;
 }
 
 const HISTORY_PAGE = 20;

@@ -74,10 +74,13 @@ describe('readiness', () => {
 
     it('a cancel record belongs to the failed update it ended, not to an older failure or a later one', () => {
       const update = { kind: 'update', result: 'failed' as const, startTime: '2026-12-02T10:00:00.000Z', endTime: '2026-12-02T10:00:30.000Z' };
-      assert.equal(isCancelOf(update, '2026-12-02T10:00:31.000Z'), true, 'recorded as the update ended');
-      assert.equal(isCancelOf(update, '2026-12-02T09:59:00.000Z'), false, 'a cancel before this update began was of an older one');
-      assert.equal(isCancelOf(update, '2026-12-02T11:00:00.000Z'), false, 'an hour after it ended: a cancel before Pulumi started, which left no entry');
-      assert.equal(isCancelOf({ ...update, result: 'succeeded' }, '2026-12-02T10:00:31.000Z'), false, 'a succeeded update was not cancelled');
+      const up = (at: string) => ({ at, action: 'up' });
+      assert.equal(isCancelOf(update, up('2026-12-02T10:00:31.000Z')), true, 'recorded as the update ended');
+      assert.equal(isCancelOf(update, up('2026-12-02T09:59:00.000Z')), false, 'a cancel before this update began was of an older one');
+      assert.equal(isCancelOf(update, up('2026-12-02T11:00:00.000Z')), false, 'an hour after it ended: a cancel before Pulumi started, which left no entry');
+      assert.equal(isCancelOf({ ...update, result: 'succeeded' }, up('2026-12-02T10:00:31.000Z')), false, 'a succeeded update was not cancelled');
+      assert.equal(isCancelOf(update, { at: '2026-12-02T10:00:31.000Z', action: 'destroy' }), false, 'a cancelled destroy is not this failed update');
+      assert.equal(isCancelOf({ ...update, kind: 'destroy' }, { at: '2026-12-02T10:00:31.000Z', action: 'destroy' }), true);
     });
 
     it('a failed update still lists what is missing', () => {
