@@ -19,6 +19,7 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvironmentSumm
   /** The read in progress (or done), and the one queued after it. */
   private last: Promise<void> = Promise.resolve();
   private next: Promise<void> | undefined;
+  private soon: NodeJS.Timeout | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly view: vscode.TreeView<EnvironmentSummary>;
@@ -31,15 +32,25 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvironmentSumm
     private readonly log: Log,
   ) {
     this.view = vscode.window.createTreeView(ENVIRONMENTS_VIEW_ID, { treeDataProvider: this });
+    // While a run of this window goes on, readiness changes after every step: the view is read
+    // once the run is over, not after each step.
+    const idle = () => running.all.length === 0;
     this.subscriptions = [
       this.view.onDidChangeVisibility((e) => e.visible && void this.reload()),
-      running.onDidChange(() => running.all.length === 0 && void this.reload()),
+      running.onDidChange(() => idle() && this.reloadSoon()),
       store.onDidChange(() => {
         const ready = store.components.filter((c) => c.status === 'ready').length;
         const deployed = store.components.filter((c) => c.status !== 'absent').length;
-        if (store.components.length && currentIsStale(this.report, store.env, ready, deployed)) void this.reload();
+        if (idle() && store.components.length && currentIsStale(this.report, store.env, ready, deployed)) this.reloadSoon();
       }),
+      { dispose: () => clearTimeout(this.soon) },
     ];
+  }
+
+  /** A reload a second from now; requests meanwhile join it. */
+  private reloadSoon(): void {
+    clearTimeout(this.soon);
+    this.soon = setTimeout(() => void this.reload(), 1000);
   }
 
   /**

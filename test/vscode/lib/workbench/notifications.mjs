@@ -65,12 +65,27 @@ export const notifications = {
     );
   },
 
-  /** Waits for a notification whose message matches (string contains or RegExp). */
+  /**
+   * Waits for a notification whose message matches (string contains or RegExp). A toast VS Code
+   * has already hidden (it hides them after a while) is looked for in the notification center.
+   */
   async waitForNotification(match, { timeout = 60_000 } = {}) {
     const test = (m) => (match instanceof RegExp ? match.test(m) : m.includes(match));
-    return waitFor(async () => (await this.notifications()).find((n) => test(n.message)), {
-      timeout, message: `notification ${match}`, describe: async () => JSON.stringify(await this.notifications()),
-    });
+    const started = Date.now();
+    let centerOpen = false;
+    try {
+      return await waitFor(async () => {
+        const found = (await this.notifications()).find((n) => test(n.message));
+        if (!found && !centerOpen && Date.now() - started > 3000) {
+          await this.page.keyboard.press('Escape');
+          await this.runCommand('Notifications: Show Notifications').catch(() => {});
+          centerOpen = true;
+        }
+        return found;
+      }, { timeout, message: `notification ${match}`, describe: async () => JSON.stringify(await this.notifications()) });
+    } finally {
+      if (centerOpen) await this.runCommand('Notifications: Hide Notifications').catch(() => {});
+    }
   },
 
   /** Waits until no visible notification matches. */
@@ -88,7 +103,8 @@ export const notifications = {
    * @returns {Promise<boolean>} whether the notification was seen
    */
   async waitForProgressToFinish(match, { appearTimeout = 60_000, timeout = 600_000 } = {}) {
-    const test = (n) => (match instanceof RegExp ? match.test(n.message) : n.message.includes(match)) && n.buttons.includes('Cancel');
+    // A run's progress toast: it offers Cancel, or at least shows its progress bar.
+    const test = (n) => (match instanceof RegExp ? match.test(n.message) : n.message.includes(match)) && (n.buttons.includes('Cancel') || n.progress);
     let seen = false;
     try {
       await waitFor(async () => (await this.notifications()).some(test), { timeout: appearTimeout, interval: 200, message: `progress ${match}` });
