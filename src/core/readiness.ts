@@ -148,3 +148,8 @@ export function describeReadiness(r: { status: string; reason: string }): string
 export function summarize(readiness: readonly ComponentReadiness[]): { ready: number; total: number } {
   return { ready: readiness.filter((r) => r.status === 'ready').length, total: readiness.length };
 }
+
+/** How many components have a stack at all (0: nothing is provisioned yet). */
+export function deployedCount(readiness: readonly Pick<ComponentReadiness, 'status'>[]): number {
+  return readiness.filter((r) => r.status !== 'absent').length;
+}

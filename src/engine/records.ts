@@ -1,7 +1,8 @@
 /**
  * What ModelOps Infra remembers of a stack beside its Pulumi state: the last drift check, the
- * reconcile loop's attempts, and the last step of ours that was cancelled. Kept next to the state when it can be written directly (the
- * backend's `.modelops/records/<stack>/`), so every machine and every CI run shares them — a
+ * reconcile loop's attempts, and the last step of ours that was cancelled. Kept next to the
+ * state when it can be written directly (the backend's `.modelops/records/<stack>/`), so every
+ * machine and every CI run shares them — a
  * failure budget spent by last night's scheduled run still counts this morning; otherwise under
  * MODELOPS_HOME, per backend. Written whole; nothing here is ever a secret.
  */

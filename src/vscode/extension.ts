@@ -1,5 +1,6 @@
 /** Entry point: wiring only. Every concern lives in its own file. */
 import * as vscode from 'vscode';
+import { deployedCount } from '../core/readiness';
 import { CliClient } from './cli/cliClient';
 import { cliSettings } from './cli/cliSettings';
 import { registerCommands } from './commands/registry';
@@ -63,7 +64,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registerTestSupport(context, provider, environments),
     watchFiles(locator, refresher),
     running.onDidChange(() => void setContext(CONTEXT.running, ops.all.length > 0)),
-    store.onDidChange(() => void setContext(CONTEXT.deployed, store.components.some((c) => c.status !== 'absent'))),
+    store.onDidChange(() => void setContext(CONTEXT.deployed, deployedCount(store.components) > 0)),
     passphrase.onDidChange(() => {
       void services.updateSetup();
       void loop.restart();

@@ -26,7 +26,7 @@ export interface InspectedItem {
 
 export interface Inspection {
   items: InspectedItem[];
-  /** The Environments view's rows, read again first. */
+  /** The Environments view's rows, as last read (Refresh Environments reads them again). */
   environments: InspectedItem[];
   context: Record<string, boolean>;
 }
@@ -59,12 +59,9 @@ function fromItem(item: vscode.TreeItem, children: () => InspectedItem[]): Inspe
 
 export function registerTestSupport(context: vscode.ExtensionContext, tree: ItemSource, environments: EnvironmentsView): vscode.Disposable {
   if (context.extensionMode !== vscode.ExtensionMode.Test) return new vscode.Disposable(() => undefined);
-  return vscode.commands.registerCommand(INSPECT_COMMAND, async (): Promise<Inspection> => {
-    await environments.reload(true);
-    return {
-      items: tree.getChildren().map(inspect),
-      environments: environments.getChildren().map((e) => fromItem(environments.getTreeItem(e), () => [])),
-      context: contextKeys(),
-    };
-  });
+  return vscode.commands.registerCommand(INSPECT_COMMAND, (): Inspection => ({
+    items: tree.getChildren().map(inspect),
+    environments: environments.getChildren().map((e) => fromItem(environments.getTreeItem(e), () => [])),
+    context: contextKeys(),
+  }));
 }

@@ -71,7 +71,11 @@ describe('Up, then a missing output, as the extension holds them', () => {
   });
 
   it('the Environments view lists the environment with how ready it is; a click switches the Components view to another', async () => {
-    const before = (await inspect()).environments;
+    const environments = async () => {
+      await vscode.commands.executeCommand('modelopsInfra.refreshEnvironments');
+      return (await inspect()).environments;
+    };
+    const before = await environments();
     assert.deepEqual(before.map((e) => [e.label, e.description, e.icon, e.contextValue]), [['inhost', '4/4 ready · current', 'pass', 'environment;current']]);
     await vscode.commands.executeCommand('modelopsInfra.switchEnvironment', 'staging');
     try {
@@ -80,7 +84,7 @@ describe('Up, then a missing output, as the extension holds them', () => {
         return COMPONENTS.every((c) => statusOf(r[c]) === 'absent') && r;
       });
       const after = await waitFor('staging current', async () => {
-        const envs = (await inspect()).environments;
+        const envs = await environments();
         return envs.some((e) => e.label === 'staging' && e.contextValue === 'environment;current') && envs;
       });
       assert.deepEqual(after.map((e) => [e.label, e.description]), [['inhost', '4/4 ready'], ['staging', 'nothing created · current']]);

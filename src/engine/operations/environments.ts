@@ -2,24 +2,33 @@
  * `environments`: every environment that has stacks of ours in the backend, each with how many
  * of azure.yaml's components are ready there. Environments are found from the stacks whose
  * name is `<project>-<env>` (adaptive runs, `<project>-<env>-<run>`, cannot tell where an
- * environment's name ends, so they do not count); a DIY backend is listed directly, any other
- * through `pulumi stack ls`. Read-only.
+ * environment's name ends, so they do not count); a folder or a container is listed directly,
+ * any other backend through `pulumi stack ls`. Read-only.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { projectName, type ComponentKind } from '../../core/components';
 import { environmentProblem } from '../../core/model';
 import type { EnvironmentsReport } from '../../core/protocol';
-import { stateStore } from '../backends/access';
-import { Engine } from '../engine';
+import { computeReadiness, deployedCount, summarize } from '../../core/readiness';
+import { backendSnapshot, stateStore } from '../backends/access';
+import type { Engine } from '../engine';
 import { loadSetup, type Setup, type SetupOptions } from '../setup';
+import { readStackStates } from '../stateReader';
 
 const FOUND_BY: readonly ComponentKind[] = ['resource-group', 'registry', 'cluster', 'storage', 'workspace'];
 
-/** The stack names of one project (DIY layout: `.pulumi/stacks/<project>/<stack>.json[.gz|.zst]`). */
-async function diyStackNames(setup: Setup, project: string): Promise<string[]> {
-  const files = await stateStore(setup.settings)!.list(`.pulumi/stacks/${project}`);
-  return files.map((f) => /^(.+?)\.json(?:\.gz|\.zst)?$/.exec(f)?.[1]).filter((s): s is string => !!s);
+/**
+ * Every stack of the backend, as [project, stack]: a folder or a container in one listing of
+ * `.pulumi/stacks/` (`<project>/<stack>.json[.gz|.zst]`), any other backend through the Pulumi CLI.
+ */
+async function stacksOf(setup: Setup, cliPath: () => string): Promise<Array<[string, string]>> {
+  const store = stateStore(setup.settings);
+  if (!store) return cliStacks(setup, cliPath());
+  return (await store.listPrefix('.pulumi/stacks/'))
+    .map((o) => /^\.pulumi\/stacks\/([^/]+)\/([^/]+?)\.json(?:\.gz|\.zst)?$/.exec(o.path))
+    .filter((m): m is RegExpExecArray => !!m)
+    .map((m): [string, string] => [m[1], m[2]]);
 }
 
 /** Every stack of the backend through the Pulumi CLI, as [project, stack]. */
@@ -35,12 +44,9 @@ async function cliStacks(setup: Setup, cliPath: string): Promise<Array<[string, 
 }
 
 async function environmentNames(setup: Setup, cliPath: () => string): Promise<string[]> {
-  const projects = new Map(FOUND_BY.map((kind) => [projectName(kind), kind]));
-  const pairs: Array<[string, string]> = stateStore(setup.settings)
-    ? (await Promise.all([...projects.keys()].map(async (p) => (await diyStackNames(setup, p)).map((s): [string, string] => [p, s])))).flat()
-    : await cliStacks(setup, cliPath());
+  const projects = new Set(FOUND_BY.map((kind) => projectName(kind)));
   const envs = new Set<string>();
-  for (const [project, stack] of pairs) {
+  for (const [project, stack] of await stacksOf(setup, cliPath)) {
     if (!projects.has(project) || !stack.startsWith(`${project}-`)) continue;
     const env = stack.slice(project.length + 1);
     if (!environmentProblem(env)) envs.add(env);
@@ -48,21 +54,21 @@ async function environmentNames(setup: Setup, cliPath: () => string): Promise<st
   return [...envs].sort();
 }
 
-/** Each environment's readiness, the current one included even before it has stacks. */
+/**
+ * Each environment's readiness, the current one included even before it has stacks. Every
+ * environment is read from one snapshot of the backend (one set of listings for all of them).
+ */
 export async function environmentsReport(engine: Engine, options: SetupOptions): Promise<EnvironmentsReport> {
   const current = engine.setup.env;
-  const names = [...new Set([current, ...(await environmentNames(engine.setup, () => engine.cliPath()))])].sort();
+  const cliPath = () => engine.cliPath();
+  const names = [...new Set([current, ...(await environmentNames(engine.setup, cliPath))])].sort();
+  const setups = names.map((name) => (name === current ? engine.setup : loadSetup({ ...options, env: name })));
+  const shared = await backendSnapshot(engine.setup.settings, setups.flatMap((s) => s.components));
   const environments = await Promise.all(
-    names.map(async (name) => {
-      const setup = name === current ? engine.setup : loadSetup({ ...options, env: name });
-      const { readiness } = await (name === current ? engine : new Engine(setup, () => undefined)).snapshot();
-      return {
-        name,
-        current: name === current,
-        ready: readiness.filter((r) => r.status === 'ready').length,
-        total: readiness.length,
-        deployed: readiness.filter((r) => r.status !== 'absent').length,
-      };
+    setups.map(async (setup) => {
+      const states = await readStackStates(setup, setup.components, cliPath, shared);
+      const readiness = computeReadiness(setup.components, setup.graph, states);
+      return { name: setup.env, current: setup.env === current, ready: summarize(readiness).ready, total: readiness.length, deployed: deployedCount(readiness) };
     }),
   );
   return { configFile: engine.setup.parsed.file, environments };

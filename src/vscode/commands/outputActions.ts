@@ -14,9 +14,15 @@ export interface OutputRef {
   secret: boolean;
 }
 
-function isOutputRef(arg: unknown): arg is OutputRef {
-  const o = arg as Partial<OutputRef> | undefined;
-  return typeof o?.component === 'string' && typeof o.name === 'string';
+/** The output a command was given: an output row (its `ref`) or the reference itself. */
+function refOf(arg: unknown): OutputRef | undefined {
+  const o = ((arg as { ref?: unknown } | undefined)?.ref ?? arg) as Partial<OutputRef> | undefined;
+  return typeof o?.component === 'string' && typeof o.name === 'string' ? (o as OutputRef) : undefined;
+}
+
+/** What the last status read of a plain output. */
+function storedOutput(s: Services, ref: OutputRef) {
+  return s.store.components.find((c) => c.name === ref.component)?.outputs.find((o) => o.name === ref.name);
 }
 
 const asText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
@@ -24,7 +30,7 @@ const asText = (value: unknown): string => (typeof value === 'string' ? value : 
 /** The output's value, a secret only once the person said yes; undefined when they did not. */
 export async function outputValue(s: Services, ref: OutputRef): Promise<string | undefined> {
   if (!ref.secret) {
-    const output = s.store.components.find((c) => c.name === ref.component)?.outputs.find((o) => o.name === ref.name);
+    const output = storedOutput(s, ref);
     if (!output?.present) throw new Error(`${ref.component} has no output ${ref.name}`);
     return asText(output.value ?? '');
   }
@@ -42,15 +48,17 @@ export async function outputValue(s: Services, ref: OutputRef): Promise<string |
 }
 
 export async function copyOutput(s: Services, arg?: unknown): Promise<void> {
-  if (!isOutputRef(arg)) return;
-  const text = await outputValue(s, arg);
+  const ref = refOf(arg);
+  if (!ref) return;
+  const text = await outputValue(s, ref);
   if (text === undefined) return;
   await vscode.env.clipboard.writeText(text);
-  void vscode.window.setStatusBarMessage(`ModelOps: copied ${arg.component}.${arg.name}`, 4000);
+  void vscode.window.setStatusBarMessage(`ModelOps: copied ${ref.component}.${ref.name}`, 4000);
 }
 
 export async function openOutput(s: Services, arg?: unknown): Promise<void> {
-  if (!isOutputRef(arg) || arg.secret) return;
-  const url = outputUrl({ secret: false, value: s.store.components.find((c) => c.name === arg.component)?.outputs.find((o) => o.name === arg.name)?.value });
+  const ref = refOf(arg);
+  if (!ref || ref.secret) return;
+  const url = outputUrl({ secret: false, value: storedOutput(s, ref)?.value });
   if (url) await vscode.env.openExternal(vscode.Uri.parse(url));
 }

@@ -1,6 +1,6 @@
 /** Status bar "$(pass) ModelOps · dev · 3/4 ready" and a language status item on azure.yaml; both focus the view. */
 import * as vscode from 'vscode';
-import { summarize } from '../../core/readiness';
+import { deployedCount, summarize } from '../../core/readiness';
 import { CONFIG_SELECTOR } from '../diagnostics/quickFixes';
 import type { RunningOperations } from '../operations/runningOperations';
 import { describeHealthProblem } from '../view/health';
@@ -28,7 +28,7 @@ export function createStatusItems(store: ReadinessStore, running: RunningOperati
     }
     const unhealthy = store.components.filter((c) => c.status === 'ready' && describeHealthProblem(store.healthOf(c.name))).map((c) => c.name);
     // Before anything is provisioned there is nothing to warn about, only something to do.
-    const nothingYet = store.components.every((c) => c.status === 'absent');
+    const nothingYet = deployedCount(store.components) === 0;
     const allWell = ready === total && !unhealthy.length;
     const look = SUMMARY_LOOK[ops.length ? 'running' : nothingYet ? 'nothingYet' : allWell ? 'allReady' : 'notReady'];
     const icon = `$(${look.icon})`;

@@ -1,5 +1,6 @@
 /** The Components TreeView: badge of components not ready, a message when the status could not be read. */
 import * as vscode from 'vscode';
+import { deployedCount } from '../../core/readiness';
 import { notReadyTooltip } from '../view/format';
 import type { ReadinessStore } from '../readiness/readinessStore';
 import type { Refresher } from '../readiness/refresher';
@@ -12,7 +13,7 @@ export function createComponentsView(provider: ComponentsProvider, store: Readin
   const view = vscode.window.createTreeView<TreeNode>(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   const update = () => {
     // Before anything is provisioned, every row says "run Up": a count of them is noise.
-    const nothingYet = store.components.every((c) => c.status === 'absent');
+    const nothingYet = deployedCount(store.components) === 0;
     const notReady = nothingYet ? 0 : store.components.filter((c) => c.status !== 'ready').length;
     view.badge = notReady ? { value: notReady, tooltip: notReadyTooltip(notReady) } : undefined;
     view.message = store.error ? `Status could not be read: ${store.error}` : undefined;

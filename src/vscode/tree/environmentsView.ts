@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { EnvironmentsReport } from '../../core/protocol';
+import { deployedCount, summarize } from '../../core/readiness';
 import type { CliClient } from '../cli/cliClient';
 import type { Log } from '../log';
 import type { RunningOperations } from '../operations/runningOperations';
@@ -39,9 +40,8 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvironmentSumm
       this.view.onDidChangeVisibility((e) => e.visible && void this.reload()),
       running.onDidChange(() => idle() && this.reloadSoon()),
       store.onDidChange(() => {
-        const ready = store.components.filter((c) => c.status === 'ready').length;
-        const deployed = store.components.filter((c) => c.status !== 'absent').length;
-        if (idle() && store.components.length && currentIsStale(this.report, store.env, ready, deployed)) this.reloadSoon();
+        const { ready } = summarize(store.components);
+        if (idle() && store.components.length && currentIsStale(this.report, store.env, ready, deployedCount(store.components))) this.reloadSoon();
       }),
       { dispose: () => clearTimeout(this.soon) },
     ];

@@ -41,15 +41,13 @@ export function stepMessage(targets: RunTargets, component: string, action: stri
   return targets !== 'all' && targets.length === 1 && targets[0] === component ? `${word}…` : `${component}: ${word}…`;
 }
 
+/** A row keeps its words short (`up… 0:42`); the notification's line may say more. */
 const STEP_WORD: Record<string, string> = {
+  ...RUNNING_WORD,
   up: 'provisioning',
-  destroy: 'destroying',
-  refresh: 'refreshing',
   preview: 'previewing',
-  verify: 'verifying',
   drift: 'checking for drift',
   probe: 'probing',
-  'clear-lock': 'clearing the lock',
   'resolve-pending': 'resolving pending operations',
 };
 
