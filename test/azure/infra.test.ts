@@ -9,7 +9,6 @@ import { azureProgram } from '../../src/engine/programs/azure';
 import { kubeletObjectId } from '../../src/engine/programs/azure/cluster';
 import { resourceGroupNameFor } from '../../src/core/names';
 import { acrPullAssignmentName, uuid5 } from '../../src/engine/programs/azure/ids';
-import { SAS_EXPIRY, SAS_START } from '../../src/engine/programs/azure/storage';
 import { FLAT_EXAMPLE, withoutAcr, KUBECONFIG, KUBELET_OBJECT_ID, SECTIONS, SSH_KEY, SUBSCRIPTION, contextFor, dependencyOutputs, parse, run, type Run } from './mocks';
 
 const LONG_USER = 'Alexandra.Konstantinopoulou-Featherstonehaugh';
@@ -109,13 +108,31 @@ describe('azure programs: cluster', () => {
     assert.deepEqual(aks.inputs.linuxProfile, { adminUsername: 'azureuser', ssh: { publicKeys: [{ keyData: SSH_KEY }] } });
     assert.deepEqual(aks.inputs.agentPoolProfiles, [
       { name: 'system', mode: 'System', vmSize: 'Standard_B2s', osType: 'Linux', type: 'VirtualMachineScaleSets', count: 1, enableAutoScaling: false },
-      {
-        name: 'cpu', mode: 'User', vmSize: 'Standard_D4s_v3', osType: 'Linux', type: 'VirtualMachineScaleSets', count: 1, enableAutoScaling: true, minCount: 1, maxCount: 5,
-        nodeLabels: { 'modelops.io/role': 'cpu' },
-        nodeTaints: ['modelops.io/role=cpu:NoSchedule'],
-      },
     ]);
+    const cpu = r.resource('azure-native:containerservice:AgentPool', 'aks-pool-cpu');
+    assert.deepEqual(cpu.inputs, {
+      agentPoolName: 'cpu', resourceName: clusterName('dev', 'alice'), resourceGroupName: 'modelops-rg',
+      mode: 'User', vmSize: 'Standard_D4s_v3', osType: 'Linux', type: 'VirtualMachineScaleSets', count: 1, enableAutoScaling: true, minCount: 1, maxCount: 5,
+      nodeLabels: { 'modelops.io/role': 'cpu' },
+      nodeTaints: ['modelops.io/role=cpu:NoSchedule'],
+      tags: aks.inputs.tags,
+    });
     assertNoAdoption(r);
+  });
+
+  it('keeps only the first System pool inline, so pools added, scaled or removed later are applied (AKS refuses pool changes through the cluster)', async () => {
+    const pools = '  node_pools:\n    - { name: cpu, vm_size: Standard_D4s_v3, mode: User, count: 2 }\n    - { name: sys, vm_size: Standard_B2s, mode: System }\n    - { name: sys2, vm_size: Standard_B2s, mode: System }\n';
+    const r = await runComponent(FLAT_EXAMPLE.replace(/ {2}node_pools:\n(?: {4}.*\n)+/, pools), 'cluster');
+    const inline = r.resource('azure-native:containerservice:ManagedCluster').inputs.agentPoolProfiles as Record<string, unknown>[];
+    assert.deepEqual(inline.map((p) => p.name), ['sys']);
+    const separate = r.ofType('azure-native:containerservice:AgentPool');
+    assert.deepEqual(separate.map((p) => [p.name, p.inputs.agentPoolName, p.inputs.mode, p.inputs.count]), [
+      ['aks-pool-cpu', 'cpu', 'User', 2],
+      ['aks-pool-sys2', 'sys2', 'System', 1],
+    ]);
+    const scaled = await runComponent(FLAT_EXAMPLE.replace(/ {2}node_pools:\n(?: {4}.*\n)+/, pools.replace('count: 2', 'count: 4')), 'cluster');
+    assert.deepEqual(scaled.resource('azure-native:containerservice:ManagedCluster').inputs.agentPoolProfiles, inline, 'the cluster itself is unchanged');
+    assert.equal(scaled.resource('azure-native:containerservice:AgentPool', 'aks-pool-cpu').inputs.count, 4);
   });
 
   it('exports the decoded kubeconfig as a secret, and the names dependents read', async () => {
@@ -151,7 +168,8 @@ describe('azure programs: cluster', () => {
   it('uses the original two default pools when none are configured', async () => {
     const text = FLAT_EXAMPLE.replace(/ {2}node_pools:\n(?: {4}.*\n)+/, '');
     const r = await runComponent(text, 'cluster');
-    const pools = r.resource('azure-native:containerservice:ManagedCluster').inputs.agentPoolProfiles as Record<string, unknown>[];
+    const inline = r.resource('azure-native:containerservice:ManagedCluster').inputs.agentPoolProfiles as Record<string, unknown>[];
+    const pools = [...inline, ...r.ofType('azure-native:containerservice:AgentPool').map((p) => ({ name: p.inputs.agentPoolName, ...p.inputs }))];
     assert.deepEqual(pools.map((p) => [p.name, p.mode, p.vmSize, p.count, p.enableAutoScaling, p.minCount, p.maxCount]), [
       ['system', 'System', 'Standard_DS2_v2', 1, false, undefined, undefined],
       ['cpuworkers', 'User', 'Standard_DS3_v2', 2, true, 2, 5],
@@ -196,6 +214,10 @@ describe('azure programs: cluster', () => {
     assert.equal(uuid5('/x/reg-abc-acrpull'), 'dd53dbbf-7d38-508d-aabf-d3d6b41a6cfc');
   });
 });
+
+/** The SAS window, written out: the same token on every run, valid until 2030. */
+const SAS_START = '2025-01-01T00:00:00Z';
+const SAS_EXPIRY = '2030-01-01T00:00:00Z';
 
 describe('azure programs: storage', () => {
   it('creates the account from config, the four containers and the workspace/ lifecycle rule', async () => {

@@ -2,6 +2,12 @@
  * AKS with the configured node pools, and AcrPull for its kubelet identity on the
  * registry when there is one. The cluster is created and managed here; it is
  * never adopted with `.get()` (which would leave it unmanaged).
+ *
+ * Only the first System pool is inline: AKS needs one to create the cluster, and
+ * refuses to add or remove pools through the cluster itself ("Adding agent pools to
+ * an existing cluster is not allowed through managed cluster operations"). Every
+ * other pool is an `AgentPool` of its own, so adding, scaling or removing it later
+ * is applied by the per-pool API, as Terraform's `default_node_pool` plus node pools.
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -10,20 +16,31 @@ import type * as authorization from '@pulumi/azure-native/authorization';
 import type * as containerservice from '@pulumi/azure-native/containerservice';
 import type * as azureInputs from '@pulumi/azure-native/types/input';
 import { clusterName } from '../../../core/names';
+import { DEFAULT_DNS_SERVICE_IP, DEFAULT_SERVICE_CIDR } from '../../../core/config/cluster';
 import type { NodePoolConfig, SshConfig } from '../../../core/config/types';
 import { nodePoolsOf, taintString } from '../../../core/nodePools';
 import { str, type AzureContext, type Outputs } from './context';
 import { ACR_PULL_ROLE, acrPullAssignmentName } from './ids';
 
 type AgentPoolProfile = azureInputs.containerservice.ManagedClusterAgentPoolProfileArgs;
+type AgentPoolSettings = Omit<AgentPoolProfile, 'name'>;
 
 
 /** Pod addresses under Azure CNI Overlay: private to the cluster, never taken from the VNet. */
 export const POD_CIDR = '10.244.0.0/16';
+/** The pool AKS is created with (inline), and the pools that are `AgentPool`s of their own. */
+export function splitNodePools(pools: readonly NodePoolConfig[]): { inline: NodePoolConfig; separate: NodePoolConfig[] } {
+  const inline = pools.find((p) => p.mode === 'System') ?? pools[0];
+  return { inline, separate: pools.filter((p) => p !== inline) };
+}
+
 export function agentPoolProfile(pool: NodePoolConfig): AgentPoolProfile {
+  return { name: pool.name, ...agentPoolSettings(pool) };
+}
+
+function agentPoolSettings(pool: NodePoolConfig): AgentPoolSettings {
   const autoscaling = pool.min !== undefined && pool.max !== undefined;
   return {
-    name: pool.name,
     mode: pool.mode,
     vmSize: pool.vmSize,
     osType: 'Linux',
@@ -71,8 +88,8 @@ export function cluster(ctx: AzureContext): Outputs {
   const resourceGroupName = str(ctx.from('resource-group', 'resource_group_name'));
   const location = str(ctx.from('resource-group', 'location'));
   const aks = ctx.config.aks;
-  const pools = nodePoolsOf(aks);
-  const network = aks?.network ?? { serviceCidr: '172.16.0.0/16', dnsServiceIp: '172.16.0.10' };
+  const network = aks?.network ?? { serviceCidr: DEFAULT_SERVICE_CIDR, dnsServiceIp: DEFAULT_DNS_SERVICE_IP };
+  const { inline, separate } = splitNodePools(nodePoolsOf(aks));
 
   const managed = new cs.ManagedCluster(
     'aks-cluster',
@@ -83,7 +100,7 @@ export function cluster(ctx: AzureContext): Outputs {
       dnsPrefix: `${name}-dns`.slice(0, 54).replace(/-+$/, ''),
       ...(aks?.kubernetesVersion ? { kubernetesVersion: aks.kubernetesVersion } : {}),
       identity: { type: 'SystemAssigned' },
-      agentPoolProfiles: pools.map(agentPoolProfile),
+      agentPoolProfiles: [agentPoolProfile(inline)],
       linuxProfile: { adminUsername: 'azureuser', ssh: { publicKeys: [{ keyData: sshPublicKey(ctx.config.ssh) }] } },
       // azure-native always sends a podCidr (10.244.0.0/16); only Azure CNI Overlay uses one, so say so.
       networkProfile: { networkPlugin: 'azure', networkPluginMode: 'overlay', podCidr: POD_CIDR, serviceCidr: network.serviceCidr, dnsServiceIP: network.dnsServiceIp },
@@ -92,6 +109,7 @@ export function cluster(ctx: AzureContext): Outputs {
     { provider: ctx.azure(), deleteBeforeReplace: true },
   );
 
+  for (const pool of separate) agentPool(ctx, managed, resourceGroupName, pool);
   const credentials = cs.listManagedClusterUserCredentialsOutput({ resourceGroupName, resourceName: managed.name }, { provider: ctx.azure() });
   const grantPull = ctx.has('registry') && (ctx.config.registry?.grantClusterPull ?? true);
   if (grantPull) acrPull(ctx, managed);
@@ -104,6 +122,15 @@ export function cluster(ctx: AzureContext): Outputs {
     provider: 'azure',
     acr_pull_configured: grantPull,
   };
+}
+
+function agentPool(ctx: AzureContext, managed: containerservice.ManagedCluster, resourceGroupName: pulumi.Output<string>, pool: NodePoolConfig): containerservice.AgentPool {
+  const cs = require('@pulumi/azure-native/containerservice') as typeof containerservice;
+  return new cs.AgentPool(
+    `aks-pool-${pool.name}`,
+    { agentPoolName: pool.name, resourceName: managed.name, resourceGroupName, ...agentPoolSettings(pool), tags: ctx.tags('cluster') },
+    { provider: ctx.azure() },
+  );
 }
 
 function acrPull(ctx: AzureContext, managed: containerservice.ManagedCluster): authorization.RoleAssignment {
