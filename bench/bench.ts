@@ -4,7 +4,8 @@
  *     vs the naive way (per stack: select, outputs(), info(), one after another);
  *   up of the four-component graph with slow local steps vs the sum of its steps
  *     and vs its critical path;
- *   drift of 4 and 40 stacks vs one by one, and the reconcile loop's idle cost (bench/converge.ts).
+ *   drift of 4 and 40 stacks vs one by one, and the reconcile loop's idle cost (bench/converge.ts);
+ *   the Azure programs' mutation score, from the last `npm run mutation` (bench/mutation.ts).
  * Run: npm run bench
  */
 import { spawnSync } from 'node:child_process';
@@ -17,6 +18,7 @@ import { statusReport } from '../src/engine/operations/status';
 import type { OperationEvent } from '../src/core/events';
 import { benchActivation } from './activation';
 import { benchDrift } from './converge';
+import { benchMutation } from './mutation';
 import { seedStacks } from './seed';
 import { benchTeams } from './teams';
 import { setUpToolPath } from '../test/tools';
@@ -135,6 +137,7 @@ const PARTS: Record<string, () => unknown> = {
   up: benchUp,
   drift: () => benchDrift(pulumi),
   teams: () => benchTeams(pulumi),
+  mutation: benchMutation,
 };
 
 async function main(): Promise<void> {

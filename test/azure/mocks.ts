@@ -80,8 +80,54 @@ export function dependencyOutputs(env = 'dev'): Record<string, { outputs: Record
   };
 }
 
+/** The resource options the engine would act on (Pulumi's mocks pass only inputs to `newResource`). */
+export interface MockOptions {
+  deleteBeforeReplace: boolean;
+  ignoreChanges: string[];
+  /** Logical names of the resources it explicitly depends on. */
+  dependsOn: string[];
+  additionalSecretOutputs: string[];
+}
+
 /** A registered resource: `inputs` with secrets unwrapped, `rawInputs` as the program sent them. */
-export type MockResource = pulumi.runtime.MockResourceArgs & { rawInputs: Record<string, unknown> };
+export type MockResource = pulumi.runtime.MockResourceArgs & { rawInputs: Record<string, unknown>; options: MockOptions };
+
+interface RegisterRequest {
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getType(): string;
+  getName(): string;
+  getDeletebeforereplace(): boolean;
+  getIgnorechangesList(): string[];
+  getDependenciesList(): string[];
+  getAdditionalsecretoutputsList(): string[];
+}
+
+/** How the engine's wire format writes a value not known until the update (Pulumi's `UnknownStringValue`). */
+const UNKNOWN_ON_THE_WIRE = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+
+/** The inputs as sent, unknowns shown as `UNKNOWN` (the mocks' deserialization drops them, and their keys). */
+function withUnknowns(value: unknown): unknown {
+  if (value === UNKNOWN_ON_THE_WIRE) return UNKNOWN;
+  if (Array.isArray(value)) return value.map(withUnknowns);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withUnknowns(v)]));
+}
+
+/** Records each registration's options and wire inputs, keyed by type and name, before the mocks see its inputs. */
+function recordOptions(options: Map<string, MockOptions & { wireInputs: unknown }>): void {
+  const monitor = (require('@pulumi/pulumi/runtime/settings') as { getMonitor(): { registerResource(req: RegisterRequest, cb: unknown): unknown } }).getMonitor();
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    options.set(`${req.getType()}::${req.getName()}`, {
+      deleteBeforeReplace: req.getDeletebeforereplace(),
+      ignoreChanges: req.getIgnorechangesList(),
+      dependsOn: req.getDependenciesList().map((urn) => urn.split('::').pop() ?? urn),
+      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      wireInputs: withUnknowns(req.getObject()?.toJavaScript() ?? {}),
+    });
+    return register(req, cb);
+  };
+}
 
 export interface Run {
   /** Exported outputs, resolved. */
@@ -90,6 +136,8 @@ export interface Run {
   secrets: Set<string>;
   resources: MockResource[];
   calls: pulumi.runtime.MockCallArgs[];
+  /** The stacks read through a StackReference, once per registration. */
+  references: string[];
   /** The one resource with this type token and logical name. */
   resource(type: string, name?: string): MockResource;
   ofType(type: string): MockResource[];
@@ -132,9 +180,14 @@ function callResult(args: pulumi.runtime.MockCallArgs): Record<string, unknown> 
   }
 }
 
+/** What a preview shows for a value only known after the update. */
+export const UNKNOWN = '<computed>';
+
 async function resolve(value: unknown): Promise<{ value: unknown; secret: boolean }> {
   if (!pulumi.Output.isInstance(value)) return { value, secret: false };
   const secret = await pulumi.isSecret(value);
+  // In a preview an output computed by Azure is unknown, and `apply` never runs for it.
+  if (!(await (value as unknown as { isKnown: Promise<boolean> }).isKnown)) return { value: UNKNOWN, secret };
   return { value: await new Promise((r) => value.apply(r)), secret };
 }
 
@@ -155,50 +208,75 @@ export const isSecretValue = (value: unknown): boolean => value !== null && type
 const settings = require('@pulumi/pulumi/runtime/settings') as { waitForRPCs(): Promise<void> };
 
 /** Runs the program of `ctx.component` as Pulumi would, with mocked Azure, Kubernetes and stack references. */
-export async function run(ctx: ProgramContext, program: (ctx: ProgramContext, sdk: typeof pulumi) => () => Promise<Record<string, unknown>>, options: { config?: Record<string, string>; secretConfig?: string[] } = {}): Promise<Run> {
+export interface RunOptions {
+  config?: Record<string, string>;
+  secretConfig?: string[];
+  /** Changes to what the dependencies' stacks export (`dependencyOutputs`). */
+  dependencies?: (outputs: ReturnType<typeof dependencyOutputs>) => void;
+  /** What an invoke returns instead of `callResult`'s answer, by token. */
+  callResults?: Record<string, Record<string, unknown>>;
+  /** State fields Azure would report beyond `stateOf`'s, by resource type. */
+  states?: Record<string, Record<string, unknown>>;
+  /** A preview: what Azure and Kubernetes would compute (ids, names, endpoints, identities) is unknown. */
+  preview?: boolean;
+}
+
+export async function run(ctx: ProgramContext, program: (ctx: ProgramContext, sdk: typeof pulumi) => () => Promise<Record<string, unknown>>, options: RunOptions = {}): Promise<Run> {
   const resources: MockResource[] = [];
   const calls: pulumi.runtime.MockCallArgs[] = [];
-  const stacks = new Map(Object.entries(dependencyOutputs(ctx.env)).map(([name, o]) => [ctx.componentsByName.get(name)?.reference, o]));
+  const references: string[] = [];
+  const outputs = dependencyOutputs(ctx.env);
+  options.dependencies?.(outputs);
+  const stacks = new Map(Object.entries(outputs).map(([name, o]) => [ctx.componentsByName.get(name)?.reference, o]));
+  const registered = new Map<string, MockOptions & { wireInputs: unknown }>();
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
         if (args.type === 'pulumi:pulumi:StackReference') {
+          references.push(String(args.inputs.name));
           const stack = stacks.get(String(args.inputs.name));
           assert.ok(stack, `unexpected StackReference ${String(args.inputs.name)}`);
           return { id: String(args.inputs.name), state: { name: args.inputs.name, outputs: stack.outputs, secretOutputNames: stack.secret } };
         }
-        const plainArgs = { ...args, inputs: unwrapSecrets(args.inputs), rawInputs: args.inputs };
+        const recorded = registered.get(`${args.type}::${args.name}`);
+        assert.ok(recorded, `no options recorded for ${args.type} ${args.name}`);
+        const { wireInputs, ...resourceOptions } = recorded;
+        const inputs = options.preview ? (wireInputs as Record<string, unknown>) : args.inputs;
+        const plainArgs = { ...args, inputs: unwrapSecrets(inputs) as Record<string, unknown>, rawInputs: inputs, options: resourceOptions };
         resources.push(plainArgs);
-        const state = stateOf(plainArgs);
+        if (options.preview) return { id: undefined, state: args.inputs };
+        const state = { ...stateOf(plainArgs), ...options.states?.[args.type] };
         return { id: args.type.startsWith('azure-native:') ? `/subscriptions/${SUBSCRIPTION}/mock/${args.name}` : `${args.name}-id`, state };
       },
       call(args) {
         calls.push(args);
-        return callResult(args);
+        return options.callResults?.[args.token] ?? callResult(args);
       },
     },
     ctx.component.project,
     ctx.component.stack,
-    false,
+    options.preview ?? false,
     'organization',
   );
+  recordOptions(registered);
   const project = ctx.component.project;
   pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(options.config ?? {}).map(([k, v]) => [`${project}:${k}`, v])), (options.secretConfig ?? []).map((k) => `${project}:${k}`));
   const exported = await program(ctx, pulumi)();
-  const outputs: Record<string, unknown> = {};
+  const stackOutputs: Record<string, unknown> = {};
   const secrets = new Set<string>();
   for (const [name, value] of Object.entries(exported)) {
     const resolved = await resolve(value);
-    outputs[name] = resolved.value;
+    stackOutputs[name] = resolved.value;
     if (resolved.secret) secrets.add(name);
   }
   await settings.waitForRPCs();
   const ofType = (type: string) => resources.filter((r) => r.type === type);
   return {
-    outputs,
+    outputs: stackOutputs,
     secrets,
     resources,
     calls,
+    references,
     ofType,
     resource(type, name) {
       const found = ofType(type).filter((r) => name === undefined || r.name === name);

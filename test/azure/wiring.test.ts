@@ -17,8 +17,8 @@ const AZURE_COMPONENTS = ['resource-group', 'registry', 'cluster', 'storage'];
 
 type Obj = Record<string, any>;
 
-async function runComponent(text: string, component: string, env = 'dev'): Promise<Run> {
-  return run(contextFor(parse(text.replace('environment: dev', `environment: ${env}`)), component, env), azureProgram);
+async function runComponent(text: string, component: string, env = 'dev', preview = false): Promise<Run> {
+  return run(contextFor(parse(text.replace('environment: dev', `environment: ${env}`)), component, env), azureProgram, { preview });
 }
 
 /** A copy of the run's resources with one of them changed, as a broken program would have made it. */
@@ -77,11 +77,14 @@ describe('azure programs: objects that find each other', () => {
     ['workspace with autoscaling', AUTOSCALED, 'workspace'],
     ['adaptive run with Postgres', FULL, 'adaptive-default'],
   ] as const) {
-    it(`${label}: selectors select their own pods, Services reach a port the pods expose, the HPA scales a Deployment it made`, async () => {
-      const r = await runComponent(text, component);
-      assert.ok(r.ofType('kubernetes:core/v1:Service').length > 0);
-      assert.deepEqual(wiringProblems(r.resources), []);
-    });
+    for (const preview of [false, true]) {
+      it(`${label}${preview ? ' (preview)' : ''}: selectors select their own pods, Services reach a port the pods expose, the HPA scales a Deployment it made`, async () => {
+        const r = await runComponent(text, component, 'dev', preview);
+        assert.ok(r.ofType('kubernetes:core/v1:Service').length > 0);
+        assert.deepEqual(wiringProblems(r.resources), []);
+        if (component === 'workspace') assert.deepEqual(effectiveEnv(r.resources, deployment(r, 'dask-workers')).problems, []);
+      });
+    }
   }
 
   it('each broken wiring is caught, by name', async () => {
@@ -114,10 +117,10 @@ describe('azure programs: objects that find each other', () => {
 });
 
 describe('azure programs: what Azure gets', () => {
-  for (const env of ['dev', 'prod']) {
-    it(`${env}: every Azure resource goes through the provider pinned to the subscription, with the environment's tags`, async () => {
+  for (const [env, preview] of [['dev', false], ['prod', false], ['dev', true]] as const) {
+    it(`${env}${preview ? ' (preview)' : ''}: every Azure resource goes through the provider pinned to the subscription, with the environment's tags`, async () => {
       for (const component of AZURE_COMPONENTS) {
-        const r = await runComponent(FULL, component, env);
+        const r = await runComponent(FULL, component, env, preview);
         assert.ok(r.resources.some((x) => x.type.startsWith('azure-native:') && x.type !== 'azure-native:storage:BlobContainer'), component);
         assert.deepEqual(azureProblems(r.resources, env), [], component);
         assert.equal(r.resource('pulumi:providers:azure-native').inputs.subscriptionId, SUBSCRIPTION, component);

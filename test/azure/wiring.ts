@@ -3,7 +3,7 @@
  * (Pulumi's mocks accept any manifest, so these checks are the only thing between a wrong selector and
  * a first real run): the environment each container really gets, selectors that select, ports that exist.
  */
-import type { MockResource } from './mocks';
+import { UNKNOWN, type MockResource } from './mocks';
 
 type Obj = Record<string, any>;
 
@@ -16,9 +16,14 @@ const podLabels = (deployment: MockResource): Obj => (deployment.inputs as Obj).
 const selects = (selector: Obj | undefined, labels: Obj): boolean => !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 /** The objects' values (`data` base64-decoded, `stringData` as is), as a container would read them. */
+/**
+ * A Secret's or ConfigMap's keys and values. In a preview a map holding a value still unknown is unknown
+ * as a whole (`UNKNOWN`): any key may be there, each read from it is unknown.
+ */
 function valuesOf(object: MockResource | undefined): Obj | undefined {
   if (!object) return undefined;
   const inputs = object.inputs as Obj;
+  if (inputs.stringData === UNKNOWN || inputs.data === UNKNOWN) return new Proxy({}, { has: () => true, get: () => UNKNOWN });
   const decoded = Object.fromEntries(Object.entries(inputs.data ?? {}).map(([k, v]) => [k, object.type.endsWith(':Secret') ? Buffer.from(String(v), 'base64').toString('utf8') : v]));
   return { ...decoded, ...(inputs.stringData ?? {}) };
 }
