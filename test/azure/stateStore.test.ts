@@ -166,6 +166,46 @@ describe('state stores: a folder and a Blob Storage container (Azurite) keep one
       assert.doesNotMatch(kept, /SECRET-CIPHERTEXT/, 'never a secret, not even its ciphertext');
     });
 
+    it("lists an unchanged stack's history no more: it is kept by the checkpoint's version, never while the stack is locked or after a slow listing", async () => {
+      const home = join(dir, 'home');
+      const lockPath = `${root}/locks/organization/${project}/${stackName}/held.json`;
+      const historyDir = `${root}/history/${project}/${stackName}`;
+      const readDeferred = (delayStacks = 0) => {
+        const { store, calls } = counted(container);
+        const slow: StateStore = new Proxy(store, {
+          get: (target, key, receiver) =>
+            key === 'listPrefix' ? (prefix: string) => new Promise((r) => setTimeout(r, prefix === `${root}/stacks/` ? delayStacks : 0)).then(() => target.listPrefix(prefix)) : Reflect.get(target, key, receiver),
+        });
+        const snapshot = StoreSnapshot.take(slow, [`${root}/stacks/`, `${root}/locks/`], DigestCache.open(home, 'azblob://contract'), [historyDir]);
+        return readDiyStack(snapshot, project, stackName).then(async (state) => (await new Promise((r) => setImmediate(r)), { state, calls }));
+      };
+      const first = await readDeferred();
+      assert.equal(first.state.lastUpdate?.result, 'failed');
+      assert.equal(first.calls.get('listPrefix'), 3, 'checkpoints, locks, then this history');
+      const again = await readDeferred();
+      assert.deepEqual({ ...again.state, readAt: '' }, { ...first.state, readAt: '' });
+      assert.equal(again.calls.get('listPrefix'), 2, 'the history is not listed: the checkpoint is unchanged');
+
+      // An update: Pulumi locks, rewrites the checkpoint, writes the history entry, unlocks.
+      await container.write(lockPath, JSON.stringify({ pid: 1, hostname: 'ci', username: 'ci' }));
+      await container.write(checkpointPath, checkpoint('http://one'));
+      const during = await readDeferred();
+      assert.equal(during.calls.get('listPrefix'), 3, 'a locked stack: its history is listed');
+      await container.write(`${historyDir}/${stackName}-1700000100000000000.history.json`, JSON.stringify({ kind: 'update', result: 'succeeded', startTime: 1700000090, endTime: 1700000100 }));
+      const stillLocked = await readDeferred();
+      assert.equal(stillLocked.state.lastUpdate?.result, 'succeeded', 'what was seen while locked was not kept');
+      await container.remove(lockPath);
+      const after = await readDeferred();
+      assert.equal(after.state.lastUpdate?.result, 'succeeded');
+      assert.equal(after.calls.get('listPrefix'), 3, 'nothing kept for this checkpoint yet: listed');
+      assert.equal((await readDeferred()).calls.get('listPrefix'), 2, 'kept now');
+
+      await container.write(checkpointPath, checkpoint('http://two'));
+      const slowRead = await readDeferred(400);
+      assert.equal(slowRead.calls.get('listPrefix'), 3);
+      assert.equal((await readDeferred()).calls.get('listPrefix'), 3, 'after a slow listing nothing was kept: an update could have run between the listings');
+    });
+
     it('takes a damaged or foreign cache file for an empty cache', async () => {
       const home = join(dir, 'home');
       await read(DigestCache.open(home, 'azblob://contract'));

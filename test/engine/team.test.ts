@@ -65,6 +65,20 @@ describe('a team sharing state in Azure Blob Storage (Azurite, the real Storage 
     assert.equal(b.run(['drift']).code, 1, 'a container deleted outside Pulumi, seen from B');
   });
 
+  it("B's status, which keeps what it read by version, sees A's failed update at once", () => {
+    assert.equal(a.run(['up']).code, 0);
+    // The second status answers the history from what the first kept (the checkpoints are unchanged).
+    for (let i = 0; i < 2; i++) assert.equal(component(b.status(), 'storage').status, 'ready');
+    // A changed storage spec, so up updates it, and a fault that fails that update.
+    write(config('  faults:\n    storage:\n      fail_after_resources: 0\n').replace('storage: {}', 'storage: { sku: Standard_GRS }'));
+    const failed = a.run(['up', 'storage']);
+    assert.equal(failed.code, 1, failed.stdout + failed.stderr);
+    for (let i = 0; i < 2; i++) {
+      const storage = component(b.status(), 'storage');
+      assert.equal(storage.status, 'failed', `Pulumi rewrites the checkpoint in a failed update too, so its history is read again: ${storage.reason}`);
+    }
+  });
+
   it("while A provisions, B sees the stack busy with who holds it, and B's up, repair and down are refused (exit 3)", async () => {
     write(config(slowStorage));
     const run = a.start(['up']);

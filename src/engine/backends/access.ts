@@ -51,7 +51,11 @@ export async function backendSnapshot(settings: Pick<ResolvedSettings, 'backend'
   const history = [...byProject].map(([project, names]) => `.pulumi/history/${project}/${commonStart(names)}`);
   // A folder is read faster than a cache of it would be; a container is not.
   const digests = settings.backend.kind === 'file' ? undefined : DigestCache.open(settings.modelopsHome, settings.backendUrl);
-  return StoreSnapshot.take(store, ['.pulumi/stacks/', '.pulumi/locks/', ...history, '.modelops/'], digests);
+  // With digests kept, an unchanged stack's history is known from its checkpoint (diyState.ts), so
+  // its listing waits until a stack needs it; a folder lists it at once, beside the rest.
+  return digests
+    ? StoreSnapshot.take(store, ['.pulumi/stacks/', '.pulumi/locks/', '.modelops/'], digests, history)
+    : StoreSnapshot.take(store, ['.pulumi/stacks/', '.pulumi/locks/', ...history, '.modelops/']);
 }
 
 /**

@@ -11,6 +11,7 @@ import { SPEC_HASH_CONFIG_KEY } from '../../core/spec';
 import { deployedSpecHash, isDeployment, isEmptyValue, lastDeployment, type HistoryEntry } from '../../core/state';
 import { isProcessAlive, thisHost } from '../liveness';
 import { readDigest, type StateStore } from './stateStore';
+import { StoreSnapshot } from './storeSnapshot';
 
 /** Pulumi's marker for a secret value in a checkpoint (sig.Secret). */
 const SECRET_SIG_KEY = '4dabf18193072939515e22adb298388d';
@@ -117,7 +118,7 @@ function historyDigest(body: Buffer): HistoryFile {
  * The newest update or destroy, and the spec hash of the newest successful one; history files
  * are read newest first, and only until both are known (usually one file).
  */
-async function readHistory(store: StateStore, historyDir: string): Promise<Pick<StackState, 'lastUpdate' | 'deployedSpecHash'>> {
+async function readHistory(store: StateStore, historyDir: string): Promise<History> {
   const files = (await store.list(historyDir)).filter((f) => f.endsWith('.history.json'));
   files.sort((a, b) => (nanosOf(b) > nanosOf(a) ? 1 : nanosOf(b) < nanosOf(a) ? -1 : 0));
   const read: HistoryFile[] = [];
@@ -128,7 +129,50 @@ async function readHistory(store: StateStore, historyDir: string): Promise<Pick<
     if (isDeployment(entry.kind) && entry.result === 'succeeded') break;
   }
   const last = lastDeployment(read);
-  return { lastUpdate: last && { kind: last.kind, result: last.result, startTime: last.startTime, endTime: last.endTime }, deployedSpecHash: deployedSpecHash(read) };
+  const hash = deployedSpecHash(read);
+  // Only keys with a value: the same shape as a digest kept in JSON (readHistoryOf).
+  return { ...(last ? { lastUpdate: { kind: last.kind, result: last.result, startTime: last.startTime, endTime: last.endTime } } : {}), ...(hash ? { deployedSpecHash: hash } : {}) };
+}
+
+type History = Pick<StackState, 'lastUpdate' | 'deployedSpecHash'>;
+
+/** The history digest kept by the checkpoint's version (see `readHistoryOf`). */
+const HISTORY_AT_CHECKPOINT = 'history-at-checkpoint/1';
+/**
+ * The longest the first listings of locks and checkpoints may take for the history they saw to
+ * be kept. Pulumi writes a stack's lock before anything else, rewrites the checkpoint in every
+ * update (failed and no-op ones included), then writes the history entry, then removes the lock;
+ * from lock to checkpoint it starts a language host and runs the program, which takes far longer.
+ */
+const LISTING_SPAN_MS = 250;
+
+/**
+ * The stack's history. On a container whose digests are kept, the history of an unlocked stack
+ * is kept by its checkpoint's version: an unchanged checkpoint means no update since, so the
+ * history is not listed again (history grows with every update; its listing is most of a status).
+ * It is kept only when the lock listing showed no lock and the checkpoint listing answered soon
+ * after it: a checkpoint seen then belongs to an update whose history was written already.
+ */
+async function readHistoryOf(store: StateStore, project: string, stack: string, lockDir: string): Promise<History> {
+  const historyDir = `.pulumi/history/${project}/${stack}`;
+  if (!(store instanceof StoreSnapshot) || !store.keepsDigests) return readHistory(store, historyDir);
+  const [checkpoint, lockFiles] = await Promise.all([checkpointVersion(store, project, stack), store.list(lockDir)]);
+  if (!checkpoint || lockFiles.length) return readHistory(store, historyDir);
+  const kept = store.kept<History>(HISTORY_AT_CHECKPOINT, checkpoint.path, checkpoint.version);
+  if (kept) return kept;
+  const history = await readHistory(store, historyDir);
+  if ((await store.listingSpan('.pulumi/locks/', '.pulumi/stacks/')) <= LISTING_SPAN_MS) store.keep(HISTORY_AT_CHECKPOINT, checkpoint.path, checkpoint.version, history);
+  return history;
+}
+
+/** The checkpoint's path and version as the snapshot's listing shows them, in whichever format it is stored. */
+async function checkpointVersion(store: StoreSnapshot, project: string, stack: string): Promise<{ path: string; version: string } | undefined> {
+  for (const [suffix] of CHECKPOINT_FORMATS) {
+    const path = `.pulumi/stacks/${project}/${stack}${suffix}`;
+    const version = await store.versionOf(path);
+    if (version) return { path, version };
+  }
+  return undefined;
 }
 
 async function readLock(store: StateStore, lockDir: string): Promise<LockState | undefined> {
@@ -149,11 +193,8 @@ async function readLock(store: StateStore, lockDir: string): Promise<LockState |
 export async function readDiyStack(store: StateStore, project: string, stack: string): Promise<StackState> {
   const readAt = new Date().toISOString();
   try {
-    const [checkpoint, history, lock] = await Promise.all([
-      readCheckpoint(store, project, stack),
-      readHistory(store, `.pulumi/history/${project}/${stack}`),
-      readLock(store, `.pulumi/locks/organization/${project}/${stack}`),
-    ]);
+    const lockDir = `.pulumi/locks/organization/${project}/${stack}`;
+    const [checkpoint, history, lock] = await Promise.all([readCheckpoint(store, project, stack), readHistoryOf(store, project, stack, lockDir), readLock(store, lockDir)]);
     if (!checkpoint) return { stack, exists: false, pendingOperations: [], outputs: {}, resourceCount: 0, readAt, lock };
     return { stack, exists: true, ...history, ...checkpoint, lock, readAt };
   } catch (error) {

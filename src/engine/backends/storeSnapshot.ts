@@ -12,26 +12,45 @@ import type { StateStore, StoredObject } from './stateStore';
 
 const asFolder = (dir: string) => `${dir.replace(/\/$/, '')}/`;
 
+type Paths = ReadonlyMap<string, string | undefined>;
+
+/** A prefix's listing: every object that starts with it (path → version), when it was asked for and answered. */
+interface Listing {
+  paths: Promise<Paths>;
+  askedAt: number;
+  answeredAt?: number;
+}
+
 export class StoreSnapshot implements StateStore {
+  private readonly listed = new Map<string, Listing>();
+
   private constructor(
     private readonly store: StateStore,
-    /** Each listed prefix and every object that starts with it (path → version), as the listings come in. */
-    private readonly listed: ReadonlyMap<string, Promise<ReadonlyMap<string, string | undefined>>>,
+    /** Prefixes listed only when a read falls inside one. */
+    private readonly deferred: readonly string[],
     private readonly digests?: DigestCache,
   ) {}
 
   /**
-   * Lists each of `prefixes` over `store`, all at once. It does not wait for them: a read
-   * outside them goes to the store at once, a read inside one waits for its listing.
+   * Lists each of `prefixes` over `store`, all at once, and each of `deferred` when a read first
+   * falls inside it. It does not wait for them: a read outside them goes to the store at once, a
+   * read inside one waits for its listing.
    */
-  static take(store: StateStore, prefixes: readonly string[], digests?: DigestCache): StoreSnapshot {
-    const listed = new Map<string, Promise<ReadonlyMap<string, string | undefined>>>();
-    for (const prefix of new Set(prefixes)) {
-      const listing = store.listPrefix(prefix).then((found) => new Map(found.map((o) => [o.path, o.version])));
-      listing.catch(() => undefined); // a failed listing fails the reads that need it, not the process
-      listed.set(prefix, listing);
-    }
-    return new StoreSnapshot(store, listed, digests);
+  static take(store: StateStore, prefixes: readonly string[], digests?: DigestCache, deferred: readonly string[] = []): StoreSnapshot {
+    const snapshot = new StoreSnapshot(store, [...new Set(deferred)], digests);
+    for (const prefix of new Set(prefixes)) snapshot.listNow(prefix);
+    return snapshot;
+  }
+
+  private listNow(prefix: string): Listing {
+    const listing: Listing = { paths: Promise.resolve(new Map()), askedAt: Date.now() };
+    listing.paths = this.store.listPrefix(prefix).then((found) => {
+      listing.answeredAt = Date.now();
+      return new Map(found.map((o) => [o.path, o.version]));
+    });
+    listing.paths.catch(() => undefined); // a failed listing fails the reads that need it, not the process
+    this.listed.set(prefix, listing);
+    return listing;
   }
 
   get where(): string {
@@ -42,10 +61,43 @@ export class StoreSnapshot implements StateStore {
     return this.store.shared;
   }
 
-  /** The listing that holds every path starting with `prefix`, if one was taken. */
-  private covering(prefix: string): Promise<ReadonlyMap<string, string | undefined>> | undefined {
-    for (const [listed, paths] of this.listed) if (prefix.startsWith(listed)) return paths;
-    return undefined;
+  /** The listing that holds every path starting with `prefix`, if one was (or is now) taken. */
+  private covering(prefix: string): Promise<Paths> | undefined {
+    for (const [listed, listing] of this.listed) if (prefix.startsWith(listed)) return listing.paths;
+    const deferred = this.deferred.find((d) => prefix.startsWith(d));
+    return deferred === undefined ? undefined : this.listNow(deferred).paths;
+  }
+
+  /** The object's version as its listing shows it; undefined when absent, unversioned or not listed. */
+  async versionOf(path: string): Promise<string | undefined> {
+    return (await this.covering(path))?.get(path);
+  }
+
+  /**
+   * How many ms passed from asking for the listing of `first` to receiving the one of `then`
+   * (Infinity when either was not taken): whatever the store did between them happened in that
+   * time. Both prefixes must be listed ones.
+   */
+  async listingSpan(first: string, then: string): Promise<number> {
+    const a = this.listed.get(first);
+    const b = this.listed.get(then);
+    if (!a || !b) return Infinity;
+    await Promise.all([a.paths, b.paths]);
+    return (b.answeredAt ?? Infinity) - a.askedAt;
+  }
+
+  /** A digest kept for this version of the object at `path` (see `digest`), without reading anything. */
+  kept<T>(kind: string, path: string, version: string): T | undefined {
+    return this.digests?.get(kind, path, version) as T | undefined;
+  }
+
+  keep(kind: string, path: string, version: string, digest: unknown): void {
+    this.digests?.keep(kind, path, version, digest);
+  }
+
+  /** Whether digests are kept across reads (a container), so `kept` can ever answer. */
+  get keepsDigests(): boolean {
+    return this.digests !== undefined;
   }
 
   async list(dir: string): Promise<string[]> {
