@@ -201,7 +201,7 @@ describe('state stores: a folder and a Blob Storage container (Azurite) keep one
       assert.equal((await readDeferred()).calls.get('listPrefix'), 2, 'kept now');
 
       await container.write(checkpointPath, checkpoint('http://two'));
-      const slowRead = await readDeferred(400);
+      const slowRead = await readDeferred(1200);
       assert.equal(slowRead.calls.get('listPrefix'), 3);
       assert.equal((await readDeferred()).calls.get('listPrefix'), 3, 'after a slow listing nothing was kept: an update could have run between the listings');
     });
