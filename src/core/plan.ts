@@ -136,7 +136,8 @@ export const OP_OF: Record<string, ResourceOp> = {
   'delete-replaced': 'replace',
   'discard-replaced': 'replace',
   delete: 'delete',
-  discard: 'delete',
+  // A read resource dropped from the state: nothing is deleted.
+  discard: 'read',
   same: 'same',
   read: 'read',
   'read-replacement': 'read',

@@ -34,7 +34,7 @@ describe('azure programs: what the engine is told', () => {
     const objects = kubernetesObjects(r);
     assert.ok(objects.length >= 6);
     for (const o of objects) {
-      assert.ok(o.options.dependsOn.includes('namespace'), `${o.name} depends on its namespace`);
+      assert.ok(o.options.dependsOn.includes('dask-namespace'), `${o.name} depends on its namespace`);
       assert.equal(o.options.deleteBeforeReplace, true, `${o.name}: a fixed name cannot exist twice`);
     }
     assert.deepEqual(r.resource('kubernetes:apps/v1:Deployment', 'dask-workers').options.ignoreChanges, ['spec.replicas'], 'an up must not reset what the HPA scaled');
@@ -44,8 +44,8 @@ describe('azure programs: what the engine is told', () => {
 
   it('adaptive run: objects wait for the namespace, the password stays an encrypted secret output', async () => {
     const r = await runComponent(FULL, 'adaptive-default');
-    for (const o of kubernetesObjects(r)) assert.ok(o.options.dependsOn.includes('namespace'), `${o.name} depends on its namespace`);
-    assert.ok(r.resource('kubernetes:apps/v1:Deployment', 'postgres').options.dependsOn.includes('postgres-data'), 'Postgres waits for its volume claim');
+    for (const o of kubernetesObjects(r)) assert.ok(o.options.dependsOn.includes('default-namespace'), `${o.name} depends on its namespace`);
+    assert.ok(r.resource('kubernetes:apps/v1:Deployment', 'default-postgres').options.dependsOn.includes('default-postgres-pvc'), 'Postgres waits for its volume claim');
     assert.deepEqual(r.resource('pulumi-nodejs:dynamic/modelops-azure:StablePassword').options.additionalSecretOutputs, ['password']);
   });
 
@@ -62,6 +62,31 @@ describe('azure programs: what the engine is told', () => {
       assert.ok(r.references.length > 0);
     }
   });
+});
+
+describe("azure programs: the original's URNs", () => {
+  // The original's components (super().__init__(type, name) and the name each service passed); every resource its child.
+  const ORIGINAL: Record<string, [string, string]> = {
+    'resource-group': ['modelops:azure:ResourceGroup', 'resource-group'],
+    registry: ['modelops:infra:registry', 'modelops-registry'],
+    cluster: ['modelops:infra:cluster', 'modelops'],
+    storage: ['modelops:infra:storage', 'storage'],
+    workspace: ['modelops:workspace:dask', 'dask'],
+    'adaptive-default': ['modelops:adaptive:infra', 'default'],
+  };
+  for (const [component, [type, name]] of Object.entries(ORIGINAL)) {
+    it(`${component}: every resource is a child of the original's ${type} "${name}"`, async () => {
+      const r = await runComponent(FULL, component);
+      const parents = r.resources.filter((x) => !x.custom);
+      assert.deepEqual(parents.map((x) => [x.type, x.name]), [[type, name]]);
+      const stack = contextFor(parse(FULL), component).component;
+      const parentUrn = `urn:pulumi:${stack.stack}::${stack.project}::${type}::${name}`;
+      // The explicit azure-native provider is ours alone (the original used the default one), so it has no original URN to keep.
+      const children = r.resources.filter((x) => x.custom && !(x.type === 'pulumi:providers:azure-native'));
+      assert.ok(children.length >= 1);
+      for (const child of children) assert.equal(child.options.parent, parentUrn, `${child.type} ${child.name}`);
+    });
+  }
 });
 
 describe('azure programs: manifests, field by field', () => {
@@ -120,7 +145,7 @@ describe('azure programs: manifests, field by field', () => {
 
   it('workspace without storage: no storage secret, and pods get only the registry credentials', async () => {
     const r = await runComponent(FLAT_EXAMPLE + SECTIONS.workspace, 'workspace');
-    assert.deepEqual(r.ofType('kubernetes:core/v1:Secret').map((s) => s.name), ['bundle-credentials']);
+    assert.deepEqual(r.ofType('kubernetes:core/v1:Secret').map((s) => s.name), ['dask-bundle-credentials']);
     const c = r.resource('kubernetes:apps/v1:Deployment', 'dask-workers').inputs.spec.template.spec.containers[0];
     assert.deepEqual(c.envFrom, [{ secretRef: { name: 'bundle-credentials' } }]);
     assert.ok(!r.references.some((ref) => ref.includes('storage')), 'no storage stack is read');
@@ -130,13 +155,13 @@ describe('azure programs: manifests, field by field', () => {
     const r = await runComponent(FULL, 'adaptive-default');
     const pvc = r.resource('kubernetes:core/v1:PersistentVolumeClaim').inputs;
     assert.deepEqual(pvc.spec.accessModes, ['ReadWriteOnce']);
-    const postgres = r.resource('kubernetes:apps/v1:Deployment', 'postgres').inputs.spec.template.spec.containers[0];
+    const postgres = r.resource('kubernetes:apps/v1:Deployment', 'default-postgres').inputs.spec.template.spec.containers[0];
     assert.deepEqual(postgres.env, [{ name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' }]);
     assert.deepEqual(postgres.resources, { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } });
     assert.deepEqual(postgres.readinessProbe, { exec: { command: ['pg_isready', '-U', 'optuna_user', '-d', 'optuna'] }, periodSeconds: 10 });
     assert.deepEqual(r.resource('kubernetes:core/v1:Namespace').inputs.metadata.labels, { 'modelops.io/component': 'adaptive', 'modelops.io/run': 'default' });
-    const workers = r.resource('kubernetes:apps/v1:Deployment', 'adaptive-workers').inputs;
-    assert.deepEqual(workers.spec.template.metadata.labels, { 'modelops.io/component': 'adaptive', 'modelops.io/run': 'default', app: 'adaptive-workers' });
+    const workers = r.resource('kubernetes:apps/v1:Deployment', 'default-workers').inputs;
+    assert.deepEqual(workers.spec.template.metadata.labels, { 'modelops.io/component': 'adaptive', 'modelops.io/run': 'default', app: 'adaptive-worker' });
     assert.deepEqual(workers.spec.template.spec.containers[0].envFrom, [{ secretRef: { name: 'modelops-storage', optional: true } }]);
     assert.equal(workers.spec.template.spec.containers[0].name, 'worker');
   });
@@ -145,9 +170,9 @@ describe('azure programs: manifests, field by field', () => {
     const r = await runComponent(FULL, 'adaptive-default');
     const claim = r.resource('kubernetes:core/v1:PersistentVolumeClaim');
     assert.equal(claim.options.deleteBeforeReplace, false, 'deleting the claim first would delete the database');
-    const deployment = r.resource('kubernetes:apps/v1:Deployment', 'postgres');
+    const deployment = r.resource('kubernetes:apps/v1:Deployment', 'default-postgres');
     assert.equal(deployment.inputs.metadata.name, 'postgres');
-    assert.ok(deployment.options.dependsOn.includes('postgres-secret') && deployment.options.dependsOn.includes('postgres-data'));
+    assert.ok(deployment.options.dependsOn.includes('default-postgres-secret') && deployment.options.dependsOn.includes('default-postgres-pvc'));
     const spec = deployment.inputs.spec.template.spec;
     assert.deepEqual(spec.volumes, [{ name: 'data', persistentVolumeClaim: { claimName: 'postgres-data' } }]);
     const c = spec.containers[0];
@@ -158,24 +183,24 @@ describe('azure programs: manifests, field by field', () => {
     const service = r.resource('kubernetes:core/v1:Service').inputs;
     assert.deepEqual([service.metadata.name, service.spec.selector, service.spec.ports], ['postgres', { app: 'postgres' }, [{ name: 'postgres', port: 5432, targetPort: 5432 }]]);
     assert.deepEqual(r.resource('kubernetes:core/v1:ConfigMap').inputs.metadata.name, 'adaptive-config');
-    assert.deepEqual(r.resource('kubernetes:core/v1:Secret', 'run-secrets').inputs.metadata.name, 'run-secrets');
-    assert.equal(r.resource('kubernetes:core/v1:Secret', 'run-secrets').options.deleteBeforeReplace, true);
+    assert.deepEqual(r.resource('kubernetes:core/v1:Secret', 'default-secret').inputs.metadata.name, 'run-secrets');
+    assert.equal(r.resource('kubernetes:core/v1:Secret', 'default-secret').options.deleteBeforeReplace, true);
   });
 
   it('adaptive run: a command given as one string is split into arguments', async () => {
     const r = await runComponent(FULL.replace('    algorithm: optuna\n', '    algorithm: optuna\n    workers: { command: "  python -m  my.worker\t--fast " }\n'), 'adaptive-default');
-    assert.deepEqual(r.resource('kubernetes:apps/v1:Deployment', 'adaptive-workers').inputs.spec.template.spec.containers[0].command, ['python', '-m', 'my.worker', '--fast']);
+    assert.deepEqual(r.resource('kubernetes:apps/v1:Deployment', 'default-workers').inputs.spec.template.spec.containers[0].command, ['python', '-m', 'my.worker', '--fast']);
     assert.deepEqual(workerCommandOf(['python', 'w.py']), ['python', 'w.py']);
     assert.deepEqual(workerCommandOf(undefined), ['python', '-m', 'modelops.adaptive.worker']);
   });
 
   it('adaptive run without storage or a workspace: no storage secret, no envFrom, an empty scheduler address', async () => {
     const r = await runComponent(FLAT_EXAMPLE + SECTIONS.adaptive.replace('    persistence: { size: 5Gi }\n', '    central_store: { kind: none }\n'), 'adaptive-default');
-    assert.deepEqual(r.ofType('kubernetes:core/v1:Secret').map((s) => s.name), ['run-secrets']);
-    const c = r.resource('kubernetes:apps/v1:Deployment', 'adaptive-workers').inputs.spec.template.spec.containers[0];
+    assert.deepEqual(r.ofType('kubernetes:core/v1:Secret').map((s) => s.name), ['default-secret']);
+    const c = r.resource('kubernetes:apps/v1:Deployment', 'default-workers').inputs.spec.template.spec.containers[0];
     assert.deepEqual(c.envFrom, []);
     assert.deepEqual(c.env.find((e: Obj) => e.name === 'DASK_SCHEDULER'), { name: 'DASK_SCHEDULER', value: '' });
-    assert.deepEqual(r.resource('kubernetes:core/v1:Secret', 'run-secrets').inputs.stringData, {});
+    assert.deepEqual(r.resource('kubernetes:core/v1:Secret', 'default-secret').inputs.stringData, {});
   });
 
   it('storage: the lifecycle rule deletes only workspace/ block blobs after 7 days', async () => {
@@ -308,6 +333,13 @@ describe('azure programs: helpers at their edges', () => {
     assert.notEqual(first.id, second.id);
     assert.deepEqual(await stablePasswordProvider.diff!('id', { length: 24 }, { length: 24 }), { changes: false, replaces: [] });
     assert.deepEqual(await stablePasswordProvider.diff!('id', { length: 24 }, { length: 32 }), { changes: true, replaces: ['length'] });
+  });
+
+  it("the password adopts the original's RandomPassword: its result is kept, not a new one made", async () => {
+    const original = { length: 24, special: false, result: 'Orig1nalRandomPassw0rd24' };
+    assert.deepEqual(await stablePasswordProvider.diff!('none', original, { length: 24 }), { changes: true, replaces: [] });
+    assert.deepEqual(await stablePasswordProvider.update!('none', original, { length: 24 }), { outs: { length: 24, password: 'Orig1nalRandomPassw0rd24' } });
+    assert.deepEqual(await stablePasswordProvider.update!('id', { length: 24, password: 'ours' }, { length: 24 }), { outs: { length: 24, password: 'ours' } });
   });
 
   it('env as a list or a mapping; tolerations default when none or an empty list is given', () => {

@@ -26,21 +26,21 @@ function assertHardened(deployment: pulumi.runtime.MockResourceArgs, uid = 1000)
 describe('azure programs: workspace', () => {
   it('talks to the cluster through a provider made from its (secret) kubeconfig', async () => {
     const r = await runComponent(FULL, 'workspace');
-    const provider = r.resource('pulumi:providers:kubernetes', 'cluster');
+    const provider = r.resource('pulumi:providers:kubernetes', 'dask-k8s');
     assert.equal(provider.inputs.kubeconfig, KUBECONFIG);
     assert.ok(isSecretValue(provider.rawInputs.kubeconfig), 'the kubeconfig stays secret');
     assert.equal(provider.inputs.deleteUnreachable, 'true');
-    for (const resource of r.resources.filter((x) => x.type.startsWith('kubernetes:'))) assert.match(String(resource.provider), /::cluster::/, resource.name);
+    for (const resource of r.resources.filter((x) => x.type.startsWith('kubernetes:'))) assert.match(String(resource.provider), /::modelops:workspace:dask\$pulumi:providers:kubernetes::dask-k8s::/, resource.name);
   });
 
   it('creates the namespace, the secrets, scheduler + service + PDB and the workers', async () => {
     const r = await runComponent(FULL, 'workspace');
     assert.equal(r.resource('kubernetes:core/v1:Namespace').inputs.metadata.name, 'modelops-dask-dev');
-    const storage = r.resource('kubernetes:core/v1:Secret', 'storage-secret').inputs;
+    const storage = r.resource('kubernetes:core/v1:Secret', 'dask-storage-secret').inputs;
     assert.equal(storage.metadata.name, 'modelops-storage');
     assert.equal(storage.metadata.namespace, 'modelops-dask-dev');
     assert.deepEqual(storage.stringData, { AZURE_STORAGE_CONNECTION_STRING: dependencyOutputs().storage.outputs.connection_string, AZURE_STORAGE_ACCOUNT: 'acct' });
-    const bundle = r.resource('kubernetes:core/v1:Secret', 'bundle-credentials').inputs.stringData;
+    const bundle = r.resource('kubernetes:core/v1:Secret', 'dask-bundle-credentials').inputs.stringData;
     assert.deepEqual(bundle, {
       REGISTRY_SERVER: 'modelopsdevacralice.azurecr.io',
       REGISTRY_USERNAME: 'acr-user',
@@ -126,7 +126,7 @@ describe('azure programs: workspace', () => {
   it('has no bundle credentials or registry env without a registry, and names a hyphenated env namespace', async () => {
     const r = await runComponent(withoutAcr(FULL) + 'environment: vsb-dev\n', 'workspace', 'vsb-dev');
     assert.equal(r.outputs.namespace, 'modelops-dask-vsb-dev');
-    assert.deepEqual(r.ofType('kubernetes:core/v1:Secret').map((s) => s.name), ['storage-secret']);
+    assert.deepEqual(r.ofType('kubernetes:core/v1:Secret').map((s) => s.name), ['dask-storage-secret']);
     const s = container(r.resource('kubernetes:apps/v1:Deployment', 'dask-scheduler'));
     assert.deepEqual(s.env, []);
     assert.deepEqual(s.envFrom, [{ secretRef: { name: 'modelops-storage', optional: true } }]);
@@ -165,20 +165,20 @@ describe('azure programs: adaptive run', () => {
     const ns = 'modelops-adaptive-dev-default';
     assert.equal(r.resource('kubernetes:core/v1:Namespace').inputs.metadata.name, ns);
     assert.deepEqual(r.resource('kubernetes:core/v1:ConfigMap').inputs.data, { INFRA_NAME: 'default', ALGORITHM: 'optuna', NAMESPACE: ns, DASK_SCHEDULER: 'tcp://dask-scheduler.modelops-dask-dev:8786' });
-    const password = r.resource('pulumi-nodejs:dynamic/modelops-azure:StablePassword', 'postgres-password');
+    const password = r.resource('pulumi-nodejs:dynamic/modelops-azure:StablePassword', 'default-postgres-password');
     assert.equal(password.inputs.length, 24);
-    assert.deepEqual(r.resource('kubernetes:core/v1:Secret', 'postgres-secret').inputs.stringData, { POSTGRES_USER: 'optuna_user', POSTGRES_PASSWORD: 'generated-password-0123456789', POSTGRES_DB: 'optuna' });
+    assert.deepEqual(r.resource('kubernetes:core/v1:Secret', 'default-postgres-secret').inputs.stringData, { POSTGRES_USER: 'optuna_user', POSTGRES_PASSWORD: 'generated-password-0123456789', POSTGRES_DB: 'optuna' });
     const pvc = r.resource('kubernetes:core/v1:PersistentVolumeClaim').inputs;
     assert.deepEqual([pvc.metadata.name, pvc.spec.storageClassName, pvc.spec.resources.requests.storage], ['postgres-data', 'managed-csi', '5Gi']);
-    const postgres = r.resource('kubernetes:apps/v1:Deployment', 'postgres');
+    const postgres = r.resource('kubernetes:apps/v1:Deployment', 'default-postgres');
     assert.equal(postgres.inputs.spec.strategy.type, 'Recreate');
     assert.equal(container(postgres).image, 'postgres:14-alpine');
     assertHardened(postgres, 999);
     assert.equal(r.resource('kubernetes:core/v1:Service').inputs.metadata.name, 'postgres');
 
     const dsn = 'postgresql://optuna_user:generated-password-0123456789@postgres.modelops-adaptive-dev-default:5432/optuna';
-    assert.deepEqual(r.resource('kubernetes:core/v1:Secret', 'run-secrets').inputs.stringData, { STORAGE_CONNECTION: dependencyOutputs().storage.outputs.connection_string, POSTGRES_DSN: dsn });
-    const workers = r.resource('kubernetes:apps/v1:Deployment', 'adaptive-workers');
+    assert.deepEqual(r.resource('kubernetes:core/v1:Secret', 'default-secret').inputs.stringData, { STORAGE_CONNECTION: dependencyOutputs().storage.outputs.connection_string, POSTGRES_DSN: dsn });
+    const workers = r.resource('kubernetes:apps/v1:Deployment', 'default-workers');
     const w = container(workers);
     assert.equal(workers.inputs.metadata.name, 'adaptive-workers');
     assert.equal(workers.inputs.spec.replicas, 2);
@@ -202,17 +202,17 @@ describe('azure programs: adaptive run', () => {
     const text = FULL.replace('    persistence: { size: 5Gi }\n', '    central_store: { kind: postgres, mode: external, host: db.example.com, port: 6432 }\n');
     await assert.rejects(runComponent(text, 'adaptive-default'), /pulumi config set --secret postgresPassword <password> --stack modelops-adaptive-dev-default/);
     const r = await runComponent(text, 'adaptive-default', 'dev', { config: { postgresPassword: 'pw' }, secretConfig: ['postgresPassword'] });
-    assert.deepEqual(r.ofType('kubernetes:apps/v1:Deployment').map((d) => d.name), ['adaptive-workers']);
+    assert.deepEqual(r.ofType('kubernetes:apps/v1:Deployment').map((d) => d.name), ['default-workers']);
     assert.equal(r.outputs.postgres_dsn, 'postgresql://optuna_user:pw@db.example.com:6432/optuna');
   });
 
   it('has no DSN without a Postgres store, and an emptyDir without persistence', async () => {
     const none = await runComponent(FULL.replace('    persistence: { size: 5Gi }\n', '    central_store: { kind: none }\n'), 'adaptive-default');
     assert.equal('postgres_dsn' in none.outputs, false);
-    assert.deepEqual(container(none.resource('kubernetes:apps/v1:Deployment', 'adaptive-workers')).env.map((e: Obj) => e.name), ['DASK_SCHEDULER', 'ALGORITHM', 'NAMESPACE']);
+    assert.deepEqual(container(none.resource('kubernetes:apps/v1:Deployment', 'default-workers')).env.map((e: Obj) => e.name), ['DASK_SCHEDULER', 'ALGORITHM', 'NAMESPACE']);
     const ephemeral = await runComponent(FULL.replace('persistence: { size: 5Gi }', 'persistence: { enabled: false }'), 'adaptive-default');
     assert.deepEqual(ephemeral.ofType('kubernetes:core/v1:PersistentVolumeClaim'), []);
-    assert.deepEqual(podSpec(ephemeral.resource('kubernetes:apps/v1:Deployment', 'postgres')).volumes, [{ name: 'data', emptyDir: {} }]);
+    assert.deepEqual(podSpec(ephemeral.resource('kubernetes:apps/v1:Deployment', 'default-postgres')).volumes, [{ name: 'data', emptyDir: {} }]);
   });
 
   it('names the namespace for a hyphenated env', async () => {

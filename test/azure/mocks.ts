@@ -87,6 +87,8 @@ export interface MockOptions {
   /** Logical names of the resources it explicitly depends on. */
   dependsOn: string[];
   additionalSecretOutputs: string[];
+  /** The parent's URN ('' for none). */
+  parent: string;
 }
 
 /** A registered resource: `inputs` with secrets unwrapped, `rawInputs` as the program sent them. */
@@ -100,6 +102,7 @@ interface RegisterRequest {
   getIgnorechangesList(): string[];
   getDependenciesList(): string[];
   getAdditionalsecretoutputsList(): string[];
+  getParent(): string;
 }
 
 /** How the engine's wire format writes a value not known until the update (Pulumi's `UnknownStringValue`). */
@@ -123,6 +126,7 @@ function recordOptions(options: Map<string, MockOptions & { wireInputs: unknown 
       ignoreChanges: req.getIgnorechangesList(),
       dependsOn: req.getDependenciesList().map((urn) => urn.split('::').pop() ?? urn),
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      parent: req.getParent(),
       wireInputs: withUnknowns(req.getObject()?.toJavaScript() ?? {}),
     });
     return register(req, cb);

@@ -53,7 +53,7 @@ describe('azure programs: what the pods really get', () => {
 
   it('adaptive workers get the DSN from their secret and the scheduler of the workspace', async () => {
     const r = await runComponent(FULL, 'adaptive-default');
-    const { env, problems } = effectiveEnv(r.resources, deployment(r, 'adaptive-workers'));
+    const { env, problems } = effectiveEnv(r.resources, deployment(r, 'default-workers'));
     assert.deepEqual(problems, []);
     assert.match(String(env.POSTGRES_DSN), /^postgresql:\/\/optuna_user:[^@]+@postgres\.modelops-adaptive-dev-default:5432\/optuna$/);
     assert.equal(env.DASK_SCHEDULER, 'tcp://dask-scheduler.modelops-dask-dev:8786');
@@ -62,7 +62,7 @@ describe('azure programs: what the pods really get', () => {
 
   it('resolves precedence as the kubelet does, so a shadowing secret is caught', async () => {
     const r = await runComponent(FULL, 'workspace');
-    const shadowed = broken(r.resources, 'bundle-credentials', (inputs) => (inputs.stringData.AZURE_STORAGE_CONNECTION_STRING = 'read-only-sas'));
+    const shadowed = broken(r.resources, 'dask-bundle-credentials', (inputs) => (inputs.stringData.AZURE_STORAGE_CONNECTION_STRING = 'read-only-sas'));
     assert.equal(effectiveEnv(shadowed, deployment(shadowed, 'dask-workers')).env.AZURE_STORAGE_CONNECTION_STRING, 'read-only-sas');
     const overridden = broken(r.resources, 'dask-workers', (inputs) => inputs.spec.template.spec.containers[0].env.push({ name: 'REGISTRY_USERNAME', value: 'env-wins' }));
     assert.equal(effectiveEnv(overridden, deployment(overridden, 'dask-workers')).env.REGISTRY_USERNAME, 'env-wins');
@@ -91,12 +91,12 @@ describe('azure programs: objects that find each other', () => {
     const workspace = await runComponent(AUTOSCALED, 'workspace');
     const adaptive = await runComponent(FULL, 'adaptive-default');
     const cases: Array<[readonly MockResource[], string, (inputs: Obj) => void, RegExp]> = [
-      [workspace.resources, 'dask-scheduler-service', (i) => (i.spec.selector = { app: 'dask-schedular' }), /Service dask-scheduler-service: its selector matches no pods/],
+      [workspace.resources, 'dask-scheduler-svc', (i) => (i.spec.selector = { app: 'dask-schedular' }), /Service dask-scheduler-svc: its selector matches no pods/],
       [workspace.resources, 'dask-workers', (i) => (i.spec.selector.matchLabels = { app: 'dask-workers' }), /Deployment dask-workers: its selector does not match/],
       [workspace.resources, 'dask-scheduler-pdb', (i) => (i.spec.selector.matchLabels = { app: 'scheduler' }), /PodDisruptionBudget dask-scheduler-pdb: its selector matches no pods/],
-      [workspace.resources, 'dask-scheduler-service', (i) => (i.spec.ports[0].targetPort = 1), /port tcp-comm targets 1, which no selected container exposes/],
+      [workspace.resources, 'dask-scheduler-svc', (i) => (i.spec.ports[0].targetPort = 1), /port tcp-comm targets 1, which no selected container exposes/],
       [workspace.resources, 'dask-workers-hpa', (i) => (i.spec.scaleTargetRef.name = 'dask-worker'), /HorizontalPodAutoscaler dask-workers-hpa: scales Deployment dask-worker/],
-      [adaptive.resources, 'postgres-service', (i) => (i.spec.selector = { app: 'postgresql' }), /Service postgres-service: its selector matches no pods/],
+      [adaptive.resources, 'default-postgres-svc', (i) => (i.spec.selector = { app: 'postgresql' }), /Service default-postgres-svc: its selector matches no pods/],
     ];
     for (const [resources, name, change, expected] of cases) {
       const problems = wiringProblems(broken(resources, name, change));

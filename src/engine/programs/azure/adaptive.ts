@@ -14,6 +14,8 @@ export const DEFAULT_WORKER_IMAGE = 'ghcr.io/institutefordiseasemodeling/modelop
 export const DEFAULT_WORKER_COMMAND = ['python', '-m', 'modelops.adaptive.worker'];
 export const POSTGRES_IMAGE = 'postgres:14-alpine';
 const WORKERS = 'adaptive-workers';
+/** The original's pod label for the workers (the Deployment's selector cannot change in place). */
+const WORKER_POD_APP = 'adaptive-worker';
 const RUN_SECRETS = 'run-secrets';
 /** Stack config key (set with `pulumi config set --secret postgresPassword …`) that overrides the generated password. */
 export const POSTGRES_PASSWORD_KEY = 'postgresPassword';
@@ -33,35 +35,37 @@ export function adaptive(ctx: AzureContext): Outputs {
   const run = ctx.component.run!;
   const cfg = ctx.config.adaptive[run];
   const namespace = adaptiveNamespace(ctx.env, run);
-  const provider = clusterProvider(ctx);
+  // Logical names are the original's (`{run}-…`, its component being named after the run): its state upgrades in place.
+  const provider = clusterProvider(ctx, run);
+  const parent = ctx.parent();
   const labels = { 'modelops.io/component': 'adaptive', 'modelops.io/run': run };
-  const ns = new k8s.core.Namespace('namespace', { metadata: { name: namespace, labels } }, { provider });
-  const opts: pulumi.CustomResourceOptions = { provider, dependsOn: [ns], deleteBeforeReplace: true };
+  const ns = new k8s.core.Namespace(`${run}-namespace`, { metadata: { name: namespace, labels } }, { provider, parent });
+  const opts: pulumi.CustomResourceOptions = { provider, parent, dependsOn: [ns], deleteBeforeReplace: true };
   const meta = (name: string) => ({ name, namespace, labels: { ...labels, app: name } });
 
   const scheduler = ctx.has('workspace') ? str(ctx.from('workspace', 'scheduler_address')) : ctx.p.output('');
   const runSecrets: Record<string, pulumi.Input<string>> = {};
   if (ctx.has('storage')) {
     const connection = str(ctx.from('storage', 'connection_string'));
-    new k8s.core.Secret('storage-secret', { metadata: meta(STORAGE_SECRET), stringData: { AZURE_STORAGE_CONNECTION_STRING: connection, AZURE_STORAGE_ACCOUNT: str(ctx.from('storage', 'account_name')) } }, opts);
+    new k8s.core.Secret(`${run}-storage-secret`, { metadata: meta(STORAGE_SECRET), stringData: { AZURE_STORAGE_CONNECTION_STRING: connection, AZURE_STORAGE_ACCOUNT: str(ctx.from('storage', 'account_name')) } }, opts);
     runSecrets.STORAGE_CONNECTION = connection;
   }
-  new k8s.core.ConfigMap('adaptive-config', { metadata: meta('adaptive-config'), data: { INFRA_NAME: run, ALGORITHM: cfg.algorithm, NAMESPACE: namespace, DASK_SCHEDULER: scheduler } }, opts);
+  new k8s.core.ConfigMap(`${run}-config`, { metadata: meta('adaptive-config'), data: { INFRA_NAME: run, ALGORITHM: cfg.algorithm, NAMESPACE: namespace, DASK_SCHEDULER: scheduler } }, opts);
 
   const dsn = centralStore(ctx, k8s, cfg, namespace, meta, opts);
   if (dsn) runSecrets.POSTGRES_DSN = dsn;
-  new k8s.core.Secret('run-secrets', { metadata: meta(RUN_SECRETS), stringData: runSecrets }, opts);
+  new k8s.core.Secret(`${run}-secret`, { metadata: meta(RUN_SECRETS), stringData: runSecrets }, opts);
 
   const image = cfg.workers.image ?? DEFAULT_WORKER_IMAGE;
   new k8s.apps.Deployment(
-    'adaptive-workers',
+    `${run}-workers`,
     {
       metadata: meta(WORKERS),
       spec: {
         replicas: cfg.workers.replicas,
-        selector: { matchLabels: { app: WORKERS } },
+        selector: { matchLabels: { app: WORKER_POD_APP } },
         template: {
-          metadata: { labels: { ...labels, app: WORKERS }, annotations: { 'checksum/run-secrets': ctx.p.all(Object.values(runSecrets)).apply(checksum) } },
+          metadata: { labels: { ...labels, app: WORKER_POD_APP }, annotations: { 'checksum/run-secrets': ctx.p.all(Object.values(runSecrets)).apply(checksum) } },
           spec: {
             securityContext: POD_SECURITY,
             tolerations: tolerations(undefined),
@@ -109,14 +113,14 @@ function centralStore(ctx: AzureContext, k8s: K8s, cfg: AdaptiveConfig, namespac
     if (!configured) throw new Error(`adaptive.${ctx.component.run}: an external Postgres needs its password in the stack config: pulumi config set --secret ${POSTGRES_PASSWORD_KEY} <password> --stack ${ctx.component.stack} (see docs/azure.md)`);
     return ctx.p.secret(configured.apply((password) => dsnOf(cfg.user, password, store.host!, store.port!, cfg.database)));
   }
-  const password = configured ?? stablePassword(ctx.p, 'postgres-password');
-  const secret = new k8s.core.Secret('postgres-secret', { metadata: meta('postgres-secret'), stringData: { POSTGRES_USER: cfg.user, POSTGRES_PASSWORD: password, POSTGRES_DB: cfg.database } }, opts);
+  const password = configured ?? stablePassword(ctx.p, `${ctx.component.run}-postgres-password`, 24, { parent: ctx.parent() });
+  const secret = new k8s.core.Secret(`${ctx.component.run}-postgres-secret`, { metadata: meta('postgres-secret'), stringData: { POSTGRES_USER: cfg.user, POSTGRES_PASSWORD: password, POSTGRES_DB: cfg.database } }, opts);
   const volume: k8sInputs.core.v1.Volume = { name: 'data', ...(cfg.persistence.enabled ? { persistentVolumeClaim: { claimName: 'postgres-data' } } : { emptyDir: {} }) };
   const dependsOn: pulumi.Resource[] = [secret];
   if (cfg.persistence.enabled) {
     dependsOn.push(
       new k8s.core.PersistentVolumeClaim(
-        'postgres-data',
+        `${ctx.component.run}-postgres-pvc`,
         { metadata: meta('postgres-data'), spec: { accessModes: ['ReadWriteOnce'], storageClassName: cfg.persistence.storageClass, resources: { requests: { storage: cfg.persistence.size } } } },
         // A PVC holds the data: never delete it first to replace it.
         { ...opts, deleteBeforeReplace: false },
@@ -124,7 +128,7 @@ function centralStore(ctx: AzureContext, k8s: K8s, cfg: AdaptiveConfig, namespac
     );
   }
   new k8s.apps.Deployment(
-    'postgres',
+    `${ctx.component.run}-postgres`,
     {
       metadata: meta('postgres'),
       spec: {
@@ -159,6 +163,6 @@ function centralStore(ctx: AzureContext, k8s: K8s, cfg: AdaptiveConfig, namespac
     },
     { ...opts, dependsOn: [...dependsOn, ...(Array.isArray(opts.dependsOn) ? opts.dependsOn : [])] },
   );
-  new k8s.core.Service('postgres-service', { metadata: meta('postgres'), spec: { selector: { app: 'postgres' }, ports: [{ name: 'postgres', port: 5432, targetPort: 5432 }] } }, opts);
+  new k8s.core.Service(`${ctx.component.run}-postgres-svc`, { metadata: meta('postgres'), spec: { selector: { app: 'postgres' }, ports: [{ name: 'postgres', port: 5432, targetPort: 5432 }] } }, opts);
   return ctx.p.secret(password.apply((p) => dsnOf(cfg.user, p, `postgres.${namespace}`, 5432, cfg.database)));
 }

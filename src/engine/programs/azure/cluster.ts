@@ -106,7 +106,7 @@ export function cluster(ctx: AzureContext): Outputs {
       networkProfile: { networkPlugin: 'azure', networkPluginMode: 'overlay', podCidr: POD_CIDR, serviceCidr: network.serviceCidr, dnsServiceIP: network.dnsServiceIp },
       tags: ctx.tags('cluster'),
     },
-    { provider: ctx.azure(), deleteBeforeReplace: true },
+    ctx.azureOptions({ deleteBeforeReplace: true }),
   );
 
   for (const pool of separate) agentPool(ctx, managed, resourceGroupName, pool);
@@ -129,7 +129,7 @@ function agentPool(ctx: AzureContext, managed: containerservice.ManagedCluster, 
   return new cs.AgentPool(
     `aks-pool-${pool.name}`,
     { agentPoolName: pool.name, resourceName: managed.name, resourceGroupName, ...agentPoolSettings(pool), tags: ctx.tags('cluster') },
-    { provider: ctx.azure() },
+    ctx.azureOptions(),
   );
 }
 
@@ -152,6 +152,6 @@ function acrPull(ctx: AzureContext, managed: containerservice.ManagedCluster): a
       principalType: 'ServicePrincipal',
       roleDefinitionId,
     },
-    { provider: ctx.azure(), deleteBeforeReplace: true },
+    ctx.azureOptions({ deleteBeforeReplace: true }),
   );
 }

@@ -1,6 +1,7 @@
-/** What every Azure program shares: the SDK, the azure-native provider, stack references, tags. */
+/** What every Azure program shares: the SDK, the azure-native provider, stack references, tags, the original's component. */
 import type * as pulumi from '@pulumi/pulumi';
 import type * as azureNative from '@pulumi/azure-native/provider';
+import type { ComponentKind } from '../../../core/components';
 import type { ProgramContext } from '../types';
 import { effectiveSubscription } from '../../../core/preflight';
 
@@ -16,22 +17,53 @@ export interface AzureContext extends ProgramContext {
   from(component: string, output: string): pulumi.Output<unknown>;
   has(component: string): boolean;
   tags(component: string): Record<string, string>;
+  /**
+   * The component the original's program made for this stack. Every resource is its child, with the
+   * original's logical name, so its URN is the one in the original's state (see `ORIGINAL_COMPONENTS`).
+   */
+  parent(): pulumi.ComponentResource;
+  /** Options for an Azure resource: the pinned provider, the original's component as parent. */
+  azureOptions(extra?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions;
 }
+
+/**
+ * The original's component per stack (its `super().__init__(type, name)` and the name its service
+ * passed). A user's state made by the original then upgrades in place: same URNs, no create-plus-delete.
+ */
+export const ORIGINAL_COMPONENTS: Record<ComponentKind, (ctx: ProgramContext) => { type: string; name: string }> = {
+  'resource-group': () => ({ type: 'modelops:azure:ResourceGroup', name: 'resource-group' }),
+  registry: (ctx) => ({ type: 'modelops:infra:registry', name: registryComponentName(ctx) }),
+  cluster: () => ({ type: 'modelops:infra:cluster', name: 'modelops' }),
+  storage: () => ({ type: 'modelops:infra:storage', name: 'storage' }),
+  workspace: () => ({ type: 'modelops:workspace:dask', name: 'dask' }),
+  adaptive: (ctx) => ({ type: 'modelops:adaptive:infra', name: ctx.component.run ?? 'default' }),
+};
+
+/** `registry.name`, else the original's `RegistryService.create(name="modelops-registry")`. */
+export const registryComponentName = (ctx: Pick<ProgramContext, 'config'>): string => ctx.config.registry?.name ?? 'modelops-registry';
 
 export function azureContext(ctx: ProgramContext, p: Pulumi): AzureContext {
   let provider: pulumi.ProviderResource | undefined;
+  let component: pulumi.ComponentResource | undefined;
   const refs = new Map<string, pulumi.StackReference>();
+  const azure = (): pulumi.ProviderResource => {
+    if (!provider) {
+      const { Provider } = require('@pulumi/azure-native/provider') as typeof azureNative;
+      provider = new Provider('azure', { subscriptionId: subscriptionOf(ctx.config, process.env) });
+    }
+    return provider;
+  };
+  const parent = (): pulumi.ComponentResource => {
+    const { type, name } = ORIGINAL_COMPONENTS[ctx.component.kind](ctx);
+    return (component ??= new p.ComponentResource(type, name));
+  };
   return {
     ...ctx,
     p,
     user: ctx.config.username,
-    azure() {
-      if (!provider) {
-        const { Provider } = require('@pulumi/azure-native/provider') as typeof azureNative;
-        provider = new Provider('azure', { subscriptionId: subscriptionOf(ctx.config, process.env) });
-      }
-      return provider;
-    },
+    azure,
+    parent,
+    azureOptions: (extra = {}) => ({ provider: azure(), parent: parent(), ...extra }),
     from(component, output) {
       const target = ctx.componentsByName.get(component);
       if (!target) throw new Error(`${ctx.component.name} needs the "${component}" component, which this config does not describe`);

@@ -8,11 +8,14 @@ import { str, type AzureContext } from './context';
 
 type Toleration = k8sInputs.core.v1.Toleration;
 
-/** A provider from the cluster stack's kubeconfig (secret; never written to disk by us). */
-export function clusterProvider(ctx: AzureContext): pulumi.ProviderResource {
+/**
+ * A provider from the cluster stack's kubeconfig (secret; never written to disk by us), named and
+ * parented as the original's (`{component}-k8s`), so its objects keep their provider on an upgrade.
+ */
+export function clusterProvider(ctx: AzureContext, componentName: string): pulumi.ProviderResource {
   const { Provider } = require('@pulumi/kubernetes/provider') as typeof k8s;
   // deleteUnreachable: after a force-recreated cluster, the old objects are gone with it; let Pulumi drop them from state.
-  return new Provider('cluster', { kubeconfig: ctx.p.secret(str(ctx.from('cluster', 'kubeconfig'))), deleteUnreachable: true });
+  return new Provider(`${componentName}-k8s`, { kubeconfig: ctx.p.secret(str(ctx.from('cluster', 'kubeconfig'))), deleteUnreachable: true }, { parent: ctx.parent() });
 }
 
 export const DEFAULT_TOLERATIONS: Toleration[] = [{ key: 'modelops.io/role', operator: 'Equal', value: 'cpu', effect: 'NoSchedule' }];

@@ -2,14 +2,14 @@
 import type * as containerregistry from '@pulumi/azure-native/containerregistry';
 import { registryNameFor } from '../../../core/names';
 import { DEFAULT_BUNDLE_REPO } from '../../../core/config/services';
-import { str, type AzureContext, type Outputs } from './context';
+import { registryComponentName, str, type AzureContext, type Outputs } from './context';
 
 export function registry(ctx: AzureContext): Outputs {
   const cr = require('@pulumi/azure-native/containerregistry') as typeof containerregistry;
   const name = registryNameFor(ctx.config, ctx.env);
   const resourceGroupName = str(ctx.from('resource-group', 'resource_group_name'));
   const acr = new cr.Registry(
-    `${ctx.config.registry?.name ?? 'modelops-registry'}-acr`,
+    `${registryComponentName(ctx)}-acr`,
     {
       registryName: name,
       resourceGroupName,
@@ -18,7 +18,7 @@ export function registry(ctx: AzureContext): Outputs {
       adminUserEnabled: true,
       tags: ctx.tags('registry'),
     },
-    { provider: ctx.azure() },
+    ctx.azureOptions(),
   );
   // Read after the registry exists (its name only resolves then), through the same provider.
   const credentials = cr.listRegistryCredentialsOutput({ registryName: acr.name, resourceGroupName }, { provider: ctx.azure() });

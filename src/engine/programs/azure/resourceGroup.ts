@@ -9,7 +9,7 @@ export function resourceGroup(ctx: AzureContext): Outputs {
   const rg = new ResourceGroup(
     'resource-group-rg',
     { resourceGroupName: name, location: ctx.config.location, tags: ctx.tags('resource-group') },
-    { provider: ctx.azure() },
+    ctx.azureOptions(),
   );
   return { resource_group_name: rg.name, resource_group_id: rg.id, location: rg.location, environment: ctx.env };
 }

@@ -27,7 +27,7 @@ export function accountKindOf(sku: string): { sku: { name: string }; kind: strin
 
 export function storage(ctx: AzureContext): Outputs {
   const st = require('@pulumi/azure-native/storage') as typeof storageModule;
-  const opts = { provider: ctx.azure() };
+  const opts = ctx.azureOptions();
   const name = ctx.config.storage?.accountName ?? storageAccountName(ctx.env, ctx.user);
   const resourceGroupName = str(ctx.from('resource-group', 'resource_group_name'));
   const account = new st.StorageAccount(

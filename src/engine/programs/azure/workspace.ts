@@ -95,10 +95,12 @@ export function workspace(ctx: AzureContext): Outputs {
   const shape = workspaceShape(spec);
   if (!shape.schedulerImage || !shape.workerImage) throw new Error('workspace.spec.scheduler.image and workspace.spec.workers.image are required with provider: azure');
   const namespace = workspaceNamespace(ctx.env, cfg.metadata.namespace);
-  const provider = clusterProvider(ctx);
+  // Logical names are the original's (`dask-…`, its component's name first): its state upgrades in place.
+  const provider = clusterProvider(ctx, 'dask');
+  const parent = ctx.parent();
   const labels = { 'modelops.io/component': 'workspace', 'modelops.io/workspace': cfg.metadata.name };
-  const ns = new core.Namespace('namespace', { metadata: { name: namespace, labels } }, { provider });
-  const opts: pulumi.CustomResourceOptions = { provider, dependsOn: [ns], deleteBeforeReplace: true };
+  const ns = new core.Namespace('dask-namespace', { metadata: { name: namespace, labels } }, { provider, parent });
+  const opts: pulumi.CustomResourceOptions = { provider, parent, dependsOn: [ns], deleteBeforeReplace: true };
   const meta = (name: string) => ({ name, namespace, labels: { ...labels, app: name } });
 
   const secretMaterial: pulumi.Output<unknown>[] = [];
@@ -107,7 +109,7 @@ export function workspace(ctx: AzureContext): Outputs {
   if (ctx.has('storage')) {
     const connection = str(ctx.from('storage', 'connection_string'));
     const account = str(ctx.from('storage', 'account_name'));
-    new core.Secret('storage-secret', { metadata: meta(STORAGE_SECRET), stringData: { AZURE_STORAGE_CONNECTION_STRING: connection, AZURE_STORAGE_ACCOUNT: account } }, opts);
+    new core.Secret('dask-storage-secret', { metadata: meta(STORAGE_SECRET), stringData: { AZURE_STORAGE_CONNECTION_STRING: connection, AZURE_STORAGE_ACCOUNT: account } }, opts);
     secretMaterial.push(connection, account);
     envFrom.push({ secretRef: { name: STORAGE_SECRET, optional: true } });
   }
@@ -121,7 +123,7 @@ export function workspace(ctx: AzureContext): Outputs {
     // No AZURE_STORAGE_CONNECTION_STRING here: with both secrets in envFrom the later one wins, and the
     // read-only SAS (bundle-blobs only) would shadow the account's string, so results could not be written.
     // The original meant to add the SAS but read it from an output storage never exported.
-    new core.Secret('bundle-credentials', { metadata: meta(BUNDLE_SECRET), stringData: data }, opts);
+    new core.Secret('dask-bundle-credentials', { metadata: meta(BUNDLE_SECRET), stringData: data }, opts);
     secretMaterial.push(...Object.values(data).map((v) => ctx.p.output(v)));
     envFrom.push({ secretRef: { name: BUNDLE_SECRET } });
     env.push({ name: 'MODELOPS_BUNDLE_REGISTRY', value: server });
@@ -168,7 +170,7 @@ export function workspace(ctx: AzureContext): Outputs {
     opts,
   );
   new core.Service(
-    'dask-scheduler-service',
+    'dask-scheduler-svc',
     {
       metadata: { ...meta(SCHEDULER), labels: { ...labels, ...SCHEDULER_POD } },
       spec: {
