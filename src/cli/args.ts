@@ -70,6 +70,8 @@ Commands:
   outputs COMPONENT      a component's stack outputs (secrets masked unless --show-secrets)
   environments           every environment with stacks in the backend, and how many components are ready there
   state COMPONENT        what the component's stack state holds: its resources and outputs, every secret masked
+  migrate                take over stacks the original modelops made: what an up would delete of the original's is
+                         forgotten (left running), node pools AKS runs are imported; state only; asks first, or --yes
 
 Options:
   --config FILE          azure.yaml to use (default ./azure.yaml)
@@ -118,6 +120,7 @@ const VERB_ARGUMENTS: Record<Verb, 'none' | 'one' | 'many'> = {
   environments: 'none',
   history: 'one',
   rollback: 'one',
+  migrate: 'none',
 };
 
 /** Flags that only some verbs read. */

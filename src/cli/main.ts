@@ -16,6 +16,7 @@ import { health } from '../engine/operations/health';
 import { history } from '../engine/operations/history';
 import { preview } from '../engine/operations/preview';
 import { rollback } from '../engine/operations/rollback';
+import { migrate } from '../engine/operations/migrate';
 import { readOutputs } from '../engine/operations/outputs';
 import { readState } from '../engine/operations/state';
 import { environmentsReport } from '../engine/operations/environments';
@@ -105,6 +106,12 @@ async function runRollback(engine: Engine, setup: Setup, args: CliArgs): Promise
   const describe = (steps: PlannedStep[]) => steps.filter((s) => s.action === 'up').map((s) => `${s.stack}: ${s.reason}`);
   if (!(await confirmOnTerminal(args, (e) => rollback(e, args.component!, { ...options, dryRun: true }), setup, (steps) => (describe(steps).length ? describe(steps) : undefined)))) return 'refused';
   return rollback(engine, args.component!, { ...options, yes: options.yes || (process.stdin.isTTY && !args.json && !args.events) });
+}
+
+async function runMigrate(engine: Engine, setup: Setup, args: CliArgs): Promise<OperationResult> {
+  const describe = (steps: PlannedStep[]) => steps.map((s) => `${s.stack}: ${s.action} — ${s.reason}`);
+  if (!(await confirmOnTerminal(args, (e) => migrate(e, { dryRun: true }), setup, (steps) => (steps.length ? describe(steps) : undefined)))) return 'refused';
+  return migrate(engine, { dryRun: args.dryRun, yes: args.yes || (process.stdin.isTTY && !args.json && !args.events) });
 }
 
 async function runPreview(engine: Engine, setup: Setup, args: CliArgs): Promise<OperationResult> {
@@ -230,6 +237,7 @@ async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<numbe
     down: () => runDown(engine, setup, args),
     preview: () => runPreview(engine, setup, args),
     rollback: () => runRollback(engine, setup, args),
+    migrate: () => runMigrate(engine, setup, args),
     reconcile: () => runReconcile(engine, args, setupOptions, events),
   };
   const result = await operations[args.verb]();

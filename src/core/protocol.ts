@@ -9,7 +9,7 @@ import type { ComponentPreview, HealthVerdict, OperationEvent, OperationName, Op
 import type { ComponentReadiness } from './readiness';
 import type { PreflightVerdict } from './preflight';
 
-export const VERBS = ['status', 'validate', 'up', 'preview', 'down', 'history', 'rollback', 'repair', 'health', 'drift', 'reconcile', 'outputs', 'state', 'environments'] as const;
+export const VERBS = ['status', 'validate', 'up', 'preview', 'down', 'history', 'rollback', 'repair', 'health', 'drift', 'reconcile', 'outputs', 'state', 'environments', 'migrate'] as const;
 export type Verb = (typeof VERBS)[number];
 
 /** What every surface shows instead of a secret value. */

@@ -44,9 +44,14 @@ type Runner = { runPulumiCmd(args: string[]): Promise<{ stdout: string }> };
 
 /** Edits the stack's state as completePendingCreates says, through `stack export` and `stack import`. */
 export async function importPendingCreates(stack: automation.Stack, imports: ReadonlyArray<{ urn: string; id: string }>, scratchDir: string): Promise<void> {
+  await editStackState(stack, (deployment) => completePendingCreates(deployment, imports), scratchDir);
+}
+
+/** Pulumi's documented manual path for a state change it has no command for: export, `edit` (pure), import. */
+export async function editStackState(stack: automation.Stack, edit: (deployment: Deployment) => Deployment, scratchDir: string): Promise<void> {
   const ws = stack.workspace as unknown as Runner;
   const exported = JSON.parse((await ws.runPulumiCmd(['stack', 'export', '--stack', stack.name])).stdout) as { version: number; deployment: Deployment };
-  const edited = { ...exported, deployment: completePendingCreates(exported.deployment, imports) };
+  const edited = { ...exported, deployment: edit(exported.deployment) };
   mkdirSync(scratchDir, { recursive: true, mode: 0o700 });
   const file = join(scratchDir, `import-${process.pid}-${Date.now()}.json`);
   try {

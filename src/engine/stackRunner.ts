@@ -63,7 +63,7 @@ interface Command {
   before?: Before;
 }
 
-const COMMANDS: Record<Exclude<StepAction, 'verify' | 'skip' | 'preview' | 'drift' | 'probe'>, Command> = {
+const COMMANDS: Record<Exclude<StepAction, 'verify' | 'skip' | 'preview' | 'drift' | 'probe' | 'forget' | 'import'>, Command> = {
   up: { create: true, verb: 'provisioned', run: (s, o, options) => s.up({ ...o, color: 'never', ...(options.refresh ? { refresh: true } : {}) }), before: recordSpec },
   destroy: { create: false, verb: 'destroyed', run: (s, o) => s.destroy({ ...o, color: 'never' }) },
   refresh: { create: false, verb: 'refreshed', run: (s, o) => s.refresh({ ...o, color: 'never', clearPendingCreates: true }) },

@@ -94,8 +94,8 @@ export class Sandbox {
     return this.run(verb, ['--events', ...extra]);
   }
 
-  json<T = Record<string, unknown>>(verb: string[], extra: string[] = []): T {
-    const r = this.run(verb, ['--json', ...extra]);
+  json<T = Record<string, unknown>>(verb: string[], extra: string[] = [], env?: NodeJS.ProcessEnv): T {
+    const r = this.run(verb, ['--json', ...extra], env);
     try {
       return JSON.parse(r.stdout) as T;
     } catch {

@@ -78,8 +78,8 @@ export class CliClient {
     return plan;
   }
 
-  /** A dry run of `verb` (down, rollback): the environment, the plan, and the summary or refusal it ends with. */
-  async dryRun(verb: 'down' | 'rollback', positionals: string[], flags: string[]): Promise<{ env: string; plan: PlannedStep[]; result?: string; summary?: string; previews: ComponentPreview[] }> {
+  /** A dry run of `verb` (down, rollback, migrate): the environment, the plan, and the summary or refusal it ends with. */
+  async dryRun(verb: 'down' | 'rollback' | 'migrate', positionals: string[], flags: string[]): Promise<{ env: string; plan: PlannedStep[]; result?: string; summary?: string; previews: ComponentPreview[] }> {
     const doc = (await this.json(verb, positionals, [...flags, '--dry-run'])) as Partial<OperationDocument>;
     const plan = asPlan(doc);
     if (!plan) throw new CliError(`${verb}: the CLI printed no plan`);

@@ -20,6 +20,7 @@ import { showState } from './showState';
 import { up, upComponent } from './up';
 import { down, downComponent } from './down';
 import { rollbackComponent, showHistory } from './history';
+import { migrate } from './migrate';
 import { preview, previewComponent } from './preview';
 import { checkDrift, checkDriftComponent } from './drift';
 import { unblock } from './unblock';
@@ -49,6 +50,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   'modelopsInfra.downComponent': { run: downComponent, needsTrust: 'Down' },
   'modelopsInfra.showHistory': { run: showHistory, needsTrust: 'History' },
   'modelopsInfra.rollback': { run: (s, arg) => rollbackComponent(s, arg), needsTrust: 'Rollback' },
+  'modelopsInfra.migrate': { run: migrate, needsTrust: 'Migrate', allComponents: true },
   'modelopsInfra.checkDrift': { run: checkDrift, needsTrust: 'Check Drift', allComponents: true },
   'modelopsInfra.checkDriftComponent': { run: checkDriftComponent, needsTrust: 'Check Drift' },
   'modelopsInfra.unblock': { run: unblock, needsTrust: 'Unblock' },

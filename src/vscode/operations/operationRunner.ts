@@ -17,7 +17,7 @@ import { RunReporter } from './runReporter';
 import type { RunningOperation, RunningOperations } from './runningOperations';
 
 export interface OperationRequest {
-  verb: 'up' | 'preview' | 'down' | 'rollback' | 'repair' | 'validate' | 'health' | 'drift';
+  verb: 'up' | 'preview' | 'down' | 'rollback' | 'repair' | 'validate' | 'health' | 'drift' | 'migrate';
   /** Positional arguments (components). */
   positionals: string[];
   /** Extra flags (`--force-recreate --yes`). */

@@ -32,7 +32,7 @@ export interface RunOutcome {
 }
 
 /** Steps that change what is deployed (a plan's verify and skip steps only look). */
-const CHANGING: ReadonlySet<StepAction> = new Set(['up', 'destroy', 'refresh', 'clear-lock', 'resolve-pending']);
+const CHANGING: ReadonlySet<StepAction> = new Set(['up', 'destroy', 'refresh', 'clear-lock', 'resolve-pending', 'forget', 'import']);
 /** Steps of a run that only reads (preview, drift): its summary says what it found. */
 const READING: ReadonlySet<StepAction> = new Set(['preview', 'drift', 'probe']);
 

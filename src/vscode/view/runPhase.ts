@@ -30,6 +30,8 @@ const RUNNING_WORD: Record<string, string> = {
   refresh: 'refreshing',
   'clear-lock': 'clearing lock',
   verify: 'verifying',
+  forget: 'forgetting',
+  import: 'importing',
 };
 
 /**

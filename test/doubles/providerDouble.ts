@@ -1,0 +1,237 @@
+/**
+ * A TEST DOUBLE of the azure-native, kubernetes and random provider plugins, for tests
+ * that run the real Pulumi engine on state made by the original modelops (no Azure and
+ * no AKS here, and provider plugins cannot be downloaded).
+ *
+ * It speaks Pulumi's real provider protocol (gRPC), so the engine plans exactly as it would
+ * with the real plugins. What it stands for:
+ * - the cloud: a JSON "world" file of the objects that exist, by type and id. Create fails
+ *   on an object that already exists, as azure-native and Kubernetes do; Read (import)
+ *   answers from it; Delete removes from it. Every call that would change the cloud is
+ *   appended to a journal, which tests read.
+ * - each provider's diff: which input changes force a replacement. azure-native replaces on
+ *   a change of the URL's path parameters and of `location`; Kubernetes on a change of an
+ *   object's name or namespace, a workload's selector, a claim's spec (except its size) or a
+ *   Secret's type; random on any input change.
+ * - DiffConfig never replaces a provider: azure-native's DiffConfig always answers "no
+ *   changes"; Kubernetes' replaces only for another cluster, and the kubeconfig is the same.
+ *
+ * Usage (as a plugin on PATH): node providerDouble.js <package> <engine address>.
+ * Environment: MOPS_DOUBLE_WORLD (the world file), MOPS_DOUBLE_JOURNAL (the journal file).
+ */
+import { appendFileSync, existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-require-imports */
+const grpc = require('@grpc/grpc-js');
+const provrpc = require('@pulumi/pulumi/proto/provider_grpc_pb');
+const provproto = require('@pulumi/pulumi/proto/provider_pb');
+const plugproto = require('@pulumi/pulumi/proto/plugin_pb');
+const emptyproto = require('google-protobuf/google/protobuf/empty_pb');
+const structproto = require('google-protobuf/google/protobuf/struct_pb');
+
+type Props = Record<string, unknown>;
+export interface WorldObject {
+  type: string;
+  id: string;
+  outputs: Props;
+}
+export interface JournalEntry {
+  op: 'create' | 'update' | 'delete' | 'read';
+  type: string;
+  id: string;
+  name: string;
+}
+
+const PACKAGE = process.argv[2] as 'azure-native' | 'kubernetes' | 'random';
+const VERSIONS: Record<string, string> = { 'azure-native': '3.28.0', kubernetes: '4.34.2', random: '4.18.3' };
+const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+
+const worldFile = (): string => process.env.MOPS_DOUBLE_WORLD ?? '';
+
+export function readWorld(file: string): Record<string, WorldObject> {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, WorldObject>) : {};
+}
+
+function writeWorld(world: Record<string, WorldObject>): void {
+  const file = worldFile();
+  writeFileSync(`${file}.${process.pid}`, JSON.stringify(world, null, 1));
+  renameSync(`${file}.${process.pid}`, file);
+}
+
+export const worldKey = (type: string, id: string): string => `${type} ${id}`;
+
+function journal(entry: JournalEntry): void {
+  if (process.env.MOPS_DOUBLE_JOURNAL) appendFileSync(process.env.MOPS_DOUBLE_JOURNAL, `${JSON.stringify(entry)}\n`);
+}
+
+const typeOf = (urn: string): string => urn.split('::')[2].split('$').pop()!;
+const nameOf = (urn: string): string => urn.slice(urn.lastIndexOf('::') + 2);
+const toJs = (s: any): Props => (s ? (s.toJavaScript() as Props) : {});
+const toStruct = (p: Props): any => structproto.Struct.fromJavaScript(JSON.parse(JSON.stringify(p)) as Props);
+
+function get(value: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Props)[k] : undefined), value);
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+const AZURE_REPLACE = ['resourceGroupName', 'resourceName', 'registryName', 'accountName', 'containerName', 'agentPoolName', 'managementPolicyName', 'roleAssignmentName', 'scope', 'location'];
+const WORKLOADS = /^kubernetes:(apps\/v1:(Deployment|StatefulSet|DaemonSet|ReplicaSet)|batch\/v1:Job)$/;
+
+/** The input paths whose change replaces the resource, as the real provider decides. */
+function replacePaths(type: string, olds: Props, news: Props): string[] {
+  if (PACKAGE === 'azure-native') return AZURE_REPLACE.filter((k) => k in olds || k in news);
+  if (PACKAGE === 'random') return [...new Set([...Object.keys(olds), ...Object.keys(news)])];
+  const paths = ['metadata.name', 'metadata.namespace'];
+  if (WORKLOADS.test(type)) paths.push('spec.selector');
+  if (type === 'kubernetes:core/v1:Secret') paths.push('type');
+  if (type === 'kubernetes:core/v1:PersistentVolumeClaim') paths.push('spec.accessModes', 'spec.storageClassName', 'spec.volumeName', 'spec.selector');
+  return paths;
+}
+
+export function diff(type: string, olds: Props, news: Props): { changed: string[]; replaces: string[] } {
+  const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter((k) => !k.startsWith('__'));
+  const changed = keys.filter((k) => !same(olds[k], news[k]) || JSON.stringify(news[k] ?? '').includes(UNKNOWN));
+  const replaces = replacePaths(type, olds, news).filter((p) => !same(get(olds, p), get(news, p)));
+  return { changed, replaces: [...new Set(replaces.map((p) => p.split('.')[0]))] };
+}
+
+export const DOUBLE_SUBSCRIPTION = '12345678-90ab-cdef-1234-567890abcdef';
+
+/** The id Azure or Kubernetes gives an object, from the inputs that name it (ARM's id shapes). */
+export function objectId(type: string, inputs: Props, name: string): string {
+  const s = (k: string) => String(inputs[k] ?? '');
+  const group = `/subscriptions/${DOUBLE_SUBSCRIPTION}/resourceGroups/${s('resourceGroupName')}`;
+  switch (type) {
+    case 'azure-native:resources:ResourceGroup':
+      return group;
+    case 'azure-native:containerregistry:Registry':
+      return `${group}/providers/Microsoft.ContainerRegistry/registries/${s('registryName')}`;
+    case 'azure-native:containerservice:ManagedCluster':
+      return `${group}/providers/Microsoft.ContainerService/managedClusters/${s('resourceName')}`;
+    case 'azure-native:containerservice:AgentPool':
+      return `${group}/providers/Microsoft.ContainerService/managedClusters/${s('resourceName')}/agentPools/${s('agentPoolName')}`;
+    case 'azure-native:storage:StorageAccount':
+      return `${group}/providers/Microsoft.Storage/storageAccounts/${s('accountName')}`;
+    case 'azure-native:storage:BlobContainer':
+      return `${group}/providers/Microsoft.Storage/storageAccounts/${s('accountName')}/blobServices/default/containers/${s('containerName')}`;
+    case 'azure-native:storage:ManagementPolicy':
+      return `${group}/providers/Microsoft.Storage/storageAccounts/${s('accountName')}/managementPolicies/${s('managementPolicyName')}`;
+    case 'azure-native:authorization:RoleAssignment':
+      return `${s('scope')}/providers/Microsoft.Authorization/roleAssignments/${s('roleAssignmentName')}`;
+  }
+  if (type.startsWith('kubernetes:')) {
+    const meta = (inputs.metadata ?? {}) as Props;
+    return meta.namespace ? `${String(meta.namespace)}/${String(meta.name)}` : String(meta.name ?? name);
+  }
+  return `${type}/${name}`;
+}
+
+/** What the cloud computes for a new object: its id and the outputs consumers read. */
+function created(type: string, name: string, inputs: Props): { id: string; outputs: Props } {
+  const id = objectId(type, inputs, name);
+  if (PACKAGE !== 'azure-native') return { id, outputs: PACKAGE === 'random' ? { ...inputs, result: 'double-random-password-000' } : { ...inputs } };
+  const azureName = inputs.resourceName ?? inputs.registryName ?? inputs.accountName ?? inputs.containerName ?? inputs.agentPoolName ?? inputs.resourceGroupName ?? name;
+  return { id, outputs: { ...inputs, id, name: azureName } };
+}
+
+const INVOKES: Record<string, (args: Props) => Props> = {
+  'azure-native:containerservice:listManagedClusterUserCredentials': () => ({ kubeconfigs: [{ name: 'clusterUser', value: Buffer.from('apiVersion: v1\nkind: Config\nclusters: []\n').toString('base64') }] }),
+  'azure-native:storage:listStorageAccountKeys': () => ({ keys: [{ keyName: 'key1', value: 'ZG91YmxlLWtleQ==', permissions: 'FULL' }] }),
+  'azure-native:storage:listStorageAccountServiceSAS': () => ({ serviceSasToken: 'sv=2022-11-02&sp=rl&sig=double' }),
+  'azure-native:containerregistry:listRegistryCredentials': () => ({ username: 'double-admin', passwords: [{ name: 'password', value: 'double-password' }] }),
+};
+
+function fail(callback: (e: unknown) => void, message: string): void {
+  callback({ code: grpc.status.UNKNOWN, details: message });
+}
+
+const server = {
+  getPluginInfo: (_: any, cb: any) => cb(null, new plugproto.PluginInfo().setVersion(VERSIONS[PACKAGE])),
+  getSchema: (_: any, cb: any) => cb(null, new provproto.GetSchemaResponse().setSchema('{}')),
+  attach: (_: any, cb: any) => cb(null, new emptyproto.Empty()),
+  cancel: (_: any, cb: any) => cb(null, new emptyproto.Empty()),
+  checkConfig: (call: any, cb: any) => cb(null, new provproto.CheckResponse().setInputs(call.request.getNews())),
+  diffConfig: (_: any, cb: any) => cb(null, new provproto.DiffResponse().setChanges(provproto.DiffResponse.DiffChanges.DIFF_NONE)),
+  configure: (_: any, cb: any) => cb(null, new provproto.ConfigureResponse().setAcceptsecrets(false).setSupportspreview(true).setAcceptresources(false)),
+  check: (call: any, cb: any) => cb(null, new provproto.CheckResponse().setInputs(call.request.getNews())),
+  diff(call: any, cb: any) {
+    const req = call.request;
+    const olds = req.hasOldInputs() ? toJs(req.getOldInputs()) : toJs(req.getOlds());
+    const { changed, replaces } = diff(typeOf(req.getUrn()), olds, toJs(req.getNews()));
+    const resp = new provproto.DiffResponse()
+      .setChanges(changed.length ? provproto.DiffResponse.DiffChanges.DIFF_SOME : provproto.DiffResponse.DiffChanges.DIFF_NONE)
+      .setDiffsList(changed)
+      .setReplacesList(replaces);
+    cb(null, resp);
+  },
+  create(call: any, cb: any) {
+    const req = call.request;
+    const type = typeOf(req.getUrn());
+    const inputs = toJs(req.getProperties());
+    const { id, outputs } = created(type, nameOf(req.getUrn()), inputs);
+    if (req.getPreview()) return cb(null, new provproto.CreateResponse().setId('').setProperties(toStruct(inputs)));
+    const world = readWorld(worldFile());
+    if (world[worldKey(type, id)]) return fail(cb, `${type} ${id} already exists: import it into the stack instead of creating it (double of the ${PACKAGE} provider)`);
+    world[worldKey(type, id)] = { type, id, outputs };
+    writeWorld(world);
+    journal({ op: 'create', type, id, name: nameOf(req.getUrn()) });
+    cb(null, new provproto.CreateResponse().setId(id).setProperties(toStruct(outputs)));
+  },
+  read(call: any, cb: any) {
+    const req = call.request;
+    const type = typeOf(req.getUrn());
+    const found = readWorld(worldFile())[worldKey(type, req.getId())];
+    journal({ op: 'read', type, id: req.getId(), name: nameOf(req.getUrn()) });
+    if (!found) return cb(null, new provproto.ReadResponse().setId(''));
+    const inputs = Object.fromEntries(Object.entries(found.outputs).filter(([k]) => k !== 'id'));
+    cb(null, new provproto.ReadResponse().setId(found.id).setProperties(toStruct(found.outputs)).setInputs(toStruct(inputs)));
+  },
+  update(call: any, cb: any) {
+    const req = call.request;
+    const type = typeOf(req.getUrn());
+    const outputs = { ...toJs(req.getOlds()), ...toJs(req.getNews()) };
+    if (!req.getPreview()) {
+      const world = readWorld(worldFile());
+      const key = worldKey(type, req.getId());
+      if (!world[key]) return fail(cb, `${type} ${req.getId()} does not exist (double of the ${PACKAGE} provider)`);
+      world[key] = { type, id: req.getId(), outputs };
+      writeWorld(world);
+      journal({ op: 'update', type, id: req.getId(), name: nameOf(req.getUrn()) });
+    }
+    cb(null, new provproto.UpdateResponse().setProperties(toStruct(outputs)));
+  },
+  delete(call: any, cb: any) {
+    const req = call.request;
+    const type = typeOf(req.getUrn());
+    const world = readWorld(worldFile());
+    delete world[worldKey(type, req.getId())];
+    writeWorld(world);
+    journal({ op: 'delete', type, id: req.getId(), name: nameOf(req.getUrn()) });
+    cb(null, new emptyproto.Empty());
+  },
+  invoke(call: any, cb: any) {
+    const answer = INVOKES[call.request.getTok()];
+    if (!answer) return fail(cb, `unexpected invoke ${call.request.getTok()} (double of the ${PACKAGE} provider)`);
+    cb(null, new provproto.InvokeResponse().setReturn(toStruct(answer(toJs(call.request.getArgs())))));
+  },
+};
+
+function unimplemented(name: string) {
+  return (_: any, cb: any) => cb({ code: grpc.status.UNIMPLEMENTED, details: `${name} is not part of the double` });
+}
+
+if (require.main === module) {
+  const service = provrpc.ResourceProviderService;
+  const handlers: Record<string, unknown> = {};
+  for (const method of Object.keys(service)) {
+    const key = method.charAt(0).toLowerCase() + method.slice(1);
+    handlers[key] = (server as Record<string, unknown>)[key] ?? unimplemented(method);
+  }
+  const grpcServer = new grpc.Server({ 'grpc.max_receive_message_length': 1 << 30 });
+  grpcServer.addService(service, handlers);
+  grpcServer.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error: Error | null, port: number) => {
+    if (error) throw error;
+    process.stdout.write(`${port}\n`);
+  });
+}

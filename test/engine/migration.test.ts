@@ -1,0 +1,135 @@
+/**
+ * A user of the original modelops upgrades: the real CLI and the real Pulumi engine on the
+ * state the original left (originalState.ts), imported into a file backend. Azure, AKS and
+ * the provider plugins cannot run here, so azure-native, kubernetes and random are a TEST
+ * DOUBLE (test/doubles/providerDouble.ts) that speaks the real provider protocol: creating
+ * what already exists fails, as it does in Azure and Kubernetes, and every change it is asked
+ * for is journaled.
+ */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { PreviewDocument } from '../../src/core/protocol';
+import { readWorld, type JournalEntry } from '../doubles/providerDouble';
+import { deploymentOf, originalStacks, originalWorld, ORIGINAL_CONFIG, ORIGINAL_POSTGRES_PASSWORD, type OriginalStack } from './originalState';
+import { pulumiCli, Sandbox } from './harness';
+
+const DOUBLE = join(__dirname, '..', 'doubles', 'providerDouble.js');
+
+function installDoubles(dir: string): string {
+  const bin = join(dir, 'provider-doubles');
+  mkdirSync(bin, { recursive: true });
+  for (const pkg of ['azure-native', 'kubernetes', 'random']) {
+    const shim = join(bin, `pulumi-resource-${pkg}`);
+    writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${DOUBLE}" ${pkg} "$@"\n`);
+    chmodSync(shim, 0o755);
+  }
+  return bin;
+}
+
+/** `pulumi stack init` + `pulumi stack import` of one of the original's stacks, as its machine left it. */
+function importOriginal(sandbox: Sandbox, env: NodeJS.ProcessEnv, stack: OriginalStack): void {
+  const dir = join(sandbox.dir, 'original', stack.project);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'Pulumi.yaml'), `name: ${stack.project}\nruntime: python\n`);
+  const file = join(dir, `${stack.stack}.json`);
+  writeFileSync(file, JSON.stringify(deploymentOf(stack)));
+  const name = `organization/${stack.project}/${stack.stack}`;
+  for (const args of [['stack', 'init', name], ['stack', 'import', '--file', file, '--stack', name]]) {
+    const r = spawnSync(pulumiCli(), args, { cwd: dir, env, encoding: 'utf8' });
+    assert.equal(r.status, 0, `pulumi ${args.join(' ')}: ${r.stderr}`);
+  }
+}
+
+describe('migrate: an environment the original modelops made (provider doubles: no Azure, no AKS here)', function () {
+  this.timeout(30 * 60_000);
+  const sandbox = new Sandbox();
+  let env: NodeJS.ProcessEnv;
+  let journalFile: string;
+  let worldFile: string;
+  const journal = (): JournalEntry[] =>
+    readFileSync(journalFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as JournalEntry);
+  const changes = (): JournalEntry[] => journal().filter((e) => e.op !== 'read');
+
+  before(() => {
+    sandbox.write(ORIGINAL_CONFIG);
+    journalFile = join(sandbox.dir, 'journal.jsonl');
+    worldFile = join(sandbox.dir, 'world.json');
+    writeFileSync(journalFile, '');
+    const stacks = originalStacks();
+    writeFileSync(worldFile, JSON.stringify(originalWorld(stacks)));
+    env = { PATH: `${installDoubles(sandbox.dir)}:${process.env.PATH}`, MOPS_DOUBLE_WORLD: worldFile, MOPS_DOUBLE_JOURNAL: journalFile };
+    const pulumiEnv = { ...sandbox.env(env), PULUMI_BACKEND_URL: pathToFileURL(sandbox.backendDir).href, PULUMI_SKIP_UPDATE_CHECK: 'true' };
+    mkdirSync(sandbox.backendDir, { recursive: true });
+    for (const stack of stacks) importOriginal(sandbox, pulumiEnv, stack);
+  });
+
+  after(() => sandbox.dispose());
+
+  const planOf = (r: { stdout: string }) => ((JSON.parse(r.stdout) as { plan?: Array<{ stack: string; action: string; reason: string }> }).plan ?? []).map((s) => `${s.stack}: ${s.action} ${s.reason}`);
+  /** What a preview would create, replace or delete in a component (updates and reads are what an upgrade may do). */
+  const lossesOf = (doc: PreviewDocument, name: string) =>
+    (doc.components.find((c) => c.name === name)?.resources ?? [])
+      .filter((r) => r.op === 'create' || r.op === 'replace' || r.op === 'delete')
+      .map((r) => `${r.op} ${r.urn.split('::').pop()}`)
+      .sort();
+
+  it('an up without migrate would create a node pool AKS already runs and delete what the original made: preview says so, replaces nothing', () => {
+    const doc = sandbox.json<PreviewDocument>(['preview'], [], env);
+    for (const c of doc.components) assert.equal(c.changes.replace, 0, `${c.name}: ${JSON.stringify(c.resources)}`);
+    assert.deepEqual(lossesOf(doc, 'cluster'), ['create aks-pool-cpu']);
+    assert.deepEqual(lossesOf(doc, 'storage'), ['delete storage-secret-default']);
+    for (const name of ['resource-group', 'registry']) assert.deepEqual(lossesOf(doc, name), [], name);
+    const rgRead = doc.components.find((c) => c.name === 'cluster')!.resources.find((r) => r.urn.endsWith('::modelops-rg'));
+    assert.equal(rgRead?.op, 'read', "the original's .get() of the resource group is dropped from the state, not deleted");
+    // The original never exported sas_connection_string, so storage is not ready until its first up here.
+    for (const name of ['workspace', 'adaptive-default']) assert.equal(doc.components.find((c) => c.name === name)?.note, 'would run after storage', name);
+    assert.deepEqual(changes(), [], 'a preview changes nothing');
+  });
+
+  it('migrate says what it forgets and imports, and changes nothing without --yes', () => {
+    const r = sandbox.run(['migrate'], ['--json'], env);
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.deepEqual(planOf(r), [
+      'modelops-infra-dev: import node pool cpu runs already (the original made it inside the cluster): imported as aks-pool-cpu',
+      "modelops-storage-dev: forget the original's kubernetes:core/v1:Secret storage-secret-default is no longer managed: forgotten, left as it is",
+      "modelops-storage-dev: forget the original's pulumi:providers:kubernetes storage-k8s is no longer managed: forgotten, left as it is",
+    ]);
+    assert.deepEqual(changes(), [], 'nothing in Azure or on the cluster changed');
+  });
+
+  it('migrate --yes imports the pool and forgets the leftovers, touching nothing in Azure or on the cluster', () => {
+    const r = sandbox.run(['migrate'], ['--yes', '--json'], env);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(changes(), []);
+    assert.ok(journal().some((e) => e.op === 'read' && e.type === 'azure-native:containerservice:AgentPool'), 'the pool was read from Azure to import it');
+    assert.equal(sandbox.run(['migrate'], ['--json'], env).code, 0, 'a second migrate has nothing to do');
+  });
+
+  it('then a preview shows no create, replace or delete in any stack of the original', () => {
+    const doc = sandbox.json<PreviewDocument>(['preview'], [], env);
+    for (const c of doc.components) {
+      assert.deepEqual(lossesOf(doc, c.name), [], c.name);
+      assert.deepEqual([c.changes.replace, c.changes.delete], [0, 0], `${c.name}: ${c.note ?? ''}`);
+    }
+  });
+
+  it('and up applies ModelOps Infra\'s programs as updates only: nothing created or deleted, the run keeps its database password', () => {
+    const r = sandbox.run(['up'], ['--skip-preflight', '--json'], env);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const made = changes();
+    assert.deepEqual(made.filter((e) => e.op !== 'update').map((e) => `${e.op} ${e.type} ${e.id}`), []);
+    assert.ok(made.length > 10, `every stack was updated: ${made.length} updates`);
+    const world = readWorld(worldFile);
+    assert.ok(world['kubernetes:core/v1:Secret default/modelops-storage'], 'the forgotten secret is still on the cluster');
+    const postgres = world['kubernetes:core/v1:Secret modelops-adaptive-dev-default/postgres-secret'].outputs as { stringData: Record<string, string> };
+    assert.equal(postgres.stringData.POSTGRES_PASSWORD, ORIGINAL_POSTGRES_PASSWORD, 'the password Postgres was initialised with');
+    const status = sandbox.status();
+    assert.deepEqual(status.components.filter((c) => c.status !== 'ready').map((c) => `${c.name}: ${c.reason}`), []);
+  });
+});
