@@ -45,6 +45,7 @@ export interface StateResource {
   provider?: string;
   inputs?: Record<string, unknown>;
   outputs?: Record<string, unknown>;
+  [field: string]: unknown;
 }
 
 export interface MigrationPlan {

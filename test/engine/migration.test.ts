@@ -100,6 +100,9 @@ describe('migrate: an environment the original modelops made (provider doubles: 
       "modelops-storage-dev: forget the original's kubernetes:core/v1:Secret storage-secret-default is no longer managed: forgotten, left as it is",
       "modelops-storage-dev: forget the original's pulumi:providers:kubernetes storage-k8s is no longer managed: forgotten, left as it is",
     ]);
+    const dryRun = sandbox.run(['migrate'], ['--dry-run', '--json'], env);
+    assert.equal(dryRun.code, 0, 'a dry run (what VS Code asks first) succeeds with the same plan');
+    assert.deepEqual(planOf(dryRun), planOf(r));
     assert.deepEqual(changes(), [], 'nothing in Azure or on the cluster changed');
   });
 

@@ -5,10 +5,10 @@
  * (core/migration.ts). Nothing in Azure or Kubernetes is changed; a stack whose preview
  * replaces anything stops the migration. Asks first (--yes), like every state change.
  */
+import { join } from 'node:path';
 import type * as automation from '@pulumi/pulumi/automation';
 import type { Component } from '../../core/components';
 import type { OperationResult, PlannedStep } from '../../core/events';
-import { join } from 'node:path';
 import { migrationPlan, withImported, type ClusterFacts, type MigrationAction, type PreviewStep, type StateResource } from '../../core/migration';
 import { resourceName } from '../../core/plan';
 import { loadAutomation, loadPulumiSdk, workspaceFor } from '../automation';
@@ -16,6 +16,7 @@ import type { Engine } from '../engine';
 import { programFor } from '../programs';
 import { describePulumiError } from '../pulumiErrors';
 import { editStackState } from '../pendingCreates';
+import type { Access } from '../settings';
 import { guarded, refuseInvalidConfig } from './guard';
 
 export interface MigrateOptions {
@@ -34,9 +35,9 @@ export function clusterFactsOf(resources: readonly Pick<StateResource, 'type' | 
   return { id, pools: profiles.map((p) => p.name).filter((n): n is string => typeof n === 'string') };
 }
 
-async function stackOf(engine: Engine, component: Component): Promise<automation.Stack> {
+async function stackOf(engine: Engine, component: Component, access: Access): Promise<automation.Stack> {
   const auto = await loadAutomation();
-  const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, programFor(engine.setup, component, await loadPulumiSdk()), 'write');
+  const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, programFor(engine.setup, component, await loadPulumiSdk()), access);
   return auto.Stack.select(component.stack, ws);
 }
 
@@ -65,7 +66,7 @@ async function apply(engine: Engine, stack: automation.Stack, action: MigrationA
     return;
   }
   const scratch = join(engine.setup.settings.modelopsHome, 'cli', 'scratch');
-  await editStackState(stack, (deployment) => ({ ...deployment, resources: withImported((deployment.resources ?? []) as unknown as StateResource[], action) as unknown as typeof deployment.resources }), scratch);
+  await editStackState(stack, (deployment) => ({ ...deployment, resources: withImported((deployment.resources ?? []) as StateResource[], action) }), scratch);
   await stack.refresh({ color: 'never', target: [action.urn], signal: engine.signal });
 }
 
@@ -88,7 +89,7 @@ export async function migrate(engine: Engine, options: MigrateOptions = {}): Pro
     const refusals: string[] = [];
     for (const component of components) {
       try {
-        const stack = await stackOf(engine, component);
+        const stack = await stackOf(engine, component, options.dryRun ? 'read' : 'write');
         const state = component.kind === 'cluster' ? ((await stack.exportStack()).deployment?.resources ?? []) : [];
         const plan = migrationPlan(component.stack, await previewSteps(engine, stack), clusterFactsOf(state));
         refusals.push(...plan.refusals);
