@@ -12,6 +12,7 @@ import type { Setup } from './setup';
 import { backendSnapshot, operationLocks } from './backends/access';
 import type { StateStore } from './backends/stateStore';
 import { outputStates, readDiyStack } from './backends/diyState';
+import { StoreSnapshot } from './backends/storeSnapshot';
 import type { OperationLocks } from './operationLock';
 import { describePulumiError } from './pulumiErrors';
 import { Records } from './records';
@@ -110,5 +111,6 @@ export async function readStackStates(
       return [c.name, await withCancelRecord(records, await withOperationLock(locks, state))] as const;
     }),
   );
+  if (backend instanceof StoreSnapshot) backend.saveDigests();
   return new Map(states);
 }

@@ -42,12 +42,19 @@ export class DigestCache {
 
   keep(kind: string, path: string, version: string, digest: unknown): void {
     this.entries.set(keyOf(kind, path, version), [Date.now(), digest]);
-    if (!this.dirty) setImmediate(() => this.save());
+    if (this.dirty) return;
     this.dirty = true;
+    setImmediate(this.save);
+    // The CLI ends with process.exit(), which drops what setImmediate scheduled: the digests kept
+    // last (the slowest stacks' histories) were lost on every run. 'exit' listeners still run.
+    process.once('exit', this.save);
   }
 
-  private save(): void {
+  /** Writes what was kept since the last write (at once; otherwise it happens on the next turn or at exit). */
+  readonly save = (): void => {
+    if (!this.dirty) return;
     this.dirty = false;
+    process.removeListener('exit', this.save);
     const newest = [...this.entries].sort((a, b) => b[1][0] - a[1][0]).slice(0, MAX_ENTRIES);
     try {
       mkdirSync(join(this.file, '..'), { recursive: true, mode: 0o700 });
@@ -57,7 +64,7 @@ export class DigestCache {
     } catch {
       // A cache that cannot be written is a cache that is not kept.
     }
-  }
+  };
 }
 
 const keyOf = (kind: string, path: string, version: string): string => `${kind} ${version} ${path}`;

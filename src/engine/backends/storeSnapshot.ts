@@ -95,6 +95,11 @@ export class StoreSnapshot implements StateStore {
     this.digests?.keep(kind, path, version, digest);
   }
 
+  /** Writes the digests kept so far: a read that follows at once (in this process or the next) finds them. */
+  saveDigests(): void {
+    this.digests?.save();
+  }
+
   /** Whether digests are kept across reads (a container), so `kept` can ever answer. */
   get keepsDigests(): boolean {
     return this.digests !== undefined;
