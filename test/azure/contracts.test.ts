@@ -335,7 +335,9 @@ describe('azure programs: helpers at their edges', () => {
     assert.deepEqual(await stablePasswordProvider.diff!('id', { length: 24 }, { length: 32 }), { changes: true, replaces: ['length'] });
   });
 
-  it("the password adopts the original's RandomPassword: its result is kept, not a new one made", async () => {
+  it("the password adopts the original's RandomPassword: aliased to its type, its result is kept, not a new one made", async () => {
+    const r = await runComponent(FULL, 'adaptive-default');
+    assert.deepEqual(r.resource('pulumi-nodejs:dynamic/modelops-azure:StablePassword').options.aliasTypes, ['random:index/randomPassword:RandomPassword']);
     const original = { length: 24, special: false, result: 'Orig1nalRandomPassw0rd24' };
     assert.deepEqual(await stablePasswordProvider.diff!('none', original, { length: 24 }), { changes: true, replaces: [] });
     assert.deepEqual(await stablePasswordProvider.update!('none', original, { length: 24 }), { outs: { length: 24, password: 'Orig1nalRandomPassw0rd24' } });

@@ -89,6 +89,8 @@ export interface MockOptions {
   additionalSecretOutputs: string[];
   /** The parent's URN ('' for none). */
   parent: string;
+  /** The types its aliases name (an alias without a type keeps the resource's own). */
+  aliasTypes: string[];
 }
 
 /** A registered resource: `inputs` with secrets unwrapped, `rawInputs` as the program sent them. */
@@ -103,6 +105,7 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getAdditionalsecretoutputsList(): string[];
   getParent(): string;
+  getAliasesList(): Array<{ getSpec(): { getType(): string } | undefined }>;
 }
 
 /** How the engine's wire format writes a value not known until the update (Pulumi's `UnknownStringValue`). */
@@ -127,6 +130,7 @@ function recordOptions(options: Map<string, MockOptions & { wireInputs: unknown 
       dependsOn: req.getDependenciesList().map((urn) => urn.split('::').pop() ?? urn),
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
       parent: req.getParent(),
+      aliasTypes: req.getAliasesList().map((a) => a.getSpec()?.getType() ?? ''),
       wireInputs: withUnknowns(req.getObject()?.toJavaScript() ?? {}),
     });
     return register(req, cb);

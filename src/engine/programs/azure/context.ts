@@ -36,7 +36,7 @@ export const ORIGINAL_COMPONENTS: Record<ComponentKind, (ctx: ProgramContext) =>
   cluster: () => ({ type: 'modelops:infra:cluster', name: 'modelops' }),
   storage: () => ({ type: 'modelops:infra:storage', name: 'storage' }),
   workspace: () => ({ type: 'modelops:workspace:dask', name: 'dask' }),
-  adaptive: (ctx) => ({ type: 'modelops:adaptive:infra', name: ctx.component.run ?? 'default' }),
+  adaptive: (ctx) => ({ type: 'modelops:adaptive:infra', name: ctx.component.run! }),
 };
 
 /** `registry.name`, else the original's `RegistryService.create(name="modelops-registry")`. */
