@@ -47,7 +47,7 @@ function signedClient(serviceUrl: string, credential: BlobCredential, options: s
  * dropped from the pipeline the client and every client made from it share, where
  * @azure/storage-blob 12 keeps it (`pipeline._corePipeline`); anywhere else, left as it is.
  */
-export function withoutFormDataPolicy(client: storage.BlobServiceClient): storage.BlobServiceClient {
+function withoutFormDataPolicy(client: storage.BlobServiceClient): storage.BlobServiceClient {
   const shared = client as unknown as { pipeline?: { _corePipeline?: { removePolicy(options: { name: string }): unknown } } };
   shared.pipeline?._corePipeline?.removePolicy({ name: 'formDataPolicy' });
   return client;
