@@ -55,12 +55,22 @@ export interface MigrationPlan {
 }
 
 export const AGENT_POOL_TYPE = 'azure-native:containerservice:AgentPool';
+const MANAGED_CLUSTER_TYPE = 'azure-native:containerservice:ManagedCluster';
 const REPLACING_OPS = new Set(['replace', 'create-replacement', 'delete-replaced', 'discard-replaced']);
 
 /** Whether a URN is a child of one of the original's components (`modelops:…$…`). */
 export function isUnderOriginalComponent(urn: string): boolean {
   const qualifiedType = urn.split('::')[2] ?? '';
   return qualifiedType.startsWith('modelops:') && qualifiedType.includes('$');
+}
+
+/** The AKS cluster as a stack's exported state records it: its id and pools (undefined without one). */
+export function clusterFactsOf(resources: readonly Pick<StateResource, 'type' | 'outputs'>[]): ClusterFacts | undefined {
+  const cluster = resources.find((r) => r.type === MANAGED_CLUSTER_TYPE);
+  const id = cluster?.outputs?.id;
+  if (typeof id !== 'string') return undefined;
+  const profiles = Array.isArray(cluster?.outputs?.agentPoolProfiles) ? (cluster.outputs.agentPoolProfiles as Array<{ name?: unknown }>) : [];
+  return { id, pools: profiles.map((p) => p.name).filter((n): n is string => typeof n === 'string') };
 }
 
 /** The plan of one stack, from its preview (steps in the order Pulumi would take them). */
@@ -100,7 +110,7 @@ export function agentPoolIdentity(id: string): Record<string, string> {
  * the provider the stack's cluster uses. A refresh then reads it from Azure. Pure.
  */
 export function withImported(resources: readonly StateResource[], action: ImportAction): StateResource[] {
-  const cluster = resources.find((r) => r.type === 'azure-native:containerservice:ManagedCluster');
+  const cluster = resources.find((r) => r.type === MANAGED_CLUSTER_TYPE);
   const inputs = agentPoolIdentity(action.id);
   const imported: StateResource = { urn: action.urn, custom: true, type: action.type, id: action.id, parent: action.parentUrn, ...(cluster?.provider ? { provider: cluster.provider } : {}), inputs, outputs: { ...inputs, id: action.id } };
   // Its parent and provider come earlier in the state, so the end is a valid place.

@@ -9,6 +9,7 @@ import { describePulumiError } from './pulumiErrors';
 import { canonicalJson, SPEC_CONFIG_KEY, SPEC_HASH_CONFIG_KEY } from '../core/spec';
 import type { Engine, OperationRun } from './engine';
 import { programFor } from './programs';
+import type { Access } from './settings';
 
 export interface StepOutcome {
   result: StepResult;
@@ -39,10 +40,11 @@ export interface StepOptions {
   imports?: ReadonlyArray<{ urn: string; id: string }>;
 }
 
-async function stackFor(engine: Engine, component: Component, create: boolean) {
+/** The component's stack with its program (`create`: also when it does not exist yet; `access` 'read' writes nothing). */
+export async function stackFor(engine: Engine, component: Component, create: boolean, access: Access = 'write') {
   const auto = await loadAutomation();
   const program: Program = programFor(engine.setup, component, await loadPulumiSdk());
-  const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, program, 'write');
+  const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, program, access);
   return create ? auto.Stack.createOrSelect(component.stack, ws) : auto.Stack.select(component.stack, ws);
 }
 

@@ -9,14 +9,12 @@ import { join } from 'node:path';
 import type * as automation from '@pulumi/pulumi/automation';
 import type { Component } from '../../core/components';
 import type { OperationResult, PlannedStep } from '../../core/events';
-import { migrationPlan, withImported, type ClusterFacts, type MigrationAction, type PreviewStep, type StateResource } from '../../core/migration';
+import { clusterFactsOf, migrationPlan, withImported, type MigrationAction, type PreviewStep, type StateResource } from '../../core/migration';
 import { resourceName } from '../../core/plan';
-import { loadAutomation, loadPulumiSdk, workspaceFor } from '../automation';
 import type { Engine } from '../engine';
-import { programFor } from '../programs';
 import { describePulumiError } from '../pulumiErrors';
 import { editStackState } from '../pendingCreates';
-import type { Access } from '../settings';
+import { stackFor } from '../stackRunner';
 import { guarded, refuseInvalidConfig } from './guard';
 
 export interface MigrateOptions {
@@ -25,21 +23,6 @@ export interface MigrateOptions {
 }
 
 type Runner = { runPulumiCmd(args: string[]): Promise<{ stdout: string }> };
-
-/** The AKS cluster as the original's state records it: its id and pools. */
-export function clusterFactsOf(resources: readonly Pick<StateResource, 'type' | 'outputs'>[]): ClusterFacts | undefined {
-  const cluster = resources.find((r) => r.type === 'azure-native:containerservice:ManagedCluster');
-  const id = cluster?.outputs?.id;
-  if (typeof id !== 'string') return undefined;
-  const profiles = Array.isArray(cluster?.outputs?.agentPoolProfiles) ? (cluster.outputs.agentPoolProfiles as Array<{ name?: unknown }>) : [];
-  return { id, pools: profiles.map((p) => p.name).filter((n): n is string => typeof n === 'string') };
-}
-
-async function stackOf(engine: Engine, component: Component, access: Access): Promise<automation.Stack> {
-  const auto = await loadAutomation();
-  const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, programFor(engine.setup, component, await loadPulumiSdk()), access);
-  return auto.Stack.select(component.stack, ws);
-}
 
 /** Every step a preview of the stack shows, in Pulumi's order, with the inputs of what it creates. */
 async function previewSteps(engine: Engine, stack: automation.Stack): Promise<PreviewStep[]> {
@@ -89,7 +72,7 @@ export async function migrate(engine: Engine, options: MigrateOptions = {}): Pro
     const refusals: string[] = [];
     for (const component of components) {
       try {
-        const stack = await stackOf(engine, component, options.dryRun ? 'read' : 'write');
+        const stack = await stackFor(engine, component, false, options.dryRun ? 'read' : 'write');
         const state = component.kind === 'cluster' ? ((await stack.exportStack()).deployment?.resources ?? []) : [];
         const plan = migrationPlan(component.stack, await previewSteps(engine, stack), clusterFactsOf(state));
         refusals.push(...plan.refusals);

@@ -36,7 +36,7 @@ export function adaptive(ctx: AzureContext): Outputs {
   const cfg = ctx.config.adaptive[run];
   const namespace = adaptiveNamespace(ctx.env, run);
   // Logical names are the original's (`{run}-…`, its component being named after the run): its state upgrades in place.
-  const provider = clusterProvider(ctx, run);
+  const provider = clusterProvider(ctx);
   const parent = ctx.parent();
   const labels = { 'modelops.io/component': 'adaptive', 'modelops.io/run': run };
   const ns = new k8s.core.Namespace(`${run}-namespace`, { metadata: { name: namespace, labels } }, { provider, parent });

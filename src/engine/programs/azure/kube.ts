@@ -4,7 +4,7 @@ import type * as pulumi from '@pulumi/pulumi';
 import type * as k8s from '@pulumi/kubernetes/provider';
 import type * as k8sInputs from '@pulumi/kubernetes/types/input';
 import { memoryBytesOf } from '../../../core/quantities';
-import { str, type AzureContext } from './context';
+import { ORIGINAL_COMPONENTS, str, type AzureContext } from './context';
 
 type Toleration = k8sInputs.core.v1.Toleration;
 
@@ -12,10 +12,11 @@ type Toleration = k8sInputs.core.v1.Toleration;
  * A provider from the cluster stack's kubeconfig (secret; never written to disk by us), named and
  * parented as the original's (`{component}-k8s`), so its objects keep their provider on an upgrade.
  */
-export function clusterProvider(ctx: AzureContext, componentName: string): pulumi.ProviderResource {
+export function clusterProvider(ctx: AzureContext): pulumi.ProviderResource {
   const { Provider } = require('@pulumi/kubernetes/provider') as typeof k8s;
   // deleteUnreachable: after a force-recreated cluster, the old objects are gone with it; let Pulumi drop them from state.
-  return new Provider(`${componentName}-k8s`, { kubeconfig: ctx.p.secret(str(ctx.from('cluster', 'kubeconfig'))), deleteUnreachable: true }, { parent: ctx.parent() });
+  const { name } = ORIGINAL_COMPONENTS[ctx.component.kind](ctx);
+  return new Provider(`${name}-k8s`, { kubeconfig: ctx.p.secret(str(ctx.from('cluster', 'kubeconfig'))), deleteUnreachable: true }, { parent: ctx.parent() });
 }
 
 export const DEFAULT_TOLERATIONS: Toleration[] = [{ key: 'modelops.io/role', operator: 'Equal', value: 'cpu', effect: 'NoSchedule' }];

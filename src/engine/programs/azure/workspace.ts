@@ -96,7 +96,7 @@ export function workspace(ctx: AzureContext): Outputs {
   if (!shape.schedulerImage || !shape.workerImage) throw new Error('workspace.spec.scheduler.image and workspace.spec.workers.image are required with provider: azure');
   const namespace = workspaceNamespace(ctx.env, cfg.metadata.namespace);
   // Logical names are the original's (`dask-…`, its component's name first): its state upgrades in place.
-  const provider = clusterProvider(ctx, 'dask');
+  const provider = clusterProvider(ctx);
   const parent = ctx.parent();
   const labels = { 'modelops.io/component': 'workspace', 'modelops.io/workspace': cfg.metadata.name };
   const ns = new core.Namespace('dask-namespace', { metadata: { name: namespace, labels } }, { provider, parent });
