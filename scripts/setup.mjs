@@ -6,7 +6,7 @@
 //
 //   npm run setup                    every part
 //   node scripts/setup.mjs --for demo   only what `npm start` needs
-//   node scripts/setup.mjs --path pulumi-cli|kube-apiserver|code-server|actionlint   print where a part is (exit 1 if not set up)
+//   node scripts/setup.mjs --path pulumi-cli|pulumi-kubernetes|kube-apiserver|code-server|actionlint   print where a part is (exit 1 if not set up)
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toolsCache } from './setup/cache.mjs';
@@ -16,12 +16,13 @@ import actionlint from './setup/actionlint.mjs';
 import kubeApiserver from './setup/kube-apiserver.mjs';
 import node from './setup/node.mjs';
 import pulumiCli from './setup/pulumi-cli.mjs';
+import pulumiKubernetes from './setup/pulumi-kubernetes.mjs';
 
-export const PARTS = { node, debian, 'pulumi-cli': pulumiCli, 'kube-apiserver': kubeApiserver, 'code-server': codeServer, actionlint };
+export const PARTS = { node, debian, 'pulumi-cli': pulumiCli, 'pulumi-kubernetes': pulumiKubernetes, 'kube-apiserver': kubeApiserver, 'code-server': codeServer, actionlint };
 
 /** Which parts each entry point needs. */
 export const NEEDS = {
-  test: ['node', 'debian', 'pulumi-cli', 'kube-apiserver', 'code-server', 'actionlint'],
+  test: ['node', 'debian', 'pulumi-cli', 'pulumi-kubernetes', 'kube-apiserver', 'code-server', 'actionlint'],
   demo: ['node', 'debian', 'pulumi-cli', 'code-server'],
   bench: ['node', 'pulumi-cli'],
 };
