@@ -3,7 +3,7 @@
  * Python system named them, so existing stacks are found), the stack outputs each
  * one exports, and which outputs each one reads from the others.
  */
-import type { ConfigPath, InfraConfig } from './config/types';
+import type { ConfigPath, InfraConfig, ProviderKind } from './config/types';
 
 export type ComponentKind = 'resource-group' | 'registry' | 'cluster' | 'storage' | 'workspace' | 'adaptive';
 
@@ -65,6 +65,19 @@ export const REQUIRED_OUTPUTS: Record<ComponentKind, OutputSpec[]> = {
   adaptive: [out('namespace'), out('scheduler_address'), out('workers_name')],
 };
 
+/**
+ * With `provider: kubernetes` the cluster and the storage account are ones you already have: the
+ * cluster component exports what it read from the kubeconfig, storage what its connection string names.
+ */
+const KUBERNETES_REQUIRED_OUTPUTS: Partial<Record<ComponentKind, OutputSpec[]>> = {
+  cluster: [out('kubeconfig', true), out('cluster_name'), out('server')],
+  storage: [out('account_name'), out('connection_string', true), out('primary_endpoint')],
+};
+
+export function requiredOutputsOf(kind: ComponentKind, provider: ProviderKind): OutputSpec[] {
+  return (provider === 'kubernetes' ? KUBERNETES_REQUIRED_OUTPUTS[kind] : undefined) ?? REQUIRED_OUTPUTS[kind];
+}
+
 /** What a component's stack holds that is lost when it is destroyed (named in every destroy confirmation). */
 export const DATA_HELD_BY: Partial<Record<ComponentKind, string>> = {
   storage: 'holds data: the storage account and its blob containers (bundles, results, jobs)',
@@ -97,7 +110,7 @@ function workDirName(kind: ComponentKind, run?: string): string {
   return run === undefined ? kind : `${kind}/${run}`;
 }
 
-function makeComponent(kind: ComponentKind, env: string, configPath: ConfigPath, uses: OutputUse[], run?: string): Component {
+function makeComponent(kind: ComponentKind, env: string, configPath: ConfigPath, uses: OutputUse[], provider: ProviderKind, run?: string): Component {
   return {
     name: run === undefined ? kind : `adaptive-${run}`,
     kind,
@@ -106,7 +119,7 @@ function makeComponent(kind: ComponentKind, env: string, configPath: ConfigPath,
     stack: stackName(kind, env, run),
     reference: stackReference(kind, env, run),
     workDirName: workDirName(kind, run),
-    requiredOutputs: REQUIRED_OUTPUTS[kind],
+    requiredOutputs: requiredOutputsOf(kind, provider),
     uses,
     configPath,
   };
@@ -117,29 +130,38 @@ function makeComponent(kind: ComponentKind, env: string, configPath: ConfigPath,
  * (the real data flow of the original programs, without its soft cluster↔registry cycle).
  */
 export function componentsFor(config: InfraConfig, env: string): Component[] {
-  const hasResourceGroup = config.provider === 'azure' || config.resourceGroup !== undefined;
-  const hasRegistry = config.registry !== undefined || config.acr !== undefined;
+  const { provider } = config;
+  // A cluster you already have (`provider: kubernetes`) comes with no resource group or registry of ours.
+  const inAzure = provider !== 'kubernetes';
+  const hasResourceGroup = provider === 'azure' || (inAzure && config.resourceGroup !== undefined);
+  const hasRegistry = inAzure && (config.registry !== undefined || config.acr !== undefined);
   const components: Component[] = [];
+  const make = (kind: ComponentKind, configPath: ConfigPath, uses: OutputUse[], run?: string) => components.push(makeComponent(kind, env, configPath, uses, provider, run));
   const rg: OutputUse[] = hasResourceGroup ? [{ from: 'resource-group', outputs: ['resource_group_name', 'location'] }] : [];
 
-  if (hasResourceGroup) components.push(makeComponent('resource-group', env, ['resource_group'], []));
-  if (hasRegistry) components.push(makeComponent('registry', env, [config.registry ? 'registry' : 'acr'], rg));
+  if (hasResourceGroup) make('resource-group', ['resource_group'], []);
+  if (hasRegistry) make('registry', [config.registry ? 'registry' : 'acr'], rg);
   const clusterUses = hasRegistry ? [...rg, { from: 'registry', outputs: ['registry_id'] }] : rg;
-  components.push(makeComponent('cluster', env, config.aks ? ['aks'] : ['provider'], clusterUses));
-  if (config.storage) components.push(makeComponent('storage', env, ['storage'], rg));
+  make('cluster', clusterConfigPath(config), clusterUses);
+  if (config.storage) make('storage', ['storage'], rg);
   if (config.workspace) {
     const uses: OutputUse[] = [{ from: 'cluster', outputs: ['kubeconfig'] }];
     if (config.storage) uses.push({ from: 'storage', outputs: ['connection_string', 'account_name'] });
     if (hasRegistry) uses.push({ from: 'registry', outputs: ['login_server', 'bundles_pull_username', 'bundles_pull_password'] });
-    components.push(makeComponent('workspace', env, ['workspace'], uses));
+    make('workspace', ['workspace'], uses);
   }
   for (const run of Object.keys(config.adaptive)) {
     const uses: OutputUse[] = [{ from: 'cluster', outputs: ['kubeconfig'] }];
     if (config.workspace) uses.push({ from: 'workspace', outputs: ['scheduler_address', 'namespace'] });
     if (config.storage) uses.push({ from: 'storage', outputs: ['connection_string', 'account_name'] });
-    components.push(makeComponent('adaptive', env, ['adaptive', run], uses, run));
+    make('adaptive', ['adaptive', run], uses, run);
   }
   return components;
+}
+
+function clusterConfigPath(config: InfraConfig): ConfigPath {
+  if (config.provider === 'kubernetes') return config.kubernetes ? ['kubernetes'] : ['provider'];
+  return config.aks ? ['aks'] : ['provider'];
 }
 
 /** Canonical component name for what a user typed (`resource_group` → `resource-group`, `infra` → `cluster`). */

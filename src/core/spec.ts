@@ -10,7 +10,7 @@ import type { Component, ComponentKind } from './components';
 import type { InfraConfig } from './config/types';
 
 /** Bump when a provider's programs change what they deploy for the same azure.yaml. */
-export const PROGRAM_VERSIONS: Readonly<Record<InfraConfig['provider'], string>> = { local: '1', azure: '1' };
+export const PROGRAM_VERSIONS: Readonly<Record<InfraConfig['provider'], string>> = { local: '1', azure: '1', kubernetes: '1' };
 
 /** Stack config keys the spec is recorded under (namespace `modelops`). */
 export const SPEC_CONFIG_KEY = 'modelops:spec';
@@ -28,14 +28,22 @@ function sectionsFor(kind: ComponentKind, config: InfraConfig, run?: string): Sp
     case 'registry':
       return { ...placement, registry: config.registry, acr: config.acr };
     case 'cluster':
-      return { ...placement, aks: config.aks, ssh: config.ssh, hasRegistry: !!(config.registry || config.acr) };
+      return { ...placement, aks: config.aks, ssh: config.ssh, hasRegistry: !!(config.registry || config.acr), kubernetes: clusterOf(config.kubernetes) };
     case 'storage':
-      return { ...placement, storage: config.storage };
+      return { ...placement, storage: storageOf(config.storage) };
     case 'workspace':
-      return { ...placement, workspace: config.workspace, hasStorage: !!config.storage, hasRegistry: !!(config.registry || config.acr) };
+      return { ...placement, workspace: config.workspace, hasStorage: !!config.storage, hasRegistry: !!(config.registry || config.acr), readyTimeout: config.kubernetes?.readyTimeoutSeconds };
     case 'adaptive':
-      return { ...placement, adaptive: run === undefined ? undefined : config.adaptive[run], hasWorkspace: !!config.workspace, hasStorage: !!config.storage };
+      return { ...placement, adaptive: run === undefined ? undefined : config.adaptive[run], hasWorkspace: !!config.workspace, hasStorage: !!config.storage, readyTimeout: config.kubernetes?.readyTimeoutSeconds };
   }
+}
+
+const clusterOf = (k: InfraConfig['kubernetes']) => (k ? { kubeconfig: k.kubeconfig, context: k.context } : undefined);
+
+/** The spec is kept in stack config, in plain text: a connection string written in azure.yaml goes in as a digest. */
+function storageOf(storage: InfraConfig['storage']): Spec | undefined {
+  if (!storage?.connectionString) return storage as Spec | undefined;
+  return { ...storage, connectionString: `sha256:${createHash('sha256').update(storage.connectionString).digest('hex').slice(0, 16)}` };
 }
 
 /** The spec of `component` in environment `env`. */

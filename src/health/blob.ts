@@ -93,3 +93,12 @@ export async function listContainers(access: StorageAccess, timeoutMs: number): 
     return names;
   });
 }
+
+/** Creates the containers that are not there yet (never deletes or changes one). */
+export async function ensureContainers(connectionString: string, names: readonly string[], timeoutMs: number): Promise<void> {
+  const what = `create the containers of ${accountOf(connectionString) ?? 'the account'}`;
+  await timed(what, timeoutMs, async (abortSignal) => {
+    const client = service({ connectionString });
+    for (const name of names) await client.getContainerClient(name).createIfNotExists({ abortSignal });
+  });
+}

@@ -53,7 +53,7 @@ export function contextFor(config: InfraConfig, component: string, env = 'dev'):
   const byName = new Map(components.map((c) => [c.name, c]));
   const target = byName.get(component);
   assert.ok(target, `no component ${component} in ${[...byName.keys()].join(', ')}`);
-  return { component: target, componentsByName: byName, config, env, modelopsHome: '/tmp/modelops-home' };
+  return { component: target, componentsByName: byName, config, configFile: '/work/azure.yaml', env, modelopsHome: '/tmp/modelops-home' };
 }
 
 /** What each dependency's stack exports (secret ones listed as secret), as the orchestrator verified them. */

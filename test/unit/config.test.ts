@@ -292,6 +292,9 @@ const RULE_CASES: RuleCase[] = [
   { name: 'a negative step delay', code: 'out-of-range', text: lines('provider: local', 'local:', '  faults:', '    cluster: { step_delay_ms: -5 }'), line: 4, column: 31 },
   { name: 'adaptive version 2', code: 'invalid-version', text: lines('provider: local', 'adaptive:', '  run:', '    version: 2'), line: 4, column: 14 },
   { name: 'storage version 3', code: 'invalid-version', text: lines('provider: local', 'storage:', '  version: 3'), line: 3, column: 12 },
+  { name: 'a connection string that names no account', code: 'invalid-connection-string', text: lines('provider: kubernetes', 'storage:', '  connection_string: "AccountKey=k"'), line: 3, column: 22, says: /names no account/ },
+  { name: 'an account key written in the file', code: 'secret-in-config', text: lines('provider: kubernetes', 'storage:', '  connection_string: "AccountName=a;AccountKey=k"'), line: 3, column: 22, severity: 'warning', says: /connection_string_env/ },
+  { name: 'a variable name with a space', code: 'invalid-env-name', text: lines('provider: kubernetes', 'storage:', '  connection_string_env: "MY VAR"'), line: 3, column: 26 },
   // Top level
   { name: 'provider: aws', code: 'invalid-provider', text: 'provider: aws\n', line: 1, column: 11, says: /`azure`.*`local`/ },
   { name: 'no subscription', code: 'missing-subscription-id', text: lines('provider: azure', 'resource_group: rg', 'aks: {}'), line: 1, column: 1, severity: 'warning', says: /AZURE_SUBSCRIPTION_ID/ },

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ACR_KEYS, AKS_KEYS, NETWORK_KEYS, NODE_POOL_KEYS, SSH_KEYS, TAINT_KEYS } from '../../src/core/config/cluster';
 import { FAULT_KEYS, LOCAL_KEYS, PULUMI_KEYS } from '../../src/core/config/project';
 import { TOP_LEVEL_KEYS } from '../../src/core/config/rules';
+import { KUBERNETES_KEYS } from '../../src/core/config/kubernetes';
 import { describeKey, keyHelpAt, keysAt, schemaAt, snippetsAt, valuesAt, type SchemaNode } from '../../src/core/config/schemaHelp';
 import { ADAPTIVE_KEYS, ADAPTIVE_WORKER_KEYS, CENTRAL_STORE_KEYS, PERSISTENCE_KEYS, REGISTRY_KEYS, REGISTRY_LEGACY_KEYS, STORAGE_KEYS, STORAGE_LEGACY_KEYS, WORKSPACE_KEYS } from '../../src/core/config/services';
 import { AUTOSCALING_KEYS, SCHEDULER_KEYS, TOLERATION_KEYS, WORKER_KEYS, WORKSPACE_SPEC_KEYS } from '../../src/core/config/workspaceSpec';
@@ -104,6 +105,7 @@ describe('help from the schema', () => {
       [['pulumi'], PULUMI_KEYS],
       [['local'], LOCAL_KEYS],
       [['local', 'faults', 'cluster'], FAULT_KEYS],
+      [['kubernetes'], KUBERNETES_KEYS],
     ];
     for (const [path, rules] of expect) assert.deepEqual(keys(...path), [...rules].sort(), path.join('.') || '(top level)');
     const taint = keysAt(schema, ['aks', 'node_pools', LIST_ITEM, 'taints', LIST_ITEM]).map((k) => k.key);
@@ -116,9 +118,9 @@ describe('help from the schema', () => {
   });
 
   it('offers the keys that fit, never the legacy ones, and the values a key takes, default first', () => {
-    assert.deepEqual(keysAt(schema, ['storage']).map((k) => k.key), ['account_name', 'sku', 'location']);
+    assert.deepEqual(keysAt(schema, ['storage']).map((k) => k.key), ['account_name', 'sku', 'location', 'connection_string', 'connection_string_env']);
     assert.ok(!keysAt(schema, []).some((k) => k.key === 'ssh_public_key'));
-    assert.deepEqual(valuesAt(schema, ['provider']), ['azure', 'local']);
+    assert.deepEqual(valuesAt(schema, ['provider']), ['azure', 'kubernetes', 'local']);
     assert.deepEqual(valuesAt(schema, ['acr', 'sku']), ['Standard', 'Basic', 'Premium']);
     assert.deepEqual(valuesAt(schema, ['workspace', 'spec', 'autoscaling', 'enabled']), ['true', 'false']);
     assert.deepEqual(valuesAt(schema, ['adaptive', 'anything', 'algorithm'])[0], 'optuna');

@@ -24,7 +24,7 @@ export const CONFIG_PROBLEM_CODES = {
   'out-of-range': 'A number is outside its allowed range.',
   'invalid-version': 'A schema `version` other than 1.',
   // Top level
-  'invalid-provider': '`provider` must be `azure` or `local`.',
+  'invalid-provider': '`provider` must be `azure`, `kubernetes` or `local`.',
   'missing-subscription-id': 'No `subscription_id`: the AZURE_SUBSCRIPTION_ID environment variable must be set instead.',
   'invalid-subscription-id': '`subscription_id` is not a GUID.',
   'placeholder-subscription-id': '`subscription_id` is still a placeholder (YOUR_SUBSCRIPTION_ID or the all-zero GUID).',
@@ -50,6 +50,9 @@ export const CONFIG_PROBLEM_CODES = {
   // Registry, storage
   'invalid-acr-name': 'A container registry name is not 5–50 lowercase letters/digits.',
   'invalid-storage-account-name': '`storage.account_name` is not 3–24 lowercase letters/digits.',
+  'invalid-connection-string': '`storage.connection_string` names no account or has no credentials.',
+  'secret-in-config': '`storage.connection_string` holds a real account key or SAS; an environment variable (`connection_string_env`) keeps it out of the file.',
+  'invalid-env-name': '`storage.connection_string_env` is not an environment variable name.',
   // Workspace, adaptive
   'invalid-namespace': 'A Kubernetes namespace is not a DNS-1123 label.',
   'invalid-run-name': 'An adaptive run name cannot make a valid stack and namespace name.',

@@ -6,6 +6,7 @@
 import { componentsFor } from '../components';
 import { registryNameFor, resourceGroupNameFor, sanitizeUsername } from '../names';
 import { readAcr, readAks, readSsh } from './cluster';
+import { readKubernetes } from './kubernetes';
 import { checkLocation, checkResourceGroupName, checkSubscriptionId, isPlaceholderSubscriptionId } from './naming';
 import { ComponentNames, readDependsOn, readEnvironment, readLocal, readPulumi } from './project';
 import type { Field, MapReader } from './reader';
@@ -33,9 +34,10 @@ export const TOP_LEVEL_KEYS = [
   'pulumi',
   'depends_on',
   'local',
+  'kubernetes',
 ] as const;
 
-export const PROVIDERS: readonly ProviderKind[] = ['azure', 'local'];
+export const PROVIDERS: readonly ProviderKind[] = ['azure', 'kubernetes', 'local'];
 export const DEFAULT_LOCATION = 'eastus2';
 export const DEFAULT_ENVIRONMENT = 'dev';
 
@@ -50,6 +52,7 @@ export function readInfraConfig(root: Field): InfraConfig | undefined {
   const subscriptionId = readSubscriptionId(top.get('subscription_id'), provider);
   const aks = readAks(top.get('aks'));
   requireForAzure(top, provider);
+  warnAzureOnlyKeys(top, provider);
   warnUnusedSshPublicKey(top.get('ssh_public_key'));
 
   const config: InfraConfig = {
@@ -68,6 +71,7 @@ export function readInfraConfig(root: Field): InfraConfig | undefined {
     aks,
     acr: readAcr(top.get('acr')),
     ssh: readSsh(top.get('ssh')),
+    kubernetes: readKubernetes(top.get('kubernetes'), provider),
     storage: readStorage(top.get('storage'), { provider, resourceGroup, username, environment }),
     registry: readRegistry(top.get('registry')),
     workspace: readWorkspace(top.get('workspace'), provider),
@@ -92,13 +96,13 @@ function assignDefined<T extends object>(target: T, values: Partial<T>): void {
 
 function readProvider(field: Field): ProviderKind | undefined {
   if (!field.isSet) {
-    field.missing('`azure` or `local`', 'provider: local');
+    field.missing('`azure`, `kubernetes` or `local`', 'provider: local');
     return undefined;
   }
   const value = field.string('provider: azure');
   if (value === undefined) return undefined;
   if ((PROVIDERS as readonly string[]).includes(value)) return value as ProviderKind;
-  field.error('invalid-provider', `\`provider\` is "${value}"; it must be \`azure\` (provision in Azure) or \`local\` (everything on this machine, no cloud).${didYouMean(value, PROVIDERS)}`);
+  field.error('invalid-provider', `\`provider\` is "${value}"; it must be \`azure\` (provision in Azure), \`kubernetes\` (a cluster you already have) or \`local\` (everything on this machine, no cloud).${didYouMean(value, PROVIDERS)}`);
   return undefined;
 }
 
@@ -157,6 +161,17 @@ function requireForAzure(top: MapReader, provider: ProviderKind | undefined): vo
     if (field.isSet || (field.exists && key === 'aks')) continue;
     const at = field.exists ? field : providerField;
     at.ctx.problems.add('missing-required', at.keyRange(), `\`${key}\` is required with \`provider: azure\`. Add it, for example: \`${example}\`; or use \`provider: local\` to run without a cloud.`);
+  }
+}
+
+/** With a cluster you already have, nothing is created in Azure: the Azure sections have no effect. */
+const AZURE_ONLY_KEYS = ['aks', 'acr', 'registry', 'ssh', 'resource_group', 'subscription_id'] as const;
+
+function warnAzureOnlyKeys(top: MapReader, provider: ProviderKind | undefined): void {
+  if (provider !== 'kubernetes') return;
+  for (const key of AZURE_ONLY_KEYS) {
+    const field = top.get(key);
+    if (field.exists) field.warnAtKey('unused-key', `\`${key}\` is ignored with \`provider: kubernetes\`: nothing is created in Azure, the cluster is the one \`kubernetes\` names. Remove it, or use \`provider: azure\`.`);
   }
 }
 

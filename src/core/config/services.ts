@@ -5,9 +5,10 @@ import { checkWorkspaceSpec } from './workspaceSpec';
 import { checkAcrName, checkDnsLabel, checkLocation, checkStorageAccountName, checkQuantity, isDnsLabel, toDnsLabel } from './naming';
 import type { Field, MapReader } from './reader';
 import { printable } from './suggest';
+import { storageAccountOf } from '../connectionString';
 import type { AdaptiveConfig, ProviderKind, RegistryConfig, StorageConfig, WorkspaceConfig } from './types';
 
-export const STORAGE_KEYS = ['account_name', 'sku', 'location'] as const;
+export const STORAGE_KEYS = ['account_name', 'sku', 'location', 'connection_string', 'connection_string_env'] as const;
 export const STORAGE_LEGACY_KEYS = ['version', 'provider', 'resource_group', 'username'] as const;
 export const STORAGE_SKUS = ['Standard_LRS', 'Standard_GRS', 'Premium_LRS'] as const;
 
@@ -53,7 +54,44 @@ export function readStorage(field: Field, top: TopLevelValues): StorageConfig | 
     if (issue) locationField.warn('invalid-location', `\`storage.location\`: ${issue}`);
   }
   readStorageLegacyKeys(storage, top);
+  readExistingAccount(storage, config, top.provider);
   return config;
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `provider: kubernetes` uses an account you already have: its connection string, or the variable holding it. */
+function readExistingAccount(storage: MapReader, config: StorageConfig, provider: ProviderKind | undefined): void {
+  const literal = storage.get('connection_string');
+  const variable = storage.get('connection_string_env');
+  if (provider !== 'kubernetes') {
+    for (const field of [literal, variable]) {
+      if (field.exists) field.warnAtKey('unused-key', `\`storage.${field.keyName}\` only applies with \`provider: kubernetes\` (an account you already have); with \`provider: ${provider ?? 'azure'}\` the storage component creates the account. Remove it.`);
+    }
+    return;
+  }
+  for (const key of ['account_name', 'sku', 'location'] as const) {
+    const field = storage.get(key);
+    if (field.exists) field.warnAtKey('unused-key', `\`storage.${key}\` is ignored with \`provider: kubernetes\`: the account is the one the connection string names. Remove it.`);
+  }
+  const text = literal.string('connection_string: "UseDevelopmentStorage=true"');
+  const name = variable.string('connection_string_env: MODELOPS_STORAGE_CONNECTION_STRING');
+  if (text === undefined && name === undefined) {
+    if (!literal.exists && !variable.exists) storage.field.missing('with `provider: kubernetes`, the account to use: `connection_string_env` (the variable that holds its connection string) or `connection_string`', 'storage: { connection_string_env: MODELOPS_STORAGE_CONNECTION_STRING }');
+    return;
+  }
+  if (text !== undefined && name !== undefined) {
+    variable.warnAtKey('unused-key', '`storage.connection_string_env` is ignored: `connection_string` is set too and wins. Keep one of them.');
+  }
+  if (text !== undefined) {
+    const account = storageAccountOf(text);
+    if ('problem' in account) literal.error('invalid-connection-string', `\`storage.connection_string\` is not an Azure Storage connection string: ${account.problem}. For Azurite write \`connection_string: "UseDevelopmentStorage=true"\`.`);
+    else if (account.holdsSecret) literal.warn('secret-in-config', '`storage.connection_string` holds an account key or SAS in a file people share and commit. Put it in an environment variable and write `connection_string_env: MODELOPS_STORAGE_CONNECTION_STRING` instead.');
+    config.connectionString = text;
+    return;
+  }
+  if (!ENV_NAME.test(name!)) variable.error('invalid-env-name', `\`storage.connection_string_env\` is "${printable(name!)}"; it must be an environment variable's name (letters, digits and _, not starting with a digit), e.g. \`MODELOPS_STORAGE_CONNECTION_STRING\`.`);
+  else config.connectionStringEnv = name;
 }
 
 /** The original StorageConfig's own keys: checked as it did, then reported as having no effect here. */
@@ -157,9 +195,9 @@ function readWorkspaceSpec(field: Field, provider: ProviderKind | undefined): Re
     if (partField?.exists && !partMap) continue;
     const imageField = partMap?.get('image');
     imageField?.string(`image: ${DEFAULT_IMAGES[part]}`);
-    if (provider !== 'azure' || imageField?.isSet) continue;
+    if (provider === 'local' || provider === undefined || imageField?.isSet) continue;
     const firstMissing = !field.exists || !partField ? field : !partField.exists || !imageField ? partField : imageField;
-    firstMissing.missing(`the ${part} image, needed with \`provider: azure\``, `${part}: { image: ${DEFAULT_IMAGES[part]} }`);
+    firstMissing.missing(`the ${part} image, needed with \`provider: ${provider}\``, `${part}: { image: ${DEFAULT_IMAGES[part]} }`);
   }
   if (spec) checkWorkspaceSpec(spec, provider);
   return spec ? toRecord(field.plain()) : {};

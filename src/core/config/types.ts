@@ -52,7 +52,7 @@ export interface Problem {
   fault?: string;
 }
 
-export type ProviderKind = 'azure' | 'local';
+export type ProviderKind = 'azure' | 'kubernetes' | 'local';
 export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 
 export interface Taint {
@@ -93,6 +93,10 @@ export interface SshConfig {
 
 export interface StorageConfig {
   accountName?: string;
+  /** `provider: kubernetes`: an account you already have, by connection string (written here, e.g. Azurite's) … */
+  connectionString?: string;
+  /** … or named by the environment variable that holds it (read when a program runs; never stored here). */
+  connectionStringEnv?: string;
   sku: 'Standard_LRS' | 'Standard_GRS' | 'Premium_LRS';
   location?: string;
 }
@@ -134,6 +138,16 @@ export interface LocalFault {
   stepDelayMs: number;
 }
 
+/** `provider: kubernetes`: the cluster you already have, and how long `up` waits for it. */
+export interface KubernetesConfig {
+  /** A kubeconfig file (`~` and paths relative to azure.yaml allowed); default KUBECONFIG, else ~/.kube/config. */
+  kubeconfig?: string;
+  /** A context of that file; default its current-context. */
+  context?: string;
+  /** Seconds `up` waits for a Deployment to become available (and a PVC to be bound) before failing. */
+  readyTimeoutSeconds: number;
+}
+
 export interface LocalProviderConfig {
   /** Where the local provider keeps what it creates; default `<MODELOPS_HOME>/local-cloud`. */
   root?: string;
@@ -149,6 +163,7 @@ export interface InfraConfig {
   aks?: AksConfig;
   acr?: AcrConfig;
   ssh?: SshConfig;
+  kubernetes?: KubernetesConfig;
   storage?: StorageConfig;
   registry?: RegistryConfig;
   workspace?: WorkspaceConfig;

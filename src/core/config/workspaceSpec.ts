@@ -29,8 +29,8 @@ export function checkWorkspaceSpec(spec: MapReader, provider: ProviderKind | und
   checkTolerations(spec.get('tolerations'));
   const workers = spec.get('workers');
   const replicas = isMap(workers.node) ? workers.map()?.get('replicas') : undefined;
-  // Only Azure's program makes the HPA; the local provider runs `replicas` workers.
-  if (provider === 'azure' && autoscaled && replicas?.isSet) {
+  // Only the Kubernetes programs make the HPA; the local provider runs `replicas` workers.
+  if ((provider === 'azure' || provider === 'kubernetes') && autoscaled && replicas?.isSet) {
     replicas.warnAtKey('unused-key', '`workers.replicas` is not used while autoscaling is on (the default, as in the original): the HPA runs between `min_workers` (2) and `max_workers` (20). Set `autoscaling: { enabled: false }` to fix the count, or remove `replicas`.');
   }
 }

@@ -3,9 +3,17 @@ import type { Component } from '../../core/components';
 import type { Program, PulumiSdk } from '../automation';
 import type { Setup } from '../setup';
 import { azureProgram } from './azure';
+import { kubernetesProgram } from './kubernetes';
 import { localProgram } from './local/programs';
 
 export function programFor(setup: Setup, component: Component, sdk: PulumiSdk): Program {
-  const context = { component, componentsByName: setup.byName, config: setup.config, env: setup.env, modelopsHome: setup.settings.modelopsHome };
-  return setup.config.provider === 'local' ? localProgram(context, sdk) : azureProgram(context, sdk);
+  const context = { component, componentsByName: setup.byName, config: setup.config, configFile: setup.parsed.file, env: setup.env, modelopsHome: setup.settings.modelopsHome };
+  switch (setup.config.provider) {
+    case 'local':
+      return localProgram(context, sdk);
+    case 'kubernetes':
+      return kubernetesProgram(context, sdk);
+    case 'azure':
+      return azureProgram(context, sdk);
+  }
 }

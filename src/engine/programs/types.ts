@@ -6,6 +6,8 @@ export interface ProgramContext {
   component: Component;
   componentsByName: ReadonlyMap<string, Component>;
   config: InfraConfig;
+  /** azure.yaml's path (paths in it are relative to its folder). */
+  configFile: string;
   env: string;
   modelopsHome: string;
 }

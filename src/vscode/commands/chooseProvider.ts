@@ -1,4 +1,4 @@
-/** ModelOps: Choose Provider — local or azure, written into azure.yaml's `provider:` line. */
+/** ModelOps: Choose Provider — local, kubernetes or azure, written into azure.yaml's `provider:` line. */
 import * as vscode from 'vscode';
 import { parseConfig } from '../../core/config/parse';
 import { providerEdit } from '../../core/config/providerEdit';
@@ -6,6 +6,7 @@ import type { Services } from './services';
 
 const PROVIDERS: Array<vscode.QuickPickItem & { provider: string }> = [
   { provider: 'local', label: 'local', description: 'everything on this machine, no cloud', detail: 'A rehearsal of the real thing, with injectable faults. Needs the Pulumi CLI.' },
+  { provider: 'kubernetes', label: 'kubernetes', description: 'a cluster you already have (kind, k3s, on-premises, another cloud)', detail: 'Needs the Pulumi CLI and a kubeconfig; `kubernetes: { kubeconfig, context }` in azure.yaml picks the cluster.' },
   { provider: 'azure', label: 'azure', description: 'AKS, storage and a registry in your subscription', detail: 'Needs the Pulumi CLI, az login, subscription_id, resource_group and aks in azure.yaml.' },
 ];
 

@@ -6,7 +6,7 @@ import type * as k8sInputs from '@pulumi/kubernetes/types/input';
 import type { AdaptiveConfig } from '../../../core/config/types';
 import { adaptiveNamespace } from '../../../core/names';
 import { str, type AzureContext, type Outputs } from './context';
-import { CONTAINER_SECURITY, POD_SECURITY, checksum, clusterProvider, imagePullPolicy, tolerations } from './kube';
+import { CONTAINER_SECURITY, POD_SECURITY, checksum, clusterProvider, imagePullPolicy, readyTimeouts, tolerations } from './kube';
 import { stablePassword } from './password';
 import { STORAGE_SECRET, resourcesOf } from './workspace';
 
@@ -40,7 +40,7 @@ export function adaptive(ctx: AzureContext): Outputs {
   const parent = ctx.parent();
   const labels = { 'modelops.io/component': 'adaptive', 'modelops.io/run': run };
   const ns = new k8s.core.Namespace(`${run}-namespace`, { metadata: { name: namespace, labels } }, { provider, parent });
-  const opts: pulumi.CustomResourceOptions = { provider, parent, dependsOn: [ns], deleteBeforeReplace: true };
+  const opts: pulumi.CustomResourceOptions = { provider, parent, dependsOn: [ns], deleteBeforeReplace: true, customTimeouts: readyTimeouts(ctx) };
   const meta = (name: string) => ({ name, namespace, labels: { ...labels, app: name } });
 
   const scheduler = ctx.has('workspace') ? str(ctx.from('workspace', 'scheduler_address')) : ctx.p.output('');

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type * as pulumi from '@pulumi/pulumi';
 import type * as k8s from '@pulumi/kubernetes/provider';
 import type * as k8sInputs from '@pulumi/kubernetes/types/input';
+import { DEFAULT_READY_TIMEOUT_SECONDS } from '../../../core/config/kubernetes';
 import { memoryBytesOf } from '../../../core/quantities';
 import { ORIGINAL_COMPONENTS, str, type AzureContext } from './context';
 
@@ -17,6 +18,15 @@ export function clusterProvider(ctx: AzureContext): pulumi.ProviderResource {
   // deleteUnreachable: after a force-recreated cluster, the old objects are gone with it; let Pulumi drop them from state.
   const { name } = ORIGINAL_COMPONENTS[ctx.component.kind](ctx);
   return new Provider(`${name}-k8s`, { kubeconfig: ctx.p.secret(str(ctx.from('cluster', 'kubeconfig'))), deleteUnreachable: true }, { parent: ctx.parent() });
+}
+
+/**
+ * How long Pulumi's Kubernetes provider waits for an object to be ready (a Deployment available, a
+ * PVC bound) before the update fails: `kubernetes.ready_timeout`, else its own ten minutes.
+ */
+export function readyTimeouts(ctx: Pick<AzureContext, 'config'>): pulumi.CustomTimeouts {
+  const wait = `${ctx.config.kubernetes?.readyTimeoutSeconds ?? DEFAULT_READY_TIMEOUT_SECONDS}s`;
+  return { create: wait, update: wait };
 }
 
 export const DEFAULT_TOLERATIONS: Toleration[] = [{ key: 'modelops.io/role', operator: 'Equal', value: 'cpu', effect: 'NoSchedule' }];

@@ -7,7 +7,7 @@ import type * as policyV1 from '@pulumi/kubernetes/policy/v1';
 import type * as k8sInputs from '@pulumi/kubernetes/types/input';
 import { workspaceNamespace } from '../../../core/names';
 import { str, type AzureContext, type Outputs } from './context';
-import { CONTAINER_SECURITY, POD_SECURITY, checksum, clusterProvider, daskMemoryLimit, envList, imagePullPolicy, record, tolerations } from './kube';
+import { CONTAINER_SECURITY, POD_SECURITY, checksum, clusterProvider, daskMemoryLimit, envList, imagePullPolicy, readyTimeouts, record, tolerations } from './kube';
 
 export const SCHEDULER_PORT = 8786;
 export const DASHBOARD_PORT = 8787;
@@ -93,14 +93,14 @@ export function workspace(ctx: AzureContext): Outputs {
   const cfg = ctx.config.workspace!;
   const spec = cfg.spec;
   const shape = workspaceShape(spec);
-  if (!shape.schedulerImage || !shape.workerImage) throw new Error('workspace.spec.scheduler.image and workspace.spec.workers.image are required with provider: azure');
+  if (!shape.schedulerImage || !shape.workerImage) throw new Error('workspace.spec.scheduler.image and workspace.spec.workers.image are required with provider: azure or kubernetes');
   const namespace = workspaceNamespace(ctx.env, cfg.metadata.namespace);
   // Logical names are the original's (`dask-…`, its component's name first): its state upgrades in place.
   const provider = clusterProvider(ctx);
   const parent = ctx.parent();
   const labels = { 'modelops.io/component': 'workspace', 'modelops.io/workspace': cfg.metadata.name };
   const ns = new core.Namespace('dask-namespace', { metadata: { name: namespace, labels } }, { provider, parent });
-  const opts: pulumi.CustomResourceOptions = { provider, parent, dependsOn: [ns], deleteBeforeReplace: true };
+  const opts: pulumi.CustomResourceOptions = { provider, parent, dependsOn: [ns], deleteBeforeReplace: true, customTimeouts: readyTimeouts(ctx) };
   const meta = (name: string) => ({ name, namespace, labels: { ...labels, app: name } });
 
   const secretMaterial: pulumi.Output<unknown>[] = [];
