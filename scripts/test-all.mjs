@@ -27,7 +27,7 @@ const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
 const SUITES = [
   { name: 'setup', args: [mocha, 'test/setup/**/*.test.mjs'], needs: [] },
   { name: 'unit', args: [mocha, '--timeout', '20000', 'out/test/unit/**/*.test.js'], needs: [] },
-  { name: 'engine', args: [mocha, '--timeout', '300000', 'out/test/engine/**/*.test.js'], needs: ['node', 'pulumi-cli', 'actionlint'] },
+  { name: 'engine', args: [mocha, '--timeout', '300000', 'out/test/engine/**/*.test.js'], needs: ['node', 'pulumi-cli', 'pulumi-kubernetes', 'kube-apiserver', 'actionlint'] },
   { name: 'azure', args: [mocha, '--timeout', '300000', 'out/test/azure/**/*.test.js'], needs: ['node', 'debian', 'kube-apiserver'] },
   { name: 'vscode', args: [mocha, '--timeout', '600000', 'test/vscode/*.e2e.mjs'], needs: ['node', 'debian', 'pulumi-cli', 'code-server'], vsix: true },
   // Inside the extension host: the VS Code server in code-server runs test/integration/ (see its run.mjs).

@@ -49,7 +49,9 @@ export async function startApiServer(): Promise<ApiServer> {
   const call: ApiServer['call'] = (method, path, body, contentType = 'application/json') =>
     new Promise((done, fail) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
-      const req = request(`${info.server}${path}`, { method, ca: info.ca, headers: { authorization: `Bearer ${info.token}`, 'content-type': contentType, accept: 'application/json' } }, (res) => {
+      // Content-Length always: Node sends a DELETE's body unframed otherwise, and the API server ignores it.
+      const length = payload === undefined ? {} : { 'content-length': Buffer.byteLength(payload) };
+      const req = request(`${info.server}${path}`, { method, ca: info.ca, headers: { authorization: `Bearer ${info.token}`, 'content-type': contentType, accept: 'application/json', ...length } }, (res) => {
         let text = '';
         res.on('data', (chunk) => (text += chunk));
         res.on('end', () => done({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));

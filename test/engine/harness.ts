@@ -89,6 +89,35 @@ export class Sandbox {
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, events: streamed ? parseEvents(r.stdout) : [] };
   }
 
+  /**
+   * As `run`, without blocking this process: for tests whose doubles live in it (the cluster
+   * controllers must go on answering the API while the CLI waits for them).
+   */
+  runAsync(verb: string[], extra: string[] = [], env?: NodeJS.ProcessEnv): Promise<CliResult> {
+    const [file, argv] = this.command(this.args(verb, extra));
+    const child = spawn(file, argv, { env: this.env(env), cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 480_000);
+    return new Promise((done) =>
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        done({ code: code ?? -1, stdout, stderr, events: extra.includes('--events') ? parseEvents(stdout) : [] });
+      }),
+    );
+  }
+
+  async jsonAsync<T = Record<string, unknown>>(verb: string[], extra: string[] = [], env?: NodeJS.ProcessEnv): Promise<T> {
+    const r = await this.runAsync(verb, ['--json', ...extra], env);
+    try {
+      return JSON.parse(r.stdout) as T;
+    } catch {
+      throw new Error(`not JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
+    }
+  }
+
   /** Runs with --events and returns the parsed stream. */
   events(verb: string[], extra: string[] = []): CliResult {
     return this.run(verb, ['--events', ...extra]);
