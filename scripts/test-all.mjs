@@ -29,7 +29,7 @@ const SUITES = [
   { name: 'unit', args: [mocha, '--timeout', '20000', 'out/test/unit/**/*.test.js'], needs: [] },
   { name: 'engine', args: [mocha, '--timeout', '300000', 'out/test/engine/**/*.test.js'], needs: ['node', 'pulumi-cli', 'pulumi-kubernetes', 'kube-apiserver', 'actionlint'] },
   { name: 'azure', args: [mocha, '--timeout', '300000', 'out/test/azure/**/*.test.js'], needs: ['node', 'debian', 'kube-apiserver'] },
-  { name: 'vscode', args: [mocha, '--timeout', '600000', 'test/vscode/*.e2e.mjs'], needs: ['node', 'debian', 'pulumi-cli', 'code-server'], vsix: true },
+  { name: 'vscode', args: [mocha, '--timeout', '600000', 'test/vscode/*.e2e.mjs'], needs: ['node', 'debian', 'pulumi-cli', 'pulumi-kubernetes', 'kube-apiserver', 'code-server'], vsix: true },
   // Inside the extension host: the VS Code server in code-server runs test/integration/ (see its run.mjs).
   { name: 'inhost', args: [join(repo, 'test', 'integration', 'run.mjs')], needs: ['node', 'debian', 'pulumi-cli', 'code-server'] },
 ];

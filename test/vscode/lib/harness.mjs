@@ -167,9 +167,10 @@ export function lineOf(text, prefix) {
 /**
  * Starts one session: temp workspace with `yaml`, fresh MODELOPS_HOME (or `home`
  * to reuse one), our extension, code-server, Chromium, the workbench page.
- * `trust: true` starts code-server WITHOUT --disable-workspace-trust.
+ * `trust: true` starts code-server WITHOUT --disable-workspace-trust. `env`: more variables for the
+ * server and so for the extension host, the CLI and Pulumi (e.g. a PATH with a provider plugin).
  */
-export async function startSession({ name = 'session', yaml = configYaml(), trust = false, root, home } = {}) {
+export async function startSession({ name = 'session', yaml = configYaml(), trust = false, root, home, env = {} } = {}) {
   const { vsix, pulumi } = await prepare();
   const t0 = Date.now();
   root ??= mkdtempSync(join(tmpdir(), `mops-e2e-${name}-`));
@@ -193,6 +194,7 @@ export async function startSession({ name = 'session', yaml = configYaml(), trus
       MODELOPS_HOME: home,
       PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
       PULUMI_SKIP_UPDATE_CHECK: 'true',
+      ...env,
     },
   });
   const tServer = Date.now();
@@ -258,10 +260,10 @@ export async function waitForComponents(wb, expected, { timeout = 300_000 } = {}
 }
 
 /** Opens the ModelOps view and waits until it lists all four components (any status). */
-export async function openComponents(wb, { timeout = 180_000 } = {}) {
+export async function openComponents(wb, { timeout = 180_000, components = COMPONENTS } = {}) {
   await wb.openView('ModelOps Infra');
   await wb.setSidebarWidth(460).catch(() => {});
-  return waitForComponents(wb, Object.fromEntries(COMPONENTS.map((c) => [c, () => true])), { timeout });
+  return waitForComponents(wb, Object.fromEntries(components.map((c) => [c, () => true])), { timeout });
 }
 
 /**
