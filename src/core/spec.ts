@@ -32,12 +32,13 @@ function sectionsFor(kind: ComponentKind, config: InfraConfig, run?: string): Sp
     case 'storage':
       return { ...placement, storage: storageOf(config.storage) };
     case 'workspace':
-      return { ...placement, workspace: config.workspace, hasStorage: !!config.storage, hasRegistry: !!(config.registry || config.acr), readyTimeout: config.kubernetes?.readyTimeoutSeconds };
+      return { ...placement, workspace: config.workspace, hasStorage: !!config.storage, hasRegistry: !!(config.registry || config.acr) };
     case 'adaptive':
-      return { ...placement, adaptive: run === undefined ? undefined : config.adaptive[run], hasWorkspace: !!config.workspace, hasStorage: !!config.storage, readyTimeout: config.kubernetes?.readyTimeoutSeconds };
+      return { ...placement, adaptive: run === undefined ? undefined : config.adaptive[run], hasWorkspace: !!config.workspace, hasStorage: !!config.storage };
   }
 }
 
+// `ready_timeout` is how long up waits, not what it deploys: not part of any spec.
 const clusterOf = (k: InfraConfig['kubernetes']) => (k ? { kubeconfig: k.kubeconfig, context: k.context } : undefined);
 
 /** The spec is kept in stack config, in plain text: a connection string written in azure.yaml goes in as a digest. */

@@ -92,6 +92,17 @@ describe('provider: kubernetes', () => {
       assert.equal(byName.get('cluster')!.stack, 'modelops-infra-test');
     });
 
+    it('have a spec that changes with the cluster chosen, not with how long up waits', () => {
+      const specs = (text: string) => {
+        const config = parseConfig(text, '/work/azure.yaml').config!;
+        return componentsFor(config, 'test').map((c) => JSON.stringify(specOf(config, c, 'test')));
+      };
+      const base = specs(FILE);
+      assert.deepEqual(specs(FILE.replace('ready_timeout: 2m', 'ready_timeout: 30m')), base);
+      const moved = specs(FILE.replace('context: kind-modelops', 'context: kind-other'));
+      assert.deepEqual(moved.map((spec, i) => spec !== base[i]), [true, false, false, false], 'only the cluster reads the context');
+    });
+
     it('never record a connection string written in azure.yaml in the spec (kept in plain stack config)', () => {
       const secret = 'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=c2VjcmV0;EndpointSuffix=core.windows.net';
       const config = parseConfig(lines('provider: kubernetes', 'storage:', `  connection_string: "${secret}"`), '/a.yaml').config!;
