@@ -92,6 +92,15 @@ describe('provider: kubernetes on a real API server, through the real Pulumi Kub
     await azurite?.stop();
   });
 
+  it('a context the kubeconfig does not have fails the cluster with the file and its contexts named; nothing else starts', async () => {
+    box.write(config('2m').replace('  kubeconfig: kubeconfig.yaml', '  kubeconfig: kubeconfig.yaml\n  context: elsewhere'));
+    const up = await cli(['up']);
+    assert.equal(up.code, 1, up.stdout + up.stderr);
+    assert.match(up.stdout + up.stderr, /no context "elsewhere" in \/[^;]*kubeconfig\.yaml; its contexts: test\. Fix `kubernetes\.context` in azure\.yaml\./);
+    const components = (await status()).components.map((c) => [c.name, c.status]);
+    assert.deepEqual(components, [['cluster', 'failed'], ['storage', 'ready'], ['workspace', 'absent'], ['adaptive-calib', 'absent']]);
+  });
+
   it('up applies the workspace and a run with Postgres; every component is ready, and no secret is printed', async () => {
     box.write(config('2m'));
     const up = await cli(['up']);
