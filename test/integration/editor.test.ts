@@ -74,7 +74,7 @@ describe('help while typing azure.yaml', () => {
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(line, 3));
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
     assert.match(text, /\*\*provider\*\* · string/);
-    assert.match(text, /Values: `azure`, `local`/);
+    assert.match(text, /Values: `azure`, `kubernetes`, `local`/);
   });
 
   it('helps in the config file wherever it is and whatever it is called, and in no other YAML file', async () => {

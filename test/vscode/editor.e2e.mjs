@@ -43,7 +43,7 @@ describe('Completion and hover in azure.yaml', function () {
     await s.wb.runCommand('Show or Focus Hover');
     const hover = s.wb.page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover-content').first();
     await waitFor(async () => /provider · string/.test(await hover.innerText().catch(() => '')), { timeout: 30_000, message: 'the hover on provider' });
-    assert.match(await hover.innerText(), /Values: azure, local/);
+    assert.match(await hover.innerText(), /Values: azure, kubernetes, local/);
     await s.wb.screenshot('hover');
     await s.wb.escape();
     // Leave the workbench as the scenario found it: no editor, nothing focused in one.
