@@ -6,8 +6,8 @@
 //   terraform-mapping-embed.json  its terraform-mapping.json
 // and sets -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version to the version
 // @pulumi/kubernetes asks for. go.mod replaces sdk/v4, which the provider's own go.mod takes from
-// a sibling folder, with the published v4.24.0. Verified to build (about 15 minutes on 2 busy
-// cores); not yet a part of `npm run setup`.
+// a sibling folder, with the published v4.24.0. Built by `npm run setup`
+// (scripts/setup/pulumi-kubernetes.mjs), about 15 minutes on 2 cores the first time.
 package main
 
 import (
