@@ -12,7 +12,8 @@ export interface StorageAccount {
   holdsSecret: boolean;
 }
 
-function fields(text: string): Map<string, string> {
+/** The `Key=value` pairs, keys lowercased. */
+export function connectionStringFields(text: string): Map<string, string> {
   const map = new Map<string, string>();
   for (const part of text.split(';')) {
     const at = part.indexOf('=');
@@ -23,7 +24,7 @@ function fields(text: string): Map<string, string> {
 
 /** The account and blob endpoint a connection string names, or why it names none. */
 export function storageAccountOf(text: string): StorageAccount | { problem: string } {
-  const f = fields(text);
+  const f = connectionStringFields(text);
   if (f.get('usedevelopmentstorage') === 'true') return { accountName: AZURITE_ACCOUNT, blobEndpoint: AZURITE_BLOB_ENDPOINT, holdsSecret: false };
   const explicit = f.get('blobendpoint')?.replace(/\/+$/, '');
   const accountName = f.get('accountname') ?? (explicit ? /^https?:\/\/([a-z0-9]+)\./.exec(explicit)?.[1] ?? explicit.split('/').pop() : undefined);

@@ -1,11 +1,13 @@
 /**
- * Azure Blob Storage reads for health: probe the endpoint, and list the account's containers
+ * Azure Blob Storage for health, and the one write `provider: kubernetes` storage makes (the
+ * standard containers, created when missing): probe the endpoint, and list the account's containers
  * through Microsoft's `@azure/storage-blob` (every page, its retries, any connection string —
  * account key or SAS — else `DefaultAzureCredential` from `@azure/identity` on the endpoint).
  * The SDK is loaded only when a check runs; no key is ever logged.
  */
 import type * as storage from '@azure/storage-blob';
 import type { BlobCredential } from '../core/backend';
+import { connectionStringFields } from '../core/connectionString';
 import { CallFailure, timed } from './kubernetes';
 
 /** How to reach the account: its connection string, or only its endpoint (then Entra ID signs in). */
@@ -13,7 +15,7 @@ export type StorageAccess = { connectionString: string } | { endpoint: string };
 
 /** The account a connection string names, for messages (never its key). */
 export function accountOf(connectionString: string): string | undefined {
-  return /(?:^|;)\s*AccountName=([^;]+)/i.exec(connectionString)?.[1]?.trim();
+  return connectionStringFields(connectionString).get('accountname') || undefined;
 }
 
 /**

@@ -110,12 +110,7 @@ export class Sandbox {
   }
 
   async jsonAsync<T = Record<string, unknown>>(verb: string[], extra: string[] = [], env?: NodeJS.ProcessEnv): Promise<T> {
-    const r = await this.runAsync(verb, ['--json', ...extra], env);
-    try {
-      return JSON.parse(r.stdout) as T;
-    } catch {
-      throw new Error(`not JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
-    }
+    return jsonOf<T>(await this.runAsync(verb, ['--json', ...extra], env));
   }
 
   /** Runs with --events and returns the parsed stream. */
@@ -124,12 +119,7 @@ export class Sandbox {
   }
 
   json<T = Record<string, unknown>>(verb: string[], extra: string[] = [], env?: NodeJS.ProcessEnv): T {
-    const r = this.run(verb, ['--json', ...extra], env);
-    try {
-      return JSON.parse(r.stdout) as T;
-    } catch {
-      throw new Error(`not JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
-    }
+    return jsonOf<T>(this.run(verb, ['--json', ...extra], env));
   }
 
   /** Starts a CLI in its own process group, for cancellation and kill tests. */
@@ -158,6 +148,14 @@ export function statusOf(status: Status, name: string): string {
   const c = status.components.find((x) => x.name === name);
   if (!c) throw new Error(`no component ${name} in ${JSON.stringify(status.components.map((x) => x.name))}`);
   return c.status;
+}
+
+function jsonOf<T>(r: CliResult): T {
+  try {
+    return JSON.parse(r.stdout) as T;
+  } catch {
+    throw new Error(`not JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
+  }
 }
 
 export function parseEvents(stdout: string): OperationEvent[] {
