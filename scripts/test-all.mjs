@@ -12,6 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { counts, failureReports } from './mochaReport.mjs';
 import { runSetup } from './setup.mjs';
 import { cleanEnv, repoRoot as repo } from './setup/env.mjs';
 
@@ -53,12 +54,6 @@ function sh(title, args) {
   return { status: r.status ?? 1, stdout: r.stdout ?? '', seconds };
 }
 
-function counts(stdout) {
-  // A suite may print several mocha reports (the in-host suite runs two sessions): they add up.
-  const n = (word) => [...stdout.matchAll(new RegExp(`(\\d+) ${word}`, 'g'))].reduce((sum, m) => sum + Number(m[1]), 0);
-  return { passed: n('passing'), failed: n('failing'), pending: n('pending') };
-}
-
 const startedAt = Date.now();
 
 function printTimings() {
@@ -72,6 +67,7 @@ function printTimings() {
 }
 
 const total = { passed: 0, failed: 0, pending: 0 };
+const failures = [];
 let failedSteps = 0;
 
 const parts = [...new Set(selected.flatMap((s) => s.needs))];
@@ -109,7 +105,9 @@ for (const suite of selected) {
   total.failed += c.failed + (r.status !== 0 && c.failed === 0 ? 1 : 0);
   total.pending += c.pending;
   timings.push({ phase: 'suite', what: suite.name, seconds: r.seconds, note: `${c.passed} passed, ${c.failed} failed${c.pending ? `, ${c.pending} skipped` : ''}` });
+  if (c.failed) failures.push(...failureReports(r.stdout).map((report) => `--- ${suite.name}\n${report}`));
 }
+if (failures.length) console.log(`\nwhat failed (the suites' own reports, repeated)\n${failures.join('\n\n')}`);
 printTimings();
 total.failed += total.pending + failedSteps;
 console.log(`\n${total.passed} passed, ${total.failed} failed`);
