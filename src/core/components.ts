@@ -36,6 +36,8 @@ export interface Component {
   uses: OutputUse[];
   /** The config section that owns this component (where its diagnostics go). */
   configPath: ConfigPath;
+  /** What destroying its stack loses, named in every destroy confirmation; none when nothing is lost. */
+  holdsData?: string;
 }
 
 export const PROJECT_PREFIX = 'modelops';
@@ -78,12 +80,20 @@ export function requiredOutputsOf(kind: ComponentKind, provider: ProviderKind): 
   return (provider === 'kubernetes' ? KUBERNETES_REQUIRED_OUTPUTS[kind] : undefined) ?? REQUIRED_OUTPUTS[kind];
 }
 
-/** What a component's stack holds that is lost when it is destroyed (named in every destroy confirmation). */
-export const DATA_HELD_BY: Partial<Record<ComponentKind, string>> = {
+const DATA_HELD_BY: Partial<Record<ComponentKind, string>> = {
   storage: 'holds data: the storage account and its blob containers (bundles, results, jobs)',
   registry: 'holds data: the container images pushed to the registry',
   adaptive: "holds data: the run's study database",
 };
+
+/**
+ * What a component's stack holds that is lost when it is destroyed (named in every destroy
+ * confirmation). Under `provider: kubernetes` storage is an account you already have: its stack
+ * only names it, and destroying the stack deletes nothing.
+ */
+export function dataHeldBy(kind: ComponentKind, provider: ProviderKind): string | undefined {
+  return provider === 'kubernetes' && kind === 'storage' ? undefined : DATA_HELD_BY[kind];
+}
 
 /** Output names that are secret whatever a stack says (the original exported some in plain text). */
 const SECRET_NAME = /kubeconfig|connection_string|password|secret|token|credential|dsn|(^|_)key($|_)/i;
@@ -122,6 +132,7 @@ function makeComponent(kind: ComponentKind, env: string, configPath: ConfigPath,
     requiredOutputs: requiredOutputsOf(kind, provider),
     uses,
     configPath,
+    ...(dataHeldBy(kind, provider) ? { holdsData: dataHeldBy(kind, provider) } : {}),
   };
 }
 

@@ -4,7 +4,6 @@
  * them, and the CLI, the editor and the confirmation prompts all show these same steps.
  */
 import type { Component } from './components';
-import { DATA_HELD_BY } from './components';
 import type { ChangeCounts, PlannedStep, ResourceOp, StepAction, StepResult } from './events';
 import type { DependencyGraph } from './graph';
 import { describeReadiness, ownStatus } from './readiness';
@@ -34,7 +33,7 @@ function deployed(input: PlanInput, name: string): boolean {
 
 function step(input: PlanInput, name: string, action: StepAction, reason: string): PlannedStep {
   const component = input.components.get(name)!;
-  const held = action === 'destroy' ? DATA_HELD_BY[component.kind] : undefined;
+  const held = action === 'destroy' ? component.holdsData : undefined;
   return { component: name, stack: component.stack, action, reason, ...(held ? { holdsData: held } : {}) };
 }
 

@@ -92,6 +92,13 @@ describe('provider: kubernetes', () => {
       assert.equal(byName.get('cluster')!.stack, 'modelops-infra-test');
     });
 
+    it('say that destroying storage loses nothing (the account is yours), and the run still holds its database', () => {
+      const held = new Map(componentsFor(parseConfig(FILE, '/work/azure.yaml').config!, 'test').map((c) => [c.name, c.holdsData]));
+      assert.equal(held.get('storage'), undefined);
+      assert.equal(held.get('cluster'), undefined);
+      assert.match(held.get('adaptive-calib') ?? '', /study database/);
+    });
+
     it('have a spec that changes with the cluster chosen, not with how long up waits', () => {
       const specs = (text: string) => {
         const config = parseConfig(text, '/work/azure.yaml').config!;
