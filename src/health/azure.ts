@@ -72,16 +72,20 @@ async function clusterChecks(cluster: Cluster): Promise<Check[]> {
   return [api, ...(await cluster.with('nodes', async (reader) => nodeChecks(await reader.nodes())))];
 }
 
+/** One check per node pool (`nodes <pool>`); nodes no label puts in a pool share one check, `nodes`. */
 export function nodeChecks(nodes: readonly NodeSummary[]): Check[] {
   if (nodes.length === 0) return [{ check: 'nodes', verdict: 'unhealthy', reason: 'the cluster has no nodes' }];
-  const pools = new Map<string, NodeSummary[]>();
-  for (const node of nodes) pools.set(node.pool, [...(pools.get(node.pool) ?? []), node]);
-  return [...pools].sort(([a], [b]) => a.localeCompare(b)).map(([pool, members]) => {
+  const groups = new Map<string, NodeSummary[]>();
+  for (const node of nodes) {
+    const check = node.pool === undefined ? 'nodes' : `nodes ${node.pool}`;
+    groups.set(check, [...(groups.get(check) ?? []), node]);
+  }
+  return [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([check, members]) => {
     const notReady = members.filter((n) => !n.ready);
     const ready = members.length - notReady.length;
     const detail = notReady.map((n) => `${n.name}: ${n.reason ?? 'not Ready'}`).join('; ');
     const reason = `${ready} of ${members.length} node(s) Ready${detail ? ` (${detail})` : ''}`;
-    return { check: `nodes ${pool}`, verdict: ready > 0 ? 'healthy' : 'unhealthy', reason };
+    return { check, verdict: ready > 0 ? 'healthy' : 'unhealthy', reason };
   });
 }
 

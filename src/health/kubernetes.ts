@@ -63,7 +63,8 @@ export async function timed<T>(what: string, ms: number, work: (signal: AbortSig
 
 export interface NodeSummary {
   name: string;
-  pool: string;
+  /** Its node pool, when a label names one. */
+  pool?: string;
   ready: boolean;
   reason?: string;
 }
@@ -76,9 +77,14 @@ export interface DeploymentSummary {
   unavailableReason?: string;
 }
 
-/** The agent pool of a node: AKS labels it `kubernetes.azure.com/agentpool` (older clusters: `agentpool`). */
-export function poolOf(labels: Record<string, string> | undefined): string {
-  return labels?.['kubernetes.azure.com/agentpool'] ?? labels?.agentpool ?? '(no pool label)';
+/**
+ * Labels that name a node's pool: AKS (older clusters: `agentpool`), GKE, EKS managed node groups,
+ * Karpenter. Clusters such as kind, k3s or kubeadm have no pools.
+ */
+const POOL_LABELS = ['kubernetes.azure.com/agentpool', 'agentpool', 'cloud.google.com/gke-nodepool', 'eks.amazonaws.com/nodegroup', 'karpenter.sh/nodepool'];
+
+export function poolOf(labels: Record<string, string> | undefined): string | undefined {
+  return POOL_LABELS.map((label) => labels?.[label]).find((pool) => pool !== undefined);
 }
 
 export class KubeReader {

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { componentsFor, type Component } from '../../src/core/components';
 import { azureHealth, nodeChecks } from '../../src/health/azure';
+import { poolOf } from '../../src/health/kubernetes';
 import type { HealthResult } from '../../src/health/types';
 import { Objects, startApiServer, type ApiServer } from './apiserver';
 import { FLAT_EXAMPLE, SECTIONS, parse } from './mocks';
@@ -166,5 +167,14 @@ describe('azure health: node pools', () => {
       { name: 'b', pool: 'cpu', ready: false, reason: 'KubeletNotReady' },
     ]);
     assert.deepEqual(checks, [{ check: 'nodes cpu', verdict: 'healthy', reason: '1 of 2 node(s) Ready (b: KubeletNotReady)' }]);
+  });
+
+  it('names the pools of other clouds, and puts nodes without a pool (kind, k3s) under one "nodes" check', () => {
+    assert.deepEqual([poolOf({ 'cloud.google.com/gke-nodepool': 'default-pool' }), poolOf({ 'eks.amazonaws.com/nodegroup': 'ng-1' }), poolOf({ 'kubernetes.io/os': 'linux' })], ['default-pool', 'ng-1', undefined]);
+    const checks = nodeChecks([
+      { name: 'kind-control-plane', ready: true },
+      { name: 'kind-worker', ready: false, reason: 'KubeletNotReady' },
+    ]);
+    assert.deepEqual(checks, [{ check: 'nodes', verdict: 'healthy', reason: '1 of 2 node(s) Ready (kind-worker: KubeletNotReady)' }]);
   });
 });
