@@ -161,21 +161,19 @@ describe('keeping it converged on the real engine', function () {
     box.write(withReplicas(2));
     assert.equal(box.run(['up']).code, 0);
     box.write(withReplicas(3, failing('workspace')));
-    const started = Date.now();
     const loop = box.start(['reconcile', '--heal', '--interval', '1', '--max-attempts', '2']);
     await loop.waitFor((e) => e.type === 'condition' && e.component === 'workspace' && e.condition === 'stalled', 180_000);
-    const stalledAfter = Date.now() - started;
     await loop.waitFor((e) => e.type === 'pass' && e.phase === 'end' && loop.events.some((x) => x.type === 'condition' && x.condition === 'stalled'));
     loop.child.kill('SIGINT');
     assert.equal(await loop.exited, 130, loop.stderr);
     const done = loop.events.filter((e) => e.type === 'operation-done');
     assert.deepEqual(done.map((e) => e.type === 'operation-done' && e.result), ['cancelled']);
 
-    assert.ok(stalledAfter < 120_000, `stalled within a bounded time (${stalledAfter} ms)`);
     const ups = loop.events.filter((e): e is StepStart => e.type === 'step-start' && e.action === 'up').map((e) => e.component);
     assert.deepEqual(ups, ['workspace', 'workspace'], 'two attempts on workspace, nothing on its neighbours');
     const stall = loop.events.find((e): e is Condition => e.type === 'condition' && e.condition === 'stalled')!;
     assert.equal(stall.reason, 'FailureBudgetSpent');
+    assert.deepEqual([stall.attempt, stall.maxAttempts], [2, 2], 'stalled on the second failed attempt, not after waiting longer');
     assert.match(stall.command!, /^mops-infra repair workspace --config /);
 
     const status = components();
