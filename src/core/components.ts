@@ -121,6 +121,7 @@ function workDirName(kind: ComponentKind, run?: string): string {
 }
 
 function makeComponent(kind: ComponentKind, env: string, configPath: ConfigPath, uses: OutputUse[], provider: ProviderKind, run?: string): Component {
+  const holdsData = dataHeldBy(kind, provider);
   return {
     name: run === undefined ? kind : `adaptive-${run}`,
     kind,
@@ -132,7 +133,7 @@ function makeComponent(kind: ComponentKind, env: string, configPath: ConfigPath,
     requiredOutputs: requiredOutputsOf(kind, provider),
     uses,
     configPath,
-    ...(dataHeldBy(kind, provider) ? { holdsData: dataHeldBy(kind, provider) } : {}),
+    ...(holdsData ? { holdsData } : {}),
   };
 }
 
