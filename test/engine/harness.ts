@@ -89,6 +89,13 @@ export class Sandbox {
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, events: streamed ? parseEvents(r.stdout) : [] };
   }
 
+  /** As `run`, failing the test with the CLI's own output unless it exits 0. */
+  ok(verb: string[], extra: string[] = [], env?: NodeJS.ProcessEnv): CliResult {
+    const r = this.run(verb, extra, env);
+    if (r.code !== 0) throw new Error(`mops-infra ${verb.join(' ')} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
+    return r;
+  }
+
   /**
    * As `run`, without blocking this process: for tests whose doubles live in it (the cluster
    * controllers must go on answering the API while the CLI waits for them).

@@ -30,7 +30,7 @@ describe('the lifecycle on the real engine', function () {
 
   it('up applies what changed in azure.yaml, only there, and a no-op up runs no Pulumi', () => {
     box.write(withReplicas(2));
-    assert.equal(box.run(['up']).code, 0);
+    box.ok(['up']);
     assert.deepEqual(box.status().components.map((c) => (c as unknown as Component).spec), ['current', 'current', 'current', 'current']);
 
     box.write(withReplicas(5));
@@ -55,7 +55,7 @@ describe('the lifecycle on the real engine', function () {
 
   it('preview says nothing would change on an unchanged environment, and exactly the changed component after an edit', () => {
     box.write(withReplicas(2));
-    assert.equal(box.run(['up']).code, 0);
+    box.ok(['up']);
     const clean = box.json<PreviewDocument>(['preview']);
     assert.equal(clean.env, 'dev');
     assert.deepEqual(clean.components.map((c) => [c.name, c.changes.create + c.changes.update + c.changes.replace + c.changes.delete]), [['cluster', 0], ['storage', 0], ['workspace', 0], ['adaptive-default', 0]]);
@@ -79,7 +79,7 @@ describe('the lifecycle on the real engine', function () {
 
   it('down destroys in reverse dependency order, keeps storage unless named, and refuses to orphan a dependent', () => {
     box.write(withReplicas(2));
-    assert.equal(box.run(['up']).code, 0);
+    box.ok(['up']);
     const orphan = box.run(['down', 'cluster'], ['--yes']);
     assert.equal(orphan.code, 3);
     assert.match(orphan.stdout, /cluster cannot go while workspace, adaptive-default depend on it and stay\. Add --with-dependents/);
@@ -100,7 +100,7 @@ describe('the lifecycle on the real engine', function () {
 
   it('down --dry-run changes nothing; down --all takes what holds data too', () => {
     box.write(withReplicas(2));
-    assert.equal(box.run(['up']).code, 0);
+    box.ok(['up']);
     const dry = box.json<{ result: string; plan: Array<{ component: string; action: string }> }>(['down', '--all', '--dry-run']);
     assert.equal(dry.result, 'succeeded');
     assert.deepEqual(dry.plan.map((s) => [s.action, s.component]), [['destroy', 'adaptive-default'], ['destroy', 'workspace'], ['destroy', 'storage'], ['destroy', 'cluster']]);
@@ -112,11 +112,11 @@ describe('the lifecycle on the real engine', function () {
   it('rollback refuses to replace what holds data unless --allow-replace, and goes --to the version asked for', () => {
     const withAccount = (name: string) => withReplicas(2).replace('storage: {}', `storage:\n  account_name: ${name}`);
     box.write(withAccount('firstaccount'));
-    assert.equal(box.run(['up']).code, 0);
+    box.ok(['up']);
     box.write(withAccount('secondaccount'));
-    assert.equal(box.run(['up', 'storage']).code, 0);
+    box.ok(['up', 'storage']);
     box.write(withAccount('thirdaccount'));
-    assert.equal(box.run(['up', 'storage']).code, 0);
+    box.ok(['up', 'storage']);
     assert.equal(output('storage', 'account_name'), 'thirdaccount');
 
     const refused = box.events(['rollback', 'storage'], ['--yes']);
@@ -133,9 +133,9 @@ describe('the lifecycle on the real engine', function () {
 
   it('history lists the updates newest first with how each spec changed; rollback puts the previous spec back and says what to revert', () => {
     box.write(withReplicas(2));
-    assert.equal(box.run(['up']).code, 0);
+    box.ok(['up']);
     box.write(withReplicas(5));
-    assert.equal(box.run(['up']).code, 0);
+    box.ok(['up']);
     assert.equal(workers(box).replicas, 5);
 
     const history = box.json<HistoryDocument>(['history', 'workspace']);
@@ -157,7 +157,7 @@ describe('the lifecycle on the real engine', function () {
 
   it('up --rollback-on-failure puts back what it changed when a later component fails', () => {
     box.write(withReplicas(2));
-    assert.equal(box.run(['up']).code, 0);
+    box.ok(['up']);
     box.write(withReplicas(5, 'local:\n  faults:\n    adaptive-default:\n      fail_after_resources: 0\n'));
     const up = box.events(['up'], ['--rollback-on-failure']);
     assert.equal(up.code, 1);
