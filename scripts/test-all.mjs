@@ -12,6 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { minutesSeconds } from './clock.mjs';
 import { counts, failureReports } from './mochaReport.mjs';
 import { runSetup } from './setup.mjs';
 import { cleanEnv, repoRoot as repo } from './setup/env.mjs';
@@ -60,10 +61,9 @@ function printTimings() {
   const width = Math.max(...timings.map((t) => t.what.length)) + 2;
   // Setup parts run at the same time: the total is the wall clock, not their sum.
   const total = (Date.now() - startedAt) / 1000;
-  const mmss = (s) => `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}`;
   console.log('\nwhere the time went');
-  for (const t of timings) console.log(`  ${t.phase.padEnd(7)}${t.what.padEnd(width)}${mmss(t.seconds).padStart(6)}  ${t.note}`);
-  console.log(`  ${'total'.padEnd(7 + width)}${mmss(total).padStart(6)}`);
+  for (const t of timings) console.log(`  ${t.phase.padEnd(7)}${t.what.padEnd(width)}${minutesSeconds(t.seconds).padStart(6)}  ${t.note}`);
+  console.log(`  ${'total'.padEnd(7 + width)}${minutesSeconds(total).padStart(6)}`);
 }
 
 const total = { passed: 0, failed: 0, pending: 0 };
