@@ -98,7 +98,7 @@ describe('provider: kubernetes on a real API server, through the real Pulumi Kub
     assert.equal(up.code, 1, up.stdout + up.stderr);
     assert.match(up.stdout + up.stderr, /no context "elsewhere" in \/[^;]*kubeconfig\.yaml; its contexts: test\. Fix `kubernetes\.context` in azure\.yaml\./);
     const components = (await status()).components.map((c) => [c.name, c.status]);
-    assert.deepEqual(components, [['cluster', 'failed'], ['storage', 'ready'], ['workspace', 'absent'], ['adaptive-calib', 'absent']]);
+    assert.deepEqual(components, [['cluster', 'failed'], ['storage', 'ready'], ['workspace', 'absent'], ['adaptive-calib', 'absent']], up.stdout + up.stderr);
   });
 
   it('up applies the workspace and a run with Postgres; every component is ready, and no secret is printed', async () => {
