@@ -11,6 +11,7 @@ import { fileBackendDir, workDir } from '../core/paths';
 import type { Access, ResolvedSettings } from './settings';
 import { installRootFor } from './pulumiCli';
 import { ownedCommand } from './pulumiProcess';
+import { markingErrors } from './runIsolation';
 
 export type Automation = typeof automation;
 export type PulumiSdk = typeof import('@pulumi/pulumi');
@@ -95,8 +96,9 @@ export async function workspaceFor(settings: ResolvedSettings, cliPath: string, 
   mkdirSync(dir, { recursive: true });
   const backendDir = fileBackendDir(settings.backendUrl);
   if (backendDir && access === 'write') mkdirSync(backendDir, { recursive: true });
+  const sdk = await loadPulumiSdk();
   return auto.LocalWorkspace.create({
-    program,
+    program: markingErrors(program, () => sdk.getStack()),
     workDir: dir,
     pulumiCommand: await pulumiCommand(cliPath, join(settings.modelopsHome, 'cli')),
     envVars: engineEnv(settings, access),
