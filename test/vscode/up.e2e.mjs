@@ -83,7 +83,8 @@ describe('Up from the command palette', function () {
     s.writeConfig(configYaml({ faults: { cluster: { omit_outputs: ['kubeconfig'] } } }));
     await s.wb.runCommand('ModelOps: Repair Component');
     await s.wb.pickQuickItem('cluster', { exact: false });
-    assert.ok(await s.wb.waitForProgressToFinish(/^ModelOps: Repair/, { timeout: 480_000 }), 'Repair cluster started (its progress notification was seen)');
+    // The run's own title names what it repairs: a pick of another row fails here, not 120 s later.
+    assert.ok(await s.wb.waitForProgressToFinish(/^ModelOps: Repair cluster\b/, { timeout: 480_000 }), 'Repair cluster started (its progress notification was seen)');
     const rows = await waitForComponents(s.wb, { cluster: 'outputs-missing', storage: 'ready' }, { timeout: 120_000 });
     assert.match(rows.cluster.description, /kubeconfig/);
   });

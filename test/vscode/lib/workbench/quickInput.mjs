@@ -36,16 +36,24 @@ export const quickInput = {
     );
   },
 
-  /** Clicks the quick-pick item whose label equals (or, failing that, starts with) `label`. */
+  /**
+   * Clicks the quick-pick item whose label equals (or, failing that, starts with) `label`.
+   * The row is found by what it shows at the moment of the click, never by its position in
+   * an earlier read: a Monaco list places each row by its `top`, and while the quick input opens
+   * (it grows into place over ~150 ms) the list renders its rows again, so their order in the
+   * DOM is not their order on screen. `nth(i)` of an earlier read then named the next row — seen:
+   * "Repair cluster" clicked storage's row (mousedown at storage's centre) and repaired storage.
+   */
   async pickQuickItem(label, { timeout = 30_000, exact = true } = {}) {
     const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-    const index = await waitFor(async () => {
+    // The whole label of the item to click: the label itself, or the first that starts with it.
+    const shown = await waitFor(async () => {
       const items = await this.quickPickItems();
-      let i = items.findIndex((it) => it.label === label);
-      if (i < 0 && !exact) i = items.findIndex((it) => it.label.startsWith(label) || it.ariaLabel.startsWith(label));
-      return i >= 0 ? i + 1 : 0;
+      const found = items.find((it) => it.label === label) ?? (exact ? undefined : items.find((it) => it.label.startsWith(label) || it.ariaLabel.startsWith(label)));
+      return found?.label;
     }, { timeout, message: `quick pick item "${label}"`, describe: async () => JSON.stringify(await this.quickPickItems()) });
-    await rows.nth(index - 1).click();
+    const row = rows.filter({ visible: true, has: this.page.locator('.label-name').getByText(shown, { exact: true }) }).first();
+    await row.click({ timeout });
   },
 
   /**
