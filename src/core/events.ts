@@ -59,7 +59,8 @@ export interface PlannedStep {
 }
 
 export type OperationEvent =
-  | { type: 'operation-start'; operation: OperationName; env: string; components: string[]; time: string; options?: Record<string, unknown> }
+  /** `config`: the file the run read and a digest of its text (sha256, 12 hex). */
+  | { type: 'operation-start'; operation: OperationName; env: string; components: string[]; time: string; config?: { file: string; digest: string }; options?: Record<string, unknown> }
   | { type: 'plan'; operation: OperationName; steps: PlannedStep[] }
   | { type: 'step-start'; component: string; stack: string; action: StepAction; time: string }
   /** One line of Pulumi's output for a step. */

@@ -59,6 +59,8 @@ type StepDone = Extract<OperationEvent, { type: 'step-done' }>;
 export interface OperationDocument {
   operation?: OperationName;
   env?: string;
+  /** The file the run read and a digest of its text. */
+  config?: { file: string; digest: string };
   result?: OperationResult;
   refusal?: Refusal;
   summary?: string;
@@ -188,6 +190,7 @@ export function operationDocument(events: readonly OperationEvent[]): OperationD
   return {
     operation: done?.operation ?? last('operation-start')?.operation,
     env: last('operation-start')?.env,
+    ...(last('operation-start')?.config ? { config: last('operation-start')!.config } : {}),
     result: done?.result,
     ...(done?.refusal ? { refusal: done.refusal } : {}),
     summary: done?.summary,

@@ -198,7 +198,8 @@ export class Engine {
 
   start(operation: OperationName, components: readonly string[], options?: Record<string, unknown>): OperationRun {
     this.run = new OperationRun(this, operation);
-    this.emit({ type: 'operation-start', operation, env: this.setup.env, components: [...components], time: new Date().toISOString(), options });
+    const config = { file: this.setup.parsed.file, digest: this.setup.configDigest };
+    this.emit({ type: 'operation-start', operation, env: this.setup.env, components: [...components], time: new Date().toISOString(), config, options });
     return this.run;
   }
 }

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { canonicalComponentName, type Component } from '../core/components';
+import { configDigest } from '../core/config/digest';
 import { MAX_CONFIG_CHARS } from '../core/config/load';
 import { parseConfig } from '../core/config/parse';
 import { START_OF_FILE, type InfraConfig, type ParsedConfig, type Problem } from '../core/config/types';
@@ -41,6 +42,8 @@ export interface Setup {
   problems: Problem[];
   /** The problems that make the config unusable for any operation (exit 2). */
   configErrors: Problem[];
+  /** What was read, as a digest (sha256, 12 hex): a run's log names it, so "which azure.yaml did it use" has an answer. */
+  configDigest: string;
 }
 
 /** At most MAX_CONFIG_CHARS + 1 characters: enough for the parser to say the file is too large. */
@@ -60,7 +63,8 @@ export function loadSetup(options: SetupOptions): Setup {
     if (issue) throw new UsageError(`--env: ${issue}`);
   }
   const file = resolve(options.configFile);
-  const model = buildModel(parseConfig(readConfigText(file), file), options.env);
+  const text = readConfigText(file);
+  const model = buildModel(parseConfig(text, file), options.env);
   const { parsed } = model;
   if (!parsed.config || !model.graph) throw new ConfigError(file, errorsOf(model.problems));
   const settings = resolveSettings({ configBackendUrl: parsed.config.pulumi.backendUrl, backendOverride: options.backend, pulumiPath: options.pulumiPath, env: options.processEnv });
@@ -75,6 +79,7 @@ export function loadSetup(options: SetupOptions): Setup {
     retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
     problems: model.problems,
     configErrors: errorsOf(model.problems),
+    configDigest: configDigest(text),
   };
 }
 

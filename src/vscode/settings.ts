@@ -3,6 +3,9 @@ import * as vscode from 'vscode';
 
 const SECTION = 'modelopsInfra';
 
+export const SAVE_BEFORE_RUN = ['save', 'prompt', 'none'] as const;
+export type SaveBeforeRun = (typeof SAVE_BEFORE_RUN)[number];
+
 export interface Settings {
   pulumiPath: string;
   environment: string;
@@ -11,6 +14,8 @@ export interface Settings {
   retryAttempts?: number;
   retryDelayMs?: number;
   configFile: string;
+  /** What a run does with unsaved changes to the config file (like `debug.saveBeforeStart`). */
+  saveBeforeRun: SaveBeforeRun;
   reconcile: { enabled: boolean; heal: boolean; intervalSeconds: number; maxAttempts: number };
 }
 
@@ -28,6 +33,7 @@ export function readSettings(): Settings {
     retryAttempts: optionalInt('retry.attempts'),
     retryDelayMs: optionalInt('retry.initialDelayMs'),
     configFile: c.get<string>('configFile', '').trim(),
+    saveBeforeRun: oneOf(SAVE_BEFORE_RUN, c.get<string>('saveBeforeRun'), 'save'),
     reconcile: {
       enabled: c.get<boolean>('reconcile.enabled', false),
       heal: c.get<boolean>('reconcile.heal', false),
@@ -36,6 +42,8 @@ export function readSettings(): Settings {
     },
   };
 }
+
+const oneOf = <T extends string>(values: readonly T[], value: string | undefined, fallback: T): T => (values.includes(value as T) ? (value as T) : fallback);
 
 export function affectsUs(e: vscode.ConfigurationChangeEvent): boolean {
   return e.affectsConfiguration(SECTION);

@@ -1,6 +1,7 @@
 /** up's scheduling, force-recreate, health and bad input, on the real engine. */
 import { strict as assert } from 'node:assert';
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OperationEvent } from '../../src/core/events';
 import type { EnvironmentsReport, StateReport } from '../../src/core/protocol';
@@ -25,6 +26,17 @@ describe('operations on the real engine', function () {
     const t = (type: string, component: string) => up.events.findIndex((e) => e.type === type && (e as StepStart).component === component);
     assert.ok(t('step-start', 'storage') < t('step-done', 'cluster'), 'storage starts before cluster finishes');
     assert.ok(t('step-start', 'cluster') < t('step-done', 'storage'), 'cluster starts before storage finishes');
+  });
+
+  it('a run says which azure.yaml it read: the file and a digest of its text, in --events and --json', () => {
+    box.write(localConfig());
+    const expected = { file: box.config, digest: createHash('sha256').update(readFileSync(box.config, 'utf8')).digest('hex').slice(0, 12) };
+    const start = box.events(['validate']).events.find((e) => e.type === 'operation-start');
+    assert.deepEqual(start && 'config' in start ? start.config : undefined, expected);
+    box.write(`${localConfig()}# changed\n`);
+    const doc = box.json<{ config?: { file: string; digest: string } }>(['validate']);
+    assert.equal(doc.config?.file, box.config);
+    assert.notEqual(doc.config?.digest, expected.digest, 'another text, another digest');
   });
 
   it('a failure stops only its dependents', () => {

@@ -3,6 +3,7 @@
  * wrapper that checks them, logs, and turns thrown errors into a message instead of a crash.
  */
 import * as vscode from 'vscode';
+import { saveConfigBeforeRun } from '../config/saveBeforeRun';
 import { requireTrust } from '../trust';
 import { cancel } from './cancel';
 import { chooseProvider } from './chooseProvider';
@@ -36,26 +37,28 @@ export interface CommandSpec {
    * action receives the selected row, which must not narrow "Up" to that row).
    */
   allComponents?: boolean;
+  /** Runs the CLI on the config file: its unsaved changes are saved first (`saveBeforeRun`). */
+  savesConfig?: boolean;
 }
 
 export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
-  'modelopsInfra.up': { run: up, needsTrust: 'Up', allComponents: true },
-  'modelopsInfra.upComponent': { run: upComponent, needsTrust: 'Up' },
-  'modelopsInfra.forceRecreate': { run: forceRecreate, needsTrust: 'Up with Force Recreate', allComponents: true },
-  'modelopsInfra.forceRecreateComponent': { run: forceRecreateComponent, needsTrust: 'Force Recreate' },
-  'modelopsInfra.repair': { run: repair, needsTrust: 'Repair' },
-  'modelopsInfra.preview': { run: preview, needsTrust: 'Preview', allComponents: true },
-  'modelopsInfra.previewComponent': { run: previewComponent, needsTrust: 'Preview' },
-  'modelopsInfra.down': { run: down, needsTrust: 'Down', allComponents: true },
-  'modelopsInfra.downComponent': { run: downComponent, needsTrust: 'Down' },
+  'modelopsInfra.up': { run: up, needsTrust: 'Up', allComponents: true, savesConfig: true },
+  'modelopsInfra.upComponent': { run: upComponent, needsTrust: 'Up', savesConfig: true },
+  'modelopsInfra.forceRecreate': { run: forceRecreate, needsTrust: 'Up with Force Recreate', allComponents: true, savesConfig: true },
+  'modelopsInfra.forceRecreateComponent': { run: forceRecreateComponent, needsTrust: 'Force Recreate', savesConfig: true },
+  'modelopsInfra.repair': { run: repair, needsTrust: 'Repair', savesConfig: true },
+  'modelopsInfra.preview': { run: preview, needsTrust: 'Preview', allComponents: true, savesConfig: true },
+  'modelopsInfra.previewComponent': { run: previewComponent, needsTrust: 'Preview', savesConfig: true },
+  'modelopsInfra.down': { run: down, needsTrust: 'Down', allComponents: true, savesConfig: true },
+  'modelopsInfra.downComponent': { run: downComponent, needsTrust: 'Down', savesConfig: true },
   'modelopsInfra.showHistory': { run: showHistory, needsTrust: 'History' },
-  'modelopsInfra.rollback': { run: (s, arg) => rollbackComponent(s, arg), needsTrust: 'Rollback' },
-  'modelopsInfra.migrate': { run: migrate, needsTrust: 'Migrate', allComponents: true },
-  'modelopsInfra.checkDrift': { run: checkDrift, needsTrust: 'Check Drift', allComponents: true },
-  'modelopsInfra.checkDriftComponent': { run: checkDriftComponent, needsTrust: 'Check Drift' },
-  'modelopsInfra.unblock': { run: unblock, needsTrust: 'Unblock' },
-  'modelopsInfra.validate': { run: validate, allComponents: true },
-  'modelopsInfra.health': { run: health, needsTrust: 'Health', allComponents: true },
+  'modelopsInfra.rollback': { run: (s, arg) => rollbackComponent(s, arg), needsTrust: 'Rollback', savesConfig: true },
+  'modelopsInfra.migrate': { run: migrate, needsTrust: 'Migrate', allComponents: true, savesConfig: true },
+  'modelopsInfra.checkDrift': { run: checkDrift, needsTrust: 'Check Drift', allComponents: true, savesConfig: true },
+  'modelopsInfra.checkDriftComponent': { run: checkDriftComponent, needsTrust: 'Check Drift', savesConfig: true },
+  'modelopsInfra.unblock': { run: unblock, needsTrust: 'Unblock', savesConfig: true },
+  'modelopsInfra.validate': { run: validate, allComponents: true, savesConfig: true },
+  'modelopsInfra.health': { run: health, needsTrust: 'Health', allComponents: true, savesConfig: true },
   'modelopsInfra.refresh': { run: refresh, allComponents: true },
   'modelopsInfra.cancel': { run: cancel },
   'modelopsInfra.showOutputs': { run: showOutputs },
@@ -79,6 +82,7 @@ export function registerCommands(services: Services): vscode.Disposable {
         services.log.debug(`command ${id}`);
         try {
           if (spec.needsTrust && !(await requireTrust(spec.needsTrust))) return undefined;
+          if (spec.savesConfig && !(await saveConfigBeforeRun(services.locator.uri, spec.needsTrust ?? 'This command', services.log))) return undefined;
           return await spec.run(services, ...(spec.allComponents ? [] : args));
         } catch (error) {
           const message = (error as Error)?.message ?? String(error);

@@ -28,6 +28,11 @@ export interface OperationRequest {
   title: string;
 }
 
+/** The text of `file` as an open editor holds it (saved or not). */
+function editorText(file: string): string | undefined {
+  return vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file)?.getText();
+}
+
 export class OperationRunner {
   constructor(
     private readonly cli: CliClient,
@@ -53,7 +58,7 @@ export class OperationRunner {
         { location: vscode.ProgressLocation.Notification, title: `ModelOps: ${request.title}`, cancellable: true },
         (progress, token) => {
           token.onCancellationRequested(() => this.cancel(op));
-          const reporter = new RunReporter(op, this.running, this.store, this.log, progress);
+          const reporter = new RunReporter(op, this.running, this.store, this.log, progress, editorText);
           child.onEvent((e) => reporter.handle(e));
           child.onStderr((line) => this.log.debug(`cli: ${line}`));
           return this.finish(op, request, reporter);

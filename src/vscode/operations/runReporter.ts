@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import type { ComponentPreview, HealthVerdict, OperationEvent, PlannedStep } from '../../core/events';
 import { describeDrift } from '../../core/drift';
 import { describeChanges, resourceName } from '../../core/plan';
+import { configDigest } from '../../core/config/digest';
 import type { ComponentReadiness } from '../../core/readiness';
 import type { Log } from '../log';
 import { runHeader } from '../view/format';
@@ -32,6 +33,8 @@ export class RunReporter {
     private readonly store: ReadinessStore,
     private readonly log: Log,
     private readonly progress: vscode.Progress<{ message?: string; increment?: number }>,
+    /** The text an editor holds of `file`, when it is open (the run reads the file on disk). */
+    private readonly editorText: (file: string) => string | undefined = () => undefined,
   ) {}
 
   /** The header, when the CLI never sent operation-start (e.g. it refused the config). */
@@ -42,7 +45,8 @@ export class RunReporter {
   handle(e: OperationEvent): void {
     switch (e.type) {
       case 'operation-start':
-        return this.header(e.operation, e.components, e.env);
+        this.header(e.operation, e.components, e.env);
+        return e.config && this.configRead(e.config);
       case 'plan':
         this.plan.push(...e.steps);
         this.totalSteps = e.steps.filter((s) => s.action !== 'skip').length;
@@ -105,6 +109,15 @@ export class RunReporter {
         if (e.operation === 'health') this.store.setHealth(this.health);
         if (e.operation === 'preview') this.store.setPreviews(this.previews);
         return;
+    }
+  }
+
+  /** Which text the run read; a warning when the editor shows another. */
+  private configRead(config: { file: string; digest: string }): void {
+    this.log.info(`  config: ${config.file} (sha256 ${config.digest})`);
+    const shown = this.editorText(config.file);
+    if (shown !== undefined && configDigest(shown) !== config.digest) {
+      this.log.warn(`  the editor shows other text than the run read (sha256 ${configDigest(shown)}): the run uses ${config.file} as saved`);
     }
   }
 
