@@ -14,12 +14,15 @@ export const editor = {
     if (line) await this.goToLine(line);
   },
 
+  /** Go to Line (Ctrl+G's quick input), until the status bar shows the cursor on that line. */
   async goToLine(line, column) {
-    const input = await this.openQuickInput(':');
-    await input.fill(`:${line}${column ? `:${column}` : ''}`);
-    await sleep(200);
-    await this.page.keyboard.press('Enter');
-    await this.quickInput().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
+    await waitFor(async () => {
+      const input = await this.openQuickInput(':');
+      await input.fill(`:${line}${column ? `:${column}` : ''}`);
+      await this.page.keyboard.press('Enter');
+      await this.quickInput().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
+      return (await this.cursorPosition())?.line === line;
+    }, { timeout: 30_000, interval: 100, message: `the cursor on line ${line}`, describe: async () => JSON.stringify(await this.cursorPosition()) });
   },
 
   /** Cursor position from the status bar ("Ln 3, Col 1"). */

@@ -77,14 +77,4 @@ export const quickInput = {
       }
     }
   },
-
-  /** Is a command title offered in the palette right now? */
-  async commandAvailable(title) {
-    const input = await this.openQuickInput('>');
-    await input.fill(`>${title}`);
-    await sleep(500);
-    const items = await this.quickPickItems();
-    await this.escape(1);
-    return items.some((it) => it.label === title);
-  },
 };
