@@ -25,6 +25,7 @@ export const MODEL_PROBLEM_CODES = {
   'dependency-cycle': '`depends_on` closes a loop: no component of it could go first.',
   'config-unreadable': 'The file does not exist or cannot be read.',
   'dangling-reference': 'A component reads a stack that does not exist.',
+  'stack-owned-elsewhere': "A component's stack records another environment or component as its owner, or its name is also another environment's run on the same backend: no operation touches it.",
   'preflight-failed': 'Azure would refuse a first up: a provider not registered, quota short, a name taken, a Kubernetes version not offered, no subscription.',
 } as const;
 

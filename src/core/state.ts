@@ -75,6 +75,12 @@ export function deployedSpecHash(newestFirst: Iterable<HistoryEntry & { specHash
   return undefined;
 }
 
+/** The owner the newest update or destroy that recorded one recorded. */
+export function recordedOwner(newestFirst: Iterable<HistoryEntry & { owner?: string }>): string | undefined {
+  for (const entry of newestFirst) if (isDeployment(entry.kind) && entry.owner) return entry.owner;
+  return undefined;
+}
+
 export interface StackState {
   stack: string;
   exists: boolean;
@@ -82,6 +88,8 @@ export interface StackState {
   lastUpdate?: HistoryEntry;
   /** The spec hash the newest successful update recorded (src/core/spec.ts); undefined when none did. */
   deployedSpecHash?: string;
+  /** The environment and component the newest update recorded as the stack's owner (src/core/ownership.ts). */
+  owner?: string;
   pendingOperations: PendingOperation[];
   lock?: LockState;
   outputs: Record<string, OutputState>;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { loadAutomation, loadPulumiSdk, workspaceFor, type Program } from './automation';
 import { importPendingCreates } from './pendingCreates';
 import { describePulumiError } from './pulumiErrors';
+import { OWNER_CONFIG_KEY, ownerOf } from '../core/ownership';
 import { canonicalJson, SPEC_CONFIG_KEY, SPEC_HASH_CONFIG_KEY } from '../core/spec';
 import type { Engine, OperationRun } from './engine';
 import { programFor } from './programs';
@@ -48,10 +49,17 @@ export async function stackFor(engine: Engine, component: Component, create: boo
   return create ? auto.Stack.createOrSelect(component.stack, ws) : auto.Stack.select(component.stack, ws);
 }
 
-/** The spec this update runs with, recorded as stack config so the backend's history keeps it (the spec itself as a secret). */
+/**
+ * The spec this update runs with and whose stack it is (environment and component), recorded as
+ * stack config so the backend's history keeps them (the spec itself as a secret).
+ */
 async function recordSpec(engine: Engine, component: Component, stack: Awaited<ReturnType<typeof stackFor>>): Promise<void> {
   const { spec, hash } = engine.spec(component);
-  await stack.setAllConfig({ [SPEC_HASH_CONFIG_KEY]: { value: hash }, [SPEC_CONFIG_KEY]: { value: canonicalJson(spec), secret: true } });
+  await stack.setAllConfig({
+    [SPEC_HASH_CONFIG_KEY]: { value: hash },
+    [SPEC_CONFIG_KEY]: { value: canonicalJson(spec), secret: true },
+    [OWNER_CONFIG_KEY]: { value: ownerOf(engine.setup.env, component) },
+  });
 }
 
 type StackCommand = (stack: Awaited<ReturnType<typeof stackFor>>, opts: { onOutput: (s: string) => void; signal?: AbortSignal }, options: StepOptions, engine: Engine) => Promise<unknown>;

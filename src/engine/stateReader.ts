@@ -5,8 +5,9 @@
  */
 import type * as automation from '@pulumi/pulumi/automation';
 import type { Component } from '../core/components';
+import { OWNER_CONFIG_KEY } from '../core/ownership';
 import { SPEC_HASH_CONFIG_KEY } from '../core/spec';
-import { absentStack, deployedSpecHash, isCancelOf, isDeployment, lastDeployment, type HistoryEntry, type StackState } from '../core/state';
+import { absentStack, deployedSpecHash, isCancelOf, isDeployment, lastDeployment, recordedOwner, type HistoryEntry, type StackState } from '../core/state';
 import { loadAutomation, workspaceFor } from './automation';
 import type { Setup } from './setup';
 import { backendSnapshot, operationLocks } from './backends/access';
@@ -53,13 +54,14 @@ const MAX_HISTORY_PAGES = 10;
  * in it (usually the first page): however many refreshes came after a failed update, the
  * failure is what is judged.
  */
-async function deploymentHistory(stack: automation.Stack): Promise<Array<HistoryEntry & { specHash?: string }>> {
-  const entries: Array<HistoryEntry & { specHash?: string }> = [];
+async function deploymentHistory(stack: automation.Stack): Promise<Array<HistoryEntry & { specHash?: string; owner?: string }>> {
+  const entries: Array<HistoryEntry & { specHash?: string; owner?: string }> = [];
   for (let page = 1; page <= MAX_HISTORY_PAGES; page++) {
     const history = await stack.history(HISTORY_PAGE, page, false);
     for (const h of history) {
       const hash = h.config?.[SPEC_HASH_CONFIG_KEY]?.value;
-      entries.push({ kind: h.kind, result: h.result, startTime: String(h.startTime), endTime: h.endTime ? String(h.endTime) : undefined, specHash: typeof hash === 'string' ? hash : undefined });
+      const owner = h.config?.[OWNER_CONFIG_KEY]?.value;
+      entries.push({ kind: h.kind, result: h.result, startTime: String(h.startTime), endTime: h.endTime ? String(h.endTime) : undefined, specHash: typeof hash === 'string' ? hash : undefined, owner: typeof owner === 'string' ? owner : undefined });
     }
     if (history.length < HISTORY_PAGE || entries.some((e) => isDeployment(e.kind) && e.result === 'succeeded')) break;
   }
@@ -81,6 +83,7 @@ async function readThroughCli(setup: Setup, cliPath: string, component: Componen
       exists: true,
       lastUpdate: last && { kind: last.kind, result: last.result, startTime: last.startTime, endTime: last.endTime },
       deployedSpecHash: deployedSpecHash(entries),
+      owner: recordedOwner(entries),
       pendingOperations: (latest.pending_operations ?? []).map((p) => ({ type: p.type, urn: p.resource.urn })),
       outputs: outputStates(root?.outputs ?? {}),
       resourceCount: (latest.resources ?? []).filter((r) => r.type !== 'pulumi:pulumi:Stack' && !r.type.startsWith('pulumi:providers:')).length,

@@ -7,8 +7,9 @@
 import { gunzipSync, zstdDecompressSync } from 'node:zlib';
 import type { LockState, OutputState, PendingOperation, StackState, UpdateResult } from '../../core/state';
 import { SECRET_MASK } from '../../core/protocol';
+import { OWNER_CONFIG_KEY } from '../../core/ownership';
 import { SPEC_HASH_CONFIG_KEY } from '../../core/spec';
-import { deployedSpecHash, isDeployment, isEmptyValue, lastDeployment, type HistoryEntry } from '../../core/state';
+import { deployedSpecHash, isDeployment, isEmptyValue, lastDeployment, recordedOwner, type HistoryEntry } from '../../core/state';
 import { isProcessAlive, thisHost } from '../liveness';
 import { readDigest, type StateStore } from './stateStore';
 import { StoreSnapshot } from './storeSnapshot';
@@ -103,7 +104,7 @@ function nanosOf(file: string): bigint {
   return m ? BigInt(m[1]) : -1n;
 }
 
-type HistoryFile = HistoryEntry & { specHash?: string };
+type HistoryFile = HistoryEntry & { specHash?: string; owner?: string };
 
 const iso = (s?: number): string | undefined => (s ? new Date(s * 1000).toISOString() : undefined);
 
@@ -111,7 +112,8 @@ const iso = (s?: number): string | undefined => (s ? new Date(s * 1000).toISOStr
 function historyDigest(body: Buffer): HistoryFile {
   const entry = JSON.parse(body.toString('utf8')) as { kind: string; result: UpdateResult; startTime?: number; endTime?: number; config?: Record<string, unknown> };
   const hash = entry.config?.[SPEC_HASH_CONFIG_KEY];
-  return { kind: entry.kind, result: entry.result, startTime: iso(entry.startTime), endTime: iso(entry.endTime), ...(typeof hash === 'string' ? { specHash: hash } : {}) };
+  const owner = entry.config?.[OWNER_CONFIG_KEY];
+  return { kind: entry.kind, result: entry.result, startTime: iso(entry.startTime), endTime: iso(entry.endTime), ...(typeof hash === 'string' ? { specHash: hash } : {}), ...(typeof owner === 'string' ? { owner } : {}) };
 }
 
 /**
@@ -123,21 +125,22 @@ async function readHistory(store: StateStore, historyDir: string): Promise<Histo
   files.sort((a, b) => (nanosOf(b) > nanosOf(a) ? 1 : nanosOf(b) < nanosOf(a) ? -1 : 0));
   const read: HistoryFile[] = [];
   for (const file of files) {
-    const entry = await readDigest(store, `${historyDir}/${file}`, 'history/1', historyDigest);
+    const entry = await readDigest(store, `${historyDir}/${file}`, 'history/2', historyDigest);
     if (!entry) continue;
     read.push(entry);
     if (isDeployment(entry.kind) && entry.result === 'succeeded') break;
   }
   const last = lastDeployment(read);
   const hash = deployedSpecHash(read);
+  const owner = recordedOwner(read);
   // Only keys with a value: the same shape as a digest kept in JSON (readHistoryOf).
-  return { ...(last ? { lastUpdate: { kind: last.kind, result: last.result, startTime: last.startTime, endTime: last.endTime } } : {}), ...(hash ? { deployedSpecHash: hash } : {}) };
+  return { ...(last ? { lastUpdate: { kind: last.kind, result: last.result, startTime: last.startTime, endTime: last.endTime } } : {}), ...(hash ? { deployedSpecHash: hash } : {}), ...(owner ? { owner } : {}) };
 }
 
-type History = Pick<StackState, 'lastUpdate' | 'deployedSpecHash'>;
+type History = Pick<StackState, 'lastUpdate' | 'deployedSpecHash' | 'owner'>;
 
-/** The history digest kept by the checkpoint's version (see `readHistoryOf`). */
-const HISTORY_AT_CHECKPOINT = 'history-at-checkpoint/1';
+/** The history digest kept by the checkpoint's version (see `readHistoryOf`); /2 added the owner. */
+const HISTORY_AT_CHECKPOINT = 'history-at-checkpoint/2';
 /**
  * The longest the first listings of locks and checkpoints may take for the history they saw to
  * be kept. Pulumi writes a stack's lock before anything else, rewrites the checkpoint in every

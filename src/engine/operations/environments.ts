@@ -43,7 +43,8 @@ async function cliStacks(setup: Setup, cliPath: string): Promise<Array<[string, 
   return listed.map((s) => s.name.split('/')).filter((parts) => parts.length >= 2).map((parts) => [parts[parts.length - 2], parts[parts.length - 1]]);
 }
 
-async function environmentNames(setup: Setup, cliPath: () => string): Promise<string[]> {
+/** The environments that have stacks of ours in the backend (found by their single-part stack names). */
+export async function environmentNames(setup: Setup, cliPath: () => string): Promise<string[]> {
   const projects = new Set(FOUND_BY.map((kind) => projectName(kind)));
   const envs = new Set<string>();
   for (const [project, stack] of await stacksOf(setup, cliPath)) {

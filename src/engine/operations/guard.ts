@@ -3,6 +3,7 @@ import { StackBusyError } from '../../core/errors';
 import type { OperationResult } from '../../core/events';
 import type { Engine, OperationRun } from '../engine';
 import { operationLocks } from '../backends/access';
+import { ownershipConflicts } from './ownership';
 
 /** Refuses (exit 2) while azure.yaml has errors: nothing runs on a config that is not what the user meant. */
 export function refuseInvalidConfig(engine: Engine, run: OperationRun): OperationResult | undefined {
@@ -12,8 +13,13 @@ export function refuseInvalidConfig(engine: Engine, run: OperationRun): Operatio
   return run.done('refused', `${engine.setup.parsed.file} has ${errors.length} error(s); fix them first (see validate).`, 'invalid-input');
 }
 
-/** Runs `body` holding the operation locks of `stacks` (none when empty); refused while another process holds one. */
+/**
+ * Runs `body` holding the operation locks of `stacks` (none when empty); refused while another
+ * process holds one, and (exit 3, before anything changes) when a stack is another environment's.
+ */
 export async function guarded(engine: Engine, run: OperationRun, stacks: readonly string[], body: () => Promise<OperationResult>): Promise<OperationResult> {
+  const conflicts = await ownershipConflicts(engine, engine.setup.components.filter((c) => stacks.includes(c.stack)));
+  if (conflicts.length) return run.done('refused', conflicts.map((c) => `${c.component.name}: ${c.reason}`).join(' '), 'unsafe');
   let release: () => Promise<void>;
   try {
     const locks = await operationLocks(engine.setup.settings);

@@ -5,6 +5,7 @@
 import { rangeOf, type Problem } from '../../core/config/types';
 import type { OperationResult } from '../../core/events';
 import type { Engine } from '../engine';
+import { ownershipConflicts, ownershipProblems } from './ownership';
 import { describePreflight, preflightProblems, runPreflight } from './preflight';
 
 export async function validate(engine: Engine, options: { preflight?: boolean } = {}): Promise<OperationResult> {
@@ -15,6 +16,7 @@ export async function validate(engine: Engine, options: { preflight?: boolean } 
   const problems: Problem[] = engine.problemsFor(readiness);
   const preflight = options.preflight === false || setup.configErrors.length ? [] : await runPreflight(engine, snapshot);
   problems.push(...preflightProblems(engine, preflight));
+  problems.push(...ownershipProblems(engine, await ownershipConflicts(engine, setup.components, snapshot)));
   for (const c of setup.components) {
     for (const use of c.uses) {
       const from = setup.byName.get(use.from)!;

@@ -1,0 +1,40 @@
+/**
+ * Which environment and component a stack belongs to. An adaptive run's stack is
+ * `modelops-adaptive-<env>-<run>`, and both parts may hold `-`: environment `dev` with run
+ * `x-y` and environment `dev-x` with run `y` name the same stack, so an `up` of one would
+ * replace the other's run (its Postgres with it). Every update records its owner with the stack
+ * (stack config, like the spec), and a stack recorded for another owner, or a name another
+ * environment of the same backend can also produce, is never touched.
+ */
+import type { Component } from './components';
+import type { StackState } from './state';
+
+export const OWNER_CONFIG_KEY = 'modelops:owner';
+
+/** `<env>/<component>`: environment names hold no `/`. */
+export const ownerOf = (env: string, component: Pick<Component, 'name'>): string => `${env}/${component.name}`;
+
+function describeOwner(owner: string): string {
+  const at = owner.indexOf('/');
+  return at < 0 ? `"${owner}"` : `environment "${owner.slice(0, at)}"'s ${owner.slice(at + 1)}`;
+}
+
+/**
+ * Why environment `env` must not touch `component`'s stack, if it must not: the stack records
+ * another owner, or it exists, records none (an update before owners were recorded, or another
+ * tool's), and its name is also a run of another environment in `backendEnvs`. A stack that does
+ * not exist yet is free: the update that creates it records its owner.
+ */
+export function ownershipConflict(env: string, component: Pick<Component, 'name' | 'stack' | 'project' | 'run'>, state: Pick<StackState, 'owner' | 'exists'> | undefined, backendEnvs: readonly string[]): string | undefined {
+  const mine = ownerOf(env, component);
+  if (state?.owner) {
+    if (state.owner === mine) return undefined;
+    return `stack ${component.stack} belongs to ${describeOwner(state.owner)}, not to environment "${env}"'s ${component.name}: both names give this stack. Nothing was changed; rename adaptive run "${component.run ?? component.name}" in this file.`;
+  }
+  if (component.run === undefined || !state?.exists) return undefined;
+  const rest = component.stack.slice(component.project.length + 1);
+  const other = backendEnvs.find((e) => e !== env && rest.startsWith(`${e}-`) && rest.length > e.length + 1);
+  if (!other) return undefined;
+  const theirs = rest.slice(other.length + 1);
+  return `stack ${component.stack} is also environment "${other}"'s adaptive run "${theirs}" on this backend, and it records no owner to tell them apart. Nothing was changed; rename adaptive run "${component.run}" in this file.`;
+}

@@ -1,0 +1,61 @@
+/**
+ * A stack belongs to one environment and one component, on the real engine: environment `dev`
+ * with run `x-y` and environment `dev-x` with run `y` name the same stack
+ * (`modelops-adaptive-dev-x-y`). Before owners were recorded, an `up` of the second replaced the
+ * first's run, Postgres included, and exited 0.
+ */
+import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { localConfig, Sandbox, statusOf } from './harness';
+
+const withRun = (env: string, run: string): string => localConfig().replace('environment: dev', `environment: ${env}`).replace('  default:\n', `  ${run}:\n`);
+
+/** Every file of the stack in the backend (checkpoint, history, backups) with a hash of its bytes. */
+function stackFiles(box: Sandbox, project: string, stack: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (dir: string): void => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (path.includes(stack)) files.set(path.slice(box.backendDir.length), createHash('sha256').update(readFileSync(path)).digest('hex'));
+    }
+  };
+  for (const part of ['stacks', 'history', 'backups']) walk(join(box.backendDir, '.pulumi', part, project));
+  return files;
+}
+
+describe('a stack belongs to one environment and one component, on the real engine', function () {
+  this.timeout(300_000);
+  let box: Sandbox;
+  beforeEach(() => (box = new Sandbox()));
+  afterEach(() => box.dispose());
+
+  it("environment dev-x's run y is refused on the stack environment dev's run x-y made: exit 3, nothing changed", () => {
+    box.write(withRun('dev', 'x-y'));
+    box.ok(['up']);
+    const before = stackFiles(box, 'modelops-adaptive', 'modelops-adaptive-dev-x-y');
+    assert.ok(before.size >= 2, 'the run has a checkpoint and history');
+
+    box.write(withRun('dev-x', 'y'));
+    const up = box.run(['up']);
+    assert.equal(up.code, 3, `refused, not failed or done\n${up.stdout}${up.stderr}`);
+    assert.match(up.stdout + up.stderr, /stack modelops-adaptive-dev-x-y belongs to environment "dev"'s adaptive-x-y, not to environment "dev-x"'s adaptive-y/);
+    for (const verb of [['repair', 'adaptive-y'], ['down', 'adaptive-y', '--yes']]) {
+      const r = box.run(verb);
+      assert.equal(r.code, 3, `${verb.join(' ')} is refused too\n${r.stdout}${r.stderr}`);
+    }
+    const validate = box.json<{ problems: Array<{ code: string; component?: string }> }>(['validate']);
+    assert.ok(validate.problems.some((p) => p.code === 'stack-owned-elsewhere' && p.component === 'adaptive-y'), JSON.stringify(validate.problems));
+    const status = box.status();
+    assert.equal(statusOf(status, 'adaptive-y'), 'unknown', 'the other environment\'s run never reads as this one\'s');
+    assert.equal(statusOf(status, 'cluster'), 'absent', 'nothing of dev-x was created');
+
+    assert.deepEqual(stackFiles(box, 'modelops-adaptive', 'modelops-adaptive-dev-x-y'), before, "dev's run: no checkpoint, history entry or backup was written");
+    box.write(withRun('dev', 'x-y'));
+    assert.equal(statusOf(box.status(), 'adaptive-x-y'), 'ready', 'and it still reads ready where it belongs');
+    box.ok(['up', 'adaptive-x-y']);
+  });
+});
