@@ -33,7 +33,7 @@ describe('a stack belongs to one environment and one component, on the real engi
   beforeEach(() => (box = new Sandbox()));
   afterEach(() => box.dispose());
 
-  it("environment dev-x's run y is refused on the stack environment dev's run x-y made: exit 3, nothing changed", () => {
+  it("environment dev-x's run y is refused on the stack environment dev's run x-y made (up, repair, down, reconcile --heal): exit 3, nothing changed", () => {
     box.write(withRun('dev', 'x-y'));
     box.ok(['up']);
     const before = stackFiles(box, 'modelops-adaptive', 'modelops-adaptive-dev-x-y');
@@ -52,6 +52,10 @@ describe('a stack belongs to one environment and one component, on the real engi
     const status = box.status();
     assert.equal(statusOf(status, 'adaptive-y'), 'unknown', 'the other environment\'s run never reads as this one\'s');
     assert.equal(statusOf(status, 'cluster'), 'absent', 'nothing of dev-x was created');
+    // The loop heals dev-x's own components and leaves the run alone, saying why.
+    const healed = box.run(['reconcile', '--once', '--heal']);
+    assert.match(healed.stdout, /adaptive-y +reconciling +StateUnreadable: stack modelops-adaptive-dev-x-y belongs to environment "dev"'s adaptive-x-y/);
+    assert.doesNotMatch(healed.stdout, /adaptive-y: up/, 'no up of the run');
 
     assert.deepEqual(stackFiles(box, 'modelops-adaptive', 'modelops-adaptive-dev-x-y'), before, "dev's run: no checkpoint, history entry or backup was written");
     box.write(withRun('dev', 'x-y'));

@@ -25,6 +25,7 @@ import {
 import { sleep } from '../../core/retry';
 import { runInDependencyOrder, type NodeResult } from '../../core/schedule';
 import { operationLocks } from '../backends/access';
+import { ownershipConflicts } from './ownership';
 import { StackBusyError } from '../operationLock';
 import type { Engine, OperationRun, Snapshot } from '../engine';
 import type { Setup } from '../setup';
@@ -256,6 +257,11 @@ async function pass(engine: Engine, run: OperationRun, options: ReconcileOptions
   const final = new Map([...decisions].map(([n, d]) => [n, conditionOf(d)]));
 
   let todo = planned(engine, decisions);
+  // A stack another environment made is never healed here (src/core/ownership.ts).
+  for (const { component, reason } of await ownershipConflicts(engine, [...todo.keys()].map((n) => engine.component(n)), facts.snapshot)) {
+    engine.emit({ type: 'log', level: 'error', message: `${component.name} is not healed: ${reason}` });
+    todo.delete(component.name);
+  }
   if (!todo.size || engine.cancelled) return [...final.values()].every((c) => c === 'ready');
   let release: (() => Promise<void>) | undefined;
   try {
