@@ -100,8 +100,9 @@ export class PulumiNotFoundError extends ModelOpsError {
 export class PassphraseError extends ModelOpsError {
   readonly code = 'passphrase';
   readonly exitCode = EXIT.failed;
-  constructor(readonly stackName: string) {
-    super(`the passphrase does not decrypt ${stackName}'s secrets; set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE), or run "ModelOps: Set Pulumi Passphrase" in VS Code.`);
+  /** `conflict`: why the passphrase used may be the wrong one of two (see engine/settings.ts passphraseConflict). */
+  constructor(readonly stackName: string, conflict?: string) {
+    super(`the passphrase does not decrypt ${stackName}'s secrets; ${conflict ?? 'set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE), or run "ModelOps: Set Pulumi Passphrase" in VS Code.'}`);
   }
 }
 

@@ -4,6 +4,11 @@
  * decrypt becomes one line that says how to set the right one.
  */
 import { PassphraseError } from '../core/errors';
+import { modelopsHome } from '../core/paths';
+import { passphraseConflict } from './settings';
+
+/** A wrong passphrase, naming the other source when two disagree (this process's environment is the run's). */
+const wrongPassphrase = (stack: string): PassphraseError => new PassphraseError(stack, passphraseConflict(process.env, modelopsHome(process.env)));
 
 interface WithCommandResult {
   commandResult?: { stdout?: string; stderr?: string; code?: number; err?: Error };
@@ -33,12 +38,12 @@ export function describePulumiError(error: unknown, stack: string): string {
   const text = pulumiErrorText(error);
   if (PASSPHRASE.test(text)) {
     if (/passphrase must be set/i.test(text)) return `no passphrase is set for ${stack}: set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE), or run "ModelOps: Set Pulumi Passphrase" in VS Code.`;
-    return new PassphraseError(stack).message;
+    return wrongPassphrase(stack).message;
   }
   return text;
 }
 
 /** A PassphraseError when that is what went wrong, else undefined. */
 export function passphraseErrorOf(error: unknown, stack: string): PassphraseError | undefined {
-  return PASSPHRASE.test(pulumiErrorText(error)) ? new PassphraseError(stack) : undefined;
+  return PASSPHRASE.test(pulumiErrorText(error)) ? wrongPassphrase(stack) : undefined;
 }

@@ -4,10 +4,10 @@
  * adds the one side effect, creating the passphrase file, and only for runs that write.
  */
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { backendOf, type Backend } from '../core/backend';
-import { modelopsHome, passphraseSource, resolveBackendUrl } from '../core/paths';
+import { modelopsHome, passphraseFilePath, passphraseSource, resolveBackendUrl } from '../core/paths';
 
 /** Reads never create anything; only an operation that writes state may create the passphrase file. */
 export type Access = 'read' | 'write';
@@ -31,6 +31,25 @@ export interface SettingsInput {
   backendOverride?: string;
   pulumiPath?: string;
   env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * When PULUMI_CONFIG_PASSPHRASE is set and the original's passphrase file holds another one: what to
+ * do, naming both. The original modelops always uses the file (it drops the variable), so its
+ * stacks open only with the file, while Pulumi (and so this tool) prefers the variable.
+ */
+export function passphraseConflict(env: NodeJS.ProcessEnv, home: string): string | undefined {
+  const given = env.PULUMI_CONFIG_PASSPHRASE;
+  if (given === undefined) return undefined;
+  const file = passphraseFilePath(home);
+  let kept: string;
+  try {
+    kept = readFileSync(file, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+  if (kept === given.trim()) return undefined;
+  return `PULUMI_CONFIG_PASSPHRASE (which "ModelOps: Set Pulumi Passphrase" also sets) differs from ${file}, the passphrase the original modelops always uses. If the original made these stacks, unset PULUMI_CONFIG_PASSPHRASE (or clear the passphrase in VS Code) to use the file; otherwise set the variable to the passphrase these stacks were made with.`;
 }
 
 /** Creates the passphrase file once, atomically, mode 0600; a concurrent creator's file wins. */

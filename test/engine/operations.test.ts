@@ -1,7 +1,7 @@
 /** up's scheduling, force-recreate, health and bad input, on the real engine. */
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OperationEvent } from '../../src/core/events';
 import type { EnvironmentsReport, StateReport } from '../../src/core/protocol';
@@ -37,6 +37,18 @@ describe('operations on the real engine', function () {
     const doc = box.json<{ config?: { file: string; digest: string } }>(['validate']);
     assert.equal(doc.config?.file, box.config);
     assert.notEqual(doc.config?.digest, expected.digest, 'another text, another digest');
+  });
+
+  it("a passphrase that does not decrypt, while the original's passphrase file holds the one that does, is named with that file", () => {
+    box.write(localConfig());
+    box.ok(['up', 'storage']);
+    // The stacks were made with the sandbox's passphrase; the original's file holds the same one.
+    mkdirSync(join(box.home, 'secrets'), { recursive: true });
+    writeFileSync(join(box.home, 'secrets', 'pulumi-passphrase'), 'engine-suite', { mode: 0o600 });
+    const wrong = box.run(['outputs', 'storage'], ['--show-secrets'], { PULUMI_CONFIG_PASSPHRASE: 'not-this-one' });
+    assert.notEqual(wrong.code, 0);
+    assert.match(wrong.stderr, /does not decrypt modelops-storage-dev's secrets; PULUMI_CONFIG_PASSPHRASE .* differs from .*secrets\/pulumi-passphrase, the passphrase the original modelops always uses/);
+    assert.ok(!`${wrong.stdout}${wrong.stderr}`.includes('engine-suite'), 'no passphrase in the output');
   });
 
   it('a failure stops only its dependents', () => {

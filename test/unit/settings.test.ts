@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultBackendUrl, fileBackendDir, modelopsHome, resolveBackendUrl } from '../../src/core/paths';
-import { ensurePassphraseFile, passphraseEnv, resolveSettings } from '../../src/engine/settings';
+import { ensurePassphraseFile, passphraseConflict, passphraseEnv, resolveSettings } from '../../src/engine/settings';
 
 describe('engine settings', () => {
   let dir: string;
@@ -28,6 +28,18 @@ describe('engine settings', () => {
     assert.ok(first.length >= 32);
     ensurePassphraseFile(path);
     assert.equal(readFileSync(path, 'utf8'), first);
+  });
+
+  it('a passphrase variable that differs from the original\'s file is named with the file; the same one, or no file, is not', () => {
+    const file = join(dir, 'secrets', 'pulumi-passphrase');
+    assert.equal(passphraseConflict({ PULUMI_CONFIG_PASSPHRASE: 'a' }, dir), undefined, 'no file');
+    ensurePassphraseFile(file);
+    const kept = readFileSync(file, 'utf8');
+    assert.equal(passphraseConflict({ PULUMI_CONFIG_PASSPHRASE: `${kept}\n` }, dir), undefined, 'the same passphrase');
+    assert.equal(passphraseConflict({}, dir), undefined, 'no variable: the file is used');
+    const conflict = passphraseConflict({ PULUMI_CONFIG_PASSPHRASE: 'another' }, dir) ?? '';
+    assert.match(conflict, /PULUMI_CONFIG_PASSPHRASE .* differs from .*secrets\/pulumi-passphrase, the passphrase the original modelops always uses/);
+    assert.ok(!conflict.includes('another') && !conflict.includes(kept), 'neither passphrase is in the message');
   });
 
   it('passphrase: the variable, then the file variable, then the original file', () => {
