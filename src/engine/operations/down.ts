@@ -23,8 +23,8 @@ export async function down(engine: Engine, options: DownRunOptions = {}): Promis
   const invalid = refuseInvalidConfig(engine, run);
   if (invalid) return invalid;
   const names = resolveComponents(engine.setup, options.components ?? []).map((c) => c.name);
-  const first = engine.planInput(await engine.snapshot());
-  const planned = planDown(first, names, options);
+  const seen = await engine.snapshot();
+  const planned = planDown(engine.planInput(seen), names, options);
   if ('refused' in planned) return run.done('refused', planned.refused, 'unsafe');
   return guarded(engine, run, options.dryRun ? [] : planned.destroy.map((s) => s.stack), async () => {
     const plan = options.dryRun ? planned : planDown(engine.planInput(await engine.snapshot()), names, options);
@@ -45,5 +45,5 @@ export async function down(engine: Engine, options: DownRunOptions = {}): Promis
     const result = operationResult({ cancelled: engine.cancelled, steps: run.results, ready: gone.length === order.length });
     const failed = [...outcomes].filter(([, o]) => o.result !== 'succeeded').map(([n, o]) => `${n} (${o.result})`);
     return run.done(result, `${gone.length} destroyed${failed.length ? `, not destroyed: ${failed.join(', ')}` : ''}${keptNote}`);
-  });
+  }, seen);
 }

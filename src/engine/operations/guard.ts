@@ -1,7 +1,7 @@
 /** What every operation that changes stacks checks first: a usable config and stacks nobody else holds. */
 import { StackBusyError } from '../../core/errors';
 import type { OperationResult } from '../../core/events';
-import type { Engine, OperationRun } from '../engine';
+import type { Engine, OperationRun, Snapshot } from '../engine';
 import { operationLocks } from '../backends/access';
 import { ownershipConflicts } from './ownership';
 
@@ -16,9 +16,10 @@ export function refuseInvalidConfig(engine: Engine, run: OperationRun): Operatio
 /**
  * Runs `body` holding the operation locks of `stacks` (none when empty); refused while another
  * process holds one, and (exit 3, before anything changes) when a stack is another environment's.
+ * `seen`: the snapshot the caller read before the locks, if it read one (else one is read here).
  */
-export async function guarded(engine: Engine, run: OperationRun, stacks: readonly string[], body: () => Promise<OperationResult>): Promise<OperationResult> {
-  const conflicts = await ownershipConflicts(engine, engine.setup.components.filter((c) => stacks.includes(c.stack)));
+export async function guarded(engine: Engine, run: OperationRun, stacks: readonly string[], body: () => Promise<OperationResult>, seen?: Snapshot): Promise<OperationResult> {
+  const conflicts = await ownershipConflicts(engine, engine.setup.components.filter((c) => stacks.includes(c.stack)), seen);
   if (conflicts.length) return run.done('refused', conflicts.map((c) => `${c.component.name}: ${c.reason}`).join(' '), 'unsafe');
   let release: () => Promise<void>;
   try {

@@ -104,5 +104,5 @@ export async function migrate(engine: Engine, options: MigrateOptions = {}): Pro
       }
     }
     return run.done('succeeded', `migrated ${count} resource(s) of the original's state; preview shows what the next up changes`);
-  });
+  }, snapshot);
 }

@@ -149,5 +149,5 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
     const result = operationResult({ cancelled: engine.cancelled, steps: run.results, ready: targetReadiness.every((r) => r.status === 'ready') });
     const rollbackNote = options.rollbackOnFailure && failedAny ? `; rolled back: ${rolledBack.length ? rolledBack.join(', ') : 'nothing this up had changed'}` : '';
     return run.done(result, summarizeUp(engine, ups, outcomes, targetReadiness) + rollbackNote);
-  });
+  }, first);
 }
