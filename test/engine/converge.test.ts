@@ -1,6 +1,5 @@
 /** Keeping it converged on the real engine: drift, the reconcile loop, pending creates, stalls. */
 import { strict as assert } from 'node:assert';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DriftDocument, HistoryDocument, ReconcileDocument } from '../../src/core/protocol';
@@ -30,20 +29,6 @@ function storageDir(box: Sandbox): string {
   return join(root, readdirSync(root)[0]);
 }
 
-/** Every file of Pulumi's state in the backend (checkpoints, history, backups, locks) with a hash of its bytes. */
-function backendFiles(box: Sandbox): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else files.set(path.slice(box.backendDir.length), createHash('sha256').update(readFileSync(path)).digest('hex'));
-    }
-  };
-  walk(join(box.backendDir, '.pulumi'));
-  return files;
-}
-
 function checkpoint(box: Sandbox, project: string, stack: string): { pending_operations?: Array<{ type: string }>; resources: Array<{ urn: string }> } {
   return (JSON.parse(readFileSync(join(box.backendDir, '.pulumi', 'stacks', project, `${stack}.json`), 'utf8')) as { checkpoint: { latest: never } }).checkpoint.latest;
 }
@@ -64,13 +49,13 @@ describe('keeping it converged on the real engine', function () {
     assert.equal(clean.code, 0, `nothing drifted: exit 0\n${clean.stdout}${clean.stderr}`);
 
     rmSync(join(storageDir(box), 'results'), { recursive: true });
-    const before = backendFiles(box);
+    const before = box.backendFiles();
     const doc = box.json<DriftDocument>(['drift']);
     assert.deepEqual(doc.components.map((c) => [c.name, c.drifted]), [['cluster', false], ['storage', true], ['workspace', false], ['adaptive-default', false]]);
     const storage = doc.components.find((c) => c.name === 'storage')!;
     assert.deepEqual(storage.resources.map((r) => [r.urn.split('::').pop(), r.change]), [['results-container', 'deleted']]);
     assert.match(storage.checkedAt, /^\d{4}-\d\d-\d\dT/);
-    assert.deepEqual(backendFiles(box), before, 'no checkpoint, history entry or lock was written');
+    assert.deepEqual(box.backendFiles(), before, 'no checkpoint, history entry or lock was written');
     const streamed = box.events(['drift']);
     assert.equal(streamed.code, 1, 'something drifted: exit 1');
     const done = streamed.events.filter((e) => e.type === 'operation-done');

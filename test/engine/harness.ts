@@ -4,6 +4,7 @@
  * because the configs use `provider: local`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -54,6 +55,20 @@ export class Sandbox {
 
   get backendDir(): string {
     return join(this.home, 'pulumi', 'backend');
+  }
+
+  /** Every file of Pulumi's state in the backend (checkpoints, history, backups, locks) whose path `keep`s, with a hash of its bytes. */
+  backendFiles(keep: (path: string) => boolean = () => true): Map<string, string> {
+    const files = new Map<string, string>();
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (keep(path)) files.set(path.slice(this.backendDir.length), createHash('sha256').update(readFileSync(path)).digest('hex'));
+      }
+    };
+    walk(join(this.backendDir, '.pulumi'));
+    return files;
   }
 
   env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
