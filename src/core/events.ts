@@ -17,6 +17,12 @@ export type OperationResult = 'succeeded' | 'failed' | 'cancelled' | 'refused';
  * Why an operation was refused: azure.yaml or the arguments cannot be used, a stack is busy,
  * destruction was not confirmed, it would lose data, or a dependency must be repaired first.
  */
+/** The config file a run read, and a digest of its text (sha256, 12 hex). */
+export interface ConfigRead {
+  file: string;
+  digest: string;
+}
+
 export type Refusal = 'invalid-input' | 'busy' | 'needs-confirmation' | 'unsafe' | 'blocked' | 'preflight-failed';
 
 /** What a preview says one resource would go through. */
@@ -60,7 +66,7 @@ export interface PlannedStep {
 
 export type OperationEvent =
   /** `config`: the file the run read and a digest of its text (sha256, 12 hex). */
-  | { type: 'operation-start'; operation: OperationName; env: string; components: string[]; time: string; config?: { file: string; digest: string }; options?: Record<string, unknown> }
+  | { type: 'operation-start'; operation: OperationName; env: string; components: string[]; time: string; config?: ConfigRead; options?: Record<string, unknown> }
   | { type: 'plan'; operation: OperationName; steps: PlannedStep[] }
   | { type: 'step-start'; component: string; stack: string; action: StepAction; time: string }
   /** One line of Pulumi's output for a step. */

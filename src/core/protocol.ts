@@ -5,7 +5,7 @@
  */
 import type { Problem } from './config/types';
 import type { DriftCheck } from './drift';
-import type { ComponentPreview, HealthVerdict, OperationEvent, OperationName, OperationResult, PlannedStep, Refusal } from './events';
+import type { ComponentPreview, ConfigRead, HealthVerdict, OperationEvent, OperationName, OperationResult, PlannedStep, Refusal } from './events';
 import type { ComponentReadiness } from './readiness';
 import type { PreflightVerdict } from './preflight';
 
@@ -60,7 +60,7 @@ export interface OperationDocument {
   operation?: OperationName;
   env?: string;
   /** The file the run read and a digest of its text. */
-  config?: { file: string; digest: string };
+  config?: ConfigRead;
   result?: OperationResult;
   refusal?: Refusal;
   summary?: string;

@@ -70,13 +70,16 @@ export function lastDeployment(newestFirst: Iterable<HistoryEntry>): HistoryEntr
 }
 
 /** The spec hash recorded by the newest successful deployment, when that was an update. */
-export function deployedSpecHash(newestFirst: Iterable<HistoryEntry & { specHash?: string }>): string | undefined {
+/** A history entry with what the update recorded as stack config: its spec hash and owner. */
+export type RecordedEntry = HistoryEntry & { specHash?: string; owner?: string };
+
+export function deployedSpecHash(newestFirst: Iterable<RecordedEntry>): string | undefined {
   for (const entry of newestFirst) if (isDeployment(entry.kind) && entry.result === 'succeeded') return entry.kind === 'update' ? entry.specHash : undefined;
   return undefined;
 }
 
 /** The owner the newest update or destroy that recorded one recorded. */
-export function recordedOwner(newestFirst: Iterable<HistoryEntry & { owner?: string }>): string | undefined {
+export function recordedOwner(newestFirst: Iterable<RecordedEntry>): string | undefined {
   for (const entry of newestFirst) if (isDeployment(entry.kind) && entry.owner) return entry.owner;
   return undefined;
 }

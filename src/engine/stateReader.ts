@@ -7,7 +7,7 @@ import type * as automation from '@pulumi/pulumi/automation';
 import type { Component } from '../core/components';
 import { OWNER_CONFIG_KEY } from '../core/ownership';
 import { SPEC_HASH_CONFIG_KEY } from '../core/spec';
-import { absentStack, deployedSpecHash, isCancelOf, isDeployment, lastDeployment, recordedOwner, type HistoryEntry, type StackState } from '../core/state';
+import { absentStack, deployedSpecHash, isCancelOf, isDeployment, lastDeployment, recordedOwner, type RecordedEntry, type StackState } from '../core/state';
 import { loadAutomation, workspaceFor } from './automation';
 import type { Setup } from './setup';
 import { backendSnapshot, operationLocks } from './backends/access';
@@ -54,8 +54,8 @@ const MAX_HISTORY_PAGES = 10;
  * in it (usually the first page): however many refreshes came after a failed update, the
  * failure is what is judged.
  */
-async function deploymentHistory(stack: automation.Stack): Promise<Array<HistoryEntry & { specHash?: string; owner?: string }>> {
-  const entries: Array<HistoryEntry & { specHash?: string; owner?: string }> = [];
+async function deploymentHistory(stack: automation.Stack): Promise<RecordedEntry[]> {
+  const entries: RecordedEntry[] = [];
   for (let page = 1; page <= MAX_HISTORY_PAGES; page++) {
     const history = await stack.history(HISTORY_PAGE, page, false);
     for (const h of history) {

@@ -9,7 +9,7 @@ import type { LockState, OutputState, PendingOperation, StackState, UpdateResult
 import { SECRET_MASK } from '../../core/protocol';
 import { OWNER_CONFIG_KEY } from '../../core/ownership';
 import { SPEC_HASH_CONFIG_KEY } from '../../core/spec';
-import { deployedSpecHash, isDeployment, isEmptyValue, lastDeployment, recordedOwner, type HistoryEntry } from '../../core/state';
+import { deployedSpecHash, isDeployment, isEmptyValue, lastDeployment, recordedOwner, type RecordedEntry } from '../../core/state';
 import { isProcessAlive, thisHost } from '../liveness';
 import { readDigest, type StateStore } from './stateStore';
 import { StoreSnapshot } from './storeSnapshot';
@@ -104,12 +104,11 @@ function nanosOf(file: string): bigint {
   return m ? BigInt(m[1]) : -1n;
 }
 
-type HistoryFile = HistoryEntry & { specHash?: string; owner?: string };
 
 const iso = (s?: number): string | undefined => (s ? new Date(s * 1000).toISOString() : undefined);
 
 /** What a status needs of a history entry (kept in the DigestCache; its config is not). */
-function historyDigest(body: Buffer): HistoryFile {
+function historyDigest(body: Buffer): RecordedEntry {
   const entry = JSON.parse(body.toString('utf8')) as { kind: string; result: UpdateResult; startTime?: number; endTime?: number; config?: Record<string, unknown> };
   const hash = entry.config?.[SPEC_HASH_CONFIG_KEY];
   const owner = entry.config?.[OWNER_CONFIG_KEY];
@@ -123,7 +122,7 @@ function historyDigest(body: Buffer): HistoryFile {
 async function readHistory(store: StateStore, historyDir: string): Promise<History> {
   const files = (await store.list(historyDir)).filter((f) => f.endsWith('.history.json'));
   files.sort((a, b) => (nanosOf(b) > nanosOf(a) ? 1 : nanosOf(b) < nanosOf(a) ? -1 : 0));
-  const read: HistoryFile[] = [];
+  const read: RecordedEntry[] = [];
   for (const file of files) {
     const entry = await readDigest(store, `${historyDir}/${file}`, 'history/2', historyDigest);
     if (!entry) continue;

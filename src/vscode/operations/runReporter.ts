@@ -1,6 +1,6 @@
 /** Turns one run's events into log lines, progress messages, node actions and readiness snapshots. */
 import type * as vscode from 'vscode';
-import type { ComponentPreview, HealthVerdict, OperationEvent, PlannedStep } from '../../core/events';
+import type { ComponentPreview, ConfigRead, HealthVerdict, OperationEvent, PlannedStep } from '../../core/events';
 import { describeDrift } from '../../core/drift';
 import { describeChanges, resourceName } from '../../core/plan';
 import { configDigest } from '../../core/config/digest';
@@ -113,7 +113,7 @@ export class RunReporter {
   }
 
   /** Which text the run read; a warning when the editor shows another. */
-  private configRead(config: { file: string; digest: string }): void {
+  private configRead(config: ConfigRead): void {
     this.log.info(`  config: ${config.file} (sha256 ${config.digest})`);
     const shown = this.editorText(config.file);
     if (shown !== undefined && configDigest(shown) !== config.digest) {
