@@ -4,6 +4,7 @@
  * one exports, and which outputs each one reads from the others.
  */
 import type { ConfigPath, InfraConfig, ProviderKind } from './config/types';
+import { ownerOf } from './ownership';
 
 export type ComponentKind = 'resource-group' | 'registry' | 'cluster' | 'storage' | 'workspace' | 'adaptive';
 
@@ -38,6 +39,8 @@ export interface Component {
   configPath: ConfigPath;
   /** What destroying its stack loses, named in every destroy confirmation; none when nothing is lost. */
   holdsData?: string;
+  /** `<env>/<name>`: what every update records as the stack's owner (src/core/ownership.ts). */
+  owner: string;
 }
 
 export const PROJECT_PREFIX = 'modelops';
@@ -122,8 +125,9 @@ function workDirName(kind: ComponentKind, run?: string): string {
 
 function makeComponent(kind: ComponentKind, env: string, configPath: ConfigPath, uses: OutputUse[], provider: ProviderKind, run?: string): Component {
   const holdsData = dataHeldBy(kind, provider);
+  const name = run === undefined ? kind : `adaptive-${run}`;
   return {
-    name: run === undefined ? kind : `adaptive-${run}`,
+    name,
     kind,
     run,
     project: projectName(kind),
@@ -134,6 +138,7 @@ function makeComponent(kind: ComponentKind, env: string, configPath: ConfigPath,
     uses,
     configPath,
     ...(holdsData ? { holdsData } : {}),
+    owner: ownerOf(env, { name }),
   };
 }
 

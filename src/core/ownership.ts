@@ -6,17 +6,31 @@
  * (stack config, like the spec), and a stack recorded for another owner, or a name another
  * environment of the same backend can also produce, is never touched.
  */
-import type { Component } from './components';
 import type { StackState } from './state';
+
+/** What ownership needs of a component (src/core/components.ts), named here so components can use ownerOf. */
+interface Owned {
+  name: string;
+  stack: string;
+  project: string;
+  run?: string;
+  owner: string;
+}
 
 export const OWNER_CONFIG_KEY = 'modelops:owner';
 
 /** `<env>/<component>`: environment names hold no `/`. */
-export const ownerOf = (env: string, component: Pick<Component, 'name'>): string => `${env}/${component.name}`;
+export const ownerOf = (env: string, component: Pick<Owned, 'name'>): string => `${env}/${component.name}`;
 
 function describeOwner(owner: string): string {
   const at = owner.indexOf('/');
   return at < 0 ? `"${owner}"` : `environment "${owner.slice(0, at)}"'s ${owner.slice(at + 1)}`;
+}
+
+/** Why the stack's recorded owner is not `component` (undefined when it is, or none is recorded). */
+export function foreignOwner(component: Pick<Owned, 'name' | 'stack' | 'run' | 'owner'>, state: Pick<StackState, 'owner'> | undefined): string | undefined {
+  if (!state?.owner || state.owner === component.owner) return undefined;
+  return `stack ${component.stack} belongs to ${describeOwner(state.owner)}, not to ${describeOwner(component.owner)}: both names give this stack. Nothing was changed; rename adaptive run "${component.run ?? component.name}" in this file.`;
 }
 
 /**
@@ -25,12 +39,8 @@ function describeOwner(owner: string): string {
  * tool's), and its name is also a run of another environment in `backendEnvs`. A stack that does
  * not exist yet is free: the update that creates it records its owner.
  */
-export function ownershipConflict(env: string, component: Pick<Component, 'name' | 'stack' | 'project' | 'run'>, state: Pick<StackState, 'owner' | 'exists'> | undefined, backendEnvs: readonly string[]): string | undefined {
-  const mine = ownerOf(env, component);
-  if (state?.owner) {
-    if (state.owner === mine) return undefined;
-    return `stack ${component.stack} belongs to ${describeOwner(state.owner)}, not to environment "${env}"'s ${component.name}: both names give this stack. Nothing was changed; rename adaptive run "${component.run ?? component.name}" in this file.`;
-  }
+export function ownershipConflict(env: string, component: Owned, state: Pick<StackState, 'owner' | 'exists'> | undefined, backendEnvs: readonly string[]): string | undefined {
+  if (state?.owner) return foreignOwner(component, state);
   if (component.run === undefined || !state?.exists) return undefined;
   const rest = component.stack.slice(component.project.length + 1);
   const other = backendEnvs.find((e) => e !== env && rest.startsWith(`${e}-`) && rest.length > e.length + 1);

@@ -8,6 +8,7 @@ import type { DriftStatus } from './drift';
 import type { DependencyGraph } from './graph';
 import type { ConditionReport } from './reconcile';
 import { specState, type SpecState } from './spec';
+import { foreignOwner } from './ownership';
 import type { StackState } from './state';
 
 export const STATUSES = ['ready', 'outputs-missing', 'failed', 'cancelled', 'interrupted', 'busy', 'absent', 'blocked', 'unknown'] as const;
@@ -58,6 +59,9 @@ function missingRequired(component: Component, state: StackState): string[] {
 /** The component's own status, ignoring its dependencies. */
 export function ownStatus(component: Component, state: StackState): { status: Status; reason: string; missing: string[] } {
   if (state.unreadable) return { status: 'unknown', reason: state.unreadable, missing: [] };
+  // A stack another environment's update recorded as its own is not this component's, whatever it holds.
+  const foreign = foreignOwner(component, state);
+  if (foreign) return { status: 'unknown', reason: foreign, missing: [] };
   if (state.lock && state.lock.ownerAlive !== false) return { status: 'busy', reason: describeLock(state), missing: [] };
   if (!state.exists) return { status: 'absent', reason: `stack ${state.stack} does not exist`, missing: [] };
   if (state.lastUpdate?.kind === 'destroy' && state.lastUpdate.result === 'succeeded' && state.resourceCount === 0 && !state.lock && state.pendingOperations.length === 0) {
@@ -131,7 +135,7 @@ export function computeReadiness(
       reason,
       missingOutputs: own.missing,
       dependsOn,
-      outputs: outputReports(component, state),
+      outputs: foreignOwner(component, state) ? [] : outputReports(component, state),
       lastUpdate: state.lastUpdate,
       spec: specHashes.has(name) ? specState(specHashes.get(name)!, state.deployedSpecHash) : 'unknown',
       verifiedAt: state.readAt,

@@ -13,7 +13,6 @@ import { locatePulumi } from './pulumiCli';
 import { readStackStates } from './stateReader';
 import { backendSnapshot } from './backends/access';
 import { driftStatus } from '../core/drift';
-import { ownershipConflict } from '../core/ownership';
 import { Records } from './records';
 
 export interface Snapshot {
@@ -131,9 +130,6 @@ export class Engine {
         // A condition speaks for the spec it was reached on, and a passing one only for a while.
         const condition = attempts?.specHash === hashes.get(r.name) ? attempts?.condition : undefined;
         const current = condition && (!condition.until || Date.parse(condition.until) > now) ? condition : undefined;
-        // A stack another environment's update recorded as its own is not this component's, whatever it holds.
-        const foreign = ownershipConflict(this.setup.env, this.component(r.name), states.get(r.name), []);
-        if (foreign) return { ...r, status: 'unknown' as const, reason: foreign, missingOutputs: [], outputs: [] };
         return { ...r, drift: driftStatus(drift, states.get(r.name)!), ...(current ? { reconcile: current } : {}) };
       }),
     );

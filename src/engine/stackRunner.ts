@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadAutomation, loadPulumiSdk, workspaceFor, type Program } from './automation';
 import { importPendingCreates } from './pendingCreates';
 import { describePulumiError } from './pulumiErrors';
-import { OWNER_CONFIG_KEY, ownerOf } from '../core/ownership';
+import { OWNER_CONFIG_KEY } from '../core/ownership';
 import { canonicalJson, SPEC_CONFIG_KEY, SPEC_HASH_CONFIG_KEY } from '../core/spec';
 import type { Engine, OperationRun } from './engine';
 import { programFor } from './programs';
@@ -58,7 +58,7 @@ async function recordSpec(engine: Engine, component: Component, stack: Awaited<R
   await stack.setAllConfig({
     [SPEC_HASH_CONFIG_KEY]: { value: hash },
     [SPEC_CONFIG_KEY]: { value: canonicalJson(spec), secret: true },
-    [OWNER_CONFIG_KEY]: { value: ownerOf(engine.setup.env, component) },
+    [OWNER_CONFIG_KEY]: { value: component.owner },
   });
 }
 
