@@ -115,10 +115,9 @@ export class RunReporter {
   /** Which text the run read; a warning when the editor shows another. */
   private configRead(config: ConfigRead): void {
     this.log.info(`  config: ${config.file} (sha256 ${config.digest})`);
-    const shown = this.editorText(config.file);
-    if (shown !== undefined && configDigest(shown) !== config.digest) {
-      this.log.warn(`  the editor shows other text than the run read (sha256 ${configDigest(shown)}): the run uses ${config.file} as saved`);
-    }
+    const text = this.editorText(config.file);
+    const shown = text === undefined ? undefined : configDigest(text);
+    if (shown !== undefined && shown !== config.digest) this.log.warn(`  the editor shows other text than the run read (sha256 ${shown}): the run uses ${config.file} as saved`);
   }
 
   private header(operation: string, components: readonly string[], env: string): void {
