@@ -17,7 +17,7 @@ export interface CliArgs {
   all?: boolean;
   /** rollback: the version (from history) whose spec to go back to. */
   to?: number;
-  /** rollback: even when it replaces or deletes a stateful resource. */
+  /** up, repair, rollback: consent to replacing or deleting what holds data (or, on a stack made elsewhere, anything). */
   allowReplace?: boolean;
   /** up: when a component fails, roll back what this up already changed. */
   rollbackOnFailure?: boolean;
@@ -82,7 +82,8 @@ Options:
   --with-dependents      down: also what depends on the named components
   --all                  down: also storage, registry and the resource group
   --to VERSION           rollback: the history version whose spec to go back to
-  --allow-replace        rollback: even when it replaces or deletes a stateful resource
+  --allow-replace        up, repair, rollback: go ahead even where Pulumi would replace or delete what holds
+                         data (or anything of a stack made outside mops-infra); without it that is refused
   --rollback-on-failure  up: when a component fails, roll back what this up already changed, newest first
   --format FORMAT        validate: text (default), sarif (code scanning), or github (workflow annotations)
   --force-unlock         repair: also clear a lock held by a run on another machine (only once you know it is dead)
@@ -102,7 +103,7 @@ Options:
 
 Exit codes (every command): 0 ok (status, validate: everything ready; drift: nothing drifted; reconcile --once:
 everything converged); 1 failed, or something not ready, drifted or not converged, or unreadable; 2 bad usage or azure.yaml has errors (nothing was changed); 3 refused (a stack is busy,
-or destruction needs --yes); 130 cancelled.`;
+destruction needs --yes, or an update would replace or delete what holds data); 130 cancelled.`;
 
 /** How many COMPONENT arguments each verb takes. */
 const VERB_ARGUMENTS: Record<Verb, 'none' | 'one' | 'many'> = {
@@ -129,7 +130,7 @@ const FLAG_VERBS: Record<string, Verb[]> = {
   'with-dependents': ['down'],
   all: ['down'],
   to: ['rollback'],
-  'allow-replace': ['rollback'],
+  'allow-replace': ['up', 'repair', 'rollback'],
   'rollback-on-failure': ['up'],
   'show-secrets': ['outputs'],
   'force-unlock': ['repair'],

@@ -90,7 +90,7 @@ function destroyLines(env: string, steps: PlannedStep[], then: string): string[]
 }
 
 async function runUp(engine: Engine, setup: Setup, args: CliArgs): Promise<OperationResult> {
-  const options = { components: args.components, forceRecreate: args.forceRecreate, dryRun: args.dryRun, yes: args.yes, rollbackOnFailure: args.rollbackOnFailure, preflight: !args.skipPreflight };
+  const options = { components: args.components, forceRecreate: args.forceRecreate, dryRun: args.dryRun, yes: args.yes, rollbackOnFailure: args.rollbackOnFailure, preflight: !args.skipPreflight, allowReplace: args.allowReplace };
   if (args.forceRecreate && !(await confirmOnTerminal(args, (e) => up(e, { ...options, dryRun: true }), setup, (steps) => destroyLines(setup.env, steps, ', then provisioned again')))) return 'refused';
   return up(engine, { ...options, yes: options.yes || (args.forceRecreate && process.stdin.isTTY && !args.json && !args.events) });
 }
@@ -232,7 +232,7 @@ async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<numbe
     status: () => status(engine),
     validate: () => validate(engine, { preflight: !args.skipPreflight }),
     health: () => health(engine),
-    repair: () => repair(engine, args.component!, { forceUnlock: args.forceUnlock }),
+    repair: () => repair(engine, args.component!, { forceUnlock: args.forceUnlock, allowReplace: args.allowReplace }),
     up: () => runUp(engine, setup, args),
     down: () => runDown(engine, setup, args),
     preview: () => runPreview(engine, setup, args),

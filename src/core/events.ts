@@ -34,6 +34,8 @@ export interface ResourceChange {
   op: ResourceOp;
   /** Replacing or deleting it loses what it holds (a cluster, a storage account, a registry, a database). */
   stateful?: boolean;
+  /** The properties that force a replacement (or, for an update, that change), as Pulumi's preview names them. */
+  reasons?: string[];
 }
 
 export interface ChangeCounts {

@@ -10,7 +10,7 @@ import type { Component } from '../core/components';
 import { fileBackendDir, workDir } from '../core/paths';
 import type { Access, ResolvedSettings } from './settings';
 import { installRootFor } from './pulumiCli';
-import { ownedCommand } from './pulumiProcess';
+import { IGNORE_PROTECT_ENV, ownedCommand } from './pulumiProcess';
 import { markingErrors } from './runIsolation';
 
 export type Automation = typeof automation;
@@ -73,9 +73,10 @@ function pulumiCommand(cliPath: string, scratchDir: string): Promise<automation.
 }
 
 /** Environment for Pulumi and, through it, our dynamic-provider host (next to this file in dist/ and out/). */
-export function engineEnv(settings: ResolvedSettings, access: Access): Record<string, string> {
+export function engineEnv(settings: ResolvedSettings, access: Access, ignoreProtect = false): Record<string, string> {
   const env: Record<string, string> = {
     ...settings.pulumiEnv(access),
+    ...(ignoreProtect ? { [IGNORE_PROTECT_ENV]: '1' } : {}),
     MOPS_NODE: process.execPath,
     MOPS_DYNAMIC_PROVIDER: join(__dirname, 'dynamicProviderHost.js'),
   };
@@ -87,10 +88,20 @@ export function engineEnv(settings: ResolvedSettings, access: Access): Record<st
 export type Program = () => Promise<Record<string, unknown>>;
 
 /**
- * A workspace in the component's persistent work dir (as the original), with an inline
- * program. `access` 'read' never creates anything (no passphrase file, no backend dir).
+ * A Pulumi command the Automation API does not wrap (`state unprotect`, `stack export`), run as
+ * the stack's workspace runs its own: same CLI, environment and work dir. The method is internal
+ * to the SDK (stripped from its typings), hence the cast.
  */
-export async function workspaceFor(settings: ResolvedSettings, cliPath: string, component: Component, program: Program, access: Access): Promise<automation.LocalWorkspace> {
+export function runPulumiCmd(stack: automation.Stack, args: string[]): Promise<{ stdout: string }> {
+  return (stack.workspace as unknown as { runPulumiCmd(args: string[]): Promise<{ stdout: string }> }).runPulumiCmd(args);
+}
+
+/**
+ * A workspace in the component's persistent work dir (as the original), with an inline
+ * program. `access` 'read' never creates anything (no passphrase file, no backend dir);
+ * `ignoreProtect`: its update or destroy may replace or delete what holds data (consented).
+ */
+export async function workspaceFor(settings: ResolvedSettings, cliPath: string, component: Component, program: Program, access: Access, ignoreProtect = false): Promise<automation.LocalWorkspace> {
   const auto = await loadAutomation();
   const dir = workDir(settings.modelopsHome, component.workDirName);
   mkdirSync(dir, { recursive: true });
@@ -101,7 +112,7 @@ export async function workspaceFor(settings: ResolvedSettings, cliPath: string, 
     program: markingErrors(program, () => sdk.getStack()),
     workDir: dir,
     pulumiCommand: await pulumiCommand(cliPath, join(settings.modelopsHome, 'cli')),
-    envVars: engineEnv(settings, access),
+    envVars: engineEnv(settings, access, ignoreProtect),
     projectSettings: {
       name: component.project,
       runtime: 'nodejs',

@@ -9,6 +9,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as automation from '@pulumi/pulumi/automation';
+import { runPulumiCmd } from './automation';
 
 interface PendingOperation {
   type: string;
@@ -40,7 +41,6 @@ export function completePendingCreates(deployment: Deployment, imports: Readonly
   };
 }
 
-type Runner = { runPulumiCmd(args: string[]): Promise<{ stdout: string }> };
 
 /** Edits the stack's state as completePendingCreates says, through `stack export` and `stack import`. */
 export async function importPendingCreates(stack: automation.Stack, imports: ReadonlyArray<{ urn: string; id: string }>, scratchDir: string): Promise<void> {
@@ -49,14 +49,13 @@ export async function importPendingCreates(stack: automation.Stack, imports: Rea
 
 /** Pulumi's documented manual path for a state change it has no command for: export, `edit` (pure), import. */
 export async function editStackState(stack: automation.Stack, edit: (deployment: Deployment) => Deployment, scratchDir: string): Promise<void> {
-  const ws = stack.workspace as unknown as Runner;
-  const exported = JSON.parse((await ws.runPulumiCmd(['stack', 'export', '--stack', stack.name])).stdout) as { version: number; deployment: Deployment };
+  const exported = JSON.parse((await runPulumiCmd(stack, ['stack', 'export', '--stack', stack.name])).stdout) as { version: number; deployment: Deployment };
   const edited = { ...exported, deployment: edit(exported.deployment) };
   mkdirSync(scratchDir, { recursive: true, mode: 0o700 });
   const file = join(scratchDir, `import-${process.pid}-${Date.now()}.json`);
   try {
     writeFileSync(file, JSON.stringify(edited), { mode: 0o600 });
-    await ws.runPulumiCmd(['stack', 'import', '--file', file, '--stack', stack.name]);
+    await runPulumiCmd(stack, ['stack', 'import', '--file', file, '--stack', stack.name]);
   } finally {
     rmSync(file, { force: true });
   }

@@ -33,8 +33,20 @@ export function pulumiErrorText(error: unknown): string {
   return first.slice(0, 600);
 }
 
-/** Pulumi's error for `stack`, with a wrong or missing passphrase said plainly. */
+/** The engine refused to replace or delete a resource marked `protect` (what holds data): its name and the verb. */
+function protectedResource(error: unknown): { name: string; verb: string } | undefined {
+  const { stderr, stdout, message } = texts(error);
+  const all = `${stderr}\n${stdout}\n${message}`;
+  const found = /unable to (replace) resource "([^"]+)"/.exec(all) ?? /resource "([^"]+)" cannot be (deleted)/.exec(all);
+  if (!found) return undefined;
+  const [verb, urn] = found[1] === 'replace' ? [found[1], found[2]] : ['delete', found[1]];
+  return { name: urn.slice(urn.lastIndexOf('::') + 2), verb };
+}
+
+/** Pulumi's error for `stack`, with a wrong or missing passphrase, or what protects data, said plainly. */
 export function describePulumiError(error: unknown, stack: string): string {
+  const guarded = protectedResource(error);
+  if (guarded) return `the engine refused to ${guarded.verb} ${guarded.name} of ${stack}: it holds data and is protected, and this update had no consent to ${guarded.verb} it (--allow-replace)`;
   const text = pulumiErrorText(error);
   if (PASSPHRASE.test(text)) {
     if (/passphrase must be set/i.test(text)) return `no passphrase is set for ${stack}: set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE), or run "ModelOps: Set Pulumi Passphrase" in VS Code.`;

@@ -117,6 +117,12 @@ function runOwned(auto: { CommandResult: CommandResultCtor; createCommandError: 
 }
 
 /**
+ * Set in a workspace's environment for an update or destroy the user consented to: the command
+ * gets Pulumi's `--ignore-protect` (3.256), which the Automation API cannot pass.
+ */
+export const IGNORE_PROTECT_ENV = 'MOPS_IGNORE_PROTECT';
+
+/**
  * A PulumiCommand that runs through runOwned (same arguments and environment rules as the
  * SDK's); `pathFirst` goes before everything on PATH (our plugins win over the CLI's own).
  */
@@ -130,7 +136,9 @@ export function ownedCommand(base: automation.PulumiCommand, pathFirst: string[]
     version: base.version,
     run(args: string[], cwd: string, additionalEnv: Record<string, string>, onOutput?: (s: string) => void, onError?: (s: string) => void, signal?: AbortSignal) {
       if (!args.includes('--non-interactive')) args.push('--non-interactive');
-      const env: Record<string, string> = { ...additionalEnv, PULUMI_AUTOMATION_API: 'true' };
+      const { [IGNORE_PROTECT_ENV]: ignoreProtect, ...rest } = additionalEnv;
+      if (ignoreProtect && (args[0] === 'up' || args[0] === 'destroy')) args.push('--ignore-protect');
+      const env: Record<string, string> = { ...rest, PULUMI_AUTOMATION_API: 'true' };
       // As the SDK does, the CLI's folder goes before the user's PATH (its bundled plugins win); ours go first.
       const cliDir = isAbsolute(base.command) ? [dirname(base.command)] : [];
       env.PATH = [...pathFirst, ...cliDir, additionalEnv.PATH ?? process.env.PATH ?? ''].join(delimiter);

@@ -39,13 +39,19 @@ export interface StepOptions {
   refresh?: boolean;
   /** resolve-pending: pending creates whose resource exists, with the id probing found. */
   imports?: ReadonlyArray<{ urn: string; id: string }>;
+  /** up: the user consented to replacing or deleting what holds data (Pulumi's --ignore-protect). */
+  allowReplace?: boolean;
 }
 
-/** The component's stack with its program (`create`: also when it does not exist yet; `access` 'read' writes nothing). */
-export async function stackFor(engine: Engine, component: Component, create: boolean, access: Access = 'write') {
+/**
+ * The component's stack with its program (`create`: also when it does not exist yet; `access`
+ * 'read' writes nothing; `ignoreProtect`: a consented update or destroy may replace or delete
+ * what the program protects, see programs/index.ts).
+ */
+export async function stackFor(engine: Engine, component: Component, create: boolean, access: Access = 'write', ignoreProtect = false) {
   const auto = await loadAutomation();
   const program: Program = programFor(engine.setup, component, await loadPulumiSdk());
-  const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, program, access);
+  const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, program, access, ignoreProtect);
   return create ? auto.Stack.createOrSelect(component.stack, ws) : auto.Stack.select(component.stack, ws);
 }
 
@@ -65,6 +71,8 @@ async function recordSpec(engine: Engine, component: Component, stack: Awaited<R
 type StackCommand = (stack: Awaited<ReturnType<typeof stackFor>>, opts: { onOutput: (s: string) => void; signal?: AbortSignal }, options: StepOptions, engine: Engine) => Promise<unknown>;
 
 type Before = (engine: Engine, component: Component, stack: Awaited<ReturnType<typeof stackFor>>) => Promise<void>;
+
+
 
 interface Command {
   create: boolean;
@@ -109,7 +117,8 @@ export async function runStep(engine: Engine, run: OperationRun, component: Comp
   const lines = new LineStream((line) => engine.emit({ type: 'step-output', component: component.name, action, line }));
   let outcome: StepOutcome;
   try {
-    const stack = await stackFor(engine, component, command.create);
+    // A destroy runs only once confirmed (down, force-recreate --yes); an update, once --allow-replace consented.
+    const stack = await stackFor(engine, component, command.create, 'write', action === 'destroy' || !!options.allowReplace);
     // Pulumi's SDK ignores a signal that is already aborted, so a cancel that came while
     // the workspace was being prepared must stop the step here.
     await command.before?.(engine, component, stack);

@@ -114,9 +114,9 @@ describe('the lifecycle on the real engine', function () {
     box.write(withAccount('firstaccount'));
     box.ok(['up']);
     box.write(withAccount('secondaccount'));
-    box.ok(['up', 'storage']);
+    box.ok(['up', 'storage'], ['--allow-replace']);
     box.write(withAccount('thirdaccount'));
-    box.ok(['up', 'storage']);
+    box.ok(['up', 'storage'], ['--allow-replace']);
     assert.equal(output('storage', 'account_name'), 'thirdaccount');
 
     const refused = box.events(['rollback', 'storage'], ['--yes']);

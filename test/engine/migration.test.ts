@@ -43,31 +43,51 @@ function importOriginal(sandbox: Sandbox, env: NodeJS.ProcessEnv, stack: Origina
   }
 }
 
+/** The original's environment in `sandbox`: its stacks imported, its world in the doubles; the CLI's env, and the doubles' journal and world files. */
+function originalEnvironment(sandbox: Sandbox): { env: NodeJS.ProcessEnv; journalFile: string; worldFile: string } {
+  sandbox.write(ORIGINAL_CONFIG);
+  const journalFile = join(sandbox.dir, 'journal.jsonl');
+  const worldFile = join(sandbox.dir, 'world.json');
+  writeFileSync(journalFile, '');
+  const stacks = originalStacks();
+  writeFileSync(worldFile, JSON.stringify(originalWorld(stacks)));
+  const env = { PATH: `${installDoubles(sandbox.dir)}:${process.env.PATH}`, MOPS_DOUBLE_WORLD: worldFile, MOPS_DOUBLE_JOURNAL: journalFile };
+  const pulumiEnv = { ...sandbox.env(env), PULUMI_BACKEND_URL: pathToFileURL(sandbox.backendDir).href, PULUMI_SKIP_UPDATE_CHECK: 'true' };
+  mkdirSync(sandbox.backendDir, { recursive: true });
+  for (const stack of stacks) importOriginal(sandbox, pulumiEnv, stack);
+  return { env, journalFile, worldFile };
+}
+
+const journalOf = (file: string): JournalEntry[] =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as JournalEntry);
+
+describe('first contact: up on the stacks the original made (provider doubles: no Azure, no AKS here)', function () {
+  this.timeout(30 * 60_000);
+  const sandbox = new Sandbox();
+  after(() => sandbox.dispose());
+
+  it('is refused (exit 3) with each replace or delete listed, before Pulumi deletes anything', () => {
+    const { env, journalFile } = originalEnvironment(sandbox);
+    const r = sandbox.run(['up', 'storage'], ['--skip-preflight'], env);
+    assert.equal(r.code, 3, `refused, not failed or done\n${r.stdout}${r.stderr}`);
+    assert.match(r.stdout + r.stderr, /modelops-storage-dev was made outside mops-infra .* would delete Secret storage-secret-default\. See it with preview; migrate adopts the stack, or re-run with --allow-replace/);
+    assert.deepEqual(journalOf(journalFile).filter((e) => e.op === 'delete' || e.op === 'create').map((e) => `${e.op} ${e.type} ${e.id}`), [], 'nothing was created or deleted');
+  });
+});
+
 describe('migrate: an environment the original modelops made (provider doubles: no Azure, no AKS here)', function () {
   this.timeout(30 * 60_000);
   const sandbox = new Sandbox();
   let env: NodeJS.ProcessEnv;
   let journalFile: string;
   let worldFile: string;
-  const journal = (): JournalEntry[] =>
-    readFileSync(journalFile, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as JournalEntry);
+  const journal = (): JournalEntry[] => journalOf(journalFile);
   const changes = (): JournalEntry[] => journal().filter((e) => e.op !== 'read');
 
-  before(() => {
-    sandbox.write(ORIGINAL_CONFIG);
-    journalFile = join(sandbox.dir, 'journal.jsonl');
-    worldFile = join(sandbox.dir, 'world.json');
-    writeFileSync(journalFile, '');
-    const stacks = originalStacks();
-    writeFileSync(worldFile, JSON.stringify(originalWorld(stacks)));
-    env = { PATH: `${installDoubles(sandbox.dir)}:${process.env.PATH}`, MOPS_DOUBLE_WORLD: worldFile, MOPS_DOUBLE_JOURNAL: journalFile };
-    const pulumiEnv = { ...sandbox.env(env), PULUMI_BACKEND_URL: pathToFileURL(sandbox.backendDir).href, PULUMI_SKIP_UPDATE_CHECK: 'true' };
-    mkdirSync(sandbox.backendDir, { recursive: true });
-    for (const stack of stacks) importOriginal(sandbox, pulumiEnv, stack);
-  });
+  before(() => ({ env, journalFile, worldFile } = originalEnvironment(sandbox)));
 
   after(() => sandbox.dispose());
 

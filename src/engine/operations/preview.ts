@@ -35,7 +35,8 @@ export async function previewOne(engine: Engine, run: OperationRun, component: C
   let result: ComponentPreview;
   try {
     const auto = await loadAutomation();
-    const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, programFor(engine.setup, component, await loadPulumiSdk()), 'read');
+    // Unprotected, so a replacement of what holds data shows as one instead of failing the preview.
+    const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, programFor(engine.setup, component, await loadPulumiSdk(), { protectData: false }), 'read');
     const stack = await auto.Stack.select(component.stack, ws);
     const preview = await stack.preview({
       color: 'never',
@@ -48,7 +49,8 @@ export async function previewOne(engine: Engine, run: OperationRun, component: C
         const previous = resources.get(m.urn);
         // A replacement shows as several steps; the strongest one stands for the resource.
         if (previous && previous.op === 'replace') return;
-        resources.set(m.urn, { urn: m.urn, type: m.type, op, ...(op === 'replace' || op === 'delete' ? { stateful: isStatefulResource(component.kind, m.type) } : {}) });
+        const reasons = op === 'replace' ? m.keys : op === 'update' ? m.diffs : undefined;
+        resources.set(m.urn, { urn: m.urn, type: m.type, op, ...(op === 'replace' || op === 'delete' ? { stateful: isStatefulResource(component.kind, m.type) } : {}), ...(reasons?.length ? { reasons } : {}) });
       },
     });
     result = { name: component.name, stack: component.stack, changes: changeCounts(preview.changeSummary), resources: [...resources.values()] };

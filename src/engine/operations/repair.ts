@@ -9,7 +9,7 @@ import { describeReadiness } from '../../core/readiness';
 import { faultCause } from '../../core/config/faults';
 import { resolveComponents } from '../setup';
 import type { Engine } from '../engine';
-import { runStep } from '../stackRunner';
+import { guardedUp, type GuardedOutcome } from './dataGuard';
 import { guarded, refuseInvalidConfig } from './guard';
 import { recover } from './recover';
 import { verifyDependency } from './verify';
@@ -19,6 +19,8 @@ import { operationLocks } from '../backends/access';
 export interface RepairOptions {
   /** A person knows the run that holds the lock on another machine is dead: clear its locks. */
   forceUnlock?: boolean;
+  /** Consent to replacing or deleting what holds data (src/core/dataGuard.ts). */
+  allowReplace?: boolean;
 }
 
 /** Clears every operation lock of the stack held by another process (on any machine), saying whose. */
@@ -46,7 +48,11 @@ export async function repair(engine: Engine, name: string, options: RepairOption
       if (!verified.ok) return run.done('refused', `cannot repair ${component.name}: ${verified.reason}. Repair ${dep} first.`, 'blocked');
     }
     const recovered = await recover(engine, run, component, snapshot.states.get(component.name)!, true, options.forceUnlock);
-    const provisioned = recovered.result === 'succeeded' ? await runStep(engine, run, component, 'up') : recovered;
+    const provisioned: GuardedOutcome = recovered.result === 'succeeded' ? await guardedUp(engine, run, component, snapshot.states.get(component.name)!, { allowReplace: options.allowReplace }) : recovered;
+    if (provisioned.refused) {
+      await engine.publishReadiness();
+      return run.done('refused', provisioned.refused, 'unsafe');
+    }
     const readiness = await engine.publishReadiness();
     for (const d of plan.dependents) {
       const r = readiness.find((x) => x.name === d)!;

@@ -49,11 +49,14 @@ async function verifyDependents(engine: Engine, component: Component): Promise<s
   return [describeReadiness(mine), ...dependents.map((d) => readiness.find((x) => x.name === d)!).filter((r) => r.status !== 'ready').map((r) => `${r.name} ${r.status}`)];
 }
 
-/** Runs the component's program with `spec` (an earlier one of its own); the spec is recorded as it deploys. */
-export async function applySpec(engine: Engine, run: OperationRun, component: Component, spec: Spec): Promise<{ ok: true } | { ok: false; reason: string }> {
+/**
+ * Runs the component's program with `spec` (an earlier one of its own); the spec is recorded as
+ * it deploys. What holds data stays protected unless `allowReplace` (the user consented).
+ */
+export async function applySpec(engine: Engine, run: OperationRun, component: Component, spec: Spec, allowReplace = false): Promise<{ ok: true } | { ok: false; reason: string }> {
   const restored = configForSpec(engine.setup.config, component, engine.setup.env, spec);
   if ('refused' in restored) return { ok: false, reason: restored.refused };
-  const outcome = await runStep(engine.withConfig(restored.config), run, component, 'up');
+  const outcome = await runStep(engine.withConfig(restored.config), run, component, 'up', { allowReplace });
   return outcome.result === 'succeeded' ? { ok: true } : { ok: false, reason: outcome.message };
 }
 
@@ -78,7 +81,7 @@ export async function rollback(engine: Engine, name: string, options: RollbackOp
     }
     if (options.dryRun) return run.done('succeeded', `dry run: would roll back ${component.name} to version ${target.version}`);
     if (!options.yes) return run.done('refused', `rollback re-runs ${component.stack} with the spec of version ${target.version}. Re-run with --yes to confirm.`, 'needs-confirmation');
-    const applied = await applySpec(engine, run, component, spec);
+    const applied = await applySpec(engine, run, component, spec, !!options.allowReplace);
     const after = await verifyDependents(engine, component);
     const result = operationResult({ cancelled: engine.cancelled, steps: run.results, ready: after.length === 1 && after[0] === 'ready' });
     const revert = changes.length ? `; azure.yaml still holds the newer spec: revert ${linesToRevert(engine, changes).join(', ')}, or the next up applies it again` : '';

@@ -11,6 +11,7 @@ import { runInDependencyOrder, type NodeOutcome, type NodeResult } from '../../c
 import { resolveComponents } from '../setup';
 import type { Engine, OperationRun, Snapshot } from '../engine';
 import { runStep } from '../stackRunner';
+import { guardedUp } from './dataGuard';
 import { guarded, refuseInvalidConfig } from './guard';
 import { recover } from './recover';
 import { readUpdates } from './history';
@@ -32,6 +33,8 @@ export interface UpOptions {
   rollbackOnFailure?: boolean;
   /** Check the subscription before creating anything on Azure (default true). */
   preflight?: boolean;
+  /** Consent to replacing or deleting what holds data (src/core/dataGuard.ts). */
+  allowReplace?: boolean;
 }
 
 /**
@@ -52,7 +55,10 @@ async function rollBackChanged(engine: Engine, run: OperationRun, succeeded: rea
   return done;
 }
 
-async function provisionOne(engine: Engine, run: OperationRun, name: string, snapshot: Snapshot): Promise<NodeResult> {
+/** What the data guard refused, by component, in the order it refused them. */
+type Refusals = Map<string, string>;
+
+async function provisionOne(engine: Engine, run: OperationRun, name: string, snapshot: Snapshot, allowReplace: boolean, refusals: Refusals): Promise<NodeResult> {
   const component = engine.component(name);
   for (const dep of engine.setup.graph.dependenciesOf(name)) {
     const verified = await verifyDependency(engine, component, engine.component(dep));
@@ -67,7 +73,9 @@ async function provisionOne(engine: Engine, run: OperationRun, name: string, sna
   }
   // What drifted is refreshed first, so what was deleted outside Pulumi is created again.
   const drifted = snapshot.readiness.find((r) => r.name === name)?.drift?.state === 'drifted';
-  return (await runStep(engine, run, component, 'up', { refresh: drifted })).result;
+  const outcome = await guardedUp(engine, run, component, state, { refresh: drifted, allowReplace });
+  if (outcome.refused) refusals.set(name, outcome.refused);
+  return outcome.result;
 }
 
 /** Runs steps in dependency order (`waitsFor`), skipping what waits on a step that did not succeed. */
@@ -136,7 +144,8 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
     }
     const toRun = ups.filter((s) => s.action === 'up');
     const specsBefore = new Map(toRun.map((s) => [s.component, snapshot.states.get(s.component)?.deployedSpecHash]));
-    const outcomes = await runSteps(engine, run, toRun, (n) => engine.setup.graph.dependenciesOf(n), (n) => provisionOne(engine, run, n, snapshot));
+    const refusals: Refusals = new Map();
+    const outcomes = await runSteps(engine, run, toRun, (n) => engine.setup.graph.dependenciesOf(n), (n) => provisionOne(engine, run, n, snapshot, !!options.allowReplace, refusals));
     // What a person brought up is no longer the reconcile loop's to retry or hold stalled.
     await Promise.all([...outcomes].filter(([, o]) => o.result === 'succeeded').map(([name]) => engine.records.clearAttempts(engine.component(name).stack)));
     const failedAny = [...outcomes.values()].some((o) => o.result === 'failed');
@@ -148,6 +157,10 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
     const targetReadiness = readiness.filter((r) => targets.has(r.name));
     const result = operationResult({ cancelled: engine.cancelled, steps: run.results, ready: targetReadiness.every((r) => r.status === 'ready') });
     const rollbackNote = options.rollbackOnFailure && failedAny ? `; rolled back: ${rolledBack.length ? rolledBack.join(', ') : 'nothing this up had changed'}` : '';
-    return run.done(result, summarizeUp(engine, ups, outcomes, targetReadiness) + rollbackNote);
+    const summary = summarizeUp(engine, ups, outcomes, targetReadiness) + rollbackNote;
+    // Refused, not failed, when refusing is all that kept it from converging.
+    const refused = [...refusals.values()].join(' ');
+    if (refusals.size && result !== 'cancelled' && !failedAny) return run.done('refused', `${refused} — ${summary}`, 'unsafe');
+    return run.done(result, refusals.size ? `${summary}; refused: ${refused}` : summary);
   }, first);
 }

@@ -1,12 +1,22 @@
-/** Picks a component's Pulumi program by provider. */
+/** Picks a component's Pulumi program by provider, and marks what holds data `protect`. */
 import type { Component } from '../../core/components';
+import { isStatefulResource } from '../../core/plan';
 import type { Program, PulumiSdk } from '../automation';
 import type { Setup } from '../setup';
 import { azureProgram } from './azure';
 import { kubernetesProgram } from './kubernetes';
 import { localProgram } from './local/programs';
 
-export function programFor(setup: Setup, component: Component, sdk: PulumiSdk): Program {
+export interface ProgramOptions {
+  /**
+   * Mark what holds data `protect`, so the engine itself refuses to replace or delete it (the
+   * data guard's backstop; a consented update or destroy passes --ignore-protect and leaves it
+   * protected). Off for previews, which then show a replacement as one instead of failing on it.
+   */
+  protectData: boolean;
+}
+
+function providerProgram(setup: Setup, component: Component, sdk: PulumiSdk): Program {
   const context = { component, componentsByName: setup.byName, config: setup.config, configFile: setup.parsed.file, env: setup.env, modelopsHome: setup.settings.modelopsHome };
   switch (setup.config.provider) {
     case 'local':
@@ -16,4 +26,13 @@ export function programFor(setup: Setup, component: Component, sdk: PulumiSdk): 
     case 'azure':
       return azureProgram(context, sdk);
   }
+}
+
+export function programFor(setup: Setup, component: Component, sdk: PulumiSdk, options: ProgramOptions = { protectData: true }): Program {
+  const program = providerProgram(setup, component, sdk);
+  return async () => {
+    const protect = options.protectData;
+    sdk.runtime.registerResourceTransform(({ type, props, opts, custom }) => (custom && isStatefulResource(component.kind, type) ? { props, opts: { ...opts, protect } } : undefined));
+    return program();
+  };
 }

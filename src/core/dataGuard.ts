@@ -1,0 +1,41 @@
+/**
+ * The data guard: an update of a stack that exists never replaces or deletes what holds data
+ * without consent, and a stack made elsewhere (no spec of ours recorded) is not changed by
+ * replacement or deletion at all until someone consents. Pure: which updates are looked at
+ * first, what they may not do, and how a refusal reads.
+ */
+import type { Component, ComponentKind } from './components';
+import type { ResourceChange } from './events';
+import { resourceName } from './plan';
+import type { StackState } from './state';
+
+/** Kinds whose programs make something that holds data (src/core/plan.ts isStatefulResource). */
+const HOLDS_DATA: ReadonlySet<ComponentKind> = new Set(['resource-group', 'registry', 'cluster', 'storage', 'adaptive']);
+
+/** Why an update of this stack must be previewed before it runs; undefined when it may just run. */
+export type LookFirst = 'holds-data' | 'made-elsewhere';
+
+export function lookFirst(component: Pick<Component, 'kind'>, state: Pick<StackState, 'exists' | 'deployedSpecHash' | 'resourceCount'>, allowReplace: boolean): LookFirst | undefined {
+  if (allowReplace || !state.exists || state.resourceCount === 0) return undefined;
+  if (state.deployedSpecHash === undefined) return 'made-elsewhere';
+  return HOLDS_DATA.has(component.kind) ? 'holds-data' : undefined;
+}
+
+/** What the update may not do without consent: replace or delete what holds data (on a stack made elsewhere: anything). */
+export function unsafeChanges(changes: readonly ResourceChange[], why: LookFirst): ResourceChange[] {
+  return changes.filter((c) => (c.op === 'replace' || c.op === 'delete') && (c.stateful || why === 'made-elsewhere'));
+}
+
+/** `replace StorageAccount st1 (accountName)`: the operation, the resource and the properties that force it. */
+export function describeChange(change: ResourceChange): string {
+  const reasons = change.reasons?.length ? ` (${change.op === 'replace' ? 'replaced because of' : 'changes'} ${change.reasons.join(', ')})` : '';
+  return `${change.op} ${change.type.slice(change.type.lastIndexOf(':') + 1)} ${resourceName(change.urn)}${reasons}`;
+}
+
+/** The refusal of one component's update, naming each resource and what consents. */
+export function guardRefusal(component: Pick<Component, 'name' | 'stack'>, changes: readonly ResourceChange[], why: LookFirst, consent: string): string {
+  const what = changes.map(describeChange).join('; ');
+  const because = why === 'made-elsewhere' ? `${component.stack} was made outside mops-infra (no spec of ours recorded) and its update would ${what}` : `updating ${component.name} would ${what}, which holds data`;
+  const next = why === 'made-elsewhere' ? `See it with preview; migrate adopts the stack, or ${consent}` : `Nothing of ${component.name} was changed; ${consent}`;
+  return `${because}. ${next}.`;
+}

@@ -1,0 +1,38 @@
+/** Which updates the data guard looks at first, what they may not do, and how a refusal reads (src/core/dataGuard.ts). */
+import { strict as assert } from 'node:assert';
+import { guardRefusal, lookFirst, unsafeChanges } from '../../src/core/dataGuard';
+import type { ResourceChange } from '../../src/core/events';
+
+const ours = { exists: true, deployedSpecHash: 'abc', resourceCount: 3 };
+const account: ResourceChange = { urn: 'urn:pulumi:dev::modelops-storage::azure-native:storage:StorageAccount::modelopsdevst1234', type: 'azure-native:storage:StorageAccount', op: 'replace', stateful: true, reasons: ['accountName'] };
+const container: ResourceChange = { urn: 'urn:pulumi:dev::modelops-storage::azure-native:storage:BlobContainer::results', type: 'azure-native:storage:BlobContainer', op: 'replace' };
+const secret: ResourceChange = { urn: 'urn:pulumi:dev::modelops-workspace::kubernetes:core/v1:Secret::creds', type: 'kubernetes:core/v1:Secret', op: 'update', reasons: ['data'] };
+
+describe('the data guard', () => {
+  it('looks first at an update of a stack of ours that can hold data, or of any stack made elsewhere', () => {
+    assert.equal(lookFirst({ kind: 'storage' }, ours, false), 'holds-data');
+    assert.equal(lookFirst({ kind: 'adaptive' }, ours, false), 'holds-data', "a run's Postgres volume");
+    assert.equal(lookFirst({ kind: 'workspace' }, ours, false), undefined, 'the workspace holds nothing: no preview, no cost');
+    assert.equal(lookFirst({ kind: 'workspace' }, { ...ours, deployedSpecHash: undefined }, false), 'made-elsewhere');
+  });
+
+  it('does not look where nothing can be lost or the user consented', () => {
+    assert.equal(lookFirst({ kind: 'storage' }, { exists: false, resourceCount: 0 }, false), undefined, 'a new stack is only created');
+    assert.equal(lookFirst({ kind: 'storage' }, { ...ours, resourceCount: 0 }, false), undefined, 'a destroyed stack has nothing left');
+    assert.equal(lookFirst({ kind: 'storage' }, ours, true), undefined, '--allow-replace');
+  });
+
+  it('refuses a replace or delete of what holds data; on a stack made elsewhere, of anything', () => {
+    const changes = [account, container, secret];
+    assert.deepEqual(unsafeChanges(changes, 'holds-data'), [account]);
+    assert.deepEqual(unsafeChanges(changes, 'made-elsewhere'), [account, container]);
+    assert.deepEqual(unsafeChanges([secret, { ...account, op: 'update' }], 'holds-data'), [], 'an update in place loses nothing');
+  });
+
+  it('names each resource, why Pulumi replaces it, and what consents', () => {
+    const text = guardRefusal({ name: 'storage', stack: 'modelops-storage-dev' }, [account], 'holds-data', 're-run with --allow-replace to go ahead anyway');
+    assert.equal(text, 'updating storage would replace StorageAccount modelopsdevst1234 (replaced because of accountName), which holds data. Nothing of storage was changed; re-run with --allow-replace to go ahead anyway.');
+    const elsewhere = guardRefusal({ name: 'storage', stack: 'modelops-storage-dev' }, [container], 'made-elsewhere', 're-run with --allow-replace to go ahead anyway');
+    assert.match(elsewhere, /^modelops-storage-dev was made outside mops-infra .* would replace BlobContainer results\. See it with preview; migrate adopts the stack, or re-run with --allow-replace/);
+  });
+});
