@@ -2,6 +2,7 @@
 import type { Problem } from '../core/config/types';
 import { describeDrift, type DriftCheck } from '../core/drift';
 import type { ComponentPreview, OperationEvent, ResourceChange } from '../core/events';
+import { madeElsewhereNote } from '../core/dataGuard';
 import { describeCondition } from '../core/reconcile';
 import { describeChanges, resourceName } from '../core/plan';
 import type { HistoryDocument } from '../core/protocol';
@@ -44,6 +45,7 @@ export function formatStatus(env: string, configFile: string, components: readon
   for (const c of components) {
     const notes = [
       ...(c.spec === 'changed' && c.status !== 'absent' ? [yellow('changed since last up')] : []),
+      ...(madeElsewhereNote(c) ? [yellow(madeElsewhereNote(c)!)] : []),
       ...(c.drift?.state === 'drifted' ? [red(describeDrift(c.drift.resources))] : []),
       ...(c.reconcile && c.reconcile.condition !== 'ready' ? [(c.reconcile.condition === 'stalled' ? red : yellow)(describeCondition(c.reconcile))] : []),
     ];

@@ -5,7 +5,7 @@
  * first, what they may not do, and how a refusal reads.
  */
 import type { Component, ComponentKind } from './components';
-import type { ResourceChange } from './events';
+import type { GuardReason, ResourceChange } from './events';
 import { resourceName } from './plan';
 import type { StackState } from './state';
 
@@ -13,16 +13,19 @@ import type { StackState } from './state';
 const HOLDS_DATA: ReadonlySet<ComponentKind> = new Set(['resource-group', 'registry', 'cluster', 'storage', 'adaptive']);
 
 /** Why an update of this stack must be previewed before it runs; undefined when it may just run. */
-export type LookFirst = 'holds-data' | 'made-elsewhere';
-
-export function lookFirst(component: Pick<Component, 'kind'>, state: Pick<StackState, 'exists' | 'deployedSpecHash' | 'resourceCount'>, allowReplace: boolean): LookFirst | undefined {
+export function lookFirst(component: Pick<Component, 'kind'>, state: Pick<StackState, 'exists' | 'deployedSpecHash' | 'resourceCount'>, allowReplace: boolean): GuardReason | undefined {
   if (allowReplace || !state.exists || state.resourceCount === 0) return undefined;
   if (state.deployedSpecHash === undefined) return 'made-elsewhere';
   return HOLDS_DATA.has(component.kind) ? 'holds-data' : undefined;
 }
 
+/** A row's note for a stack whose spec is unknown: its first `up` is previewed and refuses any replace or delete. */
+export function madeElsewhereNote(r: { spec?: string; status: string }): string | undefined {
+  return r.spec === 'unknown' && r.status !== 'absent' && r.status !== 'unknown' ? 'made outside mops-infra: preview before up' : undefined;
+}
+
 /** What the update may not do without consent: replace or delete what holds data (on a stack made elsewhere: anything). */
-export function unsafeChanges(changes: readonly ResourceChange[], why: LookFirst): ResourceChange[] {
+export function unsafeChanges(changes: readonly ResourceChange[], why: GuardReason): ResourceChange[] {
   return changes.filter((c) => (c.op === 'replace' || c.op === 'delete') && (c.stateful || why === 'made-elsewhere'));
 }
 
@@ -33,7 +36,7 @@ export function describeChange(change: ResourceChange): string {
 }
 
 /** The refusal of one component's update, naming each resource and what consents. */
-export function guardRefusal(component: Pick<Component, 'name' | 'stack'>, changes: readonly ResourceChange[], why: LookFirst, consent: string): string {
+export function guardRefusal(component: Pick<Component, 'name' | 'stack'>, changes: readonly ResourceChange[], why: GuardReason, consent: string): string {
   const what = changes.map(describeChange).join('; ');
   const because = why === 'made-elsewhere' ? `${component.stack} was made outside mops-infra (no spec of ours recorded) and its update would ${what}` : `updating ${component.name} would ${what}, which holds data`;
   const next = why === 'made-elsewhere' ? `See it with preview; migrate adopts the stack, or ${consent}` : `Nothing of ${component.name} was changed; ${consent}`;

@@ -38,6 +38,19 @@ export interface ResourceChange {
   reasons?: string[];
 }
 
+/** Why the data guard previews an update first: its stack can hold data, or was made outside mops-infra. */
+export type GuardReason = 'holds-data' | 'made-elsewhere';
+
+/** What the data guard refused of one component's update (src/core/dataGuard.ts); nothing of it was changed. */
+export interface RefusedChanges {
+  component: string;
+  stack: string;
+  why: GuardReason;
+  changes: ResourceChange[];
+  /** What the component's stack holds (`holds data: the storage account and its blob containers …`), when it holds data. */
+  holdsData?: string;
+}
+
 export interface ChangeCounts {
   create: number;
   update: number;
@@ -82,6 +95,8 @@ export type OperationEvent =
   | { type: 'health'; component: string; check: string; verdict: HealthVerdict; reason: string }
   | { type: 'preflight'; check: string; verdict: PreflightVerdict; reason: string; fix?: string }
   | ({ type: 'preview' } & ComponentPreview)
+  /** The data guard refused a component's update; --allow-replace consents. */
+  | ({ type: 'refused-changes' } & RefusedChanges)
   /** One component's drift check. */
   | ({ type: 'drift' } & DriftCheck)
   /** The reconcile loop's condition of a component, at least once per pass. */

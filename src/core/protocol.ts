@@ -5,7 +5,7 @@
  */
 import type { Problem } from './config/types';
 import type { DriftCheck } from './drift';
-import type { ComponentPreview, ConfigRead, HealthVerdict, OperationEvent, OperationName, OperationResult, PlannedStep, Refusal } from './events';
+import type { ComponentPreview, ConfigRead, HealthVerdict, OperationEvent, OperationName, OperationResult, PlannedStep, RefusedChanges, Refusal } from './events';
 import type { ComponentReadiness } from './readiness';
 import type { PreflightVerdict } from './preflight';
 
@@ -69,8 +69,10 @@ export interface OperationDocument {
   health: Array<{ component: string; check: string; verdict: HealthVerdict; reason: string }>;
   /** The Azure preflight's checks (validate, up), when it ran. */
   preflight: Array<{ check: string; verdict: PreflightVerdict; reason: string; fix?: string }>;
-  /** What previews the operation ran said (rollback previews first). */
+  /** What previews the operation ran said (rollback, and the data guard before up and repair, preview first). */
   previews: ComponentPreview[];
+  /** What the data guard refused, per component (nothing of those was changed; --allow-replace consents). */
+  refusedChanges: RefusedChanges[];
   components: ComponentReadiness[];
   problems: Problem[];
 }
@@ -152,7 +154,7 @@ export const EXIT = {
   failed: 1,
   /** Bad usage, or azure.yaml has errors (nothing was changed). */
   invalidInput: 2,
-  /** Refused: a stack is busy, or destruction needs --yes. */
+  /** Refused: a stack is busy, destruction needs --yes, or an update would replace or delete what holds data. */
   refused: 3,
   /** Cancelled (Ctrl-C, or Cancel in VS Code). */
   cancelled: 130,
@@ -199,6 +201,7 @@ export function operationDocument(events: readonly OperationEvent[]): OperationD
     health: events.flatMap((e) => (e.type === 'health' ? [{ component: e.component, check: e.check, verdict: e.verdict, reason: e.reason }] : [])),
     preflight: events.flatMap((e) => (e.type === 'preflight' ? [{ check: e.check, verdict: e.verdict, reason: e.reason, ...(e.fix ? { fix: e.fix } : {}) }] : [])),
     previews: events.flatMap((e) => (e.type === 'preview' ? [{ name: e.name, stack: e.stack, changes: e.changes, resources: e.resources, ...(e.note ? { note: e.note } : {}) }] : [])),
+    refusedChanges: events.flatMap((e) => (e.type === 'refused-changes' ? [{ component: e.component, stack: e.stack, why: e.why, changes: e.changes, ...(e.holdsData ? { holdsData: e.holdsData } : {}) }] : [])),
     components: last('readiness')?.components ?? [],
     problems: events.flatMap((e) => (e.type === 'problem' ? [e.problem] : [])),
   };

@@ -1,7 +1,9 @@
 /** Which updates the data guard looks at first, what they may not do, and how a refusal reads (src/core/dataGuard.ts). */
 import { strict as assert } from 'node:assert';
-import { guardRefusal, lookFirst, unsafeChanges } from '../../src/core/dataGuard';
+import { guardRefusal, lookFirst, madeElsewhereNote, unsafeChanges } from '../../src/core/dataGuard';
+import { describeRow } from '../../src/vscode/view/format';
 import type { ResourceChange } from '../../src/core/events';
+import { refusedChangesDetail } from '../../src/vscode/view/refusedChanges';
 
 const ours = { exists: true, deployedSpecHash: 'abc', resourceCount: 3 };
 const account: ResourceChange = { urn: 'urn:pulumi:dev::modelops-storage::azure-native:storage:StorageAccount::modelopsdevst1234', type: 'azure-native:storage:StorageAccount', op: 'replace', stateful: true, reasons: ['accountName'] };
@@ -34,5 +36,17 @@ describe('the data guard', () => {
     assert.equal(text, 'updating storage would replace StorageAccount modelopsdevst1234 (replaced because of accountName), which holds data. Nothing of storage was changed; re-run with --allow-replace to go ahead anyway.');
     const elsewhere = guardRefusal({ name: 'storage', stack: 'modelops-storage-dev' }, [container], 'made-elsewhere', 're-run with --allow-replace to go ahead anyway');
     assert.match(elsewhere, /^modelops-storage-dev was made outside mops-infra .* would replace BlobContainer results\. See it with preview; migrate adopts the stack, or re-run with --allow-replace/);
+  });
+
+  it("the editor's consent modal names each resource, why, what it holds, and that nothing of it changed", () => {
+    const { message, detail } = refusedChangesDetail('Up storage', [{ component: 'storage', stack: 'modelops-storage-dev', why: 'holds-data', changes: [account], holdsData: 'holds data: the storage account and its blob containers (bundles, results, jobs)' }]);
+    assert.equal(message, 'Up storage would replace what holds data. Nothing of storage has been changed.');
+    assert.match(detail, /^storage — holds data: the storage account and its blob containers \(bundles, results, jobs\):\n  • replace StorageAccount modelopsdevst1234 \(replaced because of accountName\)\n\nWhat a replaced or deleted resource holds is lost\. Replace Anyway runs it again with --allow-replace/);
+  });
+
+  it("a row made outside mops-infra says its first up is previewed", () => {
+    assert.equal(describeRow({ status: 'ready', reason: '', spec: 'unknown' }), 'ready · made outside mops-infra: preview before up');
+    assert.equal(madeElsewhereNote({ status: 'absent', spec: 'unknown' }), undefined, 'nothing there to lose');
+    assert.equal(madeElsewhereNote({ status: 'ready', spec: 'current' }), undefined);
   });
 });

@@ -2,6 +2,8 @@
 // dependency order; the output channel then shows destroy steps in that order,
 // followed by up steps.
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { COMPONENTS, configYaml, openComponents, scenarioHooks, startSession, waitForComponents } from './lib/harness.mjs';
 
 const ALL_READY = Object.fromEntries(COMPONENTS.map((c) => [c, 'ready']));
@@ -64,5 +66,31 @@ describe('Up with Force Recreate', function () {
     assert.ok(lastDestroy < firstUp, `all destroys before the first up:\n${run}`);
     assert.ok(upAt.cluster < upAt.workspace && upAt.workspace < upAt['adaptive-default'], `ups in dependency order:\n${run}`);
     await s.wb.screenshot('output');
+  });
+
+  // The data guard in the editor: an Up that would replace what holds data asks first.
+  const accounts = () => readdirSync(join(s.home, 'local-cloud', 'e2e', 'storage'));
+
+  it('Up of a renamed storage account stops before replacing it: a modal names the resource and why; Cancel replaces nothing', async function () {
+    const before = accounts();
+    assert.equal(before.length, 1, JSON.stringify(before));
+    s.writeConfig(configYaml().replace('storage: {}', 'storage:\n  account_name: renamedaccount'));
+    await s.wb.runCommand('ModelOps: Up');
+    modal = await s.wb.waitForDialog({ timeout: 480_000 });
+    assert.deepEqual(modal.buttons.filter((b) => b !== 'Cancel'), ['Replace Anyway'], JSON.stringify(modal));
+    assert.equal(modal.message, 'Up would replace what holds data. Nothing of storage has been changed.');
+    assert.match(modal.detail, /storage — holds data: the storage account and its blob containers/);
+    assert.match(modal.detail, /• replace LocalResource storage-account \(replaced because of path\)/);
+    await s.wb.answerDialog('Cancel');
+    await waitForComponents(s.wb, ALL_READY, { timeout: 120_000 });
+    assert.deepEqual(accounts(), before, 'the account and what it holds are still there');
+  });
+
+  it('Replace Anyway runs Up again with --allow-replace, and the renamed account replaces the old one', async function () {
+    await s.wb.runCommand('ModelOps: Up');
+    await s.wb.answerDialog('Replace Anyway', { timeout: 480_000 });
+    await s.wb.waitForProgressToFinish(/^ModelOps: Up \(replacing what holds data\)/, { timeout: 600_000 });
+    await waitForComponents(s.wb, ALL_READY, { timeout: 120_000 });
+    assert.deepEqual(accounts(), ['renamedaccount']);
   });
 });

@@ -27,11 +27,13 @@ export async function guardedUp(engine: Engine, run: OperationRun, component: Co
   const why = lookFirst(component, state, !!options.allowReplace);
   if (why) {
     const preview = await previewOne(engine, run, component, { refresh: options.refresh });
+    engine.emit({ type: 'preview', ...preview });
     // What the update would do is not known: it does not run on a guess.
     if (preview.note) return { result: engine.cancelled ? 'cancelled' : 'failed', message: `${component.name} was not updated: ${preview.note}` };
     const unsafe = unsafeChanges(preview.resources, why);
     if (unsafe.length) {
       const refused = guardRefusal(component, unsafe, why, CONSENT);
+      engine.emit({ type: 'refused-changes', component: component.name, stack: component.stack, why, changes: unsafe, ...(component.holdsData ? { holdsData: component.holdsData } : {}) });
       run.skip(component, 'up', refused);
       return { result: 'skipped', message: refused, refused };
     }

@@ -4,7 +4,7 @@
  * summary line, shows the log only on failure, and refreshes afterwards.
  */
 import * as vscode from 'vscode';
-import type { OperationResult } from '../../core/events';
+import type { OperationResult, RefusedChanges } from '../../core/events';
 import { resultOfExit } from '../../core/protocol';
 import type { CliClient } from '../cli/cliClient';
 import type { Log } from '../log';
@@ -28,6 +28,12 @@ export interface OperationRequest {
   title: string;
 }
 
+/** How a run ended, and what the data guard refused in it (the command may ask for consent and run again). */
+export interface RunEnd {
+  result: OperationResult;
+  refusedChanges: readonly RefusedChanges[];
+}
+
 /** The text of `file` as an open editor holds it (saved or not). */
 function editorText(file: string): string | undefined {
   return vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file)?.getText();
@@ -42,14 +48,14 @@ export class OperationRunner {
     private readonly log: Log,
   ) {}
 
-  async run(request: OperationRequest): Promise<OperationResult | undefined> {
+  async run(request: OperationRequest): Promise<RunEnd> {
     const holder = this.running.holder(request.targets);
     if (holder) {
       const what = describeTargets(holder.targets);
       void vscode.window.showWarningMessage(
         `ModelOps: ${request.title} was not started: ${holder.verb} is already running on ${what} (for ${formatElapsed(Date.now() - holder.started)}). Wait for it or cancel it first.`,
       );
-      return 'refused';
+      return { result: 'refused', refusedChanges: [] };
     }
     const child = await this.cli.start(request.verb, request.positionals, [...request.flags, '--events']);
     const op = this.running.begin(request.verb, request.targets, child);
@@ -78,7 +84,7 @@ export class OperationRunner {
     void vscode.window.setStatusBarMessage(n === 1 ? `ModelOps: cancelling ${op.verb}… (cancel again to force)` : `ModelOps: force-cancelling ${op.verb}…`, 5000);
   }
 
-  private async finish(op: RunningOperation, request: OperationRequest, reporter: RunReporter): Promise<OperationResult> {
+  private async finish(op: RunningOperation, request: OperationRequest, reporter: RunReporter): Promise<RunEnd> {
     const exit = await op.process.done;
     reporter.ensureHeader(this.store.env ?? '');
     const result: OperationResult = reporter.done?.result ?? (op.process.cancelCount > 0 ? 'cancelled' : resultOfExit(exit.code).result);
@@ -92,8 +98,9 @@ export class OperationRunner {
     write(line);
     // What the CLI says it did (e.g. which lines of azure.yaml a rollback leaves to revert).
     write(`  ${summary}`);
-    void this.notify(outcome);
-    return result;
+    // A refusal the user is asked about in a modal right away needs no notification as well.
+    if (!reporter.refusedChanges.length) void this.notify(outcome);
+    return { result, refusedChanges: reporter.refusedChanges };
   }
 
   /** One notification per run, which stays until dismissed, with the way to the log. */

@@ -1,6 +1,7 @@
 /** Turns one run's events into log lines, progress messages, node actions and readiness snapshots. */
 import type * as vscode from 'vscode';
-import type { ComponentPreview, ConfigRead, HealthVerdict, OperationEvent, PlannedStep } from '../../core/events';
+import type { ComponentPreview, ConfigRead, HealthVerdict, OperationEvent, PlannedStep, RefusedChanges } from '../../core/events';
+import { describeChange } from '../../core/dataGuard';
 import { describeDrift } from '../../core/drift';
 import { describeChanges, resourceName } from '../../core/plan';
 import { configDigest } from '../../core/config/digest';
@@ -25,6 +26,8 @@ export class RunReporter {
   private totalSteps = 0;
   private headerWritten = false;
   private readonly previews: ComponentPreview[] = [];
+  /** What the data guard refused in this run. */
+  readonly refusedChanges: RefusedChanges[] = [];
   private readonly health: Array<{ component: string; check: string; verdict: HealthVerdict; reason: string; checkedAt: string }> = [];
 
   constructor(
@@ -92,6 +95,10 @@ export class RunReporter {
         for (const l of lines) (e.resources.some((r) => r.stateful) ? this.log.warn(l) : this.log.info(l));
         return;
       }
+      case 'refused-changes':
+        this.refusedChanges.push(e);
+        for (const c of e.changes) this.log.warn(`    refused: ${describeChange(c)} — ${e.component}`);
+        return;
       case 'drift': {
         const line = `  drift ${e.name}: ${e.note ?? describeDrift(e.resources)}`;
         if (e.drifted) this.log.warn(line);

@@ -1,6 +1,7 @@
 /** Words and numbers as the views show them. Pure. */
 import { describeDrift } from '../../core/drift';
 import { describeReadiness, type ComponentReadiness } from '../../core/readiness';
+import { madeElsewhereNote } from '../../core/dataGuard';
 import { describeCondition } from '../../core/reconcile';
 import { SECRET_MASK } from '../../core/protocol';
 
@@ -32,6 +33,8 @@ export function describeRow(r: Pick<ComponentReadiness, 'status' | 'reason' | 's
   const parts = [r.status === 'absent' ? describeAbsent(r.reason) : describeReadiness(r)];
   if (healthProblem && r.status === 'ready') parts.push(healthProblem);
   if (r.spec === 'changed' && r.status !== 'absent') parts.push('changed since last up');
+  const elsewhere = madeElsewhereNote(r);
+  if (elsewhere) parts.push(elsewhere);
   if (r.drift?.state === 'drifted') parts.push(describeDrift(r.drift.resources));
   if (r.reconcile && r.reconcile.condition !== 'ready') parts.push(describeCondition(r.reconcile));
   return parts.join(' · ');
