@@ -11,8 +11,10 @@
  *   appended to a journal, which tests read.
  * - each provider's diff: which input changes force a replacement. azure-native replaces on
  *   a change of the URL's path parameters and of `location`; Kubernetes on a change of an
- *   object's name or namespace, a workload's selector, a claim's spec (except its size) or a
- *   Secret's type; random on any input change.
+ *   object's name or namespace, a workload's selector, a claim's spec (except its size), a
+ *   Secret's type, and the data of a Secret or ConfigMap unless the provider was configured with
+ *   enableSecretMutable / enableConfigMapMutable (or the object is immutable), as
+ *   pulumi-kubernetes' provider/pkg/provider/diff.go decides; random on any input change.
  * - DiffConfig never replaces a provider: azure-native's DiffConfig always answers "no
  *   changes"; Kubernetes' replaces only for another cluster, and the kubeconfig is the same.
  *
@@ -78,13 +80,27 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === 
 const AZURE_REPLACE = ['resourceGroupName', 'resourceName', 'registryName', 'accountName', 'containerName', 'agentPoolName', 'managementPolicyName', 'roleAssignmentName', 'scope', 'location'];
 const WORKLOADS = /^kubernetes:(apps\/v1:(Deployment|StatefulSet|DaemonSet|ReplicaSet)|batch\/v1:Job)$/;
 
+/** The Kubernetes provider's configuration, as Configure received it (its flags change how it diffs). */
+const providerConfig = { enableSecretMutable: false, enableConfigMapMutable: false };
+
+/** Configure's arguments, or (older engines) its `kubernetes:config:*` variables; flags may come as strings. */
+function configure(request: any): void {
+  const args: Props = request.hasArgs?.() && request.getArgs() ? toJs(request.getArgs()) : {};
+  const vars: Map<string, string> | undefined = request.getVariablesMap?.();
+  const flag = (key: keyof typeof providerConfig) => String(args[key] ?? vars?.get(`kubernetes:config:${key}`) ?? 'false') === 'true';
+  providerConfig.enableSecretMutable = flag('enableSecretMutable');
+  providerConfig.enableConfigMapMutable = flag('enableConfigMapMutable');
+}
+
 /** The input paths whose change replaces the resource, as the real provider decides. */
 function replacePaths(type: string, olds: Props, news: Props): string[] {
   if (PACKAGE === 'azure-native') return AZURE_REPLACE.filter((k) => k in olds || k in news);
   if (PACKAGE === 'random') return [...new Set([...Object.keys(olds), ...Object.keys(news)])];
   const paths = ['metadata.name', 'metadata.namespace'];
   if (WORKLOADS.test(type)) paths.push('spec.selector');
-  if (type === 'kubernetes:core/v1:Secret') paths.push('type');
+  const immutable = news.immutable === true || olds.immutable === true;
+  if (type === 'kubernetes:core/v1:Secret') paths.push('type', ...(providerConfig.enableSecretMutable && !immutable ? [] : ['stringData', 'data']));
+  if (type === 'kubernetes:core/v1:ConfigMap' && (!providerConfig.enableConfigMapMutable || immutable)) paths.push('data', 'binaryData');
   if (type === 'kubernetes:core/v1:PersistentVolumeClaim') paths.push('spec.accessModes', 'spec.storageClassName', 'spec.volumeName', 'spec.selector');
   return paths;
 }
@@ -153,7 +169,10 @@ const server = {
   cancel: (_: any, cb: any) => cb(null, new emptyproto.Empty()),
   checkConfig: (call: any, cb: any) => cb(null, new provproto.CheckResponse().setInputs(call.request.getNews())),
   diffConfig: (_: any, cb: any) => cb(null, new provproto.DiffResponse().setChanges(provproto.DiffResponse.DiffChanges.DIFF_NONE)),
-  configure: (_: any, cb: any) => cb(null, new provproto.ConfigureResponse().setAcceptsecrets(false).setSupportspreview(true).setAcceptresources(false)),
+  configure: (call: any, cb: any) => {
+    configure(call.request);
+    cb(null, new provproto.ConfigureResponse().setAcceptsecrets(false).setSupportspreview(true).setAcceptresources(false));
+  },
   check: (call: any, cb: any) => cb(null, new provproto.CheckResponse().setInputs(call.request.getNews())),
   diff(call: any, cb: any) {
     const req = call.request;

@@ -12,12 +12,15 @@ type Toleration = k8sInputs.core.v1.Toleration;
 /**
  * A provider from the cluster stack's kubeconfig (secret; never written to disk by us), named and
  * parented as the original's (`{component}-k8s`), so its objects keep their provider on an upgrade.
+ * Secrets and ConfigMaps update in place: without these flags the provider replaces them on any
+ * change of their data (pulumi-kubernetes provider/pkg/provider/diff.go), deleting live credentials
+ * on every key rotation. Changing the flags is an update of the provider, not a replacement.
  */
 export function clusterProvider(ctx: AzureContext): pulumi.ProviderResource {
   const { Provider } = require('@pulumi/kubernetes/provider') as typeof k8s;
   // deleteUnreachable: after a force-recreated cluster, the old objects are gone with it; let Pulumi drop them from state.
   const { name } = ORIGINAL_COMPONENTS[ctx.component.kind](ctx);
-  return new Provider(`${name}-k8s`, { kubeconfig: ctx.p.secret(str(ctx.from('cluster', 'kubeconfig'))), deleteUnreachable: true }, { parent: ctx.parent() });
+  return new Provider(`${name}-k8s`, { kubeconfig: ctx.p.secret(str(ctx.from('cluster', 'kubeconfig'))), deleteUnreachable: true, enableSecretMutable: true, enableConfigMapMutable: true }, { parent: ctx.parent() });
 }
 
 /**
