@@ -16,7 +16,8 @@
  *   enableSecretMutable / enableConfigMapMutable (or the object is immutable), as
  *   pulumi-kubernetes' provider/pkg/provider/diff.go decides; random on any input change.
  * - DiffConfig never replaces a provider: azure-native's DiffConfig always answers "no
- *   changes"; Kubernetes' replaces only for another cluster, and the kubeconfig is the same.
+ *   changes"; Kubernetes' names the keys that changed (an update, so the engine configures it
+ *   anew) and replaces only for another cluster, and the kubeconfig is the same.
  *
  * Usage (as a plugin on PATH): node providerDouble.js <package> <engine address>.
  * Environment: MOPS_DOUBLE_WORLD (the world file), MOPS_DOUBLE_JOURNAL (the journal file).
@@ -168,7 +169,12 @@ const server = {
   attach: (_: any, cb: any) => cb(null, new emptyproto.Empty()),
   cancel: (_: any, cb: any) => cb(null, new emptyproto.Empty()),
   checkConfig: (call: any, cb: any) => cb(null, new provproto.CheckResponse().setInputs(call.request.getNews())),
-  diffConfig: (_: any, cb: any) => cb(null, new provproto.DiffResponse().setChanges(provproto.DiffResponse.DiffChanges.DIFF_NONE)),
+  diffConfig(call: any, cb: any) {
+    const olds: Props = PACKAGE === 'kubernetes' ? toJs(call.request.getOlds()) : {};
+    const news: Props = PACKAGE === 'kubernetes' ? toJs(call.request.getNews()) : {};
+    const changed = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter((k) => !k.startsWith('__') && !same(olds[k], news[k]));
+    cb(null, new provproto.DiffResponse().setChanges(changed.length ? provproto.DiffResponse.DiffChanges.DIFF_SOME : provproto.DiffResponse.DiffChanges.DIFF_NONE).setDiffsList(changed));
+  },
   configure: (call: any, cb: any) => {
     configure(call.request);
     cb(null, new provproto.ConfigureResponse().setAcceptsecrets(false).setSupportspreview(true).setAcceptresources(false));
