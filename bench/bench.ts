@@ -4,6 +4,7 @@
  *     vs the naive way (per stack: select, outputs(), info(), one after another);
  *   up of the four-component graph with slow local steps vs the sum of its steps
  *     and vs its critical path;
+ *   what the data guard costs a real change of a run, vs the same up unguarded (bench/dataGuard.ts);
  *   drift of 4 and 40 stacks vs one by one, and the reconcile loop's idle cost (bench/converge.ts);
  *   the Azure programs' mutation score, from the last `npm run mutation` (bench/mutation.ts).
  * Run: npm run bench
@@ -18,6 +19,7 @@ import { statusReport } from '../src/engine/operations/status';
 import type { OperationEvent } from '../src/core/events';
 import { benchActivation } from './activation';
 import { benchDrift } from './converge';
+import { benchDataGuard } from './dataGuard';
 import { benchMutation } from './mutation';
 import { seedStacks } from './seed';
 import { benchTeams } from './teams';
@@ -135,6 +137,7 @@ const PARTS: Record<string, () => unknown> = {
   diagnostics: benchDiagnostics,
   status: async () => (await benchStatus(0), await benchStatus(36)),
   up: benchUp,
+  guard: () => benchDataGuard(pulumi),
   drift: () => benchDrift(pulumi),
   teams: () => benchTeams(pulumi),
   mutation: benchMutation,

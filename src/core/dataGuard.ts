@@ -5,9 +5,34 @@
  * first, what they may not do, and how a refusal reads.
  */
 import type { Component, ComponentKind } from './components';
-import type { GuardReason, ResourceChange } from './events';
-import { resourceName } from './plan';
 import type { StackState } from './state';
+import { resourceName } from './urn';
+
+/** What a preview says one resource would go through. */
+export type ResourceOp = 'create' | 'update' | 'replace' | 'delete' | 'same' | 'read' | 'refresh';
+
+export interface ResourceChange {
+  urn: string;
+  type: string;
+  op: ResourceOp;
+  /** Replacing or deleting it loses what it holds (a cluster, a storage account, a registry, a database). */
+  stateful?: boolean;
+  /** The properties that force a replacement (or, for an update, that change), as Pulumi's preview names them. */
+  reasons?: string[];
+}
+
+/** Why the data guard previews an update first: its stack can hold data, or was made outside mops-infra. */
+export type GuardReason = 'holds-data' | 'made-elsewhere';
+
+/** What the data guard refused of one component's update (src/core/dataGuard.ts); nothing of it was changed. */
+export interface RefusedChanges {
+  component: string;
+  stack: string;
+  why: GuardReason;
+  changes: ResourceChange[];
+  /** What the component's stack holds (`holds data: the storage account and its blob containers …`), when it holds data. */
+  holdsData?: string;
+}
 
 /** Kinds whose programs make something that holds data (src/core/plan.ts isStatefulResource). */
 const HOLDS_DATA: ReadonlySet<ComponentKind> = new Set(['resource-group', 'registry', 'cluster', 'storage', 'adaptive']);

@@ -25,31 +25,9 @@ export interface ConfigRead {
 
 export type Refusal = 'invalid-input' | 'busy' | 'needs-confirmation' | 'unsafe' | 'blocked' | 'preflight-failed';
 
-/** What a preview says one resource would go through. */
-export type ResourceOp = 'create' | 'update' | 'replace' | 'delete' | 'same' | 'read' | 'refresh';
+import type { RefusedChanges, ResourceChange } from './dataGuard';
 
-export interface ResourceChange {
-  urn: string;
-  type: string;
-  op: ResourceOp;
-  /** Replacing or deleting it loses what it holds (a cluster, a storage account, a registry, a database). */
-  stateful?: boolean;
-  /** The properties that force a replacement (or, for an update, that change), as Pulumi's preview names them. */
-  reasons?: string[];
-}
-
-/** Why the data guard previews an update first: its stack can hold data, or was made outside mops-infra. */
-export type GuardReason = 'holds-data' | 'made-elsewhere';
-
-/** What the data guard refused of one component's update (src/core/dataGuard.ts); nothing of it was changed. */
-export interface RefusedChanges {
-  component: string;
-  stack: string;
-  why: GuardReason;
-  changes: ResourceChange[];
-  /** What the component's stack holds (`holds data: the storage account and its blob containers …`), when it holds data. */
-  holdsData?: string;
-}
+export type { GuardReason, RefusedChanges, ResourceChange, ResourceOp } from './dataGuard';
 
 export interface ChangeCounts {
   create: number;

@@ -9,7 +9,8 @@
  */
 import type { Component } from './components';
 import type { DriftState } from './drift';
-import type { HealthVerdict } from './events';
+import { describeChange, unsafeChanges } from './dataGuard';
+import type { GuardReason, HealthVerdict, ResourceChange } from './events';
 import type { ComponentReadiness } from './readiness';
 import type { StackState } from './state';
 
@@ -200,15 +201,18 @@ export function conditionOf(decision: HealDecision): Condition {
   }
 }
 
-/** A preview before a healing `up` that replaces or deletes what holds data needs a person. */
-export function statefulChangeDecision(input: Pick<HealInput, 'component' | 'cliContext'>, changes: ReadonlyArray<{ urn: string; op: string; stateful?: boolean }>): HealDecision | undefined {
-  const risky = changes.filter((c) => c.stateful && (c.op === 'replace' || c.op === 'delete'));
+/**
+ * A preview before a healing `up` that the data guard would refuse (src/core/dataGuard.ts: a
+ * replace or delete of what holds data; on a stack made elsewhere, of anything) needs a person.
+ */
+export function statefulChangeDecision(input: Pick<HealInput, 'component' | 'cliContext'>, changes: readonly ResourceChange[], why: GuardReason = 'holds-data'): HealDecision | undefined {
+  const risky = unsafeChanges(changes, why);
   if (!risky.length) return undefined;
-  const names = risky.map((c) => `${c.op} ${c.urn.slice(c.urn.lastIndexOf('::') + 2)}`).join(', ');
+  const what = why === 'made-elsewhere' ? 'on a stack made outside mops-infra' : 'which holds data';
   return {
     kind: 'needs-person',
     reason: 'StatefulChange',
-    message: `healing would ${names}, which holds data; see it with the command below, then run up if that is meant`,
+    message: `healing would ${risky.map(describeChange).join('; ')}, ${what}; see it with the command below, then run up --allow-replace if that is meant`,
     command: mops(input, 'preview'),
   };
 }

@@ -159,10 +159,7 @@ export function describeChanges(c: { create: number; update: number; replace: nu
   return `+${c.create} ~${c.update} ±${c.replace} -${c.delete}`;
 }
 
-/** A resource's name: the last part of its URN. */
-export function resourceName(urn: string): string {
-  return urn.slice(urn.lastIndexOf('::') + 2);
-}
+export { resourceName } from './urn';
 
 /** Components `down` leaves alone unless they are named or `--all` is given: they hold data. */
 export const STATEFUL_KINDS: ReadonlySet<Component['kind']> = new Set(['resource-group', 'registry', 'storage']);

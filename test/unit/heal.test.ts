@@ -172,10 +172,12 @@ describe('the recovery ladder', () => {
 
   it('a preview that replaces or deletes what holds data needs a person; other changes do not', () => {
     const c = byName(components, 'storage');
-    const risky = statefulChangeDecision({ component: c, cliContext: '' }, [{ urn: 'u::storage-account', op: 'replace', stateful: true }]);
+    const risky = statefulChangeDecision({ component: c, cliContext: '' }, [{ urn: 'u::storage-account', type: 'modelops-local:LocalResource', op: 'replace', stateful: true }]);
     assert.equal(risky?.kind, 'needs-person');
-    assert.match(risky?.kind === 'needs-person' ? risky.message : '', /replace storage-account/);
-    assert.equal(statefulChangeDecision({ component: c, cliContext: '' }, [{ urn: 'u::results', op: 'create', stateful: false }, { urn: 'u::x', op: 'update', stateful: true }]), undefined);
+    assert.match(risky?.kind === 'needs-person' ? risky.message : '', /^healing would replace LocalResource storage-account, which holds data; .* run up --allow-replace if that is meant$/);
+    const elsewhere = statefulChangeDecision({ component: c, cliContext: '' }, [{ urn: 'u::results', type: 't:BlobContainer', op: 'delete' }], 'made-elsewhere');
+    assert.match(elsewhere?.kind === 'needs-person' ? elsewhere.message : '', /^healing would delete BlobContainer results, on a stack made outside mops-infra/, 'there, any replace or delete waits for a person');
+    assert.equal(statefulChangeDecision({ component: c, cliContext: '' }, [{ urn: 'u::results', type: 't', op: 'create', stateful: false }, { urn: 'u::x', type: 't', op: 'update', stateful: true }]), undefined);
   });
 });
 

@@ -34,6 +34,7 @@ import { checkDrift } from './drift';
 import { refuseInvalidConfig } from './guard';
 import { healthResults } from './health';
 import { previewOne } from './preview';
+import { lookFirst } from '../../core/dataGuard';
 import { probePendingCreates } from '../probes';
 import { verifyDependency } from './verify';
 
@@ -164,7 +165,7 @@ async function runHeal(engine: Engine, run: OperationRun, name: string, steps: r
   for (const step of steps) {
     if (step.action === 'up' && snapshot.states.get(name)?.exists) {
       const preview = await previewOne(engine, run, component, { refresh: step.refresh });
-      const stall = statefulChangeDecision({ component, cliContext: cliContext(engine) }, preview.resources);
+      const stall = statefulChangeDecision({ component, cliContext: cliContext(engine) }, preview.resources, lookFirst(component, snapshot.states.get(name)!, false) ?? 'holds-data');
       if (stall) return { result: 'skipped', stall };
       if (preview.note) return { result: 'failed', why: preview.note };
       const { create, update, replace, delete: deletes } = preview.changes;
