@@ -37,16 +37,23 @@ export interface RefusedChanges {
 /** Kinds whose programs make something that holds data (src/core/plan.ts isStatefulResource). */
 const HOLDS_DATA: ReadonlySet<ComponentKind> = new Set(['resource-group', 'registry', 'cluster', 'storage', 'adaptive']);
 
+/** Said in every destroy confirmation (CLI and VS Code) whose list names a stack that holds data. */
+export const UNPROTECTS = 'What holds data in them is protected from deletion; confirming lifts that protection for these stacks only, for this destroy.';
+
 /** Why an update of this stack must be previewed before it runs; undefined when it may just run. */
-export function lookFirst(component: Pick<Component, 'kind'>, state: Pick<StackState, 'exists' | 'deployedSpecHash' | 'resourceCount'>, allowReplace: boolean): GuardReason | undefined {
+export function lookFirst(component: Pick<Component, 'kind'>, state: Pick<StackState, 'exists' | 'deployedSpecHash' | 'owner' | 'resourceCount'>, allowReplace: boolean): GuardReason | undefined {
   if (allowReplace || !state.exists || state.resourceCount === 0) return undefined;
-  if (state.deployedSpecHash === undefined) return 'made-elsewhere';
+  // Ours once any update of ours recorded its owner (a first up that failed part way included).
+  if (state.deployedSpecHash === undefined && state.owner === undefined) return 'made-elsewhere';
   return HOLDS_DATA.has(component.kind) ? 'holds-data' : undefined;
 }
 
-/** A row's note for a stack whose spec is unknown: its first `up` is previewed and refuses any replace or delete. */
+/**
+ * A row's note for a working stack whose spec is unknown (made by another tool, such as the
+ * original modelops): its first `up` is previewed and refuses any replace or delete.
+ */
 export function madeElsewhereNote(r: { spec?: string; status: string }): string | undefined {
-  return r.spec === 'unknown' && r.status !== 'absent' && r.status !== 'unknown' ? 'made outside mops-infra: preview before up' : undefined;
+  return r.spec === 'unknown' && (r.status === 'ready' || r.status === 'outputs-missing') ? 'made outside mops-infra: preview before up' : undefined;
 }
 
 /** What the update may not do without consent: replace or delete what holds data (on a stack made elsewhere: anything). */

@@ -37,7 +37,7 @@ export function pulumiErrorText(error: unknown): string {
 function protectedResource(error: unknown): { name: string; verb: string } | undefined {
   const { stderr, stdout, message } = texts(error);
   const all = `${stderr}\n${stdout}\n${message}`;
-  const found = /unable to (replace) resource "([^"]+)"/.exec(all) ?? /resource "([^"]+)" cannot be (deleted)/.exec(all);
+  const found = /unable to (replace) resource "([^"]+)"\s+as it is currently marked for protection/.exec(all) ?? /resource "([^"]+)" cannot be (deleted)\s+because it is protected/.exec(all);
   if (!found) return undefined;
   const [verb, urn] = found[1] === 'replace' ? [found[1], found[2]] : ['delete', found[1]];
   return { name: urn.slice(urn.lastIndexOf('::') + 2), verb };

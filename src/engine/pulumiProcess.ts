@@ -117,10 +117,24 @@ function runOwned(auto: { CommandResult: CommandResultCtor; createCommandError: 
 }
 
 /**
- * Set in a workspace's environment for an update or destroy the user consented to: the command
- * gets Pulumi's `--ignore-protect` (3.256), which the Automation API cannot pass.
+ * Set in a workspace's environment for an update or destroy the user consented to, and for
+ * previews (which change nothing): the command gets Pulumi's `--ignore-protect`, which the
+ * Automation API cannot pass.
  */
 export const IGNORE_PROTECT_ENV = 'MOPS_IGNORE_PROTECT';
+
+const IGNORING_PROTECT = new Set(['up', 'destroy', 'preview']);
+
+/** `--ignore-protect` came with Pulumi 3.256 (pulumi/pulumi#24053). */
+function hasIgnoreProtect(version: { major: number; minor: number } | null | undefined): boolean {
+  return !!version && (version.major > 3 || (version.major === 3 && version.minor >= 256));
+}
+
+/** The `--stack NAME` the Automation API passes. */
+function stackArg(args: readonly string[]): string | undefined {
+  const i = args.indexOf('--stack');
+  return i >= 0 ? args[i + 1] : undefined;
+}
 
 /**
  * A PulumiCommand that runs through runOwned (same arguments and environment rules as the
@@ -137,12 +151,18 @@ export function ownedCommand(base: automation.PulumiCommand, pathFirst: string[]
     run(args: string[], cwd: string, additionalEnv: Record<string, string>, onOutput?: (s: string) => void, onError?: (s: string) => void, signal?: AbortSignal) {
       if (!args.includes('--non-interactive')) args.push('--non-interactive');
       const { [IGNORE_PROTECT_ENV]: ignoreProtect, ...rest } = additionalEnv;
-      if (ignoreProtect && (args[0] === 'up' || args[0] === 'destroy')) args.push('--ignore-protect');
+      const consented = !!ignoreProtect && IGNORING_PROTECT.has(args[0]);
       const env: Record<string, string> = { ...rest, PULUMI_AUTOMATION_API: 'true' };
       // As the SDK does, the CLI's folder goes before the user's PATH (its bundled plugins win); ours go first.
       const cliDir = isAbsolute(base.command) ? [dirname(base.command)] : [];
       env.PATH = [...pathFirst, ...cliDir, additionalEnv.PATH ?? process.env.PATH ?? ''].join(delimiter);
-      return runOwned(internals, base.command, args, cwd, env, onOutput, onError, signal);
+      const stack = stackArg(args);
+      if (!consented || hasIgnoreProtect(base.version)) return runOwned(internals, base.command, consented ? [...args, '--ignore-protect'] : args, cwd, env, onOutput, onError, signal);
+      // An older CLI: what was consented to is unprotected first (the program protects it again); a preview stays read-only.
+      if (args[0] === 'preview' || !stack) return runOwned(internals, base.command, args, cwd, env, onOutput, onError, signal);
+      return runOwned(internals, base.command, ['state', 'unprotect', '--all', '--yes', '--stack', stack, '--non-interactive'], cwd, env, undefined, onError, signal).then(() =>
+        runOwned(internals, base.command, args, cwd, env, onOutput, onError, signal),
+      );
     },
   };
   return owned as unknown as automation.PulumiCommand;

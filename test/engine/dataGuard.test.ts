@@ -50,6 +50,12 @@ describe('the data guard on the real engine', function () {
     assert.match(repair.stdout + repair.stderr, /would replace LocalResource storage-account/);
     assert.ok(existsSync(results('firstaccount')), 'repair kept the results');
 
+    // Force-recreating what depends on it looks at the kept storage before destroying anything.
+    const recreate = box.run(['up', 'workspace', '--force-recreate'], ['--yes']);
+    assert.equal(recreate.code, 3, `refused before any destroy\n${recreate.stdout}${recreate.stderr}`);
+    assert.match(recreate.stdout + recreate.stderr, /would replace LocalResource storage-account .* Nothing was destroyed\./);
+    assert.deepEqual(box.status().components.map((c) => c.status), ['ready', 'ready', 'ready', 'ready'], 'workspace and the run were not destroyed');
+
     const consented = box.events(['up'], ['--allow-replace']);
     assert.equal(consented.code, 0, consented.stdout);
     assert.ok(!existsSync(account('firstaccount')), 'the old account went, as consented');

@@ -16,6 +16,7 @@ describe('the data guard', () => {
     assert.equal(lookFirst({ kind: 'adaptive' }, ours, false), 'holds-data', "a run's Postgres volume");
     assert.equal(lookFirst({ kind: 'workspace' }, ours, false), undefined, 'the workspace holds nothing: no preview, no cost');
     assert.equal(lookFirst({ kind: 'workspace' }, { ...ours, deployedSpecHash: undefined }, false), 'made-elsewhere');
+    assert.equal(lookFirst({ kind: 'workspace' }, { ...ours, deployedSpecHash: undefined, owner: 'dev/workspace' }, false), undefined, 'ours, though its first up failed part way');
   });
 
   it('does not look where nothing can be lost or the user consented', () => {

@@ -23,20 +23,26 @@ export type GuardedOutcome = StepOutcome & { refused?: string };
 
 export const CONSENT = 're-run with --allow-replace to go ahead anyway';
 
-export async function guardedUp(engine: Engine, run: OperationRun, component: Component, state: StackState, options: GuardedUpOptions = {}): Promise<GuardedOutcome> {
+/**
+ * The guard's look at one component's update: undefined when it may run, else why not (a
+ * refusal, or a preview that failed or was cancelled, since an update does not run on a guess).
+ */
+export async function lookBeforeUp(engine: Engine, run: OperationRun, component: Component, state: StackState, options: GuardedUpOptions = {}): Promise<GuardedOutcome | undefined> {
   const why = lookFirst(component, state, !!options.allowReplace);
-  if (why) {
-    const preview = await previewOne(engine, run, component, { refresh: options.refresh });
-    engine.emit({ type: 'preview', ...preview });
-    // What the update would do is not known: it does not run on a guess.
-    if (preview.note) return { result: engine.cancelled ? 'cancelled' : 'failed', message: `${component.name} was not updated: ${preview.note}` };
-    const unsafe = unsafeChanges(preview.resources, why);
-    if (unsafe.length) {
-      const refused = guardRefusal(component, unsafe, why, CONSENT);
-      engine.emit({ type: 'refused-changes', component: component.name, stack: component.stack, why, changes: unsafe, ...(component.holdsData ? { holdsData: component.holdsData } : {}) });
-      run.skip(component, 'up', refused);
-      return { result: 'skipped', message: refused, refused };
-    }
+  if (!why) return undefined;
+  const preview = await previewOne(engine, run, component, { refresh: options.refresh });
+  engine.emit({ type: 'preview', ...preview });
+  const unsafe = unsafeChanges(preview.resources, why);
+  if (unsafe.length) {
+    const refused = guardRefusal(component, unsafe, why, CONSENT);
+    engine.emit({ type: 'refused-changes', component: component.name, stack: component.stack, why, changes: unsafe, ...(component.holdsData ? { holdsData: component.holdsData } : {}) });
+    run.skip(component, 'up', refused);
+    return { result: 'skipped', message: refused, refused };
   }
-  return runStep(engine, run, component, 'up', { refresh: options.refresh, allowReplace: options.allowReplace });
+  if (preview.note) return { result: engine.cancelled ? 'cancelled' : 'failed', message: `${component.name} was not updated: ${preview.note}` };
+  return undefined;
+}
+
+export async function guardedUp(engine: Engine, run: OperationRun, component: Component, state: StackState, options: GuardedUpOptions = {}): Promise<GuardedOutcome> {
+  return (await lookBeforeUp(engine, run, component, state, options)) ?? runStep(engine, run, component, 'up', { refresh: options.refresh, allowReplace: options.allowReplace });
 }

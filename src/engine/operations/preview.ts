@@ -35,8 +35,8 @@ export async function previewOne(engine: Engine, run: OperationRun, component: C
   let result: ComponentPreview;
   try {
     const auto = await loadAutomation();
-    // Unprotected, so a replacement of what holds data shows as one instead of failing the preview.
-    const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, programFor(engine.setup, component, await loadPulumiSdk(), { protectData: false }), 'read');
+    // Protection ignored, so a replacement or delete of what holds data shows as one instead of failing the preview.
+    const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, programFor(engine.setup, component, await loadPulumiSdk(), { protectData: false }), 'read', true);
     const stack = await auto.Stack.select(component.stack, ws);
     const preview = await stack.preview({
       color: 'never',

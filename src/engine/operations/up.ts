@@ -11,7 +11,7 @@ import { runInDependencyOrder, type NodeOutcome, type NodeResult } from '../../c
 import { resolveComponents } from '../setup';
 import type { Engine, OperationRun, Snapshot } from '../engine';
 import { runStep } from '../stackRunner';
-import { guardedUp } from './dataGuard';
+import { guardedUp, lookBeforeUp } from './dataGuard';
 import { guarded, refuseInvalidConfig } from './guard';
 import { recover } from './recover';
 import { readUpdates } from './history';
@@ -134,6 +134,12 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
       if (refusal) return run.done('refused', `${refusal}. Nothing was changed; --skip-preflight goes ahead anyway.`, 'preflight-failed');
     }
     if (destroy.length) {
+      // What is kept and updated again is looked at before anything is destroyed: a refusal there must not leave the recreated ones gone.
+      const recreated = new Set(destroy.map((s) => s.component));
+      const kept = ups.filter((s) => s.action === 'up' && !recreated.has(s.component));
+      const looks = await Promise.all(kept.map((s) => lookBeforeUp(engine, run, engine.component(s.component), snapshot.states.get(s.component)!, { allowReplace: !!options.allowReplace })));
+      const stopped = looks.flatMap((l) => (l ? [l.refused ?? l.message] : []));
+      if (stopped.length) return run.done(looks.every((l) => !l || l.refused) ? 'refused' : 'failed', `${stopped.join(' ')} Nothing was destroyed.`, looks.every((l) => !l || l.refused) ? 'unsafe' : undefined);
       // Reverse edges: a component is destroyed after everything that depends on it.
       const destroyed = await runSteps(engine, run, destroy, (n) => engine.setup.graph.dependentsOf(n), async (n) => (await runStep(engine, run, engine.component(n), 'destroy')).result);
       if ([...destroyed.values()].some((o) => o.result !== 'succeeded')) {

@@ -11,7 +11,7 @@ import type { Services } from './services';
 export const REPLACE_ANYWAY = 'Replace Anyway';
 
 export async function runWithDataGuard(s: Services, request: OperationRequest): Promise<void> {
-  const first = await s.runner.run(request);
+  const first = await s.runner.run({ ...request, asksConsent: true });
   if (first.result !== 'refused' || !first.refusedChanges.length) return;
   const { message, detail } = refusedChangesDetail(request.title, first.refusedChanges);
   if ((await vscode.window.showWarningMessage(message, { modal: true, detail }, REPLACE_ANYWAY)) !== REPLACE_ANYWAY) {

@@ -26,6 +26,8 @@ export interface OperationRequest {
   targets: RunTargets;
   /** Notification title, e.g. "Up cluster". */
   title: string;
+  /** The command asks in a modal when the data guard refused the run: no notification then. */
+  asksConsent?: boolean;
 }
 
 /** How a run ended, and what the data guard refused in it (the command may ask for consent and run again). */
@@ -99,7 +101,7 @@ export class OperationRunner {
     // What the CLI says it did (e.g. which lines of azure.yaml a rollback leaves to revert).
     write(`  ${summary}`);
     // A refusal the user is asked about in a modal right away needs no notification as well.
-    if (!reporter.refusedChanges.length) void this.notify(outcome);
+    if (!(request.asksConsent && result === 'refused' && reporter.refusedChanges.length)) void this.notify(outcome);
     return { result, refusedChanges: reporter.refusedChanges };
   }
 
