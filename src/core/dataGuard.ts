@@ -40,20 +40,27 @@ const HOLDS_DATA: ReadonlySet<ComponentKind> = new Set(['resource-group', 'regis
 /** Said in every destroy confirmation (CLI and VS Code) whose list names a stack that holds data. */
 export const UNPROTECTS = 'What holds data in them is protected from deletion; confirming lifts that protection for these stacks only, for this destroy.';
 
+type GuardedState = Pick<StackState, 'exists' | 'deployedSpecHash' | 'owner' | 'resourceCount'>;
+
+/**
+ * A stack with resources that no update of ours ever recorded (no spec, no owner): made by
+ * another tool, such as the original modelops. Ours once any update of ours recorded its owner,
+ * a first up that failed or was cancelled part way included.
+ */
+export function isMadeElsewhere(state: GuardedState): boolean {
+  return state.exists && state.resourceCount > 0 && state.deployedSpecHash === undefined && state.owner === undefined;
+}
+
 /** Why an update of this stack must be previewed before it runs; undefined when it may just run. */
-export function lookFirst(component: Pick<Component, 'kind'>, state: Pick<StackState, 'exists' | 'deployedSpecHash' | 'owner' | 'resourceCount'>, allowReplace: boolean): GuardReason | undefined {
+export function lookFirst(component: Pick<Component, 'kind'>, state: GuardedState, allowReplace: boolean): GuardReason | undefined {
   if (allowReplace || !state.exists || state.resourceCount === 0) return undefined;
-  // Ours once any update of ours recorded its owner (a first up that failed part way included).
-  if (state.deployedSpecHash === undefined && state.owner === undefined) return 'made-elsewhere';
+  if (isMadeElsewhere(state)) return 'made-elsewhere';
   return HOLDS_DATA.has(component.kind) ? 'holds-data' : undefined;
 }
 
-/**
- * A row's note for a working stack whose spec is unknown (made by another tool, such as the
- * original modelops): its first `up` is previewed and refuses any replace or delete.
- */
-export function madeElsewhereNote(r: { spec?: string; status: string }): string | undefined {
-  return r.spec === 'unknown' && (r.status === 'ready' || r.status === 'outputs-missing') ? 'made outside mops-infra: preview before up' : undefined;
+/** A row's note for a stack made elsewhere (isMadeElsewhere): its first `up` is previewed and refuses any replace or delete. */
+export function madeElsewhereNote(r: { madeElsewhere?: boolean }): string | undefined {
+  return r.madeElsewhere ? 'made outside mops-infra: preview before up' : undefined;
 }
 
 /** What the update may not do without consent: replace or delete what holds data (on a stack made elsewhere: anything). */

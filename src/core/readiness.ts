@@ -9,6 +9,7 @@ import type { DependencyGraph } from './graph';
 import type { ConditionReport } from './reconcile';
 import { specState, type SpecState } from './spec';
 import { foreignOwner } from './ownership';
+import { isMadeElsewhere } from './dataGuard';
 import type { StackState } from './state';
 
 export const STATUSES = ['ready', 'outputs-missing', 'failed', 'cancelled', 'interrupted', 'busy', 'absent', 'blocked', 'unknown'] as const;
@@ -37,6 +38,8 @@ export interface ComponentReadiness {
   lastUpdate?: StackState['lastUpdate'];
   /** Whether the stack was last deployed with the spec azure.yaml gives now (src/core/spec.ts); always set by computeReadiness. */
   spec?: SpecState;
+  /** The stack has resources no update of ours recorded: another tool made it (src/core/dataGuard.ts). */
+  madeElsewhere?: true;
   /** The last drift check, when it still describes the stack's current deployment (src/core/drift.ts). */
   drift?: DriftStatus;
   /** The reconcile loop's last condition on the spec azure.yaml gives now, if it ran (src/core/reconcile.ts). */
@@ -138,6 +141,7 @@ export function computeReadiness(
       outputs: foreignOwner(component, state) ? [] : outputReports(component, state),
       lastUpdate: state.lastUpdate,
       spec: specHashes.has(name) ? specState(specHashes.get(name)!, state.deployedSpecHash) : 'unknown',
+      ...(isMadeElsewhere(state) && !foreignOwner(component, state) ? { madeElsewhere: true as const } : {}),
       verifiedAt: state.readAt,
     });
   }

@@ -1,6 +1,6 @@
 /** Which updates the data guard looks at first, what they may not do, and how a refusal reads (src/core/dataGuard.ts). */
 import { strict as assert } from 'node:assert';
-import { guardRefusal, lookFirst, madeElsewhereNote, unsafeChanges } from '../../src/core/dataGuard';
+import { guardRefusal, isMadeElsewhere, lookFirst, madeElsewhereNote, unsafeChanges } from '../../src/core/dataGuard';
 import { describeRow } from '../../src/vscode/view/format';
 import type { ResourceChange } from '../../src/core/events';
 import { refusedChangesDetail } from '../../src/vscode/view/refusedChanges';
@@ -46,8 +46,11 @@ describe('the data guard', () => {
   });
 
   it("a row made outside mops-infra says its first up is previewed", () => {
-    assert.equal(describeRow({ status: 'ready', reason: '', spec: 'unknown' }), 'ready · made outside mops-infra: preview before up');
-    assert.equal(madeElsewhereNote({ status: 'absent', spec: 'unknown' }), undefined, 'nothing there to lose');
-    assert.equal(madeElsewhereNote({ status: 'ready', spec: 'current' }), undefined);
+    assert.equal(describeRow({ status: 'ready', reason: '', spec: 'unknown', madeElsewhere: true }), 'ready · made outside mops-infra: preview before up');
+    assert.equal(describeRow({ status: 'outputs-missing', reason: 'no resources', spec: 'unknown' }), 'outputs-missing — no resources', 'a first up of ours, cancelled');
+    assert.equal(madeElsewhereNote({}), undefined);
+    assert.ok(isMadeElsewhere({ exists: true, resourceCount: 3 }));
+    assert.ok(!isMadeElsewhere({ exists: true, resourceCount: 3, owner: 'dev/storage' }), 'a first up of ours that failed part way');
+    assert.ok(!isMadeElsewhere({ exists: true, resourceCount: 0 }), 'nothing there to lose');
   });
 });

@@ -51,6 +51,16 @@ describe('quick pick helper', function () {
     assert.equal(await wb.page.locator('.monaco-list-row').first().getAttribute('aria-label'), 'adaptive-default, ready');
   });
 
+  it('clicks the row whose whole label it is, not one that shows it highlighted inside a longer label', async () => {
+    // As the command palette shows it after "ModelOps: Up with Force Recreate" ran: recently used first, the typed text highlighted.
+    const palette = `<!doctype html><body><script>window.picked = [];</script><div class="quick-input-widget"><div class="quick-input-list">${['ModelOps: Up with Force Recreate', 'ModelOps: Up']
+      .map((label) => `<div class="monaco-list-row" onclick="window.picked.push('${label}')"><span class="label-name"><span class="highlight">ModelOps: Up</span>${label.slice('ModelOps: Up'.length)}</span></div>`)
+      .join('')}</div></div>`;
+    await wb.page.setContent(palette);
+    await wb.pickQuickItem('ModelOps: Up');
+    assert.deepEqual(await wb.page.evaluate(() => window.picked), ['ModelOps: Up']);
+  });
+
   it('with exact: false, clicks the first row whose label starts with it', async () => {
     await wb.page.setContent(PAGE);
     await wb.pickQuickItem('adaptive', { exact: false });

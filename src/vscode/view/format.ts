@@ -29,7 +29,7 @@ export function formatAgo(iso: string | undefined, now = Date.now()): string {
  * since the last up, drift the last check found, a problem the last health check found, and
  * where the reconcile loop is with it. Short: the stack and the details are in the tooltip.
  */
-export function describeRow(r: Pick<ComponentReadiness, 'status' | 'reason' | 'spec' | 'drift' | 'reconcile'>, healthProblem?: string): string {
+export function describeRow(r: Pick<ComponentReadiness, 'status' | 'reason' | 'spec' | 'drift' | 'reconcile' | 'madeElsewhere'>, healthProblem?: string): string {
   const parts = [r.status === 'absent' ? describeAbsent(r.reason) : describeReadiness(r)];
   if (healthProblem && r.status === 'ready') parts.push(healthProblem);
   if (r.spec === 'changed' && r.status !== 'absent') parts.push('changed since last up');

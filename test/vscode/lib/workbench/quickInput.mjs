@@ -52,7 +52,10 @@ export const quickInput = {
       const found = items.find((it) => it.label === label) ?? (exact ? undefined : items.find((it) => it.label.startsWith(label) || it.ariaLabel.startsWith(label)));
       return found?.label;
     }, { timeout, message: `quick pick item "${label}"`, describe: async () => JSON.stringify(await this.quickPickItems()) });
-    const row = rows.filter({ visible: true, has: this.page.locator('.label-name').getByText(shown, { exact: true }) }).first();
+    // The whole label must be `shown`: the palette highlights what was typed in a span of its own,
+    // so "ModelOps: Up" is also the exact text of a span inside "ModelOps: Up with Force Recreate".
+    const whole = new RegExp(`^\\s*${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+    const row = rows.filter({ visible: true, has: this.page.locator('.label-name', { hasText: whole }) }).first();
     await row.click({ timeout });
   },
 
