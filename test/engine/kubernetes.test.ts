@@ -114,22 +114,6 @@ describe('provider: kubernetes on a real API server, through the real Pulumi Kub
     }
   });
 
-  it('a rotated storage key is an update of the Secrets that hold it, not a replacement: the same objects carry the new value', async () => {
-    const path = `/api/v1/namespaces/${WORKSPACE_NS}/secrets/${'modelops-storage'}`;
-    const before = await object(path);
-    const uid = (before.metadata as { uid?: string }).uid;
-    // The same account, another connection string: what a rotated key looks like to the programs.
-    const rotated = azurite.connectionString.endsWith(';') ? azurite.connectionString.slice(0, -1) : `${azurite.connectionString};`;
-    env = { ...env, MODELOPS_STORAGE_CONNECTION_STRING: rotated };
-    for (const name of ['storage', 'workspace']) {
-      const r = await cli(['repair', name]);
-      assert.equal(r.code, 0, r.stdout + r.stderr);
-    }
-    const after = await object(path);
-    assert.equal((after.metadata as { uid?: string }).uid, uid, 'the same Secret, updated in place (a replacement deletes it and makes a new one)');
-    assert.equal(Buffer.from(after.data!.AZURE_STORAGE_CONNECTION_STRING, 'base64').toString(), rotated);
-  });
-
   it('the objects on the cluster are what azure.yaml says: selectors match the pods, resources and the worker memory limit as configured', async () => {
     const scheduler = await object(`/apis/apps/v1/namespaces/${WORKSPACE_NS}/deployments/dask-scheduler`);
     const workers = await object(`/apis/apps/v1/namespaces/${WORKSPACE_NS}/deployments/dask-workers`);
@@ -204,6 +188,22 @@ describe('provider: kubernetes on a real API server, through the real Pulumi Kub
     const up = await cli(['up', 'adaptive-calib']);
     assert.equal(up.code, 0, up.stdout + up.stderr);
     assert.equal((await status()).components.find((c) => c.name === 'adaptive-calib')!.status, 'ready');
+  });
+
+  it('a rotated storage key is an update of the Secrets that hold it, not a replacement: the same objects carry the new value', async () => {
+    const path = `/api/v1/namespaces/${WORKSPACE_NS}/secrets/${'modelops-storage'}`;
+    const before = await object(path);
+    const uid = (before.metadata as { uid?: string }).uid;
+    // The same account, another connection string: what a rotated key looks like to the programs.
+    const rotated = azurite.connectionString.endsWith(';') ? azurite.connectionString.slice(0, -1) : `${azurite.connectionString};`;
+    env = { ...env, MODELOPS_STORAGE_CONNECTION_STRING: rotated };
+    for (const name of ['storage', 'workspace']) {
+      const r = await cli(['repair', name]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+    }
+    const after = await object(path);
+    assert.equal((after.metadata as { uid?: string }).uid, uid, 'the same Secret, updated in place (a replacement deletes it and makes a new one)');
+    assert.equal(Buffer.from(after.data!.AZURE_STORAGE_CONNECTION_STRING, 'base64').toString(), rotated);
   });
 
   it('down removes every object it made and leaves the cluster alone', async () => {
