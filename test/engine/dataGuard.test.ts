@@ -34,7 +34,7 @@ describe('the data guard on the real engine', function () {
     mkdirSync(join(account('firstaccount'), 'results'), { recursive: true });
     writeFileSync(results('firstaccount'), 'the results of a week of runs');
     const data = storageState().checkpoint.latest.resources.filter((r) => r.type.startsWith('pulumi-nodejs:dynamic'));
-    assert.ok(data.length && data.every((r) => r.protect === true), `what holds data is protected in the state: ${JSON.stringify(data)}`);
+    assert.ok(data.length && data.every((r) => r.protect === true), `what holds data is protected in the state: ${JSON.stringify(data.map((r) => [r.urn.split('::').pop(), r.protect ?? false]))}`);
 
     box.write(withAccount('secondaccount'));
     const up = box.events(['up']);
