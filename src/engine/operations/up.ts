@@ -139,7 +139,8 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
       const kept = ups.filter((s) => s.action === 'up' && !recreated.has(s.component));
       const looks = await Promise.all(kept.map((s) => lookBeforeUp(engine, run, engine.component(s.component), snapshot.states.get(s.component)!, { allowReplace: !!options.allowReplace })));
       const stopped = looks.flatMap((l) => (l ? [l.refused ?? l.message] : []));
-      if (stopped.length) return run.done(looks.every((l) => !l || l.refused) ? 'refused' : 'failed', `${stopped.join(' ')} Nothing was destroyed.`, looks.every((l) => !l || l.refused) ? 'unsafe' : undefined);
+      const onlyRefused = looks.every((l) => !l || l.refused);
+      if (stopped.length) return run.done(onlyRefused ? 'refused' : 'failed', `${stopped.join(' ')} Nothing was destroyed.`, onlyRefused ? 'unsafe' : undefined);
       // Reverse edges: a component is destroyed after everything that depends on it.
       const destroyed = await runSteps(engine, run, destroy, (n) => engine.setup.graph.dependentsOf(n), async (n) => (await runStep(engine, run, engine.component(n), 'destroy')).result);
       if ([...destroyed.values()].some((o) => o.result !== 'succeeded')) {
