@@ -45,7 +45,7 @@ export function formatStatus(env: string, configFile: string, components: readon
   for (const c of components) {
     const notes = [
       ...(c.spec === 'changed' && c.status !== 'absent' ? [yellow('changed since last up')] : []),
-      ...(madeElsewhereNote(c) ? [yellow(madeElsewhereNote(c)!)] : []),
+      ...[madeElsewhereNote(c) ?? []].flat().map(yellow),
       ...(c.drift?.state === 'drifted' ? [red(describeDrift(c.drift.resources))] : []),
       ...(c.reconcile && c.reconcile.condition !== 'ready' ? [(c.reconcile.condition === 'stalled' ? red : yellow)(describeCondition(c.reconcile))] : []),
     ];

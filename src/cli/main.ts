@@ -2,7 +2,7 @@
 import './compileCache';
 import { spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline/promises';
-import { UNPROTECTS } from '../core/dataGuard';
+import { unprotectsNote } from '../core/dataGuard';
 import { ConfigError, ModelOpsError } from '../core/errors';
 import type { Problem } from '../core/config/types';
 import type { OperationEvent, OperationName, OperationResult, PlannedStep } from '../core/events';
@@ -87,7 +87,7 @@ async function confirmOnTerminal(args: CliArgs, dryRun: (engine: Engine) => Prom
 function destroyLines(env: string, steps: PlannedStep[], then: string): string[] | undefined {
   const destroys = steps.filter((s) => s.action === 'destroy');
   if (!destroys.length) return undefined;
-  return [`These stacks of environment "${env}" are destroyed, in this order${then}:`, ...destroys.map((s) => `  ${s.stack} (${s.component})${s.holdsData ? ` — ${s.holdsData}` : ''}`), ...(destroys.some((s) => s.holdsData) ? [UNPROTECTS] : [])];
+  return [`These stacks of environment "${env}" are destroyed, in this order${then}:`, ...destroys.map((s) => `  ${s.stack} (${s.component})${s.holdsData ? ` — ${s.holdsData}` : ''}`), ...[unprotectsNote(destroys) ?? []].flat()];
 }
 
 async function runUp(engine: Engine, setup: Setup, args: CliArgs): Promise<OperationResult> {

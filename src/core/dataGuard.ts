@@ -37,8 +37,10 @@ export interface RefusedChanges {
 /** Kinds whose programs make something that holds data (src/core/plan.ts isStatefulResource). */
 const HOLDS_DATA: ReadonlySet<ComponentKind> = new Set(['resource-group', 'registry', 'cluster', 'storage', 'adaptive']);
 
-/** Said in every destroy confirmation (CLI and VS Code) whose list names a stack that holds data. */
-export const UNPROTECTS = 'What holds data in them is protected from deletion; confirming lifts that protection for these stacks only, for this destroy.';
+/** What every destroy confirmation (CLI and VS Code) adds when it destroys a stack that holds data: confirming lifts its protection. */
+export function unprotectsNote(steps: ReadonlyArray<{ action: string; holdsData?: string }>): string | undefined {
+  return steps.some((s) => s.action === 'destroy' && s.holdsData) ? 'What holds data in them is protected from deletion; confirming lifts that protection for these stacks only, for this destroy.' : undefined;
+}
 
 type GuardedState = Pick<StackState, 'exists' | 'deployedSpecHash' | 'owner' | 'resourceCount'>;
 

@@ -5,6 +5,7 @@
  */
 import { PassphraseError } from '../core/errors';
 import { modelopsHome } from '../core/paths';
+import { resourceName } from '../core/urn';
 import { passphraseConflict } from './settings';
 
 /** A wrong passphrase, naming the other source when two disagree (this process's environment is the run's). */
@@ -40,7 +41,7 @@ function protectedResource(error: unknown): { name: string; verb: string } | und
   const found = /unable to (replace) resource "([^"]+)"\s+as it is currently marked for protection/.exec(all) ?? /resource "([^"]+)" cannot be (deleted)\s+because it is protected/.exec(all);
   if (!found) return undefined;
   const [verb, urn] = found[1] === 'replace' ? [found[1], found[2]] : ['delete', found[1]];
-  return { name: urn.slice(urn.lastIndexOf('::') + 2), verb };
+  return { name: resourceName(urn), verb };
 }
 
 /** Pulumi's error for `stack`, with a wrong or missing passphrase, or what protects data, said plainly. */

@@ -72,8 +72,6 @@ type StackCommand = (stack: Awaited<ReturnType<typeof stackFor>>, opts: { onOutp
 
 type Before = (engine: Engine, component: Component, stack: Awaited<ReturnType<typeof stackFor>>) => Promise<void>;
 
-
-
 interface Command {
   create: boolean;
   run: StackCommand;

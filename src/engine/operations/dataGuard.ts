@@ -16,12 +16,14 @@ export interface GuardedUpOptions {
   refresh?: boolean;
   /** The user consented to replacing or deleting what holds data. */
   allowReplace?: boolean;
+  /** This run already looked (lookBeforeUp) and may go ahead: no second preview. */
+  looked?: boolean;
 }
 
 /** A step outcome; `refused` when the guard stopped it (nothing of the component changed). */
 export type GuardedOutcome = StepOutcome & { refused?: string };
 
-export const CONSENT = 're-run with --allow-replace to go ahead anyway';
+const CONSENT = 're-run with --allow-replace to go ahead anyway';
 
 /**
  * The guard's look at one component's update: undefined when it may run, else why not (a
@@ -44,5 +46,5 @@ export async function lookBeforeUp(engine: Engine, run: OperationRun, component:
 }
 
 export async function guardedUp(engine: Engine, run: OperationRun, component: Component, state: StackState, options: GuardedUpOptions = {}): Promise<GuardedOutcome> {
-  return (await lookBeforeUp(engine, run, component, state, options)) ?? runStep(engine, run, component, 'up', { refresh: options.refresh, allowReplace: options.allowReplace });
+  return (options.looked ? undefined : await lookBeforeUp(engine, run, component, state, options)) ?? runStep(engine, run, component, 'up', { refresh: options.refresh, allowReplace: options.allowReplace });
 }

@@ -34,7 +34,7 @@ async function checkOne(engine: Engine, run: OperationRun, component: Component,
   engine.emit({ type: 'step-start', component: component.name, stack: component.stack, action: 'drift', time: checkedAt });
   try {
     const auto = await loadAutomation();
-    const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, programFor(engine.setup, component, await loadPulumiSdk(), { protectData: false }), 'read');
+    const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, programFor(engine.setup, component, await loadPulumiSdk()), 'read');
     const stack = await auto.Stack.select(component.stack, ws);
     const found = new Map<string, DriftedResource>();
     await stack.previewRefresh({

@@ -58,7 +58,7 @@ async function rollBackChanged(engine: Engine, run: OperationRun, succeeded: rea
 /** What the data guard refused, by component, in the order it refused them. */
 type Refusals = Map<string, string>;
 
-async function provisionOne(engine: Engine, run: OperationRun, name: string, snapshot: Snapshot, allowReplace: boolean, refusals: Refusals): Promise<NodeResult> {
+async function provisionOne(engine: Engine, run: OperationRun, name: string, snapshot: Snapshot, allowReplace: boolean, refusals: Refusals, looked: ReadonlySet<string>): Promise<NodeResult> {
   const component = engine.component(name);
   for (const dep of engine.setup.graph.dependenciesOf(name)) {
     const verified = await verifyDependency(engine, component, engine.component(dep));
@@ -73,7 +73,7 @@ async function provisionOne(engine: Engine, run: OperationRun, name: string, sna
   }
   // What drifted is refreshed first, so what was deleted outside Pulumi is created again.
   const drifted = snapshot.readiness.find((r) => r.name === name)?.drift?.state === 'drifted';
-  const outcome = await guardedUp(engine, run, component, state, { refresh: drifted, allowReplace });
+  const outcome = await guardedUp(engine, run, component, state, { refresh: drifted, allowReplace, looked: looked.has(name) });
   if (outcome.refused) refusals.set(name, outcome.refused);
   return outcome.result;
 }
@@ -133,6 +133,8 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
       const refusal = preflightRefusal(await runPreflight(engine, snapshot, creating));
       if (refusal) return run.done('refused', `${refusal}. Nothing was changed; --skip-preflight goes ahead anyway.`, 'preflight-failed');
     }
+    // Components force recreate keeps and already looked at: not previewed a second time.
+    const looked = new Set<string>();
     if (destroy.length) {
       // What is kept and updated again is looked at before anything is destroyed: a refusal there must not leave the recreated ones gone.
       const recreated = new Set(destroy.map((s) => s.component));
@@ -141,6 +143,7 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
       const stopped = looks.flatMap((l) => (l ? [l.refused ?? l.message] : []));
       const onlyRefused = looks.every((l) => !l || l.refused);
       if (stopped.length) return run.done(onlyRefused ? 'refused' : 'failed', `${stopped.join(' ')} Nothing was destroyed.`, onlyRefused ? 'unsafe' : undefined);
+      for (const s of kept) looked.add(s.component);
       // Reverse edges: a component is destroyed after everything that depends on it.
       const destroyed = await runSteps(engine, run, destroy, (n) => engine.setup.graph.dependentsOf(n), async (n) => (await runStep(engine, run, engine.component(n), 'destroy')).result);
       if ([...destroyed.values()].some((o) => o.result !== 'succeeded')) {
@@ -152,7 +155,7 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
     const toRun = ups.filter((s) => s.action === 'up');
     const specsBefore = new Map(toRun.map((s) => [s.component, snapshot.states.get(s.component)?.deployedSpecHash]));
     const refusals: Refusals = new Map();
-    const outcomes = await runSteps(engine, run, toRun, (n) => engine.setup.graph.dependenciesOf(n), (n) => provisionOne(engine, run, n, snapshot, !!options.allowReplace, refusals));
+    const outcomes = await runSteps(engine, run, toRun, (n) => engine.setup.graph.dependenciesOf(n), (n) => provisionOne(engine, run, n, snapshot, !!options.allowReplace, refusals, looked));
     // What a person brought up is no longer the reconcile loop's to retry or hold stalled.
     await Promise.all([...outcomes].filter(([, o]) => o.result === 'succeeded').map(([name]) => engine.records.clearAttempts(engine.component(name).stack)));
     const failedAny = [...outcomes.values()].some((o) => o.result === 'failed');

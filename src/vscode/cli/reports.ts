@@ -41,8 +41,6 @@ export function asPlan(value: unknown): { env: string; plan: PlannedStep[] } | u
 }
 
 /** The modal text for Force Recreate: what is destroyed, in order, and what holds data. */
-export { UNPROTECTS } from '../../core/dataGuard';
-
 export function destroyList(plan: readonly PlannedStep[]): string {
   return plan
     .filter((s) => s.action === 'destroy')

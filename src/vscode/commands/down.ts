@@ -5,7 +5,8 @@
  * stacks in the order they go and says which hold data; only then it runs with `--yes`.
  */
 import * as vscode from 'vscode';
-import { destroyList, UNPROTECTS } from '../cli/reports';
+import { unprotectsNote } from '../../core/dataGuard';
+import { destroyList } from '../cli/reports';
 import { pickComponent } from './pickComponent';
 import type { Services } from './services';
 
@@ -23,7 +24,8 @@ async function confirmAndRun(s: Services, components: string[], flags: string[])
     return;
   }
   const kept = /kept \(([^)]*)\): (.*)$/.exec(planned.summary ?? '');
-  const unprotects = planned.plan.some((p) => p.action === 'destroy' && p.holdsData) ? `\n\n${UNPROTECTS}` : '';
+  const unprotect = unprotectsNote(planned.plan);
+  const unprotects = unprotect ? `\n\n${unprotect}` : '';
   const detail = `These stacks of environment "${planned.env}" will be destroyed, in this order, with all their resources and outputs:\n\n${destroys}${unprotects}${kept ? `\n\nKept (they hold data; name them to destroy them): ${kept[2]}` : ''}\n\nTheir history stays; they then read absent.`;
   const scope = components.length ? components.join(', ') : 'every component';
   const choice = await vscode.window.showWarningMessage(`Destroy ${scope} in environment "${planned.env}"?`, { modal: true, detail }, CONFIRM);

@@ -6,7 +6,8 @@
  * stacks hold data; only then does it run with `--yes`.
  */
 import * as vscode from 'vscode';
-import { destroyList, recreatedWith, UNPROTECTS } from '../cli/reports';
+import { unprotectsNote } from '../../core/dataGuard';
+import { destroyList, recreatedWith } from '../cli/reports';
 import { pickComponent } from './pickComponent';
 import type { Services } from './services';
 
@@ -20,7 +21,7 @@ async function confirmAndRun(s: Services, components: string[]): Promise<void> {
   const scope = components.length ? components.join(', ') : 'every component';
   const kept = components.length ? '\n\nWhat they depend on is not touched.' : '';
   const detail = destroys
-    ? `These stacks of environment "${env}" will be destroyed, in this order, with all their resources and outputs:\n\n${destroys}${plan.some((p) => p.action === 'destroy' && p.holdsData) ? `\n\n${UNPROTECTS}` : ''}\n\nThen they are provisioned again.${kept}`
+    ? `These stacks of environment "${env}" will be destroyed, in this order, with all their resources and outputs:\n\n${destroys}${[unprotectsNote(plan) ?? []].flat().map((n) => `\n\n${n}`).join('')}\n\nThen they are provisioned again.${kept}`
     : `Nothing of environment "${env}" exists yet, so nothing is destroyed; the stacks are provisioned.`;
   const choice = await vscode.window.showWarningMessage(`Force recreate ${scope} in environment "${env}"?`, { modal: true, detail }, CONFIRM);
   if (choice !== CONFIRM) return;
