@@ -106,7 +106,7 @@ async function recordCancel(engine: Engine, component: Component, action: StepAc
 
 /**
  * Runs `action` on the component's stack as a step of `run`; never throws for Pulumi
- * failures (they become a failed step). Readiness is re-read when it ends.
+ * failures (they become a failed step). Readiness is re-read before it is said to end.
  */
 export async function runStep(engine: Engine, run: OperationRun, component: Component, action: keyof typeof COMMANDS, options: StepOptions = {}): Promise<StepOutcome> {
   const started = Date.now();
@@ -132,7 +132,10 @@ export async function runStep(engine: Engine, run: OperationRun, component: Comp
   // Only an up or a destroy leaves the history entry that readiness judges.
   if (outcome.result === 'cancelled' && (action === 'up' || action === 'destroy')) await recordCancel(engine, component, action);
   run.record(outcome.result);
-  engine.emit({ type: 'step-done', component: component.name, stack: component.stack, action, result: outcome.result, message: outcome.message, durationMs: Date.now() - started, ...(outcome.changes ? { changes: outcome.changes } : {}) });
+  const durationMs = Date.now() - started;
+  // The state the step left is read before it is said to be done: a view that shows a finished
+  // step never shows it beside the status from before it.
   await engine.publishProgress();
+  engine.emit({ type: 'step-done', component: component.name, stack: component.stack, action, result: outcome.result, message: outcome.message, durationMs, ...(outcome.changes ? { changes: outcome.changes } : {}) });
   return outcome;
 }

@@ -121,6 +121,25 @@ describe('truth and safety on the real engine', function () {
     assert.equal(cluster.reason, 'last update was cancelled');
   });
 
+  it('a step ends only once the state it left is read: a view never shows a finished step beside the status from before it', async () => {
+    box.write(localConfig(`local:\n  faults:\n    cluster:\n      step_delay_ms: 4000\n    storage:\n      step_delay_ms: 4000\n`));
+    const run = box.start(['up']);
+    // Cancelled as its stacks are being made: the stacks exist, nothing is deployed in them.
+    await run.waitFor((e) => e.type === 'step-start');
+    run.child.kill('SIGINT');
+    assert.equal(await run.exited, 130, run.stderr);
+    const fresh = new Map(box.status().components.map((c) => [c.name, c.status]));
+    let seen = new Map<string, string>();
+    const ended: string[] = [];
+    for (const e of run.events) {
+      if (e.type === 'readiness') seen = new Map(e.components.map((c) => [c.name, c.status]));
+      if (e.type !== 'step-done' || e.action !== 'up' || e.result === 'skipped') continue;
+      ended.push(e.component);
+      assert.equal(seen.get(e.component), fresh.get(e.component), `${e.component}: the readiness before its step-done is the one it left`);
+    }
+    assert.deepEqual(ended.sort(), ['cluster', 'storage']);
+  });
+
   it('a double Ctrl-C still ends the event stream with exactly one operation-done', async () => {
     box.write(localConfig(slow('cluster', 3000)));
     const run = box.start(['up', 'cluster']);

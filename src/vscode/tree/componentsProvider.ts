@@ -2,6 +2,11 @@
  * TreeDataProvider of the Components view. Nodes are kept per component so a
  * refresh updates them in place (stable ids keep expansion) and the timer can
  * repaint only the running ones.
+ *
+ * While the rows stay the same components, a change repaints those rows, never the
+ * root: a root refresh makes VS Code forget every row's handle until the view has
+ * fetched them again, and a row's menu command chosen in that span arrives with no
+ * row (it would ask which component instead of acting on the one clicked).
  */
 import * as vscode from 'vscode';
 import type { RunningOperations } from '../operations/runningOperations';
@@ -20,14 +25,26 @@ export class ComponentsProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   constructor(private readonly store: ReadinessStore, private readonly running: RunningOperations, private readonly loop?: ReconcileLoop) {
     this.subscriptions = [
-      ...(loop ? [loop.onDidChange(() => this.changed.fire(undefined))] : []),
-      store.onDidChange(() => this.changed.fire(undefined)),
-      running.onDidChange(() => this.changed.fire(undefined)),
+      ...(loop ? [loop.onDidChange(() => this.repaint())] : []),
+      store.onDidChange(() => this.repaint()),
+      running.onDidChange(() => this.repaint()),
       running.onDidTick(() => {
         const busy = [...this.nodes.values()].filter((n) => running.phaseOf(n.name)?.phase.kind === 'running');
         if (busy.length) this.changed.fire(busy);
       }),
     ];
+  }
+
+  /** The rows shown, in order, as `getChildren` last returned them. */
+  private shown: readonly string[] = [];
+
+  /** The shown rows again, in place when they are still the same components. */
+  private repaint(): void {
+    const rows = this.visible ? this.store.components : [];
+    const same = rows.length === this.shown.length && rows.every((r, i) => r.name === this.shown[i]);
+    if (!same || !rows.length) return this.changed.fire(undefined);
+    for (const r of rows) this.nodes.get(r.name)!.readiness = r;
+    this.changed.fire(rows.map((r) => this.nodes.get(r.name)!));
   }
 
   setShowComponents(show: boolean): void {
@@ -43,7 +60,10 @@ export class ComponentsProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   getChildren(node?: TreeNode): TreeNode[] {
     if (node) return node.getChildren();
-    if (!this.visible) return [];
+    if (!this.visible) {
+      this.shown = [];
+      return [];
+    }
     const seen = new Set<string>();
     const result = this.store.components.map((r) => {
       seen.add(r.name);
@@ -63,6 +83,7 @@ export class ComponentsProvider implements vscode.TreeDataProvider<TreeNode>, vs
       return n;
     });
     for (const name of [...this.nodes.keys()]) if (!seen.has(name)) this.nodes.delete(name);
+    this.shown = result.map((n) => n.name);
     return result;
   }
 
