@@ -4,6 +4,7 @@
  * stable across runs.
  */
 import { createHash } from 'node:crypto';
+import type { Component } from './components';
 import type { InfraConfig } from './config/types';
 
 const PER_USER_ENVS = new Set(['dev', 'staging']);
@@ -14,24 +15,35 @@ function md5Prefix(text: string, length: number): string {
 
 const alphanumeric = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]/g, '');
 
-/** Lowercase alphanumerics, at most 20, `user` when nothing is left. */
+/** Lowercase alphanumerics, at most 20, `user` when nothing is left (the original's `StackNaming.sanitize_username`). */
 export function sanitizeUsername(name: string): string {
   return alphanumeric(name).slice(0, 20) || 'user';
 }
 
-export function resourceGroupName(env: string, user?: string): string {
-  return user ? `modelops-${env}-rg-${sanitizeUsername(user)}` : `modelops-${env}-rg`;
+/**
+ * The user name as the original's cluster, registry and resource group take it
+ * (`AzureProviderConfig.derive_username`): lowercase letters, digits and '-', without
+ * leading or trailing '-', at most 20, `user` when nothing is left. Only the storage
+ * account takes the user name without its hyphens (sanitizeUsername).
+ */
+export function clusterUsername(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9-]/g, '').replace(/^-+|-+$/g, '').slice(0, 20) || 'user';
 }
 
+export function resourceGroupName(env: string, user?: string): string {
+  return user ? `modelops-${env}-rg-${sanitizeUsername(clusterUsername(user))}` : `modelops-${env}-rg`;
+}
+
+/** `modelops-{env}-aks`, in dev and staging with 4 hex of md5("{env}-{user}"), the user's hyphens kept as the original keeps them. */
 export function clusterName(env: string, user?: string): string {
   const base = `modelops-${env}-aks`;
-  return PER_USER_ENVS.has(env) && user ? `${base}-${md5Prefix(`${env}-${sanitizeUsername(user)}`, 4)}` : base;
+  return PER_USER_ENVS.has(env) && user ? `${base}-${md5Prefix(`${env}-${clusterUsername(user)}`, 4)}` : base;
 }
 
 export function registryName(env: string, user: string | undefined, options: { registryName?: string; perUserRegistry?: boolean } = {}): string {
   if (options.registryName) return alphanumeric(options.registryName).slice(0, 50);
   const envPart = alphanumeric(env);
-  if (PER_USER_ENVS.has(env) && (options.perUserRegistry ?? true) && user) return `modelops${envPart}acr${sanitizeUsername(user)}`.slice(0, 50);
+  if (PER_USER_ENVS.has(env) && (options.perUserRegistry ?? true) && user) return `modelops${envPart}acr${sanitizeUsername(clusterUsername(user))}`.slice(0, 50);
   // The original appended a random suffix here on every run, renaming (and replacing) the registry each time.
   return `modelops${envPart}acr${md5Prefix(`${env}-${user ?? 'default'}`, 4)}`;
 }
@@ -73,3 +85,25 @@ export function adaptiveNamespace(env: string, run: string): string {
 }
 
 export const STANDARD_CONTAINERS = ['bundle-blobs', 'workspace', 'results', 'jobs'] as const;
+
+/**
+ * What a component's program names on Azure (or in the cluster), as the user would look it up:
+ * `AKS cluster modelops-dev-aks-11c8`. `validate` says it, so the names can be checked before
+ * the first `up` makes them.
+ */
+export function physicalNameOf(config: InfraConfig, component: Pick<Component, 'kind' | 'run'>, env: string): string {
+  switch (component.kind) {
+    case 'resource-group':
+      return `resource group ${resourceGroupNameFor(config, env)}`;
+    case 'registry':
+      return `container registry ${registryNameFor(config, env)}`;
+    case 'cluster':
+      return `AKS cluster ${clusterName(env, config.username)} in resource group ${resourceGroupNameFor(config, env)}`;
+    case 'storage':
+      return `storage account ${config.storage?.accountName ?? storageAccountName(env, config.username)}`;
+    case 'workspace':
+      return `namespace ${workspaceNamespace(env, config.workspace?.metadata.namespace)}`;
+    case 'adaptive':
+      return `namespace ${adaptiveNamespace(env, component.run ?? 'default')}`;
+  }
+}

@@ -16,6 +16,7 @@ import type { DependencyGraph } from '../core/graph';
 import { buildModel, environmentProblem, errorsOf } from '../core/model';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../core/retry';
 import { resolveSettings, type ResolvedSettings } from './settings';
+import { resolveUserName, type UserName } from './userName';
 
 export { ConfigError };
 
@@ -44,6 +45,8 @@ export interface Setup {
   configErrors: Problem[];
   /** What was read, as a digest (sha256, 12 hex): a run's log names it, so "which azure.yaml did it use" has an answer. */
   configDigest: string;
+  /** The user name in resource names, and where it came from (engine/userName.ts); `config.username` holds it. */
+  userName: UserName;
 }
 
 /** At most MAX_CONFIG_CHARS + 1 characters: enough for the parser to say the file is too large. */
@@ -64,10 +67,13 @@ export function loadSetup(options: SetupOptions): Setup {
   }
   const file = resolve(options.configFile);
   const text = readConfigText(file);
-  const model = buildModel(parseConfig(text, file), options.env);
+  const read = parseConfig(text, file);
+  if (!read.config) throw new ConfigError(file, errorsOf(read.problems));
+  const settings = resolveSettings({ configBackendUrl: read.config.pulumi.backendUrl, backendOverride: options.backend, pulumiPath: options.pulumiPath, env: options.processEnv });
+  const userName = resolveUserName(read.config.username, settings.modelopsHome, options.processEnv ?? process.env);
+  const model = buildModel({ ...read, config: { ...read.config, username: userName.name } }, options.env);
   const { parsed } = model;
   if (!parsed.config || !model.graph) throw new ConfigError(file, errorsOf(model.problems));
-  const settings = resolveSettings({ configBackendUrl: parsed.config.pulumi.backendUrl, backendOverride: options.backend, pulumiPath: options.pulumiPath, env: options.processEnv });
   return {
     parsed,
     config: parsed.config,
@@ -80,6 +86,7 @@ export function loadSetup(options: SetupOptions): Setup {
     problems: model.problems,
     configErrors: errorsOf(model.problems),
     configDigest: configDigest(text),
+    userName,
   };
 }
 

@@ -134,7 +134,8 @@ function readResourceGroup(field: Field): string | undefined {
 
 function readUsername(field: Field): string | undefined {
   const value = field.string('username: alice');
-  if (value === undefined) return undefined;
+  // Empty: names without a user part (`modelops-dev-rg`), as stacks made before the user name was found elsewhere have them.
+  if (value === undefined || value === '') return value;
   const sanitised = sanitizeUsername(value);
   if (sanitised !== value) {
     field.warn('username-sanitised', `\`username\` "${value}" becomes "${sanitised}" in resource names (lowercase letters and digits only, at most 20). Write \`username: ${sanitised}\` to make that explicit.`);

@@ -2,9 +2,11 @@
  * `validate`: the graph, the config, every required output of every component
  * and every cross-stack reference. Read-only.
  */
-import { rangeOf, type Problem } from '../../core/config/types';
+import { rangeOf, START_OF_FILE, type Problem } from '../../core/config/types';
 import type { OperationResult } from '../../core/events';
+import { physicalNameOf } from '../../core/names';
 import type { Engine } from '../engine';
+import type { Setup } from '../setup';
 import { ownershipConflicts, ownershipProblems } from './ownership';
 import { describePreflight, preflightProblems, runPreflight } from './preflight';
 
@@ -17,6 +19,7 @@ export async function validate(engine: Engine, options: { preflight?: boolean } 
   const preflight = options.preflight === false || setup.configErrors.length ? [] : await runPreflight(engine, snapshot);
   problems.push(...preflightProblems(engine, preflight));
   problems.push(...ownershipProblems(engine, await ownershipConflicts(engine, setup.components, snapshot)));
+  if (setup.config.provider === 'azure') problems.push(...namesOnAzure(setup));
   for (const c of setup.components) {
     for (const use of c.uses) {
       const from = setup.byName.get(use.from)!;
@@ -44,4 +47,14 @@ export async function validate(engine: Engine, options: { preflight?: boolean } 
   const summary = [base, describePreflight(preflight)].filter(Boolean).join('; ');
   if (setup.configErrors.length) return run.done('refused', `${summary}; fix ${setup.parsed.file} first`, 'invalid-input');
   return run.done(ok ? 'succeeded' : 'failed', summary);
+}
+
+/** The Azure names each component will use, and whose user name is in them: to check before the first `up`. */
+function namesOnAzure(setup: Setup): Problem[] {
+  const { parsed, config, env, userName } = setup;
+  const note = (range: Problem['range'], message: string, component?: string): Problem => ({ file: parsed.file, range, severity: 'info', code: 'derived-name', ...(component ? { component } : {}), message });
+  return [
+    note(parsed.locate(['username']) ?? START_OF_FILE, `Names in environment "${env}" carry the user name "${userName.name}", from ${userName.from}.`),
+    ...setup.components.map((c) => note(rangeOf(parsed, c.configPath), `${c.name}: ${physicalNameOf(config, c, env)}`, c.name)),
+  ];
 }

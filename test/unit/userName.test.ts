@@ -1,0 +1,81 @@
+/**
+ * The user name in resource names, found as the original modelops finds it (its
+ * `core/config.py` `get_username` at 06153e8), and the names a run then derives, compared with
+ * the table made by running the original's code (test/original/names.tsv).
+ */
+import { strict as assert } from 'node:assert';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { userInfo, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { clusterName, registryNameFor, resourceGroupNameFor, storageAccountName } from '../../src/core/names';
+import { ConfigError } from '../../src/core/errors';
+import { loadSetup } from '../../src/engine/setup';
+import { resolveUserName, systemUser } from '../../src/engine/userName';
+
+const ORIGINAL = join(__dirname, '..', '..', '..', 'test', 'original');
+
+describe('the user name in resource names, as the original finds it', () => {
+  let home: string;
+  beforeEach(() => {
+    home = mkdtempSync(join(tmpdir(), 'mops-user-'));
+  });
+  afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+  it('the system user as getpass.getuser() finds it: LOGNAME, USER, LNAME, USERNAME, then the account', () => {
+    assert.deepEqual(systemUser({ USER: 'bob', LOGNAME: 'alice' }), { name: 'alice', from: 'the system user ($LOGNAME)' });
+    assert.deepEqual(systemUser({ USERNAME: 'carol', LNAME: 'dan' }), { name: 'dan', from: 'the system user ($LNAME)' });
+    assert.deepEqual(systemUser({ LOGNAME: '', USERNAME: 'carol' }), { name: 'carol', from: 'the system user ($USERNAME)' });
+    assert.equal(systemUser({}).name, userInfo().username);
+  });
+
+  it("azure.yaml's username, else modelops.yaml's settings.username, else config.yaml's defaults.username, else the system user", () => {
+    const env = { LOGNAME: 'alice' };
+    assert.deepEqual(resolveUserName(undefined, home, env), { name: 'alice', from: 'the system user ($LOGNAME)' });
+    writeFileSync(join(home, 'config.yaml'), 'defaults:\n  environment: dev\n  username: null\n');
+    assert.equal(resolveUserName(undefined, home, env).name, 'alice', 'a null default is no user name');
+    writeFileSync(join(home, 'config.yaml'), 'defaults:\n  username: Carol.W\n');
+    assert.deepEqual(resolveUserName(undefined, home, env), { name: 'Carol.W', from: `defaults.username in ${join(home, 'config.yaml')}` });
+    copyFileSync(join(ORIGINAL, 'modelops.yaml'), join(home, 'modelops.yaml'));
+    assert.deepEqual(resolveUserName(undefined, home, env), { name: 'jane-doe', from: `settings.username in ${join(home, 'modelops.yaml')}` });
+    assert.deepEqual(resolveUserName('bob', home, env), { name: 'bob', from: '`username` in azure.yaml' });
+    assert.equal(resolveUserName('', home, env).name, '', '`username: ""` keeps names without a user part');
+    writeFileSync(join(home, 'modelops.yaml'), 'schema_version: 2\nsettings:\n  username: ""\n');
+    assert.equal(resolveUserName(undefined, home, env).name, 'user', 'an empty settings.username is what the original derives from nothing');
+  });
+
+  it('a modelops.yaml that does not parse is an error naming it, not a guess', () => {
+    writeFileSync(join(home, 'modelops.yaml'), 'settings: [unclosed\n');
+    assert.throws(() => resolveUserName(undefined, home, {}), (error: unknown) => error instanceof ConfigError && /cannot read the user name from .*modelops\.yaml/.test(error.problems[0].message));
+  });
+
+  describe('a run without `username` derives the names the original derives (names.tsv)', () => {
+    const [head, ...lines] = readFileSync(join(ORIGINAL, 'names.tsv'), 'utf8').trim().split('\n').map((l) => l.split('\t'));
+    const rows = lines.map((cells) => Object.fromEntries(head.map((h, i) => [h, cells[i]])));
+    // How each case's ~/.modelops looks (NOTES.md §3); the system user is alice.
+    const homes: Record<string, (dir: string) => void> = {
+      'jane-doe': (dir) => copyFileSync(join(ORIGINAL, 'modelops.yaml'), join(dir, 'modelops.yaml')),
+      bob: (dir) => writeFileSync(join(dir, 'modelops.yaml'), readFileSync(join(ORIGINAL, 'modelops.yaml'), 'utf8').replace('username: jane-doe', 'username: Bob.Smith')),
+      alice: (dir) => writeFileSync(join(dir, 'config.yaml'), 'defaults:\n  username: null\n'),
+      cfguser: (dir) => writeFileSync(join(dir, 'config.yaml'), 'defaults:\n  username: Carol.W\n'),
+    };
+    for (const row of rows.filter((r) => r.case in homes)) {
+      it(`${row.env}, ${row['user input']}`, () => {
+        const dir = mkdtempSync(join(tmpdir(), 'mops-names-'));
+        try {
+          mkdirSync(join(dir, 'work'));
+          homes[row.case](dir);
+          const configFile = join(dir, 'work', 'azure.yaml');
+          writeFileSync(configFile, 'provider: local\n');
+          const setup = loadSetup({ configFile, env: row.env, processEnv: { MODELOPS_HOME: dir, LOGNAME: 'alice' } });
+          const { config, env } = setup;
+          assert.equal(resourceGroupNameFor(config, env), row['resource group (resource-group stack)']);
+          assert.equal(clusterName(env, config.username), row['AKS cluster name']);
+          assert.equal(storageAccountName(env, config.username), row['storage account name']);
+          if (env !== 'prod') assert.equal(registryNameFor(config, env), row['registry name']);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+    }
+  });
+});
