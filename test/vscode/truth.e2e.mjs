@@ -22,8 +22,10 @@ async function watchRun(wb, until, { timeout = 480_000 } = {}) {
 describe('The editor tells the truth about its own runs', function () {
   let s;
   before(async function () {
-    // The cluster is slow, so the other rows can be seen waiting and finishing around it.
-    s = await startSession({ name: 'truth', yaml: configYaml({ faults: { cluster: { step_delay_ms: 2500 } } }) });
+    // The cluster is slow, so the other rows can be seen waiting and finishing around it. Its four
+    // resources at 5 s each give storage (five resources, no delay, then the read of what it left)
+    // a 20 s lead: at 2.5 s a machine busy with other work made storage finish after the cluster.
+    s = await startSession({ name: 'truth', yaml: configYaml({ faults: { cluster: { step_delay_ms: 5000 } } }) });
   });
   after(async () => s?.stop());
   scenarioHooks(() => s);
