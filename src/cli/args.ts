@@ -35,7 +35,8 @@ export interface CliArgs {
   interval?: number;
   /** reconcile: failed attempts on one spec before a component is stalled. */
   maxAttempts?: number;
-  config: string;
+  /** Named with --config; else discovered (core/paths.ts discoverConfig). */
+  config?: string;
   env?: string;
   json: boolean;
   events: boolean;
@@ -74,7 +75,8 @@ Commands:
                          forgotten (left running), node pools AKS runs are imported; state only; asks first, or --yes
 
 Options:
-  --config FILE          azure.yaml to use (default ./azure.yaml)
+  --config FILE          the config to use (default ./azure.yaml, else ~/.modelops/modelops.yaml,
+                         else ~/.modelops/infrastructure.yaml: the original modelops's files)
   --env NAME             environment (default: the file's "environment", else dev)
   --json                 print one JSON document
   --events               stream one JSON event per line (for tools such as the VS Code extension)
@@ -221,7 +223,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
     ...(values.heal ? { heal: true } : {}),
     ...(values.interval !== undefined ? { interval: atLeastOne('--interval', values.interval) } : {}),
     ...(values['max-attempts'] !== undefined ? { maxAttempts: atLeastOne('--max-attempts', values['max-attempts']) } : {}),
-    config: values.config ?? 'azure.yaml',
+    ...(values.config !== undefined ? { config: values.config } : {}),
     env: values.env,
     json: values.json!,
     events: values.events!,

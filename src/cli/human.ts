@@ -1,4 +1,5 @@
 /** Human output: a status table and a readable stream of operation events. */
+import { resolve } from 'node:path';
 import type { Problem } from '../core/config/types';
 import { describeDrift, type DriftCheck } from '../core/drift';
 import type { ComponentPreview, OperationEvent, ResourceChange } from '../core/events';
@@ -91,11 +92,16 @@ export function formatDrift(d: DriftCheck): string {
   return [head, ...d.resources.map((r) => `    ${r.change === 'deleted' ? '-' : '~'} ${pad(r.change, 8)}${resourceName(r.urn)} ${dim(r.type)}`)].join('\n');
 }
 
+/** Which config the run read, when it is not ./azure.yaml (the original's ~/.modelops files are found too). */
+function configNote(file: string | undefined): string {
+  return file && file !== resolve('azure.yaml') ? dim(` · ${file}`) : '';
+}
+
 /** One line per event worth a human's attention, or undefined to stay quiet. */
 export function formatEvent(e: OperationEvent): string | undefined {
   switch (e.type) {
     case 'operation-start':
-      return bold(`▶ ${e.operation} · ${e.components.join(', ')} · env ${e.env}`);
+      return bold(`▶ ${e.operation} · ${e.components.join(', ')} · env ${e.env}`) + configNote(e.config?.file);
     case 'plan':
       return e.steps.map((s) => `  ${s.action === 'skip' ? dim(pad('skip', 11)) : pad(s.action, 11)}${pad(s.component, 18)}${dim(s.reason)}`).join('\n');
     case 'step-start':

@@ -1,11 +1,13 @@
 /** `mops-infra`: the same operations as the extension, for terminals and CI. */
 import './compileCache';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { unprotectsNote } from '../core/dataGuard';
 import { ConfigError, ModelOpsError } from '../core/errors';
 import type { Problem } from '../core/config/types';
 import type { OperationEvent, OperationName, OperationResult, PlannedStep } from '../core/events';
+import { discoverConfig, modelopsHome } from '../core/paths';
 import { DEFAULT_INTERVAL_SECONDS, DEFAULT_MAX_ATTEMPTS } from '../core/reconcile';
 import { EXIT, exitCodeOf, operationDocument, reconcileDocument, type DriftDocument, type ErrorDocument, type PreviewDocument } from '../core/protocol';
 import { loadSetup, resolveComponents, type Setup, type SetupOptions } from '../engine/setup';
@@ -202,7 +204,7 @@ async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<numbe
     },
   );
   const setupOptions = {
-    configFile: args.config,
+    configFile: args.config ?? discoverConfig(process.cwd(), modelopsHome(process.env), existsSync),
     env: args.env,
     backend: args.backend,
     pulumiPath: args.pulumi,

@@ -15,6 +15,20 @@ export function modelopsHome(env: Env): string {
   return resolve(env.MODELOPS_HOME || join(homedir(), '.modelops'));
 }
 
+/**
+ * Where a run looks for its config when none is named, in order: `azure.yaml` here, then the
+ * original modelops's own files, `modelops.yaml` (written by `mops init`) and `infrastructure.yaml`.
+ */
+export function configCandidates(cwd: string, home: string): string[] {
+  return [join(cwd, 'azure.yaml'), join(home, 'modelops.yaml'), join(home, 'infrastructure.yaml')];
+}
+
+/** The first of configCandidates that exists, else `./azure.yaml` (whose absence is then the error). */
+export function discoverConfig(cwd: string, home: string, exists: (path: string) => boolean): string {
+  const candidates = configCandidates(cwd, home);
+  return candidates.find(exists) ?? candidates[0];
+}
+
 export function passphraseFilePath(home: string): string {
   return join(home, 'secrets', 'pulumi-passphrase');
 }

@@ -11,6 +11,8 @@ import { configDigest } from '../core/config/digest';
 import { MAX_CONFIG_CHARS } from '../core/config/load';
 import { parseConfig } from '../core/config/parse';
 import { START_OF_FILE, type InfraConfig, type ParsedConfig, type Problem } from '../core/config/types';
+import { formatPath } from '../core/config/reader';
+import { pathInFile } from '../core/config/unified';
 import { ConfigError, UnknownComponentError, UsageError } from '../core/errors';
 import type { DependencyGraph } from '../core/graph';
 import { buildModel, environmentProblem, errorsOf } from '../core/model';
@@ -55,7 +57,7 @@ function readConfigText(file: string): string {
     return readFileSync(file, 'utf8').slice(0, MAX_CONFIG_CHARS + 1);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const message = code === 'ENOENT' ? `${file} does not exist. Create it (minimal: "provider: local") or pass --config FILE.` : `cannot read ${file}: ${(error as Error).message}`;
+    const message = code === 'ENOENT' ? `${file} does not exist. Create it (minimal: "provider: local") or pass --config FILE. Without --config, ./azure.yaml is used, else ~/.modelops/modelops.yaml (what \`mops init\` writes), else ~/.modelops/infrastructure.yaml.` : `cannot read ${file}: ${(error as Error).message}`;
     throw new ConfigError(file, [{ file, range: START_OF_FILE, severity: 'error', code: 'config-unreadable', message }]);
   }
 }
@@ -70,7 +72,7 @@ export function loadSetup(options: SetupOptions): Setup {
   const read = parseConfig(text, file);
   if (!read.config) throw new ConfigError(file, errorsOf(read.problems));
   const settings = resolveSettings({ configBackendUrl: read.config.pulumi.backendUrl, backendOverride: options.backend, pulumiPath: options.pulumiPath, env: options.processEnv });
-  const userName = resolveUserName(read.config.username, settings.modelopsHome, options.processEnv ?? process.env);
+  const userName = resolveUserName(read.config.username, settings.modelopsHome, options.processEnv ?? process.env, `${formatPath(pathInFile(read.format, ['username']))} in ${file}`);
   const model = buildModel({ ...read, config: { ...read.config, username: userName.name } }, options.env);
   const { parsed } = model;
   if (!parsed.config || !model.graph) throw new ConfigError(file, errorsOf(model.problems));

@@ -54,11 +54,11 @@ function field(data: unknown, section: string, key: string): unknown {
 }
 
 /**
- * The user name for names. `explicit` is azure.yaml's `username`. An empty `settings.username`
+ * The user name for names. `explicit` is the config's own (`explicitFrom` says where). An empty `settings.username`
  * is the original's "user" (its `derive_username` of nothing).
  */
-export function resolveUserName(explicit: string | undefined, modelopsHome: string, env: NodeJS.ProcessEnv): UserName {
-  if (explicit !== undefined) return { name: explicit, from: '`username` in azure.yaml' };
+export function resolveUserName(explicit: string | undefined, modelopsHome: string, env: NodeJS.ProcessEnv, explicitFrom = '`username` in azure.yaml'): UserName {
+  if (explicit !== undefined) return { name: explicit, from: explicitFrom };
   const unifiedFile = join(modelopsHome, 'modelops.yaml');
   const unified = readYaml(unifiedFile);
   if (unified !== undefined) {

@@ -8,11 +8,10 @@ function parse(...argv: string[]): CliArgs {
 }
 
 describe('parseCliArgs', () => {
-  it('defaults: azure.yaml, no flags set', () => {
+  it('defaults: no config named (the run looks for one), no flags set', () => {
     assert.deepEqual(parse('status'), {
       verb: 'status',
       component: undefined,
-      config: 'azure.yaml',
       env: undefined,
       json: false,
       events: false,

@@ -251,6 +251,7 @@ const RULE_CASES: RuleCase[] = [
   { name: 'an unknown tag', code: 'yaml-unknown-tag', text: 'provider: !cloud local\n', line: 1, column: 11, severity: 'warning' },
   { name: 'a repeated key', code: 'duplicate-key', text: 'provider: local\nlocation: eastus\nlocation: westus\n', line: 3, column: 1 },
   { name: 'a list as key', code: 'non-string-key', text: 'provider: local\n? [a, b]\n: c\n', line: 2, column: 3 },
+  { name: 'modelops.yaml of another version', code: 'unsupported-schema-version', text: 'schema_version: 3\nsettings: { username: jane }\n', line: 1, column: 17, says: /reads 2/ },
   // Shapes
   { name: 'node_pools: 5', code: 'wrong-type', text: lines('provider: local', 'aks:', '  node_pools: 5'), line: 3, column: 15, says: /must be a list/ },
   { name: 'count: "three"', code: 'wrong-type', text: withPools('    - name: system', '      count: "three"'), line: 5, column: 14, says: /whole number/ },

@@ -17,6 +17,7 @@ function parsedWith(lines: Record<string, number>): ParsedConfig {
   return {
     file: FILE,
     text: '',
+    format: 'azure.yaml',
     problems: [],
     locate: (path: ConfigPath) => (lines[path.join('.')] !== undefined ? at(lines[path.join('.')]) : undefined),
   };

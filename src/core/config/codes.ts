@@ -4,6 +4,7 @@ export const CONFIG_PROBLEM_CODES = {
   'file-too-large': 'The file is larger than the 2 MB limit and was not parsed.',
   'empty-config': 'The file has no content; the smallest valid file is `provider: local`.',
   'not-a-mapping': 'The document is not a mapping of `key: value` pairs.',
+  'unsupported-schema-version': "The original's modelops.yaml (`schema_version`) or infrastructure.yaml (`schemaVersion`) is of a version this tool does not read.",
   'multiple-documents': 'The file holds more than one YAML document (`---`); only the first is read.',
   'too-many-problems': 'More than 1,000 problems; the rest are not listed.',
   'not-utf8': 'The file is not UTF-8 text (UTF-16, another encoding, or binary data).',

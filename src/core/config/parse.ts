@@ -8,7 +8,8 @@ import { loadYaml, type LoadedYaml } from './load';
 import { keyString, ReadContext, rootField } from './reader';
 import { readInfraConfig } from './rules';
 import { ProblemList, SourceText } from './source';
-import type { ConfigPath, InfraConfig, ParsedConfig, Problem, SourceRange } from './types';
+import { originalFormat, pathInFile, readInfrastructureYaml, readModelopsYaml } from './unified';
+import type { ConfigFormat, ConfigPath, InfraConfig, ParsedConfig, Problem, SourceRange } from './types';
 
 export { CONFIG_PROBLEM_CODES, type ConfigProblemCode } from './codes';
 
@@ -17,9 +18,10 @@ export function parseConfig(text: string, file: string): ParsedConfig {
   const problems = new ProblemList(source);
   let loaded: LoadedYaml | undefined;
   let config: InfraConfig | undefined;
+  let format: ConfigFormat = 'azure.yaml';
   try {
     loaded = loadYaml(text, problems);
-    if (loaded) config = readDocument(loaded, problems);
+    if (loaded) ({ config, format } = readDocument(loaded, problems));
   } catch (error) {
     // A bug here must not take the editor or CLI down with it; report it where it can be seen.
     problems.add('yaml-syntax', source.range(0, 0), `The config could not be read: ${(error as Error)?.message ?? String(error)}. Please report this with the file.`);
@@ -29,9 +31,10 @@ export function parseConfig(text: string, file: string): ParsedConfig {
   return {
     file,
     text,
+    format,
     config,
     problems: withoutTabEchoes(problems.sorted()),
-    locate: (path: ConfigPath, value?: boolean) => locator?.locate(path, value === true),
+    locate: (path: ConfigPath, value?: boolean) => locator?.locate(pathInFile(format, path), value === true),
   };
 }
 
@@ -41,7 +44,7 @@ function withoutTabEchoes(problems: Problem[]): Problem[] {
   return tabLines.size ? problems.filter((p) => !(p.code === 'unknown-key' && tabLines.has(p.range.start.line))) : problems;
 }
 
-function readDocument(loaded: LoadedYaml, problems: ProblemList): InfraConfig | undefined {
+function readDocument(loaded: LoadedYaml, problems: ProblemList): { config?: InfraConfig; format: ConfigFormat } {
   const { doc } = loaded;
   const ctx = new ReadContext(problems, loaded.anchors);
   const contents = ctx.deref(doc.contents ?? undefined);
@@ -49,14 +52,17 @@ function readDocument(loaded: LoadedYaml, problems: ProblemList): InfraConfig | 
     if (doc.errors.length === 0) {
       problems.add('empty-config', problems.source.range(0, 0), 'The file is empty. The smallest valid config is one line: `provider: local` (everything on this machine), or `provider: azure` with `subscription_id` and `aks`.');
     }
-    return undefined;
+    return { format: 'azure.yaml' };
   }
   if (!isMap(contents)) {
     const kind = isSeq(contents) ? 'a list' : 'a single value';
     problems.add('not-a-mapping', problems.source.rangeOfNode(contents), `The file is ${kind}, but a config is a mapping of \`key: value\` lines, starting with \`provider: local\` or \`provider: azure\`.`);
-    return undefined;
+    return { format: 'azure.yaml' };
   }
-  return readInfraConfig(rootField(ctx, contents));
+  const root = rootField(ctx, contents);
+  const format = originalFormat(root.map()!) ?? 'azure.yaml';
+  const read = { 'modelops.yaml': readModelopsYaml, 'infrastructure.yaml': readInfrastructureYaml, 'azure.yaml': readInfraConfig }[format];
+  return { config: read(root), format };
 }
 
 /** Finds keys and values by path, following aliases. */

@@ -41,13 +41,16 @@ export const PROVIDERS: readonly ProviderKind[] = ['azure', 'kubernetes', 'local
 export const DEFAULT_LOCATION = 'eastus2';
 export const DEFAULT_ENVIRONMENT = 'dev';
 
-/** Builds the typed config from the top-level mapping; undefined when `provider` is missing or invalid. */
-export function readInfraConfig(root: Field): InfraConfig | undefined {
+/**
+ * Builds the typed config from the top-level mapping; undefined when `provider` is missing or
+ * invalid. `outside`: what a file of the original's keeps outside these keys (unified.ts).
+ */
+export function readInfraConfig(root: Field, outside: { username?: string; environment?: string } = {}): InfraConfig | undefined {
   const top = root.map();
   if (!top) return undefined;
   const provider = readProvider(top.get('provider'));
-  const environment = readEnvironment(top.get('environment'));
-  const username = readUsername(top.get('username'));
+  const environment = readEnvironment(top.get('environment')) ?? outside.environment;
+  const username = readUsername(top.get('username')) ?? outside.username;
   const resourceGroup = readResourceGroup(top.get('resource_group'));
   const subscriptionId = readSubscriptionId(top.get('subscription_id'), provider);
   const aks = readAks(top.get('aks'));
@@ -179,13 +182,17 @@ function warnAzureOnlyKeys(top: MapReader, provider: ProviderKind | undefined): 
 /** `resource_group` and `acr.name` are read but, as in the original, not the Azure names: say which names are. */
 function noteDerivedNames(top: MapReader, config: InfraConfig, env: string): void {
   const info = { severity: 'info' } as const;
+  // Without `username` here, the user name is found when a run starts (as the original finds it): name the pattern.
+  const known = config.username !== undefined;
   const group = top.get('resource_group');
   if (config.resourceGroup !== undefined) {
-    group.ctx.problems.add('derived-name', group.keyRange(), `The resource group of environment "${env}" is \`${resourceGroupNameFor(config, env)}\`: each environment gets its own (\`modelops-{env}-rg[-{user}]\`, as the original named it), so two environments of this file never share, or destroy, one group. \`resource_group\` is not used as the name.`, info);
+    const name = known ? `\`${resourceGroupNameFor(config, env)}\`` : `\`modelops-${env}-rg-{user}\` (\`validate\` names the user)`;
+    group.ctx.problems.add('derived-name', group.keyRange(), `The resource group of environment "${env}" is ${name}: each environment gets its own (\`modelops-{env}-rg[-{user}]\`, as the original named it), so two environments of this file never share, or destroy, one group. \`resource_group\` is not used as the name.`, info);
   }
   if (config.acr?.name !== undefined && config.registry?.registryName === undefined) {
     const name = top.get('acr').map()!.get('name');
-    name.ctx.problems.add('derived-name', name.keyRange(), `The registry of environment "${env}" is \`${registryNameFor(config, env)}\`: registry names are global, so each environment (and user, in dev and staging) gets its own, as in the original. To pin one name, set \`registry: { registry_name: … }\`.`, info);
+    const registry = known ? `\`${registryNameFor(config, env)}\`` : 'derived from it and the user name (`validate` names it)';
+    name.ctx.problems.add('derived-name', name.keyRange(), `The registry of environment "${env}" is ${registry}: registry names are global, so each environment (and user, in dev and staging) gets its own, as in the original. To pin one name, set \`registry: { registry_name: … }\`.`, info);
   }
 }
 

@@ -179,9 +179,14 @@ export interface InfraConfig {
 /** A key path into the YAML document, e.g. ['aks', 'node_pools', 0, 'name']. */
 export type ConfigPath = ReadonlyArray<string | number>;
 
+/** Which file format was read: ours, or one of the original modelops's (src/core/config/unified.ts). */
+export type ConfigFormat = 'azure.yaml' | 'modelops.yaml' | 'infrastructure.yaml';
+
+
 export interface ParsedConfig {
   file: string;
   text: string;
+  format: ConfigFormat;
   /** Undefined when the file is too broken to give a config at all (then problems say why). */
   config?: InfraConfig;
   problems: Problem[];

@@ -1,0 +1,121 @@
+/**
+ * The original modelops's own config files, read as it reads them: `modelops.yaml` as its
+ * `mops init` writes it and `examples/unified-infra.yaml` (an `infrastructure.yaml`), both from
+ * InstituteforDiseaseModeling/modelops at 06153e8 (test/original/).
+ */
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { componentsFor } from '../../src/core/components';
+import { parseConfig } from '../../src/core/config/parse';
+import { rangeOf } from '../../src/core/config/types';
+import { discoverConfig } from '../../src/core/paths';
+
+const ORIGINAL = join(__dirname, '..', '..', '..', 'test', 'original');
+const fixture = (name: string): string => readFileSync(join(ORIGINAL, name), 'utf8');
+/** `mops init` asks `az` for the subscription; without it the fixture holds the zero GUID, which the original's `infra up` refuses too. */
+const modelopsYaml = (): string => fixture('modelops.yaml').replace('00000000-0000-0000-0000-000000000000', '12345678-90ab-cdef-1234-567890abcdef');
+const lineOf = (text: string, needle: string): number => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+describe("the original modelops's config files", () => {
+  describe('modelops.yaml (schema_version 2), as mops init writes it', () => {
+    it('reads with no problem at all: no error, no warning', () => {
+      const parsed = parseConfig(modelopsYaml(), '/home/jane/.modelops/modelops.yaml');
+      assert.deepEqual(parsed.problems.filter((p) => p.severity !== 'info').map((p) => `${p.range.start.line} ${p.code}: ${p.message}`), []);
+      assert.equal(parsed.format, 'modelops.yaml');
+    });
+
+    it('as written, the zero subscription is the one error, on its line', () => {
+      const text = fixture('modelops.yaml');
+      const errors = parseConfig(text, 'modelops.yaml').problems.filter((p) => p.severity === 'error');
+      assert.deepEqual(errors.map((p) => [p.code, p.range.start.line]), [['placeholder-subscription-id', lineOf(text, 'subscription_id')]]);
+    });
+
+    it("gives what the original's `infra up` provisions, mapped as it maps them", () => {
+      const { config } = parseConfig(modelopsYaml(), 'modelops.yaml');
+      assert.ok(config);
+      assert.deepEqual(componentsFor(config, config.environment ?? 'dev').map((c) => c.name), ['resource-group', 'registry', 'cluster', 'storage', 'workspace']);
+      assert.equal(config.provider, 'azure');
+      assert.equal(config.environment, 'dev');
+      assert.equal(config.username, 'jane-doe');
+      assert.equal(config.location, 'eastus2');
+      assert.equal(config.aks?.kubernetesVersion, '1.30');
+      assert.deepEqual(config.aks?.nodePools.map((p) => [p.name, p.mode, p.vmSize, p.count, p.min, p.max]), [
+        ['system', 'System', 'Standard_B2s', 1, undefined, undefined],
+        ['workers', 'User', 'Standard_D8s_v3', 1, 1, 20], // autoscaling from 1 to 20, starting at its minimum
+      ]);
+      assert.equal(config.registry?.sku, 'Basic');
+      assert.equal(config.storage?.sku, 'Standard_LRS');
+      assert.equal(config.pulumi.backendUrl, undefined);
+      const spec = config.workspace?.spec as { scheduler: Record<string, unknown>; workers: Record<string, unknown>; autoscaling: Record<string, unknown> };
+      assert.equal(config.workspace?.metadata.name, 'main-workspace');
+      assert.deepEqual(spec.scheduler.resources, { requests: { memory: '2Gi', cpu: '1' }, limits: { memory: '2Gi', cpu: '1' } });
+      assert.deepEqual([spec.workers.replicas, spec.workers.processes, spec.workers.threads], [2, 4, 1]);
+      assert.deepEqual(spec.workers.resources, { requests: { memory: '24Gi', cpu: '6' }, limits: { memory: '24Gi', cpu: '6' } });
+      assert.equal((spec.workers.env as unknown[]).length, 4);
+      // The file's own autoscaling, which the original's `infra up` drops (it deploys 2–20).
+      assert.deepEqual(spec.autoscaling, { enabled: true, min_workers: 2, max_workers: 10, target_cpu: 70 });
+    });
+
+    it('sections point at their lines: the cluster is `cluster`, the user name `settings.username`', () => {
+      const text = modelopsYaml();
+      const parsed = parseConfig(text, 'modelops.yaml');
+      const components = componentsFor(parsed.config!, 'dev');
+      const line = (name: string) => rangeOf(parsed, components.find((c) => c.name === name)!.configPath).start.line;
+      assert.equal(line('cluster'), lineOf(text, 'aks:'));
+      assert.equal(line('resource-group'), lineOf(text, 'resource_group:'));
+      assert.equal(line('workspace'), lineOf(text, 'workspace:'));
+      assert.equal(parsed.locate(['username'])?.start.line, lineOf(text, 'username: jane-doe'));
+    });
+
+    it('a bad value is reported on its line, in the terms of the file', () => {
+      const text = modelopsYaml().replace('worker_replicas: 2', 'worker_replicas: two').replace('scheduler_memory: 2Gi', 'scheduler_memory: 2GB');
+      const problems = parseConfig(text, 'modelops.yaml').problems.filter((p) => p.severity === 'error');
+      assert.deepEqual(problems.map((p) => [p.code, p.range.start.line]), [
+        ['invalid-quantity', lineOf(text, 'scheduler_memory')],
+        ['wrong-type', lineOf(text, 'worker_replicas')],
+      ]);
+      assert.match(problems[0].message, /`workspace\.scheduler_memory`/);
+      assert.match(problems[1].message, /worker_replicas/);
+    });
+
+    it('another schema version is refused, saying which one this reads', () => {
+      const problems = parseConfig(modelopsYaml().replace('schema_version: 2', 'schema_version: 3'), 'modelops.yaml').problems;
+      assert.match(problems.find((p) => p.code === 'unsupported-schema-version')?.message ?? '', /reads 2/);
+    });
+  });
+
+  describe("infrastructure.yaml (schemaVersion 1): the original's examples/unified-infra.yaml", () => {
+    it('reads with no error; its warnings name only keys the original does not read either', () => {
+      const text = fixture('unified-infra.yaml');
+      const parsed = parseConfig(text, 'unified-infra.yaml');
+      assert.equal(parsed.format, 'infrastructure.yaml');
+      assert.deepEqual(parsed.problems.filter((p) => p.severity === 'error'), []);
+      const warned = parsed.problems.filter((p) => p.severity === 'warning').map((p) => text.split('\n')[p.range.start.line - 1].trim().split(':')[0]);
+      // registry.provider (always ACR), storage.resource_group (the account goes into the environment's group), and
+      // resources/replica keys its workspace component never reads (it reads resources.requests/limits and autoscaling).
+      assert.deepEqual(warned, ['provider', 'resource_group', 'cpu', 'memory', 'min_replicas', 'max_replicas', 'cpu', 'memory']);
+    });
+
+    it('gives its components, its user name and the account it names', () => {
+      const { config } = parseConfig(fixture('unified-infra.yaml'), 'unified-infra.yaml');
+      assert.ok(config);
+      assert.deepEqual(componentsFor(config, 'dev').map((c) => c.name), ['resource-group', 'registry', 'cluster', 'storage', 'workspace']);
+      assert.equal(config.username, 'vsb');
+      assert.equal(config.storage?.accountName, 'modelopsdev');
+      assert.deepEqual(config.aks?.nodePools.map((p) => [p.name, p.min, p.max]), [['system', 1, 3], ['workers', 2, 10]]);
+      assert.equal((config.workspace?.spec as { autoscaling: { max_workers: number } }).autoscaling.max_workers, 20);
+    });
+  });
+});
+
+describe('which config a run uses when none is named', () => {
+  const home = '/home/jane/.modelops';
+  const found = (...present: string[]) => discoverConfig('/work', home, (p) => present.includes(p));
+  it('azure.yaml here, else modelops.yaml, else infrastructure.yaml in ~/.modelops, as the original looks', () => {
+    assert.equal(found('/work/azure.yaml', `${home}/modelops.yaml`), '/work/azure.yaml');
+    assert.equal(found(`${home}/modelops.yaml`, `${home}/infrastructure.yaml`), `${home}/modelops.yaml`);
+    assert.equal(found(`${home}/infrastructure.yaml`), `${home}/infrastructure.yaml`);
+    assert.equal(found(), '/work/azure.yaml', 'none: ./azure.yaml, whose absence is the error');
+  });
+});
