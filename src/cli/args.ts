@@ -21,6 +21,8 @@ export interface CliArgs {
   allowReplace?: boolean;
   /** up: when a component fails, roll back what this up already changed. */
   rollbackOnFailure?: boolean;
+  /** up, down: leave ~/.modelops/bundle-env/<env>.yaml alone. */
+  noBundleEnv?: boolean;
   /** validate: how problems are printed (text, or for CI: sarif, github). */
   format?: Format;
   /** repair: clear the locks of a run on another machine that a person knows is dead. */
@@ -87,6 +89,8 @@ Options:
   --allow-replace        up, repair, rollback: go ahead even where Pulumi would replace or delete what holds
                          data (or anything of a stack made outside mops-infra); without it that is refused
   --rollback-on-failure  up: when a component fails, roll back what this up already changed, newest first
+  --no-bundle-env        up, down: leave ~/.modelops/bundle-env/ENV.yaml as it is (by default, on Azure, a run that
+                         changes the registry or storage rewrites it, or removes it, as the original does)
   --format FORMAT        validate: text (default), sarif (code scanning), or github (workflow annotations)
   --force-unlock         repair: also clear a lock held by a run on another machine (only once you know it is dead)
   --skip-preflight       validate, up: skip the Azure preflight (providers, quota, names, Kubernetes version)
@@ -134,6 +138,7 @@ const FLAG_VERBS: Record<string, Verb[]> = {
   to: ['rollback'],
   'allow-replace': ['up', 'repair', 'rollback'],
   'rollback-on-failure': ['up'],
+  'no-bundle-env': ['up', 'down'],
   'show-secrets': ['outputs'],
   'force-unlock': ['repair'],
   'skip-preflight': ['validate', 'up'],
@@ -184,6 +189,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
       all: { type: 'boolean', default: false },
       to: { type: 'string' },
       'allow-replace': { type: 'boolean', default: false },
+      'no-bundle-env': { type: 'boolean', default: false },
       'rollback-on-failure': { type: 'boolean', default: false },
       'force-unlock': { type: 'boolean', default: false },
       'skip-preflight': { type: 'boolean', default: false },
@@ -216,6 +222,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
     ...(values.to !== undefined ? { to: positiveInt('--to', values.to) } : {}),
     ...(values['allow-replace'] ? { allowReplace: true } : {}),
     ...(values['rollback-on-failure'] ? { rollbackOnFailure: true } : {}),
+    ...(values['no-bundle-env'] ? { noBundleEnv: true } : {}),
     ...(values.format !== undefined ? { format: formatOf(values.format) } : {}),
     ...(values['force-unlock'] ? { forceUnlock: true } : {}),
     ...(values['skip-preflight'] ? { skipPreflight: true } : {}),

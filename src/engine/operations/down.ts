@@ -8,6 +8,7 @@ import type { OperationResult } from '../../core/events';
 import { operationResult, planDown, unconfirmedDestroys, type DownOptions } from '../../core/plan';
 import { runInDependencyOrder } from '../../core/schedule';
 import { resolveComponents } from '../setup';
+import { keepBundleEnv } from '../bundleEnv';
 import type { Engine } from '../engine';
 import { runStep } from '../stackRunner';
 import { guarded, refuseInvalidConfig } from './guard';
@@ -16,6 +17,8 @@ export interface DownRunOptions extends DownOptions {
   components?: string[];
   yes?: boolean;
   dryRun?: boolean;
+  /** Keep ~/.modelops/bundle-env/<env>.yaml current (default true; engine/bundleEnv.ts). */
+  bundleEnv?: boolean;
 }
 
 export async function down(engine: Engine, options: DownRunOptions = {}): Promise<OperationResult> {
@@ -44,6 +47,7 @@ export async function down(engine: Engine, options: DownRunOptions = {}): Promis
     const gone = readiness.filter((r) => order.includes(r.name) && r.status === 'absent').map((r) => r.name);
     const result = operationResult({ cancelled: engine.cancelled, steps: run.results, ready: gone.length === order.length });
     const failed = [...outcomes].filter(([, o]) => o.result !== 'succeeded').map(([n, o]) => `${n} (${o.result})`);
-    return run.done(result, `${gone.length} destroyed${failed.length ? `, not destroyed: ${failed.join(', ')}` : ''}${keptNote}`);
+    const bundleNote = options.bundleEnv === false ? undefined : await keepBundleEnv(engine, [...outcomes].filter(([, o]) => o.result === 'succeeded').map(([n]) => n));
+    return run.done(result, `${gone.length} destroyed${failed.length ? `, not destroyed: ${failed.join(', ')}` : ''}${keptNote}${bundleNote ? `; ${bundleNote}` : ''}`);
   }, seen);
 }

@@ -9,6 +9,7 @@ import { liveLockReason, needsRecovery, operationResult, planForceRecreate, plan
 import { describeReadiness, type ComponentReadiness } from '../../core/readiness';
 import { runInDependencyOrder, type NodeOutcome, type NodeResult } from '../../core/schedule';
 import { resolveComponents } from '../setup';
+import { keepBundleEnv } from '../bundleEnv';
 import type { Engine, OperationRun, Snapshot } from '../engine';
 import { runStep } from '../stackRunner';
 import { guardedUp, lookBeforeUp } from './dataGuard';
@@ -35,6 +36,8 @@ export interface UpOptions {
   preflight?: boolean;
   /** Consent to replacing or deleting what holds data (src/core/dataGuard.ts). */
   allowReplace?: boolean;
+  /** Keep ~/.modelops/bundle-env/<env>.yaml current (default true; engine/bundleEnv.ts). */
+  bundleEnv?: boolean;
 }
 
 /**
@@ -167,7 +170,9 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
     const targetReadiness = readiness.filter((r) => targets.has(r.name));
     const result = operationResult({ cancelled: engine.cancelled, steps: run.results, ready: targetReadiness.every((r) => r.status === 'ready') });
     const rollbackNote = options.rollbackOnFailure && failedAny ? `; rolled back: ${rolledBack.length ? rolledBack.join(', ') : 'nothing this up had changed'}` : '';
-    const summary = summarizeUp(engine, ups, outcomes, targetReadiness) + rollbackNote;
+    const changed = [...outcomes].filter(([, o]) => o.result === 'succeeded').map(([name]) => name);
+    const bundleNote = options.bundleEnv === false ? undefined : await keepBundleEnv(engine, changed);
+    const summary = summarizeUp(engine, ups, outcomes, targetReadiness) + rollbackNote + (bundleNote ? `; ${bundleNote}` : '');
     // Refused, not failed, when refusing is all that kept it from converging.
     const refused = [...refusals.values()].join(' ');
     if (refusals.size && result !== 'cancelled' && !failedAny) return run.done('refused', `${refused} — ${summary}`, 'unsafe');
