@@ -69,12 +69,29 @@ describe('first contact: up on the stacks the original made (provider doubles: n
   const sandbox = new Sandbox();
   after(() => sandbox.dispose());
 
+  let env: NodeJS.ProcessEnv;
+  let journalFile: string;
+
   it('is refused (exit 3) with each replace or delete listed, before Pulumi deletes anything', () => {
-    const { env, journalFile } = originalEnvironment(sandbox);
+    ({ env, journalFile } = originalEnvironment(sandbox));
     const r = sandbox.run(['up', 'storage'], ['--skip-preflight'], env);
     assert.equal(r.code, 3, `refused, not failed or done\n${r.stdout}${r.stderr}`);
     assert.match(r.stdout + r.stderr, /modelops-storage-dev was made outside mops-infra .* would delete Secret storage-secret-default\. See it with preview; migrate adopts the stack, or re-run with --allow-replace/);
     assert.deepEqual(journalOf(journalFile).filter((e) => e.op === 'delete' || e.op === 'create').map((e) => `${e.op} ${e.type} ${e.id}`), [], 'nothing was created or deleted');
+  });
+
+  it("without `username`, names carry the user name the original finds (here ~/.modelops/config.yaml's): preview plans no replace", () => {
+    // The original's own file has no username either: its get_username() found alice in config.yaml.
+    sandbox.write(ORIGINAL_CONFIG.replace('username: alice\n', ''));
+    mkdirSync(sandbox.home, { recursive: true });
+    writeFileSync(join(sandbox.home, 'config.yaml'), 'defaults:\n  environment: dev\n  username: alice\n');
+    const someoneElse = { ...env, LOGNAME: 'bob', USER: 'bob' };
+    const doc = sandbox.json<PreviewDocument>(['preview'], [], someoneElse);
+    for (const c of doc.components) assert.equal(c.changes.replace, 0, `${c.name} would be replaced: ${JSON.stringify(c.resources.filter((r) => r.op === 'replace').map((r) => [r.urn.split('::').pop(), r.reasons]))}`);
+    const validate = sandbox.run(['validate'], ['--skip-preflight'], someoneElse);
+    assert.match(validate.stdout, /carry the user name "alice", from defaults\.username in .*config\.yaml/, validate.stdout);
+    assert.match(validate.stdout, /cluster: AKS cluster modelops-dev-aks-5b96 in resource group modelops-dev-rg-alice/, validate.stdout);
+    assert.deepEqual(journalOf(journalFile).filter((e) => e.op !== 'read'), [], 'validate and preview change nothing');
   });
 });
 
