@@ -55,7 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     log, locator, store, running, refresher, provider, diagnostics, loop, environments,
     registerCommands(services),
-    createComponentsView(provider, store, refresher),
+    createComponentsView(provider, store, refresher, locator),
     createStatusItems(store, running),
     registerQuickFixes(diagnostics),
     registerConfigHelp(locator, schemaLoader(context.extensionPath)),

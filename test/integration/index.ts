@@ -10,8 +10,11 @@ import { join } from 'node:path';
 import { format } from 'node:util';
 import Mocha from 'mocha';
 
-/** `trusted` (the default) or `restricted`: which workspace the launcher opened. */
-export const SESSION = process.env.MOPS_INTEGRATION_SESSION === 'restricted' ? 'restricted' : 'trusted';
+/** `trusted` (the default), `restricted` or `originals`: which workspace the launcher opened. */
+const SESSIONS = ['trusted', 'restricted', 'originals'] as const;
+export const SESSION = SESSIONS.find((s) => s === process.env.MOPS_INTEGRATION_SESSION) ?? 'trusted';
+/** The test file of each session but the trusted one, which runs all the others. */
+const ONLY: Record<string, string> = { restricted: 'restricted.test.js', originals: 'originals.test.js' };
 
 export function run(): Promise<void> {
   const report = process.env.MOPS_INTEGRATION_REPORT;
@@ -19,7 +22,7 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 300_000 });
   for (const file of readdirSync(__dirname).sort()) {
     if (!file.endsWith('.test.js')) continue;
-    if ((file === 'restricted.test.js') === (SESSION === 'restricted')) mocha.addFile(join(__dirname, file));
+    if (SESSION === 'trusted' ? !Object.values(ONLY).includes(file) : file === ONLY[SESSION]) mocha.addFile(join(__dirname, file));
   }
   return new Promise((done, fail) => {
     mocha.run((failures) => (failures ? fail(new Error(`${failures} in-host test(s) failed`)) : done()));

@@ -5,7 +5,8 @@
 // `payload` — the way VS Code's own "Extension Development Host" window opens in a browser.
 // The suite runs in the server's extension host; its report is written to a file (printed
 // here as it grows) and its verdict comes back through the workbench's `codeAutomationExit`.
-// Two sessions: a trusted folder, then a Restricted Mode one on the stacks the first one made.
+// Three sessions: a trusted folder, a Restricted Mode one on the stacks the first one made, and a
+// folder without azure.yaml whose config is the original modelops's ~/.modelops/modelops.yaml.
 //
 //   node test/integration/run.mjs        (npm test runs it as the `inhost` suite)
 //   MOPS_KEEP=1                          keep the temp folders (printed)
@@ -95,11 +96,12 @@ function cleanUp(ws) {
 requireBuilt();
 let failed = 0;
 const done = [];
-// The restricted session opens the trusted one's MODELOPS_HOME: the stacks its Up made.
-for (const session of ['trusted', 'restricted']) {
+// The restricted session opens the trusted one's MODELOPS_HOME: the stacks its Up made. The
+// originals session opens a folder without azure.yaml, for a user of the original modelops.
+for (const session of ['trusted', 'restricted', 'originals']) {
   process.stdout.write(`\nin-host suite, ${session} session (VS Code server in code-server, Chromium)\n`);
   try {
-    const ws = prepareWorkspace(session, { pulumi: pulumiCliPath(), node: projectNode().node, home: done[0]?.home });
+    const ws = prepareWorkspace(session, { pulumi: pulumiCliPath(), node: projectNode().node, home: session === 'restricted' ? done[0]?.home : undefined });
     done.push(ws);
     if ((await runSession(session, ws)) !== 0) failed++;
   } catch (error) {

@@ -1,7 +1,12 @@
-/** Which azure.yaml the extension works on: the `configFile` setting, else the first one in the workspace. */
+/**
+ * Which config the extension works on: the `configFile` setting, else azure.yaml at the root or
+ * the first one in the workspace, else the original modelops's own files in ~/.modelops
+ * (`modelops.yaml` from `mops init`, then `infrastructure.yaml`), as the CLI looks.
+ */
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
+import { configCandidates, modelopsHome } from '../../core/paths';
 import { readSettings } from '../settings';
 
 export const CONFIG_GLOB = '**/azure.yaml';
@@ -33,11 +38,20 @@ export class ConfigLocator implements vscode.Disposable {
       const path = isAbsolute(setting) || !folder ? setting : join(folder.uri.fsPath, setting);
       return existsSync(path) ? vscode.Uri.file(path) : undefined;
     }
-    if (!folder) return undefined;
-    const root = vscode.Uri.joinPath(folder.uri, 'azure.yaml');
-    if (existsSync(root.fsPath)) return root;
-    const [first] = await vscode.workspace.findFiles(CONFIG_GLOB, EXCLUDE, 1);
-    return first;
+    if (folder) {
+      const root = vscode.Uri.joinPath(folder.uri, 'azure.yaml');
+      if (existsSync(root.fsPath)) return root;
+      const [first] = await vscode.workspace.findFiles(CONFIG_GLOB, EXCLUDE, 1);
+      if (first) return first;
+    }
+    const [, ...original] = configCandidates(folder?.uri.fsPath ?? '', modelopsHome(process.env));
+    const found = original.find((path) => existsSync(path));
+    return found ? vscode.Uri.file(found) : undefined;
+  }
+
+  /** The config is one of the original's files in ~/.modelops, not a file of the workspace. */
+  get isOriginals(): boolean {
+    return this.current !== undefined && configCandidates('', modelopsHome(process.env)).slice(1).includes(this.current.fsPath);
   }
 
   dispose(): void {

@@ -12,10 +12,15 @@ export function watchFiles(locator: ConfigLocator, refresher: Refresher): vscode
   config.onDidDelete(onConfig);
   config.onDidChange(() => void refresher.refresh('config'));
   const home = vscode.Uri.file(modelopsHome(process.env));
+  // The original's own files, which a workspace without azure.yaml uses (config/configLocator.ts).
+  const originals = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(home, '{modelops,infrastructure}.yaml'));
+  originals.onDidCreate(onConfig);
+  originals.onDidDelete(onConfig);
+  originals.onDidChange(() => void refresher.refresh('config'));
   const stacks = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(home, 'pulumi/**/Pulumi.*.yaml'));
   const onStack = () => void refresher.refresh('file');
   stacks.onDidCreate(onStack);
   stacks.onDidChange(onStack);
   stacks.onDidDelete(onStack);
-  return vscode.Disposable.from(config, stacks);
+  return vscode.Disposable.from(config, originals, stacks);
 }

@@ -1,22 +1,25 @@
-/** The Components TreeView: badge of components not ready, a message when the status could not be read. */
+/** The Components TreeView: badge of components not ready, a message when the status could not be read or comes from ~/.modelops. */
 import * as vscode from 'vscode';
 import { deployedCount } from '../../core/readiness';
 import { notReadyTooltip } from '../view/format';
 import type { ReadinessStore } from '../readiness/readinessStore';
 import type { Refresher } from '../readiness/refresher';
+import type { ConfigLocator } from '../config/configLocator';
 import type { ComponentsProvider } from './componentsProvider';
 import type { TreeNode } from './node';
 
 export const VIEW_ID = 'modelopsInfra.components';
 
-export function createComponentsView(provider: ComponentsProvider, store: ReadinessStore, refresher: Refresher): vscode.Disposable {
+export function createComponentsView(provider: ComponentsProvider, store: ReadinessStore, refresher: Refresher, locator: ConfigLocator): vscode.Disposable {
   const view = vscode.window.createTreeView<TreeNode>(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   const update = () => {
     // Before anything is provisioned, every row says "run Up": a count of them is noise.
     const nothingYet = deployedCount(store.components) === 0;
     const notReady = nothingYet ? 0 : store.components.filter((c) => c.status !== 'ready').length;
     view.badge = notReady ? { value: notReady, tooltip: notReadyTooltip(notReady) } : undefined;
-    view.message = store.error ? `Status could not be read: ${store.error}` : undefined;
+    // A workspace without azure.yaml shows the original modelops's own file: say which, so nobody wonders.
+    const originals = locator.isOriginals ? `From ${locator.uri!.fsPath}, the original modelops's config (this workspace has no azure.yaml).` : undefined;
+    view.message = store.error ? `Status could not be read: ${store.error}` : originals;
     // The environment every row and action is about, always in sight beside the view's title.
     view.description = store.env ? `env ${store.env}` : undefined;
   };
@@ -25,6 +28,7 @@ export function createComponentsView(provider: ComponentsProvider, store: Readin
   return vscode.Disposable.from(
     view,
     store.onDidChange(update),
+    locator.onDidChange(update),
     view.onDidChangeVisibility((e) => {
       refresher.setViewVisible(e.visible);
       if (e.visible) void refresher.refresh('interval');
