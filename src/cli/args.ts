@@ -19,6 +19,8 @@ export interface CliArgs {
   to?: number;
   /** up, repair, rollback: consent to replacing or deleting what holds data (or, on a stack made elsewhere, anything). */
   allowReplace?: boolean;
+  /** down: the original's --destroy-storage, --destroy-registry and --delete-rg: also these, which down keeps unless named. */
+  alsoDestroy?: Array<'storage' | 'registry' | 'resource-group'>;
   /** up: when a component fails, roll back what this up already changed. */
   rollbackOnFailure?: boolean;
   /** up, down: leave ~/.modelops/bundle-env/<env>.yaml alone. */
@@ -79,12 +81,17 @@ Commands:
 Options:
   --config FILE          the config to use (default ./azure.yaml, else ~/.modelops/modelops.yaml,
                          else ~/.modelops/infrastructure.yaml: the original modelops's files)
-  --env NAME             environment (default: the file's "environment", else dev)
+  -e, --env NAME         environment (default: the file's "environment", else dev)
   --json                 print one JSON document
   --events               stream one JSON event per line (for tools such as the VS Code extension)
   --force-recreate       up: destroy the named components and what depends on them, then provision (asks first)
   --with-dependents      down: also what depends on the named components
   --all                  down: also storage, registry and the resource group
+  --destroy-storage, --destroy-registry, --delete-rg
+                         down: also storage, the registry or the resource group (the original's flags);
+                         --destroy-all is --all
+  -c, --components A,B   up, preview, down, drift: components as a list (the original's -c)
+  --plan                 up: preview instead (the original's \`mops infra up --plan\`)
   --to VERSION           rollback: the history version whose spec to go back to
   --allow-replace        up, repair, rollback: go ahead even where Pulumi would replace or delete what holds
                          data (or anything of a stack made outside mops-infra); without it that is refused
@@ -138,6 +145,12 @@ const FLAG_VERBS: Record<string, Verb[]> = {
   to: ['rollback'],
   'allow-replace': ['up', 'repair', 'rollback'],
   'rollback-on-failure': ['up'],
+  plan: ['up'],
+  components: ['up', 'preview', 'down', 'drift'],
+  'destroy-storage': ['down'],
+  'destroy-registry': ['down'],
+  'destroy-all': ['down'],
+  'delete-rg': ['down'],
   'no-bundle-env': ['up', 'down'],
   'show-secrets': ['outputs'],
   'force-unlock': ['repair'],
@@ -167,6 +180,23 @@ function atLeastOne(name: string, value: string): number {
   return n;
 }
 
+/** The original's `mops infra down` flags: each also destroys a component our down keeps unless named. */
+const DESTROY_FLAG = { storage: 'destroy-storage', registry: 'destroy-registry', 'resource-group': 'delete-rg' } as const;
+
+const isYamlPath = (arg: string): boolean => /\.ya?ml$/i.test(arg);
+
+/**
+ * The original's shapes that are unambiguous here: `up path/to/config.yaml` (a YAML path is the
+ * config: no component name ends in .yaml) and `-c a,b` (components, beside or instead of names).
+ */
+function originalShapes(verb: Verb, named: string[], configFlag: string | undefined, componentsFlag: string | undefined): { rest: string[]; config?: string } {
+  const yamls = named.filter(isYamlPath);
+  if (yamls.length > 1) throw new UsageError(`${verb} takes one config file, got ${yamls.join(' and ')}`);
+  if (yamls.length && configFlag !== undefined) throw new UsageError(`the config is given twice (--config ${configFlag} and ${yamls[0]}); give it once`);
+  const fromFlag = componentsFlag?.split(',').map((c) => c.trim()).filter(Boolean) ?? [];
+  return { rest: [...named.filter((a) => !isYamlPath(a)), ...fromFlag], config: yamls[0] ?? configFlag };
+}
+
 export function parseCliArgs(argv: string[]): CliArgs | 'help' {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -174,7 +204,13 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
     strict: true,
     options: {
       config: { type: 'string' },
-      env: { type: 'string' },
+      env: { type: 'string', short: 'e' },
+      components: { type: 'string', short: 'c' },
+      plan: { type: 'boolean', default: false },
+      'destroy-storage': { type: 'boolean', default: false },
+      'destroy-registry': { type: 'boolean', default: false },
+      'destroy-all': { type: 'boolean', default: false },
+      'delete-rg': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       events: { type: 'boolean', default: false },
       yes: { type: 'boolean', short: 'y', default: false },
@@ -202,23 +238,28 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
     },
   });
   if (values.help || positionals.length === 0) return 'help';
-  const [verb, ...rest] = positionals;
-  if (!(VERBS as readonly string[]).includes(verb)) throw new UsageError(`unknown command "${verb}"; commands: ${VERBS.join(', ')}`);
+  const [given, ...named] = positionals;
+  if (!(VERBS as readonly string[]).includes(given)) throw new UsageError(`unknown command "${given}"; commands: ${VERBS.join(', ')}`);
+  // The original's `mops infra up --plan` is our preview.
+  const verb = given === 'up' && values.plan ? 'preview' : given;
   const takes = VERB_ARGUMENTS[verb as Verb];
+  const { rest, config } = originalShapes(given as Verb, named, values.config, takes === 'many' ? values.components : undefined);
   if (takes === 'one' && rest.length !== 1) throw new UsageError(`${verb} needs exactly one COMPONENT`);
   if (takes === 'none' && rest.length) throw new UsageError(`${verb} takes no arguments`);
   if (values.json && values.events) throw new UsageError('--json and --events do not go together');
   if (values.format !== undefined && values.format !== 'text' && (values.json || values.events)) throw new UsageError(`--format ${values.format} prints its own document: leave out --json and --events`);
   for (const [flag, verbs] of Object.entries(FLAG_VERBS)) {
-    const given = (values as Record<string, unknown>)[flag];
-    if (given !== undefined && given !== false && !verbs.includes(verb as Verb)) throw new UsageError(`--${flag} goes with ${verbs.join(' or ')}, not ${verb}`);
+    const value = (values as Record<string, unknown>)[flag];
+    if (value !== undefined && value !== false && !verbs.includes(given as Verb)) throw new UsageError(`--${flag} goes with ${verbs.join(' or ')}, not ${given}`);
   }
+  const alsoDestroy = (['storage', 'registry', 'resource-group'] as const).filter((c) => values[DESTROY_FLAG[c]]);
   return {
     verb: verb as Verb,
     component: takes === 'many' ? undefined : rest[0],
     ...(takes === 'many' && rest.length ? { components: rest } : {}),
     ...(values['with-dependents'] ? { withDependents: true } : {}),
-    ...(values.all ? { all: true } : {}),
+    ...(values.all || values['destroy-all'] ? { all: true } : {}),
+    ...(alsoDestroy.length ? { alsoDestroy } : {}),
     ...(values.to !== undefined ? { to: positiveInt('--to', values.to) } : {}),
     ...(values['allow-replace'] ? { allowReplace: true } : {}),
     ...(values['rollback-on-failure'] ? { rollbackOnFailure: true } : {}),
@@ -230,7 +271,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
     ...(values.heal ? { heal: true } : {}),
     ...(values.interval !== undefined ? { interval: atLeastOne('--interval', values.interval) } : {}),
     ...(values['max-attempts'] !== undefined ? { maxAttempts: atLeastOne('--max-attempts', values['max-attempts']) } : {}),
-    ...(values.config !== undefined ? { config: values.config } : {}),
+    ...(config !== undefined ? { config } : {}),
     env: values.env,
     json: values.json!,
     events: values.events!,

@@ -99,7 +99,7 @@ async function runUp(engine: Engine, setup: Setup, args: CliArgs): Promise<Opera
 }
 
 async function runDown(engine: Engine, setup: Setup, args: CliArgs): Promise<OperationResult> {
-  const options = { components: args.components, withDependents: args.withDependents, all: args.all, dryRun: args.dryRun, yes: args.yes, bundleEnv: !args.noBundleEnv };
+  const options = { components: args.components, withDependents: args.withDependents, all: args.all, also: args.alsoDestroy, dryRun: args.dryRun, yes: args.yes, bundleEnv: !args.noBundleEnv };
   if (!(await confirmOnTerminal(args, (e) => down(e, { ...options, dryRun: true }), setup, (steps) => destroyLines(setup.env, steps, '')))) return 'refused';
   return down(engine, { ...options, yes: options.yes || (process.stdin.isTTY && !args.json && !args.events) });
 }

@@ -169,6 +169,8 @@ export interface DownOptions {
   withDependents?: boolean;
   /** With no components named: the stateful ones too. */
   all?: boolean;
+  /** With no components named: these stateful ones too (the original's --destroy-storage, --destroy-registry, --delete-rg). */
+  also?: readonly string[];
 }
 
 export type DownPlan = { refused: string } | { destroy: PlannedStep[]; kept: string[] };
@@ -181,7 +183,7 @@ export type DownPlan = { refused: string } | { destroy: PlannedStep[]; kept: str
 export function planDown(input: PlanInput, named: readonly string[], options: DownOptions = {}): DownPlan {
   const exists = (n: string) => deployed(input, n);
   const all = input.graph.topologicalOrder();
-  const kept = named.length || options.all ? [] : all.filter((n) => STATEFUL_KINDS.has(input.components.get(n)!.kind));
+  const kept = named.length || options.all ? [] : all.filter((n) => STATEFUL_KINDS.has(input.components.get(n)!.kind) && !options.also?.includes(n));
   let targets = named.length ? [...named] : all.filter((n) => !kept.includes(n));
   if (options.withDependents) targets = [...new Set(targets.flatMap((n) => [n, ...input.graph.transitiveDependentsOf(n)]))];
   const chosen = new Set(targets);

@@ -97,3 +97,27 @@ describe('parseCliArgs', () => {
     assert.throws(() => parseCliArgs(['up', '--retry-delay-ms=soon']), (e: unknown) => e instanceof UsageError && e.message.includes('--retry-delay-ms'));
   });
 });
+
+describe("the original's `mops infra` shapes", () => {
+  const args = (line: string) => parse(...line.split(' '));
+  const fails = (line: string, message: RegExp) => assert.throws(() => parse(...line.split(' ')), message);
+  it('a YAML path is the config; -c lists components; -e names the environment', () => {
+    assert.equal(args('up ~/.modelops/modelops.yaml').config, '~/.modelops/modelops.yaml');
+    assert.deepEqual(args('up infra.yml -c cluster,storage -e prod').components, ['cluster', 'storage']);
+    assert.equal(args('up infra.yml -c cluster,storage -e prod').env, 'prod');
+    assert.deepEqual(args('down workspace -c adaptive-default').components, ['workspace', 'adaptive-default']);
+    fails('up a.yaml --config b.yaml', /given twice/);
+    fails('status -c cluster', /--components goes with/);
+  });
+
+  it('up --plan is preview', () => {
+    assert.equal(args('up --plan -c workspace').verb, 'preview');
+    fails('down --plan', /--plan goes with up/);
+  });
+
+  it("down's --destroy-storage, --destroy-registry and --delete-rg add what down keeps; --destroy-all is --all", () => {
+    assert.deepEqual(args('down --destroy-storage --delete-rg').alsoDestroy, ['storage', 'resource-group']);
+    assert.equal(args('down --destroy-all').all, true);
+    fails('up --destroy-storage', /goes with down/);
+  });
+});

@@ -113,6 +113,13 @@ describe('plans', () => {
       assert.deepEqual(plan.kept, ['storage']);
     });
 
+    it("`also` (the original's --destroy-storage) destroys a kept one with the rest", () => {
+      const plan = planDown(inputFor(local, statesFor(local)), [], { also: ['storage'] });
+      assert.ok('destroy' in plan);
+      assert.deepEqual(steps(plan.destroy, 'destroy').sort(), ['adaptive-default', 'cluster', 'storage', 'workspace']);
+      assert.deepEqual(plan.kept, []);
+    });
+
     it('refuses to take away what a staying component depends on, unless with its dependents', () => {
       const refused = planDown(inputFor(local, statesFor(local)), ['cluster']);
       assert.ok('refused' in refused);
