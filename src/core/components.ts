@@ -4,6 +4,7 @@
  * one exports, and which outputs each one reads from the others.
  */
 import type { ConfigPath, InfraConfig, ProviderKind } from './config/types';
+import { adaptiveNamespace, clusterName, registryNameFor, resourceGroupNameFor, storageAccountName, workspaceNamespace } from './names';
 import { ownerOf } from './ownership';
 
 export type ComponentKind = 'resource-group' | 'registry' | 'cluster' | 'storage' | 'workspace' | 'adaptive';
@@ -185,4 +186,26 @@ function clusterConfigPath(config: InfraConfig): ConfigPath {
 export function canonicalComponentName(name: string): string {
   const hyphenated = name.trim().toLowerCase().replace(/_/g, '-');
   return hyphenated === 'infra' ? 'cluster' : hyphenated;
+}
+
+/**
+ * What a component's program names on Azure (or in the cluster), as the user would look it up:
+ * `AKS cluster modelops-dev-aks-11c8`. `validate` says it, so the names can be checked before
+ * the first `up` makes them.
+ */
+export function physicalNameOf(config: InfraConfig, component: Pick<Component, 'kind' | 'run'>, env: string): string {
+  switch (component.kind) {
+    case 'resource-group':
+      return `resource group ${resourceGroupNameFor(config, env)}`;
+    case 'registry':
+      return `container registry ${registryNameFor(config, env)}`;
+    case 'cluster':
+      return `AKS cluster ${clusterName(env, config.username)} in resource group ${resourceGroupNameFor(config, env)}`;
+    case 'storage':
+      return `storage account ${config.storage?.accountName ?? storageAccountName(env, config.username)}`;
+    case 'workspace':
+      return `namespace ${workspaceNamespace(env, config.workspace?.metadata.namespace)}`;
+    case 'adaptive':
+      return `namespace ${adaptiveNamespace(env, component.run ?? 'default')}`;
+  }
 }

@@ -4,7 +4,6 @@
  * stable across runs.
  */
 import { createHash } from 'node:crypto';
-import type { Component } from './components';
 import type { InfraConfig } from './config/types';
 
 const PER_USER_ENVS = new Set(['dev', 'staging']);
@@ -85,25 +84,3 @@ export function adaptiveNamespace(env: string, run: string): string {
 }
 
 export const STANDARD_CONTAINERS = ['bundle-blobs', 'workspace', 'results', 'jobs'] as const;
-
-/**
- * What a component's program names on Azure (or in the cluster), as the user would look it up:
- * `AKS cluster modelops-dev-aks-11c8`. `validate` says it, so the names can be checked before
- * the first `up` makes them.
- */
-export function physicalNameOf(config: InfraConfig, component: Pick<Component, 'kind' | 'run'>, env: string): string {
-  switch (component.kind) {
-    case 'resource-group':
-      return `resource group ${resourceGroupNameFor(config, env)}`;
-    case 'registry':
-      return `container registry ${registryNameFor(config, env)}`;
-    case 'cluster':
-      return `AKS cluster ${clusterName(env, config.username)} in resource group ${resourceGroupNameFor(config, env)}`;
-    case 'storage':
-      return `storage account ${config.storage?.accountName ?? storageAccountName(env, config.username)}`;
-    case 'workspace':
-      return `namespace ${workspaceNamespace(env, config.workspace?.metadata.namespace)}`;
-    case 'adaptive':
-      return `namespace ${adaptiveNamespace(env, component.run ?? 'default')}`;
-  }
-}

@@ -8,7 +8,7 @@ import type { OperationResult } from '../../core/events';
 import { operationResult, planDown, unconfirmedDestroys, type DownOptions } from '../../core/plan';
 import { runInDependencyOrder } from '../../core/schedule';
 import { resolveComponents } from '../setup';
-import { keepBundleEnv } from '../bundleEnv';
+import { keepBundleEnv } from './bundleEnv';
 import type { Engine } from '../engine';
 import { runStep } from '../stackRunner';
 import { guarded, refuseInvalidConfig } from './guard';
@@ -17,7 +17,7 @@ export interface DownRunOptions extends DownOptions {
   components?: string[];
   yes?: boolean;
   dryRun?: boolean;
-  /** Keep ~/.modelops/bundle-env/<env>.yaml current (default true; engine/bundleEnv.ts). */
+  /** Keep ~/.modelops/bundle-env/<env>.yaml current (default true; engine/operations/bundleEnv.ts). */
   bundleEnv?: boolean;
 }
 

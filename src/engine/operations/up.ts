@@ -9,7 +9,7 @@ import { liveLockReason, needsRecovery, operationResult, planForceRecreate, plan
 import { describeReadiness, type ComponentReadiness } from '../../core/readiness';
 import { runInDependencyOrder, type NodeOutcome, type NodeResult } from '../../core/schedule';
 import { resolveComponents } from '../setup';
-import { keepBundleEnv } from '../bundleEnv';
+import { keepBundleEnv } from './bundleEnv';
 import type { Engine, OperationRun, Snapshot } from '../engine';
 import { runStep } from '../stackRunner';
 import { guardedUp, lookBeforeUp } from './dataGuard';
@@ -36,7 +36,7 @@ export interface UpOptions {
   preflight?: boolean;
   /** Consent to replacing or deleting what holds data (src/core/dataGuard.ts). */
   allowReplace?: boolean;
-  /** Keep ~/.modelops/bundle-env/<env>.yaml current (default true; engine/bundleEnv.ts). */
+  /** Keep ~/.modelops/bundle-env/<env>.yaml current (default true; engine/operations/bundleEnv.ts). */
   bundleEnv?: boolean;
 }
 

@@ -4,7 +4,7 @@
  */
 import { rangeOf, START_OF_FILE, type Problem } from '../../core/config/types';
 import type { OperationResult } from '../../core/events';
-import { physicalNameOf } from '../../core/names';
+import { physicalNameOf } from '../../core/components';
 import type { Engine } from '../engine';
 import type { Setup } from '../setup';
 import { ownershipConflicts, ownershipProblems } from './ownership';

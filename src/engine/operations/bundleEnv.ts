@@ -7,9 +7,9 @@
  */
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { bundleEnvFile, type Outputs } from '../core/bundleEnv';
-import type { Engine } from './engine';
-import { readOutputs } from './operations/outputs';
+import { bundleEnvFile, type Outputs } from '../../core/bundleEnv';
+import type { Engine } from '../engine';
+import { readOutputs } from './outputs';
 
 export function bundleEnvPath(modelopsHome: string, env: string): string {
   return join(modelopsHome, 'bundle-env', `${env}.yaml`);
