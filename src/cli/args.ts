@@ -194,6 +194,8 @@ function originalShapes(verb: Verb, named: string[], configFlag: string | undefi
   if (yamls.length > 1) throw new UsageError(`${verb} takes one config file, got ${yamls.join(' and ')}`);
   if (yamls.length && configFlag !== undefined) throw new UsageError(`the config is given twice (--config ${configFlag} and ${yamls[0]}); give it once`);
   const fromFlag = componentsFlag?.split(',').map((c) => c.trim()).filter(Boolean) ?? [];
+  // An empty list must not mean "every component".
+  if (componentsFlag !== undefined && fromFlag.length === 0) throw new UsageError('-c/--components needs at least one component, e.g. -c cluster,storage');
   return { rest: [...named.filter((a) => !isYamlPath(a)), ...fromFlag], config: yamls[0] ?? configFlag };
 }
 
@@ -252,7 +254,13 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
     const value = (values as Record<string, unknown>)[flag];
     if (value !== undefined && value !== false && !verbs.includes(given as Verb)) throw new UsageError(`--${flag} goes with ${verbs.join(' or ')}, not ${given}`);
   }
+  // `up --plan` is preview: what only an up takes would be silently dropped.
+  if (verb !== given) for (const [flag, verbs] of Object.entries(FLAG_VERBS)) {
+    const value = (values as Record<string, unknown>)[flag];
+    if (flag !== 'plan' && value !== undefined && value !== false && !verbs.includes(verb as Verb)) throw new UsageError(`--${flag} does not go with --plan (a preview changes nothing)`);
+  }
   const alsoDestroy = (['storage', 'registry', 'resource-group'] as const).filter((c) => values[DESTROY_FLAG[c]]);
+  if (alsoDestroy.length && rest.length) throw new UsageError(`--${DESTROY_FLAG[alsoDestroy[0]]} adds to what down takes by default; with components named, name ${alsoDestroy.join(' and ')} too`);
   return {
     verb: verb as Verb,
     component: takes === 'many' ? undefined : rest[0],

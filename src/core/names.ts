@@ -44,7 +44,7 @@ export function registryName(env: string, user: string | undefined, options: { r
   const envPart = alphanumeric(env);
   if (PER_USER_ENVS.has(env) && (options.perUserRegistry ?? true) && user) return `modelops${envPart}acr${sanitizeUsername(clusterUsername(user))}`.slice(0, 50);
   // The original appended a random suffix here on every run, renaming (and replacing) the registry each time.
-  return `modelops${envPart}acr${md5Prefix(`${env}-${user ?? 'default'}`, 4)}`;
+  return `modelops${envPart}acr${md5Prefix(`${env}-${user || 'default'}`, 4)}`;
 }
 
 /**

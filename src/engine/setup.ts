@@ -47,8 +47,8 @@ export interface Setup {
   configErrors: Problem[];
   /** What was read, as a digest (sha256, 12 hex): a run's log names it, so "which azure.yaml did it use" has an answer. */
   configDigest: string;
-  /** The user name in resource names, and where it came from (engine/userName.ts); `config.username` holds it. */
-  userName: UserName;
+  /** On Azure: the user name in resource names, and where it came from (engine/userName.ts); `config.username` holds it. */
+  userName?: UserName;
 }
 
 /** At most MAX_CONFIG_CHARS + 1 characters: enough for the parser to say the file is too large. */
@@ -72,8 +72,10 @@ export function loadSetup(options: SetupOptions): Setup {
   const read = parseConfig(text, file);
   if (!read.config) throw new ConfigError(file, errorsOf(read.problems));
   const settings = resolveSettings({ configBackendUrl: read.config.pulumi.backendUrl, backendOverride: options.backend, pulumiPath: options.pulumiPath, env: options.processEnv });
-  const userName = resolveUserName(read.config.username, settings.modelopsHome, options.processEnv ?? process.env, `${formatPath(pathInFile(read.format, ['username']))} in ${file}`);
-  const model = buildModel({ ...read, config: { ...read.config, username: userName.name } }, options.env);
+  // Only Azure names carry it (and must be the original's); an empty one means names without a user part.
+  const userName = read.config.provider === 'azure' ? resolveUserName(read.config.username, settings.modelopsHome, options.processEnv ?? process.env, `${formatPath(pathInFile(read.format, ['username']))} in ${file}`) : undefined;
+  const username = userName ? userName.name || undefined : read.config.username;
+  const model = buildModel({ ...read, config: { ...read.config, username } }, options.env);
   const { parsed } = model;
   if (!parsed.config || !model.graph) throw new ConfigError(file, errorsOf(model.problems));
   return {

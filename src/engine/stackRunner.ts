@@ -135,7 +135,7 @@ export async function runStep(engine: Engine, run: OperationRun, component: Comp
   const durationMs = Date.now() - started;
   // The state the step left is read before it is said to be done: a view that shows a finished
   // step never shows it beside the status from before it.
-  await engine.publishProgress();
+  await engine.publishProgress().catch((error: unknown) => engine.emit({ type: 'log', level: 'warn', message: `could not read the state ${component.stack} was left in: ${(error as Error).message.split('\n')[0]}` }));
   engine.emit({ type: 'step-done', component: component.name, stack: component.stack, action, result: outcome.result, message: outcome.message, durationMs, ...(outcome.changes ? { changes: outcome.changes } : {}) });
   return outcome;
 }

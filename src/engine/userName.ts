@@ -26,7 +26,12 @@ export function systemUser(env: NodeJS.ProcessEnv): UserName {
     const value = env[name];
     if (value) return { name: value, from: `the system user ($${name})` };
   }
-  return { name: userInfo().username, from: 'the system user' };
+  try {
+    return { name: userInfo().username, from: 'the system user' };
+  } catch {
+    // No account entry for this uid (a container run as an arbitrary user): the original's derive_username of nothing.
+    return { name: 'user', from: 'no system user name (set `username`)' };
+  }
 }
 
 /** The file's YAML as plain data; undefined when it does not exist. A file that exists but does not parse is an error naming it. */

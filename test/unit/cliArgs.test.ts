@@ -108,16 +108,19 @@ describe("the original's `mops infra` shapes", () => {
     assert.deepEqual(args('down workspace -c adaptive-default').components, ['workspace', 'adaptive-default']);
     fails('up a.yaml --config b.yaml', /given twice/);
     fails('status -c cluster', /--components goes with/);
+    fails('down -c ,', /needs at least one component/);
   });
 
   it('up --plan is preview', () => {
     assert.equal(args('up --plan -c workspace').verb, 'preview');
     fails('down --plan', /--plan goes with up/);
+    fails('up --plan --force-recreate', /does not go with --plan/);
   });
 
   it("down's --destroy-storage, --destroy-registry and --delete-rg add what down keeps; --destroy-all is --all", () => {
     assert.deepEqual(args('down --destroy-storage --delete-rg').alsoDestroy, ['storage', 'resource-group']);
     assert.equal(args('down --destroy-all').all, true);
     fails('up --destroy-storage', /goes with down/);
+    fails('down workspace --destroy-storage', /name storage too/);
   });
 });

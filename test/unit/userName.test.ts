@@ -13,6 +13,8 @@ import { loadSetup } from '../../src/engine/setup';
 import { resolveUserName, systemUser } from '../../src/engine/userName';
 
 const ORIGINAL = join(__dirname, '..', '..', '..', 'test', 'original');
+/** The smallest Azure config: only Azure names carry the user name. */
+const AZURE = 'provider: azure\nsubscription_id: 12345678-90ab-cdef-1234-567890abcdef\naks:\n  kubernetes_version: "1.30"\n  node_pools:\n    - { name: system, mode: System, vm_size: Standard_B2s, count: 1 }\n';
 
 describe('the user name in resource names, as the original finds it', () => {
   let home: string;
@@ -39,6 +41,12 @@ describe('the user name in resource names, as the original finds it', () => {
     assert.deepEqual(resolveUserName(undefined, home, env), { name: 'jane-doe', from: `settings.username in ${join(home, 'modelops.yaml')}` });
     assert.deepEqual(resolveUserName('bob', home, env), { name: 'bob', from: '`username` in azure.yaml' });
     assert.equal(resolveUserName('', home, env).name, '', '`username: ""` keeps names without a user part');
+    const setup = (yaml: string) => {
+      writeFileSync(join(home, 'azure.yaml'), yaml);
+      return loadSetup({ configFile: join(home, 'azure.yaml'), processEnv: { MODELOPS_HOME: home, LOGNAME: 'alice' } });
+    };
+    assert.equal(setup(`${AZURE}username: ""\n`).config.username, undefined, 'no user part: the spec is what it was without username');
+    assert.equal(setup('provider: local\n').config.username, undefined, 'only Azure names carry the user name');
     writeFileSync(join(home, 'modelops.yaml'), 'schema_version: 2\nsettings:\n  username: ""\n');
     assert.equal(resolveUserName(undefined, home, env).name, 'user', 'an empty settings.username is what the original derives from nothing');
   });
@@ -65,7 +73,7 @@ describe('the user name in resource names, as the original finds it', () => {
           mkdirSync(join(dir, 'work'));
           homes[row.case](dir);
           const configFile = join(dir, 'work', 'azure.yaml');
-          writeFileSync(configFile, 'provider: local\n');
+          writeFileSync(configFile, AZURE);
           const setup = loadSetup({ configFile, env: row.env, processEnv: { MODELOPS_HOME: dir, LOGNAME: 'alice' } });
           const { config, env } = setup;
           assert.equal(resourceGroupNameFor(config, env), row['resource group (resource-group stack)']);

@@ -4,7 +4,7 @@
  * section while the typed config is built.
  */
 import { componentsFor } from '../components';
-import { registryNameFor, resourceGroupNameFor, sanitizeUsername } from '../names';
+import { clusterUsername, registryNameFor, resourceGroupNameFor } from '../names';
 import { readAcr, readAks, readSsh } from './cluster';
 import { readKubernetes } from './kubernetes';
 import { checkLocation, checkResourceGroupName, checkSubscriptionId, isPlaceholderSubscriptionId } from './naming';
@@ -139,9 +139,9 @@ function readUsername(field: Field): string | undefined {
   const value = field.string('username: alice');
   // Empty: names without a user part (`modelops-dev-rg`), as stacks made before the user name was found elsewhere have them.
   if (value === undefined || value === '') return value;
-  const sanitised = sanitizeUsername(value);
-  if (sanitised !== value) {
-    field.warn('username-sanitised', `\`username\` "${value}" becomes "${sanitised}" in resource names (lowercase letters and digits only, at most 20). Write \`username: ${sanitised}\` to make that explicit.`);
+  const kept = clusterUsername(value);
+  if (kept !== value) {
+    field.warn('username-sanitised', `\`username\` "${value}" becomes "${kept}" in resource names (lowercase letters, digits and '-', at most 20; the storage account, resource group and registry drop '-' too, as the original's do). Write \`username: ${kept}\` to make that explicit.`);
   }
   return value;
 }

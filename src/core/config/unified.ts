@@ -74,7 +74,8 @@ export function readModelopsYaml(root: Field): InfraConfig | undefined {
   if (!requireVersion(top.get('schema_version'), 2, 'modelops.yaml')) return undefined;
   const settings = top.get('settings').map(SETTINGS_KEYS, 'settings: { environment: dev, provider: azure, username: alice }');
   const environment = settings ? readEnvironment(settings.get('environment')) : undefined;
-  const username = settings?.get('username').string('username: alice');
+  // Empty: found as the original finds it (engine/userName.ts), not names without a user part.
+  const username = settings?.get('username').string('username: alice') || undefined;
   const config = readCluster(top, { username, environment });
   if (!config) return undefined;
   const provider = settings?.get('provider');
@@ -94,8 +95,10 @@ export function readModelopsYaml(root: Field): InfraConfig | undefined {
 export function readInfrastructureYaml(root: Field): InfraConfig | undefined {
   const top = root.map(INFRASTRUCTURE_YAML_KEYS)!;
   if (!requireVersion(top.get('schemaVersion'), 1, 'infrastructure.yaml')) return undefined;
-  const config = readCluster(top);
-  if (!config) return undefined;
+  const read = readCluster(top);
+  if (!read) return undefined;
+  // An empty `cluster.username`: the original falls back to the user name it finds, and so do we.
+  const config = read.username === '' ? { ...read, username: undefined } : read;
   const { provider, resourceGroup, username, environment } = config;
   for (const key of ['continueOnError', 'dependsOn'] as const) {
     const field = top.get(key);

@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { bundleEnvFile, type Outputs } from '../../core/bundleEnv';
+import { UnknownStackError } from '../../core/errors';
 import type { Engine } from '../engine';
 import { readOutputs } from './outputs';
 
@@ -15,14 +16,15 @@ export function bundleEnvPath(modelopsHome: string, env: string): string {
   return join(modelopsHome, 'bundle-env', `${env}.yaml`);
 }
 
-/** Every output's value (secrets too: the file holds the connection string); none when the stack cannot be read. */
+/** Every output's value (secrets too: the file holds the connection string); none when there is no such stack. Other read failures throw. */
 async function outputsOf(engine: Engine, name: string): Promise<Outputs> {
   const component = engine.setup.byName.get(name);
   if (!component) return {};
   try {
     return Object.fromEntries(Object.entries(await readOutputs(engine, component, true)).map(([k, o]) => [k, o.value]));
-  } catch {
-    return {};
+  } catch (error) {
+    if (error instanceof UnknownStackError) return {};
+    throw error;
   }
 }
 
@@ -57,6 +59,7 @@ export async function keepBundleEnv(engine: Engine, changed: readonly string[]):
     rmSync(path);
     return `removed ${path} (no ${file.missing.join(' or ')} outputs)`;
   } catch (error) {
-    return `could not update ${path}: ${(error as Error).message}`;
+    // A read that failed is not a registry or storage that is gone: the file stays as it was.
+    return `could not update ${path}, left as it was: ${(error as Error).message.split('\n')[0]}`;
   }
 }

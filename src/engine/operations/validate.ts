@@ -52,9 +52,10 @@ export async function validate(engine: Engine, options: { preflight?: boolean } 
 /** The Azure names each component will use, and whose user name is in them: to check before the first `up`. */
 function namesOnAzure(setup: Setup): Problem[] {
   const { parsed, config, env, userName } = setup;
+  const whose = userName?.name ? `carry the user name "${userName.name}", from ${userName.from}` : `carry no user name (${userName?.from ?? 'none set'})`;
   const note = (range: Problem['range'], message: string, component?: string): Problem => ({ file: parsed.file, range, severity: 'info', code: 'derived-name', ...(component ? { component } : {}), message });
   return [
-    note(parsed.locate(['username']) ?? START_OF_FILE, `Names in environment "${env}" carry the user name "${userName.name}", from ${userName.from}.`),
+    note(parsed.locate(['username']) ?? START_OF_FILE, `Names in environment "${env}" ${whose}.`),
     ...setup.components.map((c) => note(rangeOf(parsed, c.configPath), `${c.name}: ${physicalNameOf(config, c, env)}`, c.name)),
   ];
 }

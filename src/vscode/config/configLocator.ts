@@ -14,6 +14,7 @@ const EXCLUDE = '{**/node_modules/**,**/.git/**,**/out/**,**/dist/**}';
 
 export class ConfigLocator implements vscode.Disposable {
   private current: vscode.Uri | undefined;
+  private fromOriginals = false;
   private readonly changed = new vscode.EventEmitter<vscode.Uri | undefined>();
   readonly onDidChange = this.changed.event;
 
@@ -23,35 +24,36 @@ export class ConfigLocator implements vscode.Disposable {
 
   /** Looks again; fires onDidChange when the answer changed. */
   async locate(): Promise<vscode.Uri | undefined> {
-    const found = await this.find();
-    if (found?.toString() !== this.current?.toString()) {
+    const { uri: found, originals } = await this.find();
+    if (found?.toString() !== this.current?.toString() || originals !== this.fromOriginals) {
       this.current = found;
+      this.fromOriginals = originals;
       this.changed.fire(found);
     }
     return found;
   }
 
-  private async find(): Promise<vscode.Uri | undefined> {
+  private async find(): Promise<{ uri?: vscode.Uri; originals: boolean }> {
     const folder = vscode.workspace.workspaceFolders?.[0];
     const setting = readSettings().configFile;
     if (setting) {
       const path = isAbsolute(setting) || !folder ? setting : join(folder.uri.fsPath, setting);
-      return existsSync(path) ? vscode.Uri.file(path) : undefined;
+      return { uri: existsSync(path) ? vscode.Uri.file(path) : undefined, originals: false };
     }
     if (folder) {
       const root = vscode.Uri.joinPath(folder.uri, 'azure.yaml');
-      if (existsSync(root.fsPath)) return root;
+      if (existsSync(root.fsPath)) return { uri: root, originals: false };
       const [first] = await vscode.workspace.findFiles(CONFIG_GLOB, EXCLUDE, 1);
-      if (first) return first;
+      if (first) return { uri: first, originals: false };
     }
     const [, ...original] = configCandidates(folder?.uri.fsPath ?? '', modelopsHome(process.env));
     const found = original.find((path) => existsSync(path));
-    return found ? vscode.Uri.file(found) : undefined;
+    return { uri: found ? vscode.Uri.file(found) : undefined, originals: found !== undefined };
   }
 
-  /** The config is one of the original's files in ~/.modelops, not a file of the workspace. */
+  /** No setting and no azure.yaml in the workspace: the config is one of the original's files in ~/.modelops. */
   get isOriginals(): boolean {
-    return this.current !== undefined && configCandidates('', modelopsHome(process.env)).slice(1).includes(this.current.fsPath);
+    return this.current !== undefined && this.fromOriginals;
   }
 
   dispose(): void {
