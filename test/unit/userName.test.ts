@@ -56,6 +56,14 @@ describe('the user name in resource names, as the original finds it', () => {
     assert.throws(() => resolveUserName(undefined, home, {}), (error: unknown) => error instanceof ConfigError && /cannot read the user name from .*modelops\.yaml/.test(error.problems[0].message));
   });
 
+  it("with mops init's modelops.yaml as the config itself: jane-doe's names in dev, as names.tsv has them", () => {
+    const file = join(home, 'modelops.yaml');
+    writeFileSync(file, readFileSync(join(ORIGINAL, 'modelops.yaml'), 'utf8').replace('00000000-0000-0000-0000-000000000000', '12345678-90ab-cdef-1234-567890abcdef'));
+    const { config, env, userName } = loadSetup({ configFile: file, processEnv: { MODELOPS_HOME: home, LOGNAME: 'alice' } });
+    assert.deepEqual(userName, { name: 'jane-doe', from: `settings.username in ${file}` });
+    assert.deepEqual([resourceGroupNameFor(config, env), clusterName(env, config.username), storageAccountName(env, config.username), registryNameFor(config, env)], ['modelops-dev-rg-janedoe', 'modelops-dev-aks-11c8', 'modelopsdevjan000d', 'modelopsdevacrjanedoe']);
+  });
+
   describe('a run without `username` derives the names the original derives (names.tsv)', () => {
     const [head, ...lines] = readFileSync(join(ORIGINAL, 'names.tsv'), 'utf8').trim().split('\n').map((l) => l.split('\t'));
     const rows = lines.map((cells) => Object.fromEntries(head.map((h, i) => [h, cells[i]])));
