@@ -17,6 +17,8 @@ export interface Settings {
   /** What a run does with unsaved changes to the config file (like `debug.saveBeforeStart`). */
   saveBeforeRun: SaveBeforeRun;
   reconcile: { enabled: boolean; heal: boolean; intervalSeconds: number; maxAttempts: number };
+  /** Up and Down keep ~/.modelops/bundle-env/<env>.yaml current on Azure (`--no-bundle-env` when false). */
+  bundleEnv: boolean;
 }
 
 export function readSettings(): Settings {
@@ -34,6 +36,7 @@ export function readSettings(): Settings {
     retryDelayMs: optionalInt('retry.initialDelayMs'),
     configFile: c.get<string>('configFile', '').trim(),
     saveBeforeRun: oneOf(SAVE_BEFORE_RUN, c.get<string>('saveBeforeRun'), 'save'),
+    bundleEnv: c.get<boolean>('bundleEnv', true),
     reconcile: {
       enabled: c.get<boolean>('reconcile.enabled', false),
       heal: c.get<boolean>('reconcile.heal', false),

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { parseConfig } from '../../src/core/config/parse';
 import { STATUSES } from '../../src/core/readiness';
 import { CliProcess } from '../../src/vscode/cli/cliProcess';
-import { childEnv, commonFlags } from '../../src/vscode/cli/cliArgs';
+import { childEnv, commonFlags, settingFlags } from '../../src/vscode/cli/cliArgs';
+import { parseCliArgs } from '../../src/cli/args';
 import { componentContextValue, createContextValue } from '../../src/vscode/view/contextValue';
 import { describeRow, displayValue, formatAgo, formatElapsed, runHeader, runSummary } from '../../src/vscode/view/format';
 import { describeReadiness } from '../../src/core/readiness';
@@ -266,6 +267,14 @@ describe('extension helpers (no vscode)', () => {
   });
 
   describe('CLI plumbing', () => {
+    it('the bundleEnv setting turned off adds --no-bundle-env to up and down only (the CLI refuses it elsewhere)', () => {
+      assert.deepEqual(settingFlags('up', { bundleEnv: false }), ['--no-bundle-env']);
+      assert.deepEqual(settingFlags('down', { bundleEnv: false }), ['--no-bundle-env']);
+      assert.deepEqual(settingFlags('repair', { bundleEnv: false }), []);
+      assert.deepEqual(settingFlags('up', { bundleEnv: true }), []);
+      for (const verb of ['up', 'down']) assert.equal(parseCliArgs([verb, ...settingFlags(verb, { bundleEnv: false })]) !== 'help', true);
+    });
+
     it('passes settings as flags and the passphrase as env, never as an argument', () => {
       const flags = commonFlags({ configFile: '/w/azure.yaml', environment: 'prod', pulumiPath: '/p/pulumi', backendUrl: 'file:///b', retryAttempts: 3, retryDelayMs: 10 });
       assert.deepEqual(flags, ['--config', '/w/azure.yaml', '--env', 'prod', '--pulumi', '/p/pulumi', '--backend', 'file:///b', '--retry-attempts', '3', '--retry-delay-ms', '10']);

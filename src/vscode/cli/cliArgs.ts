@@ -21,6 +21,11 @@ export function commonFlags(s: CliSettings): string[] {
   return flags;
 }
 
+/** Flags a setting adds to the verbs that take them: `bundleEnv: false` leaves ~/.modelops/bundle-env alone on up and down. */
+export function settingFlags(verb: string, s: { bundleEnv: boolean }): string[] {
+  return !s.bundleEnv && (verb === 'up' || verb === 'down') ? ['--no-bundle-env'] : [];
+}
+
 /** Environment of the child: VS Code's runtime as plain Node, plus the passphrase if the user set one. */
 export function childEnv(base: NodeJS.ProcessEnv, passphrase: string | undefined): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base, ELECTRON_RUN_AS_NODE: '1', NO_COLOR: '1', FORCE_COLOR: '0' };

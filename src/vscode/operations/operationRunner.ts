@@ -6,8 +6,10 @@
 import * as vscode from 'vscode';
 import type { OperationResult, RefusedChanges } from '../../core/events';
 import { resultOfExit } from '../../core/protocol';
+import { settingFlags } from '../cli/cliArgs';
 import type { CliClient } from '../cli/cliClient';
 import type { Log } from '../log';
+import { readSettings } from '../settings';
 import { formatElapsed, runSummary } from '../view/format';
 import { runOutcome, type RunOutcome } from '../view/runOutcome';
 import { describeTargets, type RunTargets } from '../view/runPhase';
@@ -59,7 +61,7 @@ export class OperationRunner {
       );
       return { result: 'refused', refusedChanges: [] };
     }
-    const child = await this.cli.start(request.verb, request.positionals, [...request.flags, '--events']);
+    const child = await this.cli.start(request.verb, request.positionals, [...request.flags, ...settingFlags(request.verb, readSettings()), '--events']);
     const op = this.running.begin(request.verb, request.targets, child);
     try {
       return await vscode.window.withProgress(
