@@ -86,21 +86,22 @@ async function confirmOnTerminal(args: CliArgs, dryRun: (engine: Engine) => Prom
 }
 
 /** What destroys would take, in order, with what holds data. */
-function destroyLines(env: string, steps: PlannedStep[], then: string): string[] | undefined {
+function destroyLines(setup: Setup, steps: PlannedStep[], then: string): string[] | undefined {
   const destroys = steps.filter((s) => s.action === 'destroy');
   if (!destroys.length) return undefined;
-  return [`These stacks of environment "${env}" are destroyed, in this order${then}:`, ...destroys.map((s) => `  ${s.stack} (${s.component})${s.holdsData ? ` — ${s.holdsData}` : ''}`), ...[unprotectsNote(destroys) ?? []].flat()];
+  // The config may have been found rather than named (~/.modelops/modelops.yaml): say which, before anything goes.
+  return [`These stacks of environment "${setup.env}" (from ${setup.parsed.file}) are destroyed, in this order${then}:`, ...destroys.map((s) => `  ${s.stack} (${s.component})${s.holdsData ? ` — ${s.holdsData}` : ''}`), ...[unprotectsNote(destroys) ?? []].flat()];
 }
 
 async function runUp(engine: Engine, setup: Setup, args: CliArgs): Promise<OperationResult> {
   const options = { components: args.components, forceRecreate: args.forceRecreate, dryRun: args.dryRun, yes: args.yes, rollbackOnFailure: args.rollbackOnFailure, preflight: !args.skipPreflight, allowReplace: args.allowReplace, bundleEnv: !args.noBundleEnv };
-  if (args.forceRecreate && !(await confirmOnTerminal(args, (e) => up(e, { ...options, dryRun: true }), setup, (steps) => destroyLines(setup.env, steps, ', then provisioned again')))) return 'refused';
+  if (args.forceRecreate && !(await confirmOnTerminal(args, (e) => up(e, { ...options, dryRun: true }), setup, (steps) => destroyLines(setup, steps, ', then provisioned again')))) return 'refused';
   return up(engine, { ...options, yes: options.yes || (args.forceRecreate && process.stdin.isTTY && !args.json && !args.events) });
 }
 
 async function runDown(engine: Engine, setup: Setup, args: CliArgs): Promise<OperationResult> {
   const options = { components: args.components, withDependents: args.withDependents, all: args.all, also: args.alsoDestroy, dryRun: args.dryRun, yes: args.yes, bundleEnv: !args.noBundleEnv };
-  if (!(await confirmOnTerminal(args, (e) => down(e, { ...options, dryRun: true }), setup, (steps) => destroyLines(setup.env, steps, '')))) return 'refused';
+  if (!(await confirmOnTerminal(args, (e) => down(e, { ...options, dryRun: true }), setup, (steps) => destroyLines(setup, steps, '')))) return 'refused';
   return down(engine, { ...options, yes: options.yes || (process.stdin.isTTY && !args.json && !args.events) });
 }
 
