@@ -79,6 +79,13 @@ describe("the original modelops's config files", () => {
       assert.match(problems[1].message, /worker_replicas/);
     });
 
+    it('the user name is settings.username alone: a cluster.username is said to be unread', () => {
+      const text = modelopsYaml().replace('  location: eastus2\n', '  location: eastus2\n  username: someone\n');
+      const parsed = parseConfig(text, 'modelops.yaml');
+      assert.equal(parsed.config?.username, 'jane-doe');
+      assert.deepEqual(parsed.problems.filter((p) => p.code === 'unused-key').map((p) => p.range.start.line), [lineOf(text, 'username: someone')]);
+    });
+
     it('another schema version is refused, saying which one this reads', () => {
       const problems = parseConfig(modelopsYaml().replace('schema_version: 2', 'schema_version: 3'), 'modelops.yaml').problems;
       assert.match(problems.find((p) => p.code === 'unsupported-schema-version')?.message ?? '', /reads 2/);

@@ -76,8 +76,12 @@ export function readModelopsYaml(root: Field): InfraConfig | undefined {
   const environment = settings ? readEnvironment(settings.get('environment')) : undefined;
   // Empty: found as the original finds it (engine/userName.ts), not names without a user part.
   const username = settings?.get('username').string('username: alice') || undefined;
-  const config = readCluster(top, { username, environment });
-  if (!config) return undefined;
+  const read = readCluster(top, { username, environment });
+  if (!read) return undefined;
+  // The original's ClusterSpec has no user name: in this file it is settings.username alone.
+  const clusterUser = top.get('cluster').map()?.get('username');
+  if (clusterUser?.exists) clusterUser.warnAtKey('unused-key', '`cluster.username` is not read in modelops.yaml (the original reads `settings.username`); move it there.');
+  const config = { ...read, username };
   const provider = settings?.get('provider');
   if (provider?.isSet && provider.string() !== config.provider) provider.warn('unused-key', `\`settings.provider\` is "${provider.string()}" but \`cluster.provider\` is "${config.provider}": the cluster's is used.`);
   const backendUrl = readBackendUrl(top.get('pulumi'));
