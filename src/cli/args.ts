@@ -72,7 +72,7 @@ Commands:
                          exit 1 when something drifted
   reconcile              keep the environment converged: each pass checks status, drift and health and, with
                          --heal, takes the recovery ladder's next steps; bounded retries, then stalled
-  outputs COMPONENT      a component's stack outputs (secrets masked unless --show-secrets)
+  outputs [COMPONENT]    a component's stack outputs, or every component's (secrets masked unless --show-secrets)
   environments           every environment with stacks in the backend, and how many components are ready there
   state COMPONENT        what the component's stack state holds: its resources and outputs, every secret masked
   migrate                take over stacks the original modelops made: what an up would delete of the original's is
@@ -119,7 +119,7 @@ everything converged); 1 failed, or something not ready, drifted or not converge
 destruction needs --yes, or an update would replace or delete what holds data); 130 cancelled.`;
 
 /** How many COMPONENT arguments each verb takes. */
-const VERB_ARGUMENTS: Record<Verb, 'none' | 'one' | 'many'> = {
+const VERB_ARGUMENTS: Record<Verb, 'none' | 'one' | 'optional' | 'many'> = {
   status: 'none',
   validate: 'none',
   health: 'none',
@@ -129,7 +129,7 @@ const VERB_ARGUMENTS: Record<Verb, 'none' | 'one' | 'many'> = {
   preview: 'many',
   down: 'many',
   repair: 'one',
-  outputs: 'one',
+  outputs: 'optional',
   state: 'one',
   environments: 'none',
   history: 'one',
@@ -247,6 +247,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
   const takes = VERB_ARGUMENTS[verb as Verb];
   const { rest, config } = originalShapes(given as Verb, named, values.config, takes === 'many' ? values.components : undefined);
   if (takes === 'one' && rest.length !== 1) throw new UsageError(`${verb} needs exactly one COMPONENT`);
+  if (takes === 'optional' && rest.length > 1) throw new UsageError(`${verb} takes one COMPONENT, or none for all of them`);
   if (takes === 'none' && rest.length) throw new UsageError(`${verb} takes no arguments`);
   if (values.json && values.events) throw new UsageError('--json and --events do not go together');
   if (values.format !== undefined && values.format !== 'text' && (values.json || values.events)) throw new UsageError(`--format ${values.format} prints its own document: leave out --json and --events`);

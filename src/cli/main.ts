@@ -4,12 +4,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { unprotectsNote } from '../core/dataGuard';
-import { ConfigError, ModelOpsError } from '../core/errors';
+import { ConfigError, ModelOpsError, UnknownStackError } from '../core/errors';
 import type { Problem } from '../core/config/types';
 import type { OperationEvent, OperationName, OperationResult, PlannedStep } from '../core/events';
 import { discoverConfig, modelopsHome } from '../core/paths';
 import { DEFAULT_INTERVAL_SECONDS, DEFAULT_MAX_ATTEMPTS } from '../core/reconcile';
-import { EXIT, exitCodeOf, operationDocument, reconcileDocument, type DriftDocument, type ErrorDocument, type PreviewDocument } from '../core/protocol';
+import { EXIT, exitCodeOf, operationDocument, reconcileDocument, type AllOutputsReport, type DriftDocument, type ErrorDocument, type OutputsReport, type PreviewDocument } from '../core/protocol';
 import { loadSetup, resolveComponents, type Setup, type SetupOptions } from '../engine/setup';
 import { Engine } from '../engine/engine';
 import { down } from '../engine/operations/down';
@@ -158,12 +158,33 @@ async function runHistory(engine: Engine, args: CliArgs): Promise<number> {
   return EXIT.ok;
 }
 
+const outputLine = (name: string, value: unknown): string => `${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`;
+
 async function runOutputs(engine: Engine, setup: Setup, args: CliArgs): Promise<number> {
-  const [component] = resolveComponents(setup, [args.component!]);
   if (setup.configErrors.length) throw new ConfigError(setup.parsed.file, setup.configErrors);
+  if (args.component === undefined) return runAllOutputs(engine, setup, args);
+  const [component] = resolveComponents(setup, [args.component]);
   const outputs = await readOutputs(engine, component, args.showSecrets);
-  if (args.json || args.events) print(JSON.stringify({ component: component.name, stack: component.stack, outputs }));
-  else for (const [name, o] of Object.entries(outputs)) print(`${name}: ${typeof o.value === 'string' ? o.value : JSON.stringify(o.value)}`);
+  if (args.json || args.events) print(JSON.stringify({ component: component.name, stack: component.stack, outputs } satisfies OutputsReport));
+  else for (const [name, o] of Object.entries(outputs)) print(outputLine(name, o.value));
+  return EXIT.ok;
+}
+
+/** Every component's outputs, as the original's `mops infra outputs`; components without a stack are left out. */
+async function runAllOutputs(engine: Engine, setup: Setup, args: CliArgs): Promise<number> {
+  const { states } = await engine.snapshot();
+  const components: OutputsReport[] = [];
+  for (const component of setup.graph.topologicalOrder().map((n) => setup.byName.get(n)!)) {
+    if (!states.get(component.name)?.exists) continue;
+    const outputs = await readOutputs(engine, component, args.showSecrets).catch((error: unknown) => {
+      if (error instanceof UnknownStackError) return undefined;
+      throw error;
+    });
+    if (outputs) components.push({ component: component.name, stack: component.stack, outputs });
+  }
+  if (args.json || args.events) print(JSON.stringify({ components } satisfies AllOutputsReport));
+  else if (!components.length) print(`No component of environment "${setup.env}" has a stack yet: run up.`);
+  else print(components.map((c) => [`${c.component} (${c.stack})`, ...Object.entries(c.outputs).map(([name, o]) => `  ${outputLine(name, o.value)}`)].join('\n')).join('\n\n'));
   return EXIT.ok;
 }
 

@@ -30,6 +30,11 @@ export interface OutputsReport {
   outputs: Record<string, { value: unknown; secret: boolean }>;
 }
 
+/** `outputs --json` (no component, as the original's `mops infra outputs`): every component that has a stack, in provisioning order. */
+export interface AllOutputsReport {
+  components: OutputsReport[];
+}
+
 /** `environments --json`: each environment with stacks in the backend, and how ready it is. */
 export interface EnvironmentsReport {
   configFile: string;

@@ -98,6 +98,10 @@ describe('operations on the real engine', function () {
     const absent = box.run(['outputs', 'workspace']);
     assert.equal(absent.code, 2);
     assert.match(absent.stderr, /workspace has no stack yet/);
+    // No component, as the original's `mops infra outputs`: every component that has a stack, secrets masked.
+    const all = box.json<{ components: Array<Outputs & { component: string }> }>(['outputs']);
+    assert.deepEqual(all.components.map((c) => c.component), ['storage']);
+    assert.deepEqual(all.components[0].outputs.connection_string, { value: '[secret]', secret: true });
 
     // state: what the stack holds, resource by resource, with every secret masked.
     const state = box.json<StateReport>(['state', 'storage']);

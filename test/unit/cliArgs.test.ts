@@ -45,10 +45,9 @@ describe('parseCliArgs', () => {
     assert.equal(parse('outputs', 'cluster', '--show-secrets').showSecrets, true);
   });
 
-  it('repair and outputs need exactly one component', () => {
+  it('repair needs exactly one component', () => {
     assert.equal(parse('repair', 'cluster').component, 'cluster');
-    assert.equal(parse('outputs', 'storage').component, 'storage');
-    for (const argv of [['repair'], ['repair', 'cluster', 'storage'], ['outputs']]) {
+    for (const argv of [['repair'], ['repair', 'cluster', 'storage']]) {
       assert.throws(() => parseCliArgs(argv), (e: unknown) => e instanceof UsageError && /needs exactly one COMPONENT/.test(e.message), argv.join(' '));
     }
   });
@@ -109,6 +108,12 @@ describe("the original's `mops infra` shapes", () => {
     fails('up a.yaml --config b.yaml', /given twice/);
     fails('status -c cluster', /--components goes with/);
     fails('down -c ,', /needs at least one component/);
+  });
+
+  it('outputs takes one component, or none for all of them', () => {
+    assert.equal(args('outputs').component, undefined);
+    assert.equal(args('outputs storage').component, 'storage');
+    fails('outputs storage cluster', /or none for all of them/);
   });
 
   it('up --plan is preview', () => {
