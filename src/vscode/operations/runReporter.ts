@@ -18,6 +18,8 @@ type Done = Extract<OperationEvent, { type: 'operation-done' }>;
 export class RunReporter {
   done: Done | undefined;
   readiness: ComponentReadiness[] | undefined;
+  /** The newest readiness the run published while it went on (read before each step ended). */
+  private lastRead: ComponentReadiness[] | undefined;
   /** Components a drift check found drifted, with what drifted (`storage (1 deleted)`). */
   readonly drifted: string[] = [];
   /** The plan's steps and every step's end, for the run's closing notification (view/runOutcome.ts). */
@@ -66,6 +68,9 @@ export class RunReporter {
         return this.progress.report({ message: `${e.component}: waiting for ${e.waitingFor} (attempt ${e.attempt})` });
       case 'step-done': {
         this.running.stepDone(this.op, e.component);
+        // The engine reads the state a step left before the step ends, while the row was still the
+        // run's (held back): now that it is done, it shows that read.
+        if (this.lastRead?.some((c) => c.name === e.component)) this.store.setComponents(this.lastRead, this.running.heldBack('run'));
         this.steps.push({ component: e.component, action: e.action, result: e.result, message: e.message, ...(e.changes ? { changes: e.changes } : {}) });
         if (e.action !== 'preview' && e.action !== 'verify' && e.result !== 'skipped') this.store.clearPreviews([e.component]);
         const line = `  ${e.action} ${e.component}: ${e.result} in ${Math.round(e.durationMs / 1000)} s${e.message ? ` — ${e.message}` : ''}`;
@@ -77,6 +82,7 @@ export class RunReporter {
       case 'readiness':
         // While the run goes on, rows it is still working on keep showing the run's phase.
         if (!e.partial) this.readiness = e.components;
+        else this.lastRead = e.components;
         return this.store.setComponents(e.components, e.partial ? this.running.heldBack('run') : undefined);
       case 'problem':
         return this.log.warn(`  ${e.problem.code}: ${e.problem.message}`);
