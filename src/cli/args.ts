@@ -251,15 +251,13 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
   if (takes === 'none' && rest.length) throw new UsageError(`${verb} takes no arguments`);
   if (values.json && values.events) throw new UsageError('--json and --events do not go together');
   if (values.format !== undefined && values.format !== 'text' && (values.json || values.events)) throw new UsageError(`--format ${values.format} prints its own document: leave out --json and --events`);
-  for (const [flag, verbs] of Object.entries(FLAG_VERBS)) {
-    const value = (values as Record<string, unknown>)[flag];
-    if (value !== undefined && value !== false && !verbs.includes(given as Verb)) throw new UsageError(`--${flag} goes with ${verbs.join(' or ')}, not ${given}`);
-  }
+  const set = (flag: string): boolean => ![undefined, false].includes((values as Record<string, unknown>)[flag] as undefined);
+  const unfit = (as: string, except?: string) => Object.entries(FLAG_VERBS).find(([flag, verbs]) => flag !== except && set(flag) && !verbs.includes(as as Verb));
+  const misplaced = unfit(given);
+  if (misplaced) throw new UsageError(`--${misplaced[0]} goes with ${misplaced[1].join(' or ')}, not ${given}`);
   // `up --plan` is preview: what only an up takes would be silently dropped.
-  if (verb !== given) for (const [flag, verbs] of Object.entries(FLAG_VERBS)) {
-    const value = (values as Record<string, unknown>)[flag];
-    if (flag !== 'plan' && value !== undefined && value !== false && !verbs.includes(verb as Verb)) throw new UsageError(`--${flag} does not go with --plan (a preview changes nothing)`);
-  }
+  const dropped = verb !== given ? unfit(verb, 'plan') : undefined;
+  if (dropped) throw new UsageError(`--${dropped[0]} does not go with --plan (a preview changes nothing)`);
   const alsoDestroy = (['storage', 'registry', 'resource-group'] as const).filter((c) => values[DESTROY_FLAG[c]]);
   if (alsoDestroy.length && rest.length) throw new UsageError(`--${DESTROY_FLAG[alsoDestroy[0]]} adds to what down takes by default; with components named, name ${alsoDestroy.join(' and ')} too`);
   return {

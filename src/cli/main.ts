@@ -173,15 +173,19 @@ async function runOutputs(engine: Engine, setup: Setup, args: CliArgs): Promise<
 /** Every component's outputs, as the original's `mops infra outputs`; components without a stack are left out. */
 async function runAllOutputs(engine: Engine, setup: Setup, args: CliArgs): Promise<number> {
   const { states } = await engine.snapshot();
-  const components: OutputsReport[] = [];
-  for (const component of setup.graph.topologicalOrder().map((n) => setup.byName.get(n)!)) {
-    if (!states.get(component.name)?.exists) continue;
-    const outputs = await readOutputs(engine, component, args.showSecrets).catch((error: unknown) => {
-      if (error instanceof UnknownStackError) return undefined;
-      throw error;
-    });
-    if (outputs) components.push({ component: component.name, stack: component.stack, outputs });
-  }
+  const existing = setup.graph.topologicalOrder().map((n) => setup.byName.get(n)!).filter((c) => states.get(c.name)?.exists);
+  const read = await Promise.all(
+    existing.map((component) =>
+      readOutputs(engine, component, args.showSecrets).then(
+        (outputs): OutputsReport => ({ component: component.name, stack: component.stack, outputs }),
+        (error: unknown) => {
+          if (error instanceof UnknownStackError) return undefined;
+          throw error;
+        },
+      ),
+    ),
+  );
+  const components = read.filter((c): c is OutputsReport => c !== undefined);
   if (args.json || args.events) print(JSON.stringify({ components } satisfies AllOutputsReport));
   else if (!components.length) print(`No component of environment "${setup.env}" has a stack yet: run up.`);
   else print(components.map((c) => [`${c.component} (${c.stack})`, ...Object.entries(c.outputs).map(([name, o]) => `  ${outputLine(name, o.value)}`)].join('\n')).join('\n\n'));

@@ -37,7 +37,12 @@ const WORKSPACE_DEFAULTS = {
   worker_threads: 1,
   worker_memory: '24Gi',
   worker_cpu: '6',
-  worker_env: ['TARGET', '0.6', 'SPILL', '0.7', 'PAUSE', '0.8', 'TERMINATE', '0.95'].flatMap((v, i, a) => (i % 2 ? [] : [{ name: `DASK_DISTRIBUTED__WORKER__MEMORY__${v}`, value: a[i + 1] }])) as unknown[],
+  worker_env: [
+    { name: 'DASK_DISTRIBUTED__WORKER__MEMORY__TARGET', value: '0.6' },
+    { name: 'DASK_DISTRIBUTED__WORKER__MEMORY__SPILL', value: '0.7' },
+    { name: 'DASK_DISTRIBUTED__WORKER__MEMORY__PAUSE', value: '0.8' },
+    { name: 'DASK_DISTRIBUTED__WORKER__MEMORY__TERMINATE', value: '0.95' },
+  ] as unknown[],
   autoscaling_enabled: true,
   autoscaling_min_workers: 2,
   autoscaling_max_workers: 10,

@@ -50,7 +50,8 @@ export async function keepBundleEnv(engine: Engine, changed: readonly string[]):
   if (setup.config.provider !== 'azure' || !changed.some((n) => n === 'registry' || n === 'storage')) return undefined;
   const path = bundleEnvPath(setup.settings.modelopsHome, setup.env);
   try {
-    const file = bundleEnvFile(setup.env, await outputsOf(engine, 'registry'), await outputsOf(engine, 'storage'), new Date());
+    const [registry, storage] = await Promise.all([outputsOf(engine, 'registry'), outputsOf(engine, 'storage')]);
+    const file = bundleEnvFile(setup.env, registry, storage, new Date());
     if ('text' in file) {
       writeAtomically(path, file.text);
       return `wrote ${path} for mops job submit`;
