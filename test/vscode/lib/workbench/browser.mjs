@@ -13,6 +13,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { failureDir, screenshotDir, sleep } from './base.mjs';
 import { editor } from './editor.mjs';
+import { installFocusJournal, readFocusJournal } from './focusJournal.mjs';
 import { notifications } from './notifications.mjs';
 import { panels } from './panels.mjs';
 import { quickInput } from './quickInput.mjs';
@@ -27,6 +28,7 @@ export { CHROMIUM_ARGS, failureDir, findLogFile, launchBrowser, repoRoot, screen
  */
 export async function openWorkbench(browser, url, folder, { viewport = { width: 1600, height: 1000 }, timeout = 120_000 } = {}) {
   const context = await browser.newContext({ viewport });
+  await installFocusJournal(context);
   const page = await context.newPage();
   const target = folder ? `${url.replace(/\/?$/, '/')}?folder=${encodeURIComponent(resolve(folder))}` : url;
   const started = Date.now();
@@ -71,6 +73,11 @@ export class Workbench {
   }
 
   // ---------- keyboard / focus ----------
+
+  /** Where focus went lately (see focusJournal.mjs): for the message of a step that lost the quick input. */
+  async focusJournal(n) {
+    return readFocusJournal(this.page, n);
+  }
 
   async press(keys) {
     await this.page.keyboard.press(keys);

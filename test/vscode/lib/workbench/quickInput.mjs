@@ -21,7 +21,12 @@ export const quickInput = {
       await this.page.keyboard.press('F1');
       await input.waitFor({ state: 'visible', timeout: 10_000 });
     }
-    await input.fill(prefix);
+    try {
+      await input.fill(prefix, { timeout: 10_000 });
+    } catch (e) {
+      e.message += `\nwhere focus went:\n${await this.focusJournal()}`;
+      throw e;
+    }
     return input;
   },
 
