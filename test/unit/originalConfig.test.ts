@@ -1,6 +1,7 @@
 /**
  * The original modelops's own config files, read as it reads them: `modelops.yaml` as its
- * `mops init` writes it and `examples/unified-infra.yaml` (an `infrastructure.yaml`), both from
+ * `mops init` writes it, `examples/unified-infra.yaml` (an `infrastructure.yaml`) and
+ * `examples/optuna-infra.yaml` (an adaptive run), all from
  * InstituteforDiseaseModeling/modelops at 06153e8 (test/original/).
  */
 import { strict as assert } from 'node:assert';
@@ -112,6 +113,34 @@ describe("the original modelops's config files", () => {
       assert.equal(config.storage?.accountName, 'modelopsdev');
       assert.deepEqual(config.aks?.nodePools.map((p) => [p.name, p.min, p.max]), [['system', 1, 3], ['workers', 2, 10]]);
       assert.equal((config.workspace?.spec as { autoscaling: { max_workers: number } }).autoscaling.max_workers, 20);
+    });
+  });
+
+  describe("an adaptive run as the original's examples/optuna-infra.yaml writes it", () => {
+    /** The example as a run of an azure.yaml: `adaptive: { optuna: <the file> }`. */
+    const asRun = (text: string): string => `provider: local\nadaptive:\n  optuna:\n${text.replace(/^(?=.)/gm, '    ')}`;
+
+    it('reads with no problem: persistence, database and user under central_store are read, not "unknown"', () => {
+      const parsed = parseConfig(asRun(fixture('optuna-infra.yaml')), 'azure.yaml');
+      assert.deepEqual(parsed.problems.map((p) => `${p.range.start.line} ${p.code}: ${p.message}`), []);
+      const run = parsed.config?.adaptive?.optuna;
+      assert.deepEqual([run?.persistence, run?.database, run?.user, run?.workers.replicas], [{ enabled: true, size: '10Gi', storageClass: 'managed-csi' }, 'optuna', 'optuna_user', 4]);
+    });
+
+    it('values other than the defaults under central_store reach the run', () => {
+      const text = fixture('optuna-infra.yaml').replace('size: 10Gi', 'size: 50Gi').replace('database: optuna', 'database: studies').replace('user: optuna_user', 'user: alice');
+      const run = parseConfig(asRun(text), 'azure.yaml').config?.adaptive?.optuna;
+      assert.deepEqual([run?.persistence.size, run?.database, run?.user], ['50Gi', 'studies', 'alice']);
+    });
+
+    it('the same key at the run and under central_store: the one under central_store is read, the other flagged on its line', () => {
+      const text = asRun(fixture('optuna-infra.yaml')).replace('    algorithm: optuna', '    database: other\n    algorithm: optuna');
+      const parsed = parseConfig(text, 'azure.yaml');
+      assert.equal(parsed.config?.adaptive?.optuna.database, 'optuna');
+      const warned = parsed.problems.filter((p) => p.severity !== 'info');
+      assert.deepEqual(warned.map((p) => [p.code, p.range.start.line]), [['unused-key', lineOf(text, 'database: other')]]);
+      assert.match(warned[0].message, /`adaptive\.optuna\.central_store\.database` sets it/);
+      assert.equal(warned[0].related?.[0].range.start.line, lineOf(text, 'database: optuna'));
     });
   });
 });

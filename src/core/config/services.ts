@@ -20,7 +20,8 @@ export const WORKSPACE_KEYS = ['apiVersion', 'kind', 'metadata', 'spec'] as cons
 export const DEFAULT_WORKSPACE_API_VERSION = 'modelops/v1';
 
 export const ADAPTIVE_KEYS = ['version', 'algorithm', 'central_store', 'persistence', 'database', 'user', 'workers', 'storage_connection'] as const;
-export const CENTRAL_STORE_KEYS = ['kind', 'mode', 'host', 'port'] as const;
+/** `persistence`, `database` and `user` sit under `central_store` in the original's files (its CentralStoreConfig), at the run's top level in older ones of ours. */
+export const CENTRAL_STORE_KEYS = ['kind', 'mode', 'host', 'port', 'persistence', 'database', 'user'] as const;
 export const PERSISTENCE_KEYS = ['enabled', 'size', 'storageClass'] as const;
 export const ADAPTIVE_WORKER_KEYS = ['image', 'replicas', 'resources', 'command'] as const;
 export const ALGORITHMS = ['optuna', 'hyperopt', 'custom'] as const;
@@ -239,19 +240,29 @@ function readAdaptiveRun(run: Field): AdaptiveConfig | undefined {
   if (versionValue !== undefined && versionValue !== 1) version.error('invalid-version', `\`${version.label}\` is ${versionValue}; the only version is 1. Write \`version: 1\` or remove it.`);
   const storageConnection = adaptive.get('storage_connection');
   if (storageConnection.exists) storageConnection.warnAtKey('unused-key', `\`${storageConnection.label}\` is ignored: runs read the connection string from the storage stack. Remove it.`);
+  const storeMap = adaptive.get('central_store').map(CENTRAL_STORE_KEYS, 'central_store: { kind: postgres, mode: in-cluster }');
+  const inStore = (key: 'persistence' | 'database' | 'user') => storeOrRun(storeMap?.get(key), adaptive.get(key));
   return {
     algorithm: adaptive.get('algorithm').enumOf(ALGORITHMS) ?? 'optuna',
-    centralStore: readCentralStore(adaptive.get('central_store')),
-    persistence: readPersistence(adaptive.get('persistence')),
-    database: adaptive.get('database').string('database: optuna') ?? 'optuna',
-    user: adaptive.get('user').string('user: optuna_user') ?? 'optuna_user',
+    centralStore: readCentralStore(storeMap),
+    persistence: readPersistence(inStore('persistence')),
+    database: inStore('database').string('database: optuna') ?? 'optuna',
+    user: inStore('user').string('user: optuna_user') ?? 'optuna_user',
     workers: readAdaptiveWorkers(adaptive.get('workers')),
   };
 }
 
-function readCentralStore(field: Field): AdaptiveConfig['centralStore'] {
+/** The key under `central_store` (where the original reads it), else at the run's top level; both set: the first wins and the other is flagged. */
+function storeOrRun(inStore: Field | undefined, atRun: Field): Field {
+  if (!inStore?.exists) return atRun;
+  if (atRun.exists) {
+    atRun.warnAtKey('unused-key', `\`${atRun.label}\` is ignored: \`${inStore.label}\` sets it, and that is where the original modelops reads it. Remove this one.`, { related: [inStore.related(`\`${inStore.label}\``)] });
+  }
+  return inStore;
+}
+
+function readCentralStore(map: MapReader | undefined): AdaptiveConfig['centralStore'] {
   const store: AdaptiveConfig['centralStore'] = { kind: 'postgres', mode: 'in-cluster' };
-  const map = field.map(CENTRAL_STORE_KEYS, 'central_store: { kind: postgres, mode: in-cluster }');
   if (!map) return store;
   store.kind = map.get('kind').enumOf(STORE_KINDS) ?? store.kind;
   const modeField = map.get('mode');
