@@ -25,6 +25,8 @@ export interface CliArgs {
   rollbackOnFailure?: boolean;
   /** up, down: leave ~/.modelops/bundle-env/<env>.yaml alone. */
   noBundleEnv?: boolean;
+  /** up, down: leave the kubeconfig alone. */
+  noKubeContext?: boolean;
   /** validate: how problems are printed (text, or for CI: sarif, github). */
   format?: Format;
   /** repair: clear the locks of a run on another machine that a person knows is dead. */
@@ -98,6 +100,8 @@ Options:
   --rollback-on-failure  up: when a component fails, roll back what this up already changed, newest first
   --no-bundle-env        up, down: leave ~/.modelops/bundle-env/ENV.yaml as it is (by default, on Azure, a run that
                          changes the registry or storage rewrites it, or removes it, as the original does)
+  --no-kube-context      up, down: leave the kubeconfig as it is (by default, on Azure, a cluster up merges its context
+                         into it and selects it, and a cluster down removes that context, as the original does)
   --format FORMAT        validate: text (default), sarif (code scanning), or github (workflow annotations)
   --force-unlock         repair: also clear a lock held by a run on another machine (only once you know it is dead)
   --skip-preflight       validate, up: skip the Azure preflight (providers, quota, names, Kubernetes version)
@@ -152,6 +156,7 @@ const FLAG_VERBS: Record<string, Verb[]> = {
   'destroy-all': ['down'],
   'delete-rg': ['down'],
   'no-bundle-env': ['up', 'down'],
+  'no-kube-context': ['up', 'down'],
   'show-secrets': ['outputs'],
   'force-unlock': ['repair'],
   'skip-preflight': ['validate', 'up'],
@@ -228,6 +233,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
       to: { type: 'string' },
       'allow-replace': { type: 'boolean', default: false },
       'no-bundle-env': { type: 'boolean', default: false },
+      'no-kube-context': { type: 'boolean', default: false },
       'rollback-on-failure': { type: 'boolean', default: false },
       'force-unlock': { type: 'boolean', default: false },
       'skip-preflight': { type: 'boolean', default: false },
@@ -271,6 +277,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
     ...(values['allow-replace'] ? { allowReplace: true } : {}),
     ...(values['rollback-on-failure'] ? { rollbackOnFailure: true } : {}),
     ...(values['no-bundle-env'] ? { noBundleEnv: true } : {}),
+    ...(values['no-kube-context'] ? { noKubeContext: true } : {}),
     ...(values.format !== undefined ? { format: formatOf(values.format) } : {}),
     ...(values['force-unlock'] ? { forceUnlock: true } : {}),
     ...(values['skip-preflight'] ? { skipPreflight: true } : {}),

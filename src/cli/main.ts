@@ -94,13 +94,13 @@ function destroyLines(setup: Setup, steps: PlannedStep[], then: string): string[
 }
 
 async function runUp(engine: Engine, setup: Setup, args: CliArgs): Promise<OperationResult> {
-  const options = { components: args.components, forceRecreate: args.forceRecreate, dryRun: args.dryRun, yes: args.yes, rollbackOnFailure: args.rollbackOnFailure, preflight: !args.skipPreflight, allowReplace: args.allowReplace, bundleEnv: !args.noBundleEnv };
+  const options = { components: args.components, forceRecreate: args.forceRecreate, dryRun: args.dryRun, yes: args.yes, rollbackOnFailure: args.rollbackOnFailure, preflight: !args.skipPreflight, allowReplace: args.allowReplace, bundleEnv: !args.noBundleEnv, kubeContext: !args.noKubeContext };
   if (args.forceRecreate && !(await confirmOnTerminal(args, (e) => up(e, { ...options, dryRun: true }), setup, (steps) => destroyLines(setup, steps, ', then provisioned again')))) return 'refused';
   return up(engine, { ...options, yes: options.yes || (args.forceRecreate && process.stdin.isTTY && !args.json && !args.events) });
 }
 
 async function runDown(engine: Engine, setup: Setup, args: CliArgs): Promise<OperationResult> {
-  const options = { components: args.components, withDependents: args.withDependents, all: args.all, also: args.alsoDestroy, dryRun: args.dryRun, yes: args.yes, bundleEnv: !args.noBundleEnv };
+  const options = { components: args.components, withDependents: args.withDependents, all: args.all, also: args.alsoDestroy, dryRun: args.dryRun, yes: args.yes, bundleEnv: !args.noBundleEnv, kubeContext: !args.noKubeContext };
   if (!(await confirmOnTerminal(args, (e) => down(e, { ...options, dryRun: true }), setup, (steps) => destroyLines(setup, steps, '')))) return 'refused';
   return down(engine, { ...options, yes: options.yes || (process.stdin.isTTY && !args.json && !args.events) });
 }

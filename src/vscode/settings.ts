@@ -19,6 +19,8 @@ export interface Settings {
   reconcile: { enabled: boolean; heal: boolean; intervalSeconds: number; maxAttempts: number };
   /** Up and Down keep ~/.modelops/bundle-env/<env>.yaml current on Azure (`--no-bundle-env` when false). */
   bundleEnv: boolean;
+  /** Up and Down keep the cluster's context in the kubeconfig on Azure (`--no-kube-context` when false). */
+  kubeContext: boolean;
 }
 
 export function readSettings(): Settings {
@@ -37,6 +39,7 @@ export function readSettings(): Settings {
     configFile: c.get<string>('configFile', '').trim(),
     saveBeforeRun: oneOf(SAVE_BEFORE_RUN, c.get<string>('saveBeforeRun'), 'save'),
     bundleEnv: c.get<boolean>('bundleEnv', true),
+    kubeContext: c.get<boolean>('kubeContext', true),
     reconcile: {
       enabled: c.get<boolean>('reconcile.enabled', false),
       heal: c.get<boolean>('reconcile.heal', false),

@@ -20,8 +20,10 @@
  *   anew) and replaces only for another cluster, and the kubeconfig is the same.
  *
  * Usage (as a plugin on PATH): node providerDouble.js <package> <engine address>.
- * Environment: MOPS_DOUBLE_WORLD (the world file), MOPS_DOUBLE_JOURNAL (the journal file).
+ * Environment: MOPS_DOUBLE_WORLD (the world file), MOPS_DOUBLE_JOURNAL (the journal file),
+ * MOPS_DOUBLE_AKS_API (the API server AKS's kubeconfig points at).
  */
+import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-require-imports */
@@ -149,11 +151,60 @@ function created(type: string, name: string, inputs: Props): { id: string; outpu
   const id = objectId(type, inputs, name);
   if (PACKAGE !== 'azure-native') return { id, outputs: PACKAGE === 'random' ? { ...inputs, result: 'double-random-password-000' } : { ...inputs } };
   const azureName = inputs.resourceName ?? inputs.registryName ?? inputs.accountName ?? inputs.containerName ?? inputs.agentPoolName ?? inputs.resourceGroupName ?? name;
-  return { id, outputs: { ...inputs, id, name: azureName } };
+  return { id, outputs: { ...inputs, id, name: azureName, ...computedByAzure(type, String(azureName)) } };
+}
+
+/**
+ * Properties Azure fills in on create that our programs read (ARM's documented read-only ones):
+ * an ACR's `loginServer` (`<name>.azurecr.io`, Microsoft.ContainerRegistry/registries) and an AKS
+ * cluster's kubelet identity (`identityProfile.kubeletidentity`, Microsoft.ContainerService/managedClusters).
+ */
+function computedByAzure(type: string, name: string): Props {
+  if (type === 'azure-native:containerregistry:Registry') return { loginServer: `${name.toLowerCase()}.azurecr.io` };
+  if (type === 'azure-native:containerservice:ManagedCluster') {
+    const objectId = createHash('sha256').update(name).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5');
+    return { identityProfile: { kubeletidentity: { objectId } } };
+  }
+  return {};
+}
+
+/**
+ * The kubeconfig AKS's listClusterUserCredential returns (base64 in `kubeconfigs[].value`): one
+ * cluster and one context named after the cluster, and the user `clusterUser_<group>_<cluster>`,
+ * as `az aks get-credentials` then writes them. Its server, CA and token are those of a real API
+ * server when MOPS_DOUBLE_AKS_API ({server, ca, token} as JSON) names one; else an empty kubeconfig.
+ */
+function aksKubeconfig(args: Props): string {
+  const api = process.env.MOPS_DOUBLE_AKS_API;
+  if (!api) return 'apiVersion: v1\nkind: Config\nclusters: []\n';
+  const { server, ca, token } = JSON.parse(api) as { server: string; ca: string; token: string };
+  const name = String(args.resourceName);
+  const user = `clusterUser_${String(args.resourceGroupName)}_${name}`;
+  return [
+    'apiVersion: v1',
+    'clusters:',
+    '- cluster:',
+    `    certificate-authority-data: ${Buffer.from(ca).toString('base64')}`,
+    `    server: ${server}`,
+    `  name: ${name}`,
+    'contexts:',
+    '- context:',
+    `    cluster: ${name}`,
+    `    user: ${user}`,
+    `  name: ${name}`,
+    `current-context: ${name}`,
+    'kind: Config',
+    'preferences: {}',
+    'users:',
+    `- name: ${user}`,
+    '  user:',
+    `    token: ${token}`,
+    '',
+  ].join('\n');
 }
 
 const INVOKES: Record<string, (args: Props) => Props> = {
-  'azure-native:containerservice:listManagedClusterUserCredentials': () => ({ kubeconfigs: [{ name: 'clusterUser', value: Buffer.from('apiVersion: v1\nkind: Config\nclusters: []\n').toString('base64') }] }),
+  'azure-native:containerservice:listManagedClusterUserCredentials': (args) => ({ kubeconfigs: [{ name: 'clusterUser', value: Buffer.from(aksKubeconfig(args)).toString('base64') }] }),
   'azure-native:storage:listStorageAccountKeys': () => ({ keys: [{ keyName: 'key1', value: 'ZG91YmxlLWtleQ==', permissions: 'FULL' }] }),
   'azure-native:storage:listStorageAccountServiceSAS': () => ({ serviceSasToken: 'sv=2022-11-02&sp=rl&sig=double' }),
   'azure-native:containerregistry:listRegistryCredentials': () => ({ username: 'double-admin', passwords: [{ name: 'password', value: 'double-password' }] }),

@@ -8,26 +8,14 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PreviewDocument } from '../../src/core/protocol';
+import { installDoubles } from '../doubles/install';
 import { readWorld, type JournalEntry } from '../doubles/providerDouble';
 import { deploymentOf, originalStacks, originalWorld, ORIGINAL_CONFIG, ORIGINAL_POSTGRES_PASSWORD, type OriginalStack } from './originalState';
 import { pulumiCli, Sandbox } from './harness';
-
-const DOUBLE = join(__dirname, '..', 'doubles', 'providerDouble.js');
-
-function installDoubles(dir: string): string {
-  const bin = join(dir, 'provider-doubles');
-  mkdirSync(bin, { recursive: true });
-  for (const pkg of ['azure-native', 'kubernetes', 'random']) {
-    const shim = join(bin, `pulumi-resource-${pkg}`);
-    writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${DOUBLE}" ${pkg} "$@"\n`);
-    chmodSync(shim, 0o755);
-  }
-  return bin;
-}
 
 /** `pulumi stack init` + `pulumi stack import` of one of the original's stacks, as its machine left it. */
 function importOriginal(sandbox: Sandbox, env: NodeJS.ProcessEnv, stack: OriginalStack): void {

@@ -267,12 +267,14 @@ describe('extension helpers (no vscode)', () => {
   });
 
   describe('CLI plumbing', () => {
-    it('the bundleEnv setting turned off adds --no-bundle-env to up and down only (the CLI refuses it elsewhere)', () => {
-      assert.deepEqual(settingFlags('up', { bundleEnv: false }), ['--no-bundle-env']);
-      assert.deepEqual(settingFlags('down', { bundleEnv: false }), ['--no-bundle-env']);
-      assert.deepEqual(settingFlags('repair', { bundleEnv: false }), []);
-      assert.deepEqual(settingFlags('up', { bundleEnv: true }), []);
-      for (const verb of ['up', 'down']) assert.equal(parseCliArgs([verb, ...settingFlags(verb, { bundleEnv: false })]) !== 'help', true);
+    it('the bundleEnv and kubeContext settings turned off add --no-bundle-env and --no-kube-context to up and down only (the CLI refuses them elsewhere)', () => {
+      const off = { bundleEnv: false, kubeContext: false };
+      assert.deepEqual(settingFlags('up', off), ['--no-bundle-env', '--no-kube-context']);
+      assert.deepEqual(settingFlags('down', { bundleEnv: true, kubeContext: false }), ['--no-kube-context']);
+      assert.deepEqual(settingFlags('down', { bundleEnv: false, kubeContext: true }), ['--no-bundle-env']);
+      assert.deepEqual(settingFlags('repair', off), []);
+      assert.deepEqual(settingFlags('up', { bundleEnv: true, kubeContext: true }), []);
+      for (const verb of ['up', 'down']) assert.equal(parseCliArgs([verb, ...settingFlags(verb, off)]) !== 'help', true);
     });
 
     it('passes settings as flags and the passphrase as env, never as an argument', () => {

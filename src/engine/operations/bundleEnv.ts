@@ -5,11 +5,12 @@
  * environment. Only on Azure: the file names an ACR and an Azure account, and another provider's
  * environment must never overwrite (or delete) the one a user's Azure environment wrote.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { bundleEnvFile, type Outputs } from '../../core/bundleEnv';
 import { UnknownStackError } from '../../core/errors';
 import type { Engine } from '../engine';
+import { writeAtomically } from '../userFiles';
 import { readOutputs } from './outputs';
 
 export function bundleEnvPath(modelopsHome: string, env: string): string {
@@ -25,18 +26,6 @@ async function outputsOf(engine: Engine, name: string): Promise<Outputs> {
   } catch (error) {
     if (error instanceof UnknownStackError) return {};
     throw error;
-  }
-}
-
-/** Written as the original writes it: a temporary file beside it, renamed over it, mode 0600. */
-function writeAtomically(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = join(dirname(path), `.${process.pid}.${Date.now()}.tmp`);
-  try {
-    writeFileSync(tmp, text, { mode: 0o600 });
-    renameSync(tmp, path);
-  } finally {
-    rmSync(tmp, { force: true });
   }
 }
 

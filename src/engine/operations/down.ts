@@ -9,6 +9,7 @@ import { operationResult, planDown, unconfirmedDestroys, type DownOptions } from
 import { runInDependencyOrder } from '../../core/schedule';
 import { resolveComponents } from '../setup';
 import { keepBundleEnv } from './bundleEnv';
+import { clusterContextBeforeDown, pruneKubeContext } from './kubeContext';
 import type { Engine } from '../engine';
 import { runStep } from '../stackRunner';
 import { guarded, refuseInvalidConfig } from './guard';
@@ -19,6 +20,8 @@ export interface DownRunOptions extends DownOptions {
   dryRun?: boolean;
   /** Keep ~/.modelops/bundle-env/<env>.yaml current (default true; engine/operations/bundleEnv.ts). */
   bundleEnv?: boolean;
+  /** Remove the cluster's context from the kubeconfig after a cluster down (default true; engine/operations/kubeContext.ts). */
+  kubeContext?: boolean;
 }
 
 export async function down(engine: Engine, options: DownRunOptions = {}): Promise<OperationResult> {
@@ -39,6 +42,7 @@ export async function down(engine: Engine, options: DownRunOptions = {}): Promis
     const unconfirmed = unconfirmedDestroys(plan.destroy, !!options.yes, 'down');
     if (unconfirmed) return run.done('refused', unconfirmed, 'needs-confirmation');
     const order = plan.destroy.map((s) => s.component);
+    const context = options.kubeContext === false ? undefined : await clusterContextBeforeDown(engine, order);
     const outcomes = await runInDependencyOrder(order, (n) => engine.setup.graph.dependentsOf(n), async (n) => (await runStep(engine, run, engine.component(n), 'destroy')).result, {
       signal: engine.signal,
       onSkip: (n, reason) => void run.skip(engine.component(n), 'destroy', reason),
@@ -47,7 +51,9 @@ export async function down(engine: Engine, options: DownRunOptions = {}): Promis
     const gone = readiness.filter((r) => order.includes(r.name) && r.status === 'absent').map((r) => r.name);
     const result = operationResult({ cancelled: engine.cancelled, steps: run.results, ready: gone.length === order.length });
     const failed = [...outcomes].filter(([, o]) => o.result !== 'succeeded').map(([n, o]) => `${n} (${o.result})`);
-    const bundleNote = options.bundleEnv === false ? undefined : await keepBundleEnv(engine, [...outcomes].filter(([, o]) => o.result === 'succeeded').map(([n]) => n));
-    return run.done(result, `${gone.length} destroyed${failed.length ? `, not destroyed: ${failed.join(', ')}` : ''}${keptNote}${bundleNote ? `; ${bundleNote}` : ''}`);
+    const destroyed = [...outcomes].filter(([, o]) => o.result === 'succeeded').map(([n]) => n);
+    const bundleNote = options.bundleEnv === false ? undefined : await keepBundleEnv(engine, destroyed);
+    const kubeNote = pruneKubeContext(context, destroyed);
+    return run.done(result, `${gone.length} destroyed${failed.length ? `, not destroyed: ${failed.join(', ')}` : ''}${keptNote}${[bundleNote, kubeNote].map((n) => (n ? `; ${n}` : '')).join('')}`);
   }, seen);
 }

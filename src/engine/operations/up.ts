@@ -10,6 +10,7 @@ import { describeReadiness, type ComponentReadiness } from '../../core/readiness
 import { runInDependencyOrder, type NodeOutcome, type NodeResult } from '../../core/schedule';
 import { resolveComponents } from '../setup';
 import { keepBundleEnv } from './bundleEnv';
+import { mergeKubeContext } from './kubeContext';
 import type { Engine, OperationRun, Snapshot } from '../engine';
 import { runStep } from '../stackRunner';
 import { guardedUp, lookBeforeUp } from './dataGuard';
@@ -38,6 +39,8 @@ export interface UpOptions {
   allowReplace?: boolean;
   /** Keep ~/.modelops/bundle-env/<env>.yaml current (default true; engine/operations/bundleEnv.ts). */
   bundleEnv?: boolean;
+  /** Merge the cluster's context into the kubeconfig after a cluster up (default true; engine/operations/kubeContext.ts). */
+  kubeContext?: boolean;
 }
 
 /**
@@ -172,7 +175,8 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
     const rollbackNote = options.rollbackOnFailure && failedAny ? `; rolled back: ${rolledBack.length ? rolledBack.join(', ') : 'nothing this up had changed'}` : '';
     const changed = [...outcomes].filter(([, o]) => o.result === 'succeeded').map(([name]) => name);
     const bundleNote = options.bundleEnv === false ? undefined : await keepBundleEnv(engine, changed);
-    const summary = summarizeUp(engine, ups, outcomes, targetReadiness) + rollbackNote + (bundleNote ? `; ${bundleNote}` : '');
+    const kubeNote = options.kubeContext === false ? undefined : await mergeKubeContext(engine, changed);
+    const summary = summarizeUp(engine, ups, outcomes, targetReadiness) + rollbackNote + [bundleNote, kubeNote].map((n) => (n ? `; ${n}` : '')).join('');
     // Refused, not failed, when refusing is all that kept it from converging.
     const refused = [...refusals.values()].join(' ');
     if (refusals.size && result !== 'cancelled' && !failedAny) return run.done('refused', `${refused} — ${summary}`, 'unsafe');

@@ -21,9 +21,10 @@ export function commonFlags(s: CliSettings): string[] {
   return flags;
 }
 
-/** Flags a setting adds to the verbs that take them: `bundleEnv: false` leaves ~/.modelops/bundle-env alone on up and down. */
-export function settingFlags(verb: string, s: { bundleEnv: boolean }): string[] {
-  return !s.bundleEnv && (verb === 'up' || verb === 'down') ? ['--no-bundle-env'] : [];
+/** Flags settings add to the verbs that take them: `bundleEnv: false` leaves ~/.modelops/bundle-env alone on up and down, `kubeContext: false` the kubeconfig. */
+export function settingFlags(verb: string, s: { bundleEnv: boolean; kubeContext: boolean }): string[] {
+  if (verb !== 'up' && verb !== 'down') return [];
+  return [...(s.bundleEnv ? [] : ['--no-bundle-env']), ...(s.kubeContext ? [] : ['--no-kube-context'])];
 }
 
 /** Environment of the child: VS Code's runtime as plain Node, plus the passphrase if the user set one. */
