@@ -61,12 +61,9 @@ export const REQUIRED_OUTPUTS: Record<ComponentKind, OutputSpec[]> = {
     out('bundles_pull_password', true),
   ],
   cluster: [out('kubeconfig', true), out('cluster_name'), out('resource_group'), out('location')],
-  storage: [
-    out('account_name'),
-    out('connection_string', true),
-    out('sas_connection_string', true),
-    out('primary_endpoint'),
-  ],
+  // sas_connection_string is exported too, for readers outside the environment, but nothing needs it:
+  // the original never exported it (only its component had it), and its storage works.
+  storage: [out('account_name'), out('connection_string', true), out('primary_endpoint')],
   workspace: [out('scheduler_address'), out('dashboard_url'), out('namespace')],
   adaptive: [out('namespace'), out('scheduler_address'), out('workers_name')],
 };

@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { OperationEvent } from '../../src/core/events';
@@ -94,7 +94,9 @@ export class Sandbox {
 
   args(verb: string[], extra: string[] = []): string[] {
     const backend = this.machine.backend ? ['--backend', this.machine.backend.url] : [];
-    return [BIN, ...verb, '--config', this.config, '--retry-attempts', '3', '--retry-delay-ms', '100', ...backend, ...extra];
+    // Without azure.yaml in the sandbox, the CLI finds the config as it would in such a folder (~/.modelops/modelops.yaml, …).
+    const config = existsSync(this.config) ? ['--config', this.config] : [];
+    return [BIN, ...verb, ...config, '--retry-attempts', '3', '--retry-delay-ms', '100', ...backend, ...extra];
   }
 
   run(verb: string[], extra: string[] = [], env?: NodeJS.ProcessEnv): CliResult {

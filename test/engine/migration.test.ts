@@ -8,14 +8,14 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PreviewDocument } from '../../src/core/protocol';
 import { installDoubles } from '../doubles/install';
 import { readWorld, type JournalEntry } from '../doubles/providerDouble';
-import { deploymentOf, originalStacks, originalWorld, ORIGINAL_CONFIG, ORIGINAL_POSTGRES_PASSWORD, type OriginalStack } from './originalState';
-import { pulumiCli, Sandbox } from './harness';
+import { deploymentOf, originalStacks, originalWorld, ORIGINAL_CONFIG, ORIGINAL_MODELOPS_YAML, ORIGINAL_POSTGRES_PASSWORD, type OriginalStack } from './originalState';
+import { pulumiCli, Sandbox, type Status } from './harness';
 
 /** `pulumi stack init` + `pulumi stack import` of one of the original's stacks, as its machine left it. */
 function importOriginal(sandbox: Sandbox, env: NodeJS.ProcessEnv, stack: OriginalStack): void {
@@ -81,6 +81,19 @@ describe('first contact: up on the stacks the original made (provider doubles: n
     assert.match(validate.stdout, /cluster: AKS cluster modelops-dev-aks-5b96 in resource group modelops-dev-rg-alice/, validate.stdout);
     assert.deepEqual(journalOf(journalFile).filter((e) => e.op !== 'read'), [], 'validate and preview change nothing');
   });
+
+  it('a user whose setup is ~/.modelops/modelops.yaml, in a folder without azure.yaml: every component reads ready, and preview replaces nothing', () => {
+    rmSync(sandbox.config);
+    writeFileSync(join(sandbox.home, 'modelops.yaml'), ORIGINAL_MODELOPS_YAML);
+    const status = sandbox.json<Status>(['status'], [], env);
+    assert.deepEqual(status.components.map((c) => `${c.name}: ${c.status}`), ['resource-group', 'registry', 'cluster', 'storage', 'workspace'].map((n) => `${n}: ready`), JSON.stringify(status.components.map((c) => [c.name, c.status, c.reason])));
+    const doc = sandbox.json<PreviewDocument>(['preview'], [], env);
+    assert.deepEqual(doc.components.map((c) => c.name), ['resource-group', 'registry', 'cluster', 'storage', 'workspace']);
+    const losses = doc.components.flatMap((c) => c.resources.filter((r) => r.op === 'create' || r.op === 'replace' || r.op === 'delete').map((r) => `${c.name}: ${r.op} ${r.urn.split('::').pop()}`));
+    // Only what migrate takes care of (below): the pool AKS runs already, the secret the original kept in `default`.
+    assert.deepEqual(losses.sort(), ['cluster: create aks-pool-cpu', 'storage: delete storage-secret-default']);
+    assert.deepEqual(journalOf(journalFile).filter((e) => e.op !== 'read'), [], 'status and preview change nothing');
+  });
 });
 
 describe('migrate: an environment the original modelops made (provider doubles: no Azure, no AKS here)', function () {
@@ -112,8 +125,11 @@ describe('migrate: an environment the original modelops made (provider doubles: 
     for (const name of ['resource-group', 'registry']) assert.deepEqual(lossesOf(doc, name), [], name);
     const rgRead = doc.components.find((c) => c.name === 'cluster')!.resources.find((r) => r.urn.endsWith('::modelops-rg'));
     assert.equal(rgRead?.op, 'read', "the original's .get() of the resource group is dropped from the state, not deleted");
-    // The original never exported sas_connection_string, so storage is not ready until its first up here.
-    for (const name of ['workspace', 'adaptive-default']) assert.equal(doc.components.find((c) => c.name === name)?.note, 'would run after storage', name);
+    // The original never exported sas_connection_string; nothing needs it, so the workspace and the run are previewed too.
+    for (const name of ['workspace', 'adaptive-default']) {
+      assert.equal(doc.components.find((c) => c.name === name)?.note, undefined, name);
+      assert.deepEqual(lossesOf(doc, name), [], name);
+    }
     assert.deepEqual(changes(), [], 'a preview changes nothing');
   });
 

@@ -58,6 +58,30 @@ adaptive:
     algorithm: optuna
 `;
 
+/**
+ * The same environment as `~/.modelops/modelops.yaml` (schema_version 2, the shape `mops init`
+ * writes: test/original/modelops.yaml), as a user of the original has it: `cluster` holds the flat
+ * provider file, `settings` the environment and user, the workspace its flat keys.
+ */
+export const ORIGINAL_MODELOPS_YAML = `schema_version: 2
+generated: 2026-01-28 16:27:05.123456
+settings:
+  environment: dev
+  provider: azure
+  username: alice
+pulumi:
+  backend_url: null
+  organization: institutefordiseasemodeling
+cluster:
+${ORIGINAL_CONFIG.slice(0, ORIGINAL_CONFIG.indexOf('storage: {}')).replace('username: alice\n', '').replace(/^acr:\n(  .*\n)+/m, '').replace(/^(?=.)/gm, '  ')}storage:
+  account_tier: Standard
+registry:
+  sku: Standard
+workspace:
+  scheduler_image: ghcr.io/example/scheduler:1.2
+  worker_image: ghcr.io/example/worker:1.2
+`;
+
 const md4 = (text: string): string => createHash('md5').update(text).digest('hex').slice(0, 4);
 // core/naming.py, for env dev and user alice.
 const RG = 'modelops-dev-rg-alice';

@@ -84,8 +84,8 @@ describe('readinessProblems', () => {
 
   it('a missing storage output reaches only the components that read that output', () => {
     const storage = byName(components, 'storage');
-    const problems = problemsFor({ storage: withOutputs(readyState(storage), { sas_connection_string: undefined }) });
-    // The SAS string is for readers outside the environment: no component in it reads it (pods get the account's string).
+    const problems = problemsFor({ storage: withOutputs(readyState(storage), { primary_endpoint: undefined }) });
+    // The endpoint is for readers outside the environment (the bundle-env file): no component in it reads it (pods get the account's string).
     assert.deepEqual(
       problems.map((p) => [p.code, p.range.start.line]),
       [['missing-output', 20]],

@@ -282,7 +282,6 @@ describe('readiness', () => {
         [
           ['account_name', true, true],
           ['connection_string', true, true],
-          ['sas_connection_string', true, true],
           ['primary_endpoint', true, false],
           ['alpha', false, true],
           ['zeta', false, true],
