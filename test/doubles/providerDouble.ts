@@ -156,11 +156,13 @@ function created(type: string, name: string, inputs: Props): { id: string; outpu
 
 /**
  * Properties Azure fills in on create that our programs read (ARM's documented read-only ones):
- * an ACR's `loginServer` (`<name>.azurecr.io`, Microsoft.ContainerRegistry/registries) and an AKS
+ * an ACR's `loginServer` (`<name>.azurecr.io`, Microsoft.ContainerRegistry/registries), a storage
+ * account's `primaryEndpoints.blob` (Microsoft.Storage/storageAccounts) and an AKS
  * cluster's kubelet identity (`identityProfile.kubeletidentity`, Microsoft.ContainerService/managedClusters).
  */
 function computedByAzure(type: string, name: string): Props {
   if (type === 'azure-native:containerregistry:Registry') return { loginServer: `${name.toLowerCase()}.azurecr.io` };
+  if (type === 'azure-native:storage:StorageAccount') return { primaryEndpoints: { blob: `https://${name}.blob.core.windows.net/` } };
   if (type === 'azure-native:containerservice:ManagedCluster') {
     const objectId = createHash('sha256').update(name).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5');
     return { identityProfile: { kubeletidentity: { objectId } } };

@@ -1,4 +1,6 @@
 /**
+ * The files of the user's that the rest of ModelOps reads, kept as the original keeps them.
+ *
  * On Azure, a cluster up merges the cluster's context into the user's kubeconfig and selects it, and a
  * cluster down removes it, as the original's `az aks get-credentials --overwrite-existing` and
  * `kubectl config delete-context` do. The real CLI and Pulumi engine; Azure and AKS cannot run here,
@@ -6,7 +8,7 @@
  * kubeconfig for a real kube-apiserver (scripts/kube-apiserver.mjs): the merged context must reach it.
  */
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -109,5 +111,48 @@ describe("the cluster's context in the user's kubeconfig, on Azure (provider dou
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(readFileSync(mine, 'utf8'), before);
     assert.doesNotMatch(r.stdout, /merged into/);
+  });
+});
+
+describe('~/.modelops/bundle-env/<env>.yaml, on Azure (provider doubles: no Azure here)', function () {
+  this.timeout(20 * 60_000);
+  const sandbox = new Sandbox();
+  let env: NodeJS.ProcessEnv;
+  const file = join(sandbox.home, 'bundle-env', 'dev.yaml');
+  type BundleEnv = { environment: string; registry: { login_server: string }; storage: { container: string; connection_string: string; endpoint: string }; timestamp: string };
+
+  before(() => {
+    const world = join(sandbox.dir, 'world.json');
+    writeFileSync(world, '{}');
+    sandbox.write(ORIGINAL_CONFIG);
+    env = { PATH: `${installDoubles(sandbox.dir)}:${process.env.PATH}`, MOPS_DOUBLE_WORLD: world, KUBECONFIG: join(sandbox.dir, 'kubeconfig') };
+  });
+  after(() => sandbox.dispose());
+
+  it('an up of the registry and storage writes it, mode 0600, with what mops job submit reads from them', () => {
+    const r = sandbox.run(['up', 'registry', 'storage'], ['--skip-preflight'], env);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`wrote ${file} for mops job submit`));
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const doc = parse(readFileSync(file, 'utf8')) as BundleEnv;
+    assert.equal(doc.environment, 'dev');
+    assert.equal(doc.registry.login_server, 'modelopsdevacralice.azurecr.io');
+    assert.equal(doc.storage.container, 'bundle-blobs');
+    assert.match(doc.storage.connection_string, /^DefaultEndpointsProtocol=https;AccountName=modelopsdevali[0-9a-f]{4};AccountKey=/);
+    assert.match(doc.storage.endpoint, /^https:\/\/modelopsdevali[0-9a-f]{4}\.blob\.core\.windows\.net\/$/);
+    assert.match(doc.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
+  });
+
+  it('a down of the storage removes it: job submission must not use an account that is gone', () => {
+    const r = sandbox.run(['down', 'storage'], ['--yes'], env);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(existsSync(file), false);
+    assert.match(r.stdout, new RegExp(`removed ${file} \\(no storage outputs\\)`));
+  });
+
+  it('with --no-bundle-env it is left as it is', () => {
+    const r = sandbox.run(['up', 'storage'], ['--skip-preflight', '--no-bundle-env'], env);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(existsSync(file), false);
   });
 });
