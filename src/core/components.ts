@@ -4,7 +4,7 @@
  * one exports, and which outputs each one reads from the others.
  */
 import type { ConfigPath, InfraConfig, ProviderKind } from './config/types';
-import { adaptiveNamespace, clusterName, registryNameFor, resourceGroupNameFor, storageAccountName, workspaceNamespace } from './names';
+import { adaptiveNamespace, clusterName, registryNameFor, registryNameFromStack, resourceGroupNameFor, storageAccountName, workspaceNamespace } from './names';
 import { ownerOf } from './ownership';
 
 export type ComponentKind = 'resource-group' | 'registry' | 'cluster' | 'storage' | 'workspace' | 'adaptive';
@@ -195,7 +195,7 @@ export function physicalNameOf(config: InfraConfig, component: Pick<Component, '
     case 'resource-group':
       return `resource group ${resourceGroupNameFor(config, env)}`;
     case 'registry':
-      return `container registry ${registryNameFor(config, env)}`;
+      return `container registry ${registryNameFor(config, env)}${registryNameFromStack(config, env) ? ' (or the name its stack already has, kept: the original named it at random)' : ''}`;
     case 'cluster':
       return `AKS cluster ${clusterName(env, config.username)} in resource group ${resourceGroupNameFor(config, env)}`;
     case 'storage':

@@ -39,12 +39,24 @@ export function clusterName(env: string, user?: string): string {
   return PER_USER_ENVS.has(env) && user ? `${base}-${md5Prefix(`${env}-${clusterUsername(user)}`, 4)}` : base;
 }
 
-export function registryName(env: string, user: string | undefined, options: { registryName?: string; perUserRegistry?: boolean } = {}): string {
+export interface RegistryNameOptions {
+  registryName?: string;
+  perUserRegistry?: boolean;
+  /** The name the registry's stack already has, kept where the original's name was random. */
+  existing?: string;
+}
+
+/** True where the original named the registry at random (outside dev and staging, or without a user), so only its stack knows the name. */
+export function registryNameWasRandom(env: string, user: string | undefined, options: RegistryNameOptions = {}): boolean {
+  return !options.registryName && !(PER_USER_ENVS.has(env) && (options.perUserRegistry ?? true) && user);
+}
+
+export function registryName(env: string, user: string | undefined, options: RegistryNameOptions = {}): string {
   if (options.registryName) return alphanumeric(options.registryName).slice(0, 50);
   const envPart = alphanumeric(env);
-  if (PER_USER_ENVS.has(env) && (options.perUserRegistry ?? true) && user) return `modelops${envPart}acr${sanitizeUsername(clusterUsername(user))}`.slice(0, 50);
-  // The original appended a random suffix here on every run, renaming (and replacing) the registry each time.
-  return `modelops${envPart}acr${md5Prefix(`${env}-${user || 'default'}`, 4)}`;
+  if (!registryNameWasRandom(env, user, options)) return `modelops${envPart}acr${sanitizeUsername(clusterUsername(user!))}`.slice(0, 50);
+  // The original appended a random suffix here on every run: the name its stack has is kept, else a stable one is derived.
+  return options.existing || `modelops${envPart}acr${md5Prefix(`${env}-${user || 'default'}`, 4)}`;
 }
 
 /**
@@ -60,8 +72,17 @@ export function resourceGroupNameFor(config: Pick<InfraConfig, 'username'>, env:
  * user in dev and staging). `acr.name` is not a name here, as in the original: one name shared by every
  * environment and user would collide in Azure's global namespace.
  */
-export function registryNameFor(config: Pick<InfraConfig, 'registry' | 'acr' | 'username'>, env: string): string {
-  return registryName(env, config.username, { registryName: config.registry?.registryName, perUserRegistry: config.registry?.perUserRegistry ?? config.acr?.perUserRegistry });
+export function registryNameFor(config: Pick<InfraConfig, 'registry' | 'acr' | 'username'>, env: string, existing?: string): string {
+  return registryName(env, config.username, registryOptions(config, existing));
+}
+
+/** Whether the registry's name comes from its stack (see registryNameWasRandom). */
+export function registryNameFromStack(config: Pick<InfraConfig, 'registry' | 'acr' | 'username'>, env: string): boolean {
+  return registryNameWasRandom(env, config.username, registryOptions(config));
+}
+
+function registryOptions(config: Pick<InfraConfig, 'registry' | 'acr' | 'username'>, existing?: string): RegistryNameOptions {
+  return { registryName: config.registry?.registryName, perUserRegistry: config.registry?.perUserRegistry ?? config.acr?.perUserRegistry, existing };
 }
 
 export function storageAccountName(env: string, user?: string): string {

@@ -9,6 +9,7 @@ import { describePulumiError } from './pulumiErrors';
 import { OWNER_CONFIG_KEY } from '../core/ownership';
 import { canonicalJson, SPEC_CONFIG_KEY, SPEC_HASH_CONFIG_KEY } from '../core/spec';
 import type { Engine, OperationRun } from './engine';
+import { keptNames } from './keptNames';
 import { programFor } from './programs';
 import type { Access } from './settings';
 
@@ -50,7 +51,7 @@ export interface StepOptions {
  */
 export async function stackFor(engine: Engine, component: Component, create: boolean, access: Access = 'write', ignoreProtect = false) {
   const auto = await loadAutomation();
-  const program: Program = programFor(engine.setup, component, await loadPulumiSdk());
+  const program: Program = programFor(engine.setup, component, await loadPulumiSdk(), { protectData: true, kept: await keptNames(engine, component) });
   const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, program, access, ignoreProtect);
   return create ? auto.Stack.createOrSelect(component.stack, ws) : auto.Stack.select(component.stack, ws);
 }

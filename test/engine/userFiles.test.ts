@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import type { OutputsReport, PreviewDocument } from '../../src/core/protocol';
 import { startApiServer, type ApiServer } from '../azure/apiserver';
 import { installDoubles } from '../doubles/install';
 import { ORIGINAL_CONFIG } from './originalState';
@@ -154,5 +155,40 @@ describe('~/.modelops/bundle-env/<env>.yaml, on Azure (provider doubles: no Azur
     const r = sandbox.run(['up', 'storage'], ['--skip-preflight', '--no-bundle-env'], env);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(existsSync(file), false);
+  });
+});
+
+describe("a prod registry the original named at random keeps its name (provider doubles: no Azure here)", function () {
+  this.timeout(20 * 60_000);
+  const sandbox = new Sandbox();
+  let env: NodeJS.ProcessEnv;
+  /** `modelops{env}acr` + 4 random characters: what the original's get_acr_name gave this registry (core/naming.py). */
+  const RANDOM = 'modelopsprodacrk3x9';
+
+  before(() => {
+    const world = join(sandbox.dir, 'world.json');
+    writeFileSync(world, '{}');
+    env = { PATH: `${installDoubles(sandbox.dir)}:${process.env.PATH}`, MOPS_DOUBLE_WORLD: world, KUBECONFIG: join(sandbox.dir, 'kubeconfig') };
+    // The registry as the original left it: made under the random name, which its stack records.
+    sandbox.write(`${ORIGINAL_CONFIG}registry:\n  registry_name: ${RANDOM}\n`);
+    const r = sandbox.run(['up', 'registry'], ['--skip-preflight', '--env', 'prod'], env);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    sandbox.write(ORIGINAL_CONFIG);
+  });
+  after(() => sandbox.dispose());
+
+  it('preview plans no replace: the name comes from the stack, not a new derivation', () => {
+    const doc = sandbox.json<PreviewDocument>(['preview', 'registry'], ['--env', 'prod'], env);
+    const registry = doc.components.find((c) => c.name === 'registry')!;
+    assert.equal(registry.changes.replace, 0, JSON.stringify(registry.resources.filter((r) => r.op === 'replace').map((r) => [r.urn.split('::').pop(), r.reasons])));
+  });
+
+  it('up keeps it, and validate says so', () => {
+    const r = sandbox.run(['up', 'registry'], ['--skip-preflight', '--env', 'prod'], env);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const report = sandbox.json<OutputsReport>(['outputs', 'registry'], ['--env', 'prod'], env);
+    assert.equal(report.outputs.registry_name.value, RANDOM);
+    const validate = sandbox.run(['validate'], ['--skip-preflight', '--env', 'prod'], env);
+    assert.match(validate.stdout, /registry: container registry modelopsprodacr[0-9a-f]{4} \(or the name its stack already has, kept: the original named it at random\)/);
   });
 });

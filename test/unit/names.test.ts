@@ -106,6 +106,13 @@ describe('names (as the original derived them)', () => {
       );
     });
 
+    it('registry: where the original named it at random, the name its stack has is kept; elsewhere the derived or given name wins', () => {
+      assert.equal(registryName('prod', 'alice', { existing: 'modelopsprodacrk3x9' }), 'modelopsprodacrk3x9');
+      assert.equal(registryName('dev', undefined, { existing: 'modelopsdevacrq7w2' }), 'modelopsdevacrq7w2', 'without a user the original was random in dev too');
+      assert.equal(registryName('dev', 'alice', { existing: 'modelopsdevacrother' }), 'modelopsdevacralice', 'per user: derived, as the original derives it');
+      assert.equal(registryName('prod', 'alice', { registryName: 'given', existing: 'modelopsprodacrk3x9' }), 'given');
+    });
+
     it('storage account: modelops + env3 + user3|sto + hash4, at most 24', () => {
       const dev = storageAccountName('dev', 'test');
       assert.match(dev, /^modelopsdevtes[0-9a-f]{4}$/);

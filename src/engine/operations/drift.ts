@@ -13,6 +13,7 @@ import { runInDependencyOrder } from '../../core/schedule';
 import type { StackState } from '../../core/state';
 import { loadAutomation, loadPulumiSdk, workspaceFor } from '../automation';
 import type { Engine, OperationRun, Snapshot } from '../engine';
+import { keptNames } from '../keptNames';
 import { programFor } from '../programs';
 import { describePulumiError } from '../pulumiErrors';
 import { resolveComponents } from '../setup';
@@ -34,7 +35,7 @@ async function checkOne(engine: Engine, run: OperationRun, component: Component,
   engine.emit({ type: 'step-start', component: component.name, stack: component.stack, action: 'drift', time: checkedAt });
   try {
     const auto = await loadAutomation();
-    const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, programFor(engine.setup, component, await loadPulumiSdk()), 'read');
+    const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, programFor(engine.setup, component, await loadPulumiSdk(), { protectData: true, kept: await keptNames(engine, component) }), 'read');
     const stack = await auto.Stack.select(component.stack, ws);
     const found = new Map<string, DriftedResource>();
     await stack.previewRefresh({

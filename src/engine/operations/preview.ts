@@ -11,6 +11,7 @@ import { ownStatus } from '../../core/readiness';
 import { loadAutomation, loadPulumiSdk, workspaceFor } from '../automation';
 import { resolveComponents } from '../setup';
 import type { Engine, OperationRun, Snapshot } from '../engine';
+import { keptNames } from '../keptNames';
 import { programFor } from '../programs';
 import { describePulumiError } from '../pulumiErrors';
 import { refuseInvalidConfig } from './guard';
@@ -36,7 +37,7 @@ export async function previewOne(engine: Engine, run: OperationRun, component: C
   try {
     const auto = await loadAutomation();
     // Protection ignored, so a replacement or delete of what holds data shows as one instead of failing the preview.
-    const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, programFor(engine.setup, component, await loadPulumiSdk(), { protectData: false }), 'read', true);
+    const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, programFor(engine.setup, component, await loadPulumiSdk(), { protectData: false, kept: await keptNames(engine, component) }), 'read', true);
     const stack = await auto.Stack.select(component.stack, ws);
     const preview = await stack.preview({
       color: 'never',

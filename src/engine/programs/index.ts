@@ -3,6 +3,7 @@ import type { Component } from '../../core/components';
 import { isStatefulResource } from '../../core/plan';
 import type { Program, PulumiSdk } from '../automation';
 import type { Setup } from '../setup';
+import type { KeptNames } from './types';
 import { azureProgram } from './azure';
 import { kubernetesProgram } from './kubernetes';
 import { localProgram } from './local/programs';
@@ -14,10 +15,12 @@ export interface ProgramOptions {
    * protected). Off for previews, which then show a replacement as one instead of failing on it.
    */
   protectData: boolean;
+  /** Names read from the component's stack (engine/keptNames.ts). */
+  kept?: KeptNames;
 }
 
-function providerProgram(setup: Setup, component: Component, sdk: PulumiSdk): Program {
-  const context = { component, componentsByName: setup.byName, config: setup.config, configFile: setup.parsed.file, env: setup.env, modelopsHome: setup.settings.modelopsHome };
+function providerProgram(setup: Setup, component: Component, sdk: PulumiSdk, kept?: KeptNames): Program {
+  const context = { component, componentsByName: setup.byName, config: setup.config, configFile: setup.parsed.file, env: setup.env, modelopsHome: setup.settings.modelopsHome, kept };
   switch (setup.config.provider) {
     case 'local':
       return localProgram(context, sdk);
@@ -29,7 +32,7 @@ function providerProgram(setup: Setup, component: Component, sdk: PulumiSdk): Pr
 }
 
 export function programFor(setup: Setup, component: Component, sdk: PulumiSdk, options: ProgramOptions = { protectData: true }): Program {
-  const program = providerProgram(setup, component, sdk);
+  const program = providerProgram(setup, component, sdk, options.kept);
   return async () => {
     const protect = options.protectData;
     sdk.runtime.registerResourceTransform(({ type, props, opts, custom }) => (custom && isStatefulResource(component.kind, type) ? { props, opts: { ...opts, protect } } : undefined));

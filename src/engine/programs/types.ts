@@ -10,4 +10,10 @@ export interface ProgramContext {
   configFile: string;
   env: string;
   modelopsHome: string;
+  /** Names only the component's stack knows (the registry the original named at random), kept so an up does not rename and replace it. */
+  kept?: KeptNames;
+}
+
+export interface KeptNames {
+  registryName?: string;
 }
