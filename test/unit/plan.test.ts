@@ -120,6 +120,16 @@ describe('plans', () => {
       assert.deepEqual(plan.kept, []);
     });
 
+    it("the original's --delete-rg alone is refused while the registry and storage stay in the group: deleting it would take their data", () => {
+      const azure = componentsFor(azureConfig(), 'dev');
+      const refused = planDown(inputFor(azure, statesFor(azure)), [], { also: ['resource-group'] });
+      assert.ok('refused' in refused);
+      assert.match(refused.refused, /^resource-group cannot go while registry, storage depend on it and stay/);
+      const all = planDown(inputFor(azure, statesFor(azure)), [], { also: ['resource-group', 'registry', 'storage'] });
+      assert.ok('destroy' in all);
+      assert.equal(steps(all.destroy, 'destroy').pop(), 'resource-group', 'with --destroy-registry and --destroy-storage, the group goes last');
+    });
+
     it('refuses to take away what a staying component depends on, unless with its dependents', () => {
       const refused = planDown(inputFor(local, statesFor(local)), ['cluster']);
       assert.ok('refused' in refused);
