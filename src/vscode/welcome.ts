@@ -1,9 +1,10 @@
 /**
  * Setup state behind the welcome views and the walkthrough: context keys `modelopsInfra.noConfig`,
- * `modelopsInfra.noPulumi`, `modelopsInfra.noPassphrase`, `modelopsInfra.deployed`. While there is no
+ * `modelopsInfra.noPulumi`, `modelopsInfra.noPassphrase`, `modelopsInfra.deployed`, `modelopsInfra.fromModelopsYaml`. While there is no
  * config or no Pulumi CLI the view is empty, so its welcome content shows.
  */
 import { existsSync, readdirSync } from 'node:fs';
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { locatePulumi, modelopsHome, passphraseSource } from '../core/paths';
 import type { ConfigLocator } from './config/configLocator';
@@ -17,6 +18,8 @@ export const CONTEXT = {
   running: 'modelopsInfra.running',
   /** Some component's stack exists: the walkthrough's "Run Up" step is done. */
   deployed: 'modelopsInfra.deployed',
+  /** The config is the original's ~/.modelops/modelops.yaml (no azure.yaml here): azure.yaml can be made from it. */
+  fromModelopsYaml: 'modelopsInfra.fromModelopsYaml',
 } as const;
 
 export interface SetupState {
@@ -49,6 +52,12 @@ export async function updateSetup(locator: ConfigLocator, passphrase: Passphrase
   const source = passphraseSource(process.env, modelopsHome(process.env));
   const hasPassphrase = !!(await passphrase.get()) || source.kind === 'variable' || !source.fallback || existsSync(source.path);
   const state: SetupState = { noConfig: !locator.uri, noPulumi: !findPulumi(), noPassphrase: !hasPassphrase };
-  await Promise.all([setContext(CONTEXT.noConfig, state.noConfig), setContext(CONTEXT.noPulumi, state.noPulumi), setContext(CONTEXT.noPassphrase, state.noPassphrase)]);
+  const fromModelopsYaml = locator.isOriginals && basename(locator.uri!.fsPath) === 'modelops.yaml';
+  await Promise.all([
+    setContext(CONTEXT.noConfig, state.noConfig),
+    setContext(CONTEXT.noPulumi, state.noPulumi),
+    setContext(CONTEXT.noPassphrase, state.noPassphrase),
+    setContext(CONTEXT.fromModelopsYaml, fromModelopsYaml),
+  ]);
   return state;
 }

@@ -31,4 +31,20 @@ describe("a folder without azure.yaml, for a user of the original modelops", () 
     const serious = diagnostics.filter((d) => d.severity <= vscode.DiagnosticSeverity.Warning).map((d) => `${d.range.start.line + 1}: ${d.message}`);
     assert.deepEqual(serious, []);
   });
+
+  it('offers "Create azure.yaml from modelops.yaml": the azure.yaml it makes gives the same components, and is used from then on', async () => {
+    assert.equal((await inspect()).context['modelopsInfra.fromModelopsYaml'], true, 'the command is offered in the palette and the view title');
+    const target = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'azure.yaml');
+    await vscode.commands.executeCommand('modelopsInfra.createConfigFromOriginal');
+    const text = Buffer.from(await vscode.workspace.fs.readFile(target)).toString('utf8');
+    assert.match(text, /^subscription_id: 12345678-90ab-cdef-1234-567890abcdef$/m);
+    assert.match(text, /^resource_group: modelops-jane-doe$/m);
+    assert.match(text, /^username: jane-doe$/m);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, target.fsPath, 'the new file is opened');
+    const items = await waitFor('the rows of the new azure.yaml', async () => {
+      const state = await inspect();
+      return state.context['modelopsInfra.fromModelopsYaml'] === false && state.items.length === 5 && state.items;
+    });
+    assert.deepEqual(items.map((i) => i.label), ['resource-group', 'registry', 'cluster', 'storage', 'workspace']);
+  });
 });

@@ -7,7 +7,8 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { componentsFor } from '../../src/core/components';
+import { componentsFor, physicalNameOf } from '../../src/core/components';
+import { azureYamlFromOriginal } from '../../src/core/config/fromOriginal';
 import { parseConfig } from '../../src/core/config/parse';
 import { rangeOf } from '../../src/core/config/types';
 import { discoverConfig } from '../../src/core/paths';
@@ -51,7 +52,10 @@ describe("the original modelops's config files", () => {
       const spec = config.workspace?.spec as { scheduler: Record<string, unknown>; workers: Record<string, unknown>; autoscaling: Record<string, unknown> };
       assert.equal(config.workspace?.metadata.name, 'main-workspace');
       assert.deepEqual(spec.scheduler.resources, { requests: { memory: '2Gi', cpu: '1' }, limits: { memory: '2Gi', cpu: '1' } });
-      assert.deepEqual([spec.workers.replicas, spec.workers.processes, spec.workers.threads], [2, 4, 1]);
+      // worker_replicas: with autoscaling on, the HPA sets the count (a `replicas` would be unused); with it off, it is the count.
+      assert.deepEqual([spec.workers.replicas, spec.workers.processes, spec.workers.threads], [undefined, 4, 1]);
+      const fixed = parseConfig(modelopsYaml().replace('autoscaling_enabled: true', 'autoscaling_enabled: false'), 'modelops.yaml').config?.workspace?.spec as { workers: Record<string, unknown> };
+      assert.equal(fixed.workers.replicas, 2);
       assert.deepEqual(spec.workers.resources, { requests: { memory: '24Gi', cpu: '6' }, limits: { memory: '24Gi', cpu: '6' } });
       assert.equal((spec.workers.env as unknown[]).length, 4);
       // The file's own autoscaling, which the original's `infra up` drops (it deploys 2–20).
@@ -153,5 +157,33 @@ describe('which config a run uses when none is named', () => {
     assert.equal(found(`${home}/modelops.yaml`, `${home}/infrastructure.yaml`), `${home}/modelops.yaml`);
     assert.equal(found(`${home}/infrastructure.yaml`), `${home}/infrastructure.yaml`);
     assert.equal(found(), '/work/azure.yaml', 'none: ./azure.yaml, whose absence is the error');
+  });
+});
+
+describe("an azure.yaml made from the original's modelops.yaml", () => {
+  const made = () => azureYamlFromOriginal(modelopsYaml(), '/home/jane/.modelops/modelops.yaml');
+
+  it('reads with no error or warning, as our own flat file', () => {
+    const parsed = parseConfig(made(), '/w/azure.yaml');
+    assert.equal(parsed.format, 'azure.yaml');
+    assert.deepEqual(parsed.problems.filter((p) => p.severity !== 'info').map((p) => `${p.range.start.line} ${p.code}: ${p.message}`), []);
+  });
+
+  it('carries the subscription, resource group, location, AKS and registry over: the same components, names and workspace', () => {
+    const original = parseConfig(modelopsYaml(), 'modelops.yaml').config!;
+    const config = parseConfig(made(), 'azure.yaml').config!;
+    const described = (c: typeof config) => componentsFor(c, 'dev').map((k) => `${k.name}: ${physicalNameOf(c, k, 'dev')} (${k.stack})`);
+    assert.deepEqual(described(config), described(original));
+    assert.equal(config.subscriptionId, '12345678-90ab-cdef-1234-567890abcdef');
+    assert.equal(config.location, 'eastus2');
+    assert.equal(config.username, 'jane-doe');
+    assert.deepEqual(config.aks, original.aks);
+    assert.deepEqual([config.registry?.sku, config.storage?.sku], [original.registry?.sku, original.storage?.sku]);
+    assert.deepEqual(config.workspace, original.workspace);
+    assert.match(made(), /^# Made from \/home\/jane\/\.modelops\/modelops\.yaml/);
+  });
+
+  it('refuses a file with errors, naming the line, rather than carry a placeholder over', () => {
+    assert.throws(() => azureYamlFromOriginal(fixture('modelops.yaml'), 'modelops.yaml'), /modelops\.yaml has 1 error \(the first on line 12\): fix it first/);
   });
 });

@@ -182,7 +182,8 @@ function workspaceOf(w: FlatWorkspace): WorkspaceConfig {
     metadata: { name: 'main-workspace' },
     spec: {
       scheduler: { image: w.scheduler_image, replicas: w.scheduler_replicas, resources: resources(w.scheduler_memory, w.scheduler_cpu), env: w.scheduler_env },
-      workers: { image: w.worker_image, replicas: w.worker_replicas, processes: w.worker_processes, threads: w.worker_threads, resources: resources(w.worker_memory, w.worker_cpu), env: w.worker_env },
+      // With autoscaling on, the HPA sets the count and `replicas` would be unused (workspaceSpec.ts says so).
+      workers: { image: w.worker_image, ...(w.autoscaling_enabled ? {} : { replicas: w.worker_replicas }), processes: w.worker_processes, threads: w.worker_threads, resources: resources(w.worker_memory, w.worker_cpu), env: w.worker_env },
       autoscaling: { enabled: w.autoscaling_enabled, min_workers: w.autoscaling_min_workers, max_workers: w.autoscaling_max_workers, target_cpu: w.autoscaling_target_cpu },
     },
   };

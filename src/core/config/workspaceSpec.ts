@@ -31,7 +31,9 @@ export function checkWorkspaceSpec(spec: MapReader, provider: ProviderKind | und
   const replicas = isMap(workers.node) ? workers.map()?.get('replicas') : undefined;
   // Only the Kubernetes programs make the HPA; the local provider runs `replicas` workers.
   if ((provider === 'azure' || provider === 'kubernetes') && autoscaled && replicas?.isSet) {
-    replicas.warnAtKey('unused-key', '`workers.replicas` is not used while autoscaling is on (the default, as in the original): the HPA runs between `min_workers` (2) and `max_workers` (20). Set `autoscaling: { enabled: false }` to fix the count, or remove `replicas`.');
+    const bounds = spec.get('autoscaling').plain() as { min_workers?: unknown; max_workers?: unknown } | undefined;
+    const bound = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
+    replicas.warnAtKey('unused-key', `\`workers.replicas\` is not used while autoscaling is on (the default, as in the original): the HPA runs between \`min_workers\` (${bound(bounds?.min_workers, 2)}) and \`max_workers\` (${bound(bounds?.max_workers, 20)}). Set \`autoscaling: { enabled: false }\` to fix the count, or remove \`replicas\`.`);
   }
 }
 

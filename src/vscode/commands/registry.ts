@@ -9,6 +9,7 @@ import { cancel } from './cancel';
 import { chooseProvider } from './chooseProvider';
 import { health, validate } from './checks';
 import { createConfig } from './createConfig';
+import { createConfigFromOriginal } from './createConfigFromOriginal';
 import { forceRecreate, forceRecreateComponent } from './forceRecreate';
 import { refresh } from './refresh';
 import { repair } from './repair';
@@ -72,6 +73,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   'modelopsInfra.setPassphrase': { run: setPassphrase },
   'modelopsInfra.showLog': { run: (s) => s.log.show() },
   'modelopsInfra.createConfig': { run: createConfig },
+  'modelopsInfra.createConfigFromOriginal': { run: createConfigFromOriginal },
   'modelopsInfra.openPulumiSetting': { run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'modelopsInfra.pulumiPath') },
 };
 

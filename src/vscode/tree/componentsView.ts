@@ -18,7 +18,7 @@ export function createComponentsView(provider: ComponentsProvider, store: Readin
     const notReady = nothingYet ? 0 : store.components.filter((c) => c.status !== 'ready').length;
     view.badge = notReady ? { value: notReady, tooltip: notReadyTooltip(notReady) } : undefined;
     // A workspace without azure.yaml shows the original modelops's own file: say which, so nobody wonders.
-    const originals = locator.isOriginals ? `From ${locator.uri!.fsPath}, the original modelops's config (this workspace has no azure.yaml).` : undefined;
+    const originals = locator.isOriginals ? `From ${locator.uri!.fsPath}, the original modelops's config (this workspace has no azure.yaml${locator.uri!.fsPath.endsWith('modelops.yaml') ? '; the view title makes one from it' : ''}).` : undefined;
     view.message = store.error ? `Status could not be read: ${store.error}` : originals;
     // The environment every row and action is about, always in sight beside the view's title.
     view.description = store.env ? `env ${store.env}` : undefined;
