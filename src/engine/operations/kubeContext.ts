@@ -56,8 +56,8 @@ export async function clusterContextBeforeDown(engine: Engine, destroying: reado
 
 /** After the cluster's destroy succeeded: its context, cluster and user removed from every kubeconfig file that has them. */
 export function pruneKubeContext(names: ContextNames | string | undefined, destroyed: readonly string[], env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (typeof names === 'string') return names;
   if (!names || !destroyed.includes('cluster')) return undefined;
+  if (typeof names === 'string') return names;
   const notes: string[] = [];
   for (const file of kubeconfigCandidates(env, homeOf(env))) {
     try {
