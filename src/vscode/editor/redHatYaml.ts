@@ -18,7 +18,8 @@ export function offerSchemaToRedHatYaml(extensionPath: string, locator: ConfigLo
     try {
       const api = yaml.isActive ? yaml.exports : await yaml.activate();
       if (typeof api?.registerContributor !== 'function') return;
-      contributeSchema(api, () => locator.uri?.toString(), schemaText);
+      // The schema is azure.yaml's: on the original's modelops.yaml or infrastructure.yaml it would squiggle valid keys.
+      contributeSchema(api, () => (locator.isOriginals ? undefined : locator.uri?.toString()), schemaText);
       log.info(`azure.yaml schema handed to ${RED_HAT_YAML}`);
     } catch (error) {
       log.warn(`could not hand the azure.yaml schema to ${RED_HAT_YAML}: ${(error as Error).message}`);
