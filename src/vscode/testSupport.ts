@@ -28,15 +28,20 @@ export interface Inspection {
   items: InspectedItem[];
   /** The Environments view's rows, as last read (Refresh Environments reads them again). */
   environments: InspectedItem[];
+  /** How many times each view asked VS Code to repaint (some of) its rows since activation. */
+  repaints: { components: number; environments: number };
   context: Record<string, boolean>;
 }
 
 interface ItemSource {
   getChildren(node?: TreeNode): TreeNode[];
+  readonly onDidChangeTreeData: vscode.Event<TreeNode | TreeNode[] | undefined>;
 }
 
 function inspect(node: TreeNode): InspectedItem {
-  return fromItem(node.getTreeItem(), () => node.getChildren().map(inspect));
+  const item = node.getTreeItem();
+  if (node.resolveTooltip) item.tooltip = node.resolveTooltip();
+  return fromItem(item, () => node.getChildren().map(inspect));
 }
 
 function fromItem(item: vscode.TreeItem, children: () => InspectedItem[]): InspectedItem {
@@ -59,9 +64,15 @@ function fromItem(item: vscode.TreeItem, children: () => InspectedItem[]): Inspe
 
 export function registerTestSupport(context: vscode.ExtensionContext, tree: ItemSource, environments: EnvironmentsView): vscode.Disposable {
   if (context.extensionMode !== vscode.ExtensionMode.Test) return new vscode.Disposable(() => undefined);
-  return vscode.commands.registerCommand(INSPECT_COMMAND, (): Inspection => ({
-    items: tree.getChildren().map(inspect),
-    environments: environments.getChildren().map((e) => fromItem(environments.getTreeItem(e), () => [])),
-    context: contextKeys(),
-  }));
+  const repaints = { components: 0, environments: 0 };
+  return vscode.Disposable.from(
+    tree.onDidChangeTreeData(() => repaints.components++),
+    environments.onDidChangeTreeData(() => repaints.environments++),
+    vscode.commands.registerCommand(INSPECT_COMMAND, (): Inspection => ({
+      items: tree.getChildren().map(inspect),
+      environments: environments.getChildren().map((e) => fromItem(environments.getTreeItem(e), () => [])),
+      repaints: { ...repaints },
+      context: contextKeys(),
+    })),
+  );
 }

@@ -9,7 +9,7 @@ import { CliProcess } from '../../src/vscode/cli/cliProcess';
 import { childEnv, commonFlags, settingFlags } from '../../src/vscode/cli/cliArgs';
 import { parseCliArgs } from '../../src/cli/args';
 import { componentContextValue, createContextValue } from '../../src/vscode/view/contextValue';
-import { describeRow, displayValue, formatAgo, formatElapsed, runHeader, runSummary } from '../../src/vscode/view/format';
+import { describeRow, displayValue, formatAgo, formatAt, formatElapsed, runHeader, runSummary } from '../../src/vscode/view/format';
 import { describeReadiness } from '../../src/core/readiness';
 import { unblockFor } from '../../src/vscode/view/unblock';
 import { SecretMasker } from '../../src/vscode/view/masker';
@@ -214,7 +214,12 @@ describe('extension helpers (no vscode)', () => {
       assert.match(md, /✗ `kubeconfig`/);
       assert.match(md, /✗ `cluster_name`/);
       assert.match(md, /resource\\-group \(ready\)/);
-      assert.match(md, /verified 12 s ago/);
+      // A clock time, not "12 s ago": a tooltip is built once per repaint and read any time after.
+      const at = new Date(cluster.verifiedAt);
+      const pad = (n: number) => String(n).padStart(2, '0');
+      assert.match(md, new RegExp(`_verified at ${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}_`));
+      assert.equal(formatAt(cluster.verifiedAt, Date.parse(cluster.verifiedAt) + 2 * 86_400_000), `on ${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} at ${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`);
+      assert.equal(formatAt(undefined), 'never');
     });
 
     it('first contact is quiet: an absent row says to run Up, its tooltip names the stack and what it will export, nothing "✗ missing"', () => {

@@ -20,7 +20,7 @@ import { conditionIcon, healthIcon, queuedIcon, runningIcon, statusIcon } from '
 import { describeHealthProblem, healthProblemLines } from '../view/health';
 import { DriftNode } from './driftNode';
 import { describeDrift } from '../../core/drift';
-import { formatAgo } from '../view/format';
+import { formatAt } from '../view/format';
 
 export class ComponentNode implements TreeNode {
   readonly id: string;
@@ -51,9 +51,6 @@ export class ComponentNode implements TreeNode {
     const healthProblem = r.status === 'ready' ? describeHealthProblem(health) : undefined;
     item.iconPath = phase?.kind === 'running' ? runningIcon() : phase?.kind === 'queued' ? queuedIcon() : healthProblem && !r.reconcile ? healthIcon('unhealthy') : this.restingIcon();
     item.description = phase ? describePhase(phase, describeReadiness(r)) : describeRow(r, healthProblem);
-    const tooltip = new vscode.MarkdownString(componentTooltip(r, this.statusOf, Date.now(), healthProblem ? healthProblemLines(health) : []), true);
-    tooltip.isTrusted = false;
-    item.tooltip = tooltip;
     item.contextValue = componentContextValue({
       status: r.status,
       running: inFlight,
@@ -63,6 +60,16 @@ export class ComponentNode implements TreeNode {
       stalled: r.reconcile?.condition === 'stalled',
     });
     return item;
+  }
+
+  /** Built when hovered, so a status re-read that only verified the row again sends VS Code nothing (see shown.ts). */
+  resolveTooltip(): vscode.MarkdownString {
+    const r = this.readiness;
+    const health = this.healthOf(r.name);
+    const problem = r.status === 'ready' && describeHealthProblem(health) !== undefined;
+    const tooltip = new vscode.MarkdownString(componentTooltip(r, this.statusOf, Date.now(), problem ? healthProblemLines(health) : []), true);
+    tooltip.isTrusted = false;
+    return tooltip;
   }
 
   /** Outside this window's runs: a spinner while the reconcile loop heals it, stalled when it gave up, else its status. */
@@ -84,7 +91,7 @@ export class ComponentNode implements TreeNode {
     const drift = r.drift && r.drift.state !== 'unchecked' ? r.drift : undefined;
     return [
       ...(preview ? [new GroupNode(`${this.id}/preview`, 'Preview', GROUP_ICON.preview, preview.note ?? describeChanges(preview.changes), changing.map((c) => new PreviewResourceNode(r.name, c)))] : []),
-      ...(drift ? [new GroupNode(`${this.id}/drift`, 'Drift', GROUP_ICON.drift, `${describeDrift(drift.resources)} · checked ${formatAgo(drift.checkedAt)}`, drift.resources.map((x) => new DriftNode(r.name, x)))] : []),
+      ...(drift ? [new GroupNode(`${this.id}/drift`, 'Drift', GROUP_ICON.drift, `${describeDrift(drift.resources)} · checked ${formatAt(drift.checkedAt)}`, drift.resources.map((x) => new DriftNode(r.name, x)))] : []),
       new GroupNode(`${this.id}/outputs`, 'Outputs', GROUP_ICON.outputs, `${present}/${r.outputs.length}`, outputs),
       new GroupNode(`${this.id}/depends`, 'Depends on', GROUP_ICON.dependsOn, deps.length ? '' : 'nothing', deps),
       ...(health.length ? [new GroupNode(`${this.id}/health`, 'Health', GROUP_ICON.health, healthSummary(health), health.map((h) => new HealthNode(r.name, h)))] : []),

@@ -14,6 +14,12 @@ import type { ReconcileLoop } from '../reconcile/reconcileLoop';
 import type { ReadinessStore } from '../readiness/readinessStore';
 import { ComponentNode } from './componentNode';
 import type { TreeNode } from './node';
+import { Painted, shown } from './shown';
+
+/** A row's look with every row under it, expanded or not: VS Code refreshes those with it. */
+function look(node: TreeNode): string {
+  return shown(node.getTreeItem(), node.getChildren().map(look));
+}
 
 export class ComponentsProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly nodes = new Map<string, ComponentNode>();
@@ -29,7 +35,7 @@ export class ComponentsProvider implements vscode.TreeDataProvider<TreeNode>, vs
       store.onDidChange(() => this.repaint()),
       running.onDidChange(() => this.repaint()),
       running.onDidTick(() => {
-        const busy = [...this.nodes.values()].filter((n) => running.phaseOf(n.name)?.phase.kind === 'running');
+        const busy = [...this.nodes.values()].filter((n) => running.phaseOf(n.name)?.phase.kind === 'running' && this.lookChanged(n));
         if (busy.length) this.changed.fire(busy);
       }),
     ];
@@ -37,14 +43,21 @@ export class ComponentsProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   /** The rows shown, in order, as `getChildren` last returned them. */
   private shown: readonly string[] = [];
+  /** What each row (with the rows under it) looked like when VS Code was last sent it. */
+  private readonly painted = new Painted();
 
-  /** The shown rows again, in place when they are still the same components. */
+  /** The shown rows again, in place when they are still the same components; only those whose look changed (see shown.ts). */
   private repaint(): void {
     const rows = this.visible ? this.store.components : [];
     const same = rows.length === this.shown.length && rows.every((r, i) => r.name === this.shown[i]);
     if (!same || !rows.length) return this.changed.fire(undefined);
     for (const r of rows) this.nodes.get(r.name)!.readiness = r;
-    this.changed.fire(rows.map((r) => this.nodes.get(r.name)!));
+    const changed = rows.map((r) => this.nodes.get(r.name)!).filter((n) => this.lookChanged(n));
+    if (changed.length) this.changed.fire(changed);
+  }
+
+  private lookChanged(node: ComponentNode): boolean {
+    return this.painted.changed(node.name, look(node));
   }
 
   setShowComponents(show: boolean): void {
@@ -56,6 +69,11 @@ export class ComponentsProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
     return node.getTreeItem();
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
+    if (node.resolveTooltip) item.tooltip = node.resolveTooltip();
+    return item;
   }
 
   getChildren(node?: TreeNode): TreeNode[] {
@@ -83,6 +101,8 @@ export class ComponentsProvider implements vscode.TreeDataProvider<TreeNode>, vs
       return n;
     });
     for (const name of [...this.nodes.keys()]) if (!seen.has(name)) this.nodes.delete(name);
+    this.painted.forget((name) => seen.has(name));
+    for (const n of result) this.lookChanged(n);
     this.shown = result.map((n) => n.name);
     return result;
   }

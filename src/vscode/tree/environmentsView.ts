@@ -11,6 +11,7 @@ import type { Log } from '../log';
 import type { RunningOperations } from '../operations/runningOperations';
 import type { ReadinessStore } from '../readiness/readinessStore';
 import { currentIsStale, describeEnvironment, environmentLook, type EnvironmentSummary } from '../view/environments';
+import { Painted, shown } from './shown';
 
 export const ENVIRONMENTS_VIEW_ID = 'modelopsInfra.environments';
 
@@ -22,6 +23,7 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvironmentSumm
   private next: Promise<void> | undefined;
   private soon: NodeJS.Timeout | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
+  private readonly painted = new Painted();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly view: vscode.TreeView<EnvironmentSummary>;
   private readonly subscriptions: vscode.Disposable[];
@@ -76,7 +78,8 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvironmentSumm
       this.log.warn(`environments: ${this.error}`);
     }
     this.view.message = this.error ? `Environments could not be read: ${this.error}` : undefined;
-    this.changed.fire();
+    // Sent only when a row would look different (see shown.ts).
+    if (this.painted.changed('rows', JSON.stringify(this.getChildren().map((e) => shown(this.getTreeItem(e)))))) this.changed.fire();
   }
 
   getChildren(element?: EnvironmentSummary): EnvironmentSummary[] {

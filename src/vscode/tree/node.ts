@@ -5,4 +5,6 @@ export interface TreeNode {
   readonly id: string;
   getTreeItem(): vscode.TreeItem;
   getChildren(): TreeNode[];
+  /** A tooltip built when the row is hovered (it tells how long ago something was), not with the row. */
+  resolveTooltip?(): vscode.MarkdownString;
 }

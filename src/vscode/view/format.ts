@@ -15,6 +15,19 @@ export function formatElapsed(ms: number): string {
 }
 
 /** `5 s ago`, `3 min ago`, `2 h ago`. */
+/**
+ * A moment as a clock time (today) or a date and a time, in local time. Unlike "… ago", it stays
+ * true however long after it was written it is read (a tooltip is built once per repaint).
+ */
+export function formatAt(iso: string | undefined, now = Date.now()): string {
+  const then = iso ? new Date(iso) : undefined;
+  if (!then || !Number.isFinite(then.getTime())) return 'never';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const day = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  const time = `${pad(then.getHours())}:${pad(then.getMinutes())}:${pad(then.getSeconds())}`;
+  return day(then) === day(new Date(now)) ? `at ${time}` : `on ${day(then)} at ${time}`;
+}
+
 export function formatAgo(iso: string | undefined, now = Date.now()): string {
   const then = iso ? Date.parse(iso) : NaN;
   if (!Number.isFinite(then)) return 'never';

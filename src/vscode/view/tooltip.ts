@@ -1,7 +1,7 @@
 /** The Markdown of a component's tooltip. Pure; secrets are always masked. */
 import { describeDrift } from '../../core/drift';
 import { describeCondition } from '../../core/reconcile';
-import { displayValue, formatAgo } from './format';
+import { displayValue, formatAt } from './format';
 import { describeReadiness, type ComponentReadiness } from '../../core/readiness';
 
 /** Escapes Markdown punctuation in plain text. */
@@ -43,15 +43,15 @@ export function componentTooltip(r: ComponentReadiness, statusOf: (name: string)
   }
   if (r.spec === 'changed') lines.push('Spec: **changed since the last up** (Up applies azure.yaml)', '');
   else if (r.spec === 'unknown' && r.status !== 'absent') lines.push('Spec: unknown (deployed before specs were recorded, or by another tool)', '');
-  if (r.drift && r.drift.state !== 'unchecked') lines.push(`Drift: **${escapeMarkdown(describeDrift(r.drift.resources))}** (checked ${escapeMarkdown(formatAgo(r.drift.checkedAt, now))})`, '');
+  if (r.drift && r.drift.state !== 'unchecked') lines.push(`Drift: **${escapeMarkdown(describeDrift(r.drift.resources))}** (checked ${escapeMarkdown(formatAt(r.drift.checkedAt, now))})`, '');
   if (r.reconcile && r.reconcile.condition !== 'ready') {
     lines.push(`Reconcile: **${escapeMarkdown(describeCondition(r.reconcile))}** — ${escapeMarkdown(`${r.reconcile.reason}: ${r.reconcile.message}`)}`, '');
     if (r.reconcile.command) lines.push(`To unblock: ${code(r.reconcile.command)}`, '');
   }
   if (r.lastUpdate) {
     const when = r.lastUpdate.endTime ?? r.lastUpdate.startTime;
-    lines.push(`Last ${escapeMarkdown(r.lastUpdate.kind)}: ${escapeMarkdown(r.lastUpdate.result)}${when ? ` (${escapeMarkdown(formatAgo(when, now))})` : ''}`, '');
+    lines.push(`Last ${escapeMarkdown(r.lastUpdate.kind)}: ${escapeMarkdown(r.lastUpdate.result)}${when ? ` ${escapeMarkdown(formatAt(when, now))}` : ''}`, '');
   }
-  lines.push(`_verified ${escapeMarkdown(formatAgo(r.verifiedAt, now))}_`);
+  lines.push(`_verified ${escapeMarkdown(formatAt(r.verifiedAt, now))}_`);
   return lines.join('\n');
 }
