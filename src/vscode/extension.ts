@@ -32,6 +32,7 @@ let running: RunningOperations | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = new Log();
   const locator = new ConfigLocator();
+  const schemas = schemaLoader(context.extensionPath);
   const passphrase = new PassphraseStore(context.secrets);
   const store = new ReadinessStore();
   running = new RunningOperations();
@@ -58,9 +59,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     createComponentsView(provider, store, refresher, locator),
     createStatusItems(store, running),
     registerQuickFixes(diagnostics),
-    registerConfigHelp(locator, schemaLoader(context.extensionPath)),
+    registerConfigHelp(locator, schemas),
     vscode.workspace.registerTextDocumentContentProvider(STATE_SCHEME, new StateDocuments(cli)),
-    offerSchemaToRedHatYaml(context.extensionPath, locator, log),
+    offerSchemaToRedHatYaml(locator, schemas, log),
     registerTestSupport(context, provider, environments),
     watchFiles(locator, refresher),
     running.onDidChange(() => void setContext(CONTEXT.running, ops.all.length > 0)),

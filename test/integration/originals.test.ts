@@ -32,6 +32,19 @@ describe("a folder without azure.yaml, for a user of the original modelops", () 
     assert.deepEqual(serious, []);
   });
 
+  it("completion and hover speak the file's own keys, not azure.yaml's", async () => {
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    const lines = doc.getText().split('\n');
+    const at = (start: string) => new vscode.Position(lines.findIndex((l) => l.startsWith(start)), start.length - start.trimStart().length);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, at('  worker_replicas:'));
+    const hover = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(hover, /spec\.workers\.replicas/, hover);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, at('  location:'));
+    const offered = list.items.filter((i) => i.kind === vscode.CompletionItemKind.Property).map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    assert.ok(offered.includes('ssh'), `under cluster: ${offered.join(', ')}`);
+    for (const key of ['workspace', 'storage', 'username']) assert.ok(!offered.includes(key), `${key} is not offered under cluster: ${offered.join(', ')}`);
+  });
+
   it('offers "Create azure.yaml from modelops.yaml": the azure.yaml it makes gives the same components, and is used from then on', async () => {
     assert.equal((await inspect()).context['modelopsInfra.fromModelopsYaml'], true, 'the command is offered in the palette and the view title');
     const target = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'azure.yaml');

@@ -15,6 +15,8 @@ import { ADAPTIVE_KEYS, ADAPTIVE_WORKER_KEYS, CENTRAL_STORE_KEYS, PERSISTENCE_KE
 import { AUTOSCALING_KEYS, SCHEDULER_KEYS, TOLERATION_KEYS, WORKER_KEYS, WORKSPACE_SPEC_KEYS } from '../../src/core/config/workspaceSpec';
 import { LIST_ITEM, yamlContextAt } from '../../src/core/config/yamlContext';
 import { contributeSchema, SCHEMA_URI, type RedHatYamlApi } from '../../src/vscode/editor/schemaContributor';
+import { formatOfText } from '../../src/core/config/parse';
+import type { ConfigFormat } from '../../src/core/config/types';
 
 const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'schema', 'azure.yaml.schema.json'), 'utf8')) as SchemaNode;
 
@@ -159,5 +161,22 @@ describe('the schema handed to the Red Hat YAML extension', () => {
     assert.equal(requestContent('https://example.com/other.json'), undefined);
     config = undefined;
     assert.equal(requestSchema('file:///w/infra/prod.yaml'), undefined, 'no config file, no claim on any file');
+  });
+
+  it("names the original's own schema for its modelops.yaml or infrastructure.yaml, never azure.yaml's", () => {
+    const registered: Array<Parameters<RedHatYamlApi['registerContributor']>> = [];
+    const api: RedHatYamlApi = { registerContributor: (...args) => registered.push(args) > 0 };
+    let format: ConfigFormat = 'modelops.yaml';
+    contributeSchema(api, () => 'file:///home/jane/.modelops/modelops.yaml', (f) => `{"title":"${f}"}`, () => format);
+    const [[, requestSchema, requestContent]] = registered;
+    const uri = requestSchema('file:///home/jane/.modelops/modelops.yaml')!;
+    assert.notEqual(uri, SCHEMA_URI);
+    assert.equal(requestContent(uri), '{"title":"modelops.yaml"}');
+    format = 'infrastructure.yaml';
+    assert.equal(requestContent(requestSchema('file:///home/jane/.modelops/modelops.yaml')!), '{"title":"infrastructure.yaml"}');
+    assert.equal(formatOfText('schema_version: 2\ncluster: {}\n'), 'modelops.yaml');
+    assert.equal(formatOfText('# a comment\nschemaVersion: 1\n'), 'infrastructure.yaml');
+    assert.equal(formatOfText('provider: local\n'), 'azure.yaml');
+    assert.equal(formatOfText('provider: [unclosed\n'), 'azure.yaml');
   });
 });

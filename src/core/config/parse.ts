@@ -2,13 +2,13 @@
  * `azure.yaml` text → typed config plus problems, each at an exact place in the
  * file. Never throws: hostile or broken input becomes problems.
  */
-import { isAlias, isMap, isNode, isPair, isScalar, isSeq, type Node } from 'yaml';
+import { isAlias, isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { canonicalComponentName } from '../components';
 import { loadYaml, type LoadedYaml } from './load';
 import { keyString, ReadContext, rootField } from './reader';
 import { readInfraConfig } from './rules';
 import { ProblemList, SourceText } from './source';
-import { originalFormat, pathInFile, readInfrastructureYaml, readModelopsYaml } from './unified';
+import { formatOfKeys, pathInFile, readInfrastructureYaml, readModelopsYaml } from './unified';
 import type { ConfigFormat, ConfigPath, InfraConfig, ParsedConfig, Problem, SourceRange } from './types';
 
 export { CONFIG_PROBLEM_CODES, type ConfigProblemCode } from './codes';
@@ -38,6 +38,12 @@ export function parseConfig(text: string, file: string): ParsedConfig {
   };
 }
 
+/** The format of `text` from its top-level keys alone, for help while typing (no rules run). */
+export function formatOfText(text: string): ConfigFormat {
+  const contents = parseDocument(text).contents;
+  return isMap(contents) ? formatOfKeys((key) => contents.has(key)) : 'azure.yaml';
+}
+
 /** A tab-indented line is read at the wrong level; its "unknown key" would only mislead. */
 function withoutTabEchoes(problems: Problem[]): Problem[] {
   const tabLines = new Set(problems.filter((p) => p.code === 'yaml-tab-indent').map((p) => p.range.start.line));
@@ -60,7 +66,8 @@ function readDocument(loaded: LoadedYaml, problems: ProblemList): { config?: Inf
     return { format: 'azure.yaml' };
   }
   const root = rootField(ctx, contents);
-  const format = originalFormat(root.map()!) ?? 'azure.yaml';
+  const top = root.map()!;
+  const format = formatOfKeys((key) => top.has(key));
   const read = { 'modelops.yaml': readModelopsYaml, 'infrastructure.yaml': readInfrastructureYaml, 'azure.yaml': readInfraConfig }[format];
   return { config: read(root), format };
 }

@@ -180,7 +180,8 @@ export interface InfraConfig {
 export type ConfigPath = ReadonlyArray<string | number>;
 
 /** Which file format was read: ours, or one of the original modelops's (src/core/config/unified.ts). */
-export type ConfigFormat = 'azure.yaml' | 'modelops.yaml' | 'infrastructure.yaml';
+export const CONFIG_FORMATS = ['azure.yaml', 'modelops.yaml', 'infrastructure.yaml'] as const;
+export type ConfigFormat = (typeof CONFIG_FORMATS)[number];
 
 
 export interface ParsedConfig {

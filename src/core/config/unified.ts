@@ -25,7 +25,7 @@ const SETTINGS_KEYS = ['environment', 'provider', 'username'] as const;
 const PULUMI_KEYS = ['backend_url', 'organization'] as const;
 
 /** `UnifiedModelOpsConfig.WorkspaceSpec`'s keys and defaults (core/unified_config.py). */
-const WORKSPACE_DEFAULTS = {
+export const FLAT_WORKSPACE_DEFAULTS = {
   scheduler_image: 'ghcr.io/institutefordiseasemodeling/modelops-dask-scheduler:latest',
   scheduler_replicas: 1,
   scheduler_memory: '2Gi',
@@ -48,13 +48,13 @@ const WORKSPACE_DEFAULTS = {
   autoscaling_max_workers: 10,
   autoscaling_target_cpu: 70,
 };
-type FlatWorkspace = typeof WORKSPACE_DEFAULTS;
+type FlatWorkspace = typeof FLAT_WORKSPACE_DEFAULTS;
 
-/** Which of the original's formats the top-level keys say this is, if any. */
-export function originalFormat(top: MapReader): 'modelops.yaml' | 'infrastructure.yaml' | undefined {
-  if (top.has('schema_version')) return 'modelops.yaml';
-  if (top.has('schemaVersion')) return 'infrastructure.yaml';
-  return undefined;
+/** Which format a file is, from whether it has a top-level key: the original's by their version keys. */
+export function formatOfKeys(has: (key: string) => boolean): ConfigFormat {
+  if (has('schema_version')) return 'modelops.yaml';
+  if (has('schemaVersion')) return 'infrastructure.yaml';
+  return 'azure.yaml';
 }
 
 function requireVersion(field: Field, version: number, file: string): boolean {
@@ -133,16 +133,16 @@ function readBackendUrl(field: Field): string | undefined {
 
 /** The flat `workspace` keys, each checked where it is written, missing ones at the file's own defaults. */
 function readFlatWorkspace(field: Field): FlatWorkspace {
-  const flat = { ...WORKSPACE_DEFAULTS };
-  const ws = field.exists ? field.map(Object.keys(WORKSPACE_DEFAULTS), 'workspace: { worker_replicas: 2 }') : undefined;
+  const flat = { ...FLAT_WORKSPACE_DEFAULTS };
+  const ws = field.exists ? field.map(Object.keys(FLAT_WORKSPACE_DEFAULTS), 'workspace: { worker_replicas: 2 }') : undefined;
   if (!ws) return flat;
   const set = <K extends keyof FlatWorkspace>(key: K, value: FlatWorkspace[K] | undefined): void => {
     if (value !== undefined) flat[key] = value;
   };
-  for (const key of ['scheduler_image', 'worker_image'] as const) set(key, ws.get(key).string(`${key}: ${WORKSPACE_DEFAULTS[key]}`));
+  for (const key of ['scheduler_image', 'worker_image'] as const) set(key, ws.get(key).string(`${key}: ${FLAT_WORKSPACE_DEFAULTS[key]}`));
   for (const key of ['scheduler_memory', 'worker_memory'] as const) {
     const f = ws.get(key);
-    const value = f.string(`${key}: ${WORKSPACE_DEFAULTS[key]}`);
+    const value = f.string(`${key}: ${FLAT_WORKSPACE_DEFAULTS[key]}`);
     const issue = value === undefined ? undefined : checkQuantity(value);
     if (issue) f.error('invalid-quantity', `\`workspace.${key}\`: ${issue}`);
     set(key, value);
@@ -150,7 +150,7 @@ function readFlatWorkspace(field: Field): FlatWorkspace {
   for (const key of ['scheduler_cpu', 'worker_cpu'] as const) {
     const value = ws.get(key).scalarValue();
     if (typeof value === 'string' || typeof value === 'number') set(key, String(value));
-    else if (ws.get(key).isSet) ws.get(key).wrongType('a CPU amount', `${key}: '${WORKSPACE_DEFAULTS[key]}'`);
+    else if (ws.get(key).isSet) ws.get(key).wrongType('a CPU amount', `${key}: '${FLAT_WORKSPACE_DEFAULTS[key]}'`);
   }
   set('scheduler_replicas', ws.get('scheduler_replicas').int({ min: 0 }));
   set('worker_replicas', ws.get('worker_replicas').int({ min: 0 }));
@@ -190,7 +190,7 @@ function workspaceOf(w: FlatWorkspace): WorkspaceConfig {
 }
 
 /** Our sections that the original's files keep outside `cluster`. */
-const OUTSIDE_CLUSTER = new Set(['storage', 'registry', 'workspace', 'pulumi']);
+export const OUTSIDE_CLUSTER: ReadonlySet<string> = new Set(['storage', 'registry', 'workspace', 'pulumi']);
 const IN_SETTINGS = new Set(['environment', 'username']);
 
 /**

@@ -1,35 +1,48 @@
 /**
- * Completion and hover in the azure.yaml this extension works on, whatever its path, from our
- * own JSON schema (core/config/schemaHelp.ts): they need no other extension. When the Red Hat
- * YAML extension is installed it gets the same schema for that file too (redHatYaml.ts).
+ * Completion and hover in the config this extension works on, whatever its path, from our
+ * own JSON schema (core/config/schemaHelp.ts), or for the original modelops's modelops.yaml and
+ * infrastructure.yaml from theirs (core/config/originalSchema.ts): they need no other extension.
+ * When the Red Hat YAML extension is installed it gets the same schema for that file too (redHatYaml.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { schemaFor } from '../../core/config/originalSchema';
+import { formatOfText } from '../../core/config/parse';
 import { describeKey, keyHelpAt, keysAt, snippetsAt, valuesAt, type SchemaNode } from '../../core/config/schemaHelp';
+import type { ConfigFormat } from '../../core/config/types';
 import { yamlContextAt } from '../../core/config/yamlContext';
 import type { ConfigLocator } from '../config/configLocator';
 
-/** The schema, read once on first use. */
-export function schemaLoader(extensionPath: string): () => SchemaNode {
-  let schema: SchemaNode | undefined;
-  return () => (schema ??= JSON.parse(readFileSync(join(extensionPath, 'schema', 'azure.yaml.schema.json'), 'utf8')) as SchemaNode);
+/** The schema of a config format: azure.yaml's read once on first use, the others derived from it once. */
+export function schemaLoader(extensionPath: string): (format: ConfigFormat) => SchemaNode {
+  let azure: SchemaNode | undefined;
+  const derived = new Map<ConfigFormat, SchemaNode>();
+  return (format) => {
+    azure ??= JSON.parse(readFileSync(join(extensionPath, 'schema', 'azure.yaml.schema.json'), 'utf8')) as SchemaNode;
+    if (!derived.has(format)) derived.set(format, schemaFor(format, azure));
+    return derived.get(format)!;
+  };
 }
+
+/** The schema `doc` is written to (its format by its version key). */
+const schemaOf = (schema: (format: ConfigFormat) => SchemaNode, doc: vscode.TextDocument): SchemaNode => schema(formatOfText(doc.getText()));
 
 class ConfigCompletion implements vscode.CompletionItemProvider {
   constructor(
     private readonly isConfig: (doc: vscode.TextDocument) => boolean,
-    private readonly schema: () => SchemaNode,
+    private readonly schema: (format: ConfigFormat) => SchemaNode,
   ) {}
 
   provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position, _token: vscode.CancellationToken, context: vscode.CompletionContext): vscode.CompletionItem[] | undefined {
     if (!this.isConfig(doc)) return undefined;
+    const schema = schemaOf(this.schema, doc);
     const ctx = yamlContextAt(doc.getText(), position.line, position.character);
     // A space opens the list only right after `key: `, never while indenting.
     if (context.triggerCharacter === ' ' && (ctx.valueFor === undefined || ctx.prefix !== '')) return undefined;
     const range = new vscode.Range(position.translate(0, -ctx.prefix.length), position);
     if (ctx.valueFor !== undefined) {
-      return valuesAt(this.schema(), [...ctx.path, ctx.valueFor]).map((value, i) => {
+      return valuesAt(schema, [...ctx.path, ctx.valueFor]).map((value, i) => {
         const item = new vscode.CompletionItem(value, vscode.CompletionItemKind.Value);
         item.range = range;
         item.sortText = String(i).padStart(3, '0');
@@ -37,7 +50,7 @@ class ConfigCompletion implements vscode.CompletionItemProvider {
       });
     }
     const taken = new Set(ctx.siblings);
-    const keys = keysAt(this.schema(), ctx.path)
+    const keys = keysAt(schema, ctx.path)
       .filter((k) => !taken.has(k.key))
       .map(({ key, node }, i) => {
         const item = new vscode.CompletionItem(key, vscode.CompletionItemKind.Property);
@@ -49,7 +62,7 @@ class ConfigCompletion implements vscode.CompletionItemProvider {
         return item;
       });
     const indent = ' '.repeat(ctx.column);
-    const snippets = snippetsAt(this.schema(), ctx.path, ctx.startsItem).map((s) => {
+    const snippets = snippetsAt(schema, ctx.path, ctx.startsItem).map((s) => {
       const item = new vscode.CompletionItem(s.label, vscode.CompletionItemKind.Snippet);
       item.insertText = new vscode.SnippetString(s.body.split('\n').join(`\n${indent}`));
       item.detail = s.detail;
@@ -64,18 +77,18 @@ class ConfigCompletion implements vscode.CompletionItemProvider {
 class ConfigHover implements vscode.HoverProvider {
   constructor(
     private readonly isConfig: (doc: vscode.TextDocument) => boolean,
-    private readonly schema: () => SchemaNode,
+    private readonly schema: (format: ConfigFormat) => SchemaNode,
   ) {}
 
   provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     if (!this.isConfig(doc)) return undefined;
-    const help = keyHelpAt(this.schema(), doc.getText(), position.line, position.character);
+    const help = keyHelpAt(schemaOf(this.schema, doc), doc.getText(), position.line, position.character);
     if (!help) return undefined;
     return new vscode.Hover(new vscode.MarkdownString(help.markdown), new vscode.Range(position.line, help.start, position.line, help.end));
   }
 }
 
-export function registerConfigHelp(locator: ConfigLocator, schema: () => SchemaNode): vscode.Disposable {
+export function registerConfigHelp(locator: ConfigLocator, schema: (format: ConfigFormat) => SchemaNode): vscode.Disposable {
   const isConfig = (doc: vscode.TextDocument) => doc.uri.toString() === locator.uri?.toString();
   const selector: vscode.DocumentSelector = [{ language: 'yaml', scheme: 'file' }];
   return vscode.Disposable.from(
