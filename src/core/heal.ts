@@ -138,6 +138,9 @@ function upReason(input: HealInput): { reason: HealReason; message: string; refr
     }
     return { reason: 'NotCreated', message: `${state.stack} does not exist yet`, refresh: false };
   }
+  if (state.lastUpdate?.kind === 'destroy' && r.status === 'interrupted' && !recovering) {
+    return { kind: 'needs-person', reason: 'Destroyed', message: `${state.stack}: ${r.reason}; reconcile neither finishes nor undoes a destroy`, command: mops(input, 'up') };
+  }
   if (r.status === 'failed' || r.status === 'cancelled') return { reason: 'UpdateFailed', message: r.reason, refresh: false };
   if (r.status === 'outputs-missing') return { reason: 'OutputsMissing', message: r.reason, refresh: false };
   if (r.status === 'interrupted' || recovering) return { reason: 'Interrupted', message: r.reason || 'an interrupted update', refresh: false };

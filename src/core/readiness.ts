@@ -80,6 +80,12 @@ export function ownStatus(component: Component, state: StackState): { status: St
   }
   if (state.lastUpdate?.result === 'failed') return { status: 'failed', reason: `last ${state.lastUpdate.kind} failed`, missing: missingRequired(component, state) };
   if (state.lastUpdate?.result === 'in-progress') return { status: 'interrupted', reason: 'last update never finished', missing: [] };
+  // Pulumi records a destroy that a cancel stopped part-way as succeeded, and the stack keeps the
+  // outputs of what it destroyed: resources left after a destroy are never a ready component.
+  if (state.lastUpdate?.kind === 'destroy') {
+    const n = state.resourceCount;
+    return { status: 'interrupted', reason: `the last destroy stopped part-way: ${n} resource${n === 1 ? ' is' : 's are'} left, and the outputs are of what it destroyed`, missing: [] };
+  }
   const missing = missingRequired(component, state);
   if (missing.length > 0) {
     const reason = state.resourceCount === 0 ? `no resources; missing: ${missing.join(', ')}` : `missing: ${missing.join(', ')}`;

@@ -99,6 +99,27 @@ describe('truth and safety on the real engine', function () {
     assert.doesNotMatch(health.stdout + health.stderr, /code: -?\d|stdout:/);
   });
 
+  // Pulumi records a destroy that a cancel stopped part-way as succeeded, and the stack keeps the
+  // outputs of what it destroyed (here: the scheduler and workers gone, the namespace left).
+  it('a force recreate cancelled while it destroys the workspace leaves it interrupted, never ready; an up brings it back', async () => {
+    box.write(localConfig(slow('workspace', 1500)));
+    box.ok(['up', 'workspace']);
+    const run = box.start(['up', 'workspace'], ['--force-recreate', '--yes']);
+    await run.waitFor((e) => e.type === 'step-output' && e.component === 'workspace' && e.action === 'destroy' && /deleting/.test(e.line));
+    await sleep(2000);
+    run.child.kill('SIGINT');
+    await run.exited;
+    const summary = done(run.events)[0];
+    assert.equal(summary.result, 'cancelled');
+    assert.match(summary.summary, /not ready: workspace \(interrupted/, summary.summary);
+    const workspace = box.status().components.find((c) => c.name === 'workspace')!;
+    assert.equal(workspace.status, 'interrupted', `${workspace.status}: ${workspace.reason}`);
+    assert.match(workspace.reason, /^the last destroy stopped part-way: \d+ resources are left, and the outputs are of what it destroyed$/);
+    assert.equal(box.run(['status']).code, 1, 'status does not exit 0');
+    box.ok(['up', 'workspace']);
+    assert.equal(statusOf(box.status(), 'workspace'), 'ready');
+  });
+
   it('Ctrl-C to the whole process group without a terminal cancels gracefully and leaves no pending operation', async () => {
     box.write(localConfig(slow('cluster', 4000)));
     const run = box.start(['up', 'cluster']);

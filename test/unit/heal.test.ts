@@ -60,6 +60,15 @@ describe('the recovery ladder', () => {
     assert.match(d.message, /only once you know that run is dead/);
   });
 
+  it('needs a person for a destroy that stopped part-way: it neither finishes nor undoes it, and names up', () => {
+    const d = planHeal(input('workspace', { resourceCount: 2, lastUpdate: { kind: 'destroy', result: 'succeeded' } }));
+    assert.equal(d.kind, 'needs-person');
+    if (d.kind !== 'needs-person') return;
+    assert.equal(d.reason, 'Destroyed');
+    assert.match(d.message, /^modelops-workspace-dev: the last destroy stopped part-way: 2 resources are left, .*; reconcile neither finishes nor undoes a destroy$/);
+    assert.equal(d.command, 'mops-infra up workspace --config azure.yaml --env dev');
+  });
+
   it('refreshes away pending updates and deletes, then runs up', () => {
     const d = planHeal(input('storage', { pendingOperations: [{ type: 'updating', urn: 'u1' }, { type: 'deleting', urn: 'u2' }] }));
     assert.equal(d.kind, 'heal');

@@ -136,11 +136,13 @@ describe('readiness', () => {
       assert.match(own.reason, /was destroyed/);
     });
 
-    it('a successful destroy that left resources behind is not absent', () => {
+    it('a successful destroy that left resources behind is interrupted, neither absent nor ready, whatever outputs the stack kept', () => {
+      // Pulumi records a destroy that a cancel stopped part-way as succeeded; the stack keeps its outputs.
       const state = { ...absentStack(cluster.stack), exists: true, resourceCount: 2, lastUpdate: { kind: 'destroy', result: 'succeeded' as const } };
-      const own = ownStatus(cluster, state);
-      assert.equal(own.status, 'outputs-missing');
-      assert.match(own.reason, /^missing: kubeconfig/);
+      assert.deepEqual(ownStatus(cluster, state), { status: 'interrupted', reason: 'the last destroy stopped part-way: 2 resources are left, and the outputs are of what it destroyed', missing: [] });
+      const keptOutputs = { ...state, resourceCount: 1, outputs: readyState(cluster).outputs };
+      assert.equal(ownStatus(cluster, keptOutputs).status, 'interrupted');
+      assert.match(ownStatus(cluster, keptOutputs).reason, /1 resource is left/);
     });
 
     it('a destroy that failed is failed, not absent', () => {
