@@ -19,7 +19,7 @@ import { stackConfigPath } from '../../src/core/paths';
 import { describePhase, targetsConflict } from '../../src/vscode/view/runPhase';
 import { quickFixesFor, suggestionIn } from '../../src/vscode/view/quickFixPlan';
 import { toZeroBased } from '../../src/vscode/view/rangeMapping';
-import { asPlan, asStatusReport, destroyList, recreatedWith } from '../../src/vscode/cli/reports';
+import { asPlan, asStatusReport, besidesRecreate, destroyed, destroyList, recreatedWith } from '../../src/vscode/cli/reports';
 import { STATUS_LOOK, statusLook } from '../../src/vscode/view/statusTable';
 import { componentTooltip } from '../../src/vscode/view/tooltip';
 import { describeHealthProblem, healthProblemLines } from '../../src/vscode/view/health';
@@ -222,6 +222,14 @@ describe('extension helpers (no vscode)', () => {
       assert.equal(formatAt(undefined), 'never');
     });
 
+    it("a cancelled update's tooltip says cancelled twice over, never \"Last update: failed\" beside \"Status: cancelled\"", () => {
+      const cancelled = { ...cluster, status: 'cancelled' as const, reason: 'last update was cancelled', lastUpdate: { kind: 'update', result: 'failed' as const, cancelledAt: '2026-12-01T10:00:00Z' } };
+      const md = componentTooltip(cancelled, () => 'ready');
+      assert.match(md, /Status: \*\*cancelled/);
+      assert.match(md, /Last update: cancelled/);
+      assert.doesNotMatch(md, /failed/);
+    });
+
     it('first contact is quiet: an absent row says to run Up, its tooltip names the stack and what it will export, nothing "✗ missing"', () => {
       const absent = { ...cluster, status: 'absent' as const, reason: 'stack modelops-infra-dev does not exist', outputs: cluster.outputs.map((o) => ({ ...o, present: false })) };
       assert.equal(describeRow(absent), 'absent — run Up to create it');
@@ -302,7 +310,18 @@ describe('extension helpers (no vscode)', () => {
         { component: 'cluster', stack: 'modelops-infra-dev', action: 'up', reason: '' },
       ] })!.plan;
       assert.equal(destroyList(plan), '1. modelops-workspace-dev (workspace)\n2. modelops-infra-dev (cluster)');
+      assert.deepEqual(destroyed(plan), ['workspace', 'cluster']);
       assert.equal(stackConfigPath('/h', 'adaptive/default', 'modelops-adaptive-dev-default'), join('/h', 'pulumi', 'adaptive', 'default', 'Pulumi.modelops-adaptive-dev-default.yaml'));
+    });
+
+    it("a force recreate's modal lists what else its plan does: what it brings up to date and why, and what it leaves alone", () => {
+      const plan = asPlan({ plan: [
+        { component: 'workspace', stack: 'modelops-workspace-dev', action: 'destroy', reason: 'force-recreate' },
+        { component: 'cluster', stack: 'modelops-infra-dev', action: 'skip', reason: 'ready' },
+        { component: 'storage', stack: 'modelops-storage-dev', action: 'up', reason: 'drifted' },
+        { component: 'workspace', stack: 'modelops-workspace-dev', action: 'up', reason: 'recreate' },
+      ] })!.plan;
+      assert.deepEqual(besidesRecreate(plan), { updated: ['storage (drifted)'], untouched: ['cluster'] });
     });
 
     it('streams events from a child, and SIGINT cancels it (twice = force)', async () => {

@@ -64,7 +64,8 @@ describe('Preview, Rollback and Down', function () {
     await s.wb.runCommand('ModelOps: Down');
     const modal = await s.wb.waitForDialog({ timeout: 120_000 });
     const text = `${modal.message}\n${modal.detail}`;
-    assert.match(modal.message, /Destroy every component in environment "e2e"\?/);
+    // The title names what goes, not "every component" beside "Kept: storage".
+    assert.match(modal.message, /Destroy adaptive-default, workspace, cluster in environment "e2e"\?/);
     assert.match(text, /1\. modelops-adaptive-e2e-default \(adaptive-default\)[^\n]*\n2\. modelops-workspace-e2e \(workspace\)\n3\. modelops-infra-e2e \(cluster\)/, text);
     assert.match(text, /Kept \(they hold data; name them to destroy them\): storage/);
     await s.wb.screenshot('down-modal');

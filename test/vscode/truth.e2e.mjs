@@ -73,7 +73,7 @@ describe('The editor tells the truth about its own runs', function () {
     assert.match(modal.message, /Force recreate workspace in environment "e2e"\?/);
     assert.match(text, /1\. modelops-adaptive-e2e-default \(adaptive-default\)[^\n]*holds data: the run's study database\n2\. modelops-workspace-e2e \(workspace\)/, text);
     assert.doesNotMatch(text, /\(cluster\)|\(storage\)/, `what workspace depends on is not destroyed: ${text}`);
-    assert.match(text, /What they depend on is not touched/);
+    assert.match(text, /Not touched: cluster, storage\./, 'the modal lists what the run leaves alone, from its plan');
     await s.wb.answerDialog('Destroy and Recreate');
     await waitFor(async () => {
       const rows = await componentRows(s.wb);

@@ -48,6 +48,24 @@ export function destroyList(plan: readonly PlannedStep[]): string {
     .join('\n');
 }
 
+/** The components a plan destroys, in order. */
+export function destroyed(plan: readonly PlannedStep[]): string[] {
+  return plan.filter((s) => s.action === 'destroy').map((s) => s.component);
+}
+
+/**
+ * What a force recreate does besides destroying and recreating: the components its plan also
+ * brings up to date (each with its reason) and those it leaves alone. A modal lists exactly these.
+ */
+export function besidesRecreate(plan: readonly PlannedStep[]): { updated: string[]; untouched: string[] } {
+  const recreated = new Set(destroyed(plan));
+  const others = plan.filter((s) => !recreated.has(s.component));
+  return {
+    updated: others.filter((s) => s.action === 'up').map((s) => `${s.component} (${s.reason})`),
+    untouched: others.filter((s) => s.action === 'skip').map((s) => s.component),
+  };
+}
+
 /** What a force recreate of `name` recreates with it (core's plan), on the graph of the readiness rows' `dependsOn`. */
 export function recreatedWith(components: readonly Pick<ComponentReadiness, 'name' | 'dependsOn'>[], name: string): string[] {
   const names = components.map((c) => c.name);

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { unprotectsNote } from '../../core/dataGuard';
-import { destroyList } from '../cli/reports';
+import { destroyed, destroyList } from '../cli/reports';
 import { pickComponent } from './pickComponent';
 import type { Services } from './services';
 
@@ -27,7 +27,8 @@ async function confirmAndRun(s: Services, components: string[], flags: string[])
   const unprotect = unprotectsNote(planned.plan);
   const unprotects = unprotect ? `\n\n${unprotect}` : '';
   const detail = `These stacks of environment "${planned.env}" will be destroyed, in this order, with all their resources and outputs:\n\n${destroys}${unprotects}${kept ? `\n\nKept (they hold data; name them to destroy them): ${kept[2]}` : ''}\n\nTheir history stays; they then read absent.`;
-  const scope = components.length ? components.join(', ') : 'every component';
+  // The title names what goes: "every component" would be false beside "Kept: storage".
+  const scope = components.length ? components.join(', ') : destroyed(planned.plan).join(', ');
   const choice = await vscode.window.showWarningMessage(`Destroy ${scope} in environment "${planned.env}"?`, { modal: true, detail }, CONFIRM);
   if (choice !== CONFIRM) return;
   const held = [...new Set(planned.plan.map((p) => p.component))];

@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { unprotectsNote } from '../../core/dataGuard';
-import { destroyList, recreatedWith } from '../cli/reports';
+import { besidesRecreate, destroyList, recreatedWith } from '../cli/reports';
 import { pickComponent } from './pickComponent';
 import type { Services } from './services';
 
@@ -19,10 +19,14 @@ async function confirmAndRun(s: Services, components: string[]): Promise<void> {
   );
   const destroys = destroyList(plan);
   const scope = components.length ? components.join(', ') : 'every component';
-  const kept = components.length ? '\n\nWhat they depend on is not touched.' : '';
+  const { updated, untouched } = besidesRecreate(plan);
+  const besides = [
+    ...(updated.length ? [`Also brought up to date: ${updated.join(', ')}.`] : []),
+    ...(untouched.length ? [`Not touched: ${untouched.join(', ')}.`] : []),
+  ].map((line) => `\n\n${line}`).join('');
   const detail = destroys
-    ? `These stacks of environment "${env}" will be destroyed, in this order, with all their resources and outputs:\n\n${destroys}${[unprotectsNote(plan) ?? []].flat().map((n) => `\n\n${n}`).join('')}\n\nThen they are provisioned again.${kept}`
-    : `Nothing of environment "${env}" exists yet, so nothing is destroyed; the stacks are provisioned.`;
+    ? `These stacks of environment "${env}" will be destroyed, in this order, with all their resources and outputs:\n\n${destroys}${[unprotectsNote(plan) ?? []].flat().map((n) => `\n\n${n}`).join('')}\n\nThen they are provisioned again.${besides}`
+    : `Nothing of environment "${env}" exists yet, so nothing is destroyed; the stacks are provisioned.${besides}`;
   const choice = await vscode.window.showWarningMessage(`Force recreate ${scope} in environment "${env}"?`, { modal: true, detail }, CONFIRM);
   if (choice !== CONFIRM) return;
   const held = [...new Set(plan.map((p) => p.component))];

@@ -50,7 +50,9 @@ export function componentTooltip(r: ComponentReadiness, statusOf: (name: string)
   }
   if (r.lastUpdate) {
     const when = r.lastUpdate.endTime ?? r.lastUpdate.startTime;
-    lines.push(`Last ${escapeMarkdown(r.lastUpdate.kind)}: ${escapeMarkdown(r.lastUpdate.result)}${when ? ` ${escapeMarkdown(formatAt(when, now))}` : ''}`, '');
+    // Pulumi records a cancelled update as failed; our own record says it was a cancel.
+    const result = r.lastUpdate.cancelledAt ? 'cancelled' : r.lastUpdate.result;
+    lines.push(`Last ${escapeMarkdown(r.lastUpdate.kind)}: ${escapeMarkdown(result)}${when ? ` ${escapeMarkdown(formatAt(when, now))}` : ''}`, '');
   }
   lines.push(`_verified ${escapeMarkdown(formatAt(r.verifiedAt, now))}_`);
   return lines.join('\n');
