@@ -22,7 +22,7 @@ import { toZeroBased } from '../../src/vscode/view/rangeMapping';
 import { asPlan, asStatusReport, besidesRecreate, destroyed, destroyList, recreatedWith } from '../../src/vscode/cli/reports';
 import { STATUS_LOOK, statusLook } from '../../src/vscode/view/statusTable';
 import { componentTooltip } from '../../src/vscode/view/tooltip';
-import { describeHealthProblem, healthProblemLines } from '../../src/vscode/view/health';
+import { currentChecks, describeHealthProblem, healthProblemLines } from '../../src/vscode/view/health';
 import { outputContextValue, outputUrl } from '../../src/vscode/view/outputs';
 import { currentIsStale, describeEnvironment, environmentLook } from '../../src/vscode/view/environments';
 import type { ComponentReadiness } from '../../src/core/readiness';
@@ -276,6 +276,12 @@ describe('extension helpers (no vscode)', () => {
       assert.equal(describeRow({ status: 'ready', reason: '' }, describeHealthProblem(checks)), 'ready · unhealthy: container results');
       const ready = { ...cluster, status: 'ready' as const, reason: '' };
       assert.match(componentTooltip(ready, () => 'ready', Date.now(), healthProblemLines(checks)), /Health \(last check\):\n\n- ✗ container results: the container does not exist/);
+    });
+    it('a health verdict goes once the stack is deployed again: it checked what that deployment replaced', () => {
+      const checks = [{ check: 'scheduler', verdict: 'unhealthy' as const, reason: 'no pod', checkedAt: '2026-12-01T10:00:05.120Z' }];
+      assert.deepEqual(currentChecks(checks, { startTime: '2026-12-01T09:59:00Z', endTime: '2026-12-01T10:00:02Z' }), checks, 'checked after the last deployment');
+      assert.deepEqual(currentChecks(checks, { startTime: '2026-12-01T10:00:03Z', endTime: '2026-12-01T10:01:00Z' }), [], 'an up ended after the check');
+      assert.deepEqual(currentChecks(checks, undefined), checks, 'no deployment known');
     });
   });
 

@@ -9,6 +9,7 @@ import type { ComponentPreview, HealthVerdict } from '../../core/events';
 import type { ComponentReadiness } from '../../core/readiness';
 import type { StatusReport } from '../../core/protocol';
 import type { ConditionReport } from '../../core/reconcile';
+import { currentChecks } from '../view/health';
 
 /** One health check of one component, as the last Health run reported it. */
 export interface HealthCheck {
@@ -51,9 +52,9 @@ export class ReadinessStore implements vscode.Disposable {
     return this.components.find((c) => c.name === name);
   }
 
-  /** The last Health run's checks of `name` (empty before any run). */
+  /** The last Health run's checks of `name` that still describe its stack (empty before any run, or once it was deployed again). */
   healthOf(name: string): readonly HealthCheck[] {
-    return this.health.get(name) ?? [];
+    return currentChecks(this.health.get(name) ?? [], this.find(name)?.lastUpdate);
   }
 
   /** The last Preview of `name`, if one ran. */
