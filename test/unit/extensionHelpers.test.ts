@@ -23,6 +23,7 @@ import { asPlan, asStatusReport, besidesRecreate, destroyed, destroyList, recrea
 import { STATUS_LOOK, statusLook } from '../../src/vscode/view/statusTable';
 import { componentTooltip } from '../../src/vscode/view/tooltip';
 import { currentChecks, describeHealthProblem, healthProblemLines } from '../../src/vscode/view/health';
+import { attention, attentionCount, attentionTooltip } from '../../src/vscode/view/attention';
 import { outputContextValue, outputUrl } from '../../src/vscode/view/outputs';
 import { currentIsStale, describeEnvironment, environmentLook } from '../../src/vscode/view/environments';
 import type { ComponentReadiness } from '../../src/core/readiness';
@@ -277,6 +278,20 @@ describe('extension helpers (no vscode)', () => {
       const ready = { ...cluster, status: 'ready' as const, reason: '' };
       assert.match(componentTooltip(ready, () => 'ready', Date.now(), healthProblemLines(checks)), /Health \(last check\):\n\n- ✗ container results: the container does not exist/);
     });
+    it('a ready component the last checks found a problem in counts for the badge and the status bar: drifted, unhealthy, once each', () => {
+      const rows = [
+        { name: 'cluster', status: 'ready' as const },
+        { name: 'storage', status: 'ready' as const, drift: { state: 'drifted' as const, resources: [], checkedAt: '2026-12-01T10:00:00Z' } },
+        { name: 'workspace', status: 'blocked' as const },
+      ];
+      const sick = [{ check: 'container results', verdict: 'unhealthy' as const, reason: 'gone' }];
+      const found = attention(rows, (name) => (name === 'storage' || name === 'cluster' ? sick : []));
+      assert.deepEqual(found, { notReady: ['workspace'], drifted: ['storage'], unhealthy: ['cluster', 'storage'] });
+      assert.equal(attentionCount(found), 3, 'storage counts once');
+      assert.equal(attentionTooltip(found), '1 component not ready, 1 drifted, 2 unhealthy');
+      assert.equal(attentionCount(attention(rows.slice(0, 1), () => [])), 0);
+    });
+
     it('a health verdict goes once the stack is deployed again: it checked what that deployment replaced', () => {
       const checks = [{ check: 'scheduler', verdict: 'unhealthy' as const, reason: 'no pod', checkedAt: '2026-12-01T10:00:05.120Z' }];
       assert.deepEqual(currentChecks(checks, { startTime: '2026-12-01T09:59:00Z', endTime: '2026-12-01T10:00:02Z' }), checks, 'checked after the last deployment');

@@ -36,7 +36,11 @@ describe('Drift and the reconcile loop in the editor', function () {
     await s.wb.runCommand('ModelOps: Check Drift');
     await s.wb.waitForProgressToFinish(/^ModelOps: Check Drift/, { timeout: 240_000 });
     await s.wb.waitForNotification(/^ModelOps: drift found: storage \(1 deleted\)\. Up puts it back/, { timeout: 30_000 });
-    await waitForComponents(s.wb, { storage: /^ready · drifted: 1 deleted$/, cluster: /^ready$/, workspace: /^ready$/ }, { timeout: 60_000 });
+    const rows = await waitForComponents(s.wb, { storage: /^ready · drifted: 1 deleted$/, cluster: /^ready$/, workspace: /^ready$/ }, { timeout: 60_000 });
+    // Ready, yet not all well: the row's icon, the view's badge and the status bar say it drifted.
+    assert.equal(rows.storage.icon, 'git-compare');
+    assert.equal(rows.cluster.icon, 'pass');
+    await waitFor(async () => (await s.wb.statusBarTexts()).some((t) => /ModelOps · \w+ · \d+\/\d+ ready · 1 drifted$/.test(t)), { timeout: 30_000, message: 'the status bar counts the drifted component' });
     await s.wb.selectRow('storage', undefined, { level: 1 });
     await s.wb.waitForRows((r) => r.some((x) => x.level === 2 && x.label === 'Drift' && /^drifted: 1 deleted · checked/.test(x.description)), { timeout: 30_000, message: 'a Drift group under storage' });
     await s.wb.selectRow('Drift', undefined, { level: 2 });

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { deployedCount, summarize } from '../../core/readiness';
 import { CONFIG_SELECTOR } from '../diagnostics/quickFixes';
 import type { RunningOperations } from '../operations/runningOperations';
-import { describeHealthProblem } from '../view/health';
+import { attention } from '../view/attention';
 import { SUMMARY_LOOK } from '../view/statusTable';
 import type { ReadinessStore } from '../readiness/readinessStore';
 
@@ -26,19 +26,19 @@ export function createStatusItems(store: ReadinessStore, running: RunningOperati
       lang.severity = vscode.LanguageStatusSeverity.Information;
       return;
     }
-    const unhealthy = store.components.filter((c) => c.status === 'ready' && describeHealthProblem(store.healthOf(c.name))).map((c) => c.name);
+    const { unhealthy, drifted } = attention(store.components, (name) => store.healthOf(name));
     // Before anything is provisioned there is nothing to warn about, only something to do.
     const nothingYet = deployedCount(store.components) === 0;
-    const allWell = ready === total && !unhealthy.length;
+    const allWell = ready === total && !unhealthy.length && !drifted.length;
     const look = SUMMARY_LOOK[ops.length ? 'running' : nothingYet ? 'nothingYet' : allWell ? 'allReady' : 'notReady'];
     const icon = `$(${look.icon})`;
     const env = store.env ?? '';
-    bar.text = `${icon} ModelOps · ${env} · ${nothingYet && !ops.length ? 'not provisioned' : `${ready}/${total} ready`}${unhealthy.length ? ` · ${unhealthy.length} unhealthy` : ''}`;
+    bar.text = `${icon} ModelOps · ${env} · ${nothingYet && !ops.length ? 'not provisioned' : `${ready}/${total} ready`}${drifted.length ? ` · ${drifted.length} drifted` : ''}${unhealthy.length ? ` · ${unhealthy.length} unhealthy` : ''}`;
     const state = ops.length
       ? `Running: ${ops.map((o) => o.verb).join(', ')}`
       : nothingYet
         ? 'Nothing is provisioned yet: run ModelOps: Up to create it'
-        : [ready === total ? 'All components ready' : `${total - ready} component(s) not ready`, ...(unhealthy.length ? [`the last health check found a problem in ${unhealthy.join(', ')}`] : [])].join('; ');
+        : [ready === total ? 'All components ready' : `${total - ready} component(s) not ready`, ...(drifted.length ? [`the last drift check found changes outside Pulumi in ${drifted.join(', ')}`] : []), ...(unhealthy.length ? [`the last health check found a problem in ${unhealthy.join(', ')}`] : [])].join('; ');
     bar.tooltip = `Environment ${env}. ${state}`;
     const warn = SUMMARY_LOOK.notReady.color!;
     bar.backgroundColor = allWell || nothingYet ? undefined : new vscode.ThemeColor(warn);

@@ -16,7 +16,7 @@ import { OutputNode } from './outputNode';
 import { PreviewResourceNode } from './previewNode';
 import { describeChanges } from '../../core/plan';
 import type { ComponentPreview } from '../../core/events';
-import { conditionIcon, healthIcon, queuedIcon, runningIcon, statusIcon } from './statusIcons';
+import { conditionIcon, driftedIcon, healthIcon, queuedIcon, runningIcon, statusIcon } from './statusIcons';
 import { describeHealthProblem, healthProblemLines } from '../view/health';
 import { DriftNode } from './driftNode';
 import { describeDrift } from '../../core/drift';
@@ -49,7 +49,7 @@ export class ComponentNode implements TreeNode {
     item.id = this.id;
     const health = this.healthOf(r.name);
     const healthProblem = r.status === 'ready' ? describeHealthProblem(health) : undefined;
-    item.iconPath = phase?.kind === 'running' ? runningIcon() : phase?.kind === 'queued' ? queuedIcon() : healthProblem && !r.reconcile ? healthIcon('unhealthy') : this.restingIcon();
+    item.iconPath = phase?.kind === 'running' ? runningIcon() : phase?.kind === 'queued' ? queuedIcon() : this.restingIcon(healthProblem !== undefined);
     item.description = phase ? describePhase(phase, describeReadiness(r)) : describeRow(r, healthProblem);
     item.contextValue = componentContextValue({
       status: r.status,
@@ -72,11 +72,16 @@ export class ComponentNode implements TreeNode {
     return tooltip;
   }
 
-  /** Outside this window's runs: a spinner while the reconcile loop heals it, stalled when it gave up, else its status. */
-  private restingIcon(): vscode.ThemeIcon {
+  /**
+   * Outside this window's runs: a spinner while the reconcile loop heals it, stalled when it gave
+   * up; a ready row the last checks found a problem in says so (unhealthy, then drifted); else its status.
+   */
+  private restingIcon(unhealthy: boolean): vscode.ThemeIcon {
     const r = this.readiness;
     if (r.reconcile?.condition === 'reconciling' && this.loopStepOf(r.name)) return conditionIcon('reconciling');
     if (r.reconcile?.condition === 'stalled') return conditionIcon('stalled');
+    if (!r.reconcile && unhealthy) return healthIcon('unhealthy');
+    if (!r.reconcile && r.status === 'ready' && r.drift?.state === 'drifted') return driftedIcon();
     return statusIcon(r.status);
   }
 

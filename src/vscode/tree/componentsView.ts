@@ -1,7 +1,7 @@
 /** The Components TreeView: badge of components not ready, a message when the status could not be read or comes from ~/.modelops. */
 import * as vscode from 'vscode';
 import { deployedCount } from '../../core/readiness';
-import { notReadyTooltip } from '../view/format';
+import { attention, attentionCount, attentionTooltip } from '../view/attention';
 import type { ReadinessStore } from '../readiness/readinessStore';
 import type { Refresher } from '../readiness/refresher';
 import type { ConfigLocator } from '../config/configLocator';
@@ -15,8 +15,9 @@ export function createComponentsView(provider: ComponentsProvider, store: Readin
   const update = () => {
     // Before anything is provisioned, every row says "run Up": a count of them is noise.
     const nothingYet = deployedCount(store.components) === 0;
-    const notReady = nothingYet ? 0 : store.components.filter((c) => c.status !== 'ready').length;
-    view.badge = notReady ? { value: notReady, tooltip: notReadyTooltip(notReady) } : undefined;
+    const found = attention(store.components, (name) => store.healthOf(name));
+    const count = nothingYet ? 0 : attentionCount(found);
+    view.badge = count ? { value: count, tooltip: attentionTooltip(found) } : undefined;
     // A workspace without azure.yaml shows the original modelops's own file: say which, so nobody wonders.
     const originals = locator.isOriginals ? `From ${locator.uri!.fsPath}, the original modelops's config (this workspace has no azure.yaml${locator.uri!.fsPath.endsWith('modelops.yaml') ? '; the view title makes one from it' : ''}).` : undefined;
     view.message = store.error ? `Status could not be read: ${store.error}` : originals;

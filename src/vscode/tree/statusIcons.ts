@@ -1,6 +1,6 @@
 /** ThemeIcons from the one status table (view/statusTable.ts). */
 import * as vscode from 'vscode';
-import { changeLook, CONDITION_LOOK, DRIFT_LOOK, HEALTH_LOOK, outputLook, QUEUED_LOOK, RUNNING_LOOK, statusLook, type Look } from '../view/statusTable';
+import { changeLook, CONDITION_LOOK, DRIFT_LOOK, DRIFTED_LOOK, HEALTH_LOOK, outputLook, QUEUED_LOOK, RUNNING_LOOK, statusLook, type Look } from '../view/statusTable';
 
 function icon(look: Look): vscode.ThemeIcon {
   return new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
@@ -32,6 +32,10 @@ export function outputIcon(o: Parameters<typeof outputLook>[0]): vscode.ThemeIco
 
 export function conditionIcon(condition: keyof typeof CONDITION_LOOK): vscode.ThemeIcon {
   return icon(CONDITION_LOOK[condition]);
+}
+
+export function driftedIcon(): vscode.ThemeIcon {
+  return icon(DRIFTED_LOOK);
 }
 
 export function driftIcon(change: keyof typeof DRIFT_LOOK): vscode.ThemeIcon {

@@ -95,7 +95,3 @@ export function runSummary(operation: string, result: string, durationMs: number
   return `■ ${operation} ${result} in ${seconds} s${tally.length ? `: ${tally.join(', ')}` : ''}`;
 }
 
-/** `N components not ready` for the view badge. */
-export function notReadyTooltip(n: number): string {
-  return `${n} component${n === 1 ? '' : 's'} not ready`;
-}

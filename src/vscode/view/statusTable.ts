@@ -46,6 +46,9 @@ export const DRIFT_LOOK: Readonly<Record<'deleted' | 'updated', Look>> = {
   updated: { icon: 'edit', color: 'list.warningForeground' },
 };
 
+/** A ready row whose last drift check found resources changed or deleted outside Pulumi. */
+export const DRIFTED_LOOK: Look = { icon: 'git-compare', color: 'list.warningForeground' };
+
 /** The groups under a component row. */
 export const GROUP_ICON = { preview: 'diff', drift: 'git-compare', outputs: 'symbol-property', dependsOn: 'references', health: 'pulse' } as const;
 

@@ -48,8 +48,9 @@ export const tree = {
 
   /**
    * Rows of the tree in the sidebar (optionally in the named view):
-   * [{label, description, ariaLabel, status, level, tooltip}] where status is the
-   * description's first word (`ready`, `outputs-missing`, `blocked`, `up…`).
+   * [{label, description, ariaLabel, status, level, tooltip, icon}] where status is the
+   * description's first word (`ready`, `outputs-missing`, `blocked`, `up…`) and icon the
+   * codicon the row shows (`pass`, `git-compare`).
    */
   async treeRows(viewName) {
     const pane = this.viewPane(viewName);
@@ -60,6 +61,7 @@ export const tree = {
         ariaLabel: r.getAttribute('aria-label') ?? '',
         level: Number(r.getAttribute('aria-level') ?? '1'),
         title: r.querySelector('.monaco-icon-label')?.getAttribute('title') ?? r.getAttribute('title') ?? '',
+        icon: /\bcodicon-([\w-]+)/.exec(r.querySelector('.custom-view-tree-node-item-icon')?.className ?? '')?.[1] ?? '',
       })),
     );
     return rows.map((r) => {
@@ -71,6 +73,7 @@ export const tree = {
         level: r.level,
         tooltip: clean(r.title),
         status: description.split(/[\s—,(]/)[0] ?? '',
+        icon: r.icon,
       };
     });
   },
