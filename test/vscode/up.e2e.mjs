@@ -116,7 +116,7 @@ describe('Up from the command palette', function () {
     const before = readFileSync(s.configPath, 'utf8');
     await s.wb.openFile('azure.yaml', lineOf(before, 'provider:'));
     await s.wb.quickFix('Remove the fault on cluster', { timeout: 60_000 });
-    await s.wb.press('Control+S');
+    await s.wb.saveActiveEditor();
     const expected = before.replace(/ {4}cluster:\n {6}omit_outputs: \[kubeconfig\]\n/, '');
     assert.notEqual(expected, before);
     // The whole expected text, not just "no omit_outputs": a read may catch the file mid-write.

@@ -55,6 +55,19 @@ export const editor = {
     )).filter(Boolean);
   },
 
+  /**
+   * Saves the active editor once it holds unsaved changes, and waits until it is saved. An edit
+   * that lands asynchronously (a code action's comes from the extension host after the click)
+   * must be in the editor before Ctrl+S, or the save finds nothing to save and the edit stays
+   * unsaved (seen on a loaded machine).
+   */
+  async saveActiveEditor({ timeout = 30_000 } = {}) {
+    const dirty = this.page.locator('.tabs-container .tab.active.dirty');
+    await dirty.first().waitFor({ timeout });
+    await this.page.keyboard.press('Control+S');
+    await dirty.first().waitFor({ state: 'detached', timeout });
+  },
+
   /** Replaces the active editor's whole text by typing (select all + type) and saves. */
   async replaceEditorText(text) {
     await this.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
