@@ -59,6 +59,11 @@ function missingRequired(component: Component, state: StackState): string[] {
   return component.requiredOutputs.filter((o) => state.outputs[o.name] === undefined || state.outputs[o.name].empty).map((o) => o.name);
 }
 
+/** A blocked component's reason: `waiting on cluster (outputs-missing), storage (failed)`. */
+export function waitingOn(dependencies: ReadonlyArray<{ name: string; state: string }>): string {
+  return `waiting on ${dependencies.map((d) => `${d.name} (${d.state})`).join(', ')}`;
+}
+
 /** The component's own status, ignoring its dependencies. */
 export function ownStatus(component: Component, state: StackState): { status: Status; reason: string; missing: string[] } {
   if (state.unreadable) return { status: 'unknown', reason: state.unreadable, missing: [] };
@@ -133,7 +138,7 @@ export function computeReadiness(
       const notReady = dependsOn.filter((d) => result.get(d)?.status !== 'ready');
       if (notReady.length > 0) {
         status = 'blocked';
-        reason = `waiting on ${notReady.map((d) => `${d} (${result.get(d)?.status ?? 'unknown'})`).join(', ')}`;
+        reason = waitingOn(notReady.map((d) => ({ name: d, state: result.get(d)?.status ?? 'unknown' })));
       }
     }
     result.set(name, {

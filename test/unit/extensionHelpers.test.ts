@@ -10,13 +10,13 @@ import { childEnv, commonFlags, settingFlags } from '../../src/vscode/cli/cliArg
 import { parseCliArgs } from '../../src/cli/args';
 import { componentContextValue, createContextValue } from '../../src/vscode/view/contextValue';
 import { describeRow, displayValue, formatAgo, formatAt, formatElapsed, runHeader, runSummary } from '../../src/vscode/view/format';
-import { describeReadiness } from '../../src/core/readiness';
+import { describeReadiness, waitingOn } from '../../src/core/readiness';
 import { unblockFor } from '../../src/vscode/view/unblock';
 import { SecretMasker } from '../../src/vscode/view/masker';
 import { SECRET_MASK as MASK } from '../../src/core/protocol';
 import { LineSplitter, parseEventLine } from '../../src/vscode/cli/ndjson';
 import { stackConfigPath } from '../../src/core/paths';
-import { describePhase, targetsConflict } from '../../src/vscode/view/runPhase';
+import { describePhase, phaseWord, targetsConflict } from '../../src/vscode/view/runPhase';
 import { quickFixesFor, suggestionIn } from '../../src/vscode/view/quickFixPlan';
 import { toZeroBased } from '../../src/vscode/view/rangeMapping';
 import { asPlan, asStatusReport, besidesRecreate, destroyed, destroyList, recreatedWith } from '../../src/vscode/cli/reports';
@@ -25,7 +25,7 @@ import { componentTooltip } from '../../src/vscode/view/tooltip';
 import { currentChecks, describeHealthProblem, healthProblemLines } from '../../src/vscode/view/health';
 import { attention, attentionCount, attentionTooltip } from '../../src/vscode/view/attention';
 import { outputContextValue, outputUrl } from '../../src/vscode/view/outputs';
-import { currentIsStale, describeEnvironment, environmentLook } from '../../src/vscode/view/environments';
+import { currentIsStale, describeEnvironment, environmentLook, withCurrent } from '../../src/vscode/view/environments';
 import type { ComponentReadiness } from '../../src/core/readiness';
 
 const cluster: ComponentReadiness = {
@@ -195,6 +195,11 @@ describe('extension helpers (no vscode)', () => {
       assert.equal(describePhase({ kind: 'running', action: 'up', stepsLeft: 1, stepsDone: 0, since: 0 }, 'ready', 42_000), 'up… 0:42');
       assert.equal(describePhase({ kind: 'running', action: 'destroy', stepsLeft: 2, stepsDone: 0, since: 0 }, 'ready', 12_000), 'destroying… 0:12');
       assert.equal(describePhase({ kind: 'queued', stepsLeft: 1, stepsDone: 1, since: 0 }, 'absent'), 'queued');
+      // A blocked row names what this window's run does to its dependency, never "busy" (our own lock).
+      assert.equal(phaseWord({ kind: 'running', action: 'up', stepsLeft: 1, stepsDone: 0, since: 0 }), 'up…');
+      assert.equal(phaseWord({ kind: 'queued', stepsLeft: 1, stepsDone: 0, since: 0 }), 'queued');
+      assert.equal(phaseWord({ kind: 'done', stepsLeft: 0, stepsDone: 1, since: 0 }), undefined);
+      assert.equal(waitingOn([{ name: 'cluster', state: phaseWord({ kind: 'running', action: 'refresh', stepsLeft: 2, stepsDone: 0, since: 0 })! }, { name: 'storage', state: 'failed' }]), 'waiting on cluster (refreshing…), storage (failed)');
       assert.equal(describePhase({ kind: 'done', stepsLeft: 0, stepsDone: 2, since: 0 }, 'ready'), 'ready · done');
       assert.ok(targetsConflict('all', ['cluster']) && !targetsConflict('all', []) && !targetsConflict(['cluster'], ['storage']));
       assert.equal(describeReadiness(cluster), 'outputs-missing — missing: kubeconfig, cluster_name');
@@ -253,6 +258,15 @@ describe('extension helpers (no vscode)', () => {
       assert.equal(currentIsStale(report, 'dev', 4, 4), true, 'the Components view reads more ready now');
       assert.equal(currentIsStale(report, 'prod', 3, 4), true, 'another environment is current now');
       assert.equal(currentIsStale(undefined, 'dev', 0, 0), true);
+    });
+
+    it("the current environment's row has the Components view's figures while the backend is read again: never \"nothing created\" after an Up", () => {
+      const read = [{ name: 'dev', current: true, ready: 0, total: 4, deployed: 0 }, { name: 'prod', current: false, ready: 4, total: 4, deployed: 4 }];
+      const shown = withCurrent(read, 'dev', { ready: 4, total: 4, deployed: 4 });
+      assert.deepEqual(shown.map(describeEnvironment), ['4/4 ready · current', '4/4 ready']);
+      assert.deepEqual(withCurrent(read, 'prod', { ready: 2, total: 4, deployed: 4 }).map(describeEnvironment), ['nothing created', '2/4 ready · current'], 'a switch shows at once');
+      assert.deepEqual(withCurrent(read.slice(1), 'dev', { ready: 1, total: 4, deployed: 1 }).map((e) => e.name), ['prod', 'dev'], 'an environment the last read did not list yet');
+      assert.deepEqual(withCurrent(read, 'dev', undefined), read, 'nothing read yet: the backend as read');
     });
 
     it('an output row offers Copy Value when there is a value, and Open only for a plain web address', () => {

@@ -3,8 +3,8 @@ import * as vscode from 'vscode';
 import { componentContextValue } from '../view/contextValue';
 import { GROUP_ICON } from '../view/statusTable';
 import { describeRow } from '../view/format';
-import { describeReadiness, type ComponentReadiness } from '../../core/readiness';
-import { describePhase, type ComponentPhase } from '../view/runPhase';
+import { describeReadiness, waitingOn, type ComponentReadiness } from '../../core/readiness';
+import { describePhase, phaseWord, type ComponentPhase } from '../view/runPhase';
 import { componentTooltip } from '../view/tooltip';
 import type { RunningOperation } from '../operations/runningOperations';
 import type { HealthCheck } from '../readiness/readinessStore';
@@ -50,7 +50,8 @@ export class ComponentNode implements TreeNode {
     const health = this.healthOf(r.name);
     const healthProblem = r.status === 'ready' ? describeHealthProblem(health) : undefined;
     item.iconPath = phase?.kind === 'running' ? runningIcon() : phase?.kind === 'queued' ? queuedIcon() : this.restingIcon(healthProblem !== undefined);
-    item.description = phase ? describePhase(phase, describeReadiness(r)) : describeRow(r, healthProblem);
+    const shown = this.withOwnRunNamed(r);
+    item.description = phase ? describePhase(phase, describeReadiness(shown)) : describeRow(shown, healthProblem);
     item.contextValue = componentContextValue({
       status: r.status,
       running: inFlight,
@@ -62,12 +63,20 @@ export class ComponentNode implements TreeNode {
     return item;
   }
 
+  /** A blocked row waiting on a component of this window's run names what the run does to it, not the "busy" its lock reads as. */
+  private withOwnRunNamed(r: ComponentReadiness): ComponentReadiness {
+    if (r.status !== 'blocked') return r;
+    const notReady = r.dependsOn.filter((d) => this.statusOf(d) !== 'ready' || phaseWord(this.phaseOf(d)?.phase) !== undefined);
+    if (!notReady.some((d) => phaseWord(this.phaseOf(d)?.phase))) return r;
+    return { ...r, reason: waitingOn(notReady.map((d) => ({ name: d, state: phaseWord(this.phaseOf(d)?.phase) ?? this.statusOf(d) ?? 'unknown' }))) };
+  }
+
   /** Built when hovered, so a status re-read that only verified the row again sends VS Code nothing (see shown.ts). */
   resolveTooltip(): vscode.MarkdownString {
     const r = this.readiness;
     const health = this.healthOf(r.name);
     const problem = r.status === 'ready' && describeHealthProblem(health) !== undefined;
-    const tooltip = new vscode.MarkdownString(componentTooltip(r, this.statusOf, Date.now(), problem ? healthProblemLines(health) : []), true);
+    const tooltip = new vscode.MarkdownString(componentTooltip(this.withOwnRunNamed(r), this.statusOf, Date.now(), problem ? healthProblemLines(health) : []), true);
     tooltip.isTrusted = false;
     return tooltip;
   }

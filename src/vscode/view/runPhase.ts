@@ -53,6 +53,15 @@ const STEP_WORD: Record<string, string> = {
   'resolve-pending': 'resolving pending operations',
 };
 
+/**
+ * What a dependency in this window's run is, as a blocked row names it: `queued`, `up…`,
+ * `destroying…` — never "busy", which is what our own run's lock reads as to a status read.
+ */
+export function phaseWord(phase: ComponentPhase | undefined): string | undefined {
+  if (!phase || phase.kind === 'done') return undefined;
+  return phase.kind === 'queued' ? 'queued' : `${RUNNING_WORD[phase.action ?? ''] ?? phase.action ?? 'running'}…`;
+}
+
 /** The row's description while its run goes on: `queued`, `destroying… 0:12`, `up… 0:42`, `ready · done`. */
 export function describePhase(phase: ComponentPhase, status: string, now = Date.now()): string {
   switch (phase.kind) {
