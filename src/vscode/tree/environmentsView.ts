@@ -10,7 +10,7 @@ import type { CliClient } from '../cli/cliClient';
 import type { Log } from '../log';
 import type { RunningOperations } from '../operations/runningOperations';
 import type { ReadinessStore } from '../readiness/readinessStore';
-import { currentIsStale, describeEnvironment, environmentLook, type EnvironmentSummary } from '../view/environments';
+import { currentIsStale, describeEnvironment, environmentLook, withCurrent, type EnvironmentSummary } from '../view/environments';
 import { Painted, shown } from './shown';
 
 export const ENVIRONMENTS_VIEW_ID = 'modelopsInfra.environments';
@@ -30,7 +30,7 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvironmentSumm
 
   constructor(
     private readonly cli: CliClient,
-    store: ReadinessStore,
+    private readonly store: ReadinessStore,
     running: RunningOperations,
     private readonly log: Log,
   ) {
@@ -42,6 +42,7 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvironmentSumm
       this.view.onDidChangeVisibility((e) => e.visible && void this.reload()),
       running.onDidChange(() => idle() && this.reloadSoon()),
       store.onDidChange(() => {
+        this.repaint();
         const { ready } = summarize(store.components);
         if (idle() && store.components.length && currentIsStale(this.report, store.env, ready, deployedCount(store.components))) this.reloadSoon();
       }),
@@ -78,12 +79,19 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvironmentSumm
       this.log.warn(`environments: ${this.error}`);
     }
     this.view.message = this.error ? `Environments could not be read: ${this.error}` : undefined;
-    // Sent only when a row would look different (see shown.ts).
-    if (this.painted.changed('rows', JSON.stringify(this.getChildren().map((e) => shown(this.getTreeItem(e)))))) this.changed.fire();
+    this.repaint();
   }
 
   getChildren(element?: EnvironmentSummary): EnvironmentSummary[] {
-    return element ? [] : (this.report?.environments ?? []);
+    if (element || !this.report) return [];
+    const rows = this.store.components;
+    const live = rows.length ? { ...summarize(rows), deployed: deployedCount(rows) } : undefined;
+    return withCurrent(this.report.environments, this.store.env, live);
+  }
+
+  /** Sends VS Code the rows only when one would look different (see shown.ts). */
+  private repaint(): void {
+    if (this.painted.changed('rows', JSON.stringify(this.getChildren().map((e) => shown(this.getTreeItem(e)))))) this.changed.fire();
   }
 
   getTreeItem(e: EnvironmentSummary): vscode.TreeItem {
