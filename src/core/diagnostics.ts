@@ -41,6 +41,8 @@ function missingOutputProblems(parsed: ParsedConfig, owner: Component, r: Compon
       ],
       ...(byFault ? { fault: owner.name } : {}),
     });
+    // A dependent's line gives the same advice as the owner's: while a fault leaves the output out, removing it comes first.
+    const fix = byFault ? `The fault ${faultName(byFault)} leaves it out: remove the fault, then Repair ${owner.name}.` : `Repair ${owner.name}.`;
     for (const consumer of consumers) {
       problems.push({
         file: parsed.file,
@@ -49,8 +51,12 @@ function missingOutputProblems(parsed: ParsedConfig, owner: Component, r: Compon
         code: 'missing-dependency-output',
         component: owner.name,
         output,
-        message: `${consumer.name} cannot start: it reads ${owner.name}.${output}, which stack ${owner.stack} does not have. Repair ${owner.name}.`,
-        related: [{ file: parsed.file, range: ownerRange, message: `${owner.name} should export "${output}"` }],
+        message: `${consumer.name} cannot start: it reads ${owner.name}.${output}, which stack ${owner.stack} does not have. ${fix}`,
+        related: [
+          { file: parsed.file, range: ownerRange, message: `${owner.name} should export "${output}"` },
+          ...(byFault ? [{ file: parsed.file, range: byFault.range, message: `the fault that omits ${output}` }] : []),
+        ],
+        ...(byFault ? { fault: owner.name } : {}),
       });
     }
   }

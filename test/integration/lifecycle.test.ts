@@ -143,6 +143,8 @@ describe('Up, then a missing output, as the extension holds them', () => {
     assert.ok(related.some(([, line, m]) => /workspace reads cluster\.kubeconfig/.test(String(m)) && line === lineOf(doc, 'workspace:')), JSON.stringify(related));
     const onReader = found.find((d) => codeOf(d) === 'missing-dependency-output' && d.range.start.line === lineOf(doc, 'workspace:'));
     assert.ok(onReader, 'the reading section (workspace) says what it cannot start without');
+    const onReaderFixes = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, onReader.range)) ?? [];
+    assert.equal(onReaderFixes[0]?.title, 'Remove the fault on cluster', `on workspace: ${onReaderFixes.map((a) => a.title).join(' | ')}`);
 
     const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, fault.range)) ?? [];
     const removeFault = actions.find((a) => a.edit && /fault/i.test(a.title));

@@ -5,6 +5,7 @@ import { READINESS_PROBLEM_CODES, readinessProblems } from '../../src/core/diagn
 import { computeReadiness } from '../../src/core/readiness';
 import { absentStack } from '../../src/core/state';
 import { azureConfig, byName, graphOf, localConfig, readyState, statesFor, withOutputs } from './helpers';
+import { quickFixesFor } from '../../src/vscode/view/quickFixPlan';
 
 const FILE = '/project/azure.yaml';
 
@@ -164,6 +165,15 @@ describe('readinessProblems', () => {
     ]);
     assert.match(problems[0].message, /storage drifted: results-container \(deleted\) changed outside Pulumi\. Up/);
     assert.match(problems[1].message, /workspace is stalled \(FailureBudgetSpent\): 3 attempts failed\. To unblock: mops-infra repair workspace/);
+  });
+
+  it("while a fault leaves an output out, a dependent's line says so too, and its first quick fix removes the fault", () => {
+    const parsed = { ...parsedWith({ ...LINES, 'local.faults.cluster': 50 }), config: { ...localConfig(), local: { faults: { cluster: { omitOutputs: ['kubeconfig'], stepDelayMs: 0 } } } } };
+    const readiness = computeReadiness(components, graph, statesFor(components, { cluster: withOutputs(readyState(cluster), { kubeconfig: undefined }) }));
+    const onWorkspace = readinessProblems(parsed, components, readiness).find((p) => p.code === 'missing-dependency-output' && p.range.start.line === 30)!;
+    assert.match(onWorkspace.message, /The fault `local\.faults\.cluster` \(line 50\) leaves it out: remove the fault, then Repair cluster\.$/);
+    assert.equal(onWorkspace.fault, 'cluster');
+    assert.deepEqual(quickFixesFor(onWorkspace).map((f) => [f.title, !!f.preferred]), [['Remove the fault on cluster', true], ['Repair cluster', false], ['Run Up', false], ['Refresh', false]]);
   });
 
   it('every code it produces is documented', () => {
