@@ -201,6 +201,14 @@ describe('extension helpers (no vscode)', () => {
       assert.equal(phaseWord({ kind: 'done', stepsLeft: 0, stepsDone: 1, since: 0 }), undefined);
       assert.equal(waitingOn([{ name: 'cluster', state: phaseWord({ kind: 'running', action: 'refresh', stepsLeft: 2, stepsDone: 0, since: 0 })! }, { name: 'storage', state: 'failed' }]), 'waiting on cluster (refreshing…), storage (failed)');
       assert.equal(describePhase({ kind: 'done', stepsLeft: 0, stepsDone: 2, since: 0 }, 'ready'), 'ready · done');
+      // "done" comes from the row's own steps: never on a failed repair or a step a cancel never started.
+      const done = (...results: Array<[string, 'succeeded' | 'failed' | 'cancelled' | 'skipped']>) =>
+        describePhase({ kind: 'done', stepsLeft: 0, stepsDone: results.length, since: 0, results: results.map(([action, result]) => ({ action, result })) }, 'ready');
+      assert.equal(done(['refresh', 'succeeded'], ['up', 'failed']), 'ready · up failed');
+      assert.equal(done(['up', 'skipped']), 'ready');
+      assert.equal(done(['destroy', 'succeeded'], ['up', 'skipped']), 'ready · not finished');
+      assert.equal(done(['up', 'cancelled']), 'ready · cancelled');
+      assert.equal(done(['destroy', 'succeeded'], ['up', 'succeeded']), 'ready · done');
       assert.ok(targetsConflict('all', ['cluster']) && !targetsConflict('all', []) && !targetsConflict(['cluster'], ['storage']));
       assert.equal(describeReadiness(cluster), 'outputs-missing — missing: kubeconfig, cluster_name');
       assert.equal(describeReadiness({ status: 'ready', reason: '' }), 'ready');

@@ -67,7 +67,7 @@ export class RunReporter {
         this.log.info(`  ${e.component}: waiting for ${e.waitingFor} (attempt ${e.attempt}, ${e.delayMs} ms): ${e.reason}`);
         return this.progress.report({ message: `${e.component}: waiting for ${e.waitingFor} (attempt ${e.attempt})` });
       case 'step-done': {
-        this.running.stepDone(this.op, e.component);
+        this.running.stepDone(this.op, e.component, e.action, e.result);
         // The engine reads the state a step left before the step ends, while the row was still the
         // run's (held back): now that it is done, it shows that read.
         if (this.lastRead?.some((c) => c.name === e.component)) this.store.setComponents(this.lastRead, this.running.heldBack('run'));

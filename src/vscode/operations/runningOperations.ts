@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { CliProcess } from '../cli/cliProcess';
+import type { StepResult } from '../../core/events';
 import { type ComponentPhase, type RunTargets, targetsConflict } from '../view/runPhase';
 
 export interface RunningOperation {
@@ -91,11 +92,12 @@ export class RunningOperations implements vscode.Disposable {
     this.changed.fire();
   }
 
-  stepDone(op: RunningOperation, component: string): void {
+  stepDone(op: RunningOperation, component: string, action: string, result: StepResult): void {
     const p = op.phases.get(component);
     if (!p) return;
     const stepsLeft = Math.max(0, p.stepsLeft - 1);
-    op.phases.set(component, { kind: stepsLeft ? 'queued' : 'done', stepsLeft, stepsDone: p.stepsDone + 1, since: Date.now() });
+    const results = [...(p.results ?? []), { action, result }];
+    op.phases.set(component, { kind: stepsLeft ? 'queued' : 'done', stepsLeft, stepsDone: p.stepsDone + 1, since: Date.now(), results });
     this.changed.fire();
   }
 

@@ -1,4 +1,5 @@
 /** Where a component is in a run of this window, and how its row says so. Pure. */
+import type { StepResult } from '../../core/events';
 import { formatElapsed } from './format';
 
 /** What a run holds: every component, or these (none for checks such as validate). */
@@ -22,6 +23,21 @@ export interface ComponentPhase {
   stepsDone: number;
   /** When this phase began (ms). */
   since: number;
+  /** The results of its steps so far in this run, each with its action. */
+  results?: ReadonlyArray<{ action: string; result: StepResult }>;
+}
+
+/**
+ * What a finished row adds to its status: only its own steps' results say "done". A failed or
+ * cancelled step says so, a row none of whose steps started says nothing, and one whose later
+ * step never started is "not finished".
+ */
+export function doneSuffix(results: ComponentPhase['results'] = []): string | undefined {
+  const failed = results.find((r) => r.result === 'failed');
+  if (failed) return `${failed.action} failed`;
+  if (results.some((r) => r.result === 'cancelled')) return 'cancelled';
+  if (results.length && results.every((r) => r.result === 'skipped')) return undefined;
+  return results.some((r) => r.result === 'skipped') ? 'not finished' : 'done';
 }
 
 const RUNNING_WORD: Record<string, string> = {
@@ -69,7 +85,9 @@ export function describePhase(phase: ComponentPhase, status: string, now = Date.
       return 'queued';
     case 'running':
       return `${RUNNING_WORD[phase.action ?? ''] ?? phase.action ?? 'running'}… ${formatElapsed(now - phase.since)}`;
-    case 'done':
-      return `${status} · done`;
+    case 'done': {
+      const suffix = doneSuffix(phase.results);
+      return suffix ? `${status} · ${suffix}` : status;
+    }
   }
 }
