@@ -22,6 +22,12 @@ describe('the notification a run ends with', () => {
     assert.match(same.message, /^ModelOps: Up: nothing to change — Pulumi found nothing to change \(0:42\)\.$/);
   });
 
+  it('a run that changed no resource but turned rows ready says so, never "nothing to change"', () => {
+    // A repair once the fault that omitted kubeconfig is gone: the outputs come back, no resource changes.
+    const repaired = runOutcome(run({ title: 'Repair cluster', plan: plan(['cluster', 'refresh'], ['cluster', 'up']), steps: [step('cluster', 'succeeded', counts({ same: 4 }), 'refresh'), step('cluster', 'succeeded', counts({ same: 4 }))], becameReady: ['cluster', 'workspace', 'adaptive-default'] }));
+    assert.equal(repaired.message, 'ModelOps: Repair cluster succeeded in 0:42: ready now: cluster, workspace, adaptive-default, with no resource changed.');
+  });
+
   it('after a cancel says what stopped part-way and what never started, and how to finish it', () => {
     const o = runOutcome(run({
       result: 'cancelled',

@@ -61,6 +61,7 @@ export class OperationRunner {
       );
       return { result: 'refused', refusedChanges: [] };
     }
+    const readyBefore = new Set(this.store.components.filter((c) => c.status === 'ready').map((c) => c.name));
     const child = await this.cli.start(request.verb, request.positionals, [...request.flags, ...settingFlags(request.verb, readSettings()), '--events']);
     const op = this.running.begin(request.verb, request.targets, child);
     try {
@@ -71,7 +72,7 @@ export class OperationRunner {
           const reporter = new RunReporter(op, this.running, this.store, this.log, progress, editorText);
           child.onEvent((e) => reporter.handle(e));
           child.onStderr((line) => this.log.debug(`cli: ${line}`));
-          return this.finish(op, request, reporter);
+          return this.finish(op, request, reporter, readyBefore);
         },
       );
     } finally {
@@ -88,7 +89,7 @@ export class OperationRunner {
     void vscode.window.setStatusBarMessage(n === 1 ? `ModelOps: cancelling ${op.verb}… (cancel again to force)` : `ModelOps: force-cancelling ${op.verb}…`, 5000);
   }
 
-  private async finish(op: RunningOperation, request: OperationRequest, reporter: RunReporter): Promise<RunEnd> {
+  private async finish(op: RunningOperation, request: OperationRequest, reporter: RunReporter, readyBefore: ReadonlySet<string>): Promise<RunEnd> {
     const exit = await op.process.done;
     reporter.ensureHeader(this.store.env ?? '');
     const result: OperationResult = reporter.done?.result ?? (op.process.cancelCount > 0 ? 'cancelled' : resultOfExit(exit.code).result);
@@ -97,7 +98,7 @@ export class OperationRunner {
     const line = runSummary(request.verb, result, duration, reporter.readiness ?? this.store.components);
     const outcome = reporter.drifted.length
       ? { severity: 'warning' as const, message: `ModelOps: drift found: ${reporter.drifted.join(', ')}. Up puts it back (the tree shows what changed).` }
-      : runOutcome({ title: request.title, result, durationMs: duration, plan: reporter.plan, steps: reporter.steps, summary });
+      : runOutcome({ title: request.title, result, durationMs: duration, plan: reporter.plan, steps: reporter.steps, summary, becameReady: (reporter.readiness ?? this.store.components).filter((c) => c.status === 'ready' && !readyBefore.has(c.name)).map((c) => c.name) });
     const write = outcome.severity === 'error' ? this.log.error.bind(this.log) : outcome.severity === 'warning' ? this.log.warn.bind(this.log) : this.log.info.bind(this.log);
     write(line);
     // What the CLI says it did (e.g. which lines of azure.yaml a rollback leaves to revert).

@@ -24,6 +24,8 @@ export interface RunRecord {
   steps: readonly FinishedStep[];
   /** The CLI's one-line summary of the run. */
   summary: string;
+  /** Components ready at its end that were not when it began. */
+  becameReady?: readonly string[];
 }
 
 export interface RunOutcome {
@@ -72,6 +74,10 @@ export function runOutcome(run: RunRecord): RunOutcome {
   switch (run.result) {
     case 'succeeded': {
       const reads = run.plan.some((s) => READING.has(s.action));
+      // No resource changed, yet rows turned ready (outputs exported again, a lock cleared): that is not "nothing".
+      if (run.plan.length && !changed && !reads && run.becameReady?.length) {
+        return { severity: 'info', message: `ModelOps: ${run.title} succeeded in ${elapsed}: ready now: ${run.becameReady.join(', ')}, with no resource changed.${summary ? ` ${summary}.` : ''}` };
+      }
       if (run.plan.length && !changed && !reads) {
         const why = ranPulumi ? 'Pulumi found nothing to change' : 'every component was already up to date';
         return { severity: 'info', message: `ModelOps: ${run.title}: nothing to change — ${why} (${elapsed}).${summary ? ` ${summary}.` : ''}` };
