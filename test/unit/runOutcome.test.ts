@@ -3,6 +3,7 @@ import { strict as assert } from 'node:assert';
 import type { PlannedStep } from '../../src/core/events';
 import { runOutcome, type FinishedStep, type RunRecord } from '../../src/vscode/view/runOutcome';
 import { stepMessage } from '../../src/vscode/view/runPhase';
+import { rollbackPrompt } from '../../src/vscode/view/rollbackPrompt';
 
 const counts = (c: Partial<Record<'create' | 'update' | 'replace' | 'delete' | 'same', number>>) => ({ create: 0, update: 0, replace: 0, delete: 0, same: 0, ...c });
 const plan = (...steps: Array<[string, PlannedStep['action']]>): PlannedStep[] => steps.map(([component, action]) => ({ component, stack: `s-${component}`, action, reason: '' }));
@@ -63,5 +64,28 @@ describe('the progress line of a step', () => {
     assert.equal(stepMessage(['cluster'], 'cluster', 'up'), 'provisioning…');
     assert.equal(stepMessage('all', 'cluster', 'up'), 'cluster: provisioning…');
     assert.equal(stepMessage(['workspace'], 'adaptive-default', 'verify'), 'adaptive-default: verifying…');
+  });
+});
+
+describe('what Rollback asks before it runs', () => {
+  const step = (reason: string): PlannedStep => ({ component: 'workspace', stack: 'modelops-workspace-dev', action: 'up', reason });
+  const preview = (...ops: string[]) => ({
+    name: 'workspace',
+    stack: 'modelops-workspace-dev',
+    changes: counts({}),
+    resources: ops.map((op, i) => ({ urn: `urn:pulumi:dev::p::t::r${i}`, type: 't', op: op as 'same' })),
+  });
+
+  it('a version whose preview changes nothing: "nothing to roll back", no modal', () => {
+    const p = rollbackPrompt('workspace', step('rollback to version 2 (spec ab12): same spec as azure.yaml'), preview('same', 'same'));
+    assert.deepEqual(p, { kind: 'nothing', message: 'ModelOps: nothing to roll back: rollback to version 2 (spec ab12): same spec as azure.yaml — its preview changes nothing in modelops-workspace-dev.' });
+  });
+
+  it('a real rollback lists the preview, and asks to revert azure.yaml only when it holds another spec', () => {
+    const undo = rollbackPrompt('workspace', step('rollback to version 1 (spec cd34): undoes workspace.spec.workers.replicas'), preview('update', 'same'));
+    assert.equal(undo.kind, 'confirm');
+    assert.match(undo.kind === 'confirm' ? undo.detail : '', /Preview: update r0\n\nazure\.yaml keeps the newer spec: revert it to keep the rollback\.$/);
+    const same = rollbackPrompt('workspace', step('rollback to version 2 (spec ab12): same spec as azure.yaml'), preview('update'));
+    assert.doesNotMatch(same.kind === 'confirm' ? same.detail : '', /revert it/);
   });
 });

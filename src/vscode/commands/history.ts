@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import type { HistoryUpdate } from '../../core/protocol';
 import { formatAgo } from '../view/format';
+import { rollbackPrompt } from '../view/rollbackPrompt';
 import { pickComponent } from './pickComponent';
 import type { Services } from './services';
 
@@ -26,9 +27,12 @@ export async function rollbackComponent(s: Services, arg?: unknown, to?: number)
     void vscode.window.showWarningMessage(`ModelOps: Rollback of ${name} was refused: ${planned.summary ?? ''}`);
     return;
   }
-  const step = planned.plan.find((p) => p.action === 'up');
-  const preview = planned.previews.find((p) => p.name === name);
-  const detail = `${step?.stack ?? name} is updated with the spec of its earlier update: ${step?.reason ?? ''}.\n\nIts program runs again with that spec (no old state is imported; data never rolls back), then what depends on it is verified.${preview && !preview.note ? `\n\nPreview: ${preview.resources.filter((r) => r.op !== 'same' && r.op !== 'read').map((r) => `${r.op} ${r.urn.slice(r.urn.lastIndexOf('::') + 2)}`).join(', ') || 'no changes'}` : ''}\n\nazure.yaml keeps the newer spec: revert it to keep the rollback.`;
+  const prompt = rollbackPrompt(name, planned.plan.find((p) => p.action === 'up'), planned.previews.find((p) => p.name === name));
+  if (prompt.kind === 'nothing') {
+    void vscode.window.showInformationMessage(prompt.message);
+    return;
+  }
+  const detail = prompt.detail;
   const choice = await vscode.window.showWarningMessage(`Roll back ${name} in environment "${planned.env}"?`, { modal: true, detail }, CONFIRM);
   if (choice !== CONFIRM) return;
   await s.runner.run({ verb: 'rollback', positionals: [name], flags: [...flags, '--yes'], targets: [name], title: `Roll back ${name}` });
