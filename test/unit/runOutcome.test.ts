@@ -1,7 +1,7 @@
 /** The notification a run ends with: counts from Pulumi, "nothing to change", and what a cancel or failure left. */
 import { strict as assert } from 'node:assert';
 import type { PlannedStep } from '../../src/core/events';
-import { runOutcome, type FinishedStep, type RunRecord } from '../../src/vscode/view/runOutcome';
+import { driftOutcome, runOutcome, type FinishedStep, type RunRecord } from '../../src/vscode/view/runOutcome';
 import { stepMessage } from '../../src/vscode/view/runPhase';
 import { rollbackPrompt } from '../../src/vscode/view/rollbackPrompt';
 
@@ -87,5 +87,17 @@ describe('what Rollback asks before it runs', () => {
     assert.match(undo.kind === 'confirm' ? undo.detail : '', /Preview: update r0\n\nazure\.yaml keeps the newer spec: revert it to keep the rollback\.$/);
     const same = rollbackPrompt('workspace', step('rollback to version 2 (spec ab12): same spec as azure.yaml'), preview('update'));
     assert.doesNotMatch(same.kind === 'confirm' ? same.detail : '', /revert it/);
+  });
+});
+
+describe("a run's notification offers its obvious next step", () => {
+  it('drift found: Up, which puts it back', () => {
+    assert.deepEqual(driftOutcome(['storage (1 deleted)']), { severity: 'warning', message: 'ModelOps: drift found: storage (1 deleted). Up puts it back (the tree shows what changed).', action: { title: 'Up', command: 'modelopsInfra.up' } });
+  });
+
+  it('refused for errors in the config: Show Problems; refused for another reason: no button but the log', () => {
+    const invalid = runOutcome(run({ result: 'refused', summary: 'azure.yaml has 2 error(s); fix them first (see validate).', refusal: 'invalid-input' }));
+    assert.deepEqual(invalid.action, { title: 'Show Problems', command: 'workbench.actions.view.problems' });
+    assert.equal(runOutcome(run({ result: 'refused', summary: 'busy', refusal: 'busy' })).action, undefined);
   });
 });

@@ -35,7 +35,8 @@ describe('Drift and the reconcile loop in the editor', function () {
     rmSync(join(storageRoot, readdirSync(storageRoot)[0], 'results'), { recursive: true });
     await s.wb.runCommand('ModelOps: Check Drift');
     await s.wb.waitForProgressToFinish(/^ModelOps: Check Drift/, { timeout: 240_000 });
-    await s.wb.waitForNotification(/^ModelOps: drift found: storage \(1 deleted\)\. Up puts it back/, { timeout: 30_000 });
+    const toast = await s.wb.waitForNotification(/^ModelOps: drift found: storage \(1 deleted\)\. Up puts it back/, { timeout: 30_000 });
+    assert.deepEqual(toast.buttons, ['Up', 'Show Log'], 'the toast offers the Up it names');
     const rows = await waitForComponents(s.wb, { storage: /^ready · drifted: 1 deleted$/, cluster: /^ready$/, workspace: /^ready$/ }, { timeout: 60_000 });
     // Ready, yet not all well: the row's icon, the view's badge and the status bar say it drifted.
     assert.equal(rows.storage.icon, 'git-compare');

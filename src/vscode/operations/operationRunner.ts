@@ -11,7 +11,7 @@ import type { CliClient } from '../cli/cliClient';
 import type { Log } from '../log';
 import { readSettings } from '../settings';
 import { formatElapsed, runSummary } from '../view/format';
-import { runOutcome, type RunOutcome } from '../view/runOutcome';
+import { driftOutcome, runOutcome, type RunOutcome } from '../view/runOutcome';
 import { describeTargets, type RunTargets } from '../view/runPhase';
 import type { ReadinessStore } from '../readiness/readinessStore';
 import type { Refresher } from '../readiness/refresher';
@@ -97,8 +97,8 @@ export class OperationRunner {
     const summary = reporter.done?.summary || exit.stderr.trim().split('\n').pop() || `exit code ${exit.code ?? exit.signal}`;
     const line = runSummary(request.verb, result, duration, reporter.readiness ?? this.store.components);
     const outcome = reporter.drifted.length
-      ? { severity: 'warning' as const, message: `ModelOps: drift found: ${reporter.drifted.join(', ')}. Up puts it back (the tree shows what changed).` }
-      : runOutcome({ title: request.title, result, durationMs: duration, plan: reporter.plan, steps: reporter.steps, summary, becameReady: (reporter.readiness ?? this.store.components).filter((c) => c.status === 'ready' && !readyBefore.has(c.name)).map((c) => c.name) });
+      ? driftOutcome(reporter.drifted)
+      : runOutcome({ title: request.title, result, durationMs: duration, plan: reporter.plan, steps: reporter.steps, summary, becameReady: (reporter.readiness ?? this.store.components).filter((c) => c.status === 'ready' && !readyBefore.has(c.name)).map((c) => c.name), refusal: reporter.done?.refusal });
     const write = outcome.severity === 'error' ? this.log.error.bind(this.log) : outcome.severity === 'warning' ? this.log.warn.bind(this.log) : this.log.info.bind(this.log);
     write(line);
     // What the CLI says it did (e.g. which lines of azure.yaml a rollback leaves to revert).
@@ -108,9 +108,11 @@ export class OperationRunner {
     return { result, refusedChanges: reporter.refusedChanges };
   }
 
-  /** One notification per run, which stays until dismissed, with the way to the log. */
+  /** One notification per run, which stays until dismissed, with its obvious next step and the way to the log. */
   private async notify(outcome: RunOutcome): Promise<void> {
     const show = outcome.severity === 'error' ? vscode.window.showErrorMessage : outcome.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-    if ((await show(outcome.message, 'Show Log')) === 'Show Log') this.log.show();
+    const choice = await show(outcome.message, ...(outcome.action ? [outcome.action.title] : []), 'Show Log');
+    if (choice === 'Show Log') this.log.show();
+    else if (outcome.action && choice === outcome.action.title) await vscode.commands.executeCommand(outcome.action.command);
   }
 }

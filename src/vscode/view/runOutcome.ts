@@ -3,7 +3,7 @@
  * long it took, "nothing to change" when it changed nothing, and after a cancel or a failure
  * what was left. Pure: the run's plan and step results in, words and a severity out.
  */
-import type { ChangeCounts, OperationResult, PlannedStep, StepAction, StepResult } from '../../core/events';
+import type { ChangeCounts, OperationResult, PlannedStep, Refusal, StepAction, StepResult } from '../../core/events';
 import { formatElapsed } from './format';
 
 export interface FinishedStep {
@@ -26,11 +26,20 @@ export interface RunRecord {
   summary: string;
   /** Components ready at its end that were not when it began. */
   becameReady?: readonly string[];
+  /** Why the CLI refused it, when it did. */
+  refusal?: Refusal;
 }
 
 export interface RunOutcome {
   severity: 'info' | 'warning' | 'error';
   message: string;
+  /** The obvious next step, as a button beside Show Log: a command and its title. */
+  action?: { title: string; command: string };
+}
+
+/** The notification after a drift check that found changes: Up puts them back, one click away. */
+export function driftOutcome(drifted: readonly string[]): RunOutcome {
+  return { severity: 'warning', message: `ModelOps: drift found: ${drifted.join(', ')}. Up puts it back (the tree shows what changed).`, action: { title: 'Up', command: 'modelopsInfra.up' } };
 }
 
 /** Steps that change what is deployed (a plan's verify and skip steps only look). */
@@ -94,6 +103,7 @@ export function runOutcome(run: RunRecord): RunOutcome {
       return { severity: 'error', message: `ModelOps: ${run.title} failed after ${elapsed}: ${summary || 'see the log'}${left && !summary.includes('not ready') ? ` (${left})` : ''}` };
     }
     case 'refused':
-      return { severity: 'warning', message: `ModelOps: ${run.title} was refused: ${summary}` };
+      // Errors in the config: the Problems panel lists each, on its line.
+      return { severity: 'warning', message: `ModelOps: ${run.title} was refused: ${summary}`, ...(run.refusal === 'invalid-input' ? { action: { title: 'Show Problems', command: 'workbench.actions.view.problems' } } : {}) };
   }
 }
