@@ -106,6 +106,11 @@ describe('extension helpers (no vscode)', () => {
     it('says what drifted and where the loop is, after the status', () => {
       const drift = { state: 'drifted' as const, checkedAt: 't', resources: [{ urn: 'u::results-container', type: 't', change: 'deleted' as const }] };
       assert.equal(describeRow({ ...ready, drift }), 'ready · drifted: 1 deleted');
+      // The last Preview, on the row: only what an Up would change.
+      const counts = { create: 0, update: 1, replace: 0, delete: 0, same: 3 };
+      assert.equal(describeRow({ ...ready, spec: 'changed' }, undefined, counts), 'ready · changed since last up · preview ~1');
+      assert.equal(describeRow(ready, undefined, { ...counts, update: 0, create: 2, delete: 1 }), 'ready · preview +2 -1');
+      assert.equal(describeRow(ready, undefined, { ...counts, update: 0 }), 'ready', 'a preview that changes nothing says nothing');
       const reconciling = { condition: 'reconciling' as const, reason: 'Drifted', message: 'm', attempt: 2, maxAttempts: 3, at: 't' };
       assert.equal(describeRow({ ...ready, drift, reconcile: reconciling }), 'ready · drifted: 1 deleted · reconciling (attempt 2 of 3)');
       assert.equal(describeRow({ status: 'failed', reason: 'last update failed', reconcile: { ...reconciling, condition: 'stalled', reason: 'FailureBudgetSpent' } }), 'failed — last update failed · stalled: FailureBudgetSpent');

@@ -30,6 +30,8 @@ describe('Preview, Rollback and Down', function () {
     await s.wb.runCommand('ModelOps: Preview');
     await s.wb.waitForProgressToFinish(/^ModelOps: Preview/, { timeout: 240_000 });
     await s.wb.selectRow('workspace', undefined, { level: 1 });
+    // The row itself says what an Up would change; a row an Up leaves alone says nothing of it.
+    await waitForComponents(s.wb, { workspace: /^ready · changed since last up · preview ~1$/, cluster: /^ready$/ }, { timeout: 60_000 });
     const rows = await s.wb.waitForRows((r) => r.some((x) => x.label === 'Preview' && x.level === 2 && x.description === '+0 ~1 ±0 -0'), { timeout: 60_000, message: 'a Preview group under workspace' });
     assert.ok(rows.some((x) => x.label === 'Preview' && x.level === 2));
     await s.wb.selectRow('Preview', undefined, { level: 2 });

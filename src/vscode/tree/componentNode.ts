@@ -51,7 +51,8 @@ export class ComponentNode implements TreeNode {
     const healthProblem = r.status === 'ready' ? describeHealthProblem(health) : undefined;
     item.iconPath = phase?.kind === 'running' ? runningIcon() : phase?.kind === 'queued' ? queuedIcon() : this.restingIcon(healthProblem !== undefined);
     const shown = this.withOwnRunNamed(r);
-    item.description = phase ? describePhase(phase, describeReadiness(shown)) : describeRow(shown, healthProblem);
+    const preview = this.previewOf(r.name);
+    item.description = phase ? describePhase(phase, describeReadiness(shown)) : describeRow(shown, healthProblem, preview && !preview.note ? preview.changes : undefined);
     item.contextValue = componentContextValue({
       status: r.status,
       running: inFlight,

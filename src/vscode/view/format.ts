@@ -4,6 +4,7 @@ import { describeReadiness, type ComponentReadiness } from '../../core/readiness
 import { madeElsewhereNote } from '../../core/dataGuard';
 import { describeCondition } from '../../core/reconcile';
 import { SECRET_MASK } from '../../core/protocol';
+import type { ChangeCounts } from '../../core/events';
 
 /** `0:42`, `12:05`, `1:02:03`. */
 export function formatElapsed(ms: number): string {
@@ -42,15 +43,23 @@ export function formatAgo(iso: string | undefined, now = Date.now()): string {
  * since the last up, drift the last check found, a problem the last health check found, and
  * where the reconcile loop is with it. Short: the stack and the details are in the tooltip.
  */
-export function describeRow(r: Pick<ComponentReadiness, 'status' | 'reason' | 'spec' | 'drift' | 'reconcile' | 'madeElsewhere'>, healthProblem?: string): string {
+export function describeRow(r: Pick<ComponentReadiness, 'status' | 'reason' | 'spec' | 'drift' | 'reconcile' | 'madeElsewhere'>, healthProblem?: string, preview?: ChangeCounts): string {
   const parts = [r.status === 'absent' ? describeAbsent(r.reason) : describeReadiness(r)];
+  const previewed = preview && previewNote(preview);
   if (healthProblem && r.status === 'ready') parts.push(healthProblem);
   if (r.spec === 'changed' && r.status !== 'absent') parts.push('changed since last up');
   const elsewhere = madeElsewhereNote(r);
   if (elsewhere) parts.push(elsewhere);
   if (r.drift?.state === 'drifted') parts.push(describeDrift(r.drift.resources));
   if (r.reconcile && r.reconcile.condition !== 'ready') parts.push(describeCondition(r.reconcile));
+  if (previewed) parts.push(previewed);
   return parts.join(' · ');
+}
+
+/** What the last Preview found an Up would change, on the row itself (`preview ~1`, `preview +2 -1`); nothing when it changes nothing. */
+export function previewNote(c: ChangeCounts): string | undefined {
+  const parts = ([['+', c.create], ['~', c.update], ['±', c.replace], ['-', c.delete]] as const).filter(([, n]) => n > 0).map(([sign, n]) => `${sign}${n}`);
+  return parts.length ? `preview ${parts.join(' ')}` : undefined;
 }
 
 /** An absent row says what to do, not which stack is missing (the tooltip names it). */
