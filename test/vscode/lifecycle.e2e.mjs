@@ -62,6 +62,15 @@ describe('Preview, Rollback and Down', function () {
     assert.match(output, /revert workspace\.spec\.workers\.replicas \(.*azure\.yaml:\d+\)/);
   });
 
+  it('Show History browses: picking an earlier version shows it and offers to roll back to it, and starts nothing', async function () {
+    await s.wb.treeRowContextAction('workspace', 'Show History…');
+    await s.wb.pickQuickItem('v1 ', { exact: false });
+    const toast = await s.wb.waitForNotification(/^ModelOps: modelops-workspace-e2e v1: update succeeded/, { timeout: 30_000 });
+    assert.deepEqual(toast.buttons, ['Roll Back to v1…']);
+    assert.equal(await s.wb.dialog().isVisible(), false, 'no modal: browsing is not rolling back');
+    assert.ok(!(await s.wb.notifications()).some((n) => /Roll back workspace/.test(n.message)), 'no rollback started');
+  });
+
   it('Down asks in a modal that lists the stacks in order and keeps storage, then destroys them', async function () {
     await s.wb.runCommand('ModelOps: Down');
     const modal = await s.wb.waitForDialog({ timeout: 120_000 });

@@ -1,6 +1,7 @@
 /**
  * ModelOps: Show History… and Rollback… on a row. History is a pick of the stack's updates,
- * newest first, with how each spec changed; picking a successful one offers to roll back to it.
+ * newest first, with how each spec changed; picking one shows it, and for an earlier successful
+ * update offers "Roll Back to vN…" (browsing never starts a rollback by itself).
  * Rollback (to the previous successful update, or the one picked) previews first through the
  * CLI (`rollback --dry-run --json`), then asks in a modal, then runs with `--yes`.
  */
@@ -53,11 +54,14 @@ export async function showHistory(s: Services, arg?: unknown): Promise<void> {
     void vscode.window.showInformationMessage(`ModelOps: ${doc.stack} has no history yet.`);
     return;
   }
-  const picked = await vscode.window.showQuickPick(items, { title: `History of ${doc.component} (${doc.stack}), newest first — pick one to roll back to it`, matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(items, { title: `History of ${doc.component} (${doc.stack}), newest first`, matchOnDetail: true });
   if (!picked) return;
+  // Browsing is not rolling back: a pick shows the version, and rolling back to it is a button away.
+  const about = `ModelOps: ${doc.stack} v${picked.version}: ${picked.detail} (${picked.description}).`;
   if (!picked.canRollBack) {
-    void vscode.window.showInformationMessage(`ModelOps: v${picked.version} cannot be rolled back to: only an earlier successful update that recorded its spec can.`);
+    void vscode.window.showInformationMessage(`${about} ${picked.version === items[0].version ? 'It is the latest.' : 'Only an earlier successful update that recorded its spec can be rolled back to.'}`);
     return;
   }
-  await rollbackComponent(s, name, picked.version);
+  const rollBack = `Roll Back to v${picked.version}…`;
+  if ((await vscode.window.showInformationMessage(about, rollBack)) === rollBack) await rollbackComponent(s, name, picked.version);
 }
