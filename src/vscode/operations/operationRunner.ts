@@ -63,7 +63,7 @@ export class OperationRunner {
     }
     const readyBefore = new Set(this.store.components.filter((c) => c.status === 'ready').map((c) => c.name));
     const child = await this.cli.start(request.verb, request.positionals, [...request.flags, ...settingFlags(request.verb, readSettings()), '--events']);
-    const op = this.running.begin(request.verb, request.targets, child);
+    const op = this.running.begin(request.verb, request.targets, child, request.title);
     try {
       return await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `ModelOps: ${request.title}`, cancellable: true },
@@ -81,13 +81,26 @@ export class OperationRunner {
     }
   }
 
-  /** First cancel: SIGINT (graceful). Again: SIGINT again, which the CLI treats as force. */
+  /**
+   * First cancel: SIGINT (graceful). Again: SIGINT again, which the CLI treats as force. The status
+   * bar says so, in the run's own words ("Force recreate workspace"), until the run ends.
+   */
   cancel(op: RunningOperation): void {
+    const title = `${op.title.charAt(0).toLowerCase()}${op.title.slice(1)}`;
     const n = op.process.cancel();
-    if (n === 1) this.log.warn(`cancelling ${op.verb} (graceful; cancel again to force)`);
-    else this.log.warn(`force-cancelling ${op.verb} (cancel #${n})`);
-    void vscode.window.setStatusBarMessage(n === 1 ? `ModelOps: cancelling ${op.verb}… (cancel again to force)` : `ModelOps: force-cancelling ${op.verb}…`, 5000);
+    if (n === 1) this.log.warn(`cancelling ${title} (graceful; cancel again to force)`);
+    else this.log.warn(`force-cancelling ${title} (cancel #${n})`);
+    this.cancelNotes.get(op.id)?.dispose();
+    const note = vscode.window.setStatusBarMessage(n === 1 ? `ModelOps: cancelling ${title}… (cancel again to force)` : `ModelOps: force-cancelling ${title}…`);
+    this.cancelNotes.set(op.id, note);
+    void op.process.done.then(() => {
+      note.dispose();
+      if (this.cancelNotes.get(op.id) === note) this.cancelNotes.delete(op.id);
+    });
   }
+
+  /** The status bar's "cancelling …" of each run being cancelled, gone when it ends. */
+  private readonly cancelNotes = new Map<number, vscode.Disposable>();
 
   private async finish(op: RunningOperation, request: OperationRequest, reporter: RunReporter, readyBefore: ReadonlySet<string>): Promise<RunEnd> {
     const exit = await op.process.done;

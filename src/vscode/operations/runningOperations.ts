@@ -11,6 +11,8 @@ import { type ComponentPhase, type RunTargets, targetsConflict } from '../view/r
 export interface RunningOperation {
   id: number;
   verb: string;
+  /** As the progress notification names it: "Up", "Force recreate workspace". */
+  title: string;
   targets: RunTargets;
   started: number;
   /** Per component of the plan (skips excluded): where it is in this run. */
@@ -78,8 +80,8 @@ export class RunningOperations implements vscode.Disposable {
     this.changed.fire();
   }
 
-  begin(verb: string, targets: RunTargets, process: CliProcess): RunningOperation {
-    const op: RunningOperation = { id: this.nextId++, verb, targets, started: Date.now(), phases: new Map(), process };
+  begin(verb: string, targets: RunTargets, process: CliProcess, title = verb): RunningOperation {
+    const op: RunningOperation = { id: this.nextId++, verb, title, targets, started: Date.now(), phases: new Map(), process };
     this.operations.set(op.id, op);
     this.timer ??= setInterval(() => this.ticked.fire(), 1000);
     this.changed.fire();
