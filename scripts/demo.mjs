@@ -75,6 +75,8 @@ async function main() {
     'update.mode': 'none',
     'extensions.autoUpdate': false,
     'extensions.autoCheckUpdates': false,
+    // An Up starts local servers (a Dask dashboard double, the kube-apiserver): one toast each otherwise.
+    'remote.autoForwardPorts': false,
   }, { 'modelopsInfra.pulumiPath': pulumi });
 
   const server = await step(`start code-server on port ${port}`, () => startCodeServer({

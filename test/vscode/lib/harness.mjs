@@ -117,6 +117,8 @@ export function baseSettings() {
     'output.wordWrap': false,
     'window.commandCenter': false,
     'redhat.telemetry.enabled': false,
+    // Each local server a run starts would raise a "port forwarded" toast over the ones a step reads.
+    'remote.autoForwardPorts': false,
   };
 }
 
