@@ -75,7 +75,7 @@ async function main() {
     'update.mode': 'none',
     'extensions.autoUpdate': false,
     'extensions.autoCheckUpdates': false,
-    // An Up starts local servers (a Dask dashboard double, the kube-apiserver): one toast each otherwise.
+    // A run starts local processes that listen on ports (Pulumi's plugins, for one): a toast each otherwise.
     'remote.autoForwardPorts': false,
   }, { 'modelopsInfra.pulumiPath': pulumi });
 
