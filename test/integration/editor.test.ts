@@ -63,6 +63,8 @@ describe('help while typing azure.yaml', () => {
       const snippet = (await completions(doc2, new vscode.Position(adaptive + 1, 2))).find((i) => label(i) === 'new adaptive run');
       assert.ok(snippet, 'a snippet for a new adaptive run');
       assert.match((snippet.insertText as vscode.SnippetString).value, /^\$\{1:run-name\}:\n {4}algorithm: \$\{2\|optuna,/);
+      // Inserted as written: VS Code would otherwise indent each later line by the cursor line's indentation again.
+      assert.equal(snippet.keepWhitespace, true);
     } finally {
       await revert(doc2);
     }

@@ -10,7 +10,7 @@ import { ACR_KEYS, AKS_KEYS, NETWORK_KEYS, NODE_POOL_KEYS, SSH_KEYS, TAINT_KEYS 
 import { FAULT_KEYS, LOCAL_KEYS, PULUMI_KEYS } from '../../src/core/config/project';
 import { TOP_LEVEL_KEYS } from '../../src/core/config/rules';
 import { KUBERNETES_KEYS } from '../../src/core/config/kubernetes';
-import { describeKey, keyHelpAt, keysAt, schemaAt, snippetsAt, valuesAt, type SchemaNode } from '../../src/core/config/schemaHelp';
+import { describeKey, keyDetail, keyHelpAt, keysAt, schemaAt, snippetsAt, valuesAt, type SchemaNode } from '../../src/core/config/schemaHelp';
 import { ADAPTIVE_KEYS, ADAPTIVE_WORKER_KEYS, CENTRAL_STORE_KEYS, PERSISTENCE_KEYS, REGISTRY_KEYS, REGISTRY_LEGACY_KEYS, STORAGE_KEYS, STORAGE_LEGACY_KEYS, WORKSPACE_KEYS } from '../../src/core/config/services';
 import { AUTOSCALING_KEYS, SCHEDULER_KEYS, TOLERATION_KEYS, WORKER_KEYS, WORKSPACE_SPEC_KEYS } from '../../src/core/config/workspaceSpec';
 import { LIST_ITEM, yamlContextAt } from '../../src/core/config/yamlContext';
@@ -136,6 +136,12 @@ describe('help from the schema', () => {
     assert.equal(keyHelpAt(schema, text, 1, 8), undefined, 'on the value, not the key');
     assert.match(keyHelpAt(schema, 'workspace:\n  spec:\n    workers:\n      replicas: 2\n', 3, 8)!.markdown, /^\*\*replicas\*\* · integer/);
     assert.equal(describeKey('x', {}), '**x**');
+  });
+
+  it("a completion item's one line is the key's type and default, not the documentation's first sentence again", () => {
+    assert.equal(keyDetail(schemaAt(schema, ['acr', 'sku'])!), 'string · default Standard');
+    assert.equal(keyDetail(schemaAt(schema, ['aks'])!), 'mapping');
+    assert.equal(keyDetail({}), undefined);
   });
 
   it('snippets for a new adaptive run and a node pool, where they belong', () => {

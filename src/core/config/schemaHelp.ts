@@ -87,6 +87,15 @@ function typeOf(node: SchemaNode): string | undefined {
   return node.enum ? 'one of the values below' : undefined;
 }
 
+/**
+ * The completion list's one line beside a key: its type and default (`string · default dev`). The
+ * documentation beside it says what the key means; repeating its first sentence here said it twice.
+ */
+export function keyDetail(node: SchemaNode): string | undefined {
+  const parts = [typeOf(node), ...(node.default !== undefined && (typeof node.default !== 'object' || node.default === null) ? [`default ${scalar(node.default)}`] : [])].filter((p): p is string => !!p);
+  return parts.length ? parts.join(' · ') : undefined;
+}
+
 /** Markdown that says what a key is: its meaning, type, default, allowed values and an example. */
 export function describeKey(key: string, node: SchemaNode): string {
   const lines = [`**${key}**${typeOf(node) ? ` · ${typeOf(node)}` : ''}`];

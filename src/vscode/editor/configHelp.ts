@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { schemaFor } from '../../core/config/originalSchema';
 import { formatOfText } from '../../core/config/parse';
-import { describeKey, keyHelpAt, keysAt, snippetsAt, valuesAt, type SchemaNode } from '../../core/config/schemaHelp';
+import { describeKey, keyDetail, keyHelpAt, keysAt, snippetsAt, valuesAt, type SchemaNode } from '../../core/config/schemaHelp';
 import type { ConfigFormat } from '../../core/config/types';
 import { yamlContextAt } from '../../core/config/yamlContext';
 import type { ConfigLocator } from '../config/configLocator';
@@ -56,7 +56,7 @@ class ConfigCompletion implements vscode.CompletionItemProvider {
         const item = new vscode.CompletionItem(key, vscode.CompletionItemKind.Property);
         item.insertText = new vscode.SnippetString(`${key}: `);
         item.documentation = new vscode.MarkdownString(describeKey(key, node));
-        item.detail = node.description?.split(/(?<=\.)\s/)[0];
+        item.detail = keyDetail(node);
         item.range = range;
         item.sortText = String(i).padStart(3, '0');
         return item;
@@ -65,6 +65,8 @@ class ConfigCompletion implements vscode.CompletionItemProvider {
     const snippets = snippetsAt(schema, ctx.path, ctx.startsItem).map((s) => {
       const item = new vscode.CompletionItem(s.label, vscode.CompletionItemKind.Snippet);
       item.insertText = new vscode.SnippetString(s.body.split('\n').join(`\n${indent}`));
+      // The lines carry their indentation already; VS Code would add the cursor line's again (6 for 4).
+      item.keepWhitespace = true;
       item.detail = s.detail;
       item.range = range;
       item.sortText = `~${s.label}`;
