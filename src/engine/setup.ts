@@ -4,7 +4,7 @@
  * one thing in this code: what a host hands the code it runs — VS Code's ExtensionContext, a
  * Pulumi program's ProgramContext, the config reader's ReadContext.)
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { canonicalComponentName, type Component } from '../core/components';
 import { configDigest } from '../core/config/digest';
@@ -51,14 +51,33 @@ export interface Setup {
   userName?: UserName;
 }
 
-/** At most MAX_CONFIG_CHARS + 1 characters: enough for the parser to say the file is too large. */
+/**
+ * At most MAX_CONFIG_CHARS + 1 characters: enough for the parser to say the file is too large.
+ * Never more than that is read, whatever the path names (`--config /dev/zero` once read until the
+ * kernel killed the process): a regular file, or a pipe a user names on purpose; nothing else.
+ */
 function readConfigText(file: string): string {
+  let fd: number | undefined;
   try {
-    return readFileSync(file, 'utf8').slice(0, MAX_CONFIG_CHARS + 1);
+    fd = openSync(file, 'r');
+    const stat = fstatSync(fd);
+    if (!stat.isFile() && !stat.isFIFO()) {
+      const what = stat.isDirectory() ? 'a directory' : stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : 'not a regular file';
+      throw new ConfigError(file, [{ file, range: START_OF_FILE, severity: 'error', code: 'config-unreadable', message: `${file} is ${what}, not a config file. Pass --config with the path of your azure.yaml.` }]);
+    }
+    // UTF-8 takes at most 4 bytes a character: this many bytes hold MAX_CONFIG_CHARS + 1 characters.
+    const cap = (MAX_CONFIG_CHARS + 1) * 4;
+    const buffer = Buffer.alloc(Math.min(cap, stat.isFile() ? stat.size + 1 : cap));
+    let length = 0;
+    for (let n = -1; n !== 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
+    return buffer.toString('utf8', 0, length).slice(0, MAX_CONFIG_CHARS + 1);
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const message = code === 'ENOENT' ? `${file} does not exist. Create it (minimal: "provider: local") or pass --config FILE. Without --config, ./azure.yaml is used, else ~/.modelops/modelops.yaml (what \`mops init\` writes), else ~/.modelops/infrastructure.yaml.` : `cannot read ${file}: ${(error as Error).message}`;
     throw new ConfigError(file, [{ file, range: START_OF_FILE, severity: 'error', code: 'config-unreadable', message }]);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
