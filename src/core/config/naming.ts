@@ -40,7 +40,8 @@ export function isDnsLabel(value: string, maxLength = 63): boolean {
 
 /** A DNS-1123 label close to `value`, for "write X instead". */
 export function toDnsLabel(value: string, maxLength = 63): string {
-  const label = value.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').replace(/^-+/, '').slice(0, maxLength).replace(/-+$/, '');
+  // Accents go, the letters stay: "ünï" suggests "uni", not "n".
+  const label = value.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').replace(/^-+/, '').slice(0, maxLength).replace(/-+$/, '');
   return label || 'name';
 }
 

@@ -96,7 +96,8 @@ function readFault(field: Field): LocalFault | undefined {
   if (!map) return undefined;
   const fault: LocalFault = {
     omitOutputs: map.get('omit_outputs').stringList('omit_outputs: [kubeconfig]') ?? [],
-    stepDelayMs: map.get('step_delay_ms').int({ min: 0 }, 'step_delay_ms: 500') ?? 0,
+    // A rehearsal of a slow step, not a hang: over ten minutes is a typo (99999999999 was three years).
+    stepDelayMs: map.get('step_delay_ms').int({ min: 0, max: 600_000 }, 'step_delay_ms: 500') ?? 0,
   };
   const failAfter = map.get('fail_after_resources').int({ min: 0 }, 'fail_after_resources: 1');
   if (failAfter !== undefined) fault.failAfterResources = failAfter;
