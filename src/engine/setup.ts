@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { canonicalComponentName, type Component } from '../core/components';
 import { configDigest } from '../core/config/digest';
 import { MAX_CONFIG_CHARS } from '../core/config/load';
+import { checkBackendUrl } from '../core/config/naming';
 import { parseConfig } from '../core/config/parse';
 import { START_OF_FILE, type InfraConfig, type ParsedConfig, type Problem } from '../core/config/types';
 import { formatPath } from '../core/config/reader';
@@ -90,6 +91,11 @@ export function loadSetup(options: SetupOptions): Setup {
   const text = readConfigText(file);
   const read = parseConfig(text, file);
   if (!read.config) throw new ConfigError(file, errorsOf(read.problems));
+  // A backend given outside the file is usage, checked as the file's `pulumi.backend_url` is (else every component fails with an access-token error).
+  for (const [what, url] of [['--backend', options.backend], ['PULUMI_BACKEND_URL', (options.processEnv ?? process.env).PULUMI_BACKEND_URL]] as const) {
+    const issue = url ? checkBackendUrl(url) : undefined;
+    if (issue) throw new UsageError(`${what}: ${issue}`);
+  }
   const settings = resolveSettings({ configBackendUrl: read.config.pulumi.backendUrl, backendOverride: options.backend, pulumiPath: options.pulumiPath, env: options.processEnv });
   // Only Azure names carry it (and must be the original's); an empty one means names without a user part.
   const userName = read.config.provider === 'azure' ? resolveUserName(read.config.username, settings.modelopsHome, options.processEnv ?? process.env, `${formatPath(pathInFile(read.format, ['username']))} in ${file}`) : undefined;

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../../src/core/errors';
+import { ConfigError, UsageError } from '../../src/core/errors';
 import { loadSetup } from '../../src/engine/setup';
 
 function refusal(configFile: string): string {
@@ -47,6 +47,21 @@ describe('reading the config file', () => {
       assert.equal(loadSetup({ configFile: fifo, processEnv: { MODELOPS_HOME: dir } }).config.provider, 'local');
     } finally {
       writer.kill();
+    }
+  });
+});
+
+describe('a backend given outside the file', () => {
+  it('--backend or PULUMI_BACKEND_URL with an unknown scheme is bad usage (exit 2), named, not an access-token error on every component', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mops-backend-'));
+    try {
+      writeFileSync(join(dir, 'azure.yaml'), 'provider: local\n');
+      const setup = (backend?: string, env: Record<string, string> = {}) => () => loadSetup({ configFile: join(dir, 'azure.yaml'), backend, processEnv: { MODELOPS_HOME: dir, ...env } });
+      assert.throws(setup('foo://x'), (e: Error) => e instanceof UsageError && /^--backend: "foo:\/\/x" is not a Pulumi backend URL/.test(e.message));
+      assert.throws(setup(undefined, { PULUMI_BACKEND_URL: 'foo://x' }), (e: Error) => e instanceof UsageError && /^PULUMI_BACKEND_URL: /.test(e.message));
+      assert.equal(setup(`file://${dir}/backend`)().config.provider, 'local');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
