@@ -9,7 +9,7 @@ import type { Problem } from '../core/config/types';
 import type { OperationEvent, OperationName, OperationResult, PlannedStep } from '../core/events';
 import { discoverConfig, modelopsHome } from '../core/paths';
 import { DEFAULT_INTERVAL_SECONDS, DEFAULT_MAX_ATTEMPTS } from '../core/reconcile';
-import { EXIT, exitCodeOf, operationDocument, reconcileDocument, type AllOutputsReport, type DriftDocument, type ErrorDocument, type OutputsReport, type PreviewDocument } from '../core/protocol';
+import { EXIT, exitCodeOf, operationDocument, reconcileDocument, VERBS, type AllOutputsReport, type DriftDocument, type ErrorDocument, type OutputsReport, type PreviewDocument } from '../core/protocol';
 import { loadSetup, resolveComponents, type Setup, type SetupOptions } from '../engine/setup';
 import { Engine } from '../engine/engine';
 import { down } from '../engine/operations/down';
@@ -158,6 +158,14 @@ async function runHistory(engine: Engine, args: CliArgs): Promise<number> {
   return EXIT.ok;
 }
 
+/** A verb that only reads prints its report, and with --events its stream ends, as every stream does, with one operation-done. */
+async function endsEvents(args: CliArgs, read: () => Promise<number>): Promise<number> {
+  const started = Date.now();
+  const code = await read();
+  if (args.events) print(JSON.stringify({ type: 'operation-done', operation: args.verb as OperationName, result: 'succeeded', summary: `${args.verb} read`, durationMs: Date.now() - started } satisfies OperationEvent));
+  return code;
+}
+
 const outputLine = (name: string, value: unknown): string => `${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`;
 
 async function runOutputs(engine: Engine, setup: Setup, args: CliArgs): Promise<number> {
@@ -252,9 +260,9 @@ async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<numbe
     print(args.json ? JSON.stringify(report, null, 2) : formatStatus(report.env, report.configFile, report.components, report.problems));
     return statusExitCode(engine, report);
   }
-  if (args.verb === 'outputs') return runOutputs(engine, setup, args);
-  if (args.verb === 'state') return runState(engine, setup, args);
-  if (args.verb === 'environments') return runEnvironments(engine, args, setupOptions);
+  if (args.verb === 'outputs') return endsEvents(args, () => runOutputs(engine, setup, args));
+  if (args.verb === 'state') return endsEvents(args, () => runState(engine, setup, args));
+  if (args.verb === 'environments') return endsEvents(args, () => runEnvironments(engine, args, setupOptions));
   if (args.verb === 'history') return runHistory(engine, args);
   if (args.verb === 'drift') return runDrift(engine, setup, args);
   const operations: Record<Exclude<typeof args.verb, 'outputs' | 'history' | 'drift'>, () => Promise<OperationResult>> = {
@@ -295,7 +303,7 @@ function reportError(error: unknown, args: CliArgs, engine: Engine | undefined):
     const result = invalid ? 'refused' : 'failed';
     const refusal = invalid ? ('invalid-input' as const) : undefined;
     if (engine?.current) engine.current.done(result, summary, refusal);
-    else if (!['outputs', 'state', 'environments'].includes(args.verb)) print(JSON.stringify({ type: 'operation-done', operation: args.verb as OperationName, result, summary, durationMs: 0, ...(refusal ? { refusal } : {}) } satisfies OperationEvent));
+    else print(JSON.stringify({ type: 'operation-done', operation: args.verb as OperationName, result, summary, durationMs: 0, ...(refusal ? { refusal } : {}) } satisfies OperationEvent));
   } else if (args.json) {
     const doc: ErrorDocument = { error: error instanceof ModelOpsError ? error.code : 'failed', message, problems };
     print(JSON.stringify(doc, null, 2));
@@ -317,6 +325,11 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') || !args) {
       process.stderr.write(`mops-infra: ${(error as Error).message}\n\n${USAGE}\n`);
+      // A stream asked for still ends with its one operation-done, for a verb we know.
+      const verb = argv.find((a) => (VERBS as readonly string[]).includes(a));
+      if (argv.includes('--events') && verb) {
+        print(JSON.stringify({ type: 'operation-done', operation: verb as OperationName, result: 'refused', summary: (error as Error).message, durationMs: 0, refusal: 'invalid-input' } satisfies OperationEvent));
+      }
       return EXIT.invalidInput;
     }
     return reportError(error, args, engine);

@@ -9,7 +9,7 @@ import type { Condition } from './heal';
 import type { PreflightVerdict } from './preflight';
 import type { ComponentReadiness } from './readiness';
 
-export type OperationName = 'up' | 'preview' | 'down' | 'history' | 'rollback' | 'repair' | 'validate' | 'status' | 'health' | 'drift' | 'reconcile' | 'migrate';
+export type OperationName = 'up' | 'preview' | 'down' | 'history' | 'rollback' | 'repair' | 'validate' | 'status' | 'health' | 'drift' | 'reconcile' | 'migrate' | 'outputs' | 'state' | 'environments';
 export type StepAction = 'up' | 'preview' | 'destroy' | 'refresh' | 'clear-lock' | 'verify' | 'skip' | 'drift' | 'probe' | 'resolve-pending' | 'forget' | 'import';
 export type StepResult = 'succeeded' | 'failed' | 'cancelled' | 'skipped';
 export type OperationResult = 'succeeded' | 'failed' | 'cancelled' | 'refused';

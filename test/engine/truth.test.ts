@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { OperationEvent } from '../../src/core/events';
+import { VERBS } from '../../src/core/protocol';
 import { loadAutomation, workspaceFor } from '../../src/engine/automation';
 import { loadSetup } from '../../src/engine/setup';
 import { localConfig, processesOf, Sandbox, sleep, statusOf } from './harness';
@@ -159,6 +160,22 @@ describe('truth and safety on the real engine', function () {
       assert.equal(seen.get(e.component), fresh.get(e.component), `${e.component}: the readiness before its step-done is the one it left`);
     }
     assert.deepEqual(ended.sort(), ['cluster', 'storage']);
+  });
+
+  it('every verb ends its --events stream with exactly one operation-done: reports, errors and usage errors included', () => {
+    box.write(localConfig());
+    const dones = (r: { events: OperationEvent[] }) => done(r.events).length;
+    for (const verb of VERBS) {
+      const bad = box.events([verb], ['--bogus']);
+      assert.equal(bad.code, 2, `${verb} --bogus: ${bad.stderr}`);
+      assert.equal(dones(bad), 1, `${verb} --bogus:\n${bad.stdout}`);
+      assert.equal(done(bad.events)[0].result, 'refused');
+    }
+    // What only reads: its report, then the end of the stream; an error reading is an end too.
+    for (const verb of [['outputs'], ['environments'], ['status'], ['validate'], ['state', 'cluster'], ['outputs', 'cluster'], ['history', 'cluster']]) {
+      const r = box.events(verb);
+      assert.equal(dones(r), 1, `${verb.join(' ')} (exit ${r.code}):\n${r.stdout}`);
+    }
   });
 
   it('a double Ctrl-C still ends the event stream with exactly one operation-done', async () => {
