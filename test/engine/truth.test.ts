@@ -74,6 +74,17 @@ describe('truth and safety on the real engine', function () {
     assert.equal(box.run(['validate']).code, 1);
   });
 
+  it("an up whose steps fail without changing anything never ends \"1 failed …; all ready\"", () => {
+    box.write(localConfig());
+    box.ok(['up']);
+    box.write(localConfig().replace('replicas: 2', 'replicas: 3'));
+    const up = box.run(['up'], ['--events'], { PULUMI_CONFIG_PASSPHRASE: 'not-the-passphrase' });
+    assert.equal(up.code, 1, up.stdout);
+    const summary = done(up.events)[0].summary;
+    assert.match(summary, /1 failed/);
+    assert.doesNotMatch(summary, /; all ready/, summary);
+  });
+
   it('repair exits 1 when its refresh fails, and says the passphrase is wrong in one line', () => {
     box.write(localConfig());
     box.ok(['up', 'storage']);

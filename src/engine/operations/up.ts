@@ -105,7 +105,10 @@ function summarizeUp(engine: Engine, steps: PlannedStep[], outcomes: Map<string,
     const cause = faultCause(engine.setup.parsed, r.name, r);
     return cause ? ` — ${cause}` : '';
   };
-  const tail = notReady.length ? `; not ready: ${notReady.map((r) => `${r.name} (${describeReadiness(r)}${because(r)})`).join(', ')}` : '; all ready';
+  // A step that failed before it changed anything leaves stacks ready from before: "all ready" beside "1 failed" reads as a contradiction.
+  const unfinished = count('failed') + count('skipped') + count('cancelled');
+  const allReady = unfinished ? '; every component still reads ready, from before this run' : '; all ready';
+  const tail = notReady.length ? `; not ready: ${notReady.map((r) => `${r.name} (${describeReadiness(r)}${because(r)})`).join(', ')}` : allReady;
   return parts.join(', ') + tail;
 }
 
