@@ -45,6 +45,8 @@ export interface ComponentPreview {
   resources: ResourceChange[];
   /** Not previewed: the stack does not exist yet, or what it reads is not there yet. */
   note?: string;
+  /** The stack does not exist yet: an up creates it (and everything in it). */
+  creates?: true;
 }
 export type HealthVerdict = 'healthy' | 'unhealthy' | 'unknown';
 

@@ -77,6 +77,11 @@ describe('the lifecycle on the real engine', function () {
     box.write(withReplicas(2));
     const doc = box.json<PreviewDocument>(['preview', 'storage']);
     assert.match(doc.components[0].note ?? '', /no stack yet: up creates modelops-storage-dev/);
+    assert.equal(doc.components[0].creates, true);
+    // The summary counts it: an up changes it most of all (before: "0 of 1 would change" beside "up creates").
+    const events = box.events(['preview', 'storage']).events;
+    const done = events.find((e) => e.type === 'operation-done');
+    assert.equal(done?.type === 'operation-done' && done.summary, '1 of 1 would change (1 created: no stack yet)');
     assert.equal(statusOf(box.status(), 'storage'), 'absent');
   });
 

@@ -74,7 +74,8 @@ export async function previewWith(engine: Engine, run: OperationRun, components:
       const blocked = blockedBy(engine, c, snapshot);
       if (!blocked) return previewOne(engine, run, c);
       run.skip(c, 'preview', blocked);
-      return { name: c.name, stack: c.stack, changes: noChanges(), resources: [], note: blocked };
+      const creates = !snapshot.states.get(c.name)!.exists;
+      return { name: c.name, stack: c.stack, changes: noChanges(), resources: [], note: blocked, ...(creates ? { creates: true as const } : {}) };
     }),
   );
   for (const p of previews) engine.emit({ type: 'preview', ...p });
@@ -92,7 +93,9 @@ export async function preview(engine: Engine, options: { components?: string[] }
   const changed = previews.filter((p) => p.note === undefined && p.changes.create + p.changes.update + p.changes.replace + p.changes.delete > 0);
   const stateful = previews.flatMap((p) => p.resources.filter((r) => r.stateful).map((r) => `${p.name}: ${r.op} ${resourceName(r.urn)}`));
   const failed = run.results.some((r) => r === 'failed' || r === 'cancelled');
-  const summary = `${changed.length} of ${previews.length} would change${stateful.length ? `; REPLACES OR DELETES what holds data: ${stateful.join(', ')}` : ''}`;
+  // A stack that does not exist yet is not previewed, yet an up changes it most of all: it creates it.
+  const created = previews.filter((p) => p.creates).length;
+  const summary = `${changed.length + created} of ${previews.length} would change${created ? ` (${created} created: no stack yet)` : ''}${stateful.length ? `; REPLACES OR DELETES what holds data: ${stateful.join(', ')}` : ''}`;
   return { result: run.done(engine.cancelled ? 'cancelled' : failed ? 'failed' : 'succeeded', summary), previews };
 }
 
