@@ -132,6 +132,20 @@ describe('file backend', () => {
       }
     });
 
+    it('a corrupted checkpoint or lock is unreadable, naming the file and what to do (the .bak Pulumi keeps; force-unlock)', async () => {
+      write(`stacks/${PROJECT}/${STACK}.json`, '{"version": 3, "checkpoint": {"latest": {"resources": [');
+      let state = await readFileBackendStack(dir, PROJECT, STACK);
+      const file = `${dir}/.pulumi/stacks/${PROJECT}/${STACK}.json`;
+      assert.match(state.unreadable ?? '', new RegExp(`^cannot read ${STACK}: ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not valid JSON \\(.+\\); no \\.bak beside it`));
+      write(`stacks/${PROJECT}/${STACK}.json.bak`, JSON.stringify(checkpoint({})));
+      state = await readFileBackendStack(dir, PROJECT, STACK);
+      assert.match(state.unreadable ?? '', /Pulumi kept the one before it as .*\.json\.bak: copy that over it/);
+      write(`stacks/${PROJECT}/${STACK}.json`, JSON.stringify(checkpoint({})));
+      write(`locks/organization/${PROJECT}/${STACK}/8d7f1e5c-0b8a-4d39-9a9c-1f2e3d4c5b6a.json`, 'garbage');
+      state = await readFileBackendStack(dir, PROJECT, STACK);
+      assert.match(state.unreadable ?? '', /the lock .*8d7f1e5c-0b8a-4d39-9a9c-1f2e3d4c5b6a\.json is not valid JSON .*repair --force-unlock removes it/);
+    });
+
     it('reads outputs, resource count and pending operations from the checkpoint', async () => {
       write(
         `stacks/${PROJECT}/${STACK}.json`,

@@ -91,10 +91,33 @@ const CHECKPOINT_FORMATS: ReadonlyArray<[suffix: string, decode: (body: Buffer) 
   ['.json.zst', (body) => zstdDecompressSync(body)],
 ];
 
+/** JSON of a state file, or an error that names the file (a bare "Unexpected token" names nothing to fix). */
+function parseStateJson<T>(store: StateStore, key: string, text: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new CorruptStateFile(`${store.where}/${key}`, (error as Error).message);
+  }
+}
+
+class CorruptStateFile extends Error {
+  constructor(readonly file: string, reason: string) {
+    super(`${file} is not valid JSON (${reason})`);
+  }
+}
+
 async function readCheckpoint(store: StateStore, project: string, stack: string): Promise<CheckpointDigest | undefined> {
   for (const [suffix, decode] of CHECKPOINT_FORMATS) {
-    const digest = await readDigest(store, `.pulumi/stacks/${project}/${stack}${suffix}`, 'checkpoint/1', (body) => checkpointDigest(JSON.parse(decode(body).toString('utf8')) as Checkpoint));
-    if (digest) return digest;
+    const key = `.pulumi/stacks/${project}/${stack}${suffix}`;
+    try {
+      const digest = await readDigest(store, key, 'checkpoint/1', (body) => checkpointDigest(parseStateJson<Checkpoint>(store, key, decode(body).toString('utf8'))));
+      if (digest) return digest;
+    } catch (error) {
+      if (!(error instanceof CorruptStateFile)) throw error;
+      // Pulumi keeps the checkpoint before the last write beside it.
+      const backup = await store.read(`${key}.bak`).catch(() => undefined);
+      throw new Error(`${error.message}${backup ? `; Pulumi kept the one before it as ${error.file}.bak: copy that over it to go back to the state before the last operation, then Refresh` : '; no .bak beside it to go back to'}`);
+    }
   }
   return undefined;
 }
@@ -184,7 +207,12 @@ async function readLock(store: StateStore, lockDir: string): Promise<LockState |
   for (const file of files) {
     const body = await store.read(`${lockDir}/${file}`);
     if (!body) continue; // released while we listed
-    const lock = JSON.parse(body.toString('utf8')) as { pid?: number; username?: string; hostname?: string; timestamp?: string };
+    let lock: { pid?: number; username?: string; hostname?: string; timestamp?: string };
+    try {
+      lock = parseStateJson(store, `${lockDir}/${file}`, body.toString('utf8'));
+    } catch (error) {
+      throw new Error(`the lock ${(error as Error).message}: once no Pulumi runs on this stack, repair --force-unlock removes it`);
+    }
     // In a shared container another machine may have this hostname too: its pid proves nothing here.
     const local = !store.shared && (!lock.hostname || lock.hostname === thisHost());
     const ownerAlive = !local ? 'unknown' : lock.pid ? isProcessAlive(lock.pid) : false;
