@@ -23,10 +23,19 @@ function texts(error: unknown): { stderr: string; stdout: string; message: strin
   return { stderr: result?.stderr ?? '', stdout: result?.stdout ?? '', message: result ? (result.err?.message ?? '') : message };
 }
 
-const usefulLine = (l: string): boolean => !!l && !/^(code|stdout|stderr|err\?):/.test(l) && !/^(Updating|Previewing|Refreshing|Destroying) \(/.test(l);
+// A warning (Pulumi's "using pulumi-resource-… from $PATH" on every run) is never why a command failed.
+const usefulLine = (l: string): boolean => !!l && !/^(code|stdout|stderr|err\?):/.test(l) && !/^(Updating|Previewing|Refreshing|Destroying) \(/.test(l) && !/\bwarning:/i.test(l);
+
+/** The signal that ended the Pulumi process, when one did (the Automation API runs it with execa, which says so). */
+function killedBy(error: unknown): string | undefined {
+  const err = (error as WithCommandResult)?.commandResult?.err as (Error & { signal?: string }) | undefined;
+  return err?.signal ?? /\bwas killed with (SIG[A-Z0-9]+)/.exec(err?.message ?? '')?.[1];
+}
 
 /** The first `error:` lines (at most three, deduplicated) of a failed command, else its first useful line. */
 export function pulumiErrorText(error: unknown): string {
+  const signal = killedBy(error);
+  if (signal) return `the Pulumi process was killed (${signal}) before it finished; what it was doing may be left pending: repair clears that`;
   const { stderr, stdout, message } = texts(error);
   const lines = `${stderr}\n${stdout}\n${message}`.split('\n').map((l) => l.trim());
   const errors = [...new Set(lines.filter((l) => /^error:/i.test(l)).map((l) => l.replace(/^error:\s*/i, '')))].filter((l) => l && !/^update failed$/i.test(l));
