@@ -263,7 +263,7 @@ async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<numbe
   if (args.verb === 'outputs') return endsEvents(args, () => runOutputs(engine, setup, args));
   if (args.verb === 'state') return endsEvents(args, () => runState(engine, setup, args));
   if (args.verb === 'environments') return endsEvents(args, () => runEnvironments(engine, args, setupOptions));
-  if (args.verb === 'history') return runHistory(engine, args);
+  if (args.verb === 'history') return endsEvents(args, () => runHistory(engine, args));
   if (args.verb === 'drift') return runDrift(engine, setup, args);
   const operations: Record<Exclude<typeof args.verb, 'outputs' | 'history' | 'drift'>, () => Promise<OperationResult>> = {
     status: () => status(engine),

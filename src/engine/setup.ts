@@ -68,7 +68,8 @@ function readConfigText(file: string): string {
     }
     // UTF-8 takes at most 4 bytes a character: this many bytes hold MAX_CONFIG_CHARS + 1 characters.
     const cap = (MAX_CONFIG_CHARS + 1) * 4;
-    const buffer = Buffer.alloc(Math.min(cap, stat.isFile() ? stat.size + 1 : cap));
+    // A regular file's size bounds the read (some, in /proc, say 0: then the cap does).
+    const buffer = Buffer.alloc(stat.isFile() && stat.size > 0 ? Math.min(cap, stat.size + 1) : cap);
     let length = 0;
     for (let n = -1; n !== 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
     return buffer.toString('utf8', 0, length).slice(0, MAX_CONFIG_CHARS + 1);
@@ -92,10 +93,11 @@ export function loadSetup(options: SetupOptions): Setup {
   const read = parseConfig(text, file);
   if (!read.config) throw new ConfigError(file, errorsOf(read.problems));
   // A backend given outside the file is usage, checked as the file's `pulumi.backend_url` is (else every component fails with an access-token error).
-  for (const [what, url] of [['--backend', options.backend], ['PULUMI_BACKEND_URL', (options.processEnv ?? process.env).PULUMI_BACKEND_URL]] as const) {
-    const issue = url ? checkBackendUrl(url) : undefined;
-    if (issue) throw new UsageError(`${what}: ${issue}`);
-  }
+  // Only the one that is used: a PULUMI_BACKEND_URL that --backend or the file overrides is not read.
+  const envUrl = (options.processEnv ?? process.env).PULUMI_BACKEND_URL;
+  const [what, url] = options.backend ? ['--backend', options.backend] : read.config.pulumi.backendUrl ? [undefined, undefined] : ['PULUMI_BACKEND_URL', envUrl];
+  const issue = url ? checkBackendUrl(url) : undefined;
+  if (issue) throw new UsageError(`${what}: ${issue}`);
   const settings = resolveSettings({ configBackendUrl: read.config.pulumi.backendUrl, backendOverride: options.backend, pulumiPath: options.pulumiPath, env: options.processEnv });
   // Only Azure names carry it (and must be the original's); an empty one means names without a user part.
   const userName = read.config.provider === 'azure' ? resolveUserName(read.config.username, settings.modelopsHome, options.processEnv ?? process.env, `${formatPath(pathInFile(read.format, ['username']))} in ${file}`) : undefined;

@@ -185,6 +185,11 @@ describe('truth and safety on the real engine', function () {
     // What only reads: its report, then the end of the stream; an error reading is an end too.
     for (const verb of [['outputs'], ['environments'], ['status'], ['validate'], ['state', 'cluster'], ['outputs', 'cluster'], ['history', 'cluster']]) {
       const r = box.events(verb);
+      assert.equal(dones(r), 1, `${verb.join(' ')} with no stack (exit ${r.code}):\n${r.stdout}`);
+    }
+    box.ok(['up', 'cluster']);
+    for (const verb of [['outputs'], ['state', 'cluster'], ['outputs', 'cluster'], ['history', 'cluster']]) {
+      const r = box.events(verb);
       assert.equal(dones(r), 1, `${verb.join(' ')} (exit ${r.code}):\n${r.stdout}`);
     }
   });

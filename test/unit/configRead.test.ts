@@ -60,6 +60,8 @@ describe('a backend given outside the file', () => {
       assert.throws(setup('foo://x'), (e: Error) => e instanceof UsageError && /^--backend: "foo:\/\/x" is not a Pulumi backend URL/.test(e.message));
       assert.throws(setup(undefined, { PULUMI_BACKEND_URL: 'foo://x' }), (e: Error) => e instanceof UsageError && /^PULUMI_BACKEND_URL: /.test(e.message));
       assert.equal(setup(`file://${dir}/backend`)().config.provider, 'local');
+      // Only the backend that is used is checked: one --backend overrides is not read.
+      assert.equal(setup(`file://${dir}/backend`, { PULUMI_BACKEND_URL: 'http://localhost:8080' })().config.provider, 'local');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -370,6 +370,9 @@ describe('extension helpers (no vscode)', () => {
         { component: 'workspace', stack: 'modelops-workspace-dev', action: 'up', reason: 'recreate' },
       ] })!.plan;
       assert.deepEqual(besidesRecreate(plan), { updated: ['storage (drifted)'], untouched: ['cluster'] });
+      // Nothing exists yet: no destroy step, yet the recreated ones are not "brought up to date".
+      const fresh = asPlan({ plan: [{ component: 'workspace', stack: 'modelops-workspace-dev', action: 'up', reason: 'recreate' }, { component: 'cluster', stack: 'modelops-infra-dev', action: 'skip', reason: 'ready' }] })!.plan;
+      assert.deepEqual(besidesRecreate(fresh), { updated: [], untouched: ['cluster'] });
     });
 
     it('streams events from a child, and SIGINT cancels it (twice = force)', async () => {

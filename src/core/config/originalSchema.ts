@@ -34,7 +34,7 @@ function flatKeyMeaning(key: string): string {
 function flatWorkspace(): SchemaNode {
   const properties = Object.fromEntries(
     Object.entries(FLAT_WORKSPACE_DEFAULTS).map(([key, value]): [string, SchemaNode] => {
-      const cpu = key.endsWith('_cpu');
+      const cpu = key === 'scheduler_cpu' || key === 'worker_cpu';
       const node: SchemaNode = { type: cpu ? ['string', 'number'] : typeOf(value), description: flatKeyMeaning(key) };
       if (!Array.isArray(value)) node.default = value;
       return [key, node];

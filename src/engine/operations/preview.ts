@@ -19,6 +19,7 @@ import { refuseInvalidConfig } from './guard';
 /** What keeps a component from being previewed, if anything. */
 function blockedBy(engine: Engine, component: Component, snapshot: Snapshot): string | undefined {
   const state = snapshot.states.get(component.name)!;
+  if (state.unreadable) return `cannot be previewed: ${state.unreadable}`;
   if (!state.exists) return `no stack yet: up creates ${component.stack}`;
   for (const use of component.uses) {
     const dep = engine.component(use.from);
@@ -74,7 +75,8 @@ export async function previewWith(engine: Engine, run: OperationRun, components:
       const blocked = blockedBy(engine, c, snapshot);
       if (!blocked) return previewOne(engine, run, c);
       run.skip(c, 'preview', blocked);
-      const creates = !snapshot.states.get(c.name)!.exists;
+      const state = snapshot.states.get(c.name)!;
+      const creates = !state.exists && !state.unreadable;
       return { name: c.name, stack: c.stack, changes: noChanges(), resources: [], note: blocked, ...(creates ? { creates: true as const } : {}) };
     }),
   );

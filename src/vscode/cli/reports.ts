@@ -58,7 +58,8 @@ export function destroyed(plan: readonly PlannedStep[]): string[] {
  * brings up to date (each with its reason) and those it leaves alone. A modal lists exactly these.
  */
 export function besidesRecreate(plan: readonly PlannedStep[]): { updated: string[]; untouched: string[] } {
-  const recreated = new Set(destroyed(plan));
+  // A component recreated whose stack does not exist yet has no destroy step, only its "recreate" up.
+  const recreated = new Set([...destroyed(plan), ...plan.filter((s) => s.action === 'up' && s.reason === 'recreate').map((s) => s.component)]);
   const others = plan.filter((s) => !recreated.has(s.component));
   return {
     updated: others.filter((s) => s.action === 'up').map((s) => `${s.component} (${s.reason})`),

@@ -16,9 +16,14 @@ import { ComponentNode } from './componentNode';
 import type { TreeNode } from './node';
 import { Painted, shown } from './shown';
 
-/** A row's look with every row under it, expanded or not: VS Code refreshes those with it. */
+/**
+ * A row's look with every row under it, expanded or not: VS Code refreshes those with it. A tooltip
+ * built on hover is kept until its row is sent again, so what it says is part of the look too, but
+ * for when the row was last verified (that changes with every re-read).
+ */
 function look(node: TreeNode): string {
-  return shown(node.getTreeItem(), node.getChildren().map(look));
+  const tip = node.resolveTooltip?.().value.split('\n').filter((line) => !line.startsWith('_verified ')).join('\n');
+  return shown(node.getTreeItem(), node.getChildren().map(look)) + (tip ? `\n${tip}` : '');
 }
 
 export class ComponentsProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
