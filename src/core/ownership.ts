@@ -41,10 +41,30 @@ export function foreignOwner(component: Pick<Owned, 'name' | 'stack' | 'run' | '
  */
 export function ownershipConflict(env: string, component: Owned, state: Pick<StackState, 'owner' | 'exists'> | undefined, backendEnvs: readonly string[]): string | undefined {
   if (state?.owner) return foreignOwner(component, state);
-  if (component.run === undefined || !state?.exists) return undefined;
+  if (!state?.exists) return undefined;
+  const other = otherNamer(env, component, backendEnvs);
+  if (!other) return undefined;
+  return `stack ${component.stack} is also environment "${other.env}"'s adaptive run "${other.run}" on this backend, and it records no owner to tell them apart. Nothing was changed; rename adaptive run "${component.run}" in this file.`;
+}
+
+/** Another environment of `backendEnvs` whose run of some name gives `component`'s stack name, and that run. */
+function otherNamer(env: string, component: Owned, backendEnvs: readonly string[]): { env: string; run: string } | undefined {
+  if (component.run === undefined) return undefined;
   const rest = component.stack.slice(component.project.length + 1);
   const other = backendEnvs.find((e) => e !== env && rest.startsWith(`${e}-`) && rest.length > e.length + 1);
+  return other === undefined ? undefined : { env: other, run: rest.slice(other.length + 1) };
+}
+
+/**
+ * For `validate`: a run whose stack name another environment of the same backend can also
+ * produce, before either has deployed it. The owner record keeps the second `up` from touching
+ * the first one's stack, but whichever environment comes second could never deploy that run,
+ * so the name is rejected while it is still free to change. A stack this environment already
+ * owns keeps its name.
+ */
+export function ambiguousRunName(env: string, component: Owned, state: Pick<StackState, 'owner' | 'exists'> | undefined, backendEnvs: readonly string[]): string | undefined {
+  if (state?.exists) return undefined;
+  const other = otherNamer(env, component, backendEnvs);
   if (!other) return undefined;
-  const theirs = rest.slice(other.length + 1);
-  return `stack ${component.stack} is also environment "${other}"'s adaptive run "${theirs}" on this backend, and it records no owner to tell them apart. Nothing was changed; rename adaptive run "${component.run}" in this file.`;
+  return `adaptive run "${component.run}" would be stack ${component.stack}, which environment "${other.env}"'s adaptive run "${other.run}" on this backend would also be: whichever deploys second is refused. Rename adaptive run "${component.run}".`;
 }

@@ -26,6 +26,7 @@ export const MODEL_PROBLEM_CODES = {
   'config-unreadable': 'The file does not exist or cannot be read.',
   'dangling-reference': 'A component reads a stack that does not exist.',
   'stack-owned-elsewhere': "A component's stack records another environment or component as its owner, or its name is also another environment's run on the same backend: no operation touches it.",
+  'stack-name-ambiguous': "An adaptive run not deployed yet whose stack name another environment's run on the same backend also gives (env `dev` run `x-y`, env `dev-x` run `y`): whichever deploys second is refused, so rename it now.",
   'preflight-failed': 'Azure would refuse a first up: a provider not registered, quota short, a name taken, a Kubernetes version not offered, no subscription.',
 } as const;
 

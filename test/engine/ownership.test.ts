@@ -45,4 +45,17 @@ describe('a stack belongs to one environment and one component, on the real engi
     assert.equal(statusOf(box.status(), 'adaptive-x-y'), 'ready', 'and it still reads ready where it belongs');
     box.ok(['up', 'adaptive-x-y']);
   });
+
+  it('validate rejects a run whose stack name another environment of the backend also gives, before either deploys it', () => {
+    box.write(withRun('dev', 'z'));
+    box.ok(['up', 'cluster']);
+    box.write(withRun('dev-x', 'y'));
+    const validate = box.run(['validate', '--json']);
+    assert.notEqual(validate.code, 0, 'rejected');
+    const problems = (JSON.parse(validate.stdout) as { problems: Array<{ code: string; component?: string; message: string }> }).problems;
+    const ambiguous = problems.filter((p) => p.code === 'stack-name-ambiguous');
+    assert.deepEqual(ambiguous.map((p) => p.component), ['adaptive-y'], JSON.stringify(problems));
+    assert.match(ambiguous[0].message, /environment "dev"'s adaptive run "x-y"/);
+    assert.ok(!problems.some((p) => p.code === 'stack-owned-elsewhere'), 'nothing is owned elsewhere yet');
+  });
 });

@@ -1,7 +1,7 @@
 /** Which environment and component a stack belongs to (src/core/ownership.ts). */
 import { strict as assert } from 'node:assert';
 import { componentsFor } from '../../src/core/components';
-import { ownerOf, ownershipConflict } from '../../src/core/ownership';
+import { ambiguousRunName, ownerOf, ownershipConflict } from '../../src/core/ownership';
 import { byName, localConfig } from './helpers';
 
 /** Environment `dev` with run `x-y`, and environment `dev-x` with run `y`: the same stack name. */
@@ -38,5 +38,18 @@ describe('stack ownership', () => {
     const cluster = byName(componentsFor(localConfig(), 'dev-x'), 'cluster');
     assert.equal(ownershipConflict('dev-x', cluster, { exists: true }, ['dev', 'dev-x']), undefined);
     assert.match(ownershipConflict('dev-x', cluster, { exists: true, owner: 'dev/cluster' }, []) ?? '', /belongs to environment "dev"'s cluster/);
+  });
+
+  it('validate rejects a run not deployed yet whose stack name another environment of the backend also gives, either way round', () => {
+    assert.match(ambiguousRunName('dev-x', devX, undefined, ['dev']) ?? '', /adaptive run "y" would be stack modelops-adaptive-dev-x-y, which environment "dev"'s adaptive run "x-y" on this backend would also be/);
+    assert.match(ambiguousRunName('dev', dev, { exists: false }, ['dev-x']) ?? '', /environment "dev-x"'s adaptive run "y"/);
+    assert.equal(ambiguousRunName('dev-x', devX, undefined, ['dev-x', 'prod', 'dev-y']), undefined, 'no other environment can name it');
+    const cluster = byName(componentsFor(localConfig(), 'dev-x'), 'cluster');
+    assert.equal(ambiguousRunName('dev-x', cluster, undefined, ['dev']), undefined, 'one variable part: no ambiguity');
+  });
+
+  it('a run already deployed keeps its name: its owner record, not validate, guards it', () => {
+    assert.equal(ambiguousRunName('dev-x', devX, { exists: true, owner: ownerOf('dev-x', devX) }, ['dev']), undefined);
+    assert.equal(ambiguousRunName('dev-x', devX, { exists: true }, ['dev']), undefined, 'a stack with no owner is ownershipConflict\'s to judge');
   });
 });

@@ -7,7 +7,7 @@ import type { OperationResult } from '../../core/events';
 import { physicalNameOf } from '../../core/components';
 import type { Engine } from '../engine';
 import type { Setup } from '../setup';
-import { ownershipConflicts, ownershipProblems } from './ownership';
+import { ownershipProblems } from './ownership';
 import { describePreflight, preflightProblems, runPreflight } from './preflight';
 
 export async function validate(engine: Engine, options: { preflight?: boolean } = {}): Promise<OperationResult> {
@@ -18,7 +18,7 @@ export async function validate(engine: Engine, options: { preflight?: boolean } 
   const problems: Problem[] = engine.problemsFor(readiness);
   const preflight = options.preflight === false || setup.configErrors.length ? [] : await runPreflight(engine, snapshot);
   problems.push(...preflightProblems(engine, preflight));
-  problems.push(...ownershipProblems(engine, await ownershipConflicts(engine, setup.components, snapshot)));
+  problems.push(...(await ownershipProblems(engine, snapshot)));
   if (setup.config.provider === 'azure') problems.push(...namesOnAzure(setup));
   for (const c of setup.components) {
     for (const use of c.uses) {
