@@ -36,7 +36,7 @@ const LOCAL_FILE = lines(
   '  root: /tmp/cloud',
   '  faults:',
   '    storage:',
-  '      omit_outputs: [sas_connection_string]',
+  '      omit_outputs: [connection_string]',
   '    infra:',
   '      fail_after_resources: 2',
   '      step_delay_ms: 50',
@@ -155,7 +155,7 @@ describe('parseConfig: a local provider file', () => {
       local: {
         root: '/tmp/cloud',
         faults: {
-          storage: { omitOutputs: ['sas_connection_string'], stepDelayMs: 0 },
+          storage: { omitOutputs: ['connection_string'], stepDelayMs: 0 },
           cluster: { omitOutputs: [], failAfterResources: 2, stepDelayMs: 50 },
         },
       },
@@ -292,6 +292,7 @@ const RULE_CASES: RuleCase[] = [
   { name: '101 adaptive workers', code: 'out-of-range', text: lines('provider: local', 'adaptive:', '  run:', '    workers: { replicas: 101 }'), line: 4, column: 26, says: /between 1 and 100/ },
   { name: 'a negative step delay', code: 'out-of-range', text: lines('provider: local', 'local:', '  faults:', '    cluster: { step_delay_ms: -5 }'), line: 4, column: 31 },
   { name: 'a step delay of three years', code: 'out-of-range', text: lines('provider: local', 'local:', '  faults:', '    cluster: { step_delay_ms: 99999999999 }'), line: 4, column: 31, says: /between 0 and 600000/ },
+  { name: 'an omitted output readiness never checks', code: 'invalid-enum', text: lines('provider: local', 'storage: {}', 'local:', '  faults:', '    storage: { omit_outputs: [connection_strng] }'), line: 5, column: 31, severity: 'warning', says: /rehearses nothing\. Did you mean `connection_string`\?/ },
   { name: 'adaptive version 2', code: 'invalid-version', text: lines('provider: local', 'adaptive:', '  run:', '    version: 2'), line: 4, column: 14 },
   { name: 'storage version 3', code: 'invalid-version', text: lines('provider: local', 'storage:', '  version: 3'), line: 3, column: 12 },
   { name: 'a connection string that names no account', code: 'invalid-connection-string', text: lines('provider: kubernetes', 'storage:', '  connection_string: "AccountKey=k"'), line: 3, column: 22, says: /names no account/ },

@@ -1,5 +1,5 @@
 /** Rules for how the project is run: `environment`, `pulumi`, `depends_on`, `local`. */
-import { canonicalComponentName } from '../components';
+import { canonicalComponentName, requiredOutputsOf, type ComponentKind } from '../components';
 import { checkBackendUrl, checkEnvironmentName } from './naming';
 import type { Field } from './reader';
 import { didYouMean, listOf, printable } from './suggest';
@@ -82,24 +82,41 @@ export function readLocal(field: Field, provider: ProviderKind | undefined, name
   if (provider === 'azure') field.warnAtKey('unused-key', '`local` only applies with `provider: local`; it is ignored with `provider: azure`. Remove it, or switch to `provider: local` to rehearse.');
   const root = map.get('root').string('root: ~/.modelops/local-cloud');
   if (root !== undefined) local.root = root;
-  const faults = map.get('faults').map(undefined, 'faults: { storage: { omit_outputs: [sas_connection_string] } }');
+  const faults = map.get('faults').map(undefined, 'faults: { storage: { omit_outputs: [connection_string] } }');
   for (const entry of faults?.fields() ?? []) {
     const component = names.resolve(entry.keyName, entry, true);
-    const fault = readFault(entry);
+    const fault = readFault(entry, component);
     if (component !== undefined && fault) Object.defineProperty(local.faults, component, { value: fault, enumerable: true, writable: true, configurable: true });
   }
   return local;
 }
 
-function readFault(field: Field): LocalFault | undefined {
+function readFault(field: Field, component: string | undefined): LocalFault | undefined {
   const map = field.map(FAULT_KEYS, `${field.keyName}: { fail_after_resources: 1 }`);
   if (!map) return undefined;
   const fault: LocalFault = {
-    omitOutputs: map.get('omit_outputs').stringList('omit_outputs: [kubeconfig]') ?? [],
+    omitOutputs: readOmitOutputs(map.get('omit_outputs'), component),
     // A rehearsal of a slow step, not a hang: over ten minutes is a typo (99999999999 was three years).
     stepDelayMs: map.get('step_delay_ms').int({ min: 0, max: 600_000 }, 'step_delay_ms: 500') ?? 0,
   };
   const failAfter = map.get('fail_after_resources').int({ min: 0 }, 'fail_after_resources: 1');
   if (failAfter !== undefined) fault.failAfterResources = failAfter;
   return fault;
+}
+
+/**
+ * `omit_outputs`: outputs the component's program leaves out, to rehearse a missing one. Only
+ * the outputs readiness checks count; any other name rehearses nothing, so it is flagged.
+ */
+function readOmitOutputs(field: Field, component: string | undefined): string[] {
+  const omitted = field.stringList('omit_outputs: [kubeconfig]') ?? [];
+  if (component === undefined || !omitted.length) return omitted;
+  const kind: ComponentKind = component.startsWith('adaptive-') ? 'adaptive' : (component as ComponentKind);
+  const checked = requiredOutputsOf(kind, 'local').map((o) => o.name);
+  for (const item of field.list() ?? []) {
+    const name = item.scalarValue();
+    if (typeof name !== 'string' || checked.includes(name)) continue;
+    item.warn('invalid-enum', `\`${printable(name)}\` is not an output readiness checks on ${component}, so leaving it out rehearses nothing.${didYouMean(name, checked)} Outputs of ${component}: ${listOf(checked)}.`);
+  }
+  return omitted;
 }
