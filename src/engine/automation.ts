@@ -31,7 +31,7 @@ export function loadPulumiSdk(): Promise<PulumiSdk> {
 
 /**
  * Pulumi runs dynamic providers (the local provider's resources) through a plugin named
- * `pulumi-resource-pulumi-nodejs` that it looks for on PATH first. Ours starts our own host
+ * `pulumi-resource-pulumi-nodejs`; every workspace names ours as its project's plugin. Ours starts our own host
  * (dynamicProviderHost.js, next to this file) with this process's runtime, whichever Pulumi
  * CLI is used and with no node_modules anywhere: the official script resolves
  * @pulumi/pulumi from the program's folder, which a packaged extension does not have.
@@ -65,7 +65,7 @@ function pulumiCommand(cliPath: string, scratchDir: string): Promise<automation.
   let command = commands.get(key);
   if (!command) {
     command = loadAutomation().then(async (auto) =>
-      ownedCommand(await auto.PulumiCommand.get({ root: installRootFor(cliPath, scratchDir), skipVersionCheck: false }), [pluginsDir(scratchDir)]),
+      ownedCommand(await auto.PulumiCommand.get({ root: installRootFor(cliPath, scratchDir), skipVersionCheck: false })),
     );
     commands.set(key, command);
   }
@@ -118,6 +118,9 @@ export async function workspaceFor(settings: ResolvedSettings, cliPath: string, 
       runtime: 'nodejs',
       main: __dirname,
       backend: { url: settings.backendUrl },
-    },
+      // Named as the project's plugin, Pulumi takes ours without looking on PATH (which warned
+      // "using pulumi-resource-pulumi-nodejs from $PATH" on every run, as ours is not the bundled one).
+      plugins: { providers: [{ name: 'pulumi-nodejs', path: pluginsDir(join(settings.modelopsHome, 'cli')) }] },
+    } as automation.ProjectSettings,
   });
 }

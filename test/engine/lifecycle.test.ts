@@ -46,6 +46,9 @@ describe('the lifecycle on the real engine', function () {
     assert.deepEqual(ran, ['workspace', 'adaptive-default'], 'the changed workspace, then what depends on it, re-verified');
     // The run can hold data (its database): the data guard looked at it first; the workspace holds none.
     assert.deepEqual(done.filter((e) => e.action === 'preview').map((e) => e.component), ['adaptive-default']);
+    // Our dynamic-provider plugin is the project's own: Pulumi no longer warns, on every run, that it came from $PATH.
+    const pathWarnings = up.events.filter((e) => e.type === 'step-output' && /pulumi-resource-pulumi-nodejs from \$PATH/.test(e.line));
+    assert.deepEqual(pathWarnings, []);
     assert.equal(output('workspace', 'worker_count'), 5);
     assert.equal(workers(box).replicas, 5);
     assert.equal(component('workspace').spec, 'current');
