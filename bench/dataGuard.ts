@@ -1,7 +1,8 @@
 /**
  * What the data guard costs a real change: `up` of an adaptive run whose workers changed (an
- * update in place of what can hold data, so the guard previews it first) against the same up
- * with --allow-replace (no preview: the unguarded path). Alternated, median of each.
+ * update in place of what can hold data, so the guard looks first: its state protects what holds
+ * data, so the look is the preview Pulumi's own `up` runs before it changes anything) against the
+ * same up with --allow-replace (no preview: the unguarded path). Alternated, median of each.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,7 +37,7 @@ export async function benchDataGuard(pulumi: string): Promise<void> {
       unguarded.push(up(++replicas, ['--allow-replace']));
     }
     const [g, u] = [median(guarded), median(unguarded)];
-    console.log(`up of a changed run (update in place)   guarded (preview first) ${(g / 1000).toFixed(2)} s   unguarded (--allow-replace) ${(u / 1000).toFixed(2)} s   → ${(g / u).toFixed(2)}×`);
+    console.log(`up of a changed run (update in place)   guarded (Pulumi's preview in its up) ${(g / 1000).toFixed(2)} s   unguarded (--allow-replace) ${(u / 1000).toFixed(2)} s   → ${(g / u).toFixed(2)}×`);
   } finally {
     rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   }

@@ -5,6 +5,7 @@
  * first, what they may not do, and how a refusal reads.
  */
 import type { Component, ComponentKind } from './components';
+import { isStatefulResource } from './plan';
 import type { StackState } from './state';
 import { resourceName } from './urn';
 
@@ -58,6 +59,16 @@ export function lookFirst(component: Pick<Component, 'kind'>, state: GuardedStat
   if (allowReplace || !state.exists || state.resourceCount === 0) return undefined;
   if (isMadeElsewhere(state)) return 'made-elsewhere';
   return HOLDS_DATA.has(component.kind) ? 'holds-data' : undefined;
+}
+
+/**
+ * Whether the engine's own protection can stand in for the guard's separate preview: every
+ * resource of the stack that holds data is marked `protect` in the state, so the preview that
+ * `pulumi up` runs before it changes anything fails on a replace or delete of one, and the
+ * update never starts. A stack whose state says nothing of protection is previewed apart.
+ */
+export function protectionSuffices(kind: ComponentKind, state: Pick<StackState, 'unprotectedTypes'>): boolean {
+  return state.unprotectedTypes !== undefined && !state.unprotectedTypes.some((type) => isStatefulResource(kind, type));
 }
 
 /** A row's note for a stack made elsewhere (isMadeElsewhere): its first `up` is previewed and refuses any replace or delete. */

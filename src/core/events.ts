@@ -42,8 +42,9 @@ export interface ComponentPreview {
   name: string;
   stack: string;
   changes: ChangeCounts;
+  /** What it plans for each resource; when the preview failed, what it had planned by then. */
   resources: ResourceChange[];
-  /** Not previewed: the stack does not exist yet, or what it reads is not there yet. */
+  /** Not previewed (the stack does not exist yet, or what it reads is not there yet), or why the preview failed. */
   note?: string;
   /** The stack does not exist yet: an up creates it (and everything in it). */
   creates?: true;

@@ -97,6 +97,11 @@ export interface StackState {
   lock?: LockState;
   outputs: Record<string, OutputState>;
   resourceCount: number;
+  /**
+   * The types of the stack's resources that the state does not mark `protect` (each once);
+   * undefined when the reader could not tell. What holds data is protected by every update of ours.
+   */
+  unprotectedTypes?: string[];
   /** Set when the state could not be read; readiness is then `unknown`. */
   unreadable?: string;
   readAt: string;

@@ -47,10 +47,14 @@ export function pulumiErrorText(error: unknown): string {
 function protectedResource(error: unknown): { name: string; verb: string } | undefined {
   const { stderr, stdout, message } = texts(error);
   const all = `${stderr}\n${stdout}\n${message}`;
-  const found = /unable to (replace) resource "([^"]+)"\s+as it is currently marked for protection/.exec(all) ?? /resource "([^"]+)" cannot be (deleted)\s+because it is protected/.exec(all);
-  if (!found) return undefined;
-  const [verb, urn] = found[1] === 'replace' ? [found[1], found[2]] : ['delete', found[1]];
-  return { name: resourceName(urn), verb };
+  // Pulumi's step generator (replace, also "as part of replacing" a dependency) and its DeleteStep.
+  const found = /unable to (replace|delete) resource "([^"]+)"(?:\s+as part of replacing "[^"]+")?\s+as it is currently marked for protection/.exec(all);
+  return found ? { name: resourceName(found[2]), verb: found[1] } : undefined;
+}
+
+/** Whether Pulumi stopped because the update would replace or delete a resource marked `protect`. */
+export function stoppedByProtection(error: unknown): boolean {
+  return protectedResource(error) !== undefined;
 }
 
 /** Pulumi's error for `stack`, with a wrong or missing passphrase, or what protects data, said plainly. */

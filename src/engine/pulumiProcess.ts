@@ -125,6 +125,14 @@ export const IGNORE_PROTECT_ENV = 'MOPS_IGNORE_PROTECT';
 
 const IGNORING_PROTECT = new Set(['up', 'destroy', 'preview']);
 
+/**
+ * Set in a workspace's environment for an update the data guard leaves to the engine's own
+ * protection: the `up` runs Pulumi's preview before it changes anything (no `--skip-preview`,
+ * which the Automation API always passes), so a replace or delete of what is protected fails
+ * that preview and the update never starts.
+ */
+export const PREVIEW_FIRST_ENV = 'MOPS_PREVIEW_FIRST';
+
 /** `--ignore-protect` came with Pulumi 3.256 (pulumi/pulumi#24053). */
 function hasIgnoreProtect(version: { major: number; minor: number } | null | undefined): boolean {
   return !!version && (version.major > 3 || (version.major === 3 && version.minor >= 256));
@@ -150,7 +158,8 @@ export function ownedCommand(base: automation.PulumiCommand, pathFirst: string[]
     version: base.version,
     run(args: string[], cwd: string, additionalEnv: Record<string, string>, onOutput?: (s: string) => void, onError?: (s: string) => void, signal?: AbortSignal) {
       if (!args.includes('--non-interactive')) args.push('--non-interactive');
-      const { [IGNORE_PROTECT_ENV]: ignoreProtect, ...rest } = additionalEnv;
+      const { [IGNORE_PROTECT_ENV]: ignoreProtect, [PREVIEW_FIRST_ENV]: previewFirst, ...rest } = additionalEnv;
+      if (previewFirst && args[0] === 'up') args = args.filter((a) => a !== '--skip-preview');
       const consented = !!ignoreProtect && IGNORING_PROTECT.has(args[0]);
       const env: Record<string, string> = { ...rest, PULUMI_AUTOMATION_API: 'true' };
       // As the SDK does, the CLI's folder goes before the user's PATH (its bundled plugins win); ours go first.

@@ -1,11 +1,14 @@
 /** Runs one Pulumi command on one component's stack, streaming its output as events. */
 import type { Component } from '../core/components';
-import type { ChangeCounts, StepAction, StepResult } from '../core/events';
+import type * as automation from '@pulumi/pulumi/automation';
+import type { ChangeCounts, ResourceChange, StepAction, StepResult } from '../core/events';
 import { changeCounts } from '../core/plan';
 import { join } from 'node:path';
 import { loadAutomation, loadPulumiSdk, workspaceFor, type Program } from './automation';
 import { importPendingCreates } from './pendingCreates';
-import { describePulumiError } from './pulumiErrors';
+import { plannedChanges } from './plannedChanges';
+import { describePulumiError, stoppedByProtection } from './pulumiErrors';
+import { PREVIEW_FIRST_ENV } from './pulumiProcess';
 import { OWNER_CONFIG_KEY } from '../core/ownership';
 import { canonicalJson, SPEC_CONFIG_KEY, SPEC_HASH_CONFIG_KEY } from '../core/spec';
 import type { Engine, OperationRun } from './engine';
@@ -18,6 +21,8 @@ export interface StepOutcome {
   message: string;
   /** What Pulumi's summary says the step did to resources. */
   changes?: ChangeCounts;
+  /** Why the data guard refused the step (it is then `skipped`: nothing of the component changed). */
+  refused?: string;
 }
 
 /** Splits raw output chunks into whole lines. */
@@ -42,6 +47,12 @@ export interface StepOptions {
   imports?: ReadonlyArray<{ urn: string; id: string }>;
   /** up: the user consented to replacing or deleting what holds data (Pulumi's --ignore-protect). */
   allowReplace?: boolean;
+  /**
+   * up: Pulumi previews before it changes anything; when that preview stops on a resource the
+   * state protects, `refuse` turns what it planned into the data guard's refusal (or undefined,
+   * and the step fails as Pulumi says). See operations/dataGuard.ts.
+   */
+  refuse?: (planned: ResourceChange[]) => string | undefined;
 }
 
 /**
@@ -69,7 +80,7 @@ async function recordSpec(engine: Engine, component: Component, stack: Awaited<R
   });
 }
 
-type StackCommand = (stack: Awaited<ReturnType<typeof stackFor>>, opts: { onOutput: (s: string) => void; signal?: AbortSignal }, options: StepOptions, engine: Engine) => Promise<unknown>;
+type StackCommand = (stack: Awaited<ReturnType<typeof stackFor>>, opts: { onOutput: (s: string) => void; onEvent?: (e: automation.EngineEvent) => void; signal?: AbortSignal }, options: StepOptions, engine: Engine) => Promise<unknown>;
 
 type Before = (engine: Engine, component: Component, stack: Awaited<ReturnType<typeof stackFor>>) => Promise<void>;
 
@@ -115,19 +126,23 @@ export async function runStep(engine: Engine, run: OperationRun, component: Comp
   engine.emit({ type: 'step-start', component: component.name, stack: component.stack, action, time: new Date().toISOString() });
   const lines = new LineStream((line) => engine.emit({ type: 'step-output', component: component.name, action, line }));
   let outcome: StepOutcome;
+  const planned = options.refuse && action === 'up' ? plannedChanges(component.kind) : undefined;
   try {
     // A destroy runs only once confirmed (down, force-recreate --yes); an update, once --allow-replace consented.
     const stack = await stackFor(engine, component, command.create, 'write', action === 'destroy' || !!options.allowReplace);
     // Pulumi's SDK ignores a signal that is already aborted, so a cancel that came while
     // the workspace was being prepared must stop the step here.
     await command.before?.(engine, component, stack);
+    if (planned) stack.workspace.envVars[PREVIEW_FIRST_ENV] = '1';
     if (engine.cancelled) throw new Error('cancelled before Pulumi started');
-    const ran = (await command.run(stack, { onOutput: (chunk) => lines.push(chunk), signal: engine.signal }, options, engine)) as { summary?: { resourceChanges?: Record<string, number> } } | undefined;
+    const ran = (await command.run(stack, { onOutput: (chunk) => lines.push(chunk), ...(planned ? { onEvent: planned.onEvent } : {}), signal: engine.signal }, options, engine)) as { summary?: { resourceChanges?: Record<string, number> } } | undefined;
     const changes = ran?.summary?.resourceChanges;
     outcome = { result: 'succeeded', message: `${command.verb} ${component.stack}`, ...(changes ? { changes: changeCounts(changes) } : {}) };
   } catch (error) {
     const cancelled = engine.cancelled;
-    outcome = { result: cancelled ? 'cancelled' : 'failed', message: cancelled ? `${action} of ${component.stack} cancelled` : describePulumiError(error, component.stack) };
+    const refused = planned && !cancelled && stoppedByProtection(error) ? options.refuse!(planned.changes) : undefined;
+    if (refused) outcome = { result: 'skipped', message: refused, refused };
+    else outcome = { result: cancelled ? 'cancelled' : 'failed', message: cancelled ? `${action} of ${component.stack} cancelled` : describePulumiError(error, component.stack) };
   }
   lines.flush();
   // Only an up or a destroy leaves the history entry that readiness judges.

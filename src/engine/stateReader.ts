@@ -12,7 +12,7 @@ import { loadAutomation, workspaceFor } from './automation';
 import type { Setup } from './setup';
 import { backendSnapshot, operationLocks } from './backends/access';
 import type { StateStore } from './backends/stateStore';
-import { outputStates, readDiyStack } from './backends/diyState';
+import { outputStates, readDiyStack, unprotectedTypes } from './backends/diyState';
 import { StoreSnapshot } from './backends/storeSnapshot';
 import type { OperationLocks } from './operationLock';
 import { describePulumiError } from './pulumiErrors';
@@ -75,7 +75,7 @@ async function readThroughCli(setup: Setup, cliPath: string, component: Componen
     const ws = await workspaceFor(setup.settings, cliPath, component, async () => ({}), 'read');
     const stack = await auto.Stack.select(component.stack, ws);
     const [deployment, entries] = await Promise.all([stack.exportStack(), deploymentHistory(stack)]);
-    const latest = deployment.deployment as { resources?: Array<{ type: string; parent?: string; outputs?: Record<string, unknown> }>; pending_operations?: Array<{ type: string; resource: { urn: string } }> };
+    const latest = deployment.deployment as { resources?: Array<{ type: string; parent?: string; outputs?: Record<string, unknown>; protect?: boolean }>; pending_operations?: Array<{ type: string; resource: { urn: string } }> };
     const root = latest.resources?.find((r) => r.type === 'pulumi:pulumi:Stack' && !r.parent);
     const last = lastDeployment(entries);
     return {
@@ -87,6 +87,7 @@ async function readThroughCli(setup: Setup, cliPath: string, component: Componen
       pendingOperations: (latest.pending_operations ?? []).map((p) => ({ type: p.type, urn: p.resource.urn })),
       outputs: outputStates(root?.outputs ?? {}),
       resourceCount: (latest.resources ?? []).filter((r) => r.type !== 'pulumi:pulumi:Stack' && !r.type.startsWith('pulumi:providers:')).length,
+      unprotectedTypes: unprotectedTypes(latest.resources ?? []),
       readAt,
     };
   } catch (error) {

@@ -1,7 +1,8 @@
 /**
  * The data guard on the real engine (local provider): a change that makes Pulumi replace what
- * holds data is refused by every path that applies changes, before Pulumi starts the update,
- * and goes through only with --allow-replace. Before the guard, `up` with a renamed storage
+ * holds data is refused by every path that applies changes before anything of it changes (where
+ * the state protects what holds data, by the preview `pulumi up` runs first), and goes through
+ * only with --allow-replace. Before the guard, `up` with a renamed storage
  * account deleted the old account with the results in it and exited 0.
  */
 import { strict as assert } from 'node:assert';
@@ -28,7 +29,7 @@ describe('the data guard on the real engine', function () {
     return JSON.parse(readFileSync(file, 'utf8')) as { checkpoint: { latest: { resources: Array<{ type: string; urn: string; protect?: boolean }> } } };
   };
 
-  it('a renamed storage account is refused by up and repair (exit 3, the results kept) and replaced only with --allow-replace', () => {
+  it('a renamed storage account is refused by up, repair and reconcile --heal (exit 3, the results kept) and replaced only with --allow-replace', () => {
     box.write(withAccount('firstaccount'));
     box.ok(['up']);
     mkdirSync(join(account('firstaccount'), 'results'), { recursive: true });
@@ -37,11 +38,14 @@ describe('the data guard on the real engine', function () {
     assert.ok(data.length && data.every((r) => r.protect === true), `what holds data is protected in the state: ${JSON.stringify(data.map((r) => [r.urn.split('::').pop(), r.protect ?? false]))}`);
 
     box.write(withAccount('secondaccount'));
+    const storageFiles = () => box.backendFiles((path) => path.includes('modelops-storage-dev'));
+    const before = storageFiles();
     const up = box.events(['up']);
     assert.equal(up.code, 3, `refused, not failed or done\n${up.stdout}${up.stderr}`);
     assert.match(summaryOf(up.events), /^updating storage would replace LocalResource storage-account \(replaced because of path\); replace LocalResource bundle-blobs-container .*, which holds data\. Nothing of storage was changed; re-run with --allow-replace/);
-    const ups = up.events.filter((e) => e.type === 'step-start' && e.action === 'up').map((e) => (e as { component: string }).component);
-    assert.ok(!ups.includes('storage'), `Pulumi never started an update of storage: ${ups.join(', ')}`);
+    const step = up.events.find((e) => e.type === 'step-done' && e.component === 'storage');
+    assert.equal(step && step.type === 'step-done' && step.result, 'skipped', 'the step is refused, not failed');
+    assert.deepEqual(storageFiles(), before, 'Pulumi stopped in its preview: no checkpoint, history entry or backup of storage was written');
     assert.equal(readFileSync(results('firstaccount'), 'utf8'), 'the results of a week of runs');
     assert.equal(statusOf(box.status(), 'storage'), 'ready', 'the refused update left it as it was');
 
@@ -49,6 +53,11 @@ describe('the data guard on the real engine', function () {
     assert.equal(repair.code, 3, `repair is refused too\n${repair.stdout}${repair.stderr}`);
     assert.match(repair.stdout + repair.stderr, /would replace LocalResource storage-account/);
     assert.ok(existsSync(results('firstaccount')), 'repair kept the results');
+
+    const heal = box.run(['reconcile', '--once', '--heal']);
+    assert.equal(heal.code, 3, `the loop's heal is refused too: a person must consent\n${heal.stdout}${heal.stderr}`);
+    assert.match(heal.stdout, /storage +stalled: StatefulChange +StatefulChange: healing would replace LocalResource storage-account \(replaced because of path\)/);
+    assert.ok(existsSync(results('firstaccount')), 'the heal kept the results');
 
     // Force-recreating what depends on it looks at the kept storage before destroying anything.
     const recreate = box.run(['up', 'workspace', '--force-recreate'], ['--yes']);

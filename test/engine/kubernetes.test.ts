@@ -206,6 +206,27 @@ describe('provider: kubernetes on a real API server, through the real Pulumi Kub
     assert.equal(Buffer.from(after.data!.AZURE_STORAGE_CONNECTION_STRING, 'base64').toString(), rotated);
   });
 
+  it("a new storage class for the run's volume would replace its PVC: up, repair and reconcile --heal refuse it (exit 3), the volume untouched", async () => {
+    const path = `/api/v1/namespaces/${RUN_NS}/persistentvolumeclaims/postgres-data`;
+    const uid = ((await object(path)).metadata as { uid?: string }).uid;
+    // The file as the tests before left it (three workers), with only the class changed.
+    const current = config('2m').replace('workers: { replicas: 2 }', 'workers: { replicas: 3 }');
+    box.write(current.replace('storageClass: standard', 'storageClass: premium'));
+    const up = await cli(['up']);
+    assert.equal(up.code, 3, `refused, not failed\n${up.stdout}${up.stderr}`);
+    assert.match(up.stdout + up.stderr, /updating adaptive-calib would replace PersistentVolumeClaim calib-postgres-pvc \(replaced because of spec\.storageClassName\), which holds data/);
+    const repair = await cli(['repair', 'adaptive-calib']);
+    assert.equal(repair.code, 3, `repair is refused too\n${repair.stdout}${repair.stderr}`);
+    const heal = await cli(['reconcile', '--once', '--heal']);
+    assert.equal(heal.code, 3, `and the loop's heal\n${heal.stdout}${heal.stderr}`);
+    assert.match(heal.stdout, /adaptive-calib +stalled: StatefulChange/);
+    const after = await object(path);
+    assert.deepEqual([(after.metadata as { uid?: string }).uid, after.spec.storageClassName], [uid, 'standard'], 'the same volume, as it was');
+    box.write(current);
+    const calib = (await status()).components.find((c) => c.name === 'adaptive-calib') as unknown as { status: string; spec: string };
+    assert.deepEqual([calib.status, calib.spec], ['ready', 'current'], 'put back, it is the run that was deployed');
+  });
+
   it('down removes every object it made and leaves the cluster alone', async () => {
     const down = await cli(['down', '--yes']);
     assert.equal(down.code, 0, down.stdout + down.stderr);

@@ -1,6 +1,6 @@
 /** Which updates the data guard looks at first, what they may not do, and how a refusal reads (src/core/dataGuard.ts). */
 import { strict as assert } from 'node:assert';
-import { guardRefusal, isMadeElsewhere, lookFirst, madeElsewhereNote, unsafeChanges } from '../../src/core/dataGuard';
+import { guardRefusal, isMadeElsewhere, lookFirst, madeElsewhereNote, protectionSuffices, unsafeChanges } from '../../src/core/dataGuard';
 import { describeRow } from '../../src/vscode/view/format';
 import type { ResourceChange } from '../../src/core/events';
 import { refusedChangesDetail } from '../../src/vscode/view/refusedChanges';
@@ -17,6 +17,14 @@ describe('the data guard', () => {
     assert.equal(lookFirst({ kind: 'workspace' }, ours, false), undefined, 'the workspace holds nothing: no preview, no cost');
     assert.equal(lookFirst({ kind: 'workspace' }, { ...ours, deployedSpecHash: undefined }, false), 'made-elsewhere');
     assert.equal(lookFirst({ kind: 'workspace' }, { ...ours, deployedSpecHash: undefined, owner: 'dev/workspace' }, false), undefined, 'ours, though its first up failed part way');
+  });
+
+  it("leaves the look to Pulumi's own preview only where the state protects everything that holds data", () => {
+    const pvc = 'kubernetes:core/v1:PersistentVolumeClaim';
+    assert.equal(protectionSuffices('adaptive', { unprotectedTypes: ['kubernetes:core/v1:Secret', 'kubernetes:apps/v1:Deployment'] }), true, 'what is unprotected holds no data');
+    assert.equal(protectionSuffices('adaptive', { unprotectedTypes: [pvc] }), false, 'a volume made before protection: a preview of its own');
+    assert.equal(protectionSuffices('storage', { unprotectedTypes: ['pulumi-nodejs:dynamic/modelops-local:LocalResource'] }), false, "the local provider's stand-in for an account");
+    assert.equal(protectionSuffices('adaptive', {}), false, 'a reader that could not tell');
   });
 
   it('does not look where nothing can be lost or the user consented', () => {

@@ -61,7 +61,7 @@ export function outputStates(outputs: Record<string, unknown>): Record<string, O
 interface Checkpoint {
   checkpoint?: {
     latest?: {
-      resources?: Array<{ type: string; urn: string; parent?: string; outputs?: Record<string, unknown> }>;
+      resources?: Array<{ type: string; urn: string; parent?: string; outputs?: Record<string, unknown>; protect?: boolean }>;
       pending_operations?: Array<{ type: string; resource: { urn: string } }>;
     } | null;
   };
@@ -72,6 +72,7 @@ interface CheckpointDigest {
   outputs: Record<string, OutputState>;
   pendingOperations: PendingOperation[];
   resourceCount: number;
+  unprotectedTypes: string[];
 }
 
 function checkpointDigest(checkpoint: Checkpoint): CheckpointDigest {
@@ -82,7 +83,13 @@ function checkpointDigest(checkpoint: Checkpoint): CheckpointDigest {
     outputs: outputStates(root?.outputs ?? {}),
     pendingOperations: (latest?.pending_operations ?? []).map((p) => ({ type: p.type, urn: p.resource.urn })),
     resourceCount: resources.filter((r) => r.type !== 'pulumi:pulumi:Stack' && !r.type.startsWith('pulumi:providers:')).length,
+    unprotectedTypes: unprotectedTypes(resources),
   };
+}
+
+/** The types of `resources` not marked `protect`, each once (the stack and its providers aside). */
+export function unprotectedTypes(resources: ReadonlyArray<{ type: string; protect?: boolean }>): string[] {
+  return [...new Set(resources.filter((r) => !r.protect && r.type !== 'pulumi:pulumi:Stack' && !r.type.startsWith('pulumi:providers:')).map((r) => r.type))];
 }
 
 const CHECKPOINT_FORMATS: ReadonlyArray<[suffix: string, decode: (body: Buffer) => Buffer]> = [
@@ -110,7 +117,7 @@ async function readCheckpoint(store: StateStore, project: string, stack: string)
   for (const [suffix, decode] of CHECKPOINT_FORMATS) {
     const key = `.pulumi/stacks/${project}/${stack}${suffix}`;
     try {
-      const digest = await readDigest(store, key, 'checkpoint/1', (body) => checkpointDigest(parseStateJson<Checkpoint>(store, key, decode(body).toString('utf8'))));
+      const digest = await readDigest(store, key, 'checkpoint/2', (body) => checkpointDigest(parseStateJson<Checkpoint>(store, key, decode(body).toString('utf8'))));
       if (digest) return digest;
     } catch (error) {
       if (!(error instanceof CorruptStateFile)) throw error;

@@ -5,14 +5,15 @@
  * dependencies do not have the outputs it reads, is not previewed and says why.
  */
 import type { Component } from '../../core/components';
-import type { ComponentPreview, OperationResult, ResourceChange } from '../../core/events';
-import { changeCounts, describeChanges, isStatefulResource, noChanges, OP_OF, resourceName, upScope } from '../../core/plan';
+import type { ComponentPreview, OperationResult } from '../../core/events';
+import { changeCounts, describeChanges, noChanges, resourceName, upScope } from '../../core/plan';
 import { ownStatus } from '../../core/readiness';
 import { loadAutomation, loadPulumiSdk, workspaceFor } from '../automation';
 import { resolveComponents } from '../setup';
 import type { Engine, OperationRun, Snapshot } from '../engine';
 import { keptNames } from '../keptNames';
 import { programFor } from '../programs';
+import { plannedChanges } from '../plannedChanges';
 import { describePulumiError } from '../pulumiErrors';
 import { refuseInvalidConfig } from './guard';
 
@@ -33,7 +34,7 @@ function blockedBy(engine: Engine, component: Component, snapshot: Snapshot): st
 export async function previewOne(engine: Engine, run: OperationRun, component: Component, options: { refresh?: boolean } = {}): Promise<ComponentPreview> {
   const started = Date.now();
   engine.emit({ type: 'step-start', component: component.name, stack: component.stack, action: 'preview', time: new Date().toISOString() });
-  const resources = new Map<string, ResourceChange>();
+  const planned = plannedChanges(component.kind);
   let result: ComponentPreview;
   try {
     const auto = await loadAutomation();
@@ -44,23 +45,16 @@ export async function previewOne(engine: Engine, run: OperationRun, component: C
       color: 'never',
       ...(options.refresh ? { refresh: true } : {}),
       signal: engine.signal,
-      onEvent: (e) => {
-        const m = e.resourcePreEvent?.metadata;
-        if (!m || m.type === 'pulumi:pulumi:Stack' || m.type === 'pulumi:pulumi:StackReference' || m.type.startsWith('pulumi:providers:')) return;
-        const op = OP_OF[m.op] ?? 'update';
-        const previous = resources.get(m.urn);
-        // A replacement shows as several steps; the strongest one stands for the resource.
-        if (previous && previous.op === 'replace') return;
-        const reasons = op === 'replace' ? m.keys : op === 'update' ? m.diffs : undefined;
-        resources.set(m.urn, { urn: m.urn, type: m.type, op, ...(op === 'replace' || op === 'delete' ? { stateful: isStatefulResource(component.kind, m.type) } : {}), ...(reasons?.length ? { reasons } : {}) });
-      },
+      onEvent: planned.onEvent,
     });
-    result = { name: component.name, stack: component.stack, changes: changeCounts(preview.changeSummary), resources: [...resources.values()] };
+    result = { name: component.name, stack: component.stack, changes: changeCounts(preview.changeSummary), resources: planned.changes };
     run.record('succeeded');
     engine.emit({ type: 'step-done', component: component.name, stack: component.stack, action: 'preview', result: 'succeeded', message: describeChanges(result.changes), durationMs: Date.now() - started });
   } catch (error) {
     const message = engine.cancelled ? 'cancelled' : describePulumiError(error, component.stack);
-    result = { name: component.name, stack: component.stack, changes: noChanges(), resources: [], note: `preview failed: ${message}` };
+    // What it planned before it failed stays: a provider's dry run can fail on the very replacement
+    // the data guard must see (Kubernetes rejects creating an immutable PVC's replacement).
+    result = { name: component.name, stack: component.stack, changes: noChanges(), resources: planned.changes, note: `preview failed: ${message}` };
     run.record(engine.cancelled ? 'cancelled' : 'failed');
     engine.emit({ type: 'step-done', component: component.name, stack: component.stack, action: 'preview', result: engine.cancelled ? 'cancelled' : 'failed', message, durationMs: Date.now() - started });
   }

@@ -353,5 +353,8 @@ export async function reconcile(root: Engine, options: ReconcileOptions): Promis
   const readiness = (await engine.snapshot()).readiness;
   const notConverged = readiness.filter((r) => r.reconcile && r.reconcile.condition !== 'ready');
   const summary = converged ? 'converged' : `not converged: ${notConverged.map((r) => `${r.name} ${r.reconcile!.condition} (${r.reconcile!.reason})`).join(', ') || 'see the conditions above'}`;
+  // Refused, not failed, when the data guard is all that kept it from converging (as up says).
+  const onlyRefused = !converged && notConverged.length > 0 && notConverged.every((r) => r.reconcile!.reason === 'StatefulChange');
+  if (onlyRefused) return run.done('refused', `${summary}: nothing that holds data was replaced; up --allow-replace consents`, 'unsafe');
   return run.done(converged ? 'succeeded' : 'failed', summary);
 }

@@ -9,7 +9,8 @@ import { describeReadiness } from '../../core/readiness';
 import { faultCause } from '../../core/config/faults';
 import { resolveComponents } from '../setup';
 import type { Engine } from '../engine';
-import { guardedUp, type GuardedOutcome } from './dataGuard';
+import { guardedUp } from './dataGuard';
+import type { StepOutcome } from '../stackRunner';
 import { guarded, refuseInvalidConfig } from './guard';
 import { recover } from './recover';
 import { verifyDependency } from './verify';
@@ -48,7 +49,7 @@ export async function repair(engine: Engine, name: string, options: RepairOption
       if (!verified.ok) return run.done('refused', `cannot repair ${component.name}: ${verified.reason}. Repair ${dep} first.`, 'blocked');
     }
     const recovered = await recover(engine, run, component, snapshot.states.get(component.name)!, true, options.forceUnlock);
-    const provisioned: GuardedOutcome = recovered.result === 'succeeded' ? await guardedUp(engine, run, component, snapshot.states.get(component.name)!, { allowReplace: options.allowReplace }) : recovered;
+    const provisioned: StepOutcome = recovered.result === 'succeeded' ? await guardedUp(engine, run, component, snapshot.states.get(component.name)!, { allowReplace: options.allowReplace }) : recovered;
     if (provisioned.refused) {
       await engine.publishReadiness();
       return run.done('refused', provisioned.refused, 'unsafe');

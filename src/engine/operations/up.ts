@@ -148,7 +148,7 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
       // What is kept and updated again is looked at before anything is destroyed: a refusal there must not leave the recreated ones gone.
       const recreated = new Set(destroy.map((s) => s.component));
       const kept = ups.filter((s) => s.action === 'up' && !recreated.has(s.component));
-      const looks = await Promise.all(kept.map((s) => lookBeforeUp(engine, run, engine.component(s.component), snapshot.states.get(s.component)!, { allowReplace: !!options.allowReplace })));
+      const looks = await Promise.all(kept.map((s) => lookBeforeUp(engine, run, engine.component(s.component), snapshot.states.get(s.component)!, { allowReplace: !!options.allowReplace, ahead: true })));
       const stopped = looks.flatMap((l) => (l ? [l.refused ?? l.message] : []));
       const onlyRefused = looks.every((l) => !l || l.refused);
       if (stopped.length) return run.done(onlyRefused ? 'refused' : 'failed', `${stopped.join(' ')} Nothing was destroyed.`, onlyRefused ? 'unsafe' : undefined);
