@@ -120,3 +120,21 @@ export class PulumiCommandError extends ModelOpsError {
   readonly code = 'pulumi';
   readonly exitCode = EXIT.failed;
 }
+
+/** What to do about a write the system refused, by its errno code. */
+const WRITE_FIX: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on the disk that holds it: free some, then run it again',
+  EDQUOT: 'the disk quota is used up: free some space, then run it again',
+  EROFS: 'it is on a read-only file system: point MODELOPS_HOME (or the backend) at a writable one',
+  EACCES: 'permission denied: make its folder writable by this user',
+  EPERM: 'not permitted: make its folder writable by this user',
+};
+
+/** A file of ours that could not be written, named, with what to do (Node names no path for a failed write). */
+export class FileWriteError extends ModelOpsError {
+  readonly code = 'file-write';
+  readonly exitCode = EXIT.failed;
+  constructor(readonly path: string, cause: NodeJS.ErrnoException) {
+    super(`cannot write ${path}: ${WRITE_FIX[cause.code ?? ''] ?? cause.message}`);
+  }
+}

@@ -3,14 +3,15 @@
  * never pays for it. (In the package, every `@pulumi/…` module comes from one lazily
  * loaded bundle, dist/vendor.js: see esbuild.mjs.)
  */
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { writeAside } from './fileWrite';
 import { join } from 'node:path';
 import type * as automation from '@pulumi/pulumi/automation';
 import type { Component } from '../core/components';
 import { fileBackendDir, workDir } from '../core/paths';
 import type { Access, ResolvedSettings } from './settings';
 import { installRootFor } from './pulumiCli';
-import { IGNORE_PROTECT_ENV, ownedCommand } from './pulumiProcess';
+import { IGNORE_PROTECT_ENV, ownedCommand, READ_ONLY_ENV } from './pulumiProcess';
 import { markingErrors } from './runIsolation';
 
 export type Automation = typeof automation;
@@ -52,7 +53,7 @@ function pluginsDir(scratchDir: string): string {
   }
   if (current !== DYNAMIC_PROVIDER_SHIM) {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(`${shim}.${process.pid}`, DYNAMIC_PROVIDER_SHIM);
+    writeAside(`${shim}.${process.pid}`, shim, DYNAMIC_PROVIDER_SHIM, {});
     chmodSync(`${shim}.${process.pid}`, 0o755);
     renameSync(`${shim}.${process.pid}`, shim);
   }
@@ -77,6 +78,7 @@ export function engineEnv(settings: ResolvedSettings, access: Access, ignoreProt
   const env: Record<string, string> = {
     ...settings.pulumiEnv(access),
     ...(ignoreProtect ? { [IGNORE_PROTECT_ENV]: '1' } : {}),
+    ...(access === 'read' ? { [READ_ONLY_ENV]: '1' } : {}),
     MOPS_NODE: process.execPath,
     MOPS_DYNAMIC_PROVIDER: join(__dirname, 'dynamicProviderHost.js'),
   };

@@ -6,7 +6,8 @@
  * the refresh then drops, so this takes Pulumi's documented manual path instead: export,
  * edit, import. The export stays encrypted, so no secret reaches the disk in clear.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { writeAside } from './fileWrite';
 import { join } from 'node:path';
 import type * as automation from '@pulumi/pulumi/automation';
 import { runPulumiCmd } from './automation';
@@ -54,7 +55,7 @@ export async function editStackState(stack: automation.Stack, edit: (deployment:
   mkdirSync(scratchDir, { recursive: true, mode: 0o700 });
   const file = join(scratchDir, `import-${process.pid}-${Date.now()}.json`);
   try {
-    writeFileSync(file, JSON.stringify(edited), { mode: 0o600 });
+    writeAside(file, file, JSON.stringify(edited), { mode: 0o600 });
     await runPulumiCmd(stack, ['stack', 'import', '--file', file, '--stack', stack.name]);
   } finally {
     rmSync(file, { force: true });

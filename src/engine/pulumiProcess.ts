@@ -133,6 +133,15 @@ const IGNORING_PROTECT = new Set(['up', 'destroy', 'preview']);
  */
 export const PREVIEW_FIRST_ENV = 'MOPS_PREVIEW_FIRST';
 
+/**
+ * Set in a read-only workspace's environment: its `stack select` is not run. Selecting writes
+ * Pulumi's record of the current stack (PULUMI_HOME/workspaces/…), so a drift check or a preview
+ * failed on a full disk; every command the SDK runs names its stack anyway, and one whose stack
+ * does not exist fails as the select would have (StackNotFoundError). Pulumi's own SDK does the
+ * same for remote workspaces ("would modify global state").
+ */
+export const READ_ONLY_ENV = 'MOPS_READ_ONLY';
+
 /** `--ignore-protect` came with Pulumi 3.256 (pulumi/pulumi#24053). */
 function hasIgnoreProtect(version: { major: number; minor: number } | null | undefined): boolean {
   return !!version && (version.major > 3 || (version.major === 3 && version.minor >= 256));
@@ -158,7 +167,8 @@ export function ownedCommand(base: automation.PulumiCommand, pathFirst: string[]
     version: base.version,
     run(args: string[], cwd: string, additionalEnv: Record<string, string>, onOutput?: (s: string) => void, onError?: (s: string) => void, signal?: AbortSignal) {
       if (!args.includes('--non-interactive')) args.push('--non-interactive');
-      const { [IGNORE_PROTECT_ENV]: ignoreProtect, [PREVIEW_FIRST_ENV]: previewFirst, ...rest } = additionalEnv;
+      const { [IGNORE_PROTECT_ENV]: ignoreProtect, [PREVIEW_FIRST_ENV]: previewFirst, [READ_ONLY_ENV]: readOnly, ...rest } = additionalEnv;
+      if (readOnly && args[0] === 'stack' && args[1] === 'select') return Promise.resolve(new internals.CommandResult('', '', 0));
       if (previewFirst && args[0] === 'up') args = args.filter((a) => a !== '--skip-preview');
       const consented = !!ignoreProtect && IGNORING_PROTECT.has(args[0]);
       const env: Record<string, string> = { ...rest, PULUMI_AUTOMATION_API: 'true' };

@@ -4,7 +4,8 @@
  * adds the one side effect, creating the passphrase file, and only for runs that write.
  */
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { writeAside } from './fileWrite';
 import { dirname } from 'node:path';
 import { backendOf, type Backend } from '../core/backend';
 import { modelopsHome, passphraseFilePath, passphraseSource, resolveBackendUrl } from '../core/paths';
@@ -56,7 +57,7 @@ export function passphraseConflict(env: NodeJS.ProcessEnv, home: string): string
 export function ensurePassphraseFile(path: string): string {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  writeAside(tmp, path, randomBytes(32).toString('base64url'), { mode: 0o600 });
   try {
     linkSync(tmp, path);
   } catch (error) {

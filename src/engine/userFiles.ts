@@ -1,5 +1,6 @@
 /** Files of the user's that a run keeps current (the bundle-env file, the kubeconfig). */
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { writeAside } from './fileWrite';
 import { dirname, join } from 'node:path';
 
 /**
@@ -16,7 +17,7 @@ export function writeAtomically(path: string, text: string, keepMode = false): v
   }
   const tmp = join(dirname(path), `.${process.pid}.${Date.now()}.tmp`);
   try {
-    writeFileSync(tmp, text, { mode });
+    writeAside(tmp, path, text, { mode });
     renameSync(tmp, path);
   } finally {
     rmSync(tmp, { force: true });

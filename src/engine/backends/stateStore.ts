@@ -3,7 +3,8 @@
  * small interface, so the same reader (diyState.ts) and the same operation lock serve both.
  * Paths are `/`-separated and relative to the backend's root (`.pulumi/stacks/…`).
  */
-import { existsSync, linkSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { writeAside } from '../fileWrite';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
@@ -116,7 +117,7 @@ export class FileStore implements StateStore {
     const target = this.path(path);
     mkdirSync(dirname(target), { recursive: true });
     const tmp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    writeFileSync(tmp, body, { mode: 0o600 });
+    writeAside(tmp, target, body, { mode: 0o600 });
     return tmp;
   }
 

@@ -50,7 +50,10 @@ async function checkOne(engine: Engine, run: OperationRun, component: Component,
     });
     const resources = [...found.values()];
     const check: DriftCheck = { ...base, drifted: resources.length > 0, resources };
-    await engine.records.setDrift(component.stack, { drifted: check.drifted, resources, checkedAt, against: deploymentKey(state) });
+    // The check stands even when it cannot be remembered (a full disk): said, not turned into a failure.
+    await engine.records.setDrift(component.stack, { drifted: check.drifted, resources, checkedAt, against: deploymentKey(state) }).catch((error: unknown) =>
+      engine.emit({ type: 'log', level: 'warn', message: `${component.name}: this drift check was not recorded, so status and the tree will not show it: ${(error as Error).message}` }),
+    );
     run.record('succeeded');
     engine.emit({ type: 'step-done', component: component.name, stack: component.stack, action: 'drift', result: 'succeeded', message: describeDrift(resources), durationMs: Date.now() - started });
     return check;
