@@ -5,7 +5,6 @@
  * first, what they may not do, and how a refusal reads.
  */
 import type { Component, ComponentKind } from './components';
-import { isStatefulResource } from './plan';
 import type { StackState } from './state';
 import { resourceName } from './urn';
 
@@ -35,7 +34,16 @@ export interface RefusedChanges {
   holdsData?: string;
 }
 
-/** Kinds whose programs make something that holds data (src/core/plan.ts isStatefulResource). */
+/** Resource types that hold what a replace or delete would lose. */
+const STATEFUL_TYPES = /:(storage:StorageAccount|containerservice:ManagedCluster|containerregistry:Registry|dbforpostgresql:[A-Za-z]*Server|resources:ResourceGroup)$|:(core\/v1:PersistentVolumeClaim|apps\/v1:StatefulSet)$/;
+
+/** Whether replacing or deleting this resource of a component loses data or a cluster (the local provider's stand-ins count as what they stand for). */
+export function isStatefulResource(kind: Component['kind'], type: string): boolean {
+  if (STATEFUL_TYPES.test(type)) return true;
+  return type.startsWith('pulumi-nodejs:dynamic') && (kind === 'cluster' || kind === 'storage' || kind === 'registry' || kind === 'resource-group');
+}
+
+/** Kinds whose programs make something that holds data (isStatefulResource). */
 const HOLDS_DATA: ReadonlySet<ComponentKind> = new Set(['resource-group', 'registry', 'cluster', 'storage', 'adaptive']);
 
 /** What every destroy confirmation (CLI and VS Code) adds when it destroys a stack that holds data: confirming lifts its protection. */

@@ -116,14 +116,6 @@ export function unconfirmedDestroys(steps: readonly PlannedStep[], confirmed: bo
   return `${verb} destroys ${destroys.map((s) => s.stack).join(', ')} (in this order). Re-run with --yes to confirm.`;
 }
 
-/** Resource types that hold what a replace or delete would lose. */
-const STATEFUL_TYPES = /:(storage:StorageAccount|containerservice:ManagedCluster|containerregistry:Registry|dbforpostgresql:[A-Za-z]*Server|resources:ResourceGroup)$|:(core\/v1:PersistentVolumeClaim|apps\/v1:StatefulSet)$/;
-
-/** Whether replacing or deleting this resource of a component loses data or a cluster (the local provider's stand-ins count as what they stand for). */
-export function isStatefulResource(kind: Component['kind'], type: string): boolean {
-  if (STATEFUL_TYPES.test(type)) return true;
-  return type.startsWith('pulumi-nodejs:dynamic') && (kind === 'cluster' || kind === 'storage' || kind === 'registry' || kind === 'resource-group');
-}
 
 /** `+1 ~2 ±0 -0`: what a preview would create, update, replace and delete. */
 /** Pulumi's step ops, as a preview or a run summary counts them. */

@@ -2,7 +2,8 @@
 import type * as automation from '@pulumi/pulumi/automation';
 import type { Component } from '../core/components';
 import type { ResourceChange } from '../core/events';
-import { isStatefulResource, OP_OF } from '../core/plan';
+import { isStatefulResource } from '../core/dataGuard';
+import { OP_OF } from '../core/plan';
 
 export interface PlannedChanges {
   onEvent(event: automation.EngineEvent): void;

@@ -4,11 +4,10 @@
  * one thing in this code: what a host hands the code it runs — VS Code's ExtensionContext, a
  * Pulumi program's ProgramContext, the config reader's ReadContext.)
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { NotAFileError, readConfigFile } from './userFiles';
 import { canonicalComponentName, type Component } from '../core/components';
 import { configDigest } from '../core/config/digest';
-import { MAX_CONFIG_CHARS } from '../core/config/load';
 import { checkBackendUrl } from '../core/config/naming';
 import { parseConfig } from '../core/config/parse';
 import { START_OF_FILE, type InfraConfig, type ParsedConfig, type Problem } from '../core/config/types';
@@ -58,28 +57,17 @@ export interface Setup {
  * kernel killed the process): a regular file, or a pipe a user names on purpose; nothing else.
  */
 function readConfigText(file: string): string {
-  let fd: number | undefined;
   try {
-    fd = openSync(file, 'r');
-    const stat = fstatSync(fd);
-    if (!stat.isFile() && !stat.isFIFO()) {
-      const what = stat.isDirectory() ? 'a directory' : stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : 'not a regular file';
-      throw new ConfigError(file, [{ file, range: START_OF_FILE, severity: 'error', code: 'config-unreadable', message: `${file} is ${what}, not a config file. Pass --config with the path of your azure.yaml.` }]);
-    }
-    // UTF-8 takes at most 4 bytes a character: this many bytes hold MAX_CONFIG_CHARS + 1 characters.
-    const cap = (MAX_CONFIG_CHARS + 1) * 4;
-    // A regular file's size bounds the read (some, in /proc, say 0: then the cap does).
-    const buffer = Buffer.alloc(stat.isFile() && stat.size > 0 ? Math.min(cap, stat.size + 1) : cap);
-    let length = 0;
-    for (let n = -1; n !== 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
-    return buffer.toString('utf8', 0, length).slice(0, MAX_CONFIG_CHARS + 1);
+    return readConfigFile(file);
   } catch (error) {
-    if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    const message = code === 'ENOENT' ? `${file} does not exist. Create it (minimal: "provider: local") or pass --config FILE. Without --config, ./azure.yaml is used, else ~/.modelops/modelops.yaml (what \`mops init\` writes), else ~/.modelops/infrastructure.yaml.` : `cannot read ${file}: ${(error as Error).message}`;
+    const message =
+      error instanceof NotAFileError
+        ? `${file} is ${error.what}, not a config file. Pass --config with the path of your azure.yaml.`
+        : code === 'ENOENT'
+          ? `${file} does not exist. Create it (minimal: "provider: local") or pass --config FILE. Without --config, ./azure.yaml is used, else ~/.modelops/modelops.yaml (what \`mops init\` writes), else ~/.modelops/infrastructure.yaml.`
+          : `cannot read ${file}: ${(error as Error).message}`;
     throw new ConfigError(file, [{ file, range: START_OF_FILE, severity: 'error', code: 'config-unreadable', message }]);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -7,12 +7,12 @@
  * The same user then gets the same names, and our `up` never renames (replaces) what the
  * original made.
  */
-import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { START_OF_FILE } from '../core/config/types';
 import { ConfigError } from '../core/errors';
+import { readSmallFile } from './userFiles';
 
 export interface UserName {
   name: string;
@@ -36,13 +36,13 @@ export function systemUser(env: NodeJS.ProcessEnv): UserName {
 
 /** The file's YAML as plain data; undefined when it does not exist. A file that exists but does not parse is an error naming it. */
 function readYaml(file: string): unknown {
-  let text: string;
+  let text: string | undefined;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readSmallFile(file, 'a settings file', 1024 * 1024);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw unreadable(file, (error as Error).message);
   }
+  if (text === undefined) return undefined;
   const doc = parseDocument(text);
   if (doc.errors.length) throw unreadable(file, doc.errors[0].message.split('\n')[0]);
   return doc.toJS() ?? {};

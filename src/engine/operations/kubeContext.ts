@@ -5,17 +5,17 @@
  * `provider: kubernetes` the cluster is one the user's kubeconfig already has, and the local
  * provider's is not a cluster at all.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { UnknownStackError } from '../../core/errors';
 import { contextNames, kubeconfigCandidates, kubeconfigTarget, mergeContext, pruneContext, type ContextNames } from '../../core/kubeContext';
 import type { Engine } from '../engine';
-import { writeAtomically } from '../userFiles';
+import { KUBECONFIG_MAX_BYTES, readSmallFile, writeAtomically } from '../userFiles';
 import { readOutputs } from './outputs';
 
 const applies = (engine: Engine): boolean => engine.setup.config.provider === 'azure' && engine.setup.byName.has('cluster');
 const homeOf = (env: NodeJS.ProcessEnv): string => env.HOME ?? homedir();
-const readIfThere = (path: string): string | undefined => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
+const readIfThere = (path: string): string | undefined => readSmallFile(path, 'a kubeconfig', KUBECONFIG_MAX_BYTES);
 const firstLine = (error: unknown): string => (error as Error).message.split('\n')[0];
 
 /** The cluster stack's kubeconfig (a secret; never logged); undefined when there is no stack or no such output. */

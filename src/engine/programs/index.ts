@@ -1,6 +1,6 @@
 /** Picks a component's Pulumi program by provider, and marks what holds data `protect`. */
 import type { Component } from '../../core/components';
-import { isStatefulResource } from '../../core/plan';
+import { isStatefulResource } from '../../core/dataGuard';
 import type { Program, PulumiSdk } from '../automation';
 import type { Setup } from '../setup';
 import type { KeptNames } from './types';

@@ -3,7 +3,8 @@
  * original's ~/.modelops/modelops.yaml: the same environment written as the workspace's azure.yaml
  * (core/config/fromOriginal.ts), opened, and used from then on. An existing azure.yaml is never overwritten.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { readConfigFile } from '../../engine/userFiles';
 import * as vscode from 'vscode';
 import { azureYamlFromOriginal, FromOriginalError } from '../../core/config/fromOriginal';
 import type { Services } from './services';
@@ -18,7 +19,7 @@ export async function createConfigFromOriginal(s: Services): Promise<void> {
   const target = vscode.Uri.joinPath(folder.uri, 'azure.yaml');
   let text: string;
   try {
-    text = azureYamlFromOriginal(readFileSync(source.fsPath, 'utf8'), source.fsPath);
+    text = azureYamlFromOriginal(readConfigFile(source.fsPath), source.fsPath);
   } catch (error) {
     if (!(error instanceof FromOriginalError)) throw error;
     const open = await vscode.window.showErrorMessage(`ModelOps: azure.yaml was not created: ${error.message}.`, 'Open modelops.yaml');

@@ -3,7 +3,7 @@
  * problems from the last known readiness. Recomputed on edit (300 ms debounce,
  * no Pulumi call), and whenever readiness or the config file changes.
  */
-import { readFileSync } from 'node:fs';
+import { readConfigFile } from '../../engine/userFiles';
 import * as vscode from 'vscode';
 import { readinessProblems } from '../../core/diagnostics';
 import type { Problem } from '../../core/config/types';
@@ -61,7 +61,7 @@ export class DiagnosticsController implements vscode.Disposable {
     }
     try {
       const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-      const text = open ? open.getText() : readFileSync(uri.fsPath, 'utf8');
+      const text = open ? open.getText() : readConfigFile(uri.fsPath);
       const model = buildModel(parseConfig(text, uri.fsPath), readSettings().environment || this.store.env);
       const problems = [...model.problems];
       if (this.store.components.length && model.components.length) problems.push(...readinessProblems(model.parsed, model.components, this.store.components));

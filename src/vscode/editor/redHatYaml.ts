@@ -1,5 +1,5 @@
 /** When the Red Hat YAML extension is installed (now or later), it gets our schema for the config we work on. */
-import { readFileSync } from 'node:fs';
+import { readConfigFile } from '../../engine/userFiles';
 import * as vscode from 'vscode';
 import { formatOfText } from '../../core/config/parse';
 import type { ConfigFormat } from '../../core/config/types';
@@ -15,7 +15,7 @@ function formatOfConfig(uri: vscode.Uri | undefined): ConfigFormat {
   if (!uri) return 'azure.yaml';
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   try {
-    return formatOfText(open?.getText() ?? readFileSync(uri.fsPath, 'utf8'));
+    return formatOfText(open?.getText() ?? readConfigFile(uri.fsPath));
   } catch {
     return 'azure.yaml';
   }

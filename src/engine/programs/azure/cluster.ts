@@ -9,7 +9,6 @@
  * other pool is an `AgentPool` of its own, so adding, scaling or removing it later
  * is applied by the per-pool API, as Terraform's `default_node_pool` plus node pools.
  */
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type * as pulumi from '@pulumi/pulumi';
 import type * as authorization from '@pulumi/azure-native/authorization';
@@ -20,6 +19,7 @@ import { DEFAULT_DNS_SERVICE_IP, DEFAULT_SERVICE_CIDR } from '../../../core/conf
 import type { NodePoolConfig, SshConfig } from '../../../core/config/types';
 import { nodePoolsOf, taintString } from '../../../core/nodePools';
 import { str, type AzureContext, type Outputs } from './context';
+import { readSmallFile } from '../../userFiles';
 import { ACR_PULL_ROLE, acrPullAssignmentName } from './ids';
 
 type AgentPoolProfile = azureInputs.containerservice.ManagedClusterAgentPoolProfileArgs;
@@ -58,11 +58,14 @@ export function sshPublicKey(ssh: SshConfig | undefined): string {
   if (ssh?.publicKey) return ssh.publicKey.trim();
   if (ssh?.publicKeyPath) {
     const path = ssh.publicKeyPath.replace(/^~(?=$|\/)/, homedir());
+    let key: string | undefined;
     try {
-      return readFileSync(path, 'utf8').trim();
+      key = readSmallFile(path, 'an SSH public key', 64 * 1024);
     } catch (error) {
-      throw new Error(`ssh.public_key_path: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}). Point it at an existing public key, or set ssh.public_key to the key text.`);
+      throw new Error(`ssh.public_key_path: ${(error as Error).message}. Point it at an existing public key, or set ssh.public_key to the key text.`);
     }
+    if (key === undefined) throw new Error(`ssh.public_key_path: ${path} does not exist. Point it at an existing public key, or set ssh.public_key to the key text.`);
+    return key.trim();
   }
   throw new Error('AKS needs an SSH public key for its nodes: set ssh.public_key (the key text, e.g. "ssh-ed25519 AAAA… you@host") or ssh.public_key_path (e.g. ~/.ssh/id_ed25519.pub) in azure.yaml. Create one with `ssh-keygen -t ed25519`.');
 }

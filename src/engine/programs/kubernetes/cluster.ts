@@ -3,22 +3,21 @@
  * program reads the kubeconfig azure.yaml names, checks that the API answers and accepts it, and
  * exports one self-contained context of it (a secret) for the workspace and adaptive runs.
  */
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname } from 'node:path';
 import { KubeconfigError, selectCluster, type ClusterAccess } from '../../../core/kubeconfig';
 import { KubeReader } from '../../../health/kubernetes';
 import type { Pulumi, Outputs } from '../azure/context';
 import type { ProgramContext } from '../types';
+import { KUBECONFIG_MAX_BYTES, readSmallFile } from '../../userFiles';
 
 const API_TIMEOUT_MS = 15_000;
 
 function readIfThere(path: string): string | undefined {
   try {
-    return readFileSync(path, 'utf8');
+    return readSmallFile(path, 'a kubeconfig', KUBECONFIG_MAX_BYTES);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new KubeconfigError(`cannot read ${path}: ${(error as Error).message}`);
+    throw new KubeconfigError((error as Error).message);
   }
 }
 
