@@ -137,4 +137,25 @@ describe('workspace.spec is checked as you type', () => {
       }
     });
   }
+
+  it('a quoted number where a whole number goes: the quick fix "Change to `3`" writes it, and the error goes', async () => {
+    const doc = await vscode.workspace.openTextDocument(configUri());
+    const lines = doc.getText().split('\n');
+    const at = lines.findIndex((l) => /^ {6}replicas: \d+$/.test(l) && lines.slice(0, lines.indexOf(l)).some((p) => p === '    workers:'));
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, doc.lineAt(at).range, '      replicas: "3"');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    try {
+      // This edit's diagnostic, not one left from the test before (same line, same code, until the re-check).
+      const found = await waitFor('a wrong-type diagnostic on the line', async () => vscode.languages.getDiagnostics(doc.uri).filter(ours).find((d) => codeOf(d) === 'wrong-type' && d.range.start.line === at && d.message.includes('the text "3"')), 30_000);
+      const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, found.range)) ?? [];
+      const fix = actions.find((a) => a.title === 'Change to `3`');
+      assert.ok(fix?.edit, `offered: ${actions.map((a) => a.title).join(', ')} for ${found.message}`);
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      assert.equal(doc.lineAt(at).text, '      replicas: 3');
+      await waitFor('the error gone', async () => !vscode.languages.getDiagnostics(doc.uri).filter(ours).some((d) => codeOf(d) === 'wrong-type'), 30_000);
+    } finally {
+      await revert(doc);
+    }
+  });
 });

@@ -160,6 +160,29 @@ describe('extension helpers (no vscode)', () => {
       assert.deepEqual(quickFixesFor({ code: 'component-unknown', component: 'cluster', message: '' }).map((f) => f.kind), ['refresh']);
       assert.deepEqual(quickFixesFor({ code: 'unknown-key', message: 'no suggestion here' }), []);
     });
+
+    it('a value of the wrong type gets the one it most likely meant, and applying that clears the error', () => {
+      const cases: Array<[string, string]> = [
+        ['provider: local\nworkspace:\n  kind: Workspace\n  metadata: { name: w }\n  spec:\n    workers:\n      replicas: "3"\n', '3'],
+        ['provider: local\naks:\n  kubernetes_version: 1.30\n', '"1.30"'],
+        ['provider: local\nlocal:\n  faults:\n    cluster:\n      omit_outputs: kubeconfig\n', '[kubeconfig]'],
+        ['provider: local\nadaptive:\n  run:\n    workers: { command: 5 }\n', '"5"'],
+        ['provider: local\nlocation:\n  region: eastus\n', undefined as unknown as string],
+      ];
+      for (const [text, meant] of cases) {
+        const problem = parseConfig(text, '/x/azure.yaml').problems.find((p) => p.code === 'wrong-type');
+        assert.ok(problem, `wrong-type in ${JSON.stringify(text)}`);
+        const fixes = quickFixesFor(problem);
+        if (meant === undefined) {
+          assert.deepEqual(fixes, [], 'no guess where none is clear; the message gives an example instead');
+          assert.match(problem.message, /For example: `/);
+          continue;
+        }
+        assert.deepEqual(fixes.map((f) => [f.kind, f.title, f.replacement]), [['replace', `Change to \`${meant}\``, meant]]);
+        const fixed = text.slice(0, problem.range.startOffset) + meant + text.slice(problem.range.endOffset);
+        assert.deepEqual(parseConfig(fixed, '/x/azure.yaml').problems.filter((p) => p.code === 'wrong-type'), [], fixed);
+      }
+    });
   });
 
   describe('NDJSON', () => {

@@ -78,6 +78,27 @@ export function formatPath(path: ConfigPath): string {
 }
 
 /** How a YAML value looks to a user, for "expected X, got Y". */
+/** A plain YAML scalar where it is safe to write one, else a double-quoted one. */
+const yamlScalar = (text: string): string => (/^[A-Za-z0-9_./@~][\w./@~-]*$/.test(text) ? text : JSON.stringify(text));
+
+/**
+ * What a scalar of the wrong type most likely meant, written as `expected` wants it, when that is
+ * unambiguous: a number kept as text (quoted), a quoted whole number or boolean (unquoted), one
+ * value where a list goes (`[value]`).
+ */
+export function meantAs(expected: string, node: Node | undefined): string | undefined {
+  if (!isScalar(node)) return undefined;
+  const { value } = node;
+  const source = node.source ?? String(value);
+  if (typeof value === 'number' && expected.includes('text')) return `"${source}"`;
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const text = String(value).trim();
+  if (typeof value === 'string' && expected === 'a whole number' && /^-?\d+$/.test(text)) return text;
+  if (typeof value === 'string' && expected === 'true or false' && /^(true|false)$/i.test(text)) return text.toLowerCase();
+  if (expected.startsWith('a list') && text !== '') return `[${typeof value === 'number' ? source : yamlScalar(value)}]`;
+  return undefined;
+}
+
 export function describeNode(node: Node | undefined): string {
   if (!node) return 'nothing';
   if (isMap(node)) return 'a mapping';
@@ -160,9 +181,9 @@ export class Field {
   }
 
   wrongType(expected: string, example: string): void {
-    const quotable = isScalar(this.node) && typeof this.node.value === 'number' && expected.includes('text');
-    const quoted = quotable ? `"${(this.node as Scalar).source ?? String((this.node as Scalar).value)}"` : '';
-    const hint = quotable ? ` Quote it to keep it as text: \`${this.keyNode ? `${this.keyName}: ` : '- '}${quoted}\`.` : ` For example: \`${example}\`.`;
+    const meant = meantAs(expected, this.node);
+    // "Did you mean" is what the editor's quick fix writes in the value's place.
+    const hint = meant !== undefined ? ` Did you mean \`${meant}\`?` : ` For example: \`${example}\`.`;
     this.error('wrong-type', `\`${this.label}\` must be ${expected}, but it is ${describeNode(this.node)}.${hint}`);
   }
 

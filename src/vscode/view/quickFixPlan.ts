@@ -14,7 +14,7 @@ export interface QuickFixPlan {
 /** Readiness problems a Repair (or an Up) can fix. */
 const REPAIRABLE: ReadonlySet<ProblemCode> = new Set<ProblemCode>(['missing-output', 'missing-dependency-output', 'component-failed', 'component-cancelled', 'component-interrupted', 'component-stalled']);
 /** Config codes whose message carries a machine-readable suggestion (`Did you mean \`x\`?`). */
-const SUGGESTION_CODES: ReadonlySet<ProblemCode> = new Set<ProblemCode>(['unknown-key', 'invalid-enum', 'invalid-provider', 'unknown-component']);
+const SUGGESTION_CODES: ReadonlySet<ProblemCode> = new Set<ProblemCode>(['unknown-key', 'invalid-enum', 'invalid-provider', 'unknown-component', 'wrong-type']);
 
 /** The `x` of "Did you mean `x`?" (the core's `didYouMean` wording). */
 export function suggestionIn(message: string): string | undefined {
