@@ -74,12 +74,21 @@ export class ComponentNode implements TreeNode {
 
   /** Built when hovered, so a status re-read that only verified the row again sends VS Code nothing (see shown.ts). */
   resolveTooltip(): vscode.MarkdownString {
+    const tooltip = new vscode.MarkdownString(this.tooltipText(true), true);
+    tooltip.isTrusted = false;
+    return tooltip;
+  }
+
+  /** The tooltip as its row's look counts it: all but when the row was verified. */
+  tooltipLook(): string {
+    return this.tooltipText(false);
+  }
+
+  private tooltipText(verified: boolean): string {
     const r = this.readiness;
     const health = this.healthOf(r.name);
     const problem = r.status === 'ready' && describeHealthProblem(health) !== undefined;
-    const tooltip = new vscode.MarkdownString(componentTooltip(this.withOwnRunNamed(r), this.statusOf, Date.now(), problem ? healthProblemLines(health) : []), true);
-    tooltip.isTrusted = false;
-    return tooltip;
+    return componentTooltip(this.withOwnRunNamed(r), this.statusOf, Date.now(), problem ? healthProblemLines(health) : [], verified);
   }
 
   /**

@@ -22,7 +22,7 @@ import { Painted, shown } from './shown';
  * for when the row was last verified (that changes with every re-read).
  */
 function look(node: TreeNode): string {
-  const tip = node.resolveTooltip?.().value.split('\n').filter((line) => !line.startsWith('_verified ')).join('\n');
+  const tip = node.tooltipLook?.();
   return shown(node.getTreeItem(), node.getChildren().map(look)) + (tip ? `\n${tip}` : '');
 }
 

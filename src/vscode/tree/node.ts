@@ -7,4 +7,6 @@ export interface TreeNode {
   getChildren(): TreeNode[];
   /** A tooltip built when the row is hovered (it tells how long ago something was), not with the row. */
   resolveTooltip?(): vscode.MarkdownString;
+  /** What of that tooltip counts for the row's look (shown.ts): all but what changes with every re-read. */
+  tooltipLook?(): string;
 }

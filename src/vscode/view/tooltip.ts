@@ -13,9 +13,10 @@ function code(text: string): string {
   return `\`${text.replace(/`/g, "'")}\``;
 }
 
-export function componentTooltip(r: ComponentReadiness, statusOf: (name: string) => string | undefined, now = Date.now(), healthProblems: readonly string[] = []): string {
+/** `verified: false` leaves out when the row was verified: what a row's look compares (it changes with every re-read). */
+export function componentTooltip(r: ComponentReadiness, statusOf: (name: string) => string | undefined, now = Date.now(), healthProblems: readonly string[] = [], verified = true): string {
   const lines = [`**${escapeMarkdown(r.name)}** · stack ${code(r.stack)}`, '', `Status: **${escapeMarkdown(describeReadiness(r))}**`, ''];
-  const verified = r.outputs.filter((o) => o.present && !o.empty);
+  const present = r.outputs.filter((o) => o.present && !o.empty);
   const absent = r.status === 'absent';
   const missing = absent ? [] : r.outputs.filter((o) => o.required && (!o.present || o.empty));
   if (absent) {
@@ -28,9 +29,9 @@ export function componentTooltip(r: ComponentReadiness, statusOf: (name: string)
     for (const p of healthProblems) lines.push(`- ✗ ${escapeMarkdown(p)}`);
     lines.push('');
   }
-  if (verified.length) {
+  if (present.length) {
     lines.push('Verified outputs:', '');
-    for (const o of verified) lines.push(`- ✓ ${code(o.name)}: ${code(displayValue(o, 48))}`);
+    for (const o of present) lines.push(`- ✓ ${code(o.name)}: ${code(displayValue(o, 48))}`);
     lines.push('');
   }
   if (missing.length) {
@@ -54,6 +55,6 @@ export function componentTooltip(r: ComponentReadiness, statusOf: (name: string)
     const result = r.lastUpdate.cancelledAt ? 'cancelled' : r.lastUpdate.result;
     lines.push(`Last ${escapeMarkdown(r.lastUpdate.kind)}: ${escapeMarkdown(result)}${when ? ` ${escapeMarkdown(formatAt(when, now))}` : ''}`, '');
   }
-  lines.push(`_verified ${escapeMarkdown(formatAt(r.verifiedAt, now))}_`);
+  if (verified) lines.push(`_verified ${escapeMarkdown(formatAt(r.verifiedAt, now))}_`);
   return lines.join('\n');
 }
