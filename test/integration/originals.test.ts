@@ -4,6 +4,7 @@
  * components, with no error in the file.
  */
 import { strict as assert } from 'node:assert';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { extension, inspect, statusOf, waitFor } from './helpers';
@@ -43,6 +44,14 @@ describe("a folder without azure.yaml, for a user of the original modelops", () 
     const offered = list.items.filter((i) => i.kind === vscode.CompletionItemKind.Property).map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
     assert.ok(offered.includes('ssh'), `under cluster: ${offered.join(', ')}`);
     for (const key of ['workspace', 'storage', 'username']) assert.ok(!offered.includes(key), `${key} is not offered under cluster: ${offered.join(', ')}`);
+  });
+
+  it('Open Config (the walkthrough\'s step where a config exists) opens the one in use: modelops.yaml, not a new azure.yaml', async () => {
+    await vscode.commands.executeCommand('modelopsInfra.openConfig');
+    const editor = await waitFor('an editor on the config', async () => vscode.window.activeTextEditor?.document.uri.fsPath === file && vscode.window.activeTextEditor);
+    assert.equal(editor.document.uri.fsPath, file);
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    assert.equal(existsSync(join(folder, 'azure.yaml')), false, 'no azure.yaml was made by opening');
   });
 
   it('offers "Create azure.yaml from modelops.yaml": the azure.yaml it makes gives the same components, and is used from then on', async () => {

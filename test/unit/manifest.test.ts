@@ -10,6 +10,7 @@ interface Step {
   title: string;
   description: string;
   completionEvents: string[];
+  when?: string;
 }
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
@@ -36,6 +37,13 @@ describe('the manifest', () => {
     }
     const provider = manifest.contributes.walkthroughs[0].steps.find((s) => s.id === 'provider')!;
     assert.match(provider.description, /\[Choose Provider\]\(command:modelopsInfra\.chooseProvider\)/);
+  });
+
+  it('offers Create azure.yaml only while there is no config; where there is one, the step opens it', () => {
+    const steps = manifest.contributes.walkthroughs[0].steps;
+    const offering = (command: string) => steps.filter((s) => s.description.includes(`(command:${command})`)).map((s) => s.when);
+    assert.deepEqual(offering('modelopsInfra.createConfig'), ['modelopsInfra.noConfig']);
+    assert.deepEqual(offering('modelopsInfra.openConfig'), ['!modelopsInfra.noConfig']);
   });
 });
 

@@ -1,4 +1,4 @@
-/** Welcome-view action: create an azure.yaml from the local-provider template and open it. */
+/** Welcome-view actions: create an azure.yaml from the local-provider template and open it; open the config in use. */
 import { existsSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Services } from './services';
@@ -28,4 +28,14 @@ export async function createConfig(s: Services): Promise<void> {
   await s.locator.locate();
   await s.updateSetup();
   await s.refresher.refresh('config', true);
+}
+
+/** The config in use (azure.yaml, or the original's modelops.yaml), in an editor. */
+export async function openConfig(s: Services): Promise<void> {
+  const uri = s.locator.uri;
+  if (!uri) {
+    void vscode.window.showWarningMessage('ModelOps: no config is in use yet; create azure.yaml from the template first.', 'Create azure.yaml').then((choice) => choice && vscode.commands.executeCommand('modelopsInfra.createConfig'));
+    return;
+  }
+  await vscode.window.showTextDocument(uri);
 }

@@ -8,7 +8,7 @@ import { requireTrust } from '../trust';
 import { cancel } from './cancel';
 import { chooseProvider } from './chooseProvider';
 import { health, validate } from './checks';
-import { createConfig } from './createConfig';
+import { createConfig, openConfig } from './createConfig';
 import { createConfigFromOriginal } from './createConfigFromOriginal';
 import { forceRecreate, forceRecreateComponent } from './forceRecreate';
 import { refresh } from './refresh';
@@ -73,6 +73,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   'modelopsInfra.setPassphrase': { run: setPassphrase },
   'modelopsInfra.showLog': { run: (s) => s.log.show() },
   'modelopsInfra.createConfig': { run: createConfig },
+  'modelopsInfra.openConfig': { run: openConfig },
   'modelopsInfra.createConfigFromOriginal': { run: createConfigFromOriginal },
   'modelopsInfra.openPulumiSetting': { run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'modelopsInfra.pulumiPath') },
 };
