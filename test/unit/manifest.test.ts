@@ -14,7 +14,12 @@ interface Step {
 }
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
-  contributes: { commands: Array<{ command: string; title: string }>; walkthroughs: Array<{ steps: Step[] }>; viewsWelcome: Array<{ contents: string }> };
+  contributes: {
+    commands: Array<{ command: string; title: string }>;
+    walkthroughs: Array<{ steps: Step[] }>;
+    viewsWelcome: Array<{ contents: string }>;
+    menus: { commandPalette: Array<{ command: string; when?: string }> };
+  };
 };
 
 describe('the manifest', () => {
@@ -57,5 +62,40 @@ describe('choosing the provider', () => {
     assert.equal(edit('# mine\nprovider: local   # for now\nenvironment: dev\n', 'azure'), '# mine\nprovider: azure   # for now\nenvironment: dev\n');
     assert.equal(edit('provider: local\n', 'local'), undefined, 'already so: nothing to do');
     assert.equal(edit('environment: dev\n', 'local'), 'provider: local\nenvironment: dev\n');
+  });
+});
+
+describe('the command palette, in each state the extension sets (its context keys, checked in-host)', () => {
+  /** VS Code's `when` for what these clauses use: keys, `!`, `&&`, `false`. */
+  const holds = (when: string | undefined, keys: Record<string, boolean>): boolean =>
+    when === undefined || when.split('&&').every((term) => {
+      const t = term.trim();
+      if (t === 'false') return false;
+      return t.startsWith('!') ? !keys[t.slice(1)] : !!keys[t];
+    });
+  const offered = (keys: Record<string, boolean>): string[] => {
+    const when = new Map(manifest.contributes.menus.commandPalette.map((m) => [m.command, m.when]));
+    return manifest.contributes.commands.map((c) => c.command).filter((c) => holds(when.get(c), { isWorkspaceTrusted: true, ...keys })).map((c) => c.replace('modelopsInfra.', ''));
+  };
+  const RUNS = ['up', 'upComponent', 'preview', 'previewComponent', 'validate'];
+  const ON_STACKS = ['forceRecreate', 'repair', 'down', 'showHistory', 'rollback', 'checkDrift', 'health', 'showOutputs', 'showState'];
+
+  it('with no config: creating one, not a command that needs one', () => {
+    const list = offered({ 'modelopsInfra.noConfig': true });
+    assert.ok(list.includes('createConfig'));
+    for (const c of [...RUNS, ...ON_STACKS, 'openConfig', 'migrate']) assert.ok(!list.includes(c), c);
+  });
+
+  it('with a config and nothing deployed: Up, Preview, Validate; nothing that acts on stacks', () => {
+    const list = offered({ 'modelopsInfra.noConfig': false, 'modelopsInfra.deployed': false });
+    for (const c of [...RUNS, 'openConfig']) assert.ok(list.includes(c), c);
+    for (const c of [...ON_STACKS, 'createConfig', 'cancel']) assert.ok(!list.includes(c), c);
+  });
+
+  it('once something exists: the stack commands too; Cancel only while a run is going; row-only actions never', () => {
+    const list = offered({ 'modelopsInfra.noConfig': false, 'modelopsInfra.deployed': true });
+    for (const c of [...RUNS, ...ON_STACKS]) assert.ok(list.includes(c), c);
+    for (const c of ['cancel', 'copyOutput', 'openOutput', 'unblock', 'switchEnvironment']) assert.ok(!list.includes(c), c);
+    assert.ok(offered({ 'modelopsInfra.noConfig': false, 'modelopsInfra.running': true }).includes('cancel'));
   });
 });
