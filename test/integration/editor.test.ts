@@ -44,6 +44,23 @@ describe('help while typing azure.yaml', () => {
     }
   });
 
+  it('at the top, offers the sections the provider uses: with provider: kubernetes, not the Azure ones it ignores', async () => {
+    const { doc, end } = await typed(configUri(), '\n');
+    try {
+      const top = async () => (await completions(doc, end)).filter((i) => i.kind === vscode.CompletionItemKind.Property).map(label);
+      assert.ok((await top()).includes('aks'), 'provider: local: aks shapes the local cluster');
+      const line = doc.getText().split('\n').findIndex((l) => l.startsWith('provider:'));
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(doc.uri, doc.lineAt(line).range, 'provider: kubernetes');
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      const offered = await top();
+      for (const key of ['aks', 'acr', 'registry', 'ssh', 'resource_group', 'subscription_id']) assert.ok(!offered.includes(key), `${key} is not offered: ${offered.join(', ')}`);
+      assert.ok(offered.includes('kubernetes') || doc.getText().includes('\nkubernetes:'), 'what it uses still is');
+    } finally {
+      await revert(doc);
+    }
+  });
+
   it('completes values (the default first) and offers snippets for a new adaptive run', async () => {
     const { doc, end } = await typed(configUri(), '\nacr:\n  sku: ');
     try {

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { CONFIG_PROBLEM_CODES, parseConfig, type ConfigProblemCode } from '../../src/core/config/parse';
+import { CONFIG_PROBLEM_CODES, parseConfig, providerOfText, type ConfigProblemCode } from '../../src/core/config/parse';
+import { sectionsWithoutEffect } from '../../src/core/config/rules';
 import type { ParsedConfig, Problem } from '../../src/core/config/types';
 import { ORIGINAL_EXAMPLE } from '../fixtures';
 
@@ -437,5 +438,20 @@ describe('parseConfig: hostile input', () => {
     const parsed = parse(text);
     assert.deepEqual(parsed.problems, []);
     assert.equal(parsed.config?.aks?.nodePools.length, 250);
+  });
+});
+
+describe('sections a provider ignores', () => {
+  it('are exactly those the reader flags unused with that provider, so completion leaves out what would be flagged', () => {
+    for (const provider of ['azure', 'kubernetes', 'local'] as const) {
+      for (const key of sectionsWithoutEffect(provider)) {
+        const text = `provider: ${provider}\n${key}: {}\n`;
+        const flagged = parse(text).problems.some((p) => p.code === 'unused-key' && p.range.start.line === 2);
+        assert.ok(flagged, `${key} with provider ${provider} is flagged unused`);
+      }
+    }
+    assert.deepEqual(sectionsWithoutEffect('local'), ['kubernetes'], 'with provider local the Azure sections shape the local stand-ins');
+    assert.equal(providerOfText('# x\nprovider: kubernetes\n'), 'kubernetes');
+    assert.equal(providerOfText('provider: gcp\n'), undefined);
   });
 });

@@ -6,10 +6,10 @@ import { isAlias, isMap, isNode, isPair, isScalar, isSeq, parseDocument, type No
 import { canonicalComponentName } from '../components';
 import { loadYaml, type LoadedYaml } from './load';
 import { keyString, ReadContext, rootField } from './reader';
-import { readInfraConfig } from './rules';
+import { PROVIDERS, readInfraConfig } from './rules';
 import { ProblemList, SourceText } from './source';
 import { formatOfKeys, pathInFile, readInfrastructureYaml, readModelopsYaml } from './unified';
-import type { ConfigFormat, ConfigPath, InfraConfig, ParsedConfig, Problem, SourceRange } from './types';
+import type { ConfigFormat, ConfigPath, InfraConfig, ParsedConfig, Problem, ProviderKind, SourceRange } from './types';
 
 export { CONFIG_PROBLEM_CODES, type ConfigProblemCode } from './codes';
 
@@ -39,6 +39,13 @@ export function parseConfig(text: string, file: string): ParsedConfig {
 }
 
 /** The format of `text` from its top-level keys alone, for help while typing (no rules run). */
+/** The file's `provider`, when it names one this tool knows. */
+export function providerOfText(text: string): ProviderKind | undefined {
+  const contents = parseDocument(text).contents;
+  const provider: unknown = isMap(contents) ? contents.get('provider') : undefined;
+  return PROVIDERS.find((p) => p === provider);
+}
+
 export function formatOfText(text: string): ConfigFormat {
   const contents = parseDocument(text).contents;
   return isMap(contents) ? formatOfKeys((key) => contents.has(key)) : 'azure.yaml';

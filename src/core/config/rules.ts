@@ -171,6 +171,18 @@ function requireForAzure(top: MapReader, provider: ProviderKind | undefined): vo
 /** With a cluster you already have, nothing is created in Azure: the Azure sections have no effect. */
 const AZURE_ONLY_KEYS = ['aks', 'acr', 'registry', 'ssh', 'resource_group', 'subscription_id'] as const;
 
+/**
+ * Top-level sections the reader flags `unused-key` with `provider` (here and in kubernetes.ts,
+ * project.ts), so completion does not offer them. With `provider: local` the Azure sections stay:
+ * they shape the local stand-ins (resource group, registry, cluster).
+ */
+export function sectionsWithoutEffect(provider: ProviderKind | undefined): readonly string[] {
+  if (provider === 'kubernetes') return AZURE_ONLY_KEYS;
+  if (provider === 'local') return ['kubernetes'];
+  if (provider === 'azure') return ['local'];
+  return [];
+}
+
 function warnAzureOnlyKeys(top: MapReader, provider: ProviderKind | undefined): void {
   if (provider !== 'kubernetes') return;
   for (const key of AZURE_ONLY_KEYS) {

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { schemaFor } from '../../core/config/originalSchema';
-import { formatOfText } from '../../core/config/parse';
+import { formatOfText, providerOfText } from '../../core/config/parse';
+import { sectionsWithoutEffect } from '../../core/config/rules';
 import { describeKey, keyDetail, keyHelpAt, keysAt, snippetsAt, valuesAt, type SchemaNode } from '../../core/config/schemaHelp';
 import type { ConfigFormat } from '../../core/config/types';
 import { yamlContextAt } from '../../core/config/yamlContext';
@@ -36,7 +37,8 @@ class ConfigCompletion implements vscode.CompletionItemProvider {
 
   provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position, _token: vscode.CancellationToken, context: vscode.CompletionContext): vscode.CompletionItem[] | undefined {
     if (!this.isConfig(doc)) return undefined;
-    const schema = schemaOf(this.schema, doc);
+    const format = formatOfText(doc.getText());
+    const schema = this.schema(format);
     const ctx = yamlContextAt(doc.getText(), position.line, position.character);
     // A space opens the list only right after `key: `, never while indenting.
     if (context.triggerCharacter === ' ' && (ctx.valueFor === undefined || ctx.prefix !== '')) return undefined;
@@ -49,7 +51,9 @@ class ConfigCompletion implements vscode.CompletionItemProvider {
         return item;
       });
     }
-    const taken = new Set(ctx.siblings);
+    // A section the file's provider ignores (the reader would flag it) is not offered at the top.
+    const ignored = ctx.path.length === 0 && format === 'azure.yaml' ? sectionsWithoutEffect(providerOfText(doc.getText())) : [];
+    const taken = new Set([...ctx.siblings, ...ignored]);
     const keys = keysAt(schema, ctx.path)
       .filter((k) => !taken.has(k.key))
       .map(({ key, node }, i) => {
