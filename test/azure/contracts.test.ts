@@ -300,8 +300,8 @@ describe('azure programs: cluster defaults and edges', () => {
     process.env.HOME = home;
     try {
       assert.equal(sshPublicKey({ publicKeyPath: '~/.ssh/id.pub' }), SSH_KEY);
-      assert.throws(() => sshPublicKey({ publicKeyPath: 'x~/.ssh/id.pub' }), /cannot read x~\/\.ssh\/id\.pub/, 'only a leading ~ is the home');
-      assert.throws(() => sshPublicKey({ publicKeyPath: '~other/id.pub' }), /cannot read ~other\/id\.pub/, "~user is not this user's home");
+      assert.throws(() => sshPublicKey({ publicKeyPath: 'x~/.ssh/id.pub' }), /x~\/\.ssh\/id\.pub does not exist/, 'only a leading ~ is the home');
+      assert.throws(() => sshPublicKey({ publicKeyPath: '~other/id.pub' }), /~other\/id\.pub does not exist/, "~user is not this user's home");
     } finally {
       process.env.HOME = saved;
     }

@@ -189,7 +189,7 @@ describe('azure programs: cluster', () => {
     writeFileSync(join(dir, 'id.pub'), `${SSH_KEY}\n`);
     const fromFile = await runComponent(FLAT_EXAMPLE.replace(/ssh:\n.*\n/, `ssh:\n  public_key_path: ${join(dir, 'id.pub')}\n`), 'cluster');
     assert.equal((fromFile.resource('azure-native:containerservice:ManagedCluster').inputs.linuxProfile as { ssh: { publicKeys: { keyData: string }[] } }).ssh.publicKeys[0].keyData, SSH_KEY);
-    await assert.rejects(runComponent(FLAT_EXAMPLE.replace(/ssh:\n.*\n/, `ssh:\n  public_key_path: ${join(dir, 'missing.pub')}\n`), 'cluster'), /ssh\.public_key_path: cannot read .*missing\.pub \(ENOENT\)/);
+    await assert.rejects(runComponent(FLAT_EXAMPLE.replace(/ssh:\n.*\n/, `ssh:\n  public_key_path: ${join(dir, 'missing.pub')}\n`), 'cluster'), /ssh\.public_key_path: .*missing\.pub does not exist\. Point it at an existing public key/);
     await assert.rejects(runComponent(FLAT_EXAMPLE.replace(/ssh:\n.*\n/, ''), 'cluster'), /set ssh\.public_key/);
   });
 

@@ -3,13 +3,11 @@
  * how it differed from the one before (paths only). Also what rollback reads.
  */
 import type { Component } from '../../core/components';
-import { PulumiCommandError, UnknownStackError } from '../../core/errors';
 import type { HistoryDocument, HistoryUpdate } from '../../core/protocol';
 import { SPEC_CONFIG_KEY, SPEC_HASH_CONFIG_KEY, specDifferences, type Spec } from '../../core/spec';
-import { loadAutomation, workspaceFor } from '../automation';
 import { resolveComponents } from '../setup';
 import type { Engine } from '../engine';
-import { describePulumiError, passphraseErrorOf } from '../pulumiErrors';
+import { readFailure, selectForReading } from './outputs';
 
 export interface RecordedUpdate extends HistoryUpdate {
   /** The spec the update recorded (decrypted: never printed). */
@@ -28,15 +26,8 @@ function parseSpec(value: unknown): Spec | undefined {
 
 /** Every update of the component's stack, newest first, with its recorded spec (through the Pulumi CLI: specs are secrets). */
 export async function readUpdates(engine: Engine, component: Component): Promise<RecordedUpdate[]> {
-  const auto = await loadAutomation();
-  const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, async () => ({}), 'read');
-  const stack = await auto.Stack.select(component.stack, ws).catch((error: unknown) => {
-    if (error instanceof auto.StackNotFoundError) throw new UnknownStackError(component);
-    throw new PulumiCommandError(describePulumiError(error, component.stack));
-  });
-  const entries = await stack.history(undefined, undefined, true).catch((error: unknown) => {
-    throw passphraseErrorOf(error, component.stack) ?? new PulumiCommandError(describePulumiError(error, component.stack));
-  });
+  const stack = await selectForReading(engine, component);
+  const entries = await stack.history(undefined, undefined, true).catch(readFailure(component));
   const updates: RecordedUpdate[] = entries.map((h, i) => {
     const hash = h.config?.[SPEC_HASH_CONFIG_KEY]?.value;
     return {

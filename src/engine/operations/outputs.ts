@@ -22,9 +22,14 @@ export async function selectForReading(engine: Engine, component: Component) {
   });
 }
 
-/** What a failed read of the stack says: a wrong passphrase in one line, else Pulumi's own words. */
+/**
+ * What a failed read of the stack says: no stack (a read-only workspace selects nothing first, so
+ * a missing stack shows on the read itself: pulumiProcess.ts), a wrong passphrase in one line,
+ * else Pulumi's own words.
+ */
 export function readFailure(component: Component): (error: unknown) => never {
   return (error) => {
+    if ((error as Error | undefined)?.name === 'StackNotFoundError') throw new UnknownStackError(component);
     throw passphraseErrorOf(error, component.stack) ?? new PulumiCommandError(describePulumiError(error, component.stack));
   };
 }
