@@ -77,7 +77,6 @@ export function formatPath(path: ConfigPath): string {
   return text || 'the top level';
 }
 
-/** How a YAML value looks to a user, for "expected X, got Y". */
 /** A plain YAML scalar where it is safe to write one, else a double-quoted one. */
 const yamlScalar = (text: string): string => (/^[A-Za-z0-9_./@~][\w./@~-]*$/.test(text) ? text : JSON.stringify(text));
 
@@ -99,6 +98,7 @@ export function meantAs(expected: string, node: Node | undefined): string | unde
   return undefined;
 }
 
+/** How a YAML value looks to a user, for "expected X, got Y". */
 export function describeNode(node: Node | undefined): string {
   if (!node) return 'nothing';
   if (isMap(node)) return 'a mapping';
