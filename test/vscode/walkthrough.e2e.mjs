@@ -29,10 +29,12 @@ describe('the walkthrough', function () {
 
     // The tree first: it also takes the focus back from the Welcome page, which keeps the palette's keys.
     await openComponents(s.wb);
-    await s.wb.runCommand('ModelOps: Open Config');
     await s.wb.runCommand('ModelOps: Up');
     await s.wb.waitForProgressToFinish(/^ModelOps: Up/, { timeout: 480_000 });
     await waitForComponents(s.wb, Object.fromEntries(COMPONENTS.map((c) => [c, /^ready$/])), { timeout: 120_000 });
+    await s.wb.runCommand('ModelOps: Open Config');
+    // The editor takes the focus when it opens: a palette opened before that would lose it and close.
+    await s.wb.page.locator('.tabs-container .tab.active', { hasText: 'azure.yaml' }).waitFor({ state: 'visible', timeout: 30_000 });
     await s.wb.runCommand('Welcome: Open Walkthrough...');
     await s.wb.pickQuickItem('Get started with ModelOps Infra', { exact: false });
     const done = await waitFor(async () => {
