@@ -12,14 +12,14 @@ export interface OutputValue {
   secret: boolean;
 }
 
-/** The component's existing stack, selected for reading (never created): UnknownStackError when there is none. */
+/**
+ * The component's stack, for reading (never created). A read-only workspace runs no `stack select`
+ * (pulumiProcess.ts), so a stack that does not exist shows on the read itself: `readFailure`.
+ */
 export async function selectForReading(engine: Engine, component: Component) {
   const auto = await loadAutomation();
   const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, async () => ({}), 'read');
-  return auto.Stack.select(component.stack, ws).catch((error: unknown) => {
-    if (error instanceof auto.StackNotFoundError) throw new UnknownStackError(component);
-    throw new PulumiCommandError(describePulumiError(error, component.stack));
-  });
+  return auto.Stack.select(component.stack, ws);
 }
 
 /**
