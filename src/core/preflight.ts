@@ -3,6 +3,7 @@
  * facts the engine reads through the Azure SDK. Pure: every judgement is a function of those facts,
  * so "failed" is only said when a fact proves it, and a fact that could not be read is "unknown".
  */
+import { NEW_SSH_KEY } from './config/naming';
 import type { InfraConfig, NodePoolConfig } from './config/types';
 
 export type PreflightVerdict = 'passed' | 'failed' | 'unknown';
@@ -174,6 +175,12 @@ export function judgeKubernetesVersion(wanted: string | undefined, offered: Fact
     fix: `set \`aks.kubernetes_version\` to one of ${list || 'the versions `az aks get-versions -l <location>` lists'}`,
     configPath: ['aks', 'kubernetes_version'],
   };
+}
+
+/** The nodes' SSH key, as read from the config or its file: `problem` is why AKS would refuse it. */
+export function judgeSshKey(problem: string | undefined): PreflightCheck {
+  if (!problem) return { check: 'ssh key', verdict: 'passed', reason: 'an RSA key of at least 2048 bits, as AKS requires' };
+  return { check: 'ssh key', verdict: 'failed', reason: problem.replace(/\.$/, ''), ...(problem.includes(NEW_SSH_KEY) ? {} : { fix: `create one with ${NEW_SSH_KEY}` }), configPath: ['ssh'] };
 }
 
 /** `up` goes ahead unless a check proves it would fail; unknown checks are said, not blocking. */

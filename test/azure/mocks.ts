@@ -9,10 +9,10 @@ import { componentsFor } from '../../src/core/components';
 import { parseConfig } from '../../src/core/config/parse';
 import type { InfraConfig } from '../../src/core/config/types';
 import type { ProgramContext } from '../../src/engine/programs/types';
-import { lines, ORIGINAL_EXAMPLE } from '../fixtures';
+import { lines, ORIGINAL_EXAMPLE, RSA_SSH_KEY } from '../fixtures';
 
 export const SUBSCRIPTION = '12345678-90ab-cdef-1234-567890abcdef';
-export const SSH_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG0PqQ8n6Xb8Yk1Qo3Z4m2Q1q0Fh8bJq3S3mJ0Vf0x1d alice@host';
+export const SSH_KEY = RSA_SSH_KEY;
 export const KUBECONFIG = 'apiVersion: v1\nkind: Config\nclusters: []\n';
 export const KUBELET_OBJECT_ID = '11111111-2222-3333-4444-555555555555';
 

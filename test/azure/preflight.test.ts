@@ -15,6 +15,7 @@ import type { PreflightCheck } from '../../src/core/preflight';
 import { azurePreflight } from '../../src/health/preflight';
 import { readySubscription, routeKey, startArmDouble, type ArmDouble } from './armDouble';
 import { FLAT_EXAMPLE, SECTIONS, SUBSCRIPTION, parse } from './mocks';
+import { ED25519_SSH_KEY, RSA_SSH_KEY } from '../fixtures';
 
 const TOKEN = 'double-token-0123';
 /** A credential double: a fixed bearer token. */
@@ -147,10 +148,25 @@ describe('azure preflight in the CLI (the subscription check needs no Azure)', f
     const r = cli('validate', '--json');
     assert.equal(r.status, 1, r.stderr);
     const doc = JSON.parse(r.stdout);
-    assert.deepEqual(doc.preflight.map((c: PreflightCheck) => [c.check, c.verdict]), [['subscription', 'failed']]);
+    assert.deepEqual(doc.preflight.map((c: PreflightCheck) => [c.check, c.verdict]), [['subscription', 'failed'], ['ssh key', 'passed']]);
     const problem = doc.problems.find((p: { code: string }) => p.code === 'preflight-failed');
     assert.equal(problem.range.start.line, 2, 'provider: azure is line 2 of the example');
     assert.match(problem.message, /^Preflight subscription: no subscription: .* Fix: add `subscription_id: <GUID>`/);
+  });
+
+  it('an ed25519 key in ssh.public_key_path fails before anything is created (AKS takes RSA only), on the ssh line', () => {
+    writeFileSync(join(dir, 'id_ed25519.pub'), `${ED25519_SSH_KEY}\n`);
+    const text = FULL.replace(/^subscription_id:.*\n/m, '').replace(/ssh:\n.*\n/, `ssh:\n  public_key_path: ${join(dir, 'id_ed25519.pub')}\n`);
+    writeFileSync(join(dir, 'azure.yaml'), text);
+    const r = cli('validate', '--json');
+    const doc = JSON.parse(r.stdout);
+    const ssh = doc.preflight.find((c: PreflightCheck) => c.check === 'ssh key');
+    assert.equal(ssh.verdict, 'failed');
+    assert.match(ssh.reason, /id_ed25519\.pub: it is a ssh-ed25519 key, and AKS accepts only RSA keys \(of at least 2048 bits\)\. Create one with `ssh-keygen -t rsa -b 4096/);
+    const problem = doc.problems.find((p: { message: string }) => p.message.startsWith('Preflight ssh key'));
+    assert.equal(problem.range.start.line, text.split('\n').findIndex((l) => l.startsWith('ssh:')) + 1);
+    writeFileSync(join(dir, 'id_ed25519.pub'), `${RSA_SSH_KEY}\n`);
+    assert.equal(JSON.parse(cli('validate', '--json').stdout).preflight.find((c: PreflightCheck) => c.check === 'ssh key').verdict, 'passed');
   });
 
   it('up refuses before anything runs (exit 3), and says how to go ahead anyway', () => {

@@ -10,10 +10,11 @@
  * `world` is what exists in Azure and on the cluster afterwards, for the provider double.
  */
 import { createHash } from 'node:crypto';
+import { RSA_SSH_KEY } from '../fixtures';
 import { objectId, worldKey, DOUBLE_SUBSCRIPTION as SUBSCRIPTION, type WorldObject } from '../doubles/providerDouble';
 
 export { SUBSCRIPTION };
-export const SSH_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG0PqQ8n6Xb8Yk1Qo3Z4m2Q1q0Fh8bJq3S3mJ0Vf0x1d alice@host';
+export const SSH_KEY = RSA_SSH_KEY;
 /** The password the original's RandomPassword generated; Postgres was initialised with it. */
 export const ORIGINAL_POSTGRES_PASSWORD = 'Orig1nalRandomPassw0rd24';
 const KUBECONFIG = 'apiVersion: v1\nkind: Config\nclusters: []\n';

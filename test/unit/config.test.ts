@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { CONFIG_PROBLEM_CODES, parseConfig, providerOfText, type ConfigProblemCode } from '../../src/core/config/parse';
 import { sectionsWithoutEffect } from '../../src/core/config/rules';
 import type { ParsedConfig, Problem } from '../../src/core/config/types';
-import { ORIGINAL_EXAMPLE } from '../fixtures';
+import { ED25519_SSH_KEY, ORIGINAL_EXAMPLE, SHORT_RSA_SSH_KEY } from '../fixtures';
 
 const lines = (...text: string[]): string => `${text.join('\n')}\n`;
 
@@ -339,6 +339,9 @@ const RULE_CASES: RuleCase[] = [
   { name: 'a DNS IP outside the CIDR', code: 'dns-ip-outside-cidr', text: lines('provider: local', 'aks:', '  network:', '    service_cidr: 10.0.0.0/16', '    dns_service_ip: 10.1.0.10'), line: 5, column: 21, says: /10\.0\.0\.10/ },
   { name: 'the network address as DNS IP', code: 'dns-ip-outside-cidr', text: lines('provider: local', 'aks:', '  network:', '    dns_service_ip: 172.16.0.0'), line: 4, column: 21 },
   { name: 'a private key as public key', code: 'invalid-ssh-public-key', text: lines('provider: local', 'ssh:', '  public_key: "-----BEGIN OPENSSH PRIVATE KEY-----"'), line: 3, column: 15 },
+  { name: 'an ed25519 key (AKS takes RSA only)', code: 'invalid-ssh-public-key', text: lines('provider: azure', 'ssh:', `  public_key: "${ED25519_SSH_KEY}"`), line: 3, column: 15, says: /ssh-ed25519 key, and AKS accepts only RSA keys .*ssh-keygen -t rsa -b 4096/ },
+  { name: 'a 1024-bit RSA key', code: 'invalid-ssh-public-key', text: lines('provider: azure', 'ssh:', `  public_key: "${SHORT_RSA_SSH_KEY}"`), line: 3, column: 15, says: /1024-bit RSA key, and AKS needs at least 2048 bits/ },
+  { name: 'an RSA key cut short', code: 'invalid-ssh-public-key', text: lines('provider: azure', 'ssh:', '  public_key: "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCrYjun6Sr9"'), line: 3, column: 15, says: /cut short/ },
   // Registry, storage
   { name: 'an ACR name with -', code: 'invalid-acr-name', text: lines('provider: local', 'acr:', '  name: my-acr'), line: 3, column: 9, says: /"myacr"/ },
   { name: 'a 4-character registry_name', code: 'invalid-acr-name', text: lines('provider: local', 'registry:', '  registry_name: acr1'), line: 3, column: 18 },

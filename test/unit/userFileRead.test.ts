@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sshPublicKey } from '../../src/engine/programs/azure/cluster';
 import { readAtMost, readSmallFile } from '../../src/engine/userFiles';
+import { RSA_SSH_KEY } from '../fixtures';
 
 describe("reading a user's file, bounded", () => {
   let dir: string;
@@ -35,7 +36,7 @@ describe("reading a user's file, bounded", () => {
   it('ssh.public_key_path: /dev/zero is refused at once, with the fix', () => {
     assert.throws(() => sshPublicKey({ publicKeyPath: '/dev/zero' }), /^Error: ssh\.public_key_path: \/dev\/zero is a device, not an SSH public key\. Point it at an existing public key/);
     assert.throws(() => sshPublicKey({ publicKeyPath: join(dir, 'id.pub') }), /does not exist\. Point it at/);
-    writeFileSync(join(dir, 'id.pub'), 'ssh-ed25519 AAAA you@host\n');
-    assert.equal(sshPublicKey({ publicKeyPath: join(dir, 'id.pub') }), 'ssh-ed25519 AAAA you@host');
+    writeFileSync(join(dir, 'id.pub'), `${RSA_SSH_KEY}\n`);
+    assert.equal(sshPublicKey({ publicKeyPath: join(dir, 'id.pub') }), RSA_SSH_KEY);
   });
 });

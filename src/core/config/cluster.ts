@@ -224,7 +224,7 @@ export function readSsh(field: Field): SshConfig | undefined {
   if (!ssh) return undefined;
   const config: SshConfig = {};
   const keyField = ssh.get('public_key');
-  const publicKey = keyField.string('public_key: "ssh-ed25519 AAAA... you@host"');
+  const publicKey = keyField.string('public_key: "ssh-rsa AAAA... you@host"');
   if (publicKey !== undefined) {
     const issue = checkSshPublicKey(publicKey);
     if (issue) keyField.error('invalid-ssh-public-key', `\`ssh.public_key\`: ${issue}`);

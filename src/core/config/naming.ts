@@ -100,9 +100,41 @@ export function checkEnvironmentName(value: string): string | undefined {
   return `"${printable(value)}" is not a valid environment name: 1–${MAX_ENVIRONMENT_LENGTH} lowercase letters, digits and '-', not starting or ending with '-' (it becomes part of stack and resource names). Use "${toDnsLabel(value, MAX_ENVIRONMENT_LENGTH)}".`;
 }
 
+/** The smallest RSA key Azure accepts for Linux nodes. */
+export const MIN_RSA_BITS = 2048;
+export const NEW_SSH_KEY = '`ssh-keygen -t rsa -b 4096 -f ~/.ssh/modelops_aks` and point `ssh.public_key_path` at ~/.ssh/modelops_aks.pub';
+
+/**
+ * AKS takes only RSA keys of at least 2048 bits: it answers "linuxProfile.ssh.publicKeys.keyData is
+ * invalid" to ed25519 and ECDSA (Azure/AKS#4431), and only once the groups before the cluster exist.
+ */
 export function checkSshPublicKey(value: string): string | undefined {
-  if (/^(ssh-rsa|ssh-ed25519|ecdsa-sha2-[a-z0-9]+) [A-Za-z0-9+/]+={0,3}( .*)?$/.test(value.trim())) return undefined;
-  return 'it is not an OpenSSH public key: it must start with `ssh-rsa`, `ssh-ed25519` or `ecdsa-sha2-…` followed by the base64 key (the content of ~/.ssh/id_rsa.pub, not the private key). Or use `public_key_path`.';
+  const [type, data] = value.trim().split(/\s+/);
+  if (type === 'ssh-ed25519' || type?.startsWith('ecdsa-sha2-') || type?.startsWith('sk-')) return `it is a ${type} key, and AKS accepts only RSA keys (of at least ${MIN_RSA_BITS} bits). Create one with ${NEW_SSH_KEY}.`;
+  if (type !== 'ssh-rsa' || !data || !/^[A-Za-z0-9+/]+={0,3}$/.test(data)) return `it is not an OpenSSH public key: it must start with \`ssh-rsa\` followed by the base64 key (the content of ~/.ssh/id_rsa.pub, not the private key). Or use \`public_key_path\`.`;
+  const bits = rsaModulusBits(Buffer.from(data, 'base64'));
+  if (bits === undefined) return 'its base64 part is not an RSA public key (it may be cut short). Copy the whole line of the .pub file.';
+  if (bits < MIN_RSA_BITS) return `it is a ${bits}-bit RSA key, and AKS needs at least ${MIN_RSA_BITS} bits. Create one with ${NEW_SSH_KEY}.`;
+  return undefined;
+}
+
+/** The size of the modulus of an OpenSSH `ssh-rsa` blob (RFC 4253 §6.6: string type, mpint e, mpint n). */
+export function rsaModulusBits(blob: Buffer): number | undefined {
+  const fields: Buffer[] = [];
+  let at = 0;
+  while (fields.length < 3) {
+    if (at + 4 > blob.length) return undefined;
+    const length = blob.readUInt32BE(at);
+    if (at + 4 + length > blob.length) return undefined;
+    fields.push(blob.subarray(at + 4, at + 4 + length));
+    at += 4 + length;
+  }
+  if (fields[0].toString('latin1') !== 'ssh-rsa') return undefined;
+  const modulus = fields[2];
+  let first = 0;
+  while (first < modulus.length && modulus[first] === 0) first++;
+  if (first === modulus.length) return undefined;
+  return (modulus.length - first - 1) * 8 + (32 - Math.clz32(modulus[first]));
 }
 
 export function checkBackendUrl(value: string): string | undefined {

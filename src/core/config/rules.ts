@@ -210,5 +210,5 @@ function noteDerivedNames(top: MapReader, config: InfraConfig, env: string): voi
 
 function warnUnusedSshPublicKey(field: Field): void {
   if (!field.exists) return;
-  field.warnAtKey('unused-key', '`ssh_public_key` is accepted for compatibility but never read (the original ignored it too). Move the key to `ssh: { public_key: "ssh-ed25519 …" }` or use `ssh: { public_key_path: ~/.ssh/id_rsa.pub }`.');
+  field.warnAtKey('unused-key', '`ssh_public_key` is accepted for compatibility but never read (the original ignored it too). Move the key to `ssh: { public_key: "ssh-rsa …" }` or use `ssh: { public_key_path: ~/.ssh/id_rsa.pub }`.');
 }

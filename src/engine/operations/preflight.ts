@@ -4,7 +4,8 @@
  * Every check is reported as a `preflight` event; a failed one is also a problem on its line.
  */
 import { rangeOf, type Problem } from '../../core/config/types';
-import type { PreflightCheck } from '../../core/preflight';
+import { judgeSshKey, type PreflightCheck } from '../../core/preflight';
+import { sshPublicKey } from '../programs/azure/cluster';
 import { azurePreflight } from '../../health/preflight';
 import type { Engine, Snapshot } from '../engine';
 
@@ -13,9 +14,21 @@ export async function runPreflight(engine: Engine, snapshot: Snapshot, creating?
   const { config, env, components } = engine.setup;
   if (config.provider !== 'azure') return [];
   const absent = new Set(components.filter((c) => !snapshot.states.get(c.name)?.exists).map((c) => c.name));
-  const checks = await azurePreflight(config, env, creating ?? absent, process.env);
+  const created = creating ?? absent;
+  const checks = await azurePreflight(config, env, created, process.env);
+  if (created.has('cluster')) checks.push(judgeSshKey(sshKeyProblem(config.ssh)));
   for (const c of checks) engine.emit({ type: 'preflight', check: c.check, verdict: c.verdict, reason: c.reason, ...(c.fix ? { fix: c.fix } : {}) });
   return checks;
+}
+
+/** Why AKS would refuse the key `up` will give it (none read, unreadable, not RSA, too short). */
+function sshKeyProblem(ssh: Parameters<typeof sshPublicKey>[0]): string | undefined {
+  try {
+    sshPublicKey(ssh);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 export function preflightProblems(engine: Engine, checks: readonly PreflightCheck[]): Problem[] {

@@ -15,6 +15,7 @@ import type * as authorization from '@pulumi/azure-native/authorization';
 import type * as containerservice from '@pulumi/azure-native/containerservice';
 import type * as azureInputs from '@pulumi/azure-native/types/input';
 import { clusterName } from '../../../core/names';
+import { checkSshPublicKey, NEW_SSH_KEY } from '../../../core/config/naming';
 import { DEFAULT_DNS_SERVICE_IP, DEFAULT_SERVICE_CIDR } from '../../../core/config/cluster';
 import type { NodePoolConfig, SshConfig } from '../../../core/config/types';
 import { nodePoolsOf, taintString } from '../../../core/nodePools';
@@ -53,21 +54,24 @@ function agentPoolSettings(pool: NodePoolConfig): AgentPoolSettings {
   };
 }
 
-/** `ssh.public_key`, else the file at `ssh.public_key_path`. Generating one would need @pulumi/tls, so a key is required. */
+/**
+ * `ssh.public_key`, else the file at `ssh.public_key_path`, checked as AKS checks it (RSA, at least
+ * 2048 bits). Generating one would need @pulumi/tls, so a key is required.
+ */
 export function sshPublicKey(ssh: SshConfig | undefined): string {
   if (ssh?.publicKey) return ssh.publicKey.trim();
-  if (ssh?.publicKeyPath) {
-    const path = ssh.publicKeyPath.replace(/^~(?=$|\/)/, homedir());
-    let key: string | undefined;
-    try {
-      key = readSmallFile(path, 'an SSH public key', 64 * 1024);
-    } catch (error) {
-      throw new Error(`ssh.public_key_path: ${(error as Error).message}. Point it at an existing public key, or set ssh.public_key to the key text.`);
-    }
-    if (key === undefined) throw new Error(`ssh.public_key_path: ${path} does not exist. Point it at an existing public key, or set ssh.public_key to the key text.`);
-    return key.trim();
+  if (!ssh?.publicKeyPath) throw new Error(`AKS needs an SSH public key for its nodes: set ssh.public_key (the key text, "ssh-rsa AAAA… you@host") or ssh.public_key_path (e.g. ~/.ssh/id_rsa.pub) in azure.yaml. Create one with ${NEW_SSH_KEY}.`);
+  const path = ssh.publicKeyPath.replace(/^~(?=$|\/)/, homedir());
+  let key: string | undefined;
+  try {
+    key = readSmallFile(path, 'an SSH public key', 64 * 1024);
+  } catch (error) {
+    throw new Error(`ssh.public_key_path: ${(error as Error).message}. Point it at an existing public key, or set ssh.public_key to the key text.`);
   }
-  throw new Error('AKS needs an SSH public key for its nodes: set ssh.public_key (the key text, e.g. "ssh-ed25519 AAAA… you@host") or ssh.public_key_path (e.g. ~/.ssh/id_ed25519.pub) in azure.yaml. Create one with `ssh-keygen -t ed25519`.');
+  if (key === undefined) throw new Error(`ssh.public_key_path: ${path} does not exist. Point it at an existing public key, or set ssh.public_key to the key text.`);
+  const issue = checkSshPublicKey(key);
+  if (issue) throw new Error(`ssh.public_key_path: ${path}: ${issue}`);
+  return key.trim();
 }
 
 /** The kubelet identity's object id; Azure has returned it as `objectId` and as `object_id` (original issue #7). */
