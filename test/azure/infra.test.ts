@@ -135,6 +135,17 @@ describe('azure programs: cluster', () => {
     assert.equal(scaled.resource('azure-native:containerservice:AgentPool', 'aks-pool-cpu').inputs.count, 4);
   });
 
+  it('creates the pools one after another: AKS refuses a second pool operation while one runs (409, Azure/AKS#1913)', async () => {
+    const pools = '  node_pools:\n    - { name: sys, vm_size: Standard_B2s, mode: System }\n    - { name: cpu, vm_size: Standard_D4s_v3 }\n    - { name: mem, vm_size: Standard_E4s_v3 }\n    - { name: gpu, vm_size: Standard_NC6s_v3 }\n';
+    const r = await runComponent(FLAT_EXAMPLE.replace(/ {2}node_pools:\n(?: {4}.*\n)+/, pools), 'cluster');
+    const chain = r.ofType('azure-native:containerservice:AgentPool').map((p) => [p.name, p.options.dependsOn.filter((d) => d.startsWith('aks-pool-'))]);
+    assert.deepEqual(chain, [
+      ['aks-pool-cpu', []],
+      ['aks-pool-mem', ['aks-pool-cpu']],
+      ['aks-pool-gpu', ['aks-pool-mem']],
+    ]);
+  });
+
   it('exports the decoded kubeconfig as a secret, and the names dependents read', async () => {
     const r = await runComponent(FLAT_EXAMPLE, 'cluster');
     assert.equal(r.outputs.kubeconfig, KUBECONFIG);

@@ -94,6 +94,7 @@ describe('azure programs: objects that find each other', () => {
       [workspace.resources, 'dask-scheduler-svc', (i) => (i.spec.selector = { app: 'dask-schedular' }), /Service dask-scheduler-svc: its selector matches no pods/],
       [workspace.resources, 'dask-workers', (i) => (i.spec.selector.matchLabels = { app: 'dask-workers' }), /Deployment dask-workers: its selector does not match/],
       [workspace.resources, 'dask-scheduler-pdb', (i) => (i.spec.selector.matchLabels = { app: 'scheduler' }), /PodDisruptionBudget dask-scheduler-pdb: its selector matches no pods/],
+      [workspace.resources, 'dask-scheduler-pdb', (i) => (i.spec = { minAvailable: 1, selector: i.spec.selector }), /PodDisruptionBudget dask-scheduler-pdb: allows no eviction of its 1 pod\(s\), so every node drain/],
       [workspace.resources, 'dask-scheduler-svc', (i) => (i.spec.ports[0].targetPort = 1), /port tcp-comm targets 1, which no selected container exposes/],
       [workspace.resources, 'dask-workers-hpa', (i) => (i.spec.scaleTargetRef.name = 'dask-worker'), /HorizontalPodAutoscaler dask-workers-hpa: scales Deployment dask-worker/],
       [adaptive.resources, 'default-postgres-svc', (i) => (i.spec.selector = { app: 'postgresql' }), /Service default-postgres-svc: its selector matches no pods/],

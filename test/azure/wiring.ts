@@ -84,7 +84,13 @@ export function wiringProblems(resources: readonly MockResource[]): string[] {
     }
   }
   for (const pdb of resources.filter((r) => r.type === 'kubernetes:policy/v1:PodDisruptionBudget')) {
-    if (selected(ns(pdb), (pdb.inputs as Obj).spec.selector?.matchLabels).length === 0) problems.push(`PodDisruptionBudget ${pdb.name}: its selector matches no pods`);
+    const spec = (pdb.inputs as Obj).spec;
+    const targets = selected(ns(pdb), spec.selector?.matchLabels);
+    if (targets.length === 0) problems.push(`PodDisruptionBudget ${pdb.name}: its selector matches no pods`);
+    const replicas = targets.reduce((sum, d) => sum + ((d.inputs as Obj).spec.replicas ?? 1), 0);
+    // The eviction API refuses while no disruption is allowed, so a node drain (an AKS upgrade) never ends.
+    const allowed = spec.maxUnavailable !== undefined ? (spec.maxUnavailable === '0%' || spec.maxUnavailable === 0 ? 0 : 1) : spec.minAvailable === '100%' || (typeof spec.minAvailable === 'number' && spec.minAvailable >= replicas) ? 0 : 1;
+    if (targets.length && allowed === 0) problems.push(`PodDisruptionBudget ${pdb.name}: allows no eviction of its ${replicas} pod(s), so every node drain (and AKS upgrade) on their node is blocked`);
   }
   for (const hpa of resources.filter((r) => r.type === 'kubernetes:autoscaling/v2:HorizontalPodAutoscaler')) {
     const target = (hpa.inputs as Obj).spec.scaleTargetRef;

@@ -15,6 +15,7 @@
  *   Secret's type, and the data of a Secret or ConfigMap unless the provider was configured with
  *   enableSecretMutable / enableConfigMapMutable (or the object is immutable), as
  *   pulumi-kubernetes' provider/pkg/provider/diff.go decides; random on any input change.
+ * - AKS's one agent pool operation at a time per cluster (a second one fails with its 409).
  * - DiffConfig never replaces a provider: azure-native's DiffConfig always answers "no
  *   changes"; Kubernetes' names the keys that changed (an update, so the engine configures it
  *   anew) and replaces only for another cluster, and the kubeconfig is the same.
@@ -216,6 +217,26 @@ function fail(callback: (e: unknown) => void, message: string): void {
   callback({ code: grpc.status.UNKNOWN, details: message });
 }
 
+/**
+ * AKS runs one agent pool operation per cluster at a time: a second one answers HTTP 409
+ * OperationNotAllowed with this message (as quoted in Azure/AKS#1913 and cilium/cilium#25944)
+ * until the first finishes. Here an operation lasts AGENT_POOL_OPERATION_MS.
+ */
+const AGENT_POOL_OPERATION_MS = 400;
+const poolOperations = new Map<string, string>();
+
+function agentPoolOperation(type: string, id: string, verb: 'Creating' | 'Updating' | 'Deleting', callback: (e: unknown) => void, then: () => void): void {
+  if (type !== 'azure-native:containerservice:AgentPool') return then();
+  const cluster = id.replace(/\/agentPools\/[^/]+$/, '');
+  const running = poolOperations.get(cluster);
+  if (running) return fail(callback, `Code="OperationNotAllowed" Message="Operation is not allowed: Another agentpool operation (${running}) is in progress, please wait for it to finish before starting a new operation. See https://aka.ms/aks-pending-operation for more details" (double of AKS: HTTP 409)`);
+  poolOperations.set(cluster, `${id.split('/').pop()} - ${verb}`);
+  setTimeout(() => {
+    poolOperations.delete(cluster);
+    then();
+  }, AGENT_POOL_OPERATION_MS);
+}
+
 const server = {
   getPluginInfo: (_: any, cb: any) => cb(null, new plugproto.PluginInfo().setVersion(VERSIONS[PACKAGE])),
   getSchema: (_: any, cb: any) => cb(null, new provproto.GetSchemaResponse().setSchema('{}')),
@@ -249,12 +270,14 @@ const server = {
     const inputs = toJs(req.getProperties());
     const { id, outputs } = created(type, nameOf(req.getUrn()), inputs);
     if (req.getPreview()) return cb(null, new provproto.CreateResponse().setId('').setProperties(toStruct(inputs)));
-    const world = readWorld(worldFile());
-    if (world[worldKey(type, id)]) return fail(cb, `${type} ${id} already exists: import it into the stack instead of creating it (double of the ${PACKAGE} provider)`);
-    world[worldKey(type, id)] = { type, id, outputs };
-    writeWorld(world);
-    journal({ op: 'create', type, id, name: nameOf(req.getUrn()) });
-    cb(null, new provproto.CreateResponse().setId(id).setProperties(toStruct(outputs)));
+    if (readWorld(worldFile())[worldKey(type, id)]) return fail(cb, `${type} ${id} already exists: import it into the stack instead of creating it (double of the ${PACKAGE} provider)`);
+    agentPoolOperation(type, id, 'Creating', cb, () => {
+      const world = readWorld(worldFile());
+      world[worldKey(type, id)] = { type, id, outputs };
+      writeWorld(world);
+      journal({ op: 'create', type, id, name: nameOf(req.getUrn()) });
+      cb(null, new provproto.CreateResponse().setId(id).setProperties(toStruct(outputs)));
+    });
   },
   read(call: any, cb: any) {
     const req = call.request;
@@ -269,24 +292,27 @@ const server = {
     const req = call.request;
     const type = typeOf(req.getUrn());
     const outputs = { ...toJs(req.getOlds()), ...toJs(req.getNews()) };
-    if (!req.getPreview()) {
+    if (req.getPreview()) return cb(null, new provproto.UpdateResponse().setProperties(toStruct(outputs)));
+    const key = worldKey(type, req.getId());
+    if (!readWorld(worldFile())[key]) return fail(cb, `${type} ${req.getId()} does not exist (double of the ${PACKAGE} provider)`);
+    agentPoolOperation(type, req.getId(), 'Updating', cb, () => {
       const world = readWorld(worldFile());
-      const key = worldKey(type, req.getId());
-      if (!world[key]) return fail(cb, `${type} ${req.getId()} does not exist (double of the ${PACKAGE} provider)`);
       world[key] = { type, id: req.getId(), outputs };
       writeWorld(world);
       journal({ op: 'update', type, id: req.getId(), name: nameOf(req.getUrn()) });
-    }
-    cb(null, new provproto.UpdateResponse().setProperties(toStruct(outputs)));
+      cb(null, new provproto.UpdateResponse().setProperties(toStruct(outputs)));
+    });
   },
   delete(call: any, cb: any) {
     const req = call.request;
     const type = typeOf(req.getUrn());
-    const world = readWorld(worldFile());
-    delete world[worldKey(type, req.getId())];
-    writeWorld(world);
-    journal({ op: 'delete', type, id: req.getId(), name: nameOf(req.getUrn()) });
-    cb(null, new emptyproto.Empty());
+    agentPoolOperation(type, req.getId(), 'Deleting', cb, () => {
+      const world = readWorld(worldFile());
+      delete world[worldKey(type, req.getId())];
+      writeWorld(world);
+      journal({ op: 'delete', type, id: req.getId(), name: nameOf(req.getUrn()) });
+      cb(null, new emptyproto.Empty());
+    });
   },
   invoke(call: any, cb: any) {
     const answer = INVOKES[call.request.getTok()];

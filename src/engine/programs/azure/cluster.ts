@@ -116,7 +116,9 @@ export function cluster(ctx: AzureContext): Outputs {
     ctx.azureOptions({ deleteBeforeReplace: true }),
   );
 
-  for (const pool of separate) agentPool(ctx, managed, resourceGroupName, pool);
+  // AKS runs one agent pool operation per cluster at a time and answers 409 OperationNotAllowed to
+  // a second (Azure/AKS#1913), so each pool waits for the one before it.
+  separate.reduce<containerservice.AgentPool | undefined>((previous, pool) => agentPool(ctx, managed, resourceGroupName, pool, previous), undefined);
   const credentials = cs.listManagedClusterUserCredentialsOutput({ resourceGroupName, resourceName: managed.name }, { provider: ctx.azure() });
   const grantPull = ctx.has('registry') && (ctx.config.registry?.grantClusterPull ?? true);
   if (grantPull) acrPull(ctx, managed);
@@ -131,12 +133,12 @@ export function cluster(ctx: AzureContext): Outputs {
   };
 }
 
-function agentPool(ctx: AzureContext, managed: containerservice.ManagedCluster, resourceGroupName: pulumi.Output<string>, pool: NodePoolConfig): containerservice.AgentPool {
+function agentPool(ctx: AzureContext, managed: containerservice.ManagedCluster, resourceGroupName: pulumi.Output<string>, pool: NodePoolConfig, after?: containerservice.AgentPool): containerservice.AgentPool {
   const cs = require('@pulumi/azure-native/containerservice') as typeof containerservice;
   return new cs.AgentPool(
     `aks-pool-${pool.name}`,
     { agentPoolName: pool.name, resourceName: managed.name, resourceGroupName, ...agentPoolSettings(pool), tags: ctx.tags('cluster') },
-    ctx.azureOptions(),
+    ctx.azureOptions(after ? { dependsOn: [after] } : {}),
   );
 }
 

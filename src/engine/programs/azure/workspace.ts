@@ -184,7 +184,8 @@ export function workspace(ctx: AzureContext): Outputs {
     },
     opts,
   );
-  new policy.PodDisruptionBudget('dask-scheduler-pdb', { metadata: meta('dask-scheduler-pdb'), spec: { minAvailable: 1, selector: { matchLabels: { app: SCHEDULER_POD.app } } } }, opts);
+  // One scheduler, so `minAvailable: 1` would refuse every eviction and no node drain (AKS upgrades) could finish.
+  new policy.PodDisruptionBudget('dask-scheduler-pdb', { metadata: meta('dask-scheduler-pdb'), spec: { maxUnavailable: 1, selector: { matchLabels: { app: SCHEDULER_POD.app } } } }, opts);
 
   const workerDeployment = new apps.Deployment(
     'dask-workers',
