@@ -188,10 +188,16 @@ describe('azure programs: manifests, field by field', () => {
   });
 
   it('adaptive run: a command given as one string is split into arguments', async () => {
-    const r = await runComponent(FULL.replace('    algorithm: optuna\n', '    algorithm: optuna\n    workers: { command: "  python -m  my.worker\t--fast " }\n'), 'adaptive-default');
+    const r = await runComponent(FULL.replace('    workers: { image: ghcr.io/example/adaptive-worker:1.2 }\n', '    workers: { image: ghcr.io/example/adaptive-worker:1.2, command: "  python -m  my.worker\t--fast " }\n'), 'adaptive-default');
     assert.deepEqual(r.resource('kubernetes:apps/v1:Deployment', 'default-workers').inputs.spec.template.spec.containers[0].command, ['python', '-m', 'my.worker', '--fast']);
     assert.deepEqual(workerCommandOf(['python', 'w.py']), ['python', 'w.py']);
     assert.deepEqual(workerCommandOf(undefined), ['python', '-m', 'modelops.adaptive.worker']);
+  });
+
+  it('adaptive run without a workers image: the program refuses, naming the key (no image to fall back on)', async () => {
+    const config = parse(FULL);
+    config.adaptive.default.workers = { replicas: 2 };
+    await assert.rejects(run(contextFor(config, 'adaptive-default'), azureProgram), /adaptive\.default\.workers\.image is required with provider: azure or kubernetes/);
   });
 
   it('adaptive run without storage or a workspace: no storage secret, no envFrom, an empty scheduler address', async () => {

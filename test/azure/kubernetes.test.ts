@@ -182,7 +182,7 @@ describe('azure programs: adaptive run', () => {
     const w = container(workers);
     assert.equal(workers.inputs.metadata.name, 'adaptive-workers');
     assert.equal(workers.inputs.spec.replicas, 2);
-    assert.equal(w.image, 'ghcr.io/institutefordiseasemodeling/modelops-adaptive-worker:latest');
+    assert.equal(w.image, 'ghcr.io/example/adaptive-worker:1.2', 'the configured image: there is no published default');
     assert.deepEqual(w.command, ['python', '-m', 'modelops.adaptive.worker']);
     assert.deepEqual(w.resources, { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
     assert.deepEqual(w.env.map((e: Obj) => e.name), ['POSTGRES_DSN', 'DASK_SCHEDULER', 'ALGORITHM', 'NAMESPACE']);

@@ -38,7 +38,7 @@ export const SECTIONS = {
     '      threads: 1',
     '      resources: { limits: { memory: 8Gi, cpu: "4" } }',
   ),
-  adaptive: lines('adaptive:', '  default:', '    algorithm: optuna', '    persistence: { size: 5Gi }'),
+  adaptive: lines('adaptive:', '  default:', '    algorithm: optuna', '    persistence: { size: 5Gi }', '    workers: { image: ghcr.io/example/adaptive-worker:1.2 }'),
 };
 
 export function parse(text: string): InfraConfig {

@@ -47,7 +47,7 @@ adaptive:
     algorithm: optuna
     central_store: { kind: postgres, mode: in-cluster }
     persistence: { enabled: true, size: 1Gi, storageClass: standard }
-    workers: { replicas: 2 }
+    workers: { image: "${IMAGE}", replicas: 2 }
 `;
 
 type Obj = { metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec: Record<string, any>; data?: Record<string, string> };

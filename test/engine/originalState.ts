@@ -57,6 +57,7 @@ workspace:
 adaptive:
   default:
     algorithm: optuna
+    workers: { image: "ghcr.io/example/adaptive-worker:1.2" }
 `;
 
 /**

@@ -205,9 +205,10 @@ const adaptiveRunArb = fc.record(
     persistence: fc.record({ enabled: fc.boolean(), size: matching(/^[1-9][0-9]{0,3}[KMGT]i$/), storageClass: plainText }, { requiredKeys: [] }),
     database: plainText,
     user: plainText,
-    workers: fc.record({ image: plainText, replicas: fc.integer({ min: 1, max: 100 }), command: fc.oneof(plainText, fc.array(plainText, { maxLength: 3 })) }, { requiredKeys: [] }),
+    // Required with a cluster (azure, kubernetes): there is no published default image.
+    workers: fc.record({ image: plainText, replicas: fc.integer({ min: 1, max: 100 }), command: fc.oneof(plainText, fc.array(plainText, { maxLength: 3 })) }, { requiredKeys: ['image'] }),
   },
-  { requiredKeys: [] },
+  { requiredKeys: ['workers'] },
 );
 
 const extraFields = fc.dictionary(matching(/^x[a-z]{0,6}$/), fc.oneof(plainText, fc.integer(), fc.boolean()), { maxKeys: 3, noNullPrototype: true });

@@ -349,6 +349,8 @@ const RULE_CASES: RuleCase[] = [
   { name: 'a 25-character storage account', code: 'invalid-storage-account-name', text: lines('provider: local', 'storage:', `  account_name: ${'s'.repeat(25)}`), line: 3, column: 17 },
   // Workspace, adaptive
   { name: 'a namespace with _', code: 'invalid-namespace', text: lines('provider: local', 'workspace:', '  metadata: { name: w, namespace: my_ns }'), line: 3, column: 35 },
+  { name: 'an adaptive run on a cluster without a workers image', code: 'missing-required', text: lines('provider: kubernetes', 'adaptive:', '  calib: { algorithm: optuna }'), line: 3, column: 3, says: /`adaptive\.calib\.workers` is required .*never published.*workers: \{ image: / },
+  { name: 'adaptive workers on a cluster without an image', code: 'missing-required', text: lines('provider: kubernetes', 'adaptive:', '  calib:', '    workers: { replicas: 3 }'), line: 4, column: 5, says: /`adaptive\.calib\.workers\.image` is required/ },
   { name: 'a run name with capitals', code: 'invalid-run-name', text: lines('provider: local', 'adaptive:', '  Calibration: {}'), line: 3, column: 3, says: /"calibration"/ },
   { name: 'a run name too long for the namespace', code: 'invalid-run-name', text: lines('provider: local', 'environment: staging', 'adaptive:', `  ${'r'.repeat(40)}: {}`), line: 4, column: 3, says: /63/ },
   { name: 'a size in GB', code: 'invalid-quantity', text: lines('provider: local', 'adaptive:', '  run:', '    persistence: { size: 10GB }'), line: 4, column: 26, says: /10Gi/ },

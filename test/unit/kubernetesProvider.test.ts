@@ -24,7 +24,7 @@ const FILE = lines(
   '  spec:',
   ...IMAGES,
   'adaptive:',
-  '  calib: { algorithm: optuna }',
+  '  calib: { algorithm: optuna, workers: { image: "ghcr.io/example/adaptive:1" } }',
 );
 
 const problemsOf = (text: string) => parseConfig(text, '/work/azure.yaml').problems.map((p) => ({ code: p.code, severity: p.severity, line: p.range.start.line, message: p.message }));

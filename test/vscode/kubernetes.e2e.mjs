@@ -42,7 +42,7 @@ workspace:
     workers: { image: "${IMAGE}", replicas: 2 }
     autoscaling: { enabled: false }
 adaptive:
-  default: { algorithm: optuna, central_store: { kind: none } }
+  default: { algorithm: optuna, central_store: { kind: none }, workers: { image: "${IMAGE}" } }
 `;
 
 describe('provider: kubernetes from VS Code, on a real API server', function () {

@@ -61,7 +61,7 @@ export function readInfraConfig(root: Field, outside: { username?: string; envir
   const config: InfraConfig = {
     provider: provider ?? 'local',
     location: readLocation(top.get('location')),
-    adaptive: readAdaptive(top.get('adaptive'), environment ?? DEFAULT_ENVIRONMENT),
+    adaptive: readAdaptive(top.get('adaptive'), environment ?? DEFAULT_ENVIRONMENT, provider),
     pulumi: readPulumi(top.get('pulumi')),
     dependsOn: {},
     local: { faults: {} },

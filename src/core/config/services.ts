@@ -209,13 +209,13 @@ function toRecord(value: unknown): Record<string, unknown> {
 }
 
 /** Run names become part of a stack (`modelops-adaptive-<env>-<run>`) and a namespace of the same name. */
-export function readAdaptive(field: Field, environment: string): Record<string, AdaptiveConfig> {
+export function readAdaptive(field: Field, environment: string, provider: ProviderKind | undefined): Record<string, AdaptiveConfig> {
   const runs: Record<string, AdaptiveConfig> = {};
   const map = field.map(undefined, 'adaptive: { default: { algorithm: optuna } }');
   if (!map) return runs;
   for (const run of map.fields()) {
     checkRunName(run, environment);
-    const config = readAdaptiveRun(run);
+    const config = readAdaptiveRun(run, provider);
     if (config) Object.defineProperty(runs, run.keyName, { value: config, enumerable: true, writable: true, configurable: true });
   }
   return runs;
@@ -232,7 +232,7 @@ function checkRunName(run: Field, environment: string): void {
   }
 }
 
-function readAdaptiveRun(run: Field): AdaptiveConfig | undefined {
+function readAdaptiveRun(run: Field, provider: ProviderKind | undefined): AdaptiveConfig | undefined {
   const adaptive = run.map(ADAPTIVE_KEYS, `${run.keyName}: { algorithm: optuna }`);
   if (!adaptive) return undefined;
   const version = adaptive.get('version');
@@ -248,7 +248,7 @@ function readAdaptiveRun(run: Field): AdaptiveConfig | undefined {
     persistence: readPersistence(inStore('persistence')),
     database: inStore('database').string('database: optuna') ?? 'optuna',
     user: inStore('user').string('user: optuna_user') ?? 'optuna_user',
-    workers: readAdaptiveWorkers(adaptive.get('workers')),
+    workers: readAdaptiveWorkers(adaptive.get('workers'), provider),
   };
 }
 
@@ -296,12 +296,26 @@ function readPersistence(field: Field): AdaptiveConfig['persistence'] {
   return persistence;
 }
 
-function readAdaptiveWorkers(field: Field): AdaptiveConfig['workers'] {
+const ADAPTIVE_WORKER_IMAGE_EXAMPLE = 'image: myregistry.azurecr.io/adaptive-worker:1.0';
+
+/**
+ * With a cluster, the workers' image is required: the original's default
+ * (ghcr.io/institutefordiseasemodeling/modelops-adaptive-worker) is not built by its CI (which
+ * builds the scheduler, worker and runner images), so its pods never started (ErrImagePull).
+ */
+function readAdaptiveWorkers(field: Field, provider: ProviderKind | undefined): AdaptiveConfig['workers'] {
   const workers: AdaptiveConfig['workers'] = { replicas: 2 };
+  const needsImage = provider === 'azure' || provider === 'kubernetes';
+  const why = `the adaptive workers' image, needed with \`provider: ${provider}\`: the original's default modelops-adaptive-worker image was never published`;
   const map = field.map(ADAPTIVE_WORKER_KEYS, 'workers: { replicas: 2 }');
-  if (!map) return workers;
-  const image = map.get('image').string('image: ghcr.io/institutefordiseasemodeling/modelops-adaptive-worker:latest');
+  if (!map) {
+    if (needsImage && !field.exists) field.missing(why, `workers: { ${ADAPTIVE_WORKER_IMAGE_EXAMPLE} }`);
+    return workers;
+  }
+  const imageField = map.get('image');
+  const image = imageField.string(ADAPTIVE_WORKER_IMAGE_EXAMPLE);
   if (image !== undefined) workers.image = image;
+  else if (needsImage && !imageField.isSet) imageField.missing(why, ADAPTIVE_WORKER_IMAGE_EXAMPLE);
   workers.replicas = map.get('replicas').int({ min: 1, max: 100 }, 'replicas: 2') ?? workers.replicas;
   const resources = map.get('resources');
   if (resources.isSet) {

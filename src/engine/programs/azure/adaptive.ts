@@ -10,7 +10,6 @@ import { CONTAINER_SECURITY, POD_SECURITY, checksum, clusterProvider, imagePullP
 import { stablePassword } from './password';
 import { STORAGE_SECRET, resourcesOf } from './workspace';
 
-export const DEFAULT_WORKER_IMAGE = 'ghcr.io/institutefordiseasemodeling/modelops-adaptive-worker:latest';
 export const DEFAULT_WORKER_COMMAND = ['python', '-m', 'modelops.adaptive.worker'];
 export const POSTGRES_IMAGE = 'postgres:14-alpine';
 const WORKERS = 'adaptive-workers';
@@ -56,7 +55,8 @@ export function adaptive(ctx: AzureContext): Outputs {
   if (dsn) runSecrets.POSTGRES_DSN = dsn;
   new k8s.core.Secret(`${run}-secret`, { metadata: meta(RUN_SECRETS), stringData: runSecrets }, opts);
 
-  const image = cfg.workers.image ?? DEFAULT_WORKER_IMAGE;
+  const image = cfg.workers.image;
+  if (!image) throw new Error(`adaptive.${run}.workers.image is required with provider: azure or kubernetes (the original's default adaptive worker image was never published)`);
   new k8s.apps.Deployment(
     `${run}-workers`,
     {
