@@ -119,7 +119,7 @@ export function snippetsAt(root: SchemaNode, path: readonly string[], startsItem
   const key = path.join('.');
   if (key === 'adaptive') {
     const algorithms = valuesAt(root, ['adaptive', 'run', 'algorithm']);
-    return [{ label: 'new adaptive run', detail: 'An adaptive run with its algorithm and workers', body: `\${1:run-name}:\n  algorithm: \${2|${algorithms.join(',')}|}\n  workers:\n    replicas: \${3:2}` }];
+    return [{ label: 'new adaptive run', detail: 'An adaptive run with its algorithm and workers', body: `\${1:run-name}:\n  algorithm: \${2|${algorithms.join(',')}|}\n  workers:\n    image: \${3:registry/adaptive-worker:tag}\n    replicas: \${4:2}` }];
   }
   if (key === 'aks.node_pools' || key === `aks.node_pools.${LIST_ITEM}`) {
     const dash = startsItem ? '' : '- ';
