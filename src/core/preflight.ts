@@ -155,23 +155,29 @@ export interface KubernetesVersion {
   version: string;
   isPreview: boolean;
   patches: string[];
+  /** `capabilities.supportPlan`: `KubernetesOfficial`, `AKSLongTermSupport`; empty when Azure does not say. */
+  supportPlans: string[];
 }
 
-/** The configured version (MAJOR.MINOR or a patch) must be offered, and not only as a preview. */
+/** Our clusters are created on the Free tier with the default plan, so a version offered only with long-term support is refused. */
+const offeredOnOurPlan = (v: KubernetesVersion): boolean => !v.isPreview && (v.supportPlans.length === 0 || v.supportPlans.includes('KubernetesOfficial'));
+
+/** The configured version (MAJOR.MINOR or a patch) must be offered, not only as a preview nor only with long-term support. */
 export function judgeKubernetesVersion(wanted: string | undefined, offered: Fact<readonly KubernetesVersion[]>): PreflightCheck {
   const check = 'kubernetes version';
   if (wanted === undefined) return { check, verdict: 'passed', reason: "none pinned: AKS picks the region's default" };
   if ('unknown' in offered) return { check, verdict: 'unknown', reason: offered.unknown };
-  const supported = offered.value.filter((v) => !v.isPreview);
+  const supported = offered.value.filter(offeredOnOurPlan);
   const minor = wanted.split('.').slice(0, 2).join('.');
   const match = supported.find((v) => v.version === minor && (wanted === minor || v.patches.includes(wanted)));
   if (match) return { check, verdict: 'passed', reason: `${wanted} is offered in the region` };
   const list = supported.map((v) => v.version).join(', ');
-  const preview = offered.value.some((v) => v.isPreview && v.version === minor);
+  const other = offered.value.find((v) => v.version === minor);
+  const why = !other ? 'not offered' : other.isPreview ? 'only a preview' : !offeredOnOurPlan(other) ? 'offered only with long-term support (AKSLongTermSupport, which needs the Premium tier)' : 'not offered';
   return {
     check,
     verdict: 'failed',
-    reason: `${wanted} is ${preview ? 'only a preview' : 'not offered'} in the region; supported: ${list || 'none listed'}`,
+    reason: `${wanted} is ${why} in the region; supported: ${list || 'none listed'}`,
     fix: `set \`aks.kubernetes_version\` to one of ${list || 'the versions `az aks get-versions -l <location>` lists'}`,
     configPath: ['aks', 'kubernetes_version'],
   };

@@ -115,7 +115,7 @@ class ArmCalls {
   async kubernetesVersions(signal: AbortSignal, location: string): Promise<KubernetesVersion[]> {
     const client = this.client('containerservice', () => (require('@azure/arm-containerservice') as typeof import('@azure/arm-containerservice')).ContainerServiceClient);
     const result = await client.managedClusters.listKubernetesVersions(location, { abortSignal: signal });
-    return (result.values ?? []).map((v) => ({ version: v.version ?? '', isPreview: v.isPreview === true, patches: Object.keys(v.patchVersions ?? {}) }));
+    return (result.values ?? []).map((v) => ({ version: v.version ?? '', isPreview: v.isPreview === true, patches: Object.keys(v.patchVersions ?? {}), supportPlans: v.capabilities?.supportPlan ?? [] }));
   }
 
   async registryName(signal: AbortSignal, name: string): Promise<NameStatus> {

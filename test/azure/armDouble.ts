@@ -107,12 +107,15 @@ export function readySubscription(subscription: string, location = 'eastus2'): A
     `GET ${sub}/providers/microsoft.compute/locations/${location}/usages`,
     ok({ value: [usage('cores', 'Total Regional vCPUs', 4, 100), usage('standardBSFamily', 'Standard BS Family vCPUs', 0, 20), usage('standardDSv3Family', 'Standard DSv3 Family vCPUs', 4, 100)] }),
   );
+  // As ARM's "Managed Clusters - List Kubernetes Versions" documents it: `capabilities.supportPlan` lists
+  // `KubernetesOfficial` and/or `AKSLongTermSupport` (the latter only on the Premium tier).
   routes.set(
     `GET ${sub}/providers/microsoft.containerservice/locations/${location}/kubernetesversions`,
     ok({ values: [
-      { version: '1.31', isPreview: false, patchVersions: { '1.31.8': { upgrades: ['1.32.5'] } } },
-      { version: '1.32', isPreview: false, patchVersions: { '1.32.5': { upgrades: [] } } },
-      { version: '1.34', isPreview: true, patchVersions: { '1.34.0': { upgrades: [] } } },
+      { version: '1.27', isPreview: false, patchVersions: { '1.27.102': { upgrades: [] } }, capabilities: { supportPlan: ['AKSLongTermSupport'] } },
+      { version: '1.31', isPreview: false, patchVersions: { '1.31.8': { upgrades: ['1.32.5'] } }, capabilities: { supportPlan: ['KubernetesOfficial', 'AKSLongTermSupport'] } },
+      { version: '1.32', isPreview: false, patchVersions: { '1.32.5': { upgrades: [] } }, capabilities: { supportPlan: ['KubernetesOfficial'] } },
+      { version: '1.34', isPreview: true, patchVersions: { '1.34.0': { upgrades: [] } }, capabilities: { supportPlan: ['KubernetesOfficial'] } },
     ] }),
   );
   routes.set(`POST ${sub}/providers/microsoft.containerregistry/checknameavailability`, ok({ nameAvailable: true }));

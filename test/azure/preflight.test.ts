@@ -92,6 +92,11 @@ describe('azure preflight: through the Azure SDK, against a double of Resource M
     assert.deepEqual([version.verdict, version.reason], ['failed', '1.34 is only a preview in the region; supported: 1.31, 1.32']);
   });
 
+  it('a Kubernetes version offered only with long-term support fails (it needs the Premium tier), read from capabilities.supportPlan', async () => {
+    const version = (await run(FULL.replace('kubernetes_version: "1.32"', 'kubernetes_version: "1.27"'))).find((c) => c.check === 'kubernetes version')!;
+    assert.deepEqual([version.verdict, version.reason], ['failed', '1.27 is offered only with long-term support (AKSLongTermSupport, which needs the Premium tier) in the region; supported: 1.31, 1.32']);
+  });
+
   it('a read it is not allowed makes only its checks unknown, with the ARM error code', async () => {
     arm.routes.set(routeKey('GET', `${sub}/providers/microsoft.compute/locations/eastus2/usages`), { status: 403, body: { error: { code: 'AuthorizationFailed', message: 'The client does not have authorization to perform action Microsoft.Compute/locations/usages/read.' } } });
     const checks = await run();

@@ -64,9 +64,9 @@ describe('preflight judgements', () => {
 
   it('a Kubernetes version must be offered and not only as a preview', () => {
     const offered = known([
-      { version: '1.31', isPreview: false, patches: ['1.31.8'] },
-      { version: '1.32', isPreview: false, patches: ['1.32.4', '1.32.5'] },
-      { version: '1.34', isPreview: true, patches: ['1.34.0'] },
+      { version: '1.31', isPreview: false, patches: ['1.31.8'], supportPlans: ['KubernetesOfficial'] },
+      { version: '1.32', isPreview: false, patches: ['1.32.4', '1.32.5'], supportPlans: [] },
+      { version: '1.34', isPreview: true, patches: ['1.34.0'], supportPlans: ['KubernetesOfficial'] },
     ]);
     assert.equal(judgeKubernetesVersion('1.32', offered).verdict, 'passed');
     assert.equal(judgeKubernetesVersion('1.32.5', offered).verdict, 'passed');
@@ -75,6 +75,16 @@ describe('preflight judgements', () => {
     assert.deepEqual([preview.verdict, preview.reason], ['failed', '1.34 is only a preview in the region; supported: 1.31, 1.32']);
     assert.match(judgeKubernetesVersion('1.29', offered).reason, /not offered/);
     assert.equal(judgeKubernetesVersion(undefined, offered).verdict, 'passed');
+  });
+
+  it('a Kubernetes version offered only with long-term support fails: our clusters are on the Free tier', () => {
+    const offered = known([
+      { version: '1.27', isPreview: false, patches: ['1.27.102'], supportPlans: ['AKSLongTermSupport'] },
+      { version: '1.30', isPreview: false, patches: ['1.30.9'], supportPlans: ['KubernetesOfficial', 'AKSLongTermSupport'] },
+    ]);
+    const lts = judgeKubernetesVersion('1.27', offered);
+    assert.deepEqual([lts.verdict, lts.reason], ['failed', '1.27 is offered only with long-term support (AKSLongTermSupport, which needs the Premium tier) in the region; supported: 1.30']);
+    assert.equal(judgeKubernetesVersion('1.30', offered).verdict, 'passed', 'also offered on the official plan');
   });
 
   it('up is refused only by failed checks, and the refusal names each with its fix', () => {
