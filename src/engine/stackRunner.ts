@@ -9,6 +9,7 @@ import { importPendingCreates } from './pendingCreates';
 import { plannedChanges } from './plannedChanges';
 import { describePulumiError, stoppedByProtection } from './pulumiErrors';
 import { PREVIEW_FIRST_ENV } from './pulumiProcess';
+import { pulumiTooOld } from '../core/pulumiVersion';
 import { OWNER_CONFIG_KEY } from '../core/ownership';
 import { canonicalJson, SPEC_CONFIG_KEY, SPEC_HASH_CONFIG_KEY } from '../core/spec';
 import type { Engine, OperationRun } from './engine';
@@ -64,6 +65,8 @@ export async function stackFor(engine: Engine, component: Component, create: boo
   const auto = await loadAutomation();
   const program: Program = programFor(engine.setup, component, await loadPulumiSdk(), { protectData: true, kept: await keptNames(engine, component) });
   const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, program, access, ignoreProtect);
+  const tooOld = access === 'write' ? pulumiTooOld(engine.setup.config.provider, ws.pulumiVersion) : undefined;
+  if (tooOld) throw new Error(`${component.name}: nothing was changed: ${tooOld}.`);
   return create ? auto.Stack.createOrSelect(component.stack, ws) : auto.Stack.select(component.stack, ws);
 }
 
