@@ -17,6 +17,8 @@ export interface PreflightCheck {
   fix?: string;
   /** The azure.yaml key the check is about (a config path), so the problem sits on its line. */
   configPath?: string[];
+  /** Unknown only because what it reads is made by this run: `up` checks again before this component. */
+  recheckBefore?: string;
 }
 
 /** A fact read from Azure, or why it could not be. */
@@ -180,6 +182,48 @@ export function judgeKubernetesVersion(wanted: string | undefined, offered: Fact
     reason: `${wanted} is ${why} in the region; supported: ${list || 'none listed'}`,
     fix: `set \`aks.kubernetes_version\` to one of ${list || 'the versions `az aks get-versions -l <location>` lists'}`,
     configPath: ['aks', 'kubernetes_version'],
+  };
+}
+
+/** One role's permissions as Resource Manager lists them for the caller (`…/providers/Microsoft.Authorization/permissions`). */
+export interface RbacPermission {
+  actions: string[];
+  notActions: string[];
+}
+
+export const ROLE_ASSIGNMENT_WRITE = 'Microsoft.Authorization/roleAssignments/write';
+
+// An Azure RBAC action pattern (`*`, `Microsoft.Authorization/*/Write`): case-insensitive, `*` matches anything.
+function matchesAction(pattern: string, action: string): boolean {
+  const literal = (part: string): string => part.replace(/[.+?^$()|[\]{}\\/]/g, (c) => '\\' + c);
+  return new RegExp('^' + pattern.split('*').map(literal).join('.*') + '$', 'i').test(action);
+}
+
+/** Whether any of the caller's roles allows `action`: its actions include it and its notActions do not take it away. */
+export function permits(permissions: readonly RbacPermission[], action: string): boolean {
+  return permissions.some((p) => p.actions.some((a) => matchesAction(a, action)) && !p.notActions.some((n) => matchesAction(n, action)));
+}
+
+/** Whether the cluster's up grants its kubelet AcrPull on the registry (a role assignment). */
+export function grantsClusterPull(config: Pick<InfraConfig, 'registry' | 'acr'>): boolean {
+  return !!(config.registry || config.acr) && (config.registry?.grantClusterPull ?? true);
+}
+
+/**
+ * Granting AcrPull is a role assignment, which Contributor may not make: without the right the cluster's
+ * up fails with AuthorizationFailed after its 5–10 minute create. `null`: the group does not exist yet.
+ */
+export function judgeRoleAssignmentRights(group: string, permissions: Fact<readonly RbacPermission[] | null>, configPath: string[] = ['registry']): PreflightCheck {
+  const check = 'role assignment rights';
+  if ('unknown' in permissions) return { check, verdict: 'unknown', reason: permissions.unknown };
+  if (permissions.value === null) return { check, verdict: 'unknown', reason: `resource group ${group} does not exist yet: checked once it does, before the cluster is created`, recheckBefore: 'cluster' };
+  if (permits(permissions.value, ROLE_ASSIGNMENT_WRITE)) return { check, verdict: 'passed', reason: `may create role assignments in ${group} (AcrPull for the cluster on the registry)` };
+  return {
+    check,
+    verdict: 'failed',
+    reason: `the identity running up may not create role assignments in ${group} (${ROLE_ASSIGNMENT_WRITE}, which Contributor does not include), so granting the cluster AcrPull on the registry would fail after the cluster's 5–10 minute create`,
+    fix: 'set `registry: { grant_cluster_pull: false }` and have someone who may grant it (`az aks update --attach-acr`), or ask for Owner, User Access Administrator or Role Based Access Control Administrator on the group',
+    configPath,
   };
 }
 

@@ -6,11 +6,13 @@
  * why. The SDKs load only when preflight runs.
  */
 import type { TokenCredential } from '@azure/core-auth';
-import { storageAccountName, registryNameFor } from '../core/names';
+import { resourceGroupNameFor, storageAccountName, registryNameFor } from '../core/names';
 import type { InfraConfig, NodePoolConfig } from '../core/config/types';
 import {
   effectiveSubscription,
+  grantsClusterPull,
   judgeKubernetesVersion,
+  judgeRoleAssignmentRights,
   judgeName,
   judgeProviders,
   judgeQuota,
@@ -23,6 +25,7 @@ import {
   type NameStatus,
   type PreflightCheck,
   type QuotaUsage,
+  type RbacPermission,
   type VmSize,
 } from '../core/preflight';
 import { nodePoolsOf } from '../core/nodePools';
@@ -54,19 +57,34 @@ export async function azurePreflight(config: InfraConfig, env: string, creating:
   const cluster = creating.has('cluster');
   const registryName = registryNameFor(config, env);
   const storageName = config.storage?.accountName ?? storageAccountName(env, config.username);
-  const [providers, sizes, usage, versions, registry, storage] = await Promise.all([
+  const group = resourceGroupNameFor(config, env);
+  const rights = cluster && grantsClusterPull(config);
+  const [providers, sizes, usage, versions, registry, storage, permissions] = await Promise.all([
     Promise.all(namespaces.map(async (ns) => [ns, await arm.fact(`provider ${ns}`, (c, signal) => c.providerState(signal, ns))] as const)),
     cluster ? arm.fact('VM sizes', (c, signal) => c.vmSizes(signal, location, pools)) : skipped,
     cluster ? arm.fact('compute usage', (c, signal) => c.usage(signal, location)) : skipped,
     cluster ? arm.fact('Kubernetes versions', (c, signal) => c.kubernetesVersions(signal, location)) : skipped,
     creating.has('registry') ? arm.fact('registry name', (c, signal) => c.registryName(signal, registryName)) : skipped,
     creating.has('storage') ? arm.fact('storage account name', (c, signal) => c.storageName(signal, storageName)) : skipped,
+    rights ? arm.fact('role assignment rights', (c, signal) => c.permissions(signal, group)) : skipped,
   ]);
   const checks = [subscription, judgeProviders(new Map(providers))];
   if (cluster) checks.push(...judgeQuota(pools, sizes, usage), judgeKubernetesVersion(config.aks?.kubernetesVersion, versions));
+  if (rights) checks.push(judgeRoleAssignmentRights(group, permissions, config.registry ? ['registry'] : ['acr']));
   if (creating.has('registry')) checks.push(judgeName('registry', registryName, registry, config.registry ? ['registry'] : ['acr']));
   if (creating.has('storage')) checks.push(judgeName('storage account', storageName, storage, ['storage']));
   return checks;
+}
+
+/** The role assignment check alone: `up` makes it again before the cluster when the group was only made by this run. */
+export async function roleAssignmentRights(config: InfraConfig, env: string, vars: NodeJS.ProcessEnv, access: ArmAccess = {}): Promise<PreflightCheck> {
+  const { id: subscriptionId } = effectiveSubscription(config, vars);
+  const group = resourceGroupNameFor(config, env);
+  if (!subscriptionId) return judgeRoleAssignmentRights(group, unknownFact('no subscription'));
+  const permissions = await armReader(subscriptionId, vars, access).fact('role assignment rights', (c, signal) => c.permissions(signal, group));
+  const check = judgeRoleAssignmentRights(group, permissions);
+  // Still absent after this run made it: say so, and never ask again.
+  return check.recheckBefore ? { ...check, recheckBefore: undefined, reason: `resource group ${group} cannot be read yet` } : check;
 }
 
 /** The ARM calls preflight makes, one client per service, made on first use. */
@@ -116,6 +134,23 @@ class ArmCalls {
     const client = this.client('containerservice', () => (require('@azure/arm-containerservice') as typeof import('@azure/arm-containerservice')).ContainerServiceClient);
     const result = await client.managedClusters.listKubernetesVersions(location, { abortSignal: signal });
     return (result.values ?? []).map((v) => ({ version: v.version ?? '', isPreview: v.isPreview === true, patches: Object.keys(v.patchVersions ?? {}), supportPlans: v.capabilities?.supportPlan ?? [] }));
+  }
+
+  /**
+   * The caller's permissions in the resource group (ARM's "Permissions - List For Resource Group",
+   * read through the generic by-id GET of @azure/arm-resources); null when the group does not exist.
+   */
+  async permissions(signal: AbortSignal, group: string): Promise<RbacPermission[] | null> {
+    const client = this.client('resources', () => (require('@azure/arm-resources') as typeof import('@azure/arm-resources')).ResourceManagementClient);
+    let body: unknown;
+    try {
+      await client.resources.getById(`subscriptions/${this.subscriptionId}/resourceGroups/${group}/providers/Microsoft.Authorization/permissions`, '2022-04-01', { abortSignal: signal, onResponse: (raw) => (body = raw.parsedBody) });
+    } catch (error) {
+      if ((error as { statusCode?: number; code?: string }).code === 'ResourceGroupNotFound') return null;
+      throw error;
+    }
+    const value = (body as { value?: Array<{ actions?: string[]; notActions?: string[] }> } | undefined)?.value ?? [];
+    return value.map((p) => ({ actions: p.actions ?? [], notActions: p.notActions ?? [] }));
   }
 
   async registryName(signal: AbortSignal, name: string): Promise<NameStatus> {

@@ -24,6 +24,9 @@ export interface ArmRequest {
 }
 
 /** `${METHOD} ${path}` (lower-case path, no query) → answer. */
+/** Built-in Contributor as the permissions API lists it: everything but Microsoft.Authorization's writes and deletes. */
+export const CONTRIBUTOR_PERMISSIONS = { actions: ['*'], notActions: ['Microsoft.Authorization/*/Delete', 'Microsoft.Authorization/*/Write', 'Microsoft.Authorization/elevateAccess/Action'], dataActions: [], notDataActions: [] };
+
 export const routeKey = (method: 'GET' | 'POST', path: string): string => `${method} ${path.toLowerCase()}`;
 
 export type ArmRoutes = Map<string, ArmAnswer | (() => ArmAnswer | undefined)>;
@@ -84,7 +87,7 @@ export async function startArmDouble(routes: ArmRoutes): Promise<ArmDouble> {
 const ok = (body: unknown): ArmAnswer => ({ status: 200, body });
 
 /** The answers of a subscription ready for a first up in eastus2, for the original's example (B2s system pool, D4s_v3 pool up to 5). */
-export function readySubscription(subscription: string, location = 'eastus2'): ArmRoutes {
+export function readySubscription(subscription: string, location = 'eastus2', group = 'modelops-dev-rg-alice'): ArmRoutes {
   const sub = `/subscriptions/${subscription}`.toLowerCase();
   const provider = (namespace: string) => ok({ id: `/subscriptions/${subscription}/providers/${namespace}`, namespace, registrationState: 'Registered', resourceTypes: [] });
   const routes: ArmRoutes = new Map();
@@ -118,6 +121,8 @@ export function readySubscription(subscription: string, location = 'eastus2'): A
       { version: '1.34', isPreview: true, patchVersions: { '1.34.0': { upgrades: [] } }, capabilities: { supportPlan: ['KubernetesOfficial'] } },
     ] }),
   );
+  // "Permissions - List For Resource Group": the caller's roles in the group, here Owner's.
+  routes.set(`GET ${sub}/resourcegroups/${group}/providers/microsoft.authorization/permissions`, ok({ value: [{ actions: ['*'], notActions: [], dataActions: [], notDataActions: [] }] }));
   routes.set(`POST ${sub}/providers/microsoft.containerregistry/checknameavailability`, ok({ nameAvailable: true }));
   routes.set(`POST ${sub}/providers/microsoft.storage/checknameavailability`, ok({ nameAvailable: true }));
   return routes;

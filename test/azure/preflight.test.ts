@@ -12,8 +12,8 @@ import type { AddressInfo } from 'node:net';
 import type { TokenCredential } from '@azure/core-auth';
 import { storageAccountName } from '../../src/core/names';
 import type { PreflightCheck } from '../../src/core/preflight';
-import { azurePreflight } from '../../src/health/preflight';
-import { readySubscription, routeKey, startArmDouble, type ArmDouble } from './armDouble';
+import { azurePreflight, roleAssignmentRights } from '../../src/health/preflight';
+import { CONTRIBUTOR_PERMISSIONS, readySubscription, routeKey, startArmDouble, type ArmDouble } from './armDouble';
 import { FLAT_EXAMPLE, SECTIONS, SUBSCRIPTION, parse } from './mocks';
 import { ED25519_SSH_KEY, RSA_SSH_KEY } from '../fixtures';
 
@@ -48,6 +48,7 @@ describe('azure preflight: through the Azure SDK, against a double of Resource M
       'quota regional vCPUs': 'passed',
       'quota standardDSv3Family': 'passed',
       'kubernetes version': 'passed',
+      'role assignment rights': 'passed',
       'registry name': 'passed',
       'storage account name': 'passed',
     });
@@ -95,6 +96,33 @@ describe('azure preflight: through the Azure SDK, against a double of Resource M
   it('a Kubernetes version offered only with long-term support fails (it needs the Premium tier), read from capabilities.supportPlan', async () => {
     const version = (await run(FULL.replace('kubernetes_version: "1.32"', 'kubernetes_version: "1.27"'))).find((c) => c.check === 'kubernetes version')!;
     assert.deepEqual([version.verdict, version.reason], ['failed', '1.27 is offered only with long-term support (AKSLongTermSupport, which needs the Premium tier) in the region; supported: 1.31, 1.32']);
+  });
+
+  it('a Contributor, who may not create role assignments, fails before the cluster is created, with the fix', async () => {
+    const permissions = `${sub}/resourcegroups/modelops-dev-rg-alice/providers/microsoft.authorization/permissions`;
+    arm.routes.set(routeKey('GET', permissions), { status: 200, body: { value: [CONTRIBUTOR_PERMISSIONS] } });
+    const rights = (await run()).find((c) => c.check === 'role assignment rights')!;
+    assert.equal(rights.verdict, 'failed');
+    assert.match(rights.reason, /may not create role assignments in modelops-dev-rg-alice \(Microsoft\.Authorization\/roleAssignments\/write/);
+    assert.match(rights.fix!, /grant_cluster_pull: false/);
+    assert.deepEqual(rights.configPath, ['acr'], 'on the section that makes the registry');
+    assert.equal(arm.requests.find((r) => r.path.toLowerCase() === permissions)!.query.get('api-version'), '2022-04-01');
+    const without = await run(`${FULL}registry:\n  grant_cluster_pull: false\n`);
+    assert.equal(without.find((c) => c.check === 'role assignment rights'), undefined, 'not asked when no AcrPull is granted');
+  });
+
+  it('a group that does not exist yet: unknown, checked again before the cluster; then the check itself reads it', async () => {
+    const permissions = routeKey('GET', `${sub}/resourcegroups/modelops-dev-rg-alice/providers/microsoft.authorization/permissions`);
+    const owner = arm.routes.get(permissions)!;
+    arm.routes.set(permissions, { status: 404, body: { error: { code: 'ResourceGroupNotFound', message: "Resource group 'modelops-dev-rg-alice' could not be found." } } });
+    const first = (await run()).find((c) => c.check === 'role assignment rights')!;
+    assert.deepEqual([first.verdict, first.recheckBefore], ['unknown', 'cluster']);
+    assert.match(first.reason, /does not exist yet: checked once it does, before the cluster is created/);
+    const access = { credential: staticToken, endpoint: arm.endpoint, ca: arm.ca, timeoutMs: 10_000 };
+    arm.routes.set(permissions, { status: 200, body: { value: [CONTRIBUTOR_PERMISSIONS] } });
+    assert.equal((await roleAssignmentRights(parse(FULL), 'dev', {}, access)).verdict, 'failed', 'once the group exists, the Contributor is refused');
+    arm.routes.set(permissions, owner);
+    assert.equal((await roleAssignmentRights(parse(FULL), 'dev', {}, access)).verdict, 'passed');
   });
 
   it('a read it is not allowed makes only its checks unknown, with the ARM error code', async () => {

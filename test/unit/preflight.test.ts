@@ -1,7 +1,7 @@
 /** Preflight's judgements (src/core/preflight.ts): failed only when a fact proves it. */
 import { strict as assert } from 'node:assert';
 import type { NodePoolConfig } from '../../src/core/config/types';
-import { judgeKubernetesVersion, judgeName, judgeProviders, judgeQuota, judgeSubscription, known, preflightRefusal, requiredProviders, unknownFact, type QuotaUsage, type VmSize } from '../../src/core/preflight';
+import { judgeRoleAssignmentRights, permits, ROLE_ASSIGNMENT_WRITE, judgeKubernetesVersion, judgeName, judgeProviders, judgeQuota, judgeSubscription, known, preflightRefusal, requiredProviders, unknownFact, type QuotaUsage, type VmSize } from '../../src/core/preflight';
 
 const pool = (name: string, vmSize: string, sizing: Partial<NodePoolConfig>): NodePoolConfig => ({ name, vmSize, mode: 'User', labels: {}, taints: [], ...sizing });
 const POOLS = [pool('system', 'Standard_B2s', { mode: 'System', count: 1 }), pool('cpu', 'Standard_D4s_v3', { min: 1, max: 5 })];
@@ -85,6 +85,32 @@ describe('preflight judgements', () => {
     const lts = judgeKubernetesVersion('1.27', offered);
     assert.deepEqual([lts.verdict, lts.reason], ['failed', '1.27 is offered only with long-term support (AKSLongTermSupport, which needs the Premium tier) in the region; supported: 1.30']);
     assert.equal(judgeKubernetesVersion('1.30', offered).verdict, 'passed', 'also offered on the official plan');
+  });
+
+  // Built-in roles as Azure defines them (learn.microsoft.com, "Azure built-in roles"), abridged to what decides here.
+  const CONTRIBUTOR = { actions: ['*'], notActions: ['Microsoft.Authorization/*/Delete', 'Microsoft.Authorization/*/Write', 'Microsoft.Authorization/elevateAccess/Action', 'Microsoft.Blueprint/blueprintAssignments/write'] };
+  const OWNER = { actions: ['*'], notActions: [] };
+  const USER_ACCESS_ADMINISTRATOR = { actions: ['*/read', 'Microsoft.Authorization/*', 'Microsoft.Support/*'], notActions: [] };
+  const RBAC_ADMINISTRATOR = { actions: ['Microsoft.Authorization/roleAssignments/write', 'Microsoft.Authorization/roleAssignments/delete', '*/read', 'Microsoft.Support/*'], notActions: [] };
+
+  it('role assignments: Contributor may not make them; Owner, User Access Administrator and RBAC Administrator may', () => {
+    assert.equal(permits([CONTRIBUTOR], ROLE_ASSIGNMENT_WRITE), false);
+    assert.equal(permits([{ actions: ['*/read'], notActions: [] }], ROLE_ASSIGNMENT_WRITE), false);
+    for (const role of [OWNER, USER_ACCESS_ADMINISTRATOR, RBAC_ADMINISTRATOR]) assert.equal(permits([role], ROLE_ASSIGNMENT_WRITE), true, JSON.stringify(role));
+    assert.equal(permits([CONTRIBUTOR, RBAC_ADMINISTRATOR], ROLE_ASSIGNMENT_WRITE), true, 'roles add up: one that allows it is enough');
+    assert.equal(permits([{ actions: ['microsoft.authorization/ROLEASSIGNMENTS/*'], notActions: [] }], ROLE_ASSIGNMENT_WRITE), true, 'actions are case-insensitive');
+  });
+
+  it('a group without the right fails with the fix; one that does not exist yet is checked again before the cluster', () => {
+    const failed = judgeRoleAssignmentRights('modelops-dev-rg-alice', known([CONTRIBUTOR]));
+    assert.equal(failed.verdict, 'failed');
+    assert.match(failed.reason, /may not create role assignments in modelops-dev-rg-alice .* after the cluster's 5–10 minute create/);
+    assert.match(failed.fix!, /grant_cluster_pull: false/);
+    assert.deepEqual(failed.configPath, ['registry']);
+    assert.equal(judgeRoleAssignmentRights('g', known([OWNER])).verdict, 'passed');
+    const later = judgeRoleAssignmentRights('g', known(null));
+    assert.deepEqual([later.verdict, later.recheckBefore], ['unknown', 'cluster']);
+    assert.equal(judgeRoleAssignmentRights('g', unknownFact('role assignment rights: no answer within 20 s')).recheckBefore, undefined);
   });
 
   it('up is refused only by failed checks, and the refusal names each with its fix', () => {

@@ -4,9 +4,9 @@
  * Every check is reported as a `preflight` event; a failed one is also a problem on its line.
  */
 import { rangeOf, type Problem } from '../../core/config/types';
-import { judgeSshKey, type PreflightCheck } from '../../core/preflight';
+import { judgeSshKey, preflightRefusal, type PreflightCheck } from '../../core/preflight';
 import { sshPublicKey } from '../programs/azure/cluster';
-import { azurePreflight } from '../../health/preflight';
+import { azurePreflight, roleAssignmentRights } from '../../health/preflight';
 import type { Engine, Snapshot } from '../engine';
 
 /** Checks what creating `creating` needs (default: every component that has no stack yet). */
@@ -17,8 +17,24 @@ export async function runPreflight(engine: Engine, snapshot: Snapshot, creating?
   const created = creating ?? absent;
   const checks = await azurePreflight(config, env, created, process.env);
   if (created.has('cluster')) checks.push(judgeSshKey(sshKeyProblem(config.ssh)));
-  for (const c of checks) engine.emit({ type: 'preflight', check: c.check, verdict: c.verdict, reason: c.reason, ...(c.fix ? { fix: c.fix } : {}) });
+  for (const c of checks) emitCheck(engine, c);
   return checks;
+}
+
+function emitCheck(engine: Engine, c: PreflightCheck): void {
+  engine.emit({ type: 'preflight', check: c.check, verdict: c.verdict, reason: c.reason, ...(c.fix ? { fix: c.fix } : {}) });
+}
+
+/**
+ * The checks that could not be made before this run created what they read, made again just before
+ * `component` (the cluster: the resource group exists by then, and nothing of the cluster does yet).
+ * Why the component must not start, or undefined.
+ */
+export async function recheckBefore(engine: Engine, component: string, checks: readonly PreflightCheck[]): Promise<string | undefined> {
+  if (!checks.some((c) => c.recheckBefore === component && c.check === 'role assignment rights')) return undefined;
+  const again = await roleAssignmentRights(engine.setup.config, engine.setup.env, process.env);
+  emitCheck(engine, again);
+  return preflightRefusal([again]);
 }
 
 /** Why AKS would refuse the key `up` will give it (none read, unreadable, not RSA, too short). */

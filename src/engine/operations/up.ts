@@ -19,8 +19,8 @@ import { recover } from './recover';
 import { readUpdates } from './history';
 import { applySpec } from './rollback';
 import { verifyDependency } from './verify';
-import { runPreflight } from './preflight';
-import { preflightRefusal } from '../../core/preflight';
+import { recheckBefore, runPreflight } from './preflight';
+import { preflightRefusal, type PreflightCheck } from '../../core/preflight';
 import { faultCause } from '../../core/config/faults';
 
 export interface UpOptions {
@@ -64,12 +64,14 @@ async function rollBackChanged(engine: Engine, run: OperationRun, succeeded: rea
 /** What the data guard refused, by component, in the order it refused them. */
 type Refusals = Map<string, string>;
 
-async function provisionOne(engine: Engine, run: OperationRun, name: string, snapshot: Snapshot, allowReplace: boolean, refusals: Refusals, looked: ReadonlySet<string>): Promise<NodeResult> {
+async function provisionOne(engine: Engine, run: OperationRun, name: string, snapshot: Snapshot, allowReplace: boolean, refusals: Refusals, looked: ReadonlySet<string>, checks: readonly PreflightCheck[]): Promise<NodeResult> {
   const component = engine.component(name);
   for (const dep of engine.setup.graph.dependenciesOf(name)) {
     const verified = await verifyDependency(engine, component, engine.component(dep));
     if (!verified.ok) return run.skip(component, 'up', `not started: ${verified.reason}`);
   }
+  const refusal = await recheckBefore(engine, name, checks);
+  if (refusal) return run.skip(component, 'up', `not started: ${refusal}. Nothing of it was created; --skip-preflight goes ahead anyway.`, 'failed');
   const state = snapshot.states.get(name)!;
   const live = liveLockReason(component, state);
   if (live) return run.skip(component, 'up', live, 'failed');
@@ -138,10 +140,9 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
     if (unconfirmed) return run.done('refused', unconfirmed, 'needs-confirmation');
     // Before anything is created on Azure: what the subscription would refuse is said now, not ten minutes in.
     const creating = new Set(ups.filter((s) => s.action === 'up' && (destroy.some((d) => d.component === s.component) || !snapshot.states.get(s.component)?.exists)).map((s) => s.component));
-    if (creating.size && options.preflight !== false) {
-      const refusal = preflightRefusal(await runPreflight(engine, snapshot, creating));
-      if (refusal) return run.done('refused', `${refusal}. Nothing was changed; --skip-preflight goes ahead anyway.`, 'preflight-failed');
-    }
+    const checks = creating.size && options.preflight !== false ? await runPreflight(engine, snapshot, creating) : [];
+    const refusal = preflightRefusal(checks);
+    if (refusal) return run.done('refused', `${refusal}. Nothing was changed; --skip-preflight goes ahead anyway.`, 'preflight-failed');
     // Components force recreate keeps and already looked at: not previewed a second time.
     const looked = new Set<string>();
     if (destroy.length) {
@@ -164,7 +165,7 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
     const toRun = ups.filter((s) => s.action === 'up');
     const specsBefore = new Map(toRun.map((s) => [s.component, snapshot.states.get(s.component)?.deployedSpecHash]));
     const refusals: Refusals = new Map();
-    const outcomes = await runSteps(engine, run, toRun, (n) => engine.setup.graph.dependenciesOf(n), (n) => provisionOne(engine, run, n, snapshot, !!options.allowReplace, refusals, looked));
+    const outcomes = await runSteps(engine, run, toRun, (n) => engine.setup.graph.dependenciesOf(n), (n) => provisionOne(engine, run, n, snapshot, !!options.allowReplace, refusals, looked, checks));
     // What a person brought up is no longer the reconcile loop's to retry or hold stalled.
     await Promise.all([...outcomes].filter(([, o]) => o.result === 'succeeded').map(([name]) => engine.records.clearAttempts(engine.component(name).stack)));
     const failedAny = [...outcomes.values()].some((o) => o.result === 'failed');
