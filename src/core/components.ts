@@ -4,7 +4,7 @@
  * one exports, and which outputs each one reads from the others.
  */
 import type { ConfigPath, InfraConfig, ProviderKind } from './config/types';
-import { adaptiveNamespace, clusterName, registryNameFor, registryNameFromStack, resourceGroupNameFor, storageAccountName, workspaceNamespace } from './names';
+import { adaptiveNamespace, clusterName, registryNameFor, resourceGroupNameFor, storageAccountNameFor, workspaceNamespace } from './names';
 import { ownerOf } from './ownership';
 
 export type ComponentKind = 'resource-group' | 'registry' | 'cluster' | 'storage' | 'workspace' | 'adaptive';
@@ -190,16 +190,18 @@ export function canonicalComponentName(name: string): string {
  * `AKS cluster modelops-dev-aks-11c8`. `validate` says it, so the names can be checked before
  * the first `up` makes them.
  */
-export function physicalNameOf(config: InfraConfig, component: Pick<Component, 'kind' | 'run'>, env: string): string {
+export function physicalNameOf(config: InfraConfig, component: Pick<Component, 'kind' | 'run'>, env: string, global: { existing?: string; subscription?: string } = {}): string {
+  // A new stack's global names have the subscription in them; an existing stack keeps the name it has.
+  const kept = global.existing ? " (its stack's name, kept)" : '';
   switch (component.kind) {
     case 'resource-group':
       return `resource group ${resourceGroupNameFor(config, env)}`;
     case 'registry':
-      return `container registry ${registryNameFor(config, env)}${registryNameFromStack(config, env) ? ' (or the name its stack already has, kept: the original named it at random)' : ''}`;
+      return `container registry ${registryNameFor(config, env, global)}${config.registry?.registryName ? '' : kept}`;
     case 'cluster':
       return `AKS cluster ${clusterName(env, config.username)} in resource group ${resourceGroupNameFor(config, env)}`;
     case 'storage':
-      return `storage account ${config.storage?.accountName ?? storageAccountName(env, config.username)}`;
+      return `storage account ${storageAccountNameFor(config, env, global)}${config.storage?.accountName ? '' : kept}`;
     case 'workspace':
       return `namespace ${workspaceNamespace(env, config.workspace?.metadata.namespace)}`;
     case 'adaptive':

@@ -42,8 +42,13 @@ export function clusterName(env: string, user?: string): string {
 export interface RegistryNameOptions {
   registryName?: string;
   perUserRegistry?: boolean;
-  /** The name the registry's stack already has, kept where the original's name was random. */
+  /** The name the registry's stack already has: kept, never renamed (a rename replaces the registry and its images). */
   existing?: string;
+  /**
+   * The subscription a new registry goes into: mixed into its name, since names are global and every
+   * organisation has a `prod` (and users called alice). Absent: the name as the original derived it.
+   */
+  subscription?: string;
 }
 
 /** True where the original named the registry at random (outside dev and staging, or without a user), so only its stack knows the name. */
@@ -51,12 +56,17 @@ export function registryNameWasRandom(env: string, user: string | undefined, opt
   return !options.registryName && !(PER_USER_ENVS.has(env) && (options.perUserRegistry ?? true) && user);
 }
 
+/** 4 hex of md5 of the subscription (lowercase GUID): what makes a derived global name this organisation's. */
+const subscriptionPart = (subscription: string, length: number): string => md5Prefix(subscription.trim().toLowerCase(), length);
+
 export function registryName(env: string, user: string | undefined, options: RegistryNameOptions = {}): string {
   if (options.registryName) return alphanumeric(options.registryName).slice(0, 50);
+  if (options.existing) return options.existing;
   const envPart = alphanumeric(env);
-  if (!registryNameWasRandom(env, user, options)) return `modelops${envPart}acr${sanitizeUsername(clusterUsername(user!))}`.slice(0, 50);
-  // The original appended a random suffix here on every run: the name its stack has is kept, else a stable one is derived.
-  return options.existing || `modelops${envPart}acr${md5Prefix(`${env}-${user || 'default'}`, 4)}`;
+  const mix = options.subscription ? subscriptionPart(options.subscription, 6) : '';
+  if (!registryNameWasRandom(env, user, options)) return `modelops${envPart}acr${sanitizeUsername(clusterUsername(user!))}`.slice(0, 50 - mix.length) + mix;
+  // The original appended a random suffix here on every run: a stable one is derived instead.
+  return `modelops${envPart}acr${md5Prefix(`${env}-${user || 'default'}`, 4)}`.slice(0, 50 - mix.length) + mix;
 }
 
 /**
@@ -72,23 +82,29 @@ export function resourceGroupNameFor(config: Pick<InfraConfig, 'username'>, env:
  * user in dev and staging). `acr.name` is not a name here, as in the original: one name shared by every
  * environment and user would collide in Azure's global namespace.
  */
-export function registryNameFor(config: Pick<InfraConfig, 'registry' | 'acr' | 'username'>, env: string, existing?: string): string {
-  return registryName(env, config.username, registryOptions(config, existing));
+export function registryNameFor(config: Pick<InfraConfig, 'registry' | 'acr' | 'username'>, env: string, kept: Pick<RegistryNameOptions, 'existing' | 'subscription'> = {}): string {
+  return registryName(env, config.username, { ...registryOptions(config), ...kept });
 }
 
-/** Whether the registry's name comes from its stack (see registryNameWasRandom). */
-export function registryNameFromStack(config: Pick<InfraConfig, 'registry' | 'acr' | 'username'>, env: string): boolean {
-  return registryNameWasRandom(env, config.username, registryOptions(config));
+function registryOptions(config: Pick<InfraConfig, 'registry' | 'acr' | 'username'>): RegistryNameOptions {
+  return { registryName: config.registry?.registryName, perUserRegistry: config.registry?.perUserRegistry ?? config.acr?.perUserRegistry };
 }
 
-function registryOptions(config: Pick<InfraConfig, 'registry' | 'acr' | 'username'>, existing?: string): RegistryNameOptions {
-  return { registryName: config.registry?.registryName, perUserRegistry: config.registry?.perUserRegistry ?? config.acr?.perUserRegistry, existing };
-}
-
-export function storageAccountName(env: string, user?: string): string {
+/**
+ * The storage account's global name: as the original derived it, or for a new account, with the
+ * subscription mixed in (8 hex instead of 4, still at most 24 characters).
+ */
+export function storageAccountName(env: string, user?: string, subscription?: string): string {
   const envPart = env === 'prod' ? 'prd' : alphanumeric(env).slice(0, 3);
   const userPart = PER_USER_ENVS.has(env) && user ? sanitizeUsername(user).slice(0, 3) : 'sto';
-  return `modelops${envPart}${userPart}${md5Prefix(`${env}-${user ? sanitizeUsername(user) : 'default'}`, 4)}`.slice(0, 24);
+  const seed = `${env}-${user ? sanitizeUsername(user) : 'default'}`;
+  const hash = subscription ? md5Prefix(`${seed}-${subscription.trim().toLowerCase()}`, 8) : md5Prefix(seed, 4);
+  return `modelops${envPart}${userPart}${hash}`.slice(0, 24);
+}
+
+/** The account's name: `storage.account_name`, else the one its stack has, else a new one for the subscription. */
+export function storageAccountNameFor(config: Pick<InfraConfig, 'storage' | 'username'>, env: string, kept: { existing?: string; subscription?: string } = {}): string {
+  return config.storage?.accountName ?? kept.existing ?? storageAccountName(env, config.username, kept.subscription);
 }
 
 /** A DNS-1123 label: lowercase alphanumerics and '-', at most 63. */

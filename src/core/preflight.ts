@@ -143,14 +143,15 @@ export interface NameStatus {
   message?: string;
 }
 
-/** A global name for something about to be created must be free. */
-export function judgeName(kind: 'registry' | 'storage account', name: string, status: Fact<NameStatus>, configPath: string[]): PreflightCheck {
+/** A global name for something about to be created must be free; `derived`: made from the environment, user and subscription. */
+export function judgeName(kind: 'registry' | 'storage account', name: string, status: Fact<NameStatus>, configPath: string[], derived = false): PreflightCheck {
   const check = `${kind} name`;
   if ('unknown' in status) return { check, verdict: 'unknown', reason: status.unknown };
   if (status.value.available) return { check, verdict: 'passed', reason: `${name} is free` };
   const why = status.value.message ?? status.value.reason ?? 'taken';
   const pin = kind === 'registry' ? '`registry: { registry_name: <another> }`' : '`storage: { account_name: <another> }`';
-  return { check, verdict: 'failed', reason: `${name} is not available: ${why}`, fix: `choose another name with ${pin} (or, if it is yours from an earlier tool, pulumi import it)`, configPath };
+  const part = derived ? `it is derived from the environment, the user name and the subscription, so change \`environment\` or \`username\`, or ` : '';
+  return { check, verdict: 'failed', reason: `${name} is not available: ${why}`, fix: `${part}choose another name with ${pin} (or, if it is yours from an earlier tool, pulumi import it)`, configPath };
 }
 
 export interface KubernetesVersion {

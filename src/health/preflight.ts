@@ -6,7 +6,7 @@
  * why. The SDKs load only when preflight runs.
  */
 import type { TokenCredential } from '@azure/core-auth';
-import { resourceGroupNameFor, storageAccountName, registryNameFor } from '../core/names';
+import { resourceGroupNameFor, storageAccountNameFor, registryNameFor } from '../core/names';
 import type { InfraConfig, NodePoolConfig } from '../core/config/types';
 import {
   effectiveSubscription,
@@ -55,8 +55,9 @@ export async function azurePreflight(config: InfraConfig, env: string, creating:
   const namespaces = requiredProviders(config);
   const skipped = Promise.resolve(unknownFact<never>('not created by this run'));
   const cluster = creating.has('cluster');
-  const registryName = registryNameFor(config, env);
-  const storageName = config.storage?.accountName ?? storageAccountName(env, config.username);
+  // Names are checked only for what this run creates: new stacks, whose names have the subscription in them.
+  const registryName = registryNameFor(config, env, { subscription: subscriptionId });
+  const storageName = storageAccountNameFor(config, env, { subscription: subscriptionId });
   const group = resourceGroupNameFor(config, env);
   const rights = cluster && grantsClusterPull(config);
   const [providers, sizes, usage, versions, registry, storage, permissions] = await Promise.all([
@@ -71,8 +72,8 @@ export async function azurePreflight(config: InfraConfig, env: string, creating:
   const checks = [subscription, judgeProviders(new Map(providers))];
   if (cluster) checks.push(...judgeQuota(pools, sizes, usage), judgeKubernetesVersion(config.aks?.kubernetesVersion, versions));
   if (rights) checks.push(judgeRoleAssignmentRights(group, permissions, config.registry ? ['registry'] : ['acr']));
-  if (creating.has('registry')) checks.push(judgeName('registry', registryName, registry, config.registry ? ['registry'] : ['acr']));
-  if (creating.has('storage')) checks.push(judgeName('storage account', storageName, storage, ['storage']));
+  if (creating.has('registry')) checks.push(judgeName('registry', registryName, registry, config.registry ? ['registry'] : ['acr'], !config.registry?.registryName));
+  if (creating.has('storage')) checks.push(judgeName('storage account', storageName, storage, ['storage'], !config.storage?.accountName));
   return checks;
 }
 

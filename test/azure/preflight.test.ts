@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { TokenCredential } from '@azure/core-auth';
-import { storageAccountName } from '../../src/core/names';
+import { registryName, storageAccountName } from '../../src/core/names';
 import type { PreflightCheck } from '../../src/core/preflight';
 import { azurePreflight, roleAssignmentRights } from '../../src/health/preflight';
 import { CONTRIBUTOR_PERMISSIONS, readySubscription, routeKey, startArmDouble, type ArmDouble } from './armDouble';
@@ -56,7 +56,9 @@ describe('azure preflight: through the Azure SDK, against a double of Resource M
     assert.ok(arm.requests.length >= 10);
     assert.ok(arm.requests.every((r) => r.authorization === `Bearer ${TOKEN}`));
     const asked = arm.requests.filter((r) => r.method === 'POST').map((r) => JSON.parse(r.body) as { name: string; type: string });
-    assert.deepEqual(asked.map((n) => `${n.type} ${n.name}`).sort(), ['Microsoft.ContainerRegistry/registries modelopsdevacralice', `Microsoft.Storage/storageAccounts ${storageAccountName('dev', 'alice')}`]);
+    // New stacks: the names have the subscription in them (the original's alone collide across organisations).
+    assert.deepEqual(asked.map((n) => `${n.type} ${n.name}`).sort(), [`Microsoft.ContainerRegistry/registries ${registryName('dev', 'alice', { subscription: SUBSCRIPTION })}`, `Microsoft.Storage/storageAccounts ${storageAccountName('dev', 'alice', SUBSCRIPTION)}`]);
+    assert.notEqual(registryName('dev', 'alice', { subscription: SUBSCRIPTION }), 'modelopsdevacralice');
   });
 
   it('an unregistered provider fails with the command that registers it', async () => {
@@ -82,6 +84,7 @@ describe('azure preflight: through the Azure SDK, against a double of Resource M
     const taken = (await run()).find((c) => c.check === 'storage account name')!;
     assert.deepEqual([taken.verdict, taken.configPath], ['failed', ['storage']]);
     assert.match(taken.reason, /is not available: The storage account named .* is already taken\./);
+    assert.match(taken.fix!, /^it is derived from the environment, the user name and the subscription, so change `environment` or `username`, or choose another name with `storage: \{ account_name: <another> \}`/);
     const asked = arm.requests.length;
     const later = await run(FULL, new Set(['workspace']));
     assert.deepEqual(later.map((c) => c.check), ['subscription', 'providers'], 'quota, version and names are checked only for what is created');

@@ -175,7 +175,7 @@ describe('azure programs: names that never collide', () => {
     const notes = parsed.problems.filter((p) => p.code === 'derived-name');
     assert.deepEqual(notes.map((p) => p.severity), ['info', 'info']);
     assert.match(notes[0].message, /`modelops-dev-rg-alice`/);
-    assert.match(notes[1].message, /`modelopsdevacralice`.*registry_name/);
+    assert.match(notes[1].message, /not named by `acr.name`: .*a new one also carries the subscription .*registry_name/);
     const lines = FLAT_EXAMPLE.split('\n'); // range lines count from 1
     assert.match(lines[notes[0].range.start.line - 1], /^resource_group:/);
     assert.match(lines[notes[1].range.start.line - 1], /^ {2}name: modelopsacr/);

@@ -15,7 +15,8 @@ import { parse } from 'yaml';
 import type { OutputsReport, PreviewDocument } from '../../src/core/protocol';
 import { startApiServer, type ApiServer } from '../azure/apiserver';
 import { installDoubles } from '../doubles/install';
-import { ORIGINAL_CONFIG } from './originalState';
+import { registryName } from '../../src/core/names';
+import { ORIGINAL_CONFIG, SUBSCRIPTION } from './originalState';
 import { Sandbox } from './harness';
 
 type Entry = { name: string; [key: string]: unknown };
@@ -137,10 +138,11 @@ describe('~/.modelops/bundle-env/<env>.yaml, on Azure (provider doubles: no Azur
     assert.equal(statSync(file).mode & 0o777, 0o600);
     const doc = parse(readFileSync(file, 'utf8')) as BundleEnv;
     assert.equal(doc.environment, 'dev');
-    assert.equal(doc.registry.login_server, 'modelopsdevacralice.azurecr.io');
+    // New stacks: global names carry the subscription (the original's alone collide across organisations).
+    assert.equal(doc.registry.login_server, `${registryName('dev', 'alice', { subscription: SUBSCRIPTION })}.azurecr.io`);
     assert.equal(doc.storage.container, 'bundle-blobs');
-    assert.match(doc.storage.connection_string, /^DefaultEndpointsProtocol=https;AccountName=modelopsdevali[0-9a-f]{4};AccountKey=/);
-    assert.match(doc.storage.endpoint, /^https:\/\/modelopsdevali[0-9a-f]{4}\.blob\.core\.windows\.net\/$/);
+    assert.match(doc.storage.connection_string, /^DefaultEndpointsProtocol=https;AccountName=modelopsdevali[0-9a-f]{8};AccountKey=/);
+    assert.match(doc.storage.endpoint, /^https:\/\/modelopsdevali[0-9a-f]{8}\.blob\.core\.windows\.net\/$/);
     assert.match(doc.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
   });
 
@@ -189,6 +191,6 @@ describe("a prod registry the original named at random keeps its name (provider 
     const report = sandbox.json<OutputsReport>(['outputs', 'registry'], ['--env', 'prod'], env);
     assert.equal(report.outputs.registry_name.value, RANDOM);
     const validate = sandbox.run(['validate'], ['--skip-preflight', '--env', 'prod'], env);
-    assert.match(validate.stdout, /registry: container registry modelopsprodacr[0-9a-f]{4} \(or the name its stack already has, kept: the original named it at random\)/);
+    assert.match(validate.stdout, new RegExp(`registry: container registry ${RANDOM} \\(its stack's name, kept\\)`));
   });
 });

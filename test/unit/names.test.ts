@@ -15,6 +15,9 @@ import { azureConfig } from './helpers';
 
 const alnum = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'), minLength: 1, maxLength: 30 });
 
+const SUB_A = '12345678-90ab-cdef-1234-567890abcdef';
+const SUB_B = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+
 describe('names (as the original derived them)', () => {
   describe('Pulumi projects, stacks and references (§1.0)', () => {
     it('project names: modelops-<component>, the cluster is modelops-infra', () => {
@@ -106,11 +109,27 @@ describe('names (as the original derived them)', () => {
       );
     });
 
-    it('registry: where the original named it at random, the name its stack has is kept; elsewhere the derived or given name wins', () => {
+    it('registry: the name its stack has is kept (never renamed); only a given name wins over it', () => {
       assert.equal(registryName('prod', 'alice', { existing: 'modelopsprodacrk3x9' }), 'modelopsprodacrk3x9');
       assert.equal(registryName('dev', undefined, { existing: 'modelopsdevacrq7w2' }), 'modelopsdevacrq7w2', 'without a user the original was random in dev too');
-      assert.equal(registryName('dev', 'alice', { existing: 'modelopsdevacrother' }), 'modelopsdevacralice', 'per user: derived, as the original derives it');
+      assert.equal(registryName('dev', 'alice', { existing: 'modelopsdevacrother', subscription: SUB_A }), 'modelopsdevacrother', 'per user too: a live registry is not renamed');
       assert.equal(registryName('prod', 'alice', { registryName: 'given', existing: 'modelopsprodacrk3x9' }), 'given');
+    });
+
+    it('a new registry or storage account has the subscription in its name: two organisations with `prod` and alice do not collide', () => {
+      for (const [env, user] of [['prod', 'alice'], ['dev', 'alice'], ['staging', undefined], ['vsb-dev', 'Alexandra.Konstantinopoulou-Featherstonehaugh']] as const) {
+        const [a, b] = [registryName(env, user, { subscription: SUB_A }), registryName(env, user, { subscription: SUB_B })];
+        assert.notEqual(a, b, `${env}/${user}: registry`);
+        assert.match(a, /^[a-z0-9]{5,50}$/);
+        assert.equal(registryName(env, user, { subscription: SUB_A.toUpperCase() }), a, 'a GUID in capitals is the same subscription');
+        const [sa, sb] = [storageAccountName(env, user, SUB_A), storageAccountName(env, user, SUB_B)];
+        assert.notEqual(sa, sb, `${env}/${user}: storage`);
+        assert.match(sa, /^modelops[a-z0-9]{1,16}$/);
+        assert.ok(sa.length <= 24);
+      }
+      assert.match(registryName('dev', 'alice', { subscription: SUB_A }), /^modelopsdevacralice[0-9a-f]{6}$/, 'per user: the original name, then the subscription');
+      assert.match(storageAccountName('prod', 'alice', SUB_A), /^modelopsprdsto[0-9a-f]{8}$/);
+      assert.equal(registryName('dev', 'alice'), 'modelopsdevacralice', 'without a subscription: as the original derived it');
     });
 
     it('storage account: modelops + env3 + user3|sto + hash4, at most 24', () => {

@@ -4,7 +4,7 @@
  * section while the typed config is built.
  */
 import { componentsFor } from '../components';
-import { clusterUsername, registryNameFor, resourceGroupNameFor } from '../names';
+import { clusterUsername, resourceGroupNameFor } from '../names';
 import { readAcr, readAks, readSsh } from './cluster';
 import { readKubernetes } from './kubernetes';
 import { checkLocation, checkResourceGroupName, checkSubscriptionId, isPlaceholderSubscriptionId } from './naming';
@@ -203,8 +203,7 @@ function noteDerivedNames(top: MapReader, config: InfraConfig, env: string): voi
   }
   if (config.acr?.name !== undefined && config.registry?.registryName === undefined) {
     const name = top.get('acr').map()!.get('name');
-    const registry = known ? `\`${registryNameFor(config, env)}\`` : 'derived from it and the user name (`validate` names it)';
-    name.ctx.problems.add('derived-name', name.keyRange(), `The registry of environment "${env}" is ${registry}: registry names are global, so each environment (and user, in dev and staging) gets its own, as in the original. To pin one name, set \`registry: { registry_name: … }\`.`, info);
+    name.ctx.problems.add('derived-name', name.keyRange(), `The registry of environment "${env}" is not named by \`acr.name\`: registry names are global, so each environment (and user, in dev and staging) gets its own, as in the original, and a new one also carries the subscription (\`validate\` names it; an existing registry keeps its name). To pin one name, set \`registry: { registry_name: … }\`.`, info);
   }
 }
 

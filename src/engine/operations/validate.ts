@@ -5,10 +5,11 @@
 import { rangeOf, START_OF_FILE, type Problem } from '../../core/config/types';
 import type { OperationResult } from '../../core/events';
 import { physicalNameOf } from '../../core/components';
-import type { Engine } from '../engine';
+import type { Engine, Snapshot } from '../engine';
 import type { Setup } from '../setup';
 import { ownershipProblems } from './ownership';
 import { describePreflight, preflightProblems, runPreflight } from './preflight';
+import { globalNaming } from '../keptNames';
 
 export async function validate(engine: Engine, options: { preflight?: boolean } = {}): Promise<OperationResult> {
   const { setup } = engine;
@@ -19,7 +20,7 @@ export async function validate(engine: Engine, options: { preflight?: boolean } 
   const preflight = options.preflight === false || setup.configErrors.length ? [] : await runPreflight(engine, snapshot);
   problems.push(...preflightProblems(engine, preflight));
   problems.push(...(await ownershipProblems(engine, snapshot)));
-  if (setup.config.provider === 'azure') problems.push(...namesOnAzure(setup));
+  if (setup.config.provider === 'azure') problems.push(...namesOnAzure(setup, states));
   for (const c of setup.components) {
     for (const use of c.uses) {
       const from = setup.byName.get(use.from)!;
@@ -50,12 +51,12 @@ export async function validate(engine: Engine, options: { preflight?: boolean } 
 }
 
 /** The Azure names each component will use, and whose user name is in them: to check before the first `up`. */
-function namesOnAzure(setup: Setup): Problem[] {
+function namesOnAzure(setup: Setup, states: Snapshot['states']): Problem[] {
   const { parsed, config, env, userName } = setup;
   const whose = userName?.name ? `carry the user name "${userName.name}", from ${userName.from}` : `carry no user name (${userName?.from ?? 'none set'})`;
   const note = (range: Problem['range'], message: string, component?: string): Problem => ({ file: parsed.file, range, severity: 'info', code: 'derived-name', ...(component ? { component } : {}), message });
   return [
     note(parsed.locate(['username']) ?? START_OF_FILE, `Names in environment "${env}" ${whose}.`),
-    ...setup.components.map((c) => note(rangeOf(parsed, c.configPath), `${c.name}: ${physicalNameOf(config, c, env)}`, c.name)),
+    ...setup.components.map((c) => note(rangeOf(parsed, c.configPath), `${c.name}: ${physicalNameOf(config, c, env, globalNaming(config, c, states.get(c.name)))}`, c.name)),
   ];
 }

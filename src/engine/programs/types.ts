@@ -10,10 +10,12 @@ export interface ProgramContext {
   configFile: string;
   env: string;
   modelopsHome: string;
-  /** Names only the component's stack knows (the registry the original named at random), kept so an up does not rename and replace it. */
+  /** Global names as the stack has them (or, for a new stack, made unique to the subscription): an up never renames them. */
   kept?: KeptNames;
 }
 
+/** The global names the engine decided from the stack (src/engine/keptNames.ts); absent, the program derives them as the original did. */
 export interface KeptNames {
   registryName?: string;
+  storageAccountName?: string;
 }

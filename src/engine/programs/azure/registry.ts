@@ -6,7 +6,7 @@ import { registryComponentName, str, type AzureContext, type Outputs } from './c
 
 export function registry(ctx: AzureContext): Outputs {
   const cr = require('@pulumi/azure-native/containerregistry') as typeof containerregistry;
-  const name = registryNameFor(ctx.config, ctx.env, ctx.kept?.registryName);
+  const name = registryNameFor(ctx.config, ctx.env, { existing: ctx.kept?.registryName });
   const resourceGroupName = str(ctx.from('resource-group', 'resource_group_name'));
   const acr = new cr.Registry(
     `${registryComponentName(ctx)}-acr`,

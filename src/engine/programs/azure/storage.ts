@@ -1,6 +1,6 @@
 /** Storage account with the standard containers, a lifecycle rule, and both connection strings exported. */
 import type * as storageModule from '@pulumi/azure-native/storage';
-import { STANDARD_CONTAINERS, storageAccountName } from '../../../core/names';
+import { STANDARD_CONTAINERS, storageAccountNameFor } from '../../../core/names';
 import { str, type AzureContext, type Outputs } from './context';
 
 /**
@@ -28,7 +28,7 @@ export function accountKindOf(sku: string): { sku: { name: string }; kind: strin
 export function storage(ctx: AzureContext): Outputs {
   const st = require('@pulumi/azure-native/storage') as typeof storageModule;
   const opts = ctx.azureOptions();
-  const name = ctx.config.storage?.accountName ?? storageAccountName(ctx.env, ctx.user);
+  const name = storageAccountNameFor(ctx.config, ctx.env, { existing: ctx.kept?.storageAccountName });
   const resourceGroupName = str(ctx.from('resource-group', 'resource_group_name'));
   const account = new st.StorageAccount(
     'storage-account',
