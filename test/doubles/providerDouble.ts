@@ -147,6 +147,22 @@ export function objectId(type: string, inputs: Props, name: string): string {
   return `${type}/${name}`;
 }
 
+/**
+ * The inputs an Azure id names, as azure-native's Read gives them back: it parses the id against the
+ * resource's URL template and returns its path parameters among the inputs (ResponseToSdkInputs).
+ */
+function pathParameters(id: string): Props {
+  const part = (segment: string) => new RegExp(`/${segment}/([^/]+)`, 'i').exec(id)?.[1];
+  const params: Props = {};
+  const group = part('resourceGroups');
+  if (group) params.resourceGroupName = group;
+  for (const [segment, key] of [['managedClusters', 'resourceName'], ['agentPools', 'agentPoolName'], ['registries', 'registryName'], ['storageAccounts', 'accountName'], ['containers', 'containerName'], ['roleAssignments', 'roleAssignmentName']] as const) {
+    const value = part(segment);
+    if (value) params[key] = value;
+  }
+  return params;
+}
+
 /** What the cloud computes for a new object: its id and the outputs consumers read. */
 function created(type: string, name: string, inputs: Props): { id: string; outputs: Props } {
   const id = objectId(type, inputs, name);
@@ -285,7 +301,7 @@ const server = {
     const found = readWorld(worldFile())[worldKey(type, req.getId())];
     journal({ op: 'read', type, id: req.getId(), name: nameOf(req.getUrn()) });
     if (!found) return cb(null, new provproto.ReadResponse().setId(''));
-    const inputs = Object.fromEntries(Object.entries(found.outputs).filter(([k]) => k !== 'id'));
+    const inputs = { ...Object.fromEntries(Object.entries(found.outputs).filter(([k]) => k !== 'id')), ...(PACKAGE === 'azure-native' ? pathParameters(found.id) : {}) };
     cb(null, new provproto.ReadResponse().setId(found.id).setProperties(toStruct(found.outputs)).setInputs(toStruct(inputs)));
   },
   update(call: any, cb: any) {

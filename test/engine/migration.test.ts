@@ -32,12 +32,12 @@ function importOriginal(sandbox: Sandbox, env: NodeJS.ProcessEnv, stack: Origina
 }
 
 /** The original's environment in `sandbox`: its stacks imported, its world in the doubles; the CLI's env, and the doubles' journal and world files. */
-function originalEnvironment(sandbox: Sandbox): { env: NodeJS.ProcessEnv; journalFile: string; worldFile: string } {
+function originalEnvironment(sandbox: Sandbox, options: { laterRun?: boolean } = {}): { env: NodeJS.ProcessEnv; journalFile: string; worldFile: string } {
   sandbox.write(ORIGINAL_CONFIG);
   const journalFile = join(sandbox.dir, 'journal.jsonl');
   const worldFile = join(sandbox.dir, 'world.json');
   writeFileSync(journalFile, '');
-  const stacks = originalStacks();
+  const stacks = originalStacks(options);
   writeFileSync(worldFile, JSON.stringify(originalWorld(stacks)));
   const env = { PATH: `${installDoubles(sandbox.dir)}:${process.env.PATH}`, MOPS_DOUBLE_WORLD: worldFile, MOPS_DOUBLE_JOURNAL: journalFile };
   const pulumiEnv = { ...sandbox.env(env), PULUMI_BACKEND_URL: pathToFileURL(sandbox.backendDir).href, PULUMI_SKIP_UPDATE_CHECK: 'true' };
@@ -175,5 +175,34 @@ describe('migrate: an environment the original modelops made (provider doubles: 
     assert.equal(postgres.stringData.POSTGRES_PASSWORD, ORIGINAL_POSTGRES_PASSWORD, 'the password Postgres was initialised with');
     const status = sandbox.status();
     assert.deepEqual(status.components.filter((c) => c.status !== 'ready').map((c) => `${c.name}: ${c.reason}`), []);
+  });
+});
+
+describe("migrate: after the original's second run, which read its resource group and cluster with .get() (provider doubles)", function () {
+  this.timeout(30 * 60_000);
+  const sandbox = new Sandbox();
+  let env: NodeJS.ProcessEnv;
+  let journalFile: string;
+  const changes = (): JournalEntry[] => journalOf(journalFile).filter((e) => e.op !== 'read');
+  const planOf = (r: { stdout: string }) => ((JSON.parse(r.stdout) as { plan?: Array<{ stack: string; action: string; reason: string }> }).plan ?? []).map((s) => `${s.stack}: ${s.action} ${s.reason}`);
+
+  before(() => ({ env, journalFile } = originalEnvironment(sandbox, { laterRun: true })));
+  after(() => sandbox.dispose());
+
+  it('migrate adopts both reads in place (they are the very objects our programs name), and imports the pool', () => {
+    const r = sandbox.run(['migrate'], ['--yes', '--json'], env);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const plan = planOf(r);
+    assert.ok(plan.some((p) => /^modelops-resource-group-dev: import the original read resource-group-rg with \.get\(\), so it is not managed: adopted in place \(\/subscriptions\/.*\/resourceGroups\/modelops-dev-rg-alice\)$/.test(p)), plan.join('\n'));
+    assert.ok(plan.some((p) => /^modelops-infra-dev: import the original read aks-cluster with \.get\(\), so it is not managed: adopted in place \(.*\/managedClusters\/modelops-dev-aks-5b96\)$/.test(p)), plan.join('\n'));
+    assert.deepEqual(changes(), [], 'adopting changes nothing in Azure');
+  });
+
+  it('then up updates them instead of creating them again (Azure would refuse: they exist), and everything reads ready', () => {
+    const r = sandbox.run(['up'], ['--skip-preflight', '--json'], env);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(changes().filter((e) => e.op !== 'update').map((e) => `${e.op} ${e.type} ${e.id}`), []);
+    assert.ok(changes().some((e) => e.type === 'azure-native:containerservice:ManagedCluster'), 'the cluster is managed now: azure.yaml is applied to it');
+    assert.deepEqual(sandbox.status().components.filter((c) => c.status !== 'ready').map((c) => `${c.name}: ${c.reason}`), []);
   });
 });

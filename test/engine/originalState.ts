@@ -96,6 +96,7 @@ const KUBELET = '11111111-2222-3333-4444-555555555555';
 
 type Props = Record<string, unknown>;
 interface Resource {
+  retainOnDelete?: boolean;
   urn: string;
   custom: boolean;
   type: string;
@@ -284,11 +285,24 @@ function uuid5(name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** Every stack the original left, in the order it provisioned them. */
-export function originalStacks(): OriginalStack[] {
+/**
+ * A later run of the original: `resource_group.py` and `azure.py` find the group and the cluster
+ * (their `get_resource_group` / `get_managed_cluster` invokes succeed) and read them with
+ * `ResourceGroup.get(…)` and `ManagedCluster.get("aks-cluster", id, retain_on_delete=True)`
+ * under the same URNs: Pulumi records each as an external read, its inputs empty and its
+ * outputs what Azure returned.
+ */
+function asReadOnLaterRun(resource: Resource): Resource {
+  const read = resource.type === 'azure-native:resources:ResourceGroup' || resource.type === 'azure-native:containerservice:ManagedCluster';
+  return read && !resource.external ? { ...resource, external: true, inputs: {}, ...(resource.type.endsWith('ManagedCluster') ? { retainOnDelete: true } : {}) } : resource;
+}
+
+/** Every stack the original left, in the order it provisioned them; `laterRun`: as its second `infra up` left them. */
+export function originalStacks(options: { laterRun?: boolean } = {}): OriginalStack[] {
   const registry = registryStack();
   const acrId = registry.resources.find((r) => r.type === 'azure-native:containerregistry:Registry')!.id!;
-  return [resourceGroupStack(), registry, clusterStack(acrId), storageStack(), workspaceStack(), adaptiveStack()].map((s) => ({ project: s.project, stack: s.stack, resources: s.resources }));
+  const stacks = [resourceGroupStack(), registry, clusterStack(acrId), storageStack(), workspaceStack(), adaptiveStack()].map((s) => ({ project: s.project, stack: s.stack, resources: s.resources }));
+  return options.laterRun ? stacks.map((s) => ({ ...s, resources: s.resources.map(asReadOnLaterRun) })) : stacks;
 }
 
 /** What exists in Azure and on the cluster: every object the original manages or read, and the pool AKS runs inside the cluster. */

@@ -46,6 +46,34 @@ describe('migrate: the plan of one stack', () => {
     assert.deepEqual(plan.refusals, ['modelops-workspace-dev: dask-workers (kubernetes:apps/v1:Deployment) would be replaced']);
   });
 
+  it("adopts the cluster and group the original read with .get() on a later run, when they are the very objects our program names", () => {
+    const aks = urn('modelops:infra:cluster$azure-native:containerservice:ManagedCluster', 'aks-cluster');
+    const read: StateResource = { urn: aks, type: 'azure-native:containerservice:ManagedCluster', custom: true, external: true, id: AKS_ID.toLowerCase(), parent: COMPONENT, inputs: {}, outputs: { id: AKS_ID, name: 'modelops-dev-aks-5b96' } };
+    const inputs = { resourceGroupName: 'modelops-dev-rg-alice', resourceName: 'modelops-dev-aks-5b96', location: 'eastus2' };
+    // External to managed: Pulumi plans a create of a replacement (which Azure refuses: it exists) and the replace.
+    const steps = ['create-replacement', 'replace'].map((op) => ({ urn: aks, type: read.type, op, inputs }));
+    const plan = migrationPlan('modelops-infra-dev', steps, CLUSTER, [read]);
+    assert.deepEqual(plan.refusals, []);
+    assert.deepEqual(plan.actions.map((a) => [a.action, (a as ImportAction).adopt, a.urn.split('::').pop(), (a as ImportAction).id]), [['import', true, 'aks-cluster', read.id]]);
+    assert.match(plan.actions[0].reason, /the original read aks-cluster with \.get\(\), so it is not managed: adopted in place/);
+
+    const other = migrationPlan('modelops-infra-dev', steps.map((s) => ({ ...s, inputs: { ...inputs, resourceName: 'modelops-dev-aks-0000' } })), CLUSTER, [read]);
+    assert.deepEqual([other.actions, other.refusals], [[], ['modelops-infra-dev: aks-cluster (azure-native:containerservice:ManagedCluster) would be replaced']], 'another name is another cluster: refused, never adopted');
+    const managed = migrationPlan('modelops-infra-dev', steps, CLUSTER, [{ ...read, external: undefined }]);
+    assert.equal(managed.refusals.length, 1, 'a managed resource that would be replaced is refused as before');
+  });
+
+  it('an adopted read becomes managed in place: same id, parent, provider and outputs, inputs that name it', () => {
+    const group = urn('modelops:azure:ResourceGroup$azure-native:resources:ResourceGroup', 'resource-group-rg');
+    const id = '/subscriptions/s/resourceGroups/modelops-dev-rg-alice';
+    const state: StateResource[] = [
+      { urn: COMPONENT, type: 'modelops:azure:ResourceGroup', custom: false },
+      { urn: group, type: 'azure-native:resources:ResourceGroup', custom: true, external: true, id, parent: COMPONENT, provider: 'p::1', inputs: {}, outputs: { id, name: 'modelops-dev-rg-alice', location: 'eastus2' } },
+    ];
+    const edited = withImported(state, { action: 'import', adopt: true, urn: group, type: 'azure-native:resources:ResourceGroup', id, parentUrn: COMPONENT, reason: '' });
+    assert.deepEqual(edited, [state[0], { urn: group, type: 'azure-native:resources:ResourceGroup', custom: true, id, parent: COMPONENT, provider: 'p::1', inputs: { resourceGroupName: 'modelops-dev-rg-alice' }, outputs: state[1].outputs }]);
+  });
+
   it("recognises the original's children by their component's type, not its own resources or ours", () => {
     assert.equal(isUnderOriginalComponent(urn('modelops:infra:cluster$azure-native:containerservice:ManagedCluster', 'aks-cluster')), true);
     assert.equal(isUnderOriginalComponent(urn('modelops:infra:cluster', 'modelops')), false);
