@@ -169,7 +169,7 @@ describe('provider: kubernetes on a real API server, through the real Pulumi Kub
   });
 
   it('with the kubelet down, up fails on ready_timeout with the reason, and nothing is called ready', async () => {
-    const threeWorkers = (readyTimeout: string) => config(readyTimeout).replace('workers: { replicas: 2 }', 'workers: { replicas: 3 }');
+    const threeWorkers = (readyTimeout: string) => config(readyTimeout).replace(`workers: { image: "${IMAGE}", replicas: 2 }`, `workers: { image: "${IMAGE}", replicas: 3 }`);
     box.write(threeWorkers('20s'));
     controllers.pause();
     try {
@@ -210,7 +210,7 @@ describe('provider: kubernetes on a real API server, through the real Pulumi Kub
     const path = `/api/v1/namespaces/${RUN_NS}/persistentvolumeclaims/postgres-data`;
     const uid = ((await object(path)).metadata as { uid?: string }).uid;
     // The file as the tests before left it (three workers), with only the class changed.
-    const current = config('2m').replace('workers: { replicas: 2 }', 'workers: { replicas: 3 }');
+    const current = config('2m').replace(`workers: { image: "${IMAGE}", replicas: 2 }`, `workers: { image: "${IMAGE}", replicas: 3 }`);
     box.write(current.replace('storageClass: standard', 'storageClass: premium'));
     const up = await cli(['up']);
     assert.equal(up.code, 3, `refused, not failed\n${up.stdout}${up.stderr}`);
