@@ -13,6 +13,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { registryName, storageAccountName } from '../../src/core/names';
 import type { PreflightCheck } from '../../src/core/preflight';
 import { azurePreflight, roleAssignmentRights } from '../../src/health/preflight';
+import { recheckBefore } from '../../src/engine/operations/preflight';
 import { CONTRIBUTOR_PERMISSIONS, readySubscription, routeKey, startArmDouble, type ArmDouble } from './armDouble';
 import { FLAT_EXAMPLE, SECTIONS, SUBSCRIPTION, parse } from './mocks';
 import { ED25519_SSH_KEY, RSA_SSH_KEY } from '../fixtures';
@@ -126,6 +127,23 @@ describe('azure preflight: through the Azure SDK, against a double of Resource M
     assert.equal((await roleAssignmentRights(parse(FULL), 'dev', {}, access)).verdict, 'failed', 'once the group exists, the Contributor is refused');
     arm.routes.set(permissions, owner);
     assert.equal((await roleAssignmentRights(parse(FULL), 'dev', {}, access)).verdict, 'passed');
+  });
+
+  it("up's second look, just before the cluster: only when the first could not be made; a Contributor keeps the cluster from starting", async () => {
+    const permissions = routeKey('GET', `${sub}/resourcegroups/modelops-dev-rg-alice/providers/microsoft.authorization/permissions`);
+    const events: Array<{ type: string; check?: string; verdict?: string }> = [];
+    // The part of the engine recheckBefore uses: the setup it reads and the event sink.
+    const engine = { setup: { config: parse(FULL), env: 'dev' }, emit: (e: { type: string }) => events.push(e) } as unknown as Parameters<typeof recheckBefore>[0];
+    const access = { credential: staticToken, endpoint: arm.endpoint, ca: arm.ca, timeoutMs: 10_000 };
+    const deferred = [{ check: 'role assignment rights', verdict: 'unknown' as const, reason: 'resource group modelops-dev-rg-alice does not exist yet', recheckBefore: 'cluster' }];
+    assert.equal(await recheckBefore(engine, 'cluster', [{ ...deferred[0], recheckBefore: undefined }], access), undefined);
+    assert.equal(await recheckBefore(engine, 'storage', deferred, access), undefined, 'only before the cluster');
+    assert.equal(arm.requests.length, 0, 'nothing is asked again when nothing was deferred');
+    arm.routes.set(permissions, { status: 200, body: { value: [CONTRIBUTOR_PERMISSIONS] } });
+    assert.match((await recheckBefore(engine, 'cluster', deferred, access)) ?? '', /^preflight failed: role assignment rights: the identity running up may not create role assignments in modelops-dev-rg-alice .* — fix: set `registry: \{ grant_cluster_pull: false \}`/);
+    assert.deepEqual(events.map((e) => [e.type, e.check, e.verdict]), [['preflight', 'role assignment rights', 'failed']], 'the second look is reported like the first');
+    arm.routes.set(permissions, { status: 200, body: { value: [{ actions: ['*'], notActions: [] }] } });
+    assert.equal(await recheckBefore(engine, 'cluster', deferred, access), undefined);
   });
 
   it('a read it is not allowed makes only its checks unknown, with the ARM error code', async () => {

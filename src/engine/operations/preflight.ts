@@ -6,7 +6,7 @@
 import { rangeOf, type Problem } from '../../core/config/types';
 import { judgeSshKey, preflightRefusal, type PreflightCheck } from '../../core/preflight';
 import { sshPublicKey } from '../programs/azure/cluster';
-import { azurePreflight, roleAssignmentRights } from '../../health/preflight';
+import { azurePreflight, roleAssignmentRights, type ArmAccess } from '../../health/preflight';
 import type { Engine, Snapshot } from '../engine';
 
 /** Checks what creating `creating` needs (default: every component that has no stack yet). */
@@ -21,7 +21,7 @@ export async function runPreflight(engine: Engine, snapshot: Snapshot, creating?
   return checks;
 }
 
-function emitCheck(engine: Engine, c: PreflightCheck): void {
+function emitCheck(engine: Pick<Engine, 'emit'>, c: PreflightCheck): void {
   engine.emit({ type: 'preflight', check: c.check, verdict: c.verdict, reason: c.reason, ...(c.fix ? { fix: c.fix } : {}) });
 }
 
@@ -30,9 +30,9 @@ function emitCheck(engine: Engine, c: PreflightCheck): void {
  * `component` (the cluster: the resource group exists by then, and nothing of the cluster does yet).
  * Why the component must not start, or undefined.
  */
-export async function recheckBefore(engine: Engine, component: string, checks: readonly PreflightCheck[]): Promise<string | undefined> {
+export async function recheckBefore(engine: Pick<Engine, 'setup' | 'emit'>, component: string, checks: readonly PreflightCheck[], access?: ArmAccess): Promise<string | undefined> {
   if (!checks.some((c) => c.recheckBefore === component && c.check === 'role assignment rights')) return undefined;
-  const again = await roleAssignmentRights(engine.setup.config, engine.setup.env, process.env);
+  const again = await roleAssignmentRights(engine.setup.config, engine.setup.env, process.env, access);
   emitCheck(engine, again);
   return preflightRefusal([again]);
 }
