@@ -56,7 +56,7 @@ export function registryNameWasRandom(env: string, user: string | undefined, opt
   return !options.registryName && !(PER_USER_ENVS.has(env) && (options.perUserRegistry ?? true) && user);
 }
 
-/** 4 hex of md5 of the subscription (lowercase GUID): what makes a derived global name this organisation's. */
+/** Hex of md5 of the subscription (a lowercase GUID): what makes a derived global name this organisation's. */
 const subscriptionPart = (subscription: string, length: number): string => md5Prefix(subscription.trim().toLowerCase(), length);
 
 export function registryName(env: string, user: string | undefined, options: RegistryNameOptions = {}): string {

@@ -102,6 +102,8 @@ export interface StackState {
    * undefined when the reader could not tell. What holds data is protected by every update of ours.
    */
   unprotectedTypes?: string[];
+  /** The registry's or storage account's global name, as its resource in the state records it (src/engine/keptNames.ts). */
+  globalName?: string;
   /** Set when the state could not be read; readiness is then `unknown`. */
   unreadable?: string;
   readAt: string;

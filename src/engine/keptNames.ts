@@ -2,8 +2,8 @@
  * Global names (the registry's, the storage account's) are the stack's once it has them: an `up`
  * never renames, and so never replaces, what holds images or results. A new stack's name has the
  * subscription mixed in, so two organisations with the same environment and user name do not
- * collide; an existing one keeps its name from its outputs (as the original's random registry
- * suffix was kept), or, lacking them, the name as it was derived before.
+ * collide; an existing one keeps the name it has (as the original's random registry suffix was
+ * kept).
  */
 import type { Component } from '../core/components';
 import type { InfraConfig } from '../core/config/types';
@@ -16,11 +16,16 @@ import { readStackStates } from './stateReader';
 
 const NAME_OUTPUT: Partial<Record<Component['kind'], string>> = { registry: 'registry_name', storage: 'account_name' };
 
-/** What a component's global name is made from: the stack's own name, or (no stack yet) the subscription. */
+/**
+ * What a component's global name is made from: the name its stack has (its output, else its
+ * resource's, where a failed update left no outputs), the subscription for a stack that has made
+ * nothing yet, else (an older stack without either) the name as it was derived before.
+ */
 export function globalNaming(config: InfraConfig, component: Component, state: StackState | undefined): { existing?: string; subscription?: string } {
-  if (!state?.exists) return { subscription: effectiveSubscription(config, process.env).id };
-  const existing = state.outputs[NAME_OUTPUT[component.kind] ?? '']?.value;
-  return typeof existing === 'string' && existing ? { existing } : {};
+  const output = state?.exists ? state.outputs[NAME_OUTPUT[component.kind] ?? '']?.value : undefined;
+  const existing = typeof output === 'string' && output ? output : state?.globalName;
+  if (existing) return { existing };
+  return !state?.exists || state.resourceCount === 0 ? { subscription: effectiveSubscription(config, process.env).id } : {};
 }
 
 export async function keptNames(engine: Engine, component: Component): Promise<KeptNames> {

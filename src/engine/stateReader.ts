@@ -12,7 +12,7 @@ import { loadAutomation, workspaceFor } from './automation';
 import type { Setup } from './setup';
 import { backendSnapshot, operationLocks } from './backends/access';
 import type { StateStore } from './backends/stateStore';
-import { outputStates, readDiyStack, unprotectedTypes } from './backends/diyState';
+import { globalNameOf, outputStates, readDiyStack, unprotectedTypes } from './backends/diyState';
 import { StoreSnapshot } from './backends/storeSnapshot';
 import type { OperationLocks } from './operationLock';
 import { describePulumiError } from './pulumiErrors';
@@ -75,7 +75,7 @@ async function readThroughCli(setup: Setup, cliPath: string, component: Componen
     const ws = await workspaceFor(setup.settings, cliPath, component, async () => ({}), 'read');
     const stack = await auto.Stack.select(component.stack, ws);
     const [deployment, entries] = await Promise.all([stack.exportStack(), deploymentHistory(stack)]);
-    const latest = deployment.deployment as { resources?: Array<{ type: string; parent?: string; outputs?: Record<string, unknown>; protect?: boolean }>; pending_operations?: Array<{ type: string; resource: { urn: string } }> };
+    const latest = deployment.deployment as { resources?: Array<{ type: string; parent?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown>; protect?: boolean }>; pending_operations?: Array<{ type: string; resource: { urn: string } }> };
     const root = latest.resources?.find((r) => r.type === 'pulumi:pulumi:Stack' && !r.parent);
     const last = lastDeployment(entries);
     return {
@@ -88,6 +88,7 @@ async function readThroughCli(setup: Setup, cliPath: string, component: Componen
       outputs: outputStates(root?.outputs ?? {}),
       resourceCount: (latest.resources ?? []).filter((r) => r.type !== 'pulumi:pulumi:Stack' && !r.type.startsWith('pulumi:providers:')).length,
       unprotectedTypes: unprotectedTypes(latest.resources ?? []),
+      ...globalNameOf(latest.resources ?? []),
       readAt,
     };
   } catch (error) {

@@ -12,6 +12,11 @@ import {
   workspaceNamespace,
 } from '../../src/core/names';
 import { azureConfig } from './helpers';
+import type { Component } from '../../src/core/components';
+import type { InfraConfig } from '../../src/core/config/types';
+import type { StackState } from '../../src/core/state';
+import { globalNameOf } from '../../src/engine/backends/diyState';
+import { globalNaming } from '../../src/engine/keptNames';
 
 const alnum = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'), minLength: 1, maxLength: 30 });
 
@@ -160,5 +165,26 @@ describe('names (as the original derived them)', () => {
       assert.equal(dnsLabel('--'), 'default');
       fc.assert(fc.property(fc.string({ maxLength: 100 }), (s) => assert.match(dnsLabel(s), /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/)));
     });
+  });
+});
+
+describe('the global name a stack keeps (src/engine/keptNames.ts)', () => {
+  const config = { provider: 'azure', subscriptionId: SUB_A, username: 'alice', adaptive: {}, pulumi: {}, dependsOn: {}, local: { faults: {} } } as unknown as InfraConfig;
+  const storage = { name: 'storage', kind: 'storage' } as Component;
+  const state = (extra: Partial<StackState>): StackState => ({ stack: 'modelops-storage-dev', exists: true, pendingOperations: [], outputs: {}, resourceCount: 3, readAt: '', ...extra });
+
+  it('a new stack gets the subscription; an existing one its own name, from its output or, after a failed first update, its resource', () => {
+    assert.deepEqual(globalNaming(config, storage, undefined), { subscription: SUB_A });
+    assert.deepEqual(globalNaming(config, storage, state({ exists: false, resourceCount: 0 })), { subscription: SUB_A });
+    assert.deepEqual(globalNaming(config, storage, state({ resourceCount: 0 })), { subscription: SUB_A }, 'a stack that made nothing yet');
+    assert.deepEqual(globalNaming(config, storage, state({ outputs: { account_name: { secret: false, empty: false, value: 'modelopsdevali5b96' } } })), { existing: 'modelopsdevali5b96' });
+    assert.deepEqual(globalNaming(config, storage, state({ globalName: 'modelopsdevali0a1b2c3d' })), { existing: 'modelopsdevali0a1b2c3d' }, 'no outputs, but the account is in the state: never renamed');
+    assert.deepEqual(globalNaming(config, storage, state({})), {}, 'an older stack with neither: the name as it was derived before');
+  });
+
+  it("reads the name from the state's registry or storage account resource", () => {
+    assert.deepEqual(globalNameOf([{ type: 'pulumi:pulumi:Stack' }, { type: 'azure-native:storage:StorageAccount', inputs: { accountName: 'acct1' } }]), { globalName: 'acct1' });
+    assert.deepEqual(globalNameOf([{ type: 'azure-native:containerregistry:Registry', inputs: { registryName: 'reg1' } }]), { globalName: 'reg1' });
+    assert.deepEqual(globalNameOf([{ type: 'azure-native:storage:BlobContainer', inputs: { accountName: 'acct1' } }]), {});
   });
 });

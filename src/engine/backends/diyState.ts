@@ -61,7 +61,7 @@ export function outputStates(outputs: Record<string, unknown>): Record<string, O
 interface Checkpoint {
   checkpoint?: {
     latest?: {
-      resources?: Array<{ type: string; urn: string; parent?: string; outputs?: Record<string, unknown>; protect?: boolean }>;
+      resources?: Array<{ type: string; urn: string; parent?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown>; protect?: boolean }>;
       pending_operations?: Array<{ type: string; resource: { urn: string } }>;
     } | null;
   };
@@ -73,6 +73,7 @@ interface CheckpointDigest {
   pendingOperations: PendingOperation[];
   resourceCount: number;
   unprotectedTypes: string[];
+  globalName?: string;
 }
 
 function checkpointDigest(checkpoint: Checkpoint): CheckpointDigest {
@@ -84,7 +85,19 @@ function checkpointDigest(checkpoint: Checkpoint): CheckpointDigest {
     pendingOperations: (latest?.pending_operations ?? []).map((p) => ({ type: p.type, urn: p.resource.urn })),
     resourceCount: resources.filter((r) => r.type !== 'pulumi:pulumi:Stack' && !r.type.startsWith('pulumi:providers:')).length,
     unprotectedTypes: unprotectedTypes(resources),
+    ...globalNameOf(resources),
   };
+}
+
+const GLOBAL_NAME_INPUT: Record<string, string> = { 'azure-native:containerregistry:Registry': 'registryName', 'azure-native:storage:StorageAccount': 'accountName' };
+
+/** The global name of the state's registry or storage account, as its resource records it (even where a failed update left no outputs). */
+export function globalNameOf(resources: ReadonlyArray<{ type: string; inputs?: Record<string, unknown> }>): { globalName?: string } {
+  for (const r of resources) {
+    const value = GLOBAL_NAME_INPUT[r.type] ? r.inputs?.[GLOBAL_NAME_INPUT[r.type]] : undefined;
+    if (typeof value === 'string' && value) return { globalName: value };
+  }
+  return {};
 }
 
 /** The types of `resources` not marked `protect`, each once (the stack and its providers aside). */
@@ -117,7 +130,7 @@ async function readCheckpoint(store: StateStore, project: string, stack: string)
   for (const [suffix, decode] of CHECKPOINT_FORMATS) {
     const key = `.pulumi/stacks/${project}/${stack}${suffix}`;
     try {
-      const digest = await readDigest(store, key, 'checkpoint/2', (body) => checkpointDigest(parseStateJson<Checkpoint>(store, key, decode(body).toString('utf8'))));
+      const digest = await readDigest(store, key, 'checkpoint/3', (body) => checkpointDigest(parseStateJson<Checkpoint>(store, key, decode(body).toString('utf8'))));
       if (digest) return digest;
     } catch (error) {
       if (!(error instanceof CorruptStateFile)) throw error;
