@@ -9,6 +9,7 @@ import { azureProgram } from '../../src/engine/programs/azure';
 import { kubeletObjectId } from '../../src/engine/programs/azure/cluster';
 import { resourceGroupNameFor } from '../../src/core/names';
 import { acrPullAssignmentName, uuid5 } from '../../src/engine/programs/azure/ids';
+import { ED25519_SSH_KEY } from '../fixtures';
 import { FLAT_EXAMPLE, withoutAcr, KUBECONFIG, KUBELET_OBJECT_ID, SECTIONS, SSH_KEY, SUBSCRIPTION, contextFor, dependencyOutputs, parse, run, type Run } from './mocks';
 
 const LONG_USER = 'Alexandra.Konstantinopoulou-Featherstonehaugh';
@@ -91,6 +92,12 @@ describe('azure programs: registry', () => {
     assert.equal(name, 'modelopsvsbdevacr8981', 'outside dev and staging: the env and a stable hash, no user');
     const staging = await runComponent(withEnv(withUser(withoutAcr(FLAT_EXAMPLE), LONG_USER) + SECTIONS.registry, 'staging'), 'registry', 'staging');
     assert.equal(staging.outputs.registry_name, 'modelopsstagingacralexandrakonstantino');
+  });
+
+  it('takes the name the engine kept from the stack (never renamed), over the derived one', async () => {
+    const ctx = { ...contextFor(parse(withoutAcr(FLAT_EXAMPLE) + SECTIONS.registry), 'registry', 'dev'), kept: { registryName: 'modelopsdevacralice9f3c1a' } };
+    const r = await run(ctx, azureProgram);
+    assert.equal(r.resource('azure-native:containerregistry:Registry').inputs.registryName, 'modelopsdevacralice9f3c1a');
   });
 });
 
@@ -202,6 +209,9 @@ describe('azure programs: cluster', () => {
     assert.equal((fromFile.resource('azure-native:containerservice:ManagedCluster').inputs.linuxProfile as { ssh: { publicKeys: { keyData: string }[] } }).ssh.publicKeys[0].keyData, SSH_KEY);
     await assert.rejects(runComponent(FLAT_EXAMPLE.replace(/ssh:\n.*\n/, `ssh:\n  public_key_path: ${join(dir, 'missing.pub')}\n`), 'cluster'), /ssh\.public_key_path: .*missing\.pub does not exist\. Point it at an existing public key/);
     await assert.rejects(runComponent(FLAT_EXAMPLE.replace(/ssh:\n.*\n/, ''), 'cluster'), /set ssh\.public_key/);
+    // The file is checked as AKS checks it, before the cluster is registered.
+    writeFileSync(join(dir, 'id_ed25519.pub'), `${ED25519_SSH_KEY}\n`);
+    await assert.rejects(runComponent(FLAT_EXAMPLE.replace(/ssh:\n.*\n/, `ssh:\n  public_key_path: ${join(dir, 'id_ed25519.pub')}\n`), 'cluster'), /ssh\.public_key_path: .*id_ed25519\.pub: it is a ssh-ed25519 key, and AKS accepts only RSA keys/);
   });
 
   it('names the cluster within AKS rules for hyphenated envs and long users', async () => {
@@ -231,6 +241,12 @@ const SAS_START = '2025-01-01T00:00:00Z';
 const SAS_EXPIRY = '2030-01-01T00:00:00Z';
 
 describe('azure programs: storage', () => {
+  it('takes the account name the engine kept from the stack (never renamed), over the derived one', async () => {
+    const ctx = { ...contextFor(parse(FLAT_EXAMPLE + SECTIONS.storage), 'storage', 'dev'), kept: { storageAccountName: 'modelopsdevali0a1b2c3d' } };
+    const r = await run(ctx, azureProgram);
+    assert.equal(r.resource('azure-native:storage:StorageAccount').inputs.accountName, 'modelopsdevali0a1b2c3d');
+  });
+
   it('creates the account from config, the four containers and the workspace/ lifecycle rule', async () => {
     const r = await runComponent(FLAT_EXAMPLE + SECTIONS.storage, 'storage');
     const account = r.resource('azure-native:storage:StorageAccount', 'storage-account');
