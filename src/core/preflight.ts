@@ -9,7 +9,7 @@ import type { InfraConfig, NodePoolConfig } from './config/types';
 export type PreflightVerdict = 'passed' | 'failed' | 'unknown';
 
 export interface PreflightCheck {
-  /** `subscription`, `providers`, `quota <family>`, `registry name`, `storage name`, `kubernetes version`. */
+  /** `subscription`, `providers`, `quota <family>`, `vm size <size>`, `kubernetes version`, `role assignment rights`, `registry name`, `storage account name`, `ssh key`. */
   check: string;
   verdict: PreflightVerdict;
   reason: string;

@@ -16,6 +16,7 @@ import type * as containerservice from '@pulumi/azure-native/containerservice';
 import type * as azureInputs from '@pulumi/azure-native/types/input';
 import { clusterName } from '../../../core/names';
 import { checkSshPublicKey, NEW_SSH_KEY } from '../../../core/config/naming';
+import { grantsClusterPull } from '../../../core/preflight';
 import { DEFAULT_DNS_SERVICE_IP, DEFAULT_SERVICE_CIDR } from '../../../core/config/cluster';
 import type { NodePoolConfig, SshConfig } from '../../../core/config/types';
 import { nodePoolsOf, taintString } from '../../../core/nodePools';
@@ -120,7 +121,7 @@ export function cluster(ctx: AzureContext): Outputs {
   // a second (Azure/AKS#1913), so each pool waits for the one before it.
   separate.reduce<containerservice.AgentPool | undefined>((previous, pool) => agentPool(ctx, managed, resourceGroupName, pool, previous), undefined);
   const credentials = cs.listManagedClusterUserCredentialsOutput({ resourceGroupName, resourceName: managed.name }, { provider: ctx.azure() });
-  const grantPull = ctx.has('registry') && (ctx.config.registry?.grantClusterPull ?? true);
+  const grantPull = ctx.has('registry') && grantsClusterPull(ctx.config);
   if (grantPull) acrPull(ctx, managed);
 
   return {
