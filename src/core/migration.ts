@@ -138,16 +138,18 @@ export function migrationPlan(stack: string, steps: readonly PreviewStep[], clus
   return { actions, refusals: [...new Set(refusals)] };
 }
 
+/** The segment after `/{key}/` in an Azure id (keys are case-insensitive), or ''. */
+const idPart = (id: string, key: string): string => new RegExp(`/${key}/([^/]+)`, 'i').exec(id)?.[1] ?? '';
+
 /** `…/resourceGroups/RG/providers/…/managedClusters/AKS/agentPools/P` → the inputs that name the pool. */
 export function agentPoolIdentity(id: string): Record<string, string> {
-  const part = (key: string) => new RegExp(`/${key}/([^/]+)`, 'i').exec(id)?.[1] ?? '';
-  return { resourceGroupName: part('resourceGroups'), resourceName: part('managedClusters'), agentPoolName: part('agentPools') };
+  return { resourceGroupName: idPart(id, 'resourceGroups'), resourceName: idPart(id, 'managedClusters'), agentPoolName: idPart(id, 'agentPools') };
 }
 
 /** The inputs that name an adopted resource, from its id (what azure-native's Read gives back in full). */
 function identityOf(type: string, id: string): Record<string, string> {
-  const part = (key: string) => new RegExp(`/${key}/([^/]+)`, 'i').exec(id)?.[1] ?? '';
-  return type === MANAGED_CLUSTER_TYPE ? { resourceGroupName: part('resourceGroups'), resourceName: part('managedClusters') } : { resourceGroupName: part('resourceGroups') };
+  const group = { resourceGroupName: idPart(id, 'resourceGroups') };
+  return type === MANAGED_CLUSTER_TYPE ? { ...group, resourceName: idPart(id, 'managedClusters') } : group;
 }
 
 /**
