@@ -64,9 +64,9 @@ export function registryName(env: string, user: string | undefined, options: Reg
   if (options.existing) return options.existing;
   const envPart = alphanumeric(env);
   const mix = options.subscription ? subscriptionPart(options.subscription, 6) : '';
-  if (!registryNameWasRandom(env, user, options)) return `modelops${envPart}acr${sanitizeUsername(clusterUsername(user!))}`.slice(0, 50 - mix.length) + mix;
-  // The original appended a random suffix here on every run: a stable one is derived instead.
-  return `modelops${envPart}acr${md5Prefix(`${env}-${user || 'default'}`, 4)}`.slice(0, 50 - mix.length) + mix;
+  // The original appended a random suffix outside dev and staging on every run: a stable one is derived instead.
+  const base = registryNameWasRandom(env, user, options) ? md5Prefix(`${env}-${user || 'default'}`, 4) : sanitizeUsername(clusterUsername(user!));
+  return `modelops${envPart}acr${base}`.slice(0, 50 - mix.length) + mix;
 }
 
 /**

@@ -89,8 +89,8 @@ export function wiringProblems(resources: readonly MockResource[]): string[] {
     if (targets.length === 0) problems.push(`PodDisruptionBudget ${pdb.name}: its selector matches no pods`);
     const replicas = targets.reduce((sum, d) => sum + ((d.inputs as Obj).spec.replicas ?? 1), 0);
     // The eviction API refuses while no disruption is allowed, so a node drain (an AKS upgrade) never ends.
-    const allowed = spec.maxUnavailable !== undefined ? (spec.maxUnavailable === '0%' || spec.maxUnavailable === 0 ? 0 : 1) : spec.minAvailable === '100%' || (typeof spec.minAvailable === 'number' && spec.minAvailable >= replicas) ? 0 : 1;
-    if (targets.length && allowed === 0) problems.push(`PodDisruptionBudget ${pdb.name}: allows no eviction of its ${replicas} pod(s), so every node drain (and AKS upgrade) on their node is blocked`);
+    const blocksAll = spec.maxUnavailable !== undefined ? [0, '0%'].includes(spec.maxUnavailable) : spec.minAvailable === '100%' || (typeof spec.minAvailable === 'number' && spec.minAvailable >= replicas);
+    if (targets.length && blocksAll) problems.push(`PodDisruptionBudget ${pdb.name}: allows no eviction of its ${replicas} pod(s), so every node drain (and AKS upgrade) on their node is blocked`);
   }
   for (const hpa of resources.filter((r) => r.type === 'kubernetes:autoscaling/v2:HorizontalPodAutoscaler')) {
     const target = (hpa.inputs as Obj).spec.scaleTargetRef;
