@@ -26,6 +26,7 @@ export interface ConfigRead {
 export type Refusal = 'invalid-input' | 'busy' | 'needs-confirmation' | 'unsafe' | 'blocked' | 'preflight-failed';
 
 import type { RefusedChanges, ResourceChange } from './dataGuard';
+import type { Reach } from './freshness';
 
 export type { GuardReason, RefusedChanges, ResourceChange, ResourceOp } from './dataGuard';
 
@@ -48,6 +49,8 @@ export interface ComponentPreview {
   note?: string;
   /** The stack does not exist yet: an up creates it (and everything in it). */
   creates?: true;
+  /** The dependents that read an output this update changes or makes unknown (src/core/freshness.ts). */
+  reaches?: Reach[];
 }
 export type HealthVerdict = 'healthy' | 'unhealthy' | 'unknown';
 
@@ -58,6 +61,11 @@ export interface PlannedStep {
   reason: string;
   /** Destroy steps of stacks that hold data: what is lost. */
   holdsData?: string;
+  /**
+   * An up step taken only because these components are provisioned again: it is re-applied only
+   * if an output it reads from them changes (src/core/freshness.ts), decided once they have run.
+   */
+  ifReadsChanged?: string[];
 }
 
 export type OperationEvent =

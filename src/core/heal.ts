@@ -26,6 +26,7 @@ export type HealReason =
   | 'OutputsMissing'
   | 'Interrupted'
   | 'SpecChanged'
+  | 'Stale'
   | 'Drifted'
   | 'HealthCheckFailed';
 
@@ -145,6 +146,7 @@ function upReason(input: HealInput): { reason: HealReason; message: string; refr
   if (r.status === 'outputs-missing') return { reason: 'OutputsMissing', message: r.reason, refresh: false };
   if (r.status === 'interrupted' || recovering) return { reason: 'Interrupted', message: r.reason || 'an interrupted update', refresh: false };
   if (r.spec === 'changed') return { reason: 'SpecChanged', message: 'azure.yaml changed since the last up', refresh: false };
+  if (r.status === 'stale') return { reason: 'Stale', message: r.reason, refresh: false };
   if (input.drift === 'drifted') return { reason: 'Drifted', message: 'resources changed or deleted outside Pulumi', refresh: true };
   if (input.health === 'unhealthy') return { reason: 'HealthCheckFailed', message: 'a health check failed', refresh: true };
   return undefined;

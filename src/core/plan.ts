@@ -3,6 +3,7 @@
  * functions of the graph, the stack states and the options; the engine only executes
  * them, and the CLI, the editor and the confirmation prompts all show these same steps.
  */
+import { describeStale, staleUses } from './freshness';
 import type { Component } from './components';
 import type { ChangeCounts, PlannedStep, ResourceOp, StepAction, StepResult } from './events';
 import type { DependencyGraph } from './graph';
@@ -55,16 +56,20 @@ export function recreateSet(graph: DependencyGraph, named: readonly string[]): s
 
 /**
  * Up steps over `scope` (provisioning order): a component runs when it is not ready, when its
- * spec is not current, when it is in `recreate`, or when something it depends on runs
- * (to verify it against what changed); otherwise it is skipped.
+ * spec is not current, when it is in `recreate`, when it is stale, or when something it depends
+ * on runs — then only if what it reads from that changes (`ifReadsChanged`, decided when that
+ * has run; without a record of what it read, always); otherwise it is skipped.
  */
 function upSteps(input: PlanInput, scope: readonly string[], recreate: ReadonlySet<string>): PlannedStep[] {
   const runs = new Set<string>();
   return scope.map((name) => {
-    const own = ownStatus(input.components.get(name)!, input.states.get(name)!);
-    const rerunDep = input.graph.dependenciesOf(name).find((d) => runs.has(d));
+    const component = input.components.get(name)!;
+    const state = input.states.get(name)!;
+    const own = ownStatus(component, state);
+    const rerunDeps = input.graph.dependenciesOf(name).filter((d) => runs.has(d));
     const spec = input.specs?.get(name) ?? 'current';
-    const reason = recreate.has(name)
+    const stale = own.status === 'ready' ? staleUses(component, state, input.states) : [];
+    const firm = recreate.has(name)
       ? 'recreate'
       : own.status !== 'ready'
         ? describeReadiness(own)
@@ -72,11 +77,13 @@ function upSteps(input: PlanInput, scope: readonly string[], recreate: ReadonlyS
           ? `spec ${spec}: ${SPEC_REASON[spec]}`
           : input.drifted?.has(name)
             ? 'drifted: changed outside Pulumi (refreshed, then put back)'
-            : rerunDep
-            ? `${rerunDep} is provisioned again`
-            : '';
+            : stale.length
+              ? `stale: ${describeStale(stale, input.states)}`
+              : '';
+    const them = rerunDeps.length > 1 ? ['are', 'them'] : ['is', 'it'];
+    const reason = firm || (rerunDeps.length ? `${rerunDeps.join(', ')} ${them[0]} provisioned again: re-applied if what it reads from ${them[1]} changes` : '');
     if (reason) runs.add(name);
-    return step(input, name, reason ? 'up' : 'skip', reason || 'ready');
+    return { ...step(input, name, reason ? 'up' : 'skip', reason || 'ready'), ...(!firm && rerunDeps.length ? { ifReadsChanged: rerunDeps } : {}) };
   });
 }
 

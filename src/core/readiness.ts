@@ -11,8 +11,9 @@ import { specState, type SpecState } from './spec';
 import { foreignOwner } from './ownership';
 import { isMadeElsewhere } from './dataGuard';
 import type { StackState } from './state';
+import { describeStale, isFreshnessRecord, staleUses, type StaleUse } from './freshness';
 
-export const STATUSES = ['ready', 'outputs-missing', 'failed', 'cancelled', 'interrupted', 'busy', 'absent', 'blocked', 'unknown'] as const;
+export const STATUSES = ['ready', 'stale', 'outputs-missing', 'failed', 'cancelled', 'interrupted', 'busy', 'absent', 'blocked', 'unknown'] as const;
 export type Status = (typeof STATUSES)[number];
 
 export interface OutputReport {
@@ -44,6 +45,8 @@ export interface ComponentReadiness {
   drift?: DriftStatus;
   /** The reconcile loop's last condition on the spec azure.yaml gives now, if it ran (src/core/reconcile.ts). */
   reconcile?: ConditionReport;
+  /** When `stale`: the upstream outputs it read that hold another value now (src/core/freshness.ts). */
+  staleUses?: StaleUse[];
   verifiedAt: string;
 }
 
@@ -101,7 +104,7 @@ export function ownStatus(component: Component, state: StackState): { status: St
 
 function outputReports(component: Component, state: StackState): OutputReport[] {
   const required = new Map(component.requiredOutputs.map((o) => [o.name, o]));
-  const names = [...required.keys(), ...Object.keys(state.outputs).filter((n) => !required.has(n)).sort()];
+  const names = [...required.keys(), ...Object.keys(state.outputs).filter((n) => !required.has(n) && !isFreshnessRecord(n)).sort()];
   return names.map((name) => {
     const o = state.outputs[name];
     const secret = (o?.secret ?? false) || (required.get(name)?.secret ?? false) || isSecretOutputName(name);
@@ -135,11 +138,17 @@ export function computeReadiness(
     const dependsOn = [...graph.dependenciesOf(name)];
     let { status, reason } = own;
     if (status === 'ready') {
-      const notReady = dependsOn.filter((d) => result.get(d)?.status !== 'ready');
+      // A stale dependency still has every output its dependents read: it does not block them.
+      const notReady = dependsOn.filter((d) => result.get(d)?.status !== 'ready' && result.get(d)?.status !== 'stale');
       if (notReady.length > 0) {
         status = 'blocked';
         reason = waitingOn(notReady.map((d) => ({ name: d, state: result.get(d)?.status ?? 'unknown' })));
       }
+    }
+    const stale = status === 'ready' ? staleUses(component, state, states) : [];
+    if (stale.length) {
+      status = 'stale';
+      reason = describeStale(stale, states);
     }
     result.set(name, {
       name,
@@ -153,6 +162,7 @@ export function computeReadiness(
       lastUpdate: state.lastUpdate,
       spec: specHashes.has(name) ? specState(specHashes.get(name)!, state.deployedSpecHash) : 'unknown',
       ...(isMadeElsewhere(state) && !foreignOwner(component, state) ? { madeElsewhere: true as const } : {}),
+      ...(stale.length ? { staleUses: stale } : {}),
       verifiedAt: state.readAt,
     });
   }

@@ -116,6 +116,14 @@ describe('the recovery ladder', () => {
     assert.equal(d.kind === 'heal' && d.reason, 'SpecChanged');
   });
 
+  it('a stale component is not converged: healed by an up (no refresh: its own resources are as deployed), with what changed', () => {
+    const stale = input('workspace');
+    const d = planHeal({ ...stale, readiness: { ...stale.readiness, status: 'stale', reason: 'reads connection_string from storage, changed since its last up' } });
+    assert.equal(d.kind, 'heal');
+    if (d.kind !== 'heal') return;
+    assert.deepEqual([d.reason, d.message, d.steps], ['Stale', 'reads connection_string from storage, changed since its last up', [{ action: 'up', refresh: false }]]);
+  });
+
   it('refreshes before the up that heals drift or a failed health check', () => {
     for (const [extra, reason] of [[{ drift: 'drifted' }, 'Drifted'], [{ health: 'unhealthy' }, 'HealthCheckFailed']] as const) {
       const d = planHeal(input('storage', {}, extra));

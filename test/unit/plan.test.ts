@@ -7,6 +7,7 @@ import { operationResult, planDown, planForceRecreate, planRepair, planRollback,
 import { isStatefulResource } from '../../src/core/dataGuard';
 import type { SpecState } from '../../src/core/spec';
 import { absentStack, type StackState } from '../../src/core/state';
+import { CONSUMED_OUTPUT, DIGESTS_OUTPUT } from '../../src/core/freshness';
 import { ancestors, azureConfig, dagArb, graphOf, localConfig, readyState, statesFor, withOutputs } from './helpers';
 
 function inputFor(components: Component[], states: Map<string, StackState>, graph = graphOf(components)): PlanInput {
@@ -14,6 +15,7 @@ function inputFor(components: Component[], states: Map<string, StackState>, grap
 }
 
 const local = componentsFor(localConfig(), 'dev');
+const plain = (value: unknown) => ({ secret: false, empty: false, value });
 const steps = (plan: Array<{ component: string; action: string }>, action: string): string[] => plan.filter((s) => s.action === action).map((s) => s.component);
 
 describe('plans', () => {
@@ -64,6 +66,23 @@ describe('plans', () => {
       const plan = planUp(inputFor(local, states), []);
       assert.deepEqual(steps(plan, 'up'), ['cluster', 'workspace', 'adaptive-default']);
       assert.match(plan.find((s) => s.component === 'workspace')!.reason, /cluster is provisioned again/);
+      assert.deepEqual(plan.find((s) => s.component === 'workspace')!.ifReadsChanged, ['cluster'], 're-applied only if what it reads from cluster changes');
+      assert.deepEqual(plan.find((s) => s.component === 'adaptive-default')!.ifReadsChanged, ['cluster', 'workspace']);
+      assert.equal(plan.find((s) => s.component === 'cluster')!.ifReadsChanged, undefined, 'a step with its own reason is taken whatever happens before it');
+    });
+
+    it('re-applies a stale component, saying what it read that changed, unconditionally', () => {
+      const [cluster, storage, workspace] = local;
+      const states = statesFor(local, {
+        storage: withOutputs(readyState(storage!), { [DIGESTS_OUTPUT]: plain({ connection_string: 'new', account_name: 'a' }) }),
+        cluster: withOutputs(readyState(cluster!), { [DIGESTS_OUTPUT]: plain({ kubeconfig: 'k' }) }),
+        workspace: withOutputs(readyState(workspace!), { [CONSUMED_OUTPUT]: plain({ 'storage.connection_string': 'old', 'storage.account_name': 'a', 'cluster.kubeconfig': 'k' }) }),
+      });
+      const plan = planUp(inputFor(local, states), []);
+      assert.deepEqual(steps(plan, 'up'), ['workspace', 'adaptive-default']);
+      const step = plan.find((s) => s.component === 'workspace')!;
+      assert.equal(step.reason, 'stale: reads connection_string from storage, changed since its last up');
+      assert.equal(step.ifReadsChanged, undefined);
     });
 
     it('of one component includes what it depends on, and nothing that depends on it', () => {

@@ -220,6 +220,15 @@ describe('readiness', () => {
         seen.add(status(result, 'cluster').status);
         seen.add(status(result, 'workspace').status);
       }
+      // A workspace built from a kubeconfig the cluster no longer has.
+      const digests = (value: Record<string, string>) => ({ secret: false, empty: false, value });
+      const workspace = components.find((c) => c.name === 'workspace')!;
+      const stale = computeReadiness(components, graph, statesFor(components, {
+        cluster: readyState(cluster, { outputs: { ...readyState(cluster).outputs, modelops_digests: digests({ kubeconfig: 'new' }) } }),
+        workspace: readyState(workspace, { outputs: { ...readyState(workspace).outputs, modelops_consumed: digests({ 'cluster.kubeconfig': 'old' }) } }),
+      }));
+      assert.deepEqual([status(stale, 'workspace').status, status(stale, 'workspace').reason], ['stale', 'reads kubeconfig from cluster, changed since its last up']);
+      seen.add(status(stale, 'workspace').status);
       assert.deepEqual([...seen].sort(), [...STATUSES].sort());
     });
   });
