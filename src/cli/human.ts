@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import type { Problem } from '../core/config/types';
 import { describeDrift, type DriftCheck } from '../core/drift';
+import { describeReach } from '../core/freshness';
 import type { ComponentPreview, OperationEvent, ResourceChange } from '../core/events';
 import { madeElsewhereNote } from '../core/dataGuard';
 import { describeCondition } from '../core/reconcile';
@@ -19,6 +20,7 @@ const bold = paint('1');
 
 const STATUS_COLOR: Record<Status, (s: string) => string> = {
   ready: green,
+  stale: yellow,
   'outputs-missing': yellow,
   failed: red,
   cancelled: yellow,
@@ -71,7 +73,8 @@ export function formatPreview(p: ComponentPreview): string {
       const line = `    ${OP_SIGN[r.op]} ${pad(r.op, 8)}${resourceName(r.urn)} ${dim(r.type)}`;
       return r.stateful ? red(bold(`${line}  ⚠ ${r.op.toUpperCase()}S WHAT HOLDS DATA`)) : line;
     });
-  return [head, ...lines].join('\n');
+  const reach = (p.reaches ?? []).map((r) => yellow(`    → ${describeReach(r)}`));
+  return [head, ...lines, ...reach].join('\n');
 }
 
 /** `history COMPONENT`: newest first, with how each spec differed from the previous one. */

@@ -10,6 +10,7 @@ import { plannedChanges } from './plannedChanges';
 import { describePulumiError, stoppedByProtection } from './pulumiErrors';
 import { PREVIEW_FIRST_ENV } from './pulumiProcess';
 import { pulumiTooOld } from '../core/pulumiVersion';
+import { freshnessFor } from './freshness';
 import { OWNER_CONFIG_KEY } from '../core/ownership';
 import { canonicalJson, SPEC_CONFIG_KEY, SPEC_HASH_CONFIG_KEY } from '../core/spec';
 import type { Engine, OperationRun } from './engine';
@@ -63,7 +64,8 @@ export interface StepOptions {
  */
 export async function stackFor(engine: Engine, component: Component, create: boolean, access: Access = 'write', ignoreProtect = false) {
   const auto = await loadAutomation();
-  const program: Program = programFor(engine.setup, component, await loadPulumiSdk(), { protectData: true, kept: await keptNames(engine, component) });
+  const freshness = access === 'write' ? await freshnessFor(engine, component) : undefined;
+  const program: Program = programFor(engine.setup, component, await loadPulumiSdk(), { protectData: true, kept: await keptNames(engine, component), ...(freshness ? { freshness } : {}) });
   const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, program, access, ignoreProtect);
   const tooOld = access === 'write' ? pulumiTooOld(engine.setup.config.provider, ws.pulumiVersion) : undefined;
   if (tooOld) throw new Error(`${component.name}: nothing was changed: ${tooOld}.`);

@@ -12,7 +12,7 @@
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DriftDocument } from '../../src/core/protocol';
+import type { DriftDocument, PreviewDocument } from '../../src/core/protocol';
 import { adaptiveNamespace, workspaceNamespace } from '../../src/core/names';
 import { Objects, startApiServer, type ApiServer } from '../azure/apiserver';
 import { Azurite } from '../azurite';
@@ -190,20 +190,32 @@ describe('provider: kubernetes on a real API server, through the real Pulumi Kub
     assert.equal((await status()).components.find((c) => c.name === 'adaptive-calib')!.status, 'ready');
   });
 
-  it('a rotated storage key is an update of the Secrets that hold it, not a replacement: the same objects carry the new value', async () => {
+  it('a rotated storage key makes what read the old one stale; preview names it; one up updates its Secret in place, and all is ready', async () => {
     const path = `/api/v1/namespaces/${WORKSPACE_NS}/secrets/${'modelops-storage'}`;
     const before = await object(path);
     const uid = (before.metadata as { uid?: string }).uid;
     // The same account, another connection string: what a rotated key looks like to the programs.
     const rotated = azurite.connectionString.endsWith(';') ? azurite.connectionString.slice(0, -1) : `${azurite.connectionString};`;
     env = { ...env, MODELOPS_STORAGE_CONNECTION_STRING: rotated };
-    for (const name of ['storage', 'workspace']) {
-      const r = await cli(['repair', name]);
-      assert.equal(r.code, 0, r.stdout + r.stderr);
-    }
+    const repaired = await cli(['repair', 'storage']);
+    assert.equal(repaired.code, 0, repaired.stdout + repaired.stderr);
+
+    const stale = (await status()).components.filter((c) => c.status !== 'ready') as unknown as Array<{ name: string; status: string; reason: string }>;
+    assert.deepEqual(stale.map((c) => [c.name, c.status]), [['workspace', 'stale'], ['adaptive-calib', 'stale']], 'built from the old connection string');
+    assert.match(stale[0]!.reason, /^reads connection_string\b.* from storage, changed since its last up/);
+    const preview = await box.jsonAsync<PreviewDocument>(['preview'], [], env);
+    assert.deepEqual(preview.components.find((c) => c.name === 'storage')!.reaches?.map((r) => [r.component, r.certain]), [['workspace', true], ['adaptive-calib', true]]);
+    assert.equal(Buffer.from((await object(path)).data!.AZURE_STORAGE_CONNECTION_STRING, 'base64').toString(), azurite.connectionString, 'nothing changed yet');
+
+    const up = await cli(['up'], ['--events']);
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    const summary = up.events.find((e) => e.type === 'operation-done') as { summary: string };
+    assert.match(summary.summary, /re-applied workspace: storage's connection_string\b[^;]* changed; re-applied adaptive-calib: storage's connection_string/);
     const after = await object(path);
     assert.equal((after.metadata as { uid?: string }).uid, uid, 'the same Secret, updated in place (a replacement deletes it and makes a new one)');
     assert.equal(Buffer.from(after.data!.AZURE_STORAGE_CONNECTION_STRING, 'base64').toString(), rotated);
+    assert.deepEqual((await status()).components.map((c) => c.status), ['ready', 'ready', 'ready', 'ready']);
+    assert.ok(!(up.stdout + up.stderr).includes(rotated), 'the connection string never reaches the output');
   });
 
   it("a new storage class for the run's volume would replace its PVC: up, repair and reconcile --heal refuse it (exit 3), the volume untouched", async () => {

@@ -53,7 +53,7 @@ function refusal(engine: Engine, component: Component, changes: readonly Resourc
 export async function lookBeforeUp(engine: Engine, run: OperationRun, component: Component, state: StackState, options: GuardedUpOptions = {}): Promise<StepOutcome | undefined> {
   const why = lookFirst(component, state, !!options.allowReplace);
   if (!why || (!options.ahead && leftToTheEngine(component, state, why))) return undefined;
-  const preview = await previewOne(engine, run, component, { refresh: options.refresh });
+  const preview = await previewOne(engine, run, component, new Map([[component.name, state]]), { refresh: options.refresh });
   engine.emit({ type: 'preview', ...preview });
   const refused = refusal(engine, component, preview.resources, why);
   if (refused) {

@@ -6,6 +6,7 @@ import type { Engine } from '../engine';
 import { SECRET_MASK } from '../../core/protocol';
 import { PulumiCommandError, UnknownStackError } from '../../core/errors';
 import { describePulumiError, passphraseErrorOf } from '../pulumiErrors';
+import { isFreshnessRecord } from '../../core/freshness';
 
 export interface OutputValue {
   value: unknown;
@@ -38,7 +39,7 @@ export async function readOutputs(engine: Engine, component: Component, showSecr
   const stack = await selectForReading(engine, component);
   const outputs = await stack.outputs().catch(readFailure(component));
   return Object.fromEntries(
-    Object.entries(outputs).map(([name, o]) => {
+    Object.entries(outputs).filter(([name]) => !isFreshnessRecord(name)).map(([name, o]) => {
       const secret = o.secret || isSecretOutputName(name);
       return [name, { secret, value: secret && !showSecrets ? SECRET_MASK : o.value }];
     }),

@@ -16,6 +16,9 @@ import { programFor } from '../programs';
 import { plannedChanges } from '../plannedChanges';
 import { describePulumiError } from '../pulumiErrors';
 import { refuseInvalidConfig } from './guard';
+import { outputChanges, reachOf, readOutputs } from '../../core/freshness';
+import type { StackState } from '../../core/state';
+import { digestKeyFor } from '../freshness';
 
 /** What keeps a component from being previewed, if anything. */
 function blockedBy(engine: Engine, component: Component, snapshot: Snapshot): string | undefined {
@@ -30,8 +33,11 @@ function blockedBy(engine: Engine, component: Component, snapshot: Snapshot): st
   return undefined;
 }
 
-/** A real preview of one component (with `refresh`: of what an `up --refresh` would do). */
-export async function previewOne(engine: Engine, run: OperationRun, component: Component, options: { refresh?: boolean } = {}): Promise<ComponentPreview> {
+/**
+ * A real preview of one component (with `refresh`: of what an `up --refresh` would do). `states`:
+ * its own, and (for the reach of the change) its dependents'.
+ */
+export async function previewOne(engine: Engine, run: OperationRun, component: Component, states: ReadonlyMap<string, StackState>, options: { refresh?: boolean } = {}): Promise<ComponentPreview> {
   const started = Date.now();
   engine.emit({ type: 'step-start', component: component.name, stack: component.stack, action: 'preview', time: new Date().toISOString() });
   const planned = plannedChanges(component.kind);
@@ -39,7 +45,11 @@ export async function previewOne(engine: Engine, run: OperationRun, component: C
   try {
     const auto = await loadAutomation();
     // Protection ignored, so a replacement or delete of what holds data shows as one instead of failing the preview.
-    const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, programFor(engine.setup, component, await loadPulumiSdk(), { protectData: false, kept: await keptNames(engine, component) }), 'read', true);
+    const key = digestKeyFor(engine);
+    const observed = new Map<string, string>();
+    const freshness = key ? { freshness: { key, consumed: {}, observe: (output: string, digest: string) => void observed.set(output, digest) } } : {};
+    const program = programFor(engine.setup, component, await loadPulumiSdk(), { protectData: false, kept: await keptNames(engine, component), ...freshness });
+    const ws = await workspaceFor(engine.setup.settings, engine.cliPath(), component, program, 'read', true);
     const stack = await auto.Stack.select(component.stack, ws);
     const preview = await stack.preview({
       color: 'never',
@@ -47,7 +57,8 @@ export async function previewOne(engine: Engine, run: OperationRun, component: C
       signal: engine.signal,
       onEvent: planned.onEvent,
     });
-    result = { name: component.name, stack: component.stack, changes: changeCounts(preview.changeSummary), resources: planned.changes };
+    const reaches = key ? reachOf(engine.setup.components, component.name, outputChanges(states.get(component.name), readOutputs(engine.setup.components, component.name), observed), states) : [];
+    result = { name: component.name, stack: component.stack, changes: changeCounts(preview.changeSummary), resources: planned.changes, ...(reaches.length ? { reaches } : {}) };
     run.record('succeeded');
     engine.emit({ type: 'step-done', component: component.name, stack: component.stack, action: 'preview', result: 'succeeded', message: describeChanges(result.changes), durationMs: Date.now() - started });
   } catch (error) {
@@ -67,7 +78,7 @@ export async function previewWith(engine: Engine, run: OperationRun, components:
   const previews = await Promise.all(
     components.map(async (c) => {
       const blocked = blockedBy(engine, c, snapshot);
-      if (!blocked) return previewOne(engine, run, c);
+      if (!blocked) return previewOne(engine, run, c, snapshot.states);
       run.skip(c, 'preview', blocked);
       const state = snapshot.states.get(c.name)!;
       const creates = !state.exists && !state.unreadable;
@@ -91,7 +102,8 @@ export async function preview(engine: Engine, options: { components?: string[] }
   const failed = run.results.some((r) => r === 'failed' || r === 'cancelled');
   // A stack that does not exist yet is not previewed, yet an up changes it most of all: it creates it.
   const created = previews.filter((p) => p.creates).length;
-  const summary = `${changed.length + created} of ${previews.length} would change${created ? ` (${created} created: no stack yet)` : ''}${stateful.length ? `; REPLACES OR DELETES what holds data: ${stateful.join(', ')}` : ''}`;
+  const reached = previews.flatMap((p) => (p.reaches ?? []).map((r) => `${r.component} (${r.outputs.join(', ')} from ${p.name}${r.certain ? '' : ', if it changes'})`));
+  const summary = `${changed.length + created} of ${previews.length} would change${created ? ` (${created} created: no stack yet)` : ''}${reached.length ? `; reaches: ${reached.join(', ')}` : ''}${stateful.length ? `; REPLACES OR DELETES what holds data: ${stateful.join(', ')}` : ''}`;
   return { result: run.done(engine.cancelled ? 'cancelled' : failed ? 'failed' : 'succeeded', summary), previews };
 }
 

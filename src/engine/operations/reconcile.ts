@@ -164,7 +164,7 @@ async function runHeal(engine: Engine, run: OperationRun, name: string, steps: r
   }
   for (const step of steps) {
     if (step.action === 'up' && snapshot.states.get(name)?.exists) {
-      const preview = await previewOne(engine, run, component, { refresh: step.refresh });
+      const preview = await previewOne(engine, run, component, snapshot.states, { refresh: step.refresh });
       const stall = statefulChangeDecision({ component, cliContext: cliContext(engine) }, preview.resources, lookFirst(component, snapshot.states.get(name)!, false) ?? 'holds-data');
       if (stall) return { result: 'skipped', stall };
       if (preview.note) return { result: 'failed', why: preview.note };

@@ -38,15 +38,16 @@ function linesToRevert(engine: Engine, paths: readonly string[]): string[] {
   });
 }
 
-async function verifyDependents(engine: Engine, component: Component): Promise<string[]> {
+/** The component's readiness after the rollback, and its dependents that are not ready, and those stale on what it changed. */
+async function verifyDependents(engine: Engine, component: Component): Promise<{ mine: string; notReady: string[]; stale: string[] }> {
   const readiness = await engine.publishReadiness();
-  const dependents = engine.setup.graph.transitiveDependentsOf(component.name);
-  for (const d of dependents) {
-    const r = readiness.find((x) => x.name === d)!;
-    engine.current?.verified(r);
-  }
-  const mine = readiness.find((r) => r.name === component.name)!;
-  return [describeReadiness(mine), ...dependents.map((d) => readiness.find((x) => x.name === d)!).filter((r) => r.status !== 'ready').map((r) => `${r.name} ${r.status}`)];
+  const dependents = engine.setup.graph.transitiveDependentsOf(component.name).map((d) => readiness.find((x) => x.name === d)!);
+  for (const r of dependents) engine.current?.verified(r);
+  return {
+    mine: describeReadiness(readiness.find((r) => r.name === component.name)!),
+    notReady: dependents.filter((r) => r.status !== 'ready' && r.status !== 'stale').map((r) => `${r.name} ${r.status}`),
+    stale: dependents.filter((r) => r.status === 'stale').map((r) => r.name),
+  };
 }
 
 /**
@@ -83,9 +84,11 @@ export async function rollback(engine: Engine, name: string, options: RollbackOp
     if (!options.yes) return run.done('refused', `rollback re-runs ${component.stack} with the spec of version ${target.version}. Re-run with --yes to confirm.`, 'needs-confirmation');
     const applied = await applySpec(engine, run, component, spec, !!options.allowReplace);
     const after = await verifyDependents(engine, component);
-    const result = operationResult({ cancelled: engine.cancelled, steps: run.results, ready: after.length === 1 && after[0] === 'ready' });
+    // A dependent stale on what the rollback changed is what rolling back means; the next up re-applies it.
+    const result = operationResult({ cancelled: engine.cancelled, steps: run.results, ready: after.mine === 'ready' && !after.notReady.length });
     const revert = changes.length ? `; azure.yaml still holds the newer spec: revert ${linesToRevert(engine, changes).join(', ')}, or the next up applies it again` : '';
-    const state = `${component.name}: ${after[0]}${after.length > 1 ? `; dependents not ready: ${after.slice(1).join(', ')}` : ''}`;
+    const stale = after.stale.length ? `; stale: ${after.stale.join(', ')} (read what ${component.name} held before; \`up\` re-applies them)` : '';
+    const state = `${component.name}: ${after.mine}${after.notReady.length ? `; dependents not ready: ${after.notReady.join(', ')}` : ''}${stale}`;
     return run.done(result, applied.ok ? `rolled back ${component.name} to version ${target.version}; ${state}${revert}` : `rollback of ${component.name} failed: ${applied.reason}; ${state}`);
   });
 }

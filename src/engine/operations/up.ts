@@ -22,6 +22,10 @@ import { verifyDependency } from './verify';
 import { recheckBefore, runPreflight } from './preflight';
 import { preflightRefusal, type PreflightCheck } from '../../core/preflight';
 import { faultCause } from '../../core/config/faults';
+import type { Component } from '../../core/components';
+import { describeChanged, readsUnchanged, staleUses } from '../../core/freshness';
+import type { StackState } from '../../core/state';
+import { readStackStates } from '../stateReader';
 
 export interface UpOptions {
   /** Only these components (and what they depend on); default all. */
@@ -61,18 +65,59 @@ async function rollBackChanged(engine: Engine, run: OperationRun, succeeded: rea
   return done;
 }
 
-/** What the data guard refused, by component, in the order it refused them. */
-type Refusals = Map<string, string>;
+/** One up's run: what provisionOne reads and what it reports back. */
+interface UpRun {
+  engine: Engine;
+  run: OperationRun;
+  snapshot: Snapshot;
+  allowReplace: boolean;
+  /** Components force recreate keeps and already looked at: not previewed a second time. */
+  looked: ReadonlySet<string>;
+  checks: readonly PreflightCheck[];
+  steps: ReadonlyMap<string, PlannedStep>;
+  /** What the data guard refused, by component, in the order it refused them. */
+  refusals: Map<string, string>;
+  /** Why a dependent was re-applied: what it reads that changed (`storage's connection_string changed`). */
+  reapplied: Map<string, string>;
+  /** Steps taken only because a dependency ran, whose reads did not change: not re-applied. */
+  unchanged: Set<string>;
+}
 
-async function provisionOne(engine: Engine, run: OperationRun, name: string, snapshot: Snapshot, allowReplace: boolean, refusals: Refusals, looked: ReadonlySet<string>, checks: readonly PreflightCheck[]): Promise<NodeResult> {
+/** The states of the components `component` reads from, as they are now. */
+async function producerStates(engine: Engine, component: Component): Promise<ReadonlyMap<string, StackState>> {
+  const producers = component.uses.map((u) => engine.component(u.from));
+  return producers.length ? readStackStates(engine.setup, producers, () => engine.cliPath()) : new Map();
+}
+
+/**
+ * Whether to re-apply `name` for what it reads: records why when an output it read changed;
+ * false when the step is only for a dependency that ran and provably nothing it reads changed.
+ */
+async function mustApply(u: UpRun, name: string, state: StackState): Promise<boolean> {
+  const component = u.engine.component(name);
+  const step = u.steps.get(name);
+  if (!component.uses.length) return !step?.ifReadsChanged;
+  const now = await producerStates(u.engine, component);
+  const changed = staleUses(component, state, now);
+  if (changed.length) u.reapplied.set(name, describeChanged(changed));
+  return !step?.ifReadsChanged || changed.length > 0 || !readsUnchanged(component, state, now);
+}
+
+async function provisionOne(u: UpRun, name: string): Promise<NodeResult> {
+  const { engine, run, snapshot } = u;
   const component = engine.component(name);
   for (const dep of engine.setup.graph.dependenciesOf(name)) {
     const verified = await verifyDependency(engine, component, engine.component(dep));
     if (!verified.ok) return run.skip(component, 'up', `not started: ${verified.reason}`);
   }
-  const refusal = await recheckBefore(engine, name, checks);
-  if (refusal) return run.skip(component, 'up', `not started: ${refusal}. Nothing of it was created; --skip-preflight goes ahead anyway.`, 'failed');
   const state = snapshot.states.get(name)!;
+  if (!(await mustApply(u, name, state))) {
+    u.unchanged.add(name);
+    run.skip(component, 'up', `ready: what it reads from ${u.steps.get(name)!.ifReadsChanged!.join(', ')} is unchanged; not re-applied`);
+    return 'succeeded';
+  }
+  const refusal = await recheckBefore(engine, name, u.checks);
+  if (refusal) return run.skip(component, 'up', `not started: ${refusal}. Nothing of it was created; --skip-preflight goes ahead anyway.`, 'failed');
   const live = liveLockReason(component, state);
   if (live) return run.skip(component, 'up', live, 'failed');
   if (needsRecovery(state)) {
@@ -81,8 +126,8 @@ async function provisionOne(engine: Engine, run: OperationRun, name: string, sna
   }
   // What drifted is refreshed first, so what was deleted outside Pulumi is created again.
   const drifted = snapshot.readiness.find((r) => r.name === name)?.drift?.state === 'drifted';
-  const outcome = await guardedUp(engine, run, component, state, { refresh: drifted, allowReplace, looked: looked.has(name) });
-  if (outcome.refused) refusals.set(name, outcome.refused);
+  const outcome = await guardedUp(engine, run, component, state, { refresh: drifted, allowReplace: u.allowReplace, looked: u.looked.has(name) });
+  if (outcome.refused) u.refusals.set(name, outcome.refused);
   return outcome.result;
 }
 
@@ -95,8 +140,8 @@ function runSteps(engine: Engine, run: OperationRun, steps: readonly PlannedStep
   });
 }
 
-function summarizeUp(engine: Engine, steps: PlannedStep[], outcomes: Map<string, NodeOutcome>, readiness: ComponentReadiness[]): string {
-  const ran = steps.filter((s) => s.action === 'up');
+function summarizeUp(u: UpRun, steps: PlannedStep[], outcomes: Map<string, NodeOutcome>, readiness: ComponentReadiness[]): string {
+  const ran = steps.filter((s) => s.action === 'up' && !u.unchanged.has(s.component));
   const count = (r: string): number => ran.filter((s) => outcomes.get(s.component)?.result === r).length;
   const notReady = readiness.filter((r) => r.status !== 'ready');
   const parts = [`${count('succeeded')} provisioned`, `${steps.length - ran.length} already ready`];
@@ -104,14 +149,15 @@ function summarizeUp(engine: Engine, steps: PlannedStep[], outcomes: Map<string,
   if (count('skipped')) parts.push(`${count('skipped')} not started`);
   if (count('cancelled')) parts.push(`${count('cancelled')} cancelled`);
   const because = (r: ComponentReadiness) => {
-    const cause = faultCause(engine.setup.parsed, r.name, r);
+    const cause = faultCause(u.engine.setup.parsed, r.name, r);
     return cause ? ` — ${cause}` : '';
   };
   // A step that failed before it changed anything leaves stacks ready from before: "all ready" beside "1 failed" reads as a contradiction.
   const unfinished = count('failed') + count('skipped') + count('cancelled');
   const allReady = unfinished ? '; every component still reads ready, from before this run' : '; all ready';
   const tail = notReady.length ? `; not ready: ${notReady.map((r) => `${r.name} (${describeReadiness(r)}${because(r)})`).join(', ')}` : allReady;
-  return parts.join(', ') + tail;
+  const reapplied = [...u.reapplied].filter(([name]) => outcomes.get(name)?.result === 'succeeded').map(([name, why]) => `re-applied ${name}: ${why}`);
+  return [parts.join(', ') + tail, ...reapplied].join('; ');
 }
 
 function plansFor(engine: Engine, snapshot: Snapshot, names: string[], forceRecreate: boolean): { destroy: PlannedStep[]; up: PlannedStep[] } {
@@ -164,23 +210,25 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
     }
     const toRun = ups.filter((s) => s.action === 'up');
     const specsBefore = new Map(toRun.map((s) => [s.component, snapshot.states.get(s.component)?.deployedSpecHash]));
-    const refusals: Refusals = new Map();
-    const outcomes = await runSteps(engine, run, toRun, (n) => engine.setup.graph.dependenciesOf(n), (n) => provisionOne(engine, run, n, snapshot, !!options.allowReplace, refusals, looked, checks));
+    const u: UpRun = { engine, run, snapshot, allowReplace: !!options.allowReplace, looked, checks, steps: new Map(toRun.map((s) => [s.component, s])), refusals: new Map(), reapplied: new Map(), unchanged: new Set() };
+    const outcomes = await runSteps(engine, run, toRun, (n) => engine.setup.graph.dependenciesOf(n), (n) => provisionOne(u, n));
+    const refusals = u.refusals;
+    const provisioned = [...outcomes].filter(([name, o]) => o.result === 'succeeded' && !u.unchanged.has(name));
     // What a person brought up is no longer the reconcile loop's to retry or hold stalled.
-    await Promise.all([...outcomes].filter(([, o]) => o.result === 'succeeded').map(([name]) => engine.records.clearAttempts(engine.component(name).stack)));
+    await Promise.all(provisioned.map(([name]) => engine.records.clearAttempts(engine.component(name).stack)));
     const failedAny = [...outcomes.values()].some((o) => o.result === 'failed');
     const rolledBack = options.rollbackOnFailure && failedAny && !engine.cancelled
-      ? await rollBackChanged(engine, run, toRun.map((s) => s.component).filter((n) => outcomes.get(n)?.result === 'succeeded'), specsBefore)
+      ? await rollBackChanged(engine, run, provisioned.map(([name]) => name), specsBefore)
       : [];
     const readiness = await engine.publishReadiness();
     const targets = new Set(ups.map((s) => s.component));
     const targetReadiness = readiness.filter((r) => targets.has(r.name));
     const result = operationResult({ cancelled: engine.cancelled, steps: run.results, ready: targetReadiness.every((r) => r.status === 'ready') });
     const rollbackNote = options.rollbackOnFailure && failedAny ? `; rolled back: ${rolledBack.length ? rolledBack.join(', ') : 'nothing this up had changed'}` : '';
-    const changed = [...outcomes].filter(([, o]) => o.result === 'succeeded').map(([name]) => name);
+    const changed = provisioned.map(([name]) => name);
     const bundleNote = options.bundleEnv === false ? undefined : await keepBundleEnv(engine, changed);
     const kubeNote = options.kubeContext === false ? undefined : await mergeKubeContext(engine, changed);
-    const summary = summarizeUp(engine, ups, outcomes, targetReadiness) + rollbackNote + [bundleNote, kubeNote].map((n) => (n ? `; ${n}` : '')).join('');
+    const summary = summarizeUp(u, ups, outcomes, targetReadiness) + rollbackNote + [bundleNote, kubeNote].map((n) => (n ? `; ${n}` : '')).join('');
     // Refused, not failed, when refusing is all that kept it from converging.
     const refused = [...refusals.values()].join(' ');
     if (refusals.size && result !== 'cancelled' && !failedAny) return run.done('refused', `${refused} — ${summary}`, 'unsafe');

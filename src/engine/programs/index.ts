@@ -4,6 +4,8 @@ import { isStatefulResource } from '../../core/dataGuard';
 import type { Program, PulumiSdk } from '../automation';
 import type { Setup } from '../setup';
 import type { KeptNames } from './types';
+import { CONSUMED_OUTPUT, DIGESTS_OUTPUT, outputDigest, readOutputs } from '../../core/freshness';
+import type { Freshness } from '../freshness';
 import { azureProgram } from './azure';
 import { kubernetesProgram } from './kubernetes';
 import { localProgram } from './local/programs';
@@ -17,6 +19,27 @@ export interface ProgramOptions {
   protectData: boolean;
   /** Names read from the component's stack (engine/keptNames.ts). */
   kept?: KeptNames;
+  /** Record digests of the outputs dependents read, and of what this component read (engine/freshness.ts). */
+  freshness?: Freshness;
+}
+
+/** The program's outputs with the freshness records beside them (digests are never secret: `unsecret`). */
+function withFreshness(sdk: PulumiSdk, outputs: Record<string, unknown>, read: readonly string[], freshness: Freshness): Record<string, unknown> {
+  // The callback runs only for a known value: in a preview, what the update will compute gets no digest.
+  const digestOf = (name: string) =>
+    sdk.unsecret(
+      sdk.output(outputs[name] as string).apply((v) => {
+        const digest = outputDigest(freshness.key, v);
+        freshness.observe?.(name, digest);
+        return digest;
+      }),
+    );
+  const digests = Object.fromEntries(read.filter((name) => name in outputs).map((name) => [name, digestOf(name)]));
+  return {
+    ...outputs,
+    ...(Object.keys(digests).length ? { [DIGESTS_OUTPUT]: digests } : {}),
+    ...(Object.keys(freshness.consumed).length ? { [CONSUMED_OUTPUT]: freshness.consumed } : {}),
+  };
 }
 
 function providerProgram(setup: Setup, component: Component, sdk: PulumiSdk, kept?: KeptNames): Program {
@@ -36,6 +59,7 @@ export function programFor(setup: Setup, component: Component, sdk: PulumiSdk, o
   return async () => {
     const protect = options.protectData;
     sdk.runtime.registerResourceTransform(({ type, props, opts, custom }) => (custom && isStatefulResource(component.kind, type) ? { props, opts: { ...opts, protect } } : undefined));
-    return program();
+    const outputs = await program();
+    return options.freshness ? withFreshness(sdk, outputs, readOutputs(setup.components, component.name), options.freshness) : outputs;
   };
 }
