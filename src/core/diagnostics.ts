@@ -118,6 +118,25 @@ function specProblem(parsed: ParsedConfig, owner: Component, r: ComponentReadine
   };
 }
 
+/** A component built from upstream outputs that hold another value now: on its section, with its producers' sections related. */
+function staleProblem(parsed: ParsedConfig, owner: Component, r: ComponentReadiness, byName: ReadonlyMap<string, Component>): Problem | undefined {
+  if (r.status !== 'stale' || !r.staleUses?.length) return undefined;
+  const producers = [...new Set(r.staleUses.map((u) => u.from))];
+  return {
+    file: parsed.file,
+    range: rangeOf(parsed, owner.configPath),
+    severity: 'warning',
+    code: 'component-stale',
+    component: owner.name,
+    message: `${owner.name} is stale: it ${r.reason}. Up re-applies it with what ${producers.join(' and ')} ${producers.length > 1 ? 'hold' : 'holds'} now.`,
+    related: producers.flatMap((p) => {
+      const producer = byName.get(p);
+      const outputs = r.staleUses!.filter((u) => u.from === p).map((u) => u.output);
+      return producer ? [{ file: parsed.file, range: rangeOf(parsed, producer.configPath), message: `${p}'s ${outputs.join(', ')} changed since ${owner.name} read ${outputs.length > 1 ? 'them' : 'it'}` }] : [];
+    }),
+  };
+}
+
 /** What the last drift check and the reconcile loop say of a component that needs attention. */
 function loopProblems(parsed: ParsedConfig, owner: Component, r: ComponentReadiness): Problem[] {
   const range = rangeOf(parsed, owner.configPath);
@@ -151,6 +170,8 @@ export function readinessProblems(parsed: ParsedConfig, components: readonly Com
     if (status) problems.push(status);
     const spec = specProblem(parsed, owner, r);
     if (spec) problems.push(spec);
+    const stale = staleProblem(parsed, owner, r, byName);
+    if (stale) problems.push(stale);
     problems.push(...missingOutputProblems(parsed, owner, r, components, fault));
     const active = fault && faultProblem(parsed, owner, fault, r);
     if (active) problems.push(active);

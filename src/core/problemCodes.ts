@@ -15,6 +15,7 @@ export const READINESS_PROBLEM_CODES = {
   'component-interrupted': 'An operation did not finish: pending operations, a lock left by a dead process, or a destroy that stopped part-way.',
   'component-unknown': 'The component state could not be read.',
   'spec-changed': 'azure.yaml changed what the component is deployed with since its last up.',
+  'component-stale': 'The component was built from upstream outputs that hold another value now (a rotated key, a replaced account or cluster): Up re-applies it.',
   'component-drifted': 'The last drift check found resources changed or deleted outside Pulumi.',
   'component-stalled': 'The reconcile loop stopped trying: it needs a person (the message says which command).',
   'fault-active': 'A rehearsal fault in `local.faults` is what keeps a component from being ready; Repair fails the same way until it is removed.',

@@ -5,7 +5,12 @@
  */
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import { capabilities, COMPONENTS, configUri, everyText, inspect, logText, rows, secretValues, statusOf, waitFor, waitForStatuses } from './helpers';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { capabilities, COMPONENTS, configUri, everyText, extension, inspect, logText, rows, secretValues, statusOf, waitFor, waitForStatuses } from './helpers';
+
+const run = promisify(execFile);
 
 const ours = (d: vscode.Diagnostic) => d.source === 'modelops-infra';
 const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
@@ -171,5 +176,36 @@ describe('Up, then a missing output, as the extension holds them', () => {
       assert.ok(!log.includes(secret), 'a secret output value is in the log');
       assert.ok(!texts.includes(secret), 'a secret output value is in the tree');
     }
+  });
+
+  it('a storage account replaced from a terminal: the workspace and the run read stale (row, status bar, Problems with Up), and Up makes them ready', async () => {
+    const doc = await setConfig(original.replace('storage: {}', 'storage: { account_name: inhostrenamed }'));
+    await vscode.window.showTextDocument(doc);
+    // A teammate's terminal, with consent to replace what holds data: the shared CLI, not this window.
+    const cli = join(extension().extensionPath, 'bin', 'mops-infra.js');
+    const replaced = await run(process.env.MOPS_NODE ?? 'node', [cli, 'up', 'storage', '--allow-replace', '--config', configUri().fsPath], { env: process.env, timeout: 240_000 }).catch((e: { stdout?: string; stderr?: string }) => e);
+    assert.ok(!('code' in replaced) || !replaced.code, `up storage: ${replaced.stdout}${replaced.stderr}`);
+
+    await vscode.commands.executeCommand('modelopsInfra.refresh');
+    const r = await waitForStatuses({ cluster: 'ready', storage: 'ready', workspace: 'stale', 'adaptive-default': 'stale' });
+    assert.equal(r.workspace.icon, 'history');
+    assert.equal(r.workspace.iconColor, 'list.warningForeground');
+    assert.match(r.workspace.description ?? '', /reads connection_string, account_name from storage, changed since its last up/);
+    const stale = await waitFor('the component-stale diagnostics', async () => {
+      const d = (await diagnostics()).filter((x) => codeOf(x) === 'component-stale');
+      return d.length === 2 && d;
+    });
+    const onWorkspace = stale.find((d) => d.range.start.line === lineOf(doc, 'workspace:'))!;
+    assert.ok(onWorkspace, stale.map((d) => `${d.range.start.line}: ${d.message}`).join(' | '));
+    assert.equal(onWorkspace.severity, vscode.DiagnosticSeverity.Warning);
+    assert.deepEqual((onWorkspace.relatedInformation ?? []).map((ri) => [ri.location.range.start.line, ri.message]), [[lineOf(doc, 'storage:'), "storage's connection_string, account_name changed since workspace read them"]]);
+    const fixes = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, onWorkspace.range)) ?? [];
+    assert.equal(fixes[0]?.command?.command, 'modelopsInfra.upComponent', fixes.map((a) => a.title).join(' | '));
+    assert.equal(fixes[0]?.title, 'Up workspace');
+
+    await vscode.commands.executeCommand('modelopsInfra.up');
+    await waitForStatuses(Object.fromEntries(COMPONENTS.map((c) => [c, 'ready'])));
+    await waitFor('the stale diagnostics to go', async () => !(await diagnostics()).some((d) => codeOf(d) === 'component-stale'));
+    assert.match(logText(), /re-applied workspace: storage's connection_string, account_name changed/);
   });
 });

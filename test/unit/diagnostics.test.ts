@@ -6,6 +6,7 @@ import { computeReadiness } from '../../src/core/readiness';
 import { absentStack } from '../../src/core/state';
 import { azureConfig, byName, graphOf, localConfig, readyState, statesFor, withOutputs } from './helpers';
 import { quickFixesFor } from '../../src/vscode/view/quickFixPlan';
+import { CONSUMED_OUTPUT, DIGESTS_OUTPUT } from '../../src/core/freshness';
 
 const FILE = '/project/azure.yaml';
 
@@ -33,6 +34,15 @@ function problemsFor(overrides: Parameters<typeof statesFor>[1], lines: Record<s
   const readiness = computeReadiness(components, graph, statesFor(components, overrides), specHashes);
   return readinessProblems(parsedWith(lines), components, readiness);
 }
+
+/** The workspace built from a connection string storage no longer holds. */
+const staleWorkspace = () => {
+  const plain = (value: unknown) => ({ secret: false, empty: false, value });
+  return problemsFor({
+    storage: withOutputs(readyState(byName(components, 'storage')), { [DIGESTS_OUTPUT]: plain({ connection_string: 'rotated' }) }),
+    workspace: withOutputs(readyState(byName(components, 'workspace')), { [CONSUMED_OUTPUT]: plain({ 'storage.connection_string': 'before' }) }),
+  });
+};
 
 /** The workspace deployed with spec "old", azure.yaml now giving "new". */
 const changedWorkspace = () => problemsFor({ workspace: readyState(byName(components, 'workspace'), { deployedSpecHash: 'old' }) }, LINES, new Map([['workspace', 'new']]));
@@ -150,6 +160,14 @@ describe('readinessProblems', () => {
     assert.match(problems[0].message, /changed since the last up of stack modelops-workspace-dev\. Up applies/);
   });
 
+  it('a stale component: a warning on its section naming what changed, its producer related, offering Up', () => {
+    const problems = staleWorkspace();
+    assert.deepEqual(problems.map((p) => [p.code, p.severity, p.component, p.range.start.line]), [['component-stale', 'warning', 'workspace', 30]]);
+    assert.equal(problems[0].message, 'workspace is stale: it reads connection_string from storage, changed since its last up. Up re-applies it with what storage holds now.');
+    assert.deepEqual(problems[0].related?.map((r) => [r.range.start.line, r.message]), [[20, "storage's connection_string changed since workspace read it"]]);
+    assert.deepEqual(quickFixesFor(problems[0]).map((f) => [f.kind, f.title, f.preferred]), [['up', 'Up workspace', true]]);
+  });
+
   it('a drifted component: a warning naming what changed, offering Up; a stalled one: an error with the command that unblocks it', () => {
     const readiness = computeReadiness(components, graph, statesFor(components)).map((r) =>
       r.name === 'storage'
@@ -185,6 +203,7 @@ describe('readinessProblems', () => {
     const problems = [
       ...readinessProblems(parsedWith(LINES), components, withLoop),
       ...changedWorkspace(),
+      ...staleWorkspace(),
       ...problemsFor({ cluster: withOutputs(readyState(cluster), { kubeconfig: undefined }) }),
       ...problemsFor({ cluster: readyState(cluster, { lastUpdate: { kind: 'update', result: 'failed' } }) }),
       ...problemsFor({ cluster: readyState(cluster, { lastUpdate: { kind: 'update', result: 'failed', startTime: '2026-12-02T10:00:00Z', cancelledAt: '2026-12-02T10:01:00Z' } }) }),

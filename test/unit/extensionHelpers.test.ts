@@ -333,12 +333,13 @@ describe('extension helpers (no vscode)', () => {
         { name: 'cluster', status: 'ready' as const },
         { name: 'storage', status: 'ready' as const, drift: { state: 'drifted' as const, resources: [], checkedAt: '2026-12-01T10:00:00Z' } },
         { name: 'workspace', status: 'blocked' as const },
+        { name: 'adaptive-a', status: 'stale' as const },
       ];
       const sick = [{ check: 'container results', verdict: 'unhealthy' as const, reason: 'gone' }];
       const found = attention(rows, (name) => (name === 'storage' || name === 'cluster' ? sick : []));
-      assert.deepEqual(found, { notReady: ['workspace'], drifted: ['storage'], unhealthy: ['cluster', 'storage'] });
-      assert.equal(attentionCount(found), 3, 'storage counts once');
-      assert.equal(attentionTooltip(found), '1 component not ready, 1 drifted, 2 unhealthy');
+      assert.deepEqual(found, { notReady: ['workspace', 'adaptive-a'], stale: ['adaptive-a'], drifted: ['storage'], unhealthy: ['cluster', 'storage'] });
+      assert.equal(attentionCount(found), 4, 'storage counts once; stale is one of the not ready');
+      assert.equal(attentionTooltip(found), '1 component not ready, 1 stale, 1 drifted, 2 unhealthy');
       assert.equal(attentionCount(attention(rows.slice(0, 1), () => [])), 0);
     });
 

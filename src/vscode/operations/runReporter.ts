@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { ComponentPreview, ConfigRead, HealthVerdict, OperationEvent, PlannedStep, RefusedChanges } from '../../core/events';
 import { describeChange } from '../../core/dataGuard';
+import { describeReach } from '../../core/freshness';
 import { describeDrift } from '../../core/drift';
 import { describeChanges, resourceName } from '../../core/plan';
 import { configDigest } from '../../core/config/digest';
@@ -97,7 +98,9 @@ export class RunReporter {
         return e.level === 'error' ? this.log.error(e.message, false) : e.level === 'warn' ? this.log.warn(e.message) : this.log.info(e.message);
       case 'preview': {
         this.previews.push(e);
-        const lines = e.note ? [`  preview ${e.name}: ${e.note}`] : [`  preview ${e.name}: ${describeChanges(e.changes)}`, ...e.resources.filter((r) => r.op !== 'same' && r.op !== 'read').map((r) => `    ${r.op} ${resourceName(r.urn)} (${r.type})${r.stateful ? ' — HOLDS DATA' : ''}`)];
+        const lines = e.note
+          ? [`  preview ${e.name}: ${e.note}`]
+          : [`  preview ${e.name}: ${describeChanges(e.changes)}`, ...e.resources.filter((r) => r.op !== 'same' && r.op !== 'read').map((r) => `    ${r.op} ${resourceName(r.urn)} (${r.type})${r.stateful ? ' — HOLDS DATA' : ''}`), ...(e.reaches ?? []).map((r) => `    → ${describeReach(r)}`)];
         for (const l of lines) (e.resources.some((r) => r.stateful) ? this.log.warn(l) : this.log.info(l));
         return;
       }

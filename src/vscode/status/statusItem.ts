@@ -26,19 +26,24 @@ export function createStatusItems(store: ReadinessStore, running: RunningOperati
       lang.severity = vscode.LanguageStatusSeverity.Information;
       return;
     }
-    const { unhealthy, drifted } = attention(store.components, (name) => store.healthOf(name));
+    const { unhealthy, drifted, stale } = attention(store.components, (name) => store.healthOf(name));
     // Before anything is provisioned there is nothing to warn about, only something to do.
     const nothingYet = deployedCount(store.components) === 0;
     const allWell = ready === total && !unhealthy.length && !drifted.length;
     const look = SUMMARY_LOOK[ops.length ? 'running' : nothingYet ? 'nothingYet' : allWell ? 'allReady' : 'notReady'];
     const icon = `$(${look.icon})`;
     const env = store.env ?? '';
-    bar.text = `${icon} ModelOps · ${env} · ${nothingYet && !ops.length ? 'not provisioned' : `${ready}/${total} ready`}${drifted.length ? ` · ${drifted.length} drifted` : ''}${unhealthy.length ? ` · ${unhealthy.length} unhealthy` : ''}`;
+    bar.text = `${icon} ModelOps · ${env} · ${nothingYet && !ops.length ? 'not provisioned' : `${ready}/${total} ready`}${stale.length ? ` · ${stale.length} stale` : ''}${drifted.length ? ` · ${drifted.length} drifted` : ''}${unhealthy.length ? ` · ${unhealthy.length} unhealthy` : ''}`;
     const state = ops.length
       ? `Running: ${ops.map((o) => o.verb).join(', ')}`
       : nothingYet
         ? 'Nothing is provisioned yet: run ModelOps: Up to create it'
-        : [ready === total ? 'All components ready' : `${total - ready} component(s) not ready`, ...(drifted.length ? [`the last drift check found changes outside Pulumi in ${drifted.join(', ')}`] : []), ...(unhealthy.length ? [`the last health check found a problem in ${unhealthy.join(', ')}`] : [])].join('; ');
+        : [
+            ready === total ? 'All components ready' : `${total - ready} component(s) not ready`,
+            ...(stale.length ? [`stale (built from outputs that changed since; Up re-applies them): ${stale.join(', ')}`] : []),
+            ...(drifted.length ? [`the last drift check found changes outside Pulumi in ${drifted.join(', ')}`] : []),
+            ...(unhealthy.length ? [`the last health check found a problem in ${unhealthy.join(', ')}`] : []),
+          ].join('; ');
     bar.tooltip = `Environment ${env}. ${state}`;
     const warn = SUMMARY_LOOK.notReady.color!;
     bar.backgroundColor = allWell || nothingYet ? undefined : new vscode.ThemeColor(warn);

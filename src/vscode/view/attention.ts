@@ -8,6 +8,8 @@ import { describeHealthProblem, type CheckResult } from './health';
 
 export interface Attention {
   notReady: string[];
+  /** Not ready because built from upstream outputs that changed since (among `notReady`). */
+  stale: string[];
   drifted: string[];
   unhealthy: string[];
 }
@@ -16,6 +18,7 @@ export function attention(components: readonly Pick<ComponentReadiness, 'name' |
   const ready = components.filter((c) => c.status === 'ready');
   return {
     notReady: components.filter((c) => c.status !== 'ready').map((c) => c.name),
+    stale: components.filter((c) => c.status === 'stale').map((c) => c.name),
     drifted: ready.filter((c) => c.drift?.state === 'drifted').map((c) => c.name),
     unhealthy: ready.filter((c) => describeHealthProblem(healthOf(c.name)) !== undefined).map((c) => c.name),
   };
@@ -26,11 +29,12 @@ export function attentionCount(a: Attention): number {
   return a.notReady.length + new Set([...a.drifted, ...a.unhealthy]).size;
 }
 
-/** The badge's tooltip: `2 components not ready, 1 drifted`. */
+/** The badge's tooltip: `2 components not ready, 1 stale, 1 drifted`. */
 export function attentionTooltip(a: Attention): string {
-  const n = a.notReady.length;
+  const n = a.notReady.length - a.stale.length;
   return [
     ...(n ? [`${n} component${n === 1 ? '' : 's'} not ready`] : []),
+    ...(a.stale.length ? [`${a.stale.length} stale`] : []),
     ...(a.drifted.length ? [`${a.drifted.length} drifted`] : []),
     ...(a.unhealthy.length ? [`${a.unhealthy.length} unhealthy`] : []),
   ].join(', ');

@@ -34,7 +34,7 @@ export function quickFixesFor(problem: { code: ProblemCode; component?: string; 
     ];
   }
   if (problem.code === 'component-unknown') return [{ kind: 'refresh', title: 'Refresh', preferred: true }];
-  if ((problem.code === 'spec-changed' || problem.code === 'component-drifted') && problem.component) return [{ kind: 'up', title: `Up ${problem.component}`, preferred: true }];
+  if ((problem.code === 'spec-changed' || problem.code === 'component-stale' || problem.code === 'component-drifted') && problem.component) return [{ kind: 'up', title: `Up ${problem.component}`, preferred: true }];
   if (SUGGESTION_CODES.has(problem.code)) {
     const replacement = suggestionIn(problem.message);
     if (replacement) return [{ kind: 'replace', title: `Change to \`${replacement}\``, preferred: true, replacement }];

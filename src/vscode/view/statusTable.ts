@@ -19,6 +19,7 @@ export interface StatusLook extends Look {
 
 export const STATUS_LOOK: Readonly<Record<Status, StatusLook>> = {
   ready: { icon: 'pass', color: 'testing.iconPassed', label: 'ready', repairable: false },
+  stale: { icon: 'history', color: 'list.warningForeground', label: 'stale', repairable: false },
   'outputs-missing': { icon: 'warning', color: 'list.warningForeground', label: 'outputs-missing', repairable: true },
   failed: { icon: 'error', color: 'list.errorForeground', label: 'failed', repairable: true },
   cancelled: { icon: 'circle-slash', color: 'list.warningForeground', label: 'cancelled', repairable: true },
