@@ -3,9 +3,23 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileBackendDir } from '../src/core/paths';
 import { loadSetup } from '../src/engine/setup';
+import type { Component } from '../src/core/components';
+import { consumedKey, CONSUMED_OUTPUT, DIGESTS_OUTPUT, digestKey, outputDigest, readOutputs } from '../src/core/freshness';
 
 const auto = require('@pulumi/pulumi/automation') as typeof import('@pulumi/pulumi/automation');
 const sdk = require('@pulumi/pulumi') as typeof import('@pulumi/pulumi');
+
+/** The freshness records an update of ours leaves beside the outputs (src/core/freshness.ts), all current. */
+function freshnessRecords(components: readonly Component[], c: Component): Record<string, unknown> {
+  const key = digestKey('bench');
+  const digest = (from: string, output: string) => outputDigest(key, `${from}.${output}-value`);
+  const read = readOutputs(components, c.name);
+  const consumed = Object.fromEntries(c.uses.flatMap((u) => u.outputs.map((o) => [consumedKey(u.from, o), digest(u.from, o)])));
+  return {
+    ...(read.length ? { [DIGESTS_OUTPUT]: Object.fromEntries(read.map((o) => [o, digest(c.name, o)])) } : {}),
+    ...(Object.keys(consumed).length ? { [CONSUMED_OUTPUT]: consumed } : {}),
+  };
+}
 
 /** Stacks with every required output, made straight through the Automation API (fast to set up). */
 export async function seedStacks(dir: string, configFile: string, pulumi: string): Promise<void> {
@@ -17,7 +31,7 @@ export async function seedStacks(dir: string, configFile: string, pulumi: string
   const pending = [...setup.components];
   const worker = async (): Promise<void> => {
     for (let c = pending.shift(); c; c = pending.shift()) {
-      const outputs = Object.fromEntries(c.requiredOutputs.map((o) => [o.name, o.secret ? sdk.secret(`${o.name}-value`) : `${o.name}-value`]));
+      const outputs = { ...Object.fromEntries(c.requiredOutputs.map((o) => [o.name, o.secret ? sdk.secret(`${o.name}-value`) : `${o.name}-value`])), ...freshnessRecords(setup.components, c) };
       const ws = await auto.LocalWorkspace.create({
         program: async () => outputs,
         workDir: mkdtempSync(join(dir, 'wd-')),
