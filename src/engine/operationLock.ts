@@ -193,13 +193,22 @@ export class OperationLocks {
   }
 
   /**
-   * Removes the claims of a stack held by other machines (and dead processes of this one):
-   * what `repair --force-unlock` does once a person knows the run that held it is dead. A live
-   * process of this machine keeps its claim. Returns whose claims were removed.
+   * Removes the claims of a stack whose holders look dead: another machine's whose heartbeat
+   * stopped, a dead process of this one. What `repair --force-unlock` does once a person knows
+   * the run that held it is gone. A claim with a fresh heartbeat is a run that is still working:
+   * then nothing is removed, and the live holders are returned instead.
    */
-  async forceUnlock(stack: string): Promise<OperationLockInfo[]> {
-    const claims = (await this.claims(stack)).filter((c) => !this.isMine(c) && !(this.isHere(c) && isProcessAlive(c.pid)));
-    await Promise.all(claims.map((c) => this.store.remove(`${this.dir(stack)}/${c.file}`)));
-    return claims.map((c) => this.holderOf(c).info);
+  async forceUnlock(stack: string): Promise<{ cleared: OperationLockInfo[] } | { live: OperationLockInfo[] }> {
+    const others = (await this.claims(stack)).filter((c) => !this.isMine(c) && !(this.isHere(c) && isProcessAlive(c.pid)));
+    const live = others.filter((c) => !this.isDead(c) && this.holderOf(c).alive === true);
+    if (live.length) return { live: live.map((c) => this.holderOf(c).info) };
+    await Promise.all(others.map((c) => this.store.remove(`${this.dir(stack)}/${c.file}`)));
+    return { cleared: others.map((c) => this.holderOf(c).info) };
+  }
+
+  /** When a holder's claim, as it is now, will look dead (no heartbeat for the stale time). */
+  static looksDeadAt(holder: OperationLockInfo): Date | undefined {
+    const beat = Date.parse(holder.heartbeatAt ?? holder.startedAt);
+    return Number.isFinite(beat) ? new Date(beat + staleAfterMs()) : undefined;
   }
 }

@@ -117,7 +117,7 @@ describe('a team sharing state in Azure Blob Storage (Azurite, the real Storage 
     assert.equal(refused.code, 3, refused.stdout + refused.stderr);
     assert.match(refused.stdout + refused.stderr, /--force-unlock/);
 
-    const repair = b.events(['repair', 'storage'], ['--force-unlock']);
+    const repair = b.run(['repair', 'storage'], ['--events', '--force-unlock'], stale);
     assert.equal(repair.code, 0, repair.stdout + repair.stderr);
     assert.ok(repair.events.some((e) => e.type === 'log' && /cleared the operation lock of up by .*@?vm|cleared the operation lock/.test(e.message)), 'says whose lock it cleared');
     assert.ok(repair.events.some((e) => e.type === 'step-done' && e.action === 'clear-lock' && e.result === 'succeeded'), "Pulumi's lock of the dead machine is cleared too");
@@ -125,5 +125,21 @@ describe('a team sharing state in Azure Blob Storage (Azurite, the real Storage 
     assert.equal(component(after, 'storage').status, 'ready');
     const account = join(cloud, 'dev', 'storage', readdirSync(join(cloud, 'dev', 'storage'))[0]);
     assert.deepEqual(readdirSync(account).filter((f) => !f.startsWith('.')).sort(), ['bundle-blobs', 'jobs', 'results', 'workspace'], 'the account and every container are there, once');
+  });
+
+  it("repair --force-unlock never breaks the lock of a run that is still working: refused with its heartbeat's age, and that run finishes alone", async () => {
+    write(config(slowStorage));
+    const run = a.start(['up', 'storage']);
+    await run.waitFor((e) => e.type === 'step-output' && e.component === 'storage' && /creating/.test(e.line));
+    write(config());
+    const forced = b.events(['repair', 'storage'], ['--force-unlock']);
+    assert.equal(forced.code, 3, forced.stdout + forced.stderr);
+    const summary = done(forced.events)[0]?.summary ?? '';
+    assert.match(summary, /^--force-unlock refused: up by .* holds modelops-storage-dev since .* and is still working \(its last heartbeat \d+ s ago; it looks dead if none comes by \S+ \(MODELOPS_LOCK_STALE_SECONDS\)\)\. Nothing was cleared/);
+    assert.ok(!forced.events.some((e) => e.type === 'step-start'), 'B started nothing');
+    assert.equal(await run.exited, 0, run.stderr);
+    const account = join(cloud, 'dev', 'storage', readdirSync(join(cloud, 'dev', 'storage'))[0]);
+    assert.deepEqual(readdirSync(account).filter((f) => !f.startsWith('.')).sort(), ['bundle-blobs', 'jobs', 'results', 'workspace'], 'made once, by A');
+    assert.equal(component(b.status(), 'storage').status, 'ready');
   });
 });

@@ -16,6 +16,7 @@ import { recover } from './recover';
 import { verifyDependency } from './verify';
 import { describeHolder } from '../../core/errors';
 import { operationLocks } from '../backends/access';
+import { OperationLocks, type OperationLockInfo } from '../operationLock';
 
 export interface RepairOptions {
   /** A person knows the run that holds the lock on another machine is dead: clear its locks. */
@@ -24,11 +25,26 @@ export interface RepairOptions {
   allowReplace?: boolean;
 }
 
-/** Clears every operation lock of the stack held by another process (on any machine), saying whose. */
-async function forceUnlock(engine: Engine, stack: string): Promise<void> {
-  for (const holder of await (await operationLocks(engine.setup.settings)).forceUnlock(stack)) {
+/**
+ * Clears the operation locks of the stack whose holders look dead, saying whose; undefined when
+ * done, else why not: a holder whose heartbeat is fresh is working, and is never cut off.
+ */
+async function forceUnlock(engine: Engine, stack: string): Promise<string | undefined> {
+  const outcome = await (await operationLocks(engine.setup.settings)).forceUnlock(stack);
+  if ('live' in outcome) return outcome.live.map((h) => liveHolderRefusal(stack, h)).join(' ');
+  for (const holder of outcome.cleared) {
     engine.emit({ type: 'log', level: 'warn', message: `cleared the operation lock of ${holder.operation} by ${describeHolder(holder)} since ${holder.startedAt} on ${stack} (--force-unlock)` });
   }
+  return undefined;
+}
+
+/** `--force-unlock refused: up by alice@host-b (pid 42) holds …, its heartbeat 12 s old; …`. */
+function liveHolderRefusal(stack: string, h: OperationLockInfo): string {
+  const beat = Date.parse(h.heartbeatAt ?? h.startedAt);
+  const age = Number.isFinite(beat) ? `its last heartbeat ${Math.max(0, Math.round((Date.now() - beat) / 1000))} s ago` : 'its heartbeat unknown';
+  const deadAt = OperationLocks.looksDeadAt(h);
+  const when = deadAt ? `; it looks dead if none comes by ${deadAt.toISOString()} (MODELOPS_LOCK_STALE_SECONDS)` : '';
+  return `--force-unlock refused: ${h.operation} by ${describeHolder(h)} holds ${stack} since ${h.startedAt} and is still working (${age}${when}). Nothing was cleared; wait for it to finish, or cancel it where it runs.`;
 }
 
 export async function repair(engine: Engine, name: string, options: RepairOptions = {}): Promise<OperationResult> {
@@ -36,7 +52,8 @@ export async function repair(engine: Engine, name: string, options: RepairOption
   const invalid = refuseInvalidConfig(engine, run);
   if (invalid) return invalid;
   const [component] = resolveComponents(engine.setup, [name]);
-  if (options.forceUnlock) await forceUnlock(engine, component.stack);
+  const unlockRefused = options.forceUnlock ? await forceUnlock(engine, component.stack) : undefined;
+  if (unlockRefused) return run.done('refused', unlockRefused, 'busy');
   return guarded(engine, run, [component.stack], async () => {
     // A person is repairing it: the reconcile loop's failure budget starts again.
     await engine.records.clearAttempts(component.stack);
