@@ -32,7 +32,7 @@ export type HealReason =
 
 export type WaitReason = 'DependencyNotReady' | 'Busy' | 'StateUnreadable' | 'RetryingAfterFailure';
 
-export type StallReason = 'LockedElsewhere' | 'PendingCreateUnprobed' | 'StatefulChange' | 'FailureBudgetSpent' | 'Destroyed' | 'HealOff' | HealReason;
+export type StallReason = 'LockedElsewhere' | 'PendingCreateUnprobed' | 'StatefulChange' | 'FailureBudgetSpent' | 'Destroyed' | 'HealOff' | 'StateCorrupt' | HealReason;
 
 export type HealStep =
   | { action: 'clear-lock' }
@@ -64,6 +64,8 @@ export interface HealInput {
   probes: ReadonlyMap<string, Probe>;
   /** Failed attempts on the spec azure.yaml gives now, and how many are allowed. */
   failures: number;
+  /** Why the first attempt that failed on it failed: what a stall for the spent budget names. */
+  firstFailure?: string;
   maxAttempts: number;
   /** When the next attempt may start (ISO), after a failure; undefined: now. */
   nextAttemptAt?: string;
@@ -79,13 +81,29 @@ export function shellQuote(word: string): string {
 
 const mops = (input: Pick<HealInput, 'component' | 'cliContext'>, verb: string, ...flags: string[]) => [`mops-infra ${verb} ${input.component.name}${input.cliContext}`, ...flags].join(' ');
 
-/** Stalled because the attempts on this spec are spent: until azure.yaml changes or a person repairs it. */
-export function budgetSpent(input: Pick<HealInput, 'component' | 'cliContext'>, failures: number, last: string): HealDecision {
+/**
+ * Stalled because the attempts on this spec are spent: until what azure.yaml gives the component
+ * changes (its section, or a rehearsal fault on it) or a person repairs it. `cause`: what the
+ * first failed attempt met, which later passes must not write over.
+ */
+export function budgetSpent(input: Pick<HealInput, 'component' | 'cliContext'>, failures: number, cause: string): HealDecision {
   return {
     kind: 'needs-person',
     reason: 'FailureBudgetSpent',
-    message: `${failures} attempt${failures === 1 ? '' : 's'} failed on this spec (last: ${last}); not retrying until azure.yaml changes or a person repairs it`,
+    message: `${failures} attempt${failures === 1 ? '' : 's'} failed on this spec (first: ${cause}); not retrying until ${input.component.name}'s section of azure.yaml (or a fault on it) changes, or a person repairs it`,
     command: mops(input, 'repair'),
+  };
+}
+
+/** State that is there but cannot be parsed: nothing retries that away, a person puts it right. */
+function corruptDecision(input: HealInput): HealDecision | undefined {
+  if (!input.state.corrupt) return undefined;
+  return {
+    kind: 'needs-person',
+    reason: 'StateCorrupt',
+    message: input.readiness.reason,
+    // For a checkpoint, the message says what to copy back first; then a repair refreshes from it.
+    command: input.state.corrupt === 'lock' ? mops(input, 'repair', '--force-unlock') : mops(input, 'repair'),
   };
 }
 
@@ -156,12 +174,17 @@ function isDecision(x: HealDecision | HealStep | { reason: HealReason } | undefi
   return !!x && 'kind' in x;
 }
 
+/** `attempt 1 of 3 failed (UpdateFailed: …); the next in 5 s`: the same words after the failure and while waiting. */
+export function retryMessage(failures: number, maxAttempts: number, why: string, next: string): string {
+  return `attempt ${failures} of ${maxAttempts} failed (${why}); the next ${next}`;
+}
+
 /**
  * The next thing to do for one component. `heal` lists its steps in order; a failed step
  * ends the attempt. The failure budget and backoff apply to attempts, never to waiting.
  */
 export function planHeal(input: HealInput): HealDecision {
-  if (input.readiness.status === 'unknown') return { kind: 'wait', reason: 'StateUnreadable', message: input.readiness.reason };
+  if (input.readiness.status === 'unknown') return corruptDecision(input) ?? { kind: 'wait', reason: 'StateUnreadable', message: input.readiness.reason };
   const lock = lockDecision(input);
   if (isDecision(lock)) return lock;
   const pending = pendingDecision(input);
@@ -175,10 +198,10 @@ export function planHeal(input: HealInput): HealDecision {
   }
   const reason: HealReason = up?.reason ?? 'Interrupted';
   const message = up?.message ?? 'an interrupted update';
-  if (input.failures >= input.maxAttempts) return budgetSpent(input, input.failures, `${reason}: ${message}`);
+  if (input.failures >= input.maxAttempts) return budgetSpent(input, input.failures, input.firstFailure ?? `${reason}: ${message}`);
   if (input.nextAttemptAt && Date.parse(input.nextAttemptAt) > input.now) {
     const seconds = Math.ceil((Date.parse(input.nextAttemptAt) - input.now) / 1000);
-    return { kind: 'wait', reason: 'RetryingAfterFailure', message: `attempt ${input.failures + 1} of ${input.maxAttempts} in ${seconds} s (${reason}: ${message})` };
+    return { kind: 'wait', reason: 'RetryingAfterFailure', message: retryMessage(input.failures, input.maxAttempts, `${reason}: ${message}`, `in ${seconds} s`) };
   }
   const all: HealStep[] = [...steps, { action: 'up', refresh: up?.refresh ?? false }];
   if (input.waitingOn.length) return { kind: 'wait', reason: 'DependencyNotReady', message: `${reason}: ${message}; waiting on ${input.waitingOn.join(', ')}`, waitingOn: input.waitingOn, then: all };

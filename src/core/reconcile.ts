@@ -6,6 +6,8 @@
  * randomness and time are passed in.
  */
 import type { Condition, HealDecision } from './heal';
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './spec';
 
 export interface BackoffPolicy {
   initialMs: number;
@@ -50,9 +52,19 @@ export interface AttemptRecord {
   /** The spec hash the attempts were made on: another spec starts from nothing. */
   specHash: string;
   failures: number;
+  /** Why the first failed attempt on this spec failed: what a stall for the spent budget names. */
+  firstFailure?: string;
   lastFailure?: string;
   nextAttemptAt?: string;
   condition?: ConditionReport;
+}
+
+/**
+ * What a component's attempts are counted on: its spec, and the rehearsal fault azure.yaml puts on
+ * it (not part of the spec, yet taking it out is a change a stall must not outlast).
+ */
+export function attemptsKey(specHash: string, fault: unknown): string {
+  return fault === undefined ? specHash : `${specHash}+fault:${createHash('sha256').update(canonicalJson(fault)).digest('hex').slice(0, 12)}`;
 }
 
 /** The record that applies to the spec azure.yaml gives now. */
@@ -62,7 +74,7 @@ export function attemptsOn(record: AttemptRecord | undefined, specHash: string):
 
 export function afterFailure(record: AttemptRecord, reason: string, now: number, policy: BackoffPolicy, random: () => number): AttemptRecord {
   const failures = record.failures + 1;
-  return { ...record, failures, lastFailure: reason, nextAttemptAt: new Date(now + backoffDelay(policy, failures, random)).toISOString() };
+  return { ...record, failures, firstFailure: record.firstFailure ?? reason, lastFailure: reason, nextAttemptAt: new Date(now + backoffDelay(policy, failures, random)).toISOString() };
 }
 
 /** After a success nothing is remembered but the condition. */

@@ -106,6 +106,11 @@ export interface StackState {
   globalName?: string;
   /** Set when the state could not be read; readiness is then `unknown`. */
   unreadable?: string;
+  /**
+   * The state is there but its checkpoint or a lock file cannot be parsed: no retry puts that right,
+   * a person does (`unreadable` says how: the `.json.bak` Pulumi keeps, or --force-unlock).
+   */
+  corrupt?: 'checkpoint' | 'lock';
   readAt: string;
 }
 

@@ -4,6 +4,7 @@ import { readinessProblems } from '../core/diagnostics';
 import type { EventSink, OperationEvent, OperationName, OperationResult, PlannedStep, Refusal, StepAction, StepResult } from '../core/events';
 import type { PlanInput } from '../core/plan';
 import { computeReadiness, describeReadiness, type ComponentReadiness } from '../core/readiness';
+import { attemptsKey } from '../core/reconcile';
 import { specHash, specOf, type Spec } from '../core/spec';
 import { effectiveSubscription } from '../core/preflight';
 import type { StackState } from '../core/state';
@@ -122,13 +123,14 @@ export class Engine {
     const backend = await backendSnapshot(this.setup.settings, this.setup.components);
     const states = await readStackStates(this.setup, this.setup.components, () => this.cliPath(), backend);
     const hashes = this.specHashes();
+    const keys = new Map(this.setup.components.map((c) => [c.name, this.attemptsKey(c)]));
     const records = new Records(this.setup.settings, backend);
     const now = Date.now();
     const readiness = await Promise.all(
       computeReadiness(this.setup.components, this.setup.graph, states, hashes).map(async (r) => {
         const [attempts, drift] = await Promise.all([records.attempts(r.stack), records.drift(r.stack)]);
         // A condition speaks for the spec it was reached on, and a passing one only for a while.
-        const condition = attempts?.specHash === hashes.get(r.name) ? attempts?.condition : undefined;
+        const condition = attempts?.specHash === keys.get(r.name) ? attempts?.condition : undefined;
         const current = condition && (!condition.until || Date.parse(condition.until) > now) ? condition : undefined;
         return { ...r, drift: driftStatus(drift, states.get(r.name)!), ...(current ? { reconcile: current } : {}) };
       }),
@@ -146,6 +148,12 @@ export class Engine {
     const effective = config.provider === 'azure' ? { ...config, subscriptionId: effectiveSubscription(config, process.env).id } : config;
     const spec = specOf(effective, component, this.setup.env);
     return { spec, hash: specHash(spec) };
+  }
+
+  /** What the reconcile loop counts this component's attempts on (src/core/reconcile.ts). */
+  attemptsKey(component: Component): string {
+    const config = this.setup.config;
+    return attemptsKey(this.spec(component).hash, config.provider === 'local' ? config.local.faults[component.name] : undefined);
   }
 
   private specHashes(): Map<string, string> {

@@ -10,7 +10,7 @@ type Condition = Extract<OperationEvent, { type: 'condition' }>;
 type StepStart = Extract<OperationEvent, { type: 'step-start' }>;
 type StepDone = Extract<OperationEvent, { type: 'step-done' }>;
 type DriftStatusJson = { state: string; resources: Array<{ urn: string; change: string }> };
-type ComponentJson = { name: string; status: string; drift?: DriftStatusJson; reconcile?: { condition: string; reason: string; command?: string } };
+type ComponentJson = { name: string; status: string; drift?: DriftStatusJson; reconcile?: { condition: string; reason: string; message: string; command?: string } };
 
 const slow = (component: string, ms: number) => `local:\n  faults:\n    ${component}:\n      step_delay_ms: ${ms}\n`;
 const failing = (component: string) => `local:\n  faults:\n    ${component}:\n      fail_after_resources: 0\n`;
@@ -150,7 +150,7 @@ describe('keeping it converged on the real engine', function () {
     });
   }
 
-  it('a component that keeps failing stalls after N attempts, its neighbours untouched; Ctrl-C ends the loop; a changed spec lifts the stall', async () => {
+  it('a component that keeps failing stalls after N attempts, its neighbours untouched; Ctrl-C ends the loop; the cause stays, and taking the fault out lifts the stall', async () => {
     box.write(withReplicas(2));
     box.ok(['up']);
     box.write(withReplicas(3, failing('workspace')));
@@ -179,11 +179,35 @@ describe('keeping it converged on the real engine', function () {
     assert.equal(still.code, 1);
     assert.ok(!still.events.some((e) => e.type === 'step-start' && e.action === 'up'), 'stalled: not retried');
 
-    box.write(withReplicas(4));
+    assert.equal(component('workspace').reconcile?.message, stall.message, 'a later pass keeps the cause that spent the budget');
+    assert.match(stall.message, /^2 attempts failed on this spec \(first: .+\); not retrying until workspace's section of azure\.yaml \(or a fault on it\) changes, or a person repairs it$/);
+
+    // The same spec, the fault taken out: what the stall said would lift it does.
+    box.write(withReplicas(3));
     const lifted = box.events(['reconcile', '--once', '--heal']);
     assert.equal(lifted.code, 0, lifted.stdout + lifted.stderr);
     assert.equal(component('workspace').status, 'ready');
     assert.equal(component('workspace').reconcile?.condition, 'ready');
+  });
+
+  it('a checkpoint that cannot be parsed stalls the component, naming the file and the .bak to copy over it; it never reads reconciling forever', () => {
+    box.write(withReplicas(2));
+    box.ok(['up']);
+    const stacks = join(box.backendDir, '.pulumi', 'stacks');
+    const project = readdirSync(stacks).find((p) => existsSync(join(stacks, p, 'modelops-workspace-dev.json')))!;
+    const file = join(stacks, project, 'modelops-workspace-dev.json');
+    assert.ok(existsSync(`${file}.bak`), 'Pulumi keeps the checkpoint before the last write');
+    writeFileSync(file, '{"version": 3, "checkpoint": {"latest": {"resources": [');
+    for (let pass = 1; pass <= 2; pass++) {
+      const doc = box.json<ReconcileDocument>(['reconcile', '--once', '--heal']);
+      const workspace = doc.conditions.find((c) => c.component === 'workspace')!;
+      assert.deepEqual([workspace.condition, workspace.reason], ['stalled', 'StateCorrupt'], `pass ${pass}: ${workspace.message}`);
+      assert.ok(workspace.message.includes(`${file} is not valid JSON`) && workspace.message.includes(`${file}.bak: copy that over it`), workspace.message);
+      assert.match(workspace.command!, /^mops-infra repair workspace /);
+    }
+    writeFileSync(file, readFileSync(`${file}.bak`));
+    const lifted = box.events(['reconcile', '--once', '--heal']);
+    assert.equal(lifted.code, 0, lifted.stdout);
   });
 
   it('repair lifts a stall; reconcile never brings back what down destroyed', () => {

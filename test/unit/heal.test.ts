@@ -163,13 +163,19 @@ describe('the recovery ladder', () => {
     const later = new Date(NOW + 30_000).toISOString();
     const waiting = planHeal(input('storage', failed, { failures: 1, nextAttemptAt: later }));
     assert.equal(waiting.kind === 'wait' && waiting.reason, 'RetryingAfterFailure');
-    assert.match(waiting.kind === 'wait' ? waiting.message : '', /attempt 2 of 3 in 30 s/);
+    assert.equal(waiting.kind === 'wait' && waiting.message, 'attempt 1 of 3 failed (UpdateFailed: last update failed); the next in 30 s', 'the attempt the condition counts (1 of 3), as the failure said it');
     const due = planHeal(input('storage', failed, { failures: 1, nextAttemptAt: new Date(NOW - 1).toISOString() }));
     assert.equal(due.kind, 'heal');
     const spent = planHeal(input('storage', failed, { failures: 3 }));
     assert.equal(spent.kind, 'needs-person');
     assert.equal(spent.kind === 'needs-person' && spent.reason, 'FailureBudgetSpent');
     assert.equal(spent.kind === 'needs-person' && spent.command, 'mops-infra repair storage --config azure.yaml --env dev');
+    const remembered = planHeal(input('storage', failed, { failures: 3, firstFailure: 'the fault `local.faults.storage` (line 9) fails it' }));
+    assert.equal(
+      remembered.kind === 'needs-person' && remembered.message,
+      "3 attempts failed on this spec (first: the fault `local.faults.storage` (line 9) fails it); not retrying until storage's section of azure.yaml (or a fault on it) changes, or a person repairs it",
+      'the cause that spent the budget, not what the state says a pass later',
+    );
   });
 
   it('says it cannot tell, and waits, when the state could not be read', () => {
@@ -177,6 +183,14 @@ describe('the recovery ladder', () => {
     assert.equal(i.readiness.status, 'unknown');
     const d = planHeal(i);
     assert.equal(d.kind === 'wait' && d.reason, 'StateUnreadable');
+  });
+
+  it('a checkpoint or lock that cannot be parsed stalls, with what to put right, instead of waiting forever', () => {
+    const unreadable = 'cannot read modelops-storage-dev: /b/.pulumi/stacks/p/modelops-storage-dev.json is not valid JSON (x); Pulumi kept the one before it as /b/.pulumi/stacks/p/modelops-storage-dev.json.bak: copy that over it';
+    const checkpoint = planHeal(input('storage', { unreadable, corrupt: 'checkpoint' }));
+    assert.deepEqual(checkpoint, { kind: 'needs-person', reason: 'StateCorrupt', message: unreadable, command: 'mops-infra repair storage --config azure.yaml --env dev' });
+    const lock = planHeal(input('storage', { unreadable: 'cannot read …: the lock … is not valid JSON', corrupt: 'lock' }));
+    assert.equal(lock.kind === 'needs-person' && lock.command, 'mops-infra repair storage --config azure.yaml --env dev --force-unlock');
   });
 
   it('without healing, what would be healed is stalled with the command that would heal it', () => {

@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { deploymentKey, describeDrift, driftStatus, type DriftRecord } from '../../src/core/drift';
-import { afterFailure, afterSuccess, attemptsOn, backoffDelay, backoffFor, conditionReport, describeCondition, nextWakeMs } from '../../src/core/reconcile';
+import { afterFailure, afterSuccess, attemptsKey, attemptsOn, backoffDelay, backoffFor, conditionReport, describeCondition, nextWakeMs } from '../../src/core/reconcile';
 import { completePendingCreates } from '../../src/engine/pendingCreates';
 
 const NOW = Date.parse('2026-12-01T10:00:00Z');
@@ -20,9 +20,20 @@ describe('the reconcile loop\'s memory', () => {
     assert.equal(once.failures, 1);
     assert.equal(once.lastFailure, 'boom');
     assert.equal(once.nextAttemptAt, new Date(NOW + 10_000).toISOString(), 'the first retry after 10 s (the interval, at most 10 s)');
-    const twice = afterFailure(once, 'boom', NOW, policy, () => 0.5);
+    const twice = afterFailure(once, 'later', NOW, policy, () => 0.5);
     assert.equal(twice.nextAttemptAt, new Date(NOW + 30_000).toISOString(), 'then three times as long');
+    assert.deepEqual([twice.firstFailure, twice.lastFailure], ['boom', 'later'], 'the first cause is kept');
     assert.deepEqual(afterSuccess(twice), { specHash: 'h', failures: 0 });
+  });
+
+  it('attempts are counted on the spec and the fault on it: taking the fault out starts them again', () => {
+    const fault = { failAfterResources: 0, omitOutputs: [], stepDelayMs: 0 };
+    assert.equal(attemptsKey('h', undefined), 'h');
+    assert.match(attemptsKey('h', fault), /^h\+fault:[0-9a-f]{12}$/);
+    assert.equal(attemptsKey('h', { ...fault }), attemptsKey('h', fault));
+    assert.notEqual(attemptsKey('h', { ...fault, failAfterResources: 1 }), attemptsKey('h', fault));
+    const stalled = { specHash: attemptsKey('h', fault), failures: 3 };
+    assert.deepEqual(attemptsOn(stalled, attemptsKey('h', undefined)), { specHash: 'h', failures: 0 });
   });
 
   it('property: backoff grows, stays within its jitter, and never passes the cap', () => {

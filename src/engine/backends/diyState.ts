@@ -126,6 +126,13 @@ class CorruptStateFile extends Error {
   }
 }
 
+/** A checkpoint or lock file of the stack that cannot be parsed: the message says how to put it right. */
+class CorruptState extends Error {
+  constructor(readonly part: 'checkpoint' | 'lock', message: string) {
+    super(message);
+  }
+}
+
 async function readCheckpoint(store: StateStore, project: string, stack: string): Promise<CheckpointDigest | undefined> {
   for (const [suffix, decode] of CHECKPOINT_FORMATS) {
     const key = `.pulumi/stacks/${project}/${stack}${suffix}`;
@@ -136,7 +143,7 @@ async function readCheckpoint(store: StateStore, project: string, stack: string)
       if (!(error instanceof CorruptStateFile)) throw error;
       // Pulumi keeps the checkpoint before the last write beside it.
       const backup = await store.read(`${key}.bak`).catch(() => undefined);
-      throw new Error(`${error.message}${backup ? `; Pulumi kept the one before it as ${error.file}.bak: copy that over it to go back to the state before the last operation, then Refresh` : '; no .bak beside it to go back to'}`);
+      throw new CorruptState('checkpoint', `${error.message}${backup ? `; Pulumi kept the one before it as ${error.file}.bak: copy that over it to go back to the state before the last operation, then Refresh` : '; no .bak beside it to go back to'}`);
     }
   }
   return undefined;
@@ -231,7 +238,7 @@ async function readLock(store: StateStore, lockDir: string): Promise<LockState |
     try {
       lock = parseStateJson(store, `${lockDir}/${file}`, body.toString('utf8'));
     } catch (error) {
-      throw new Error(`the lock ${(error as Error).message}: once no Pulumi runs on this stack, repair --force-unlock removes it`);
+      throw new CorruptState('lock', `the lock ${(error as Error).message}: once no Pulumi runs on this stack, repair --force-unlock removes it`);
     }
     // In a shared container another machine may have this hostname too: its pid proves nothing here.
     const local = !store.shared && (!lock.hostname || lock.hostname === thisHost());
@@ -250,6 +257,7 @@ export async function readDiyStack(store: StateStore, project: string, stack: st
     if (!checkpoint) return { stack, exists: false, pendingOperations: [], outputs: {}, resourceCount: 0, readAt, lock };
     return { stack, exists: true, ...history, ...checkpoint, lock, readAt };
   } catch (error) {
-    return { stack, exists: false, pendingOperations: [], outputs: {}, resourceCount: 0, readAt, unreadable: `cannot read ${stack}: ${(error as Error).message}` };
+    const corrupt = error instanceof CorruptState ? { corrupt: error.part } : {};
+    return { stack, exists: false, pendingOperations: [], outputs: {}, resourceCount: 0, readAt, unreadable: `cannot read ${stack}: ${(error as Error).message}`, ...corrupt };
   }
 }

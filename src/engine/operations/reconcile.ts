@@ -10,7 +10,7 @@ import type { Component } from '../../core/components';
 import { ConfigError } from '../../core/errors';
 import type { HealthVerdict, OperationResult, PlannedStep } from '../../core/events';
 import { describeDrift } from '../../core/drift';
-import { budgetSpent, conditionOf, planHeal, planPass, reportOnly, shellQuote, statefulChangeDecision, type HealDecision, type HealStep, type Probe } from '../../core/heal';
+import { budgetSpent, conditionOf, planHeal, planPass, reportOnly, retryMessage, shellQuote, statefulChangeDecision, type HealDecision, type HealStep, type Probe } from '../../core/heal';
 import { describeReadiness } from '../../core/readiness';
 import {
   afterFailure,
@@ -69,7 +69,7 @@ function cliContext(engine: Engine): string {
 }
 
 /** Stalls that last until the spec changes or a person acts; every other condition speaks only until the next passes. */
-const LASTING: ReadonlySet<string> = new Set(['FailureBudgetSpent', 'StatefulChange', 'Destroyed', 'PendingCreateUnprobed']);
+const LASTING: ReadonlySet<string> = new Set(['FailureBudgetSpent', 'StatefulChange', 'Destroyed', 'PendingCreateUnprobed', 'StateCorrupt']);
 
 interface Facts {
   snapshot: Snapshot;
@@ -127,6 +127,7 @@ function decide(engine: Engine, facts: Facts, records: Map<string, AttemptRecord
       health: facts.health.get(name),
       probes: facts.probes.get(name) ?? new Map(),
       failures: record.failures,
+      ...(record.firstFailure ? { firstFailure: record.firstFailure } : {}),
       maxAttempts: options.maxAttempts,
       nextAttemptAt: record.nextAttemptAt,
       now,
@@ -226,7 +227,7 @@ async function judge(engine: Engine, run: OperationRun, todo: readonly string[],
     const why = lingering ?? outcome.why ?? describeReadiness(r);
     record = afterFailure(record, why, now(), backoffFor(options.intervalSeconds * 1000), options.random ?? Math.random);
     records.set(n, record);
-    judged.set(n, record.failures >= options.maxAttempts ? budgetSpent({ component: engine.component(n), cliContext: cliContext(engine) }, record.failures, why) : { kind: 'wait', reason: 'RetryingAfterFailure', message: `attempt ${record.failures} of ${options.maxAttempts} failed: ${why}; next at ${record.nextAttemptAt}` });
+    judged.set(n, record.failures >= options.maxAttempts ? budgetSpent({ component: engine.component(n), cliContext: cliContext(engine) }, record.failures, record.firstFailure ?? why) : { kind: 'wait', reason: 'RetryingAfterFailure', message: retryMessage(record.failures, options.maxAttempts, why, `at ${record.nextAttemptAt}`) });
   }
   return judged;
 }
@@ -250,7 +251,7 @@ async function pass(engine: Engine, run: OperationRun, options: ReconcileOptions
   const now = options.now ?? Date.now;
   engine.emit({ type: 'pass', pass: number, phase: 'start' });
   const facts = await gatherFacts(engine, run);
-  const specs = new Map(engine.setup.components.map((c) => [c.name, engine.spec(c).hash]));
+  const specs = new Map(engine.setup.components.map((c) => [c.name, engine.attemptsKey(c)]));
   const store = engine.records;
   const records = new Map(await Promise.all(engine.setup.components.map(async (c) => [c.name, attemptsOn(await store.attempts(c.stack), specs.get(c.name)!)] as const)));
   const decisions = decide(engine, facts, records, options, now());
