@@ -70,13 +70,19 @@ function statusProblem(parsed: ParsedConfig, owner: Component, r: ComponentReadi
       : r.status === 'cancelled'
         ? 'component-cancelled'
         : r.status === 'interrupted'
-          ? 'component-interrupted'
+          ? r.destroyIntent === 'down'
+            ? 'down-interrupted'
+            : 'component-interrupted'
           : r.status === 'unknown'
             ? 'component-unknown'
             : undefined;
   if (!code) return undefined;
   const byFault = r.status === 'failed' && fault?.fault.failAfterResources !== undefined ? fault : undefined;
-  const fix = r.status === 'unknown' ? 'Refresh to read it again.' : r.status === 'cancelled' ? `Run Up (or Repair ${owner.name}) to finish what was cancelled.` : byFault ? `The fault ${faultName(byFault)} makes every update of it fail: remove the fault, then Repair ${owner.name}.` : `Repair ${owner.name} to bring it back.`;
+  const fix = r.status === 'unknown'
+    ? 'Refresh to read it again.'
+    : r.destroyIntent === 'down'
+      ? `Run Down ${owner.name} again to finish it (or Up to bring it back).`
+      : r.status === 'cancelled' ? `Run Up (or Repair ${owner.name}) to finish what was cancelled.` : byFault ? `The fault ${faultName(byFault)} makes every update of it fail: remove the fault, then Repair ${owner.name}.` : `Repair ${owner.name} to bring it back.`;
   return {
     file: parsed.file,
     range: rangeOf(parsed, owner.configPath),

@@ -151,6 +151,10 @@ function pendingDecision(input: HealInput): HealDecision | HealStep | undefined 
 function upReason(input: HealInput): { reason: HealReason; message: string; refresh: boolean } | HealDecision | undefined {
   const { readiness: r, state } = input;
   const recovering = !!state.lock || state.pendingOperations.length > 0;
+  if (state.destroyIntent === 'down' && r.status !== 'absent') {
+    return { kind: 'needs-person', reason: 'Destroyed', message: `${state.stack}: ${r.reason}; reconcile neither finishes nor undoes a down`, command: mops(input, 'down', '--yes') };
+  }
+  if (state.destroyIntent === 'force-recreate') return { reason: 'Interrupted', message: r.reason || 'a force recreate stopped part-way', refresh: false };
   if (!state.exists || r.status === 'absent') {
     if (state.lastUpdate?.kind === 'destroy') {
       return { kind: 'needs-person', reason: 'Destroyed', message: `${state.stack} was destroyed (down); reconcile does not bring back what was taken down on purpose`, command: mops(input, 'up') };

@@ -12,6 +12,7 @@ export const READINESS_PROBLEM_CODES = {
   'missing-dependency-output': 'A component reads an output that its dependency does not have.',
   'component-failed': 'The most recent update of the component failed.',
   'component-cancelled': 'The most recent update of the component was cancelled part-way (Pulumi records it as failed; our own record says it was a cancel).',
+  'down-interrupted': 'A down of the component stopped part-way (a killed process, a lost machine): Down again finishes it; nothing brings it back by itself.',
   'component-interrupted': 'An operation did not finish: pending operations, a lock left by a dead process, or a destroy that stopped part-way.',
   'component-unknown': 'The component state could not be read.',
   'spec-changed': 'azure.yaml changed what the component is deployed with since its last up.',

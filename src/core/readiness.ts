@@ -45,6 +45,8 @@ export interface ComponentReadiness {
   drift?: DriftStatus;
   /** The reconcile loop's last condition on the spec azure.yaml gives now, if it ran (src/core/reconcile.ts). */
   reconcile?: ConditionReport;
+  /** A destroy of ours on it started and its operation did not finish (src/core/state.ts). */
+  destroyIntent?: StackState['destroyIntent'];
   /** When `stale`: the upstream outputs it read that hold another value now (src/core/freshness.ts). */
   staleUses?: StaleUse[];
   verifiedAt: string;
@@ -69,6 +71,15 @@ export function waitingOn(dependencies: ReadonlyArray<{ name: string; state: str
 
 /** The component's own status, ignoring its dependencies. */
 export function ownStatus(component: Component, state: StackState): { status: Status; reason: string; missing: string[] } {
+  const own = statusOfStack(component, state);
+  // A destroy of ours that did not finish is what the stack is in the middle of, whatever else it shows.
+  if (own.status === 'interrupted' && state.destroyIntent === 'down') return { ...own, reason: `a down stopped part-way (${own.reason}): down again finishes it` };
+  if (own.status === 'interrupted' && state.destroyIntent === 'force-recreate') return { ...own, reason: `a force recreate stopped part-way (${own.reason}): up recreates it` };
+  if (own.status === 'absent' && state.destroyIntent === 'force-recreate' && state.exists) return { ...own, reason: `destroyed by a force recreate that did not create it again: up creates it` };
+  return own;
+}
+
+function statusOfStack(component: Component, state: StackState): { status: Status; reason: string; missing: string[] } {
   if (state.unreadable) return { status: 'unknown', reason: state.unreadable, missing: [] };
   // A stack another environment's update recorded as its own is not this component's, whatever it holds.
   const foreign = foreignOwner(component, state);
@@ -163,6 +174,7 @@ export function computeReadiness(
       spec: specHashes.has(name) ? specState(specHashes.get(name)!, state.deployedSpecHash) : 'unknown',
       ...(isMadeElsewhere(state) && !foreignOwner(component, state) ? { madeElsewhere: true as const } : {}),
       ...(stale.length ? { staleUses: stale } : {}),
+      ...(state.destroyIntent ? { destroyIntent: state.destroyIntent } : {}),
       verifiedAt: state.readAt,
     });
   }

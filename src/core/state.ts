@@ -104,6 +104,11 @@ export interface StackState {
   unprotectedTypes?: string[];
   /** The registry's or storage account's global name, as its resource in the state records it (src/engine/keptNames.ts). */
   globalName?: string;
+  /**
+   * A destroy of ours started and its operation did not finish: `down` (finish it; never bring it
+   * back by itself), or `force-recreate` (the create after it is still owed). From our records.
+   */
+  destroyIntent?: 'down' | 'force-recreate';
   /** Set when the state could not be read; readiness is then `unknown`. */
   unreadable?: string;
   /**

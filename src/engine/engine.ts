@@ -121,10 +121,15 @@ export class Engine {
    */
   async snapshot(): Promise<Snapshot> {
     const backend = await backendSnapshot(this.setup.settings, this.setup.components);
-    const states = await readStackStates(this.setup, this.setup.components, () => this.cliPath(), backend);
+    const records = new Records(this.setup.settings, backend);
+    const [read, intents] = await Promise.all([
+      readStackStates(this.setup, this.setup.components, () => this.cliPath(), backend),
+      Promise.all(this.setup.components.map(async (c) => [c.name, (await records.destroyIntent(c.stack))?.by] as const)),
+    ]);
+    const intentOf = new Map(intents);
+    const states = new Map([...read].map(([name, state]) => [name, intentOf.get(name) ? { ...state, destroyIntent: intentOf.get(name) } : state]));
     const hashes = this.specHashes();
     const keys = new Map(this.setup.components.map((c) => [c.name, this.attemptsKey(c)]));
-    const records = new Records(this.setup.settings, backend);
     const now = Date.now();
     const readiness = await Promise.all(
       computeReadiness(this.setup.components, this.setup.graph, states, hashes).map(async (r) => {

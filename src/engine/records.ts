@@ -1,6 +1,7 @@
 /**
  * What ModelOps Infra remembers of a stack beside its Pulumi state: the last drift check, the
- * reconcile loop's attempts, and the last step of ours that was cancelled. Kept next to the
+ * reconcile loop's attempts, the last step of ours that was cancelled, and a destroy of ours that
+ * has not finished. Kept next to the
  * state when it can be written directly (the backend's `.modelops/records/<stack>/`), so every
  * machine and every CI run shares them — a
  * failure budget spent by last night's scheduled run still counts this morning; otherwise under
@@ -9,17 +10,24 @@
 import { createHash } from 'node:crypto';
 import type { DriftRecord } from '../core/drift';
 import type { AttemptRecord } from '../core/reconcile';
+import type { StackState } from '../core/state';
 import { stateStore } from './backends/access';
 import { FileStore, type StateStore } from './backends/stateStore';
 import type { ResolvedSettings } from './settings';
 
-type Kind = 'drift' | 'reconcile' | 'cancel';
+type Kind = 'drift' | 'reconcile' | 'cancel' | 'destroy';
 
 /** A step of ours that was cancelled: Pulumi records a cancelled update as failed, this says it was a cancel. */
 export interface CancelRecord {
   /** When the step ended cancelled (after the update it cancelled started). */
   at: string;
   action: string;
+}
+
+/** A destroy of ours started on the stack and its operation has not finished (src/core/state.ts `destroyIntent`). */
+export interface DestroyIntent {
+  by: NonNullable<StackState['destroyIntent']>;
+  at: string;
 }
 
 export class Records {
@@ -73,6 +81,18 @@ export class Records {
 
   setCancel(stack: string, record: CancelRecord): Promise<void> {
     return this.store.write(this.path(stack, 'cancel'), `${JSON.stringify(record, null, 2)}\n`);
+  }
+
+  destroyIntent(stack: string): Promise<DestroyIntent | undefined> {
+    return this.read<DestroyIntent>(stack, 'destroy');
+  }
+
+  setDestroyIntent(stack: string, by: DestroyIntent['by']): Promise<void> {
+    return this.store.write(this.path(stack, 'destroy'), `${JSON.stringify({ by, at: new Date().toISOString() }, null, 2)}\n`);
+  }
+
+  clearDestroyIntent(stack: string): Promise<void> {
+    return this.store.remove(this.path(stack, 'destroy'));
   }
 
   /** A person repaired or provisioned the stack: the loop starts counting again. */

@@ -132,6 +132,8 @@ export async function runStep(engine: Engine, run: OperationRun, component: Comp
   const lines = new LineStream((line) => engine.emit({ type: 'step-output', component: component.name, action, line }));
   let outcome: StepOutcome;
   const planned = options.refuse && action === 'up' ? plannedChanges(component.kind) : undefined;
+  // Before a destroy starts, what it is for, so a run killed part-way is finished, never undone (records.ts).
+  if (action === 'destroy') await engine.records.setDestroyIntent(component.stack, run.operation === 'down' ? 'down' : 'force-recreate');
   try {
     // A destroy runs only once confirmed (down, force-recreate --yes); an update, once --allow-replace consented.
     const stack = await stackFor(engine, component, command.create, 'write', action === 'destroy' || !!options.allowReplace);
@@ -150,6 +152,8 @@ export async function runStep(engine: Engine, run: OperationRun, component: Comp
     else outcome = { result: cancelled ? 'cancelled' : 'failed', message: cancelled ? `${action} of ${component.stack} cancelled` : describePulumiError(error, component.stack) };
   }
   lines.flush();
+  // A finished down, or the up a force recreate owed: nothing of a destroy is left to finish.
+  if (outcome.result === 'succeeded' && ((action === 'destroy' && run.operation === 'down') || action === 'up')) await engine.records.clearDestroyIntent(component.stack);
   // Only an up or a destroy leaves the history entry that readiness judges.
   if (outcome.result === 'cancelled' && (action === 'up' || action === 'destroy')) await recordCancel(engine, component, action);
   run.record(outcome.result);

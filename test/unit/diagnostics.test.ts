@@ -160,6 +160,14 @@ describe('readinessProblems', () => {
     assert.match(problems[0].message, /changed since the last up of stack modelops-workspace-dev\. Up applies/);
   });
 
+  it('a down that stopped part-way: its own code, advice to finish it, and Down first among the quick fixes', () => {
+    const problems = problemsFor({ cluster: readyState(cluster, { lock: { pid: 1, ownerAlive: false }, destroyIntent: 'down' }) });
+    const own = problems.find((p) => p.component === 'cluster')!;
+    assert.equal(own.code, 'down-interrupted');
+    assert.match(own.message, /^cluster is interrupted: a down stopped part-way \(lock left by pid 1.*\): down again finishes it\. Run Down cluster again to finish it \(or Up to bring it back\)\.$/);
+    assert.deepEqual(quickFixesFor(own).map((f) => [f.kind, f.preferred ?? false]), [['down', true], ['up', false]]);
+  });
+
   it('a stale component: a warning on its section naming what changed, its producer related, offering Up', () => {
     const problems = staleWorkspace();
     assert.deepEqual(problems.map((p) => [p.code, p.severity, p.component, p.range.start.line]), [['component-stale', 'warning', 'workspace', 30]]);
@@ -208,6 +216,7 @@ describe('readinessProblems', () => {
       ...problemsFor({ cluster: readyState(cluster, { lastUpdate: { kind: 'update', result: 'failed' } }) }),
       ...problemsFor({ cluster: readyState(cluster, { lastUpdate: { kind: 'update', result: 'failed', startTime: '2026-12-02T10:00:00Z', cancelledAt: '2026-12-02T10:01:00Z' } }) }),
       ...problemsFor({ cluster: readyState(cluster, { pendingOperations: [{ type: 'creating', urn: 'u' }] }) }),
+      ...problemsFor({ cluster: readyState(cluster, { lock: { pid: 1, ownerAlive: false }, destroyIntent: 'down' }) }),
       ...problemsFor({ cluster: { ...absentStack(cluster.stack), unreadable: 'x' } }),
       ...readinessProblems(
         { ...parsedWith({ ...LINES, 'local.faults.cluster': 50 }), config: { ...localConfig(), local: { faults: { cluster: { omitOutputs: ['kubeconfig'], stepDelayMs: 0 } } } } },

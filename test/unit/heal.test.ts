@@ -185,6 +185,16 @@ describe('the recovery ladder', () => {
     assert.equal(d.kind === 'wait' && d.reason, 'StateUnreadable');
   });
 
+  it('a down that stopped part-way is never finished nor undone by the loop; a force recreate that did is owed its up', () => {
+    const down = planHeal(input('storage', { lock: { pid: 1, ownerAlive: false }, destroyIntent: 'down' }));
+    assert.equal(down.kind === 'needs-person' && down.reason, 'Destroyed');
+    assert.equal(down.kind === 'needs-person' && down.command, 'mops-infra down storage --config azure.yaml --env dev --yes');
+    const recreate = planHeal(input('storage', { lock: { pid: 1, ownerAlive: false }, destroyIntent: 'force-recreate' }));
+    assert.deepEqual(recreate.kind === 'heal' && recreate.steps.map((x) => x.action), ['clear-lock', 'up']);
+    const destroyed = planHeal(input('storage', { resourceCount: 0, outputs: {}, lastUpdate: { kind: 'destroy', result: 'succeeded' }, destroyIntent: 'force-recreate' }));
+    assert.equal(destroyed.kind === 'heal' && destroyed.reason, 'Interrupted', 'destroyed by the recreate, not by a down: created again');
+  });
+
   it('a checkpoint or lock that cannot be parsed stalls, with what to put right, instead of waiting forever', () => {
     const unreadable = 'cannot read modelops-storage-dev: /b/.pulumi/stacks/p/modelops-storage-dev.json is not valid JSON (x); Pulumi kept the one before it as /b/.pulumi/stacks/p/modelops-storage-dev.json.bak: copy that over it';
     const checkpoint = planHeal(input('storage', { unreadable, corrupt: 'checkpoint' }));

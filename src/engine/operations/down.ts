@@ -5,13 +5,16 @@
  * stacks read `absent`.
  */
 import type { OperationResult } from '../../core/events';
-import { operationResult, planDown, unconfirmedDestroys, type DownOptions } from '../../core/plan';
+import type { Component } from '../../core/components';
+import { needsRecovery, operationResult, planDown, unconfirmedDestroys, type DownOptions } from '../../core/plan';
+import type { StackState } from '../../core/state';
 import { runInDependencyOrder } from '../../core/schedule';
 import { resolveComponents } from '../setup';
 import { keepBundleEnv } from './bundleEnv';
 import { clusterContextBeforeDown, pruneKubeContext } from './kubeContext';
-import type { Engine } from '../engine';
-import { runStep } from '../stackRunner';
+import type { Engine, OperationRun } from '../engine';
+import { runStep, type StepOutcome } from '../stackRunner';
+import { recover } from './recover';
 import { guarded, refuseInvalidConfig } from './guard';
 
 export interface DownRunOptions extends DownOptions {
@@ -24,6 +27,18 @@ export interface DownRunOptions extends DownOptions {
   kubeContext?: boolean;
 }
 
+/**
+ * Destroys a stack, first settling what an interrupted run left on it (a lock of a dead process,
+ * pending operations), so a down killed part-way is finished by the next one, never undone.
+ */
+export async function settleAndDestroy(engine: Engine, run: OperationRun, component: Component, state: StackState): Promise<StepOutcome> {
+  if (needsRecovery(state)) {
+    const settled = await recover(engine, run, component, state, false);
+    if (settled.result !== 'succeeded') return settled;
+  }
+  return runStep(engine, run, component, 'destroy');
+}
+
 export async function down(engine: Engine, options: DownRunOptions = {}): Promise<OperationResult> {
   const run = engine.start('down', options.components?.length ? options.components : engine.setup.graph.topologicalOrder(), { all: !!options.all, withDependents: !!options.withDependents, dryRun: !!options.dryRun });
   const invalid = refuseInvalidConfig(engine, run);
@@ -33,7 +48,8 @@ export async function down(engine: Engine, options: DownRunOptions = {}): Promis
   const planned = planDown(engine.planInput(seen), names, options);
   if ('refused' in planned) return run.done('refused', planned.refused, 'unsafe');
   return guarded(engine, run, options.dryRun ? [] : planned.destroy.map((s) => s.stack), async () => {
-    const plan = options.dryRun ? planned : planDown(engine.planInput(await engine.snapshot()), names, options);
+    const snapshot = options.dryRun ? seen : await engine.snapshot();
+    const plan = options.dryRun ? planned : planDown(engine.planInput(snapshot), names, options);
     if ('refused' in plan) return run.done('refused', plan.refused, 'unsafe');
     run.plan(plan.destroy);
     const keptNote = plan.kept.length ? `; kept (they hold data; name them or use --all): ${plan.kept.join(', ')}` : '';
@@ -43,7 +59,7 @@ export async function down(engine: Engine, options: DownRunOptions = {}): Promis
     if (unconfirmed) return run.done('refused', unconfirmed, 'needs-confirmation');
     const order = plan.destroy.map((s) => s.component);
     const context = options.kubeContext === false ? undefined : await clusterContextBeforeDown(engine, order);
-    const outcomes = await runInDependencyOrder(order, (n) => engine.setup.graph.dependentsOf(n), async (n) => (await runStep(engine, run, engine.component(n), 'destroy')).result, {
+    const outcomes = await runInDependencyOrder(order, (n) => engine.setup.graph.dependentsOf(n), async (n) => (await settleAndDestroy(engine, run, engine.component(n), snapshot.states.get(n)!)).result, {
       signal: engine.signal,
       onSkip: (n, reason) => void run.skip(engine.component(n), 'destroy', reason),
     });

@@ -12,10 +12,10 @@ import { resolveComponents } from '../setup';
 import { keepBundleEnv } from './bundleEnv';
 import { mergeKubeContext } from './kubeContext';
 import type { Engine, OperationRun, Snapshot } from '../engine';
-import { runStep } from '../stackRunner';
 import { guardedUp, lookBeforeUp } from './dataGuard';
 import { guarded, refuseInvalidConfig } from './guard';
 import { recover } from './recover';
+import { settleAndDestroy } from './down';
 import { readUpdates } from './history';
 import { applySpec } from './rollback';
 import { verifyDependency } from './verify';
@@ -201,7 +201,7 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
       if (stopped.length) return run.done(onlyRefused ? 'refused' : 'failed', `${stopped.join(' ')} Nothing was destroyed.`, onlyRefused ? 'unsafe' : undefined);
       for (const s of kept) looked.add(s.component);
       // Reverse edges: a component is destroyed after everything that depends on it.
-      const destroyed = await runSteps(engine, run, destroy, (n) => engine.setup.graph.dependentsOf(n), async (n) => (await runStep(engine, run, engine.component(n), 'destroy')).result);
+      const destroyed = await runSteps(engine, run, destroy, (n) => engine.setup.graph.dependentsOf(n), async (n) => (await settleAndDestroy(engine, run, engine.component(n), snapshot.states.get(n)!)).result);
       if ([...destroyed.values()].some((o) => o.result !== 'succeeded')) {
         const readiness = await engine.publishReadiness();
         return run.done(engine.cancelled ? 'cancelled' : 'failed', `destroy did not complete; nothing was provisioned. ${readiness.filter((r) => r.status !== 'absent').map((r) => `${r.name}: ${r.status}`).join(', ')}`);

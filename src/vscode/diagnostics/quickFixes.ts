@@ -36,6 +36,8 @@ export class QuickFixProvider implements vscode.CodeActionProvider {
           action.edit.replace(document.uri, d.range, fix.replacement);
         } else if (fix.kind === 'repair') {
           action.command = { command: 'modelopsInfra.repair', title: fix.title, arguments: [problem.component] };
+        } else if (fix.kind === 'down') {
+          action.command = { command: 'modelopsInfra.downComponent', title: fix.title, arguments: [problem.component] };
         } else if (fix.kind === 'up') {
           action.command = { command: 'modelopsInfra.upComponent', title: fix.title, arguments: [problem.component] };
         } else {

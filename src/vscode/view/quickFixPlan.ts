@@ -1,7 +1,7 @@
 /** Which quick fixes a problem code gets. Keyed by code, never by message. Pure. */
 import type { ProblemCode } from '../../core/problemCodes';
 
-export type QuickFixKind = 'repair' | 'up' | 'refresh' | 'replace' | 'remove-fault';
+export type QuickFixKind = 'repair' | 'up' | 'down' | 'refresh' | 'replace' | 'remove-fault';
 
 export interface QuickFixPlan {
   kind: QuickFixKind;
@@ -31,6 +31,12 @@ export function quickFixesFor(problem: { code: ProblemCode; component?: string; 
       { kind: 'repair', title: `Repair ${problem.component}`, preferred: !problem.fault },
       { kind: 'up', title: 'Run Up' },
       { kind: 'refresh', title: 'Refresh' },
+    ];
+  }
+  if (problem.code === 'down-interrupted' && problem.component) {
+    return [
+      { kind: 'down', title: `Down ${problem.component} (finish it)`, preferred: true },
+      { kind: 'up', title: `Up ${problem.component} (bring it back)` },
     ];
   }
   if (problem.code === 'component-unknown') return [{ kind: 'refresh', title: 'Refresh', preferred: true }];
