@@ -1,8 +1,9 @@
 /**
  * Probing pending creates: did an interrupted create make its resource? Our names are
  * stable, so the resource's identity follows from the inputs the create was started with.
- * On the local provider the probe looks at the path; on Azure it derives the resource ID
- * (what a person checks and imports) but does not call ARM, so it says it cannot tell.
+ * On the local provider the probe looks at the path; a Kubernetes object is read from the API
+ * server, with the kubeconfig the component uses (held in memory); on Azure it derives the
+ * resource ID (what a person checks and imports) but does not call ARM, so it says it cannot tell.
  */
 import { existsSync } from 'node:fs';
 import type { Component } from '../core/components';
@@ -10,6 +11,7 @@ import type { Probe } from '../core/heal';
 import { loadAutomation, workspaceFor } from './automation';
 import type { Engine } from './engine';
 import { describePulumiError } from './pulumiErrors';
+import { readOutputs } from './operations/outputs';
 
 interface PendingResource {
   urn: string;
@@ -29,7 +31,37 @@ function armPath(inputs: Record<string, unknown>, provider: string, name: unknow
   return inputs.resourceGroupName && name ? `resourceGroups/${String(inputs.resourceGroupName)}/providers/${provider}/${String(name)}` : undefined;
 }
 
-/** What one pending create's resource is found to be. */
+/** `kubernetes:apps/v1:Deployment` → apiVersion `apps/v1`, kind `Deployment` (the core group has none). */
+export function kubernetesKind(type: string): { apiVersion: string; kind: string } | undefined {
+  const m = /^kubernetes:([^:]+):([A-Za-z]+)$/.exec(type);
+  if (!m) return undefined;
+  const [group, version] = m[1].includes('/') ? m[1].split('/') : ['core', m[1]];
+  return { apiVersion: group === 'core' ? version : `${group}/${version}`, kind: m[2] };
+}
+
+/** Reads Kubernetes objects for probes: whether one exists, or why the server cannot say. */
+export type ObjectReader = (apiVersion: string, kind: string, name: string, namespace?: string) => Promise<boolean>;
+
+/**
+ * What a pending create of a Kubernetes object is found to be: exists (with the id the
+ * Kubernetes provider gives it, `namespace/name` or `name`), gone, or unknown (no reader, a
+ * name the inputs do not give, or a server that cannot say).
+ */
+export async function probeObject(resource: PendingResource, read: ObjectReader | string): Promise<Probe> {
+  const ref = kubernetesKind(resource.type)!;
+  const metadata = (resource.inputs?.metadata ?? {}) as { name?: unknown; namespace?: unknown };
+  if (typeof metadata.name !== 'string' || !metadata.name) return { unknown: 'its inputs name no metadata.name' };
+  if (typeof read === 'string') return { unknown: read };
+  const namespace = typeof metadata.namespace === 'string' && metadata.namespace ? metadata.namespace : undefined;
+  try {
+    const exists = await read(ref.apiVersion, ref.kind, metadata.name, namespace);
+    return exists ? { exists: true, id: namespace ? `${namespace}/${metadata.name}` : metadata.name } : { exists: false };
+  } catch (error) {
+    return { unknown: (error as Error).message };
+  }
+}
+
+/** What one pending create's resource is found to be (Kubernetes objects: probeObject). */
 export function probeResource(resource: PendingResource, subscriptionId?: string): Probe {
   const inputs = resource.inputs ?? {};
   if (resource.type.startsWith('pulumi-nodejs:dynamic')) {
@@ -62,6 +94,26 @@ export async function probePendingCreates(engine: Engine, component: Component, 
     const reason = `cannot read ${component.stack}: ${describePulumiError(error, component.stack)}`;
     return new Map(pendingCreates.map((urn) => [urn, { unknown: reason }]));
   }
-  for (const op of pending) probes.set(op.resource.urn, probeResource(op.resource, engine.setup.config.subscriptionId));
+  const kube = pending.some((op) => kubernetesKind(op.resource.type)) ? await objectReaderFor(engine, component) : undefined;
+  for (const op of pending) {
+    probes.set(op.resource.urn, kubernetesKind(op.resource.type) ? await probeObject(op.resource, kube!) : probeResource(op.resource, engine.setup.config.subscriptionId));
+  }
   return probes;
 }
+
+/** A reader on the API server the component's objects go to (its `cluster`'s kubeconfig, in memory), or why there is none. */
+async function objectReaderFor(engine: Engine, component: Component): Promise<ObjectReader | string> {
+  const from = component.uses.find((u) => u.outputs.includes('kubeconfig'))?.from;
+  if (!from) return `${component.name} reads no kubeconfig`;
+  try {
+    const kubeconfig = (await readOutputs(engine, engine.component(from), true)).kubeconfig?.value;
+    if (typeof kubeconfig !== 'string' || !kubeconfig) return `${from} exports no kubeconfig`;
+    const { KubeReader } = await import('../health/kubernetes');
+    const reader = new KubeReader(kubeconfig, PROBE_TIMEOUT_MS);
+    return (apiVersion, kind, name, namespace) => reader.objectExists(apiVersion, kind, name, namespace);
+  } catch (error) {
+    return `cannot read ${from}'s kubeconfig: ${(error as Error).message.split('\n')[0]}`;
+  }
+}
+
+const PROBE_TIMEOUT_MS = 15_000;

@@ -141,6 +141,23 @@ export class KubeReader {
     });
   }
 
+  /**
+   * Whether the object exists (`apiVersion` and `kind` as a manifest writes them): true or false,
+   * or a CallFailure when the server cannot say (unreachable, refused, 5xx).
+   */
+  async objectExists(apiVersion: string, kind: string, name: string, namespace?: string): Promise<boolean> {
+    const what = `GET ${kind} ${namespace ? `${namespace}/` : ''}${name}`;
+    const api = this.client.KubernetesObjectApi.makeApiClient(this.config);
+    try {
+      await timed(what, this.timeoutMs, () => api.read({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } }));
+      return true;
+    } catch (error) {
+      const failure = classify(error, what, this.timeoutMs);
+      if (failure.kind === 'not-found') return false;
+      throw failure;
+    }
+  }
+
   async deployment(namespace: string, name: string): Promise<DeploymentSummary> {
     const api = this.config.makeApiClient(this.client.AppsV1Api);
     const d = await this.call(`deployment ${namespace}/${name}`, (o) => api.readNamespacedDeployment({ namespace, name }, o));

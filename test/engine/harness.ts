@@ -147,9 +147,9 @@ export class Sandbox {
   }
 
   /** Starts a CLI in its own process group, for cancellation and kill tests. */
-  start(verb: string[], extra: string[] = []): RunningCli {
+  start(verb: string[], extra: string[] = [], env?: NodeJS.ProcessEnv): RunningCli {
     const [file, argv] = this.command(this.args(verb, ['--events', ...extra]));
-    const child = spawn(file, argv, { env: this.env(), cwd: this.dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, argv, { env: this.env(env), cwd: this.dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     return new RunningCli(child);
   }
 

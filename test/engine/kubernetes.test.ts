@@ -239,6 +239,39 @@ describe('provider: kubernetes on a real API server, through the real Pulumi Kub
     assert.deepEqual([calib.status, calib.spec], ['ready', 'current'], 'put back, it is the run that was deployed');
   });
 
+  it('a create killed mid-way (the CLI gone while the workspace waits for its pods) is settled by reconcile --heal: the object found on the API server and adopted, no duplicate, no stall', async () => {
+    box.write(config('2m'));
+    const down = await cli(['down', 'workspace', 'adaptive-calib', '--yes']);
+    assert.equal(down.code, 0, down.stdout + down.stderr);
+    controllers.pause(); // no pod becomes ready: the provider waits on the scheduler's Deployment
+    const path = `/apis/apps/v1/namespaces/${WORKSPACE_NS}/deployments/dask-scheduler`;
+    try {
+      const up = box.start(['up', 'workspace'], [], env);
+      for (let i = 0; i < 240 && (await get(path)).status !== 200; i++) await new Promise((r) => setTimeout(r, 500));
+      assert.equal((await get(path)).status, 200, 'the Deployment was created on the API server');
+      up.killTree();
+      await up.exited;
+    } finally {
+      controllers.resume();
+    }
+    const uid = ((await object(path)).metadata as { uid?: string }).uid;
+    const workspace = (await status()).components.find((c) => c.name === 'workspace')!;
+    assert.equal(workspace.status, 'interrupted', workspace.reason);
+
+    // The loop, as a schedule runs it: nobody there to find the object by hand.
+    const heal = await cli(['reconcile', '--once', '--heal'], ['--events']);
+    assert.ok(heal.events.some((e) => e.type === 'step-done' && e.component === 'workspace' && e.action === 'resolve-pending' && e.result === 'succeeded'), `settled by probing the API server\n${heal.stdout}`);
+    const conditions = heal.events.filter((e) => e.type === 'condition' && e.component === 'workspace').map((e) => (e.type === 'condition' ? `${e.condition} ${e.reason}` : ''));
+    assert.ok(!conditions.some((c) => c.startsWith('stalled')), `no stall: ${conditions.join(', ')}`);
+    assert.equal(conditions.at(-1), 'ready Converged');
+    assert.equal(((await object(path)).metadata as { uid?: string }).uid, uid, 'the same Deployment, adopted: not deleted and made again');
+    const list = (await get(`/apis/apps/v1/namespaces/${WORKSPACE_NS}/deployments`)).body as { items: unknown[] };
+    assert.equal(list.items.length, 2, 'the scheduler and the workers, once each');
+    assert.equal((await status()).components.find((c) => c.name === 'workspace')!.status, 'ready');
+    const up = await cli(['up']);
+    assert.equal(up.code, 0, `and the run that depends on it comes back\n${up.stdout}${up.stderr}`);
+  });
+
   it('down removes every object it made and leaves the cluster alone', async () => {
     const down = await cli(['down', '--yes']);
     assert.equal(down.code, 0, down.stdout + down.stderr);
