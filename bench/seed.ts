@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileBackendDir } from '../src/core/paths';
 import { loadSetup } from '../src/engine/setup';
 import type { Component } from '../src/core/components';
-import { consumedKey, CONSUMED_OUTPUT, DIGESTS_OUTPUT, digestKey, outputDigest, readOutputs } from '../src/core/freshness';
+import { consumedKey, CONSUMED_OUTPUT, DIGESTS_OUTPUT, digestKey, outputDigest, outputsReadByOthers } from '../src/core/freshness';
 
 const auto = require('@pulumi/pulumi/automation') as typeof import('@pulumi/pulumi/automation');
 const sdk = require('@pulumi/pulumi') as typeof import('@pulumi/pulumi');
@@ -13,7 +13,7 @@ const sdk = require('@pulumi/pulumi') as typeof import('@pulumi/pulumi');
 function freshnessRecords(components: readonly Component[], c: Component): Record<string, unknown> {
   const key = digestKey('bench');
   const digest = (from: string, output: string) => outputDigest(key, `${from}.${output}-value`);
-  const read = readOutputs(components, c.name);
+  const read = outputsReadByOthers(components, c.name);
   const consumed = Object.fromEntries(c.uses.flatMap((u) => u.outputs.map((o) => [consumedKey(u.from, o), digest(u.from, o)])));
   return {
     ...(read.length ? { [DIGESTS_OUTPUT]: Object.fromEntries(read.map((o) => [o, digest(c.name, o)])) } : {}),

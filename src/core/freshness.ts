@@ -28,7 +28,7 @@ export function outputDigest(key: Buffer, value: unknown): string {
 }
 
 /** The outputs of `producer` that some component reads. */
-export function readOutputs(components: readonly Pick<Component, 'uses'>[], producer: string): string[] {
+export function outputsReadByOthers(components: readonly Pick<Component, 'uses'>[], producer: string): string[] {
   return [...new Set(components.flatMap((c) => c.uses.filter((u) => u.from === producer).flatMap((u) => u.outputs)))];
 }
 

@@ -16,7 +16,7 @@ import { programFor } from '../programs';
 import { plannedChanges } from '../plannedChanges';
 import { describePulumiError } from '../pulumiErrors';
 import { refuseInvalidConfig } from './guard';
-import { outputChanges, reachOf, readOutputs } from '../../core/freshness';
+import { outputChanges, outputsReadByOthers, reachOf } from '../../core/freshness';
 import type { StackState } from '../../core/state';
 import { digestKeyFor } from '../freshness';
 
@@ -57,7 +57,7 @@ export async function previewOne(engine: Engine, run: OperationRun, component: C
       signal: engine.signal,
       onEvent: planned.onEvent,
     });
-    const reaches = key ? reachOf(engine.setup.components, component.name, outputChanges(states.get(component.name), readOutputs(engine.setup.components, component.name), observed), states) : [];
+    const reaches = key ? reachOf(engine.setup.components, component.name, outputChanges(states.get(component.name), outputsReadByOthers(engine.setup.components, component.name), observed), states) : [];
     result = { name: component.name, stack: component.stack, changes: changeCounts(preview.changeSummary), resources: planned.changes, ...(reaches.length ? { reaches } : {}) };
     run.record('succeeded');
     engine.emit({ type: 'step-done', component: component.name, stack: component.stack, action: 'preview', result: 'succeeded', message: describeChanges(result.changes), durationMs: Date.now() - started });

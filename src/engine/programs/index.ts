@@ -4,7 +4,7 @@ import { isStatefulResource } from '../../core/dataGuard';
 import type { Program, PulumiSdk } from '../automation';
 import type { Setup } from '../setup';
 import type { KeptNames } from './types';
-import { CONSUMED_OUTPUT, DIGESTS_OUTPUT, outputDigest, readOutputs } from '../../core/freshness';
+import { CONSUMED_OUTPUT, DIGESTS_OUTPUT, outputDigest, outputsReadByOthers } from '../../core/freshness';
 import type { Freshness } from '../freshness';
 import { azureProgram } from './azure';
 import { kubernetesProgram } from './kubernetes';
@@ -60,6 +60,6 @@ export function programFor(setup: Setup, component: Component, sdk: PulumiSdk, o
     const protect = options.protectData;
     sdk.runtime.registerResourceTransform(({ type, props, opts, custom }) => (custom && isStatefulResource(component.kind, type) ? { props, opts: { ...opts, protect } } : undefined));
     const outputs = await program();
-    return options.freshness ? withFreshness(sdk, outputs, readOutputs(setup.components, component.name), options.freshness) : outputs;
+    return options.freshness ? withFreshness(sdk, outputs, outputsReadByOthers(setup.components, component.name), options.freshness) : outputs;
   };
 }
