@@ -6,7 +6,7 @@
  */
 import type { Component } from './components';
 import { rangeOf, type ParsedConfig, type Problem } from './config/types';
-import { READINESS_PROBLEM_CODES } from './problemCodes';
+import { READINESS_PROBLEM_CODES, type ProblemCode } from './problemCodes';
 import { describeFault, faultOf, type FaultLocation } from './config/faults';
 import type { ComponentReadiness } from './readiness';
 
@@ -64,19 +64,19 @@ function missingOutputProblems(parsed: ParsedConfig, owner: Component, r: Compon
 }
 
 function statusProblem(parsed: ParsedConfig, owner: Component, r: ComponentReadiness, fault: FaultLocation | undefined): Problem | undefined {
-  const code =
+  let code: ProblemCode | undefined =
     r.status === 'failed'
       ? 'component-failed'
       : r.status === 'cancelled'
         ? 'component-cancelled'
         : r.status === 'interrupted'
-          ? r.destroyIntent === 'down'
-            ? 'down-interrupted'
-            : 'component-interrupted'
+          ? 'component-interrupted'
           : r.status === 'unknown'
             ? 'component-unknown'
             : undefined;
   if (!code) return undefined;
+  // A down that stopped part-way, whatever Pulumi recorded of it: finishing it is the fix, not a repair.
+  if (r.destroyIntent === 'down') code = 'down-interrupted';
   const byFault = r.status === 'failed' && fault?.fault.failAfterResources !== undefined ? fault : undefined;
   const fix = r.status === 'unknown'
     ? 'Refresh to read it again.'

@@ -3,10 +3,13 @@
  * Each producer exports keyed digests of the outputs others read (`modelops_digests`, computed in
  * its program, where the values are plain); each consumer exports the producer digests it read
  * (`modelops_consumed`). Both are plain stack outputs, so every state reader sees them without
- * decrypting anything, and no value is ever hashed outside a program. The key comes from the backend's passphrase, which everyone sharing a backend has:
- * the same digest on every machine, and none a reader without it could test guesses against.
+ * decrypting anything, and no value is ever hashed outside a program. The key is the producer's:
+ * derived from the backend's passphrase (everyone sharing a backend has it) with the producer's
+ * stack as salt, as slowly as Pulumi derives its own key from it, so a digest of a value anyone can
+ * read makes guessing the passphrase no cheaper than Pulumi's own salt already does.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, pbkdf2 } from 'node:crypto';
+import { promisify } from 'node:util';
 import type { Component } from './components';
 import { canonicalJson } from './spec';
 import type { StackState } from './state';
@@ -17,9 +20,12 @@ export const CONSUMED_OUTPUT = 'modelops_consumed';
 /** The freshness records among a stack's outputs: bookkeeping, not outputs a person or a dependent reads. */
 export const isFreshnessRecord = (output: string): boolean => output === DIGESTS_OUTPUT || output === CONSUMED_OUTPUT;
 
-/** The HMAC key for output digests, from the stack passphrase (domain-separated, versioned). */
-export function digestKey(passphrase: string): Buffer {
-  return createHmac('sha256', passphrase).update('modelops-output-digest/1').digest();
+/** PBKDF2-SHA256 rounds for the digest key: Pulumi's passphrase secrets manager uses as many. */
+export const DIGEST_KEY_ROUNDS = 1_000_000;
+
+/** The HMAC key for the digests of one producer's outputs, from the stack passphrase (versioned, salted with the stack). */
+export function digestKey(passphrase: string, stack: string): Promise<Buffer> {
+  return promisify(pbkdf2)(passphrase, `modelops-output-digest/1:${stack}`, DIGEST_KEY_ROUNDS, 32, 'sha256');
 }
 
 /** A keyed digest of one output value: never the value, and stable for equal values. */

@@ -66,6 +66,8 @@ export interface HealInput {
   failures: number;
   /** Why the first attempt that failed on it failed: what a stall for the spent budget names. */
   firstFailure?: string;
+  /** Why the last attempt failed: what the wait before the next one names. */
+  lastFailure?: string;
   maxAttempts: number;
   /** When the next attempt may start (ISO), after a failure; undefined: now. */
   nextAttemptAt?: string;
@@ -102,8 +104,8 @@ function corruptDecision(input: HealInput): HealDecision | undefined {
     kind: 'needs-person',
     reason: 'StateCorrupt',
     message: input.readiness.reason,
-    // For a checkpoint, the message says what to copy back first; then a repair refreshes from it.
-    command: input.state.corrupt === 'lock' ? mops(input, 'repair', '--force-unlock') : mops(input, 'repair'),
+    // The message says what to put right first (copy the .bak back, or delete the lock file); then a repair refreshes.
+    command: mops(input, 'repair'),
   };
 }
 
@@ -151,7 +153,8 @@ function pendingDecision(input: HealInput): HealDecision | HealStep | undefined 
 function upReason(input: HealInput): { reason: HealReason; message: string; refresh: boolean } | HealDecision | undefined {
   const { readiness: r, state } = input;
   const recovering = !!state.lock || state.pendingOperations.length > 0;
-  if (state.destroyIntent === 'down' && r.status !== 'absent') {
+  // A down that failed before it touched anything leaves the stack ready: nothing to finish there.
+  if (state.destroyIntent === 'down' && r.status !== 'absent' && r.status !== 'ready') {
     return { kind: 'needs-person', reason: 'Destroyed', message: `${state.stack}: ${r.reason}; reconcile neither finishes nor undoes a down`, command: mops(input, 'down', '--yes') };
   }
   if (state.destroyIntent === 'force-recreate') return { reason: 'Interrupted', message: r.reason || 'a force recreate stopped part-way', refresh: false };
@@ -205,7 +208,7 @@ export function planHeal(input: HealInput): HealDecision {
   if (input.failures >= input.maxAttempts) return budgetSpent(input, input.failures, input.firstFailure ?? `${reason}: ${message}`);
   if (input.nextAttemptAt && Date.parse(input.nextAttemptAt) > input.now) {
     const seconds = Math.ceil((Date.parse(input.nextAttemptAt) - input.now) / 1000);
-    return { kind: 'wait', reason: 'RetryingAfterFailure', message: retryMessage(input.failures, input.maxAttempts, `${reason}: ${message}`, `in ${seconds} s`) };
+    return { kind: 'wait', reason: 'RetryingAfterFailure', message: retryMessage(input.failures, input.maxAttempts, input.lastFailure ?? `${reason}: ${message}`, `in ${seconds} s`) };
   }
   const all: HealStep[] = [...steps, { action: 'up', refresh: up?.refresh ?? false }];
   if (input.waitingOn.length) return { kind: 'wait', reason: 'DependencyNotReady', message: `${reason}: ${message}; waiting on ${input.waitingOn.join(', ')}`, waitingOn: input.waitingOn, then: all };

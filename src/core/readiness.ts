@@ -69,11 +69,14 @@ export function waitingOn(dependencies: ReadonlyArray<{ name: string; state: str
   return `waiting on ${dependencies.map((d) => `${d.name} (${d.state})`).join(', ')}`;
 }
 
+/** What a stack a destroy of ours did not finish can read: anything but ready (a destroy that never started changes nothing). */
+const UNFINISHED: ReadonlySet<Status> = new Set(['interrupted', 'failed', 'cancelled', 'outputs-missing']);
+
 /** The component's own status, ignoring its dependencies. */
 export function ownStatus(component: Component, state: StackState): { status: Status; reason: string; missing: string[] } {
   const own = statusOfStack(component, state);
   // A destroy of ours that did not finish is what the stack is in the middle of, whatever else it shows.
-  if (own.status === 'interrupted' && state.destroyIntent === 'down') return { ...own, reason: `a down stopped part-way (${own.reason}): down again finishes it` };
+  if (UNFINISHED.has(own.status) && state.destroyIntent === 'down') return { ...own, reason: `a down stopped part-way (${own.reason}): down again finishes it` };
   if (own.status === 'interrupted' && state.destroyIntent === 'force-recreate') return { ...own, reason: `a force recreate stopped part-way (${own.reason}): up recreates it` };
   if (own.status === 'absent' && state.destroyIntent === 'force-recreate' && state.exists) return { ...own, reason: `destroyed by a force recreate that did not create it again: up creates it` };
   return own;

@@ -49,7 +49,7 @@ export interface ConditionReport {
 }
 
 export interface AttemptRecord {
-  /** The spec hash the attempts were made on: another spec starts from nothing. */
+  /** What the attempts were counted on (`attemptsKey`: the spec hash, and the fault on it): another starts from nothing. */
   specHash: string;
   failures: number;
   /** Why the first failed attempt on this spec failed: what a stall for the spent budget names. */

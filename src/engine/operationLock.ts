@@ -200,7 +200,8 @@ export class OperationLocks {
    */
   async forceUnlock(stack: string): Promise<{ cleared: OperationLockInfo[] } | { live: OperationLockInfo[] }> {
     const others = (await this.claims(stack)).filter((c) => !this.isMine(c) && !(this.isHere(c) && isProcessAlive(c.pid)));
-    const live = others.filter((c) => !this.isDead(c) && this.holderOf(c).alive === true);
+    // A claim that cannot be dated (unreadable, half-written) proves no heartbeat: a person may clear it.
+    const live = others.filter((c) => !this.isDead(c) && this.holderOf(c).alive === true && OperationLocks.looksDeadAt(this.holderOf(c).info) !== undefined);
     if (live.length) return { live: live.map((c) => this.holderOf(c).info) };
     await Promise.all(others.map((c) => this.store.remove(`${this.dir(stack)}/${c.file}`)));
     return { cleared: others.map((c) => this.holderOf(c).info) };

@@ -125,6 +125,11 @@ async function recordCancel(engine: Engine, component: Component, action: StepAc
  * Runs `action` on the component's stack as a step of `run`; never throws for Pulumi
  * failures (they become a failed step). Readiness is re-read before it is said to end.
  */
+/** A record of ours beside the step: one that cannot be written is said, and does not fail the step. */
+async function keepRecord(engine: Engine, write: () => Promise<void>): Promise<void> {
+  await write().catch((error: unknown) => engine.emit({ type: 'log', level: 'warn', message: `could not keep a record beside the state: ${(error as Error).message.split('\n')[0]}` }));
+}
+
 export async function runStep(engine: Engine, run: OperationRun, component: Component, action: keyof typeof COMMANDS, options: StepOptions = {}): Promise<StepOutcome> {
   const started = Date.now();
   const command = COMMANDS[action];
@@ -133,7 +138,7 @@ export async function runStep(engine: Engine, run: OperationRun, component: Comp
   let outcome: StepOutcome;
   const planned = options.refuse && action === 'up' ? plannedChanges(component.kind) : undefined;
   // Before a destroy starts, what it is for, so a run killed part-way is finished, never undone (records.ts).
-  if (action === 'destroy') await engine.records.setDestroyIntent(component.stack, run.operation === 'down' ? 'down' : 'force-recreate');
+  if (action === 'destroy') await keepRecord(engine, () => engine.records.setDestroyIntent(component.stack, run.operation === 'down' ? 'down' : 'force-recreate'));
   try {
     // A destroy runs only once confirmed (down, force-recreate --yes); an update, once --allow-replace consented.
     const stack = await stackFor(engine, component, command.create, 'write', action === 'destroy' || !!options.allowReplace);
@@ -153,7 +158,7 @@ export async function runStep(engine: Engine, run: OperationRun, component: Comp
   }
   lines.flush();
   // A finished down, or the up a force recreate owed: nothing of a destroy is left to finish.
-  if (outcome.result === 'succeeded' && ((action === 'destroy' && run.operation === 'down') || action === 'up')) await engine.records.clearDestroyIntent(component.stack);
+  if (outcome.result === 'succeeded' && ((action === 'destroy' && run.operation === 'down') || action === 'up')) await keepRecord(engine, () => engine.records.clearDestroyIntent(component.stack));
   // Only an up or a destroy leaves the history entry that readiness judges.
   if (outcome.result === 'cancelled' && (action === 'up' || action === 'destroy')) await recordCancel(engine, component, action);
   run.record(outcome.result);

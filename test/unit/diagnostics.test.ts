@@ -166,6 +166,8 @@ describe('readinessProblems', () => {
     assert.equal(own.code, 'down-interrupted');
     assert.match(own.message, /^cluster is interrupted: a down stopped part-way \(lock left by pid 1.*\): down again finishes it\. Run Down cluster again to finish it \(or Up to bring it back\)\.$/);
     assert.deepEqual(quickFixesFor(own).map((f) => [f.kind, f.preferred ?? false]), [['down', true], ['up', false]]);
+    const cancelled = problemsFor({ cluster: readyState(cluster, { lastUpdate: { kind: 'destroy', result: 'failed', startTime: '2026-12-02T10:00:00Z', cancelledAt: '2026-12-02T10:01:00Z' }, destroyIntent: 'down' }) });
+    assert.equal(cancelled.find((p) => p.component === 'cluster')?.code, 'down-interrupted', 'a cancelled down too: Down first, not Repair');
   });
 
   it('a stale component: a warning on its section naming what changed, its producer related, offering Up', () => {

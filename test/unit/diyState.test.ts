@@ -132,7 +132,7 @@ describe('file backend', () => {
       }
     });
 
-    it('a corrupted checkpoint or lock is unreadable, naming the file and what to do (the .bak Pulumi keeps; force-unlock)', async () => {
+    it('a corrupted checkpoint or lock is unreadable, naming the file and what to do (the .bak Pulumi keeps; the lock file to delete)', async () => {
       write(`stacks/${PROJECT}/${STACK}.json`, '{"version": 3, "checkpoint": {"latest": {"resources": [');
       let state = await readFileBackendStack(dir, PROJECT, STACK);
       const file = `${dir}/.pulumi/stacks/${PROJECT}/${STACK}.json`;
@@ -143,7 +143,8 @@ describe('file backend', () => {
       write(`stacks/${PROJECT}/${STACK}.json`, JSON.stringify(checkpoint({})));
       write(`locks/organization/${PROJECT}/${STACK}/8d7f1e5c-0b8a-4d39-9a9c-1f2e3d4c5b6a.json`, 'garbage');
       state = await readFileBackendStack(dir, PROJECT, STACK);
-      assert.match(state.unreadable ?? '', /the lock .*8d7f1e5c-0b8a-4d39-9a9c-1f2e3d4c5b6a\.json is not valid JSON .*repair --force-unlock removes it/);
+      assert.match(state.unreadable ?? '', /the lock .*8d7f1e5c-0b8a-4d39-9a9c-1f2e3d4c5b6a\.json is not valid JSON .*: once no Pulumi runs on this stack, delete that file, then Refresh$/);
+      assert.equal(state.corrupt, 'lock');
     });
 
     it('reads outputs, resource count and pending operations from the checkpoint', async () => {

@@ -1,6 +1,6 @@
 /** Ready means fresh (src/core/freshness.ts). */
 import { strict as assert } from 'node:assert';
-import { CONSUMED_OUTPUT, DIGESTS_OUTPUT, consumedKey, describeChanged, describeReach, describeStale, digestKey, outputChanges, outputDigest, reachOf, readsUnchanged, staleUses } from '../../src/core/freshness';
+import { CONSUMED_OUTPUT, DIGESTS_OUTPUT, DIGEST_KEY_ROUNDS, consumedKey, describeChanged, describeReach, describeStale, digestKey, outputChanges, outputDigest, reachOf, readsUnchanged, staleUses } from '../../src/core/freshness';
 import type { StackState } from '../../src/core/state';
 
 const state = (outputs: Record<string, unknown>): StackState => ({
@@ -13,16 +13,18 @@ const state = (outputs: Record<string, unknown>): StackState => ({
 });
 
 describe('freshness: output digests', () => {
-  const key = digestKey('team passphrase');
-
-  it('a digest is keyed, stable for equal values, never the value', () => {
+  it('a digest is keyed (by the passphrase and the producer\'s stack), stable for equal values, never the value', async function () {
+    this.timeout(20_000);
+    const key = await digestKey('team passphrase', 'modelops-infra-dev');
     const kubeconfig = 'apiVersion: v1\nusers: [{ token: s3cr3t }]';
-    assert.equal(outputDigest(key, kubeconfig), outputDigest(digestKey('team passphrase'), kubeconfig), 'the same on every machine with the passphrase');
-    assert.notEqual(outputDigest(key, kubeconfig), outputDigest(digestKey('another'), kubeconfig), 'another key, another digest');
+    assert.equal(outputDigest(key, kubeconfig), outputDigest(await digestKey('team passphrase', 'modelops-infra-dev'), kubeconfig), 'the same on every machine with the passphrase');
+    assert.notEqual(outputDigest(key, kubeconfig), outputDigest(await digestKey('another', 'modelops-infra-dev'), kubeconfig), 'another passphrase, another digest');
+    assert.notEqual(outputDigest(key, kubeconfig), outputDigest(await digestKey('team passphrase', 'modelops-infra-prod'), kubeconfig), 'another stack, another key: no table serves two');
     assert.notEqual(outputDigest(key, kubeconfig), outputDigest(key, `${kubeconfig} `));
     assert.equal(outputDigest(key, { b: 1, a: 2 }), outputDigest(key, { a: 2, b: 1 }), 'maps in any key order');
     assert.ok(!outputDigest(key, kubeconfig).includes('s3cr3t'));
     assert.match(outputDigest(key, kubeconfig), /^[0-9a-f]{32}$/);
+    assert.equal(DIGEST_KEY_ROUNDS, 1_000_000, 'as slow to guess from as the salt Pulumi keeps for the same passphrase');
   });
 
   it('a consumer is stale when an output it read has another digest now; else, or without records, it is not', () => {

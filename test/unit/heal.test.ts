@@ -191,6 +191,9 @@ describe('the recovery ladder', () => {
     assert.equal(down.kind === 'needs-person' && down.command, 'mops-infra down storage --config azure.yaml --env dev --yes');
     const recreate = planHeal(input('storage', { lock: { pid: 1, ownerAlive: false }, destroyIntent: 'force-recreate' }));
     assert.deepEqual(recreate.kind === 'heal' && recreate.steps.map((x) => x.action), ['clear-lock', 'up']);
+    assert.deepEqual(planHeal(input('storage', { destroyIntent: 'down' })), { kind: 'converged' }, 'a down that failed before it touched anything: nothing to finish');
+    const failed = planHeal(input('storage', { lastUpdate: { kind: 'destroy', result: 'failed' }, destroyIntent: 'down' }));
+    assert.equal(failed.kind === 'needs-person' && failed.reason, 'Destroyed', 'a down that failed part-way is not undone either');
     const destroyed = planHeal(input('storage', { resourceCount: 0, outputs: {}, lastUpdate: { kind: 'destroy', result: 'succeeded' }, destroyIntent: 'force-recreate' }));
     assert.equal(destroyed.kind === 'heal' && destroyed.reason, 'Interrupted', 'destroyed by the recreate, not by a down: created again');
   });
@@ -200,7 +203,7 @@ describe('the recovery ladder', () => {
     const checkpoint = planHeal(input('storage', { unreadable, corrupt: 'checkpoint' }));
     assert.deepEqual(checkpoint, { kind: 'needs-person', reason: 'StateCorrupt', message: unreadable, command: 'mops-infra repair storage --config azure.yaml --env dev' });
     const lock = planHeal(input('storage', { unreadable: 'cannot read …: the lock … is not valid JSON', corrupt: 'lock' }));
-    assert.equal(lock.kind === 'needs-person' && lock.command, 'mops-infra repair storage --config azure.yaml --env dev --force-unlock');
+    assert.equal(lock.kind === 'needs-person' && lock.command, 'mops-infra repair storage --config azure.yaml --env dev', 'after the file the message names is deleted: a lock of Pulumi that cannot be parsed is nothing --force-unlock reads');
   });
 
   it('without healing, what would be healed is stalled with the command that would heal it', () => {

@@ -126,10 +126,14 @@ describe('operation locks', () => {
     }
   });
 
-  it('a claim whose content cannot be read is never taken for stale: its name says who holds it', async () => {
+  it('a claim whose content cannot be read is never taken for stale: its name says who holds it; a person can still clear it', async () => {
     writeClaim('modelops-infra-dev', hostname(), process.pid, '');
     await assert.rejects(() => locks.acquire(['modelops-infra-dev'], 'up'), (error: unknown) => error instanceof StackBusyError && error.holder.pid === process.pid);
     assert.equal(claims('modelops-infra-dev').length, 1);
+    const other = new OperationLocks(new FileStore(root), 'machine-b');
+    const cleared = await other.forceUnlock('modelops-infra-dev');
+    assert.ok('cleared' in cleared, 'no heartbeat can be read from it: --force-unlock clears it');
+    assert.deepEqual(claims('modelops-infra-dev'), []);
   });
 
   it('release removes the claims, and a released stack can be locked again', async () => {

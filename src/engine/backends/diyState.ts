@@ -238,7 +238,7 @@ async function readLock(store: StateStore, lockDir: string): Promise<LockState |
     try {
       lock = parseStateJson(store, `${lockDir}/${file}`, body.toString('utf8'));
     } catch (error) {
-      throw new CorruptState('lock', `the lock ${(error as Error).message}: once no Pulumi runs on this stack, repair --force-unlock removes it`);
+      throw new CorruptState('lock', `the lock ${(error as Error).message}: once no Pulumi runs on this stack, delete that file, then Refresh`);
     }
     // In a shared container another machine may have this hostname too: its pid proves nothing here.
     const local = !store.shared && (!lock.hostname || lock.hostname === thisHost());

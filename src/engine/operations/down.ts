@@ -12,7 +12,7 @@ import { runInDependencyOrder } from '../../core/schedule';
 import { resolveComponents } from '../setup';
 import { keepBundleEnv } from './bundleEnv';
 import { clusterContextBeforeDown, pruneKubeContext } from './kubeContext';
-import type { Engine, OperationRun } from '../engine';
+import type { Engine, OperationRun, Snapshot } from '../engine';
 import { runStep, type StepOutcome } from '../stackRunner';
 import { recover } from './recover';
 import { guarded, refuseInvalidConfig } from './guard';
@@ -39,6 +39,12 @@ export async function settleAndDestroy(engine: Engine, run: OperationRun, compon
   return runStep(engine, run, component, 'destroy');
 }
 
+async function forgetRecreates(engine: Engine, names: readonly string[], snapshot: Snapshot, destroying: ReadonlySet<string>): Promise<void> {
+  const asked = names.length ? names : engine.setup.graph.topologicalOrder();
+  const owed = asked.filter((n) => !destroying.has(n) && snapshot.states.get(n)?.destroyIntent === 'force-recreate');
+  await Promise.all(owed.map((n) => engine.records.clearDestroyIntent(engine.component(n).stack)));
+}
+
 export async function down(engine: Engine, options: DownRunOptions = {}): Promise<OperationResult> {
   const run = engine.start('down', options.components?.length ? options.components : engine.setup.graph.topologicalOrder(), { all: !!options.all, withDependents: !!options.withDependents, dryRun: !!options.dryRun });
   const invalid = refuseInvalidConfig(engine, run);
@@ -53,6 +59,8 @@ export async function down(engine: Engine, options: DownRunOptions = {}): Promis
     if ('refused' in plan) return run.done('refused', plan.refused, 'unsafe');
     run.plan(plan.destroy);
     const keptNote = plan.kept.length ? `; kept (they hold data; name them or use --all): ${plan.kept.join(', ')}` : '';
+    // Asked down and already gone: a force recreate that destroyed it is no longer owed its up.
+    if (!options.dryRun) await forgetRecreates(engine, names, snapshot, new Set(plan.destroy.map((s) => s.component)));
     if (!plan.destroy.length) return run.done('succeeded', `nothing to destroy${keptNote}`);
     if (options.dryRun) return run.done('succeeded', `dry run: would destroy ${plan.destroy.map((s) => s.stack).join(', ')}${keptNote}`);
     const unconfirmed = unconfirmedDestroys(plan.destroy, !!options.yes, 'down');

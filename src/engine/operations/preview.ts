@@ -45,7 +45,7 @@ export async function previewOne(engine: Engine, run: OperationRun, component: C
   try {
     const auto = await loadAutomation();
     // Protection ignored, so a replacement or delete of what holds data shows as one instead of failing the preview.
-    const key = digestKeyFor(engine);
+    const key = await digestKeyFor(engine, component);
     const observed = new Map<string, string>();
     const freshness = key ? { freshness: { key, consumed: {}, observe: (output: string, digest: string) => void observed.set(output, digest) } } : {};
     const program = programFor(engine.setup, component, await loadPulumiSdk(), { protectData: false, kept: await keptNames(engine, component), ...freshness });

@@ -7,6 +7,9 @@
  * a person repairs it. A component that is fine is never touched.
  */
 import type { Component } from '../../core/components';
+import { staleUses } from '../../core/freshness';
+import type { StackState } from '../../core/state';
+import { producerStates } from '../freshness';
 import { ConfigError } from '../../core/errors';
 import type { HealthVerdict, OperationResult, PlannedStep } from '../../core/events';
 import { describeDrift } from '../../core/drift';
@@ -128,6 +131,7 @@ function decide(engine: Engine, facts: Facts, records: Map<string, AttemptRecord
       probes: facts.probes.get(name) ?? new Map(),
       failures: record.failures,
       ...(record.firstFailure ? { firstFailure: record.firstFailure } : {}),
+      ...(record.lastFailure ? { lastFailure: record.lastFailure } : {}),
       maxAttempts: options.maxAttempts,
       nextAttemptAt: record.nextAttemptAt,
       now,
@@ -170,7 +174,8 @@ async function runHeal(engine: Engine, run: OperationRun, name: string, steps: r
       if (stall) return { result: 'skipped', stall };
       if (preview.note) return { result: 'failed', why: preview.note };
       const { create, update, replace, delete: deletes } = preview.changes;
-      if (onlyIfChanged && create + update + replace + deletes === 0) return { result: 'succeeded' };
+      // No resource changes, yet an output it reads changed (used only in its outputs, say): the up records what it read, or it reads stale.
+      if (onlyIfChanged && create + update + replace + deletes === 0 && !(await readsChanged(engine, component, snapshot.states.get(name)!))) return { result: 'succeeded' };
     }
     const outcome =
       step.action === 'clear-lock'
@@ -181,6 +186,11 @@ async function runHeal(engine: Engine, run: OperationRun, name: string, steps: r
     if (outcome.result !== 'succeeded') return { result: outcome.result, why: outcome.message };
   }
   return { result: 'succeeded' };
+}
+
+/** Whether an output `component` read at its last up holds another value now (its producers read again: this pass may have changed them). */
+async function readsChanged(engine: Engine, component: Component, own: StackState): Promise<boolean> {
+  return component.uses.length > 0 && staleUses(component, own, await producerStates(engine, component)).length > 0;
 }
 
 /** Whether what a heal was for (drift, a failed health check) is gone once it succeeded. */

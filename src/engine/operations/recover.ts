@@ -1,7 +1,7 @@
 /**
- * Brings a stack back to a state Pulumi can update: a lock left by a dead
- * process is cleared, then pending operations of an interrupted update are
- * cleared by a refresh.
+ * Brings a stack back to a state Pulumi can update: a lock left by a dead process is cleared;
+ * pending creates are probed (what exists is adopted, the rest dropped) and other pending
+ * operations cleared, by a refresh.
  */
 import type { Component } from '../../core/components';
 import type { StackState } from '../../core/state';

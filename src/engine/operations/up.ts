@@ -22,10 +22,9 @@ import { verifyDependency } from './verify';
 import { recheckBefore, runPreflight } from './preflight';
 import { preflightRefusal, type PreflightCheck } from '../../core/preflight';
 import { faultCause } from '../../core/config/faults';
-import type { Component } from '../../core/components';
 import { describeChanged, readsUnchanged, staleUses } from '../../core/freshness';
 import type { StackState } from '../../core/state';
-import { readStackStates } from '../stateReader';
+import { producerStates } from '../freshness';
 
 export interface UpOptions {
   /** Only these components (and what they depend on); default all. */
@@ -83,12 +82,6 @@ interface UpRun {
   unchanged: Set<string>;
 }
 
-/** The states of the components `component` reads from, as they are now. */
-async function producerStates(engine: Engine, component: Component): Promise<ReadonlyMap<string, StackState>> {
-  const producers = component.uses.map((u) => engine.component(u.from));
-  return producers.length ? readStackStates(engine.setup, producers, () => engine.cliPath()) : new Map();
-}
-
 /**
  * Whether to re-apply `name` for what it reads: records why when an output it read changed;
  * false when the step is only for a dependency that ran and provably nothing it reads changed.
@@ -96,6 +89,8 @@ async function producerStates(engine: Engine, component: Component): Promise<Rea
 async function mustApply(u: UpRun, name: string, state: StackState): Promise<boolean> {
   const component = u.engine.component(name);
   const step = u.steps.get(name);
+  // A dependency it reads nothing from (depends_on alone) gives no record to judge by: re-applied, as before records.
+  if (step?.ifReadsChanged?.some((d) => !component.uses.some((u) => u.from === d))) return true;
   if (!component.uses.length) return !step?.ifReadsChanged;
   const now = await producerStates(u.engine, component);
   const changed = staleUses(component, state, now);
