@@ -2,12 +2,14 @@
  * Probing pending creates: did an interrupted create make its resource? Our names are
  * stable, so the resource's identity follows from the inputs the create was started with.
  * On the local provider the probe looks at the path; a Kubernetes object is read from the API
- * server, with the kubeconfig the component uses (held in memory); on Azure it derives the
- * resource ID (what a person checks and imports) but does not call ARM, so it says it cannot tell.
+ * server, with the kubeconfig the component uses (held in memory); an Azure resource is read from
+ * Resource Manager by the id our names give it (signed in as preflight is).
  */
 import { existsSync } from 'node:fs';
 import type { Component } from '../core/components';
 import type { Probe } from '../core/heal';
+import type { Fact } from '../core/preflight';
+import { armResourceExists } from '../health/preflight';
 import { loadAutomation, workspaceFor } from './automation';
 import type { Engine } from './engine';
 import { describePulumiError } from './pulumiErrors';
@@ -19,12 +21,15 @@ interface PendingResource {
   inputs?: Record<string, unknown>;
 }
 
-/** ARM resource IDs of the azure-native types whose create we may find interrupted. */
-const ARM_PATHS: Record<string, (i: Record<string, unknown>) => string | undefined> = {
-  'azure-native:resources:ResourceGroup': (i) => (i.resourceGroupName ? `resourceGroups/${String(i.resourceGroupName)}` : undefined),
-  'azure-native:storage:StorageAccount': (i) => armPath(i, 'Microsoft.Storage/storageAccounts', i.accountName),
-  'azure-native:containerservice:ManagedCluster': (i) => armPath(i, 'Microsoft.ContainerService/managedClusters', i.resourceName),
-  'azure-native:containerregistry:Registry': (i) => armPath(i, 'Microsoft.ContainerRegistry/registries', i.registryName),
+/**
+ * ARM resource IDs of the azure-native types whose create we may find interrupted, and the API
+ * version each is read with (the versions the REST API reference documents for GET of each type).
+ */
+const ARM_PATHS: Record<string, { path: (i: Record<string, unknown>) => string | undefined; apiVersion: string }> = {
+  'azure-native:resources:ResourceGroup': { path: (i) => (i.resourceGroupName ? `resourceGroups/${String(i.resourceGroupName)}` : undefined), apiVersion: '2021-04-01' },
+  'azure-native:storage:StorageAccount': { path: (i) => armPath(i, 'Microsoft.Storage/storageAccounts', i.accountName), apiVersion: '2023-01-01' },
+  'azure-native:containerservice:ManagedCluster': { path: (i) => armPath(i, 'Microsoft.ContainerService/managedClusters', i.resourceName), apiVersion: '2024-02-01' },
+  'azure-native:containerregistry:Registry': { path: (i) => armPath(i, 'Microsoft.ContainerRegistry/registries', i.registryName), apiVersion: '2023-07-01' },
 };
 
 function armPath(inputs: Record<string, unknown>, provider: string, name: unknown): string | undefined {
@@ -69,12 +74,26 @@ export function probeResource(resource: PendingResource, subscriptionId?: string
     if (typeof path !== 'string' || !path) return { unknown: 'its inputs name no path' };
     return existsSync(path) ? { exists: true, id: path } : { exists: false };
   }
-  const arm = ARM_PATHS[resource.type]?.(inputs);
-  if (arm) {
-    const id = `/subscriptions/${subscriptionId ?? '<subscription>'}/${arm}`;
-    return { unknown: `this version does not query Azure Resource Manager; check whether ${id} exists` };
-  }
+  const arm = armIdOf(resource, subscriptionId);
+  if (arm) return { unknown: `Resource Manager was not asked; check whether ${arm.id} exists` };
   return { unknown: `no probe for ${resource.type}` };
+}
+
+/** The Azure id a pending create of an azure-native type would have, and the API version to read it with. */
+export function armIdOf(resource: PendingResource, subscriptionId?: string): { id: string; apiVersion: string } | undefined {
+  const type = ARM_PATHS[resource.type];
+  const path = type?.path(resource.inputs ?? {});
+  return type && path ? { id: `/subscriptions/${subscriptionId ?? '<subscription>'}/${path}`, apiVersion: type.apiVersion } : undefined;
+}
+
+/** Asks Resource Manager whether an azure-native resource exists: exists (its id), gone, or why it cannot tell. */
+export async function probeArm(resource: PendingResource, subscriptionId: string | undefined, exists: (id: string, apiVersion: string) => Promise<Fact<boolean>>): Promise<Probe> {
+  const arm = armIdOf(resource, subscriptionId);
+  if (!arm) return probeResource(resource, subscriptionId);
+  if (!subscriptionId) return { unknown: `no subscription to look in; check whether ${arm.id} exists` };
+  const found = await exists(arm.id, arm.apiVersion);
+  if ('unknown' in found) return { unknown: `${found.unknown}; check whether ${arm.id} exists` };
+  return found.value ? { exists: true, id: arm.id } : { exists: false };
 }
 
 /**
@@ -96,7 +115,15 @@ export async function probePendingCreates(engine: Engine, component: Component, 
   }
   const kube = pending.some((op) => kubernetesKind(op.resource.type)) ? await objectReaderFor(engine, component) : undefined;
   for (const op of pending) {
-    probes.set(op.resource.urn, kubernetesKind(op.resource.type) ? await probeObject(op.resource, kube!) : probeResource(op.resource, engine.setup.config.subscriptionId));
+    const subscription = engine.setup.config.subscriptionId;
+    probes.set(
+      op.resource.urn,
+      kubernetesKind(op.resource.type)
+        ? await probeObject(op.resource, kube!)
+        : armIdOf(op.resource)
+          ? await probeArm(op.resource, subscription, (id, apiVersion) => armResourceExists(subscription!, id, apiVersion, process.env))
+          : probeResource(op.resource, subscription),
+    );
   }
   return probes;
 }

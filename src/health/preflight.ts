@@ -154,6 +154,18 @@ class ArmCalls {
     return value.map((p) => ({ actions: p.actions ?? [], notActions: p.notActions ?? [] }));
   }
 
+  /** Whether the resource exists: ARM's generic GET by id with its type's API version; false on 404. */
+  async exists(signal: AbortSignal, id: string, apiVersion: string): Promise<boolean> {
+    const client = this.client('resources', () => (require('@azure/arm-resources') as typeof import('@azure/arm-resources')).ResourceManagementClient);
+    try {
+      await client.resources.getById(id.replace(/^\//, ''), apiVersion, { abortSignal: signal });
+      return true;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return false;
+      throw error;
+    }
+  }
+
   async registryName(signal: AbortSignal, name: string): Promise<NameStatus> {
     const client = this.client('containerregistry', () => (require('@azure/arm-containerregistry') as typeof import('@azure/arm-containerregistry')).ContainerRegistryManagementClient);
     const status = await client.registries.checkNameAvailability({ name, type: 'Microsoft.ContainerRegistry/registries' }, { abortSignal: signal });
@@ -209,4 +221,12 @@ export function whyUnread(what: string, error: unknown, timeoutMs: number): stri
   if (e.statusCode === 401 || e.statusCode === 403) return `${what}: not allowed to read it (HTTP ${e.statusCode}${e.code ? ` ${e.code}` : ''})`;
   if (e.statusCode) return `${what}: HTTP ${e.statusCode}${e.code ? ` ${e.code}` : ''}`;
   return `${what}: ${e.code ?? (e.message ?? String(error)).split('\n')[0]}`;
+}
+
+/**
+ * Whether the Azure resource `id` exists, signed in as preflight is: for probing a create an
+ * interrupted run may have made. Unknown (with why) when Resource Manager cannot say.
+ */
+export function armResourceExists(subscriptionId: string, id: string, apiVersion: string, vars: NodeJS.ProcessEnv, access: ArmAccess = {}): Promise<Fact<boolean>> {
+  return armReader(subscriptionId, vars, access).fact(`GET ${id}`, (calls, signal) => calls.exists(signal, id, apiVersion));
 }
