@@ -30,7 +30,17 @@ const ARM_PATHS: Record<string, { path: (i: Record<string, unknown>) => string |
   'azure-native:storage:StorageAccount': { path: (i) => armPath(i, 'Microsoft.Storage/storageAccounts', i.accountName), apiVersion: '2023-01-01' },
   'azure-native:containerservice:ManagedCluster': { path: (i) => armPath(i, 'Microsoft.ContainerService/managedClusters', i.resourceName), apiVersion: '2024-02-01' },
   'azure-native:containerregistry:Registry': { path: (i) => armPath(i, 'Microsoft.ContainerRegistry/registries', i.registryName), apiVersion: '2023-07-01' },
+  'azure-native:containerservice:AgentPool': { path: (i) => under(armPath(i, 'Microsoft.ContainerService/managedClusters', i.resourceName), 'agentPools', i.agentPoolName), apiVersion: '2024-02-01' },
+  'azure-native:storage:BlobContainer': { path: (i) => under(armPath(i, 'Microsoft.Storage/storageAccounts', i.accountName), 'blobServices/default/containers', i.containerName), apiVersion: '2023-01-01' },
+  'azure-native:storage:ManagementPolicy': { path: (i) => under(armPath(i, 'Microsoft.Storage/storageAccounts', i.accountName), 'managementPolicies', i.managementPolicyName), apiVersion: '2023-01-01' },
+  // Below its scope, a full id (the registry's, in whichever subscription that is).
+  'azure-native:authorization:RoleAssignment': { path: (i) => (typeof i.scope === 'string' && i.scope.startsWith('/') ? under(i.scope, 'providers/Microsoft.Authorization/roleAssignments', i.roleAssignmentName) : undefined), apiVersion: '2022-04-01' },
 };
+
+/** `{parent}/{collection}/{name}`, when both are known. */
+function under(parent: string | undefined, collection: string, name: unknown): string | undefined {
+  return parent && typeof name === 'string' && name ? `${parent}/${collection}/${name}` : undefined;
+}
 
 function armPath(inputs: Record<string, unknown>, provider: string, name: unknown): string | undefined {
   return inputs.resourceGroupName && name ? `resourceGroups/${String(inputs.resourceGroupName)}/providers/${provider}/${String(name)}` : undefined;
@@ -83,7 +93,8 @@ export function probeResource(resource: PendingResource, subscriptionId?: string
 export function armIdOf(resource: PendingResource, subscriptionId?: string): { id: string; apiVersion: string } | undefined {
   const type = ARM_PATHS[resource.type];
   const path = type?.path(resource.inputs ?? {});
-  return type && path ? { id: `/subscriptions/${subscriptionId ?? '<subscription>'}/${path}`, apiVersion: type.apiVersion } : undefined;
+  if (!type || !path) return undefined;
+  return { id: path.startsWith('/') ? path : `/subscriptions/${subscriptionId ?? '<subscription>'}/${path}`, apiVersion: type.apiVersion };
 }
 
 /** Asks Resource Manager whether an azure-native resource exists: exists (its id), gone, or why it cannot tell. */
