@@ -126,7 +126,7 @@ describe('truth and safety on the real engine', function () {
     assert.match(summary.summary, /not ready: workspace \(interrupted/, summary.summary);
     const workspace = box.status().components.find((c) => c.name === 'workspace')!;
     assert.equal(workspace.status, 'interrupted', `${workspace.status}: ${workspace.reason}`);
-    assert.match(workspace.reason, /^the last destroy stopped part-way: \d+ resources are left, and the outputs are of what it destroyed$/);
+    assert.match(workspace.reason, /^a force recreate stopped part-way \(the last destroy stopped part-way: \d+ resources are left, and the outputs are of what it destroyed\): up recreates it$/);
     assert.equal(box.run(['status']).code, 1, 'status does not exit 0');
     box.ok(['up', 'workspace']);
     assert.equal(statusOf(box.status(), 'workspace'), 'ready');
