@@ -20,7 +20,7 @@ import { history } from '../engine/operations/history';
 import { preview } from '../engine/operations/preview';
 import { rollback } from '../engine/operations/rollback';
 import { migrate } from '../engine/operations/migrate';
-import { readOutputs } from '../engine/operations/outputs';
+import { readOutputs } from '../engine/outputReader';
 import { readState } from '../engine/operations/state';
 import { environmentsReport } from '../engine/operations/environments';
 import { repair } from '../engine/operations/repair';

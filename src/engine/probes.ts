@@ -13,7 +13,7 @@ import { armResourceExists } from '../health/preflight';
 import { loadAutomation, workspaceFor } from './automation';
 import type { Engine } from './engine';
 import { describePulumiError } from './pulumiErrors';
-import { readOutputs } from './operations/outputs';
+import { readOutputs } from './outputReader';
 
 interface PendingResource {
   urn: string;

@@ -11,7 +11,7 @@ import { bundleEnvFile, type Outputs } from '../../core/bundleEnv';
 import { UnknownStackError } from '../../core/errors';
 import type { Engine } from '../engine';
 import { writeAtomically } from '../userFiles';
-import { readOutputs } from './outputs';
+import { readOutputs } from '../outputReader';
 
 export function bundleEnvPath(modelopsHome: string, env: string): string {
   return join(modelopsHome, 'bundle-env', `${env}.yaml`);

@@ -8,7 +8,7 @@ import type { HealthResult } from '../../health/types';
 import type { Engine } from '../engine';
 import { localRoot } from '../programs/local/programs';
 import { refuseInvalidConfig } from './guard';
-import { readOutputs } from './outputs';
+import { readOutputs } from '../outputReader';
 
 /** The provider's health checks of every component, judged from its outputs (secrets read, never shown). */
 export async function healthResults(engine: Engine, states: ReadonlyMap<string, StackState>): Promise<HealthResult[]> {

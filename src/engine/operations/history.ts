@@ -7,7 +7,7 @@ import type { HistoryDocument, HistoryUpdate } from '../../core/protocol';
 import { SPEC_CONFIG_KEY, SPEC_HASH_CONFIG_KEY, specDifferences, type Spec } from '../../core/spec';
 import { resolveComponents } from '../setup';
 import type { Engine } from '../engine';
-import { readFailure, selectForReading } from './outputs';
+import { readFailure, selectForReading } from '../outputReader';
 
 export interface RecordedUpdate extends HistoryUpdate {
   /** The spec the update recorded (decrypted: never printed). */

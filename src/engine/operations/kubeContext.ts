@@ -11,7 +11,7 @@ import { UnknownStackError } from '../../core/errors';
 import { contextNames, kubeconfigCandidates, kubeconfigTarget, mergeContext, pruneContext, type ContextNames } from '../../core/kubeContext';
 import type { Engine } from '../engine';
 import { KUBECONFIG_MAX_BYTES, readSmallFile, writeAtomically } from '../userFiles';
-import { readOutputs } from './outputs';
+import { readOutputs } from '../outputReader';
 
 const applies = (engine: Engine): boolean => engine.setup.config.provider === 'azure' && engine.setup.byName.has('cluster');
 const homeOf = (env: NodeJS.ProcessEnv): string => env.HOME ?? homedir();

@@ -9,7 +9,7 @@ import { isSecretOutputName } from '../../core/components';
 import { SECRET_MASK, type StateReport } from '../../core/protocol';
 import { maskNested } from '../backends/diyState';
 import type { Engine } from '../engine';
-import { readFailure, selectForReading } from './outputs';
+import { readFailure, selectForReading } from '../outputReader';
 
 interface ExportedResource {
   urn: string;

@@ -1,12 +1,12 @@
 /** A component's stack outputs through the Pulumi CLI; secret values only when asked for. */
-import type { Component } from '../../core/components';
-import { isSecretOutputName } from '../../core/components';
-import { loadAutomation, workspaceFor } from '../automation';
-import type { Engine } from '../engine';
-import { SECRET_MASK } from '../../core/protocol';
-import { PulumiCommandError, UnknownStackError } from '../../core/errors';
-import { describePulumiError, passphraseErrorOf } from '../pulumiErrors';
-import { isFreshnessRecord } from '../../core/freshness';
+import type { Component } from '../core/components';
+import { isSecretOutputName } from '../core/components';
+import { loadAutomation, workspaceFor } from './automation';
+import type { Engine } from './engine';
+import { SECRET_MASK } from '../core/protocol';
+import { PulumiCommandError, UnknownStackError } from '../core/errors';
+import { describePulumiError, passphraseErrorOf } from './pulumiErrors';
+import { isFreshnessRecord } from '../core/freshness';
 
 export interface OutputValue {
   value: unknown;
