@@ -1,4 +1,4 @@
-import { EXIT } from '../core/protocol';
+import { EXIT } from '../core/exitCodes';
 
 /**
  * Ctrl-C (SIGINT) or SIGTERM cancels gracefully: nothing new starts, and each running Pulumi

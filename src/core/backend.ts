@@ -8,7 +8,7 @@
  */
 import { ModelOpsError } from './errors';
 import { fileBackendDir } from './paths';
-import { EXIT } from './protocol';
+import { EXIT } from './exitCodes';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

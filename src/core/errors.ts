@@ -3,7 +3,7 @@
  * exit code (src/core/protocol.ts) the CLI ends with when it reaches the top.
  */
 import type { Problem } from './config/types';
-import { EXIT, type ExitCode } from './protocol';
+import { EXIT, type ExitCode } from './exitCodes';
 
 export abstract class ModelOpsError extends Error {
   abstract readonly code: string;

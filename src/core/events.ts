@@ -5,7 +5,7 @@
  */
 import type { Problem } from './config/types';
 import type { DriftCheck } from './drift';
-import type { Condition } from './heal';
+import type { Condition } from './conditions';
 import type { PreflightVerdict } from './preflight';
 import type { ComponentReadiness } from './readiness';
 

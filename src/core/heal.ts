@@ -12,13 +12,11 @@ import type { DriftState } from './drift';
 import { describeChange, unsafeChanges } from './dataGuard';
 import type { GuardReason, HealthVerdict, ResourceChange } from './events';
 import type { ComponentReadiness } from './readiness';
+import type { Condition } from './conditions';
 import type { StackState } from './state';
 
 /** What probing a pending create's resource found. */
 export type Probe = { exists: true; id: string } | { exists: false } | { unknown: string };
-
-/** The loop's own state of a component, beside its readiness (as the Pulumi Kubernetes Operator's conditions). */
-export type Condition = 'ready' | 'reconciling' | 'stalled';
 
 export type HealReason =
   | 'NotCreated'

@@ -8,6 +8,7 @@ import type { DriftCheck } from './drift';
 import type { ComponentPreview, ConfigRead, HealthVerdict, OperationEvent, OperationName, OperationResult, PlannedStep, RefusedChanges, Refusal } from './events';
 import type { ComponentReadiness } from './readiness';
 import type { PreflightVerdict } from './preflight';
+import { EXIT, type ExitCode } from './exitCodes';
 
 export const VERBS = ['status', 'validate', 'up', 'preview', 'down', 'history', 'rollback', 'repair', 'health', 'drift', 'reconcile', 'outputs', 'state', 'environments', 'migrate'] as const;
 export type Verb = (typeof VERBS)[number];
@@ -150,22 +151,6 @@ export interface ErrorDocument {
   message: string;
   problems: Problem[];
 }
-
-/** Exit codes, the same for every verb. */
-export const EXIT = {
-  /** Succeeded; for status and validate: every component ready. */
-  ok: 0,
-  /** Failed, or something is not ready (or could not be read). */
-  failed: 1,
-  /** Bad usage, or azure.yaml has errors (nothing was changed). */
-  invalidInput: 2,
-  /** Refused: a stack is busy, destruction needs --yes, or an update would replace or delete what holds data. */
-  refused: 3,
-  /** Cancelled (Ctrl-C, or Cancel in VS Code). */
-  cancelled: 130,
-} as const;
-
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** The exit code of an operation's result. */
 export function exitCodeOf(result: OperationResult, refusal?: Refusal): ExitCode {

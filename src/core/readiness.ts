@@ -6,7 +6,7 @@
 import { isSecretOutputName, type Component } from './components';
 import type { DriftStatus } from './drift';
 import type { DependencyGraph } from './graph';
-import type { ConditionReport } from './reconcile';
+import type { ConditionReport } from './conditions';
 import { specState, type SpecState } from './spec';
 import { foreignOwner } from './ownership';
 import { isMadeElsewhere } from './dataGuard';

@@ -5,7 +5,8 @@
  * budget per spec, then stalled until the spec changes or a person repairs it. Pure;
  * randomness and time are passed in.
  */
-import type { Condition, HealDecision } from './heal';
+import type { ConditionReport } from './conditions';
+import type { HealDecision } from './heal';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './spec';
 
@@ -31,21 +32,6 @@ export function backoffFor(intervalMs: number): BackoffPolicy {
 export function backoffDelay(policy: BackoffPolicy, failures: number, random: () => number): number {
   const base = Math.min(policy.maxMs, policy.initialMs * policy.factor ** Math.max(0, failures - 1));
   return Math.round(base * (1 - policy.jitter + 2 * policy.jitter * random()));
-}
-
-/** The condition as `status --json` and the tree show it. */
-export interface ConditionReport {
-  condition: Condition;
-  reason: string;
-  message: string;
-  /** The attempt in progress or the last one made (1-based), and the budget. */
-  attempt: number;
-  maxAttempts: number;
-  /** For `stalled`: what a person runs to unblock it. */
-  command?: string;
-  at: string;
-  /** Until when it says anything (a passing condition, e.g. waiting on a busy stack); none: until the spec changes or a person acts. */
-  until?: string;
 }
 
 export interface AttemptRecord {

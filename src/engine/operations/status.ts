@@ -1,6 +1,7 @@
 /** `status`: readiness of every component, read in parallel; read-only and fast. */
 import type { OperationResult } from '../../core/events';
-import { EXIT, type ExitCode, type StatusReport } from '../../core/protocol';
+import { EXIT, type ExitCode } from '../../core/exitCodes';
+import type { StatusReport } from '../../core/protocol';
 import type { Engine } from '../engine';
 
 export async function statusReport(engine: Engine): Promise<StatusReport> {

@@ -8,7 +8,7 @@ import type { Problem } from '../../core/config/types';
 import type { ComponentPreview, HealthVerdict } from '../../core/events';
 import type { ComponentReadiness } from '../../core/readiness';
 import type { StatusReport } from '../../core/protocol';
-import type { ConditionReport } from '../../core/reconcile';
+import type { ConditionReport } from '../../core/conditions';
 import { currentChecks } from '../view/health';
 
 /** One health check of one component, as the last Health run reported it. */
