@@ -53,6 +53,7 @@ function printForCi(args: CliArgs, problems: readonly Problem[]): void {
 
 const forCi = (args: CliArgs) => args.format === 'sarif' || args.format === 'github';
 import { installCancellation } from './signals';
+import { FORCE_STOP_COST, FORCE_STOPPED } from '../core/cancel';
 
 function print(text: string): void {
   process.stdout.write(`${text}\n`);
@@ -227,7 +228,7 @@ async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<numbe
   const cancellation = installCancellation(
     (message) => process.stderr.write(`${message}\n`),
     async () => {
-      process.stderr.write('stopping Pulumi now\n');
+      process.stderr.write(`stopping Pulumi now: ${FORCE_STOP_COST}\n`);
       // Stopping the engine under a running inline program fails its pending calls: expected
       // now, and no reason to end with anything but 130 and the one operation-done.
       process.on('uncaughtException', () => undefined);
@@ -235,7 +236,7 @@ async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<numbe
       await forceStopPulumi();
       // Our locks would outlive a forced exit, and every other machine would have to wait them out.
       await releaseAllHeld();
-      engine?.current?.done('cancelled', 'stopped by a second cancel: Pulumi was terminated; run status, then repair what it shows');
+      engine?.current?.done('cancelled', FORCE_STOPPED);
     },
   );
   const setupOptions = {

@@ -1,3 +1,4 @@
+import { GRACEFUL_CANCEL } from '../core/cancel';
 import { EXIT } from '../core/exitCodes';
 
 /**
@@ -18,7 +19,7 @@ export function installCancellation(onFirst: (message: string) => void, onForce:
   const handler = (): void => {
     interrupts++;
     if (interrupts === 1) {
-      onFirst('cancelling gracefully: running Pulumi steps finish and save their state; press Ctrl-C again to stop them now');
+      onFirst(GRACEFUL_CANCEL);
       cancel.abort();
     } else if (interrupts === 2) {
       void onForce().finally(() => process.exit(EXIT.cancelled));

@@ -64,7 +64,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     offerSchemaToRedHatYaml(locator, schemas, log),
     registerTestSupport(context, provider, environments),
     watchFiles(locator, refresher),
-    running.onDidChange(() => void setContext(CONTEXT.running, ops.all.length > 0)),
+    running.onDidChange(() => {
+      void setContext(CONTEXT.running, ops.all.length > 0);
+      void setContext(CONTEXT.cancelling, ops.cancelling);
+    }),
     store.onDidChange(() => void setContext(CONTEXT.deployed, deployedCount(store.components) > 0)),
     passphrase.onDidChange(() => {
       void services.updateSetup();

@@ -16,6 +16,8 @@ export const CONTEXT = {
   noPulumi: 'modelopsInfra.noPulumi',
   noPassphrase: 'modelopsInfra.noPassphrase',
   running: 'modelopsInfra.running',
+  /** A run of this window was asked to cancel and still runs: Force Stop is offered. */
+  cancelling: 'modelopsInfra.cancelling',
   /** Some component's stack exists: the walkthrough's "Run Up" step is done. */
   deployed: 'modelopsInfra.deployed',
   /** The config is the original's ~/.modelops/modelops.yaml (no azure.yaml here): azure.yaml can be made from it. */

@@ -106,6 +106,41 @@ describe('recovery on the real engine', function () {
     assert.deepEqual(box.status().components.map((c) => c.status), ['ready', 'ready', 'ready', 'ready']);
   });
 
+  it('a cancel Pulumi does not honour (a step that blocks past it) ends on a second Ctrl-C, says what that costs, and repair settles it with no duplicate', async () => {
+    // Ten minutes per resource: Pulumi's graceful cancel waits for the step in flight, so only a force ends this run.
+    box.write(localConfig(slow('storage', 600_000)));
+    const run = box.start(['up', 'storage']);
+    let forcedAt = 0;
+    try {
+      await run.waitFor((e) => e.type === 'step-output' && e.component === 'storage' && /dynamic.*creating/.test(e.line));
+      run.child.kill('SIGINT');
+      await sleep(5000);
+      assert.equal(run.child.exitCode, null, `the graceful cancel waits for the blocked step\n${run.stderr}`);
+      assert.match(run.stderr, /cancelling gracefully: .*press Ctrl-C again to stop Pulumi now \(the state may record pending operations/);
+      forcedAt = Date.now();
+      run.child.kill('SIGINT');
+      assert.equal(await Promise.race([run.exited, sleep(60_000).then(() => 'still running a minute later')]), 130, run.stderr);
+    } finally {
+      // A failed check must not leave a run blocked for ten minutes behind it.
+      if (run.child.exitCode === null) run.killTree();
+    }
+    assert.ok(Date.now() - forcedAt < 30_000, `a force stop ends the run at once (took ${Date.now() - forcedAt} ms)`);
+    assert.match(run.stderr, /stopping Pulumi now: the state may record pending operations, and the component reads interrupted; the next repair, up or reconcile settles them/);
+    const done = await run.waitFor((e) => e.type === 'operation-done');
+    assert.equal(done.type === 'operation-done' && done.result, 'cancelled');
+    // The run still ends by its own account, read from the state the force left.
+    assert.match(done.type === 'operation-done' ? done.summary : '', /not ready: storage \(interrupted — 1 pending operation/);
+
+    const storage = box.status().components.find((c) => c.name === 'storage')!;
+    assert.equal(storage.status, 'interrupted', storage.reason);
+
+    box.write(localConfig());
+    const repair = box.events(['repair', 'storage']);
+    assert.equal(repair.code, 0, repair.stdout + repair.stderr);
+    assert.equal(statusOf(box.status(), 'storage'), 'ready');
+    assert.equal(readdirSync(join(box.home, 'local-cloud', 'dev', 'storage')).length, 1, 'one storage account, not two');
+  });
+
   it('refuses a second operation on a busy stack with a clear message', async () => {
     box.write(localConfig(slow('cluster', 1500)));
     const first = box.start(['up']);

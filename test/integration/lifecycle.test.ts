@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { capabilities, COMPONENTS, configUri, everyText, extension, inspect, logText, rows, secretValues, statusOf, waitFor, waitForStatuses } from './helpers';
+import { capabilities, COMPONENTS, configUri, everyText, extension, inspect, logText, rows, secretValues, sleep, statusOf, waitFor, waitForStatuses } from './helpers';
 
 const run = promisify(execFile);
 
@@ -207,5 +207,55 @@ describe('Up, then a missing output, as the extension holds them', () => {
     await waitForStatuses(Object.fromEntries(COMPONENTS.map((c) => [c, 'ready'])));
     await waitFor('the stale diagnostics to go', async () => !(await diagnostics()).some((d) => codeOf(d) === 'component-stale'));
     assert.match(logText(), /re-applied workspace: storage's connection_string, account_name changed/);
+  });
+
+  it('a cancel Pulumi does not honour: the row offers Force Stop, which ends the run; storage reads interrupted, and Repair makes it ready', async () => {
+    const settings = () => vscode.workspace.getConfiguration('modelopsInfra');
+    const cli = join(extension().extensionPath, 'bin', 'mops-infra.js');
+    await settings().update('environment', 'forcestop', vscode.ConfigurationTarget.Workspace);
+    try {
+      await waitFor('the Components view on forcestop', async () => statusOf((await rows()).storage) === 'absent');
+      // Ten minutes per resource: Pulumi's graceful cancel waits for the step in flight.
+      await setConfig(`${original.trimEnd()}\nlocal:\n  faults:\n    storage:\n      step_delay_ms: 600000\n`);
+      const logged = logText().length;
+      const up = vscode.commands.executeCommand('modelopsInfra.upComponent', 'storage');
+      await waitFor('storage being created', async () => /\[storage\] .*dynamic.*creating/.test(logText().slice(logged)), 120_000);
+      await vscode.commands.executeCommand('modelopsInfra.cancel', 'storage');
+      const cancelling = await waitFor('the row to offer Force Stop', async () => {
+        const row = (await rows()).storage;
+        return capabilities(row).includes('canForceStop') && row;
+      });
+      assert.ok(!capabilities(cancelling).includes('canCancel'), cancelling.contextValue);
+      assert.equal((await inspect()).context['modelopsInfra.cancelling'], true);
+      await sleep(5000);
+      assert.equal((await inspect()).context['modelopsInfra.running'], true, 'the graceful cancel waits for the blocked step');
+
+      const forcedAt = Date.now();
+      await vscode.commands.executeCommand('modelopsInfra.forceStop', 'storage');
+      await up;
+      assert.ok(Date.now() - forcedAt < 60_000, `Force Stop ends the run at once (took ${Date.now() - forcedAt} ms)`);
+      assert.match(logText().slice(logged), /force-stopping up storage: the state may record pending operations, and the component reads interrupted; the next repair, up or reconcile settles them/);
+      const interrupted = await waitFor('storage to read interrupted', async () => {
+        const row = (await rows()).storage;
+        return statusOf(row) === 'interrupted' && !capabilities(row).includes('running') && row;
+      });
+      assert.match(interrupted.contextValue!, /\bcanRepair\b/);
+      assert.equal((await inspect()).context['modelopsInfra.cancelling'], false);
+
+      await setConfig(original);
+      await vscode.commands.executeCommand('modelopsInfra.repair', 'storage');
+      await waitFor('storage ready after Repair', async () => statusOf((await rows()).storage) === 'ready');
+    } finally {
+      // A failed check must not leave the blocked run behind it (a cancel first: Force Stop then asks nothing).
+      if ((await inspect()).context['modelopsInfra.running']) {
+        await vscode.commands.executeCommand('modelopsInfra.cancel', 'storage');
+        await vscode.commands.executeCommand('modelopsInfra.forceStop', 'storage');
+        await waitFor('the run to end', async () => !(await inspect()).context['modelopsInfra.running'], 60_000);
+      }
+      await setConfig(original);
+      await run(process.env.MOPS_NODE ?? 'node', [cli, 'down', '--all', '--yes', '--env', 'forcestop', '--config', configUri().fsPath], { env: process.env, timeout: 240_000 }).catch(() => undefined);
+      await settings().update('environment', undefined, vscode.ConfigurationTarget.Workspace);
+      await waitForStatuses(Object.fromEntries(COMPONENTS.map((c) => [c, 'ready'])));
+    }
   });
 });

@@ -76,6 +76,7 @@ describe('extension helpers (no vscode)', () => {
       const running = componentContextValue({ status: 'failed', running: true, hasOutputs: false });
       assert.equal(running, 'canCancel;component;failed;running');
       assert.doesNotMatch(running, /canRepair|canUp/);
+      assert.equal(componentContextValue({ status: 'failed', running: true, cancelling: true, hasOutputs: false }), 'canForceStop;component;failed;running', 'once cancelling, what is left is to force it');
       assert.match(componentContextValue({ status: 'failed', running: false, hasOutputs: false }), /(^|;)canRepair(;|$)/);
       assert.match(componentContextValue({ status: 'ready', running: false, hasOutputs: true, specChanged: true }), /(^|;)canUp(;|$)/, 'a changed spec can be applied');
       assert.match(componentContextValue({ status: 'ready', running: false, hasOutputs: true, drifted: true }), /(^|;)canUp(;|$)/, 'drift can be put back');

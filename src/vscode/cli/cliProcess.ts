@@ -61,6 +61,11 @@ export class CliProcess {
     return this.child.pid;
   }
 
+  /** The process has exited (or never started). */
+  get ended(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null || this.child.pid === undefined;
+  }
+
   /** How many times cancel was asked for. */
   get cancelCount(): number {
     return this.cancels;
@@ -84,7 +89,7 @@ export class CliProcess {
   /** SIGINT: the CLI cancels Pulumi gracefully; a second SIGINT forces. */
   cancel(): number {
     this.cancels++;
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGINT');
+    if (!this.ended) this.child.kill('SIGINT');
     return this.cancels;
   }
 

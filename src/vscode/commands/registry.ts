@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { saveConfigBeforeRun } from '../config/saveBeforeRun';
 import { requireTrust } from '../trust';
-import { cancel } from './cancel';
+import { cancel, forceStop } from './cancel';
 import { chooseProvider } from './chooseProvider';
 import { health, validate } from './checks';
 import { createConfig, openConfig } from './createConfig';
@@ -62,6 +62,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   'modelopsInfra.health': { run: health, needsTrust: 'Health', allComponents: true, savesConfig: true },
   'modelopsInfra.refresh': { run: refresh, allComponents: true },
   'modelopsInfra.cancel': { run: cancel },
+  'modelopsInfra.forceStop': { run: forceStop },
   'modelopsInfra.showOutputs': { run: showOutputs },
   'modelopsInfra.copyOutput': { run: copyOutput },
   'modelopsInfra.openOutput': { run: openOutput },

@@ -5,12 +5,13 @@
  */
 import * as vscode from 'vscode';
 import type { OperationResult, RefusedChanges } from '../../core/events';
+import { FORCE_STOP_COST } from '../../core/cancel';
 import { resultOfExit } from '../../core/protocol';
 import { settingFlags } from '../cli/cliArgs';
 import type { CliClient } from '../cli/cliClient';
 import type { Log } from '../log';
 import { readSettings } from '../settings';
-import { formatElapsed, runSummary } from '../view/format';
+import { formatElapsed, lowerFirst, runSummary } from '../view/format';
 import { driftOutcome, runOutcome, type RunOutcome } from '../view/runOutcome';
 import { describeTargets, type RunTargets } from '../view/runPhase';
 import type { ReadinessStore } from '../readiness/readinessStore';
@@ -37,6 +38,8 @@ export interface RunEnd {
   result: OperationResult;
   refusedChanges: readonly RefusedChanges[];
 }
+
+const FORCE_STOP = 'Force Stop';
 
 /** The text of `file` as an open editor holds it (saved or not). */
 function editorText(file: string): string | undefined {
@@ -82,21 +85,41 @@ export class OperationRunner {
   }
 
   /**
-   * First cancel: SIGINT (graceful). Again: SIGINT again, which the CLI treats as force. The status
-   * bar says so, in the run's own words ("Force recreate workspace"), until the run ends.
+   * First cancel: SIGINT (graceful: Pulumi finishes the steps in flight, however long a provider
+   * takes), with a notification that offers Force Stop. Again: SIGINT again, which the CLI treats
+   * as a force stop. The status bar says which, in the run's own words, until the run ends.
    */
   cancel(op: RunningOperation): void {
-    const title = `${op.title.charAt(0).toLowerCase()}${op.title.slice(1)}`;
+    const title = lowerFirst(op.title);
     const n = op.process.cancel();
-    if (n === 1) this.log.warn(`cancelling ${title} (graceful; cancel again to force)`);
-    else this.log.warn(`force-cancelling ${title} (cancel #${n})`);
+    this.running.cancelAsked();
+    if (n === 1) {
+      this.log.warn(`cancelling ${title} (graceful: running Pulumi steps finish and save their state; Force Stop ends Pulumi now)`);
+      void this.offerForceStop(op, title);
+    } else this.log.warn(`force-stopping ${title}: ${FORCE_STOP_COST}`);
     this.cancelNotes.get(op.id)?.dispose();
-    const note = vscode.window.setStatusBarMessage(n === 1 ? `ModelOps: cancelling ${title}… (cancel again to force)` : `ModelOps: force-cancelling ${title}…`);
+    const note = vscode.window.setStatusBarMessage(n === 1 ? `ModelOps: cancelling ${title}… (Force Stop ends it now)` : `ModelOps: force-stopping ${title}…`);
     this.cancelNotes.set(op.id, note);
     void op.process.done.then(() => {
       note.dispose();
       if (this.cancelNotes.get(op.id) === note) this.cancelNotes.delete(op.id);
     });
+  }
+
+  /** Ends the run now: a cancel first when none was asked for, then the second, which forces. */
+  forceStop(op: RunningOperation): void {
+    if (op.process.ended) return;
+    if (op.process.cancelCount === 0) op.process.cancel();
+    if (op.process.cancelCount < 2) this.cancel(op);
+  }
+
+  /** While the graceful cancel waits on Pulumi: a way to end it now, with what that costs. */
+  private async offerForceStop(op: RunningOperation, title: string): Promise<void> {
+    const choice = await vscode.window.showWarningMessage(
+      `ModelOps: cancelling ${title}: running Pulumi steps finish and save their state, which can take as long as the provider does. Force Stop ends Pulumi now: ${FORCE_STOP_COST}.`,
+      FORCE_STOP,
+    );
+    if (choice === FORCE_STOP) this.forceStop(op);
   }
 
   /** The status bar's "cancelling …" of each run being cancelled, gone when it ends. */

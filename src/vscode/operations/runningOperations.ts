@@ -103,6 +103,16 @@ export class RunningOperations implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /** An operation was asked to cancel (its rows offer Force Stop from now on). */
+  cancelAsked(): void {
+    this.changed.fire();
+  }
+
+  /** Whether any operation was asked to cancel and still runs. */
+  get cancelling(): boolean {
+    return this.all.some((op) => op.process.cancelCount > 0);
+  }
+
   end(op: RunningOperation): void {
     this.operations.delete(op.id);
     if (this.operations.size === 0 && this.timer) {

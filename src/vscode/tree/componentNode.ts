@@ -43,7 +43,8 @@ export class ComponentNode implements TreeNode {
   getTreeItem(): vscode.TreeItem {
     const r = this.readiness;
     // A row in this window's run shows where the run is, never "busy" with our own lock.
-    const phase = this.phaseOf(r.name)?.phase;
+    const own = this.phaseOf(r.name);
+    const phase = own?.phase;
     const inFlight = phase !== undefined && phase.kind !== 'done';
     const item = new vscode.TreeItem(r.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
@@ -56,6 +57,7 @@ export class ComponentNode implements TreeNode {
     item.contextValue = componentContextValue({
       status: r.status,
       running: inFlight,
+      cancelling: inFlight && (own?.op.process.cancelCount ?? 0) > 0,
       hasOutputs: r.outputs.some((o) => o.present),
       specChanged: r.spec === 'changed',
       drifted: r.drift?.state === 'drifted',

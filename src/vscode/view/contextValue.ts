@@ -12,6 +12,8 @@ export interface ComponentFlags {
   status: string;
   /** An operation of this extension is running on the component. */
   running: boolean;
+  /** That operation was asked to cancel: what is left is to force it to stop. */
+  cancelling?: boolean;
   /** Outputs are known (so Show Outputs has something to show). */
   hasOutputs: boolean;
   /** azure.yaml changed what it is deployed with since its last up. */
@@ -22,11 +24,11 @@ export interface ComponentFlags {
   stalled?: boolean;
 }
 
-/** Capabilities: repair only where it helps, up where not ready, cancel where running. */
+/** Capabilities: repair only where it helps, up where not ready, cancel where running (force stop once cancelling). */
 export function componentContextValue(flags: ComponentFlags): string {
   const values = ['component', flags.status];
   if (flags.running) {
-    values.push('running', 'canCancel');
+    values.push('running', flags.cancelling ? 'canForceStop' : 'canCancel');
   } else {
     // A stalled row's one inline action is what unblocks it (often a repair).
     if (statusLook(flags.status).repairable && !flags.stalled) values.push('canRepair');

@@ -104,3 +104,8 @@ export function runSummary(operation: string, result: string, durationMs: number
   return `■ ${operation} ${result} in ${seconds} s${tally.length ? `: ${tally.join(', ')}` : ''}`;
 }
 
+
+/** A title as it reads inside a sentence: "Force recreate workspace" → "force recreate workspace". */
+export function lowerFirst(text: string): string {
+  return `${text.charAt(0).toLowerCase()}${text.slice(1)}`;
+}
