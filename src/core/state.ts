@@ -96,6 +96,7 @@ export interface StackState {
   pendingOperations: PendingOperation[];
   lock?: LockState;
   outputs: Record<string, OutputState>;
+  /** What the stack has made (not the stack, its providers or its stack references: engine/backends/diyState.ts resourceCountOf). */
   resourceCount: number;
   /**
    * The types of the stack's resources that the state does not mark `protect` (each once);

@@ -12,7 +12,7 @@ import { loadAutomation, workspaceFor } from './automation';
 import type { Setup } from './setup';
 import { backendSnapshot, operationLocks } from './backends/access';
 import type { StateStore } from './backends/stateStore';
-import { globalNameOf, outputStates, readDiyStack, unprotectedTypes } from './backends/diyState';
+import { globalNameOf, outputStates, readDiyStack, resourceCountOf, unprotectedTypes } from './backends/diyState';
 import { StoreSnapshot } from './backends/storeSnapshot';
 import type { OperationLocks } from './operationLock';
 import { describePulumiError } from './pulumiErrors';
@@ -86,7 +86,7 @@ async function readThroughCli(setup: Setup, cliPath: string, component: Componen
       owner: recordedOwner(entries),
       pendingOperations: (latest.pending_operations ?? []).map((p) => ({ type: p.type, urn: p.resource.urn })),
       outputs: outputStates(root?.outputs ?? {}),
-      resourceCount: (latest.resources ?? []).filter((r) => r.type !== 'pulumi:pulumi:Stack' && !r.type.startsWith('pulumi:providers:')).length,
+      resourceCount: resourceCountOf(latest.resources ?? []),
       unprotectedTypes: unprotectedTypes(latest.resources ?? []),
       ...globalNameOf(latest.resources ?? []),
       readAt,

@@ -22,7 +22,8 @@
  *
  * Usage (as a plugin on PATH): node providerDouble.js <package> <engine address>.
  * Environment: MOPS_DOUBLE_WORLD (the world file), MOPS_DOUBLE_JOURNAL (the journal file),
- * MOPS_DOUBLE_AKS_API (the API server AKS's kubeconfig points at).
+ * MOPS_DOUBLE_AKS_API (the API server AKS's kubeconfig points at), MOPS_DOUBLE_HANG (a create
+ * that never answers).
  */
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
@@ -53,6 +54,21 @@ const VERSIONS: Record<string, string> = { 'azure-native': '3.28.0', kubernetes:
 const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
 
 const worldFile = (): string => process.env.MOPS_DOUBLE_WORLD ?? '';
+
+/**
+ * MOPS_DOUBLE_HANG (`{"type": …, "made": true|false}`): a create of that type that never answers,
+ * as one still running when its run is killed (a laptop closed while Azure creates). `made`: the
+ * cloud has made the object by then.
+ */
+const hangs = (type: string): boolean => !!process.env.MOPS_DOUBLE_HANG && (JSON.parse(process.env.MOPS_DOUBLE_HANG) as { type: string }).type === type;
+
+function hang(type: string, id: string, name: string, outputs: Props): void {
+  if (!(JSON.parse(process.env.MOPS_DOUBLE_HANG!) as { made?: boolean }).made) return;
+  const world = readWorld(worldFile());
+  world[worldKey(type, id)] = { type, id, outputs };
+  writeWorld(world);
+  journal({ op: 'create', type, id, name });
+}
 
 export function readWorld(file: string): Record<string, WorldObject> {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, WorldObject>) : {};
@@ -287,6 +303,7 @@ const server = {
     const { id, outputs } = created(type, nameOf(req.getUrn()), inputs);
     if (req.getPreview()) return cb(null, new provproto.CreateResponse().setId('').setProperties(toStruct(inputs)));
     if (readWorld(worldFile())[worldKey(type, id)]) return fail(cb, `${type} ${id} already exists: import it into the stack instead of creating it (double of the ${PACKAGE} provider)`);
+    if (hangs(type)) return hang(type, id, nameOf(req.getUrn()), outputs);
     agentPoolOperation(type, id, 'Creating', cb, () => {
       const world = readWorld(worldFile());
       world[worldKey(type, id)] = { type, id, outputs };

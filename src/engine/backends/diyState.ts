@@ -83,10 +83,19 @@ function checkpointDigest(checkpoint: Checkpoint): CheckpointDigest {
   return {
     outputs: outputStates(root?.outputs ?? {}),
     pendingOperations: (latest?.pending_operations ?? []).map((p) => ({ type: p.type, urn: p.resource.urn })),
-    resourceCount: resources.filter((r) => r.type !== 'pulumi:pulumi:Stack' && !r.type.startsWith('pulumi:providers:')).length,
+    resourceCount: resourceCountOf(resources),
     unprotectedTypes: unprotectedTypes(resources),
     ...globalNameOf(resources),
   };
+}
+
+/**
+ * What the stack has made in a cloud: not the stack itself, its components (`custom: false`), its
+ * providers, nor the stacks it reads. A create killed after the program registered those leaves
+ * them, and such a stack has still made nothing.
+ */
+export function resourceCountOf(resources: ReadonlyArray<{ type: string; custom?: boolean }>): number {
+  return resources.filter((r) => r.custom !== false && r.type !== 'pulumi:pulumi:Stack' && r.type !== 'pulumi:pulumi:StackReference' && !r.type.startsWith('pulumi:providers:')).length;
 }
 
 const GLOBAL_NAME_INPUT: Record<string, string> = { 'azure-native:containerregistry:Registry': 'registryName', 'azure-native:storage:StorageAccount': 'accountName' };
