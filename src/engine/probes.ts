@@ -23,7 +23,11 @@ interface PendingResource {
 
 /**
  * ARM resource IDs of the azure-native types whose create we may find interrupted, and the API
- * version each is read with (the versions the REST API reference documents for GET of each type).
+ * version each is read with (the versions the REST API reference documents for GET of each type,
+ * https://learn.microsoft.com/rest/api/: resources "Resource Groups - Get", storagerp "Storage
+ * Accounts - Get Properties", "Blob Containers - Get", "Management Policies - Get", aks "Managed
+ * Clusters - Get", "Agent Pools - Get", containerregistry "Registries - Get", authorization "Role
+ * Assignments - Get"). Each answers 200 with the resource, or 404 when there is none.
  */
 const ARM_PATHS: Record<string, { path: (i: Record<string, unknown>) => string | undefined; apiVersion: string }> = {
   'azure-native:resources:ResourceGroup': { path: (i) => (i.resourceGroupName ? `resourceGroups/${String(i.resourceGroupName)}` : undefined), apiVersion: '2021-04-01' },
