@@ -239,12 +239,12 @@ describe('provider: kubernetes on a real API server, through the real Pulumi Kub
     assert.deepEqual([calib.status, calib.spec], ['ready', 'current'], 'put back, it is the run that was deployed');
   });
 
-  it('a create killed mid-way (the CLI gone while the workspace waits for its pods) is settled by reconcile --heal: the object found on the API server and adopted, no duplicate, no stall', async () => {
+  /** `up workspace` killed while the provider waits for the scheduler's pods: the Deployment exists, its create is pending. */
+  async function killedWorkspaceCreate(path: string): Promise<string | undefined> {
     box.write(config('2m'));
     const down = await cli(['down', 'workspace', 'adaptive-calib', '--yes']);
     assert.equal(down.code, 0, down.stdout + down.stderr);
     controllers.pause(); // no pod becomes ready: the provider waits on the scheduler's Deployment
-    const path = `/apis/apps/v1/namespaces/${WORKSPACE_NS}/deployments/dask-scheduler`;
     try {
       const up = box.start(['up', 'workspace'], [], env);
       for (let i = 0; i < 240 && (await get(path)).status !== 200; i++) await new Promise((r) => setTimeout(r, 500));
@@ -254,9 +254,14 @@ describe('provider: kubernetes on a real API server, through the real Pulumi Kub
     } finally {
       controllers.resume();
     }
-    const uid = ((await object(path)).metadata as { uid?: string }).uid;
     const workspace = (await status()).components.find((c) => c.name === 'workspace')!;
     assert.equal(workspace.status, 'interrupted', workspace.reason);
+    return ((await object(path)).metadata as { uid?: string }).uid;
+  }
+
+  it('a create killed mid-way (the CLI gone while the workspace waits for its pods) is settled by reconcile --heal: the object found on the API server and adopted, no duplicate, no stall', async () => {
+    const path = `/apis/apps/v1/namespaces/${WORKSPACE_NS}/deployments/dask-scheduler`;
+    const uid = await killedWorkspaceCreate(path);
 
     // The loop, as a schedule runs it: nobody there to find the object by hand.
     const heal = await cli(['reconcile', '--once', '--heal'], ['--events']);
@@ -270,6 +275,20 @@ describe('provider: kubernetes on a real API server, through the real Pulumi Kub
     assert.equal((await status()).components.find((c) => c.name === 'workspace')!.status, 'ready');
     const up = await cli(['up']);
     assert.equal(up.code, 0, `and the run that depends on it comes back\n${up.stdout}${up.stderr}`);
+  });
+
+  it('the same kill, settled by repair: the Deployment adopted, none made twice, everything ready', async () => {
+    const path = `/apis/apps/v1/namespaces/${WORKSPACE_NS}/deployments/dask-scheduler`;
+    const uid = await killedWorkspaceCreate(path);
+    const repair = await cli(['repair', 'workspace'], ['--events']);
+    assert.equal(repair.code, 0, repair.stdout + repair.stderr);
+    assert.ok(repair.events.some((e) => e.type === 'step-done' && e.component === 'workspace' && e.action === 'resolve-pending' && e.result === 'succeeded'), repair.stdout);
+    assert.equal(((await object(path)).metadata as { uid?: string }).uid, uid, 'the same Deployment, adopted');
+    const list = (await get(`/apis/apps/v1/namespaces/${WORKSPACE_NS}/deployments`)).body as { items: unknown[] };
+    assert.equal(list.items.length, 2, 'the scheduler and the workers, once each');
+    const up = await cli(['up']);
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    assert.ok((await status()).components.every((c) => c.status === 'ready'), JSON.stringify((await status()).components.map((c) => [c.name, c.status])));
   });
 
   it('down removes every object it made and leaves the cluster alone', async () => {
