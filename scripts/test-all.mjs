@@ -88,6 +88,7 @@ try {
 rmSync(join(repo, 'out'), { recursive: true, force: true });
 const prep = [
   ['types', [tsc, '-p', '.', '--noEmit']],
+  ['lint', [join(repo, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--max-warnings', '0', 'src', 'test', 'bench']],
   ['compile tests', [tsc, '-p', 'tsconfig.test.json']],
   ['build', [join(repo, 'esbuild.mjs')]],
   ...(selected.some((s) => s.vsix) ? [['package', [join(repo, 'scripts', 'package.mjs')]]] : []),

@@ -28,7 +28,6 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-require-imports */
 const grpc = require('@grpc/grpc-js');
 const provrpc = require('@pulumi/pulumi/proto/provider_grpc_pb');
 const provproto = require('@pulumi/pulumi/proto/provider_pb');

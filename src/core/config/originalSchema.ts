@@ -4,7 +4,7 @@
  * help in `modelops.yaml` and `infrastructure.yaml` in those files' own terms. Pure.
  */
 import type { SchemaNode } from './schemaHelp';
-import { FLAT_WORKSPACE_DEFAULTS, INFRASTRUCTURE_YAML_KEYS, MODELOPS_YAML_KEYS, OUTSIDE_CLUSTER } from './unified';
+import { FLAT_WORKSPACE_DEFAULTS, type INFRASTRUCTURE_YAML_KEYS, type MODELOPS_YAML_KEYS, OUTSIDE_CLUSTER } from './unified';
 import type { ConfigFormat } from './types';
 
 const ORIGINAL = 'InstituteforDiseaseModeling/modelops';

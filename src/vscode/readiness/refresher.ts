@@ -4,7 +4,7 @@
  * when `refreshIntervalSeconds` > 0 — on a timer that runs only while the view
  * is visible. Debounced and single-flight; each refresh records why.
  */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { CliClient } from '../cli/cliClient';
 import type { ConfigLocator } from '../config/configLocator';
 import type { Log } from '../log';
