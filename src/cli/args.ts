@@ -1,7 +1,7 @@
 /** Command-line arguments of `mops-infra`. */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../core/errors';
-import { VERBS, type Verb } from '../core/protocol';
+import { VERBS, type Verb } from '../core/verbs';
 import { FORMATS, type Format } from './formats';
 
 export { UsageError, VERBS, type Verb };

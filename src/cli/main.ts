@@ -6,11 +6,12 @@ import { createInterface } from 'node:readline/promises';
 import { unprotectsNote } from '../core/dataGuard';
 import { ConfigError, ModelOpsError, UnknownStackError } from '../core/errors';
 import type { Problem } from '../core/config/types';
-import type { OperationEvent, OperationName, OperationResult, PlannedStep } from '../core/events';
+import type { OperationEvent, OperationResult, PlannedStep } from '../core/events';
 import { discoverConfig, modelopsHome } from '../core/paths';
 import { DEFAULT_INTERVAL_SECONDS, DEFAULT_MAX_ATTEMPTS } from '../core/reconcile';
 import { EXIT } from '../core/exitCodes';
-import { exitCodeOf, operationDocument, reconcileDocument, VERBS, type AllOutputsReport, type DriftDocument, type ErrorDocument, type OutputsReport, type PreviewDocument } from '../core/protocol';
+import { VERBS, type Verb } from '../core/verbs';
+import { exitCodeOf, operationDocument, reconcileDocument, type AllOutputsReport, type DriftDocument, type ErrorDocument, type OutputsReport, type PreviewDocument } from '../core/protocol';
 import { loadSetup, resolveComponents, type Setup, type SetupOptions } from '../engine/setup';
 import { Engine } from '../engine/engine';
 import { down } from '../engine/operations/down';
@@ -164,7 +165,7 @@ async function runHistory(engine: Engine, args: CliArgs): Promise<number> {
 async function endsEvents(args: CliArgs, read: () => Promise<number>): Promise<number> {
   const started = Date.now();
   const code = await read();
-  if (args.events) print(JSON.stringify({ type: 'operation-done', operation: args.verb as OperationName, result: 'succeeded', summary: `${args.verb} read`, durationMs: Date.now() - started } satisfies OperationEvent));
+  if (args.events) print(JSON.stringify({ type: 'operation-done', operation: args.verb, result: 'succeeded', summary: `${args.verb} read`, durationMs: Date.now() - started } satisfies OperationEvent));
   return code;
 }
 
@@ -305,7 +306,7 @@ function reportError(error: unknown, args: CliArgs, engine: Engine | undefined):
     const result = invalid ? 'refused' : 'failed';
     const refusal = invalid ? ('invalid-input' as const) : undefined;
     if (engine?.current) engine.current.done(result, summary, refusal);
-    else print(JSON.stringify({ type: 'operation-done', operation: args.verb as OperationName, result, summary, durationMs: 0, ...(refusal ? { refusal } : {}) } satisfies OperationEvent));
+    else print(JSON.stringify({ type: 'operation-done', operation: args.verb, result, summary, durationMs: 0, ...(refusal ? { refusal } : {}) } satisfies OperationEvent));
   } else if (args.json) {
     const doc: ErrorDocument = { error: error instanceof ModelOpsError ? error.code : 'failed', message, problems };
     print(JSON.stringify(doc, null, 2));
@@ -330,7 +331,7 @@ export async function main(argv: string[]): Promise<number> {
       // A stream asked for still ends with its one operation-done, for a verb we know.
       const verb = argv.find((a) => (VERBS as readonly string[]).includes(a));
       if (argv.includes('--events') && verb) {
-        print(JSON.stringify({ type: 'operation-done', operation: verb as OperationName, result: 'refused', summary: (error as Error).message, durationMs: 0, refusal: 'invalid-input' } satisfies OperationEvent));
+        print(JSON.stringify({ type: 'operation-done', operation: verb as Verb, result: 'refused', summary: (error as Error).message, durationMs: 0, refusal: 'invalid-input' } satisfies OperationEvent));
       }
       return EXIT.invalidInput;
     }

@@ -8,8 +8,8 @@ import type { DriftCheck } from './drift';
 import type { Condition } from './conditions';
 import type { PreflightVerdict } from './preflight';
 import type { ComponentReadiness } from './readiness';
+import type { Verb } from './verbs';
 
-export type OperationName = 'up' | 'preview' | 'down' | 'history' | 'rollback' | 'repair' | 'validate' | 'status' | 'health' | 'drift' | 'reconcile' | 'migrate' | 'outputs' | 'state' | 'environments';
 export type StepAction = 'up' | 'preview' | 'destroy' | 'refresh' | 'clear-lock' | 'verify' | 'skip' | 'drift' | 'probe' | 'resolve-pending' | 'forget' | 'import';
 export type StepResult = 'succeeded' | 'failed' | 'cancelled' | 'skipped';
 export type OperationResult = 'succeeded' | 'failed' | 'cancelled' | 'refused';
@@ -70,8 +70,8 @@ export interface PlannedStep {
 
 export type OperationEvent =
   /** `config`: the file the run read and a digest of its text (sha256, 12 hex). */
-  | { type: 'operation-start'; operation: OperationName; env: string; components: string[]; time: string; config?: ConfigRead; options?: Record<string, unknown> }
-  | { type: 'plan'; operation: OperationName; steps: PlannedStep[] }
+  | { type: 'operation-start'; operation: Verb; env: string; components: string[]; time: string; config?: ConfigRead; options?: Record<string, unknown> }
+  | { type: 'plan'; operation: Verb; steps: PlannedStep[] }
   | { type: 'step-start'; component: string; stack: string; action: StepAction; time: string }
   /** One line of Pulumi's output for a step. */
   | { type: 'step-output'; component: string; action: StepAction; line: string }
@@ -93,6 +93,6 @@ export type OperationEvent =
   /** A reconcile pass begins (`pass` counts from 1) or ends, and when the next one starts. */
   | { type: 'pass'; pass: number; phase: 'start' | 'end'; converged?: boolean; nextPassAt?: string }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
-  | { type: 'operation-done'; operation: OperationName; result: OperationResult; summary: string; durationMs: number; refusal?: Refusal };
+  | { type: 'operation-done'; operation: Verb; result: OperationResult; summary: string; durationMs: number; refusal?: Refusal };
 
 export type EventSink = (event: OperationEvent) => void;

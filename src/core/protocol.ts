@@ -5,13 +5,11 @@
  */
 import type { Problem } from './config/types';
 import type { DriftCheck } from './drift';
-import type { ComponentPreview, ConfigRead, HealthVerdict, OperationEvent, OperationName, OperationResult, PlannedStep, RefusedChanges, Refusal } from './events';
+import type { ComponentPreview, ConfigRead, HealthVerdict, OperationEvent, OperationResult, PlannedStep, RefusedChanges, Refusal } from './events';
 import type { ComponentReadiness } from './readiness';
 import type { PreflightVerdict } from './preflight';
 import { EXIT, type ExitCode } from './exitCodes';
-
-export const VERBS = ['status', 'validate', 'up', 'preview', 'down', 'history', 'rollback', 'repair', 'health', 'drift', 'reconcile', 'outputs', 'state', 'environments', 'migrate'] as const;
-export type Verb = (typeof VERBS)[number];
+import type { Verb } from './verbs';
 
 /** What every surface shows instead of a secret value. */
 export const SECRET_MASK = '[secret]';
@@ -63,7 +61,7 @@ type StepDone = Extract<OperationEvent, { type: 'step-done' }>;
 
 /** `up|repair|validate|health --json`: the operation's events folded into one document. */
 export interface OperationDocument {
-  operation?: OperationName;
+  operation?: Verb;
   env?: string;
   /** The file the run read and a digest of its text. */
   config?: ConfigRead;

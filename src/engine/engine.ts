@@ -1,7 +1,8 @@
 /** One loaded config plus the means to read state and emit events: what every operation works with. */
 import type { Component } from '../core/components';
 import { readinessProblems } from '../core/diagnostics';
-import type { EventSink, OperationEvent, OperationName, OperationResult, PlannedStep, Refusal, StepAction, StepResult } from '../core/events';
+import type { Verb } from '../core/verbs';
+import type { EventSink, OperationEvent, OperationResult, PlannedStep, Refusal, StepAction, StepResult } from '../core/events';
 import type { PlanInput } from '../core/plan';
 import { computeReadiness, describeReadiness, type ComponentReadiness } from '../core/readiness';
 import { attemptsKey } from '../core/reconcile';
@@ -30,7 +31,7 @@ export class OperationRun {
   private refusedFor?: Refusal;
   private readonly stepResults: StepResult[] = [];
 
-  constructor(private readonly engine: Engine, readonly operation: OperationName, readonly started = Date.now()) {}
+  constructor(private readonly engine: Engine, readonly operation: Verb, readonly started = Date.now()) {}
 
   get isDone(): boolean {
     return this.finished !== undefined;
@@ -209,7 +210,7 @@ export class Engine {
     return other;
   }
 
-  start(operation: OperationName, components: readonly string[], options?: Record<string, unknown>): OperationRun {
+  start(operation: Verb, components: readonly string[], options?: Record<string, unknown>): OperationRun {
     this.run = new OperationRun(this, operation);
     const config = { file: this.setup.parsed.file, digest: this.setup.configDigest };
     this.emit({ type: 'operation-start', operation, env: this.setup.env, components: [...components], time: new Date().toISOString(), config, options });

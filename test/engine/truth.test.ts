@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { OperationEvent } from '../../src/core/events';
-import { VERBS } from '../../src/core/protocol';
+import { VERBS } from '../../src/core/verbs';
 import { loadAutomation, workspaceFor } from '../../src/engine/automation';
 import { loadSetup } from '../../src/engine/setup';
 import { localConfig, processesOf, Sandbox, sleep, statusOf } from './harness';
