@@ -52,8 +52,14 @@ describe('an interrupted Azure create, probed through Resource Manager (provider
     return `${c.status}: ${c.reason}`;
   };
 
-  /** `up storage` killed (-9) while the account's create runs; `made`: Azure had made it by then. */
+  /**
+   * `up storage` killed (-9) while the account's create runs; `made`: Azure had made it by then.
+   * What an earlier case left is taken down first, and the journal starts empty.
+   */
   async function killedCreate(made: boolean): Promise<void> {
+    const down = await box.runAsync(['down', 'storage'], ['--yes'], env);
+    assert.equal(down.code, 0, down.stdout + down.stderr);
+    writeFileSync(journalFile, '');
     const run = box.start(['up', 'storage'], ['--skip-preflight'], { ...env, MOPS_DOUBLE_HANG: JSON.stringify({ type: ACCOUNT_TYPE, made }) });
     try {
       await run.waitFor((e) => e.type === 'step-output' && e.component === 'storage' && /StorageAccount.*creating/.test(e.line), 240_000);
@@ -104,9 +110,6 @@ describe('an interrupted Azure create, probed through Resource Manager (provider
   });
 
   it('not made → repair clears the create and makes it: one account, ready', async () => {
-    const down = await box.runAsync(['down', 'storage'], ['--yes'], env);
-    assert.equal(down.code, 0, down.stdout + down.stderr);
-    writeFileSync(journalFile, '');
     await killedCreate(false);
     assert.deepEqual(accountIds(), [], 'Azure had not made it');
     arm.requests.length = 0;
@@ -120,9 +123,6 @@ describe('an interrupted Azure create, probed through Resource Manager (provider
   });
 
   it('Resource Manager cannot say (503) → reconcile --heal stalls it with the commands, and creates nothing', async () => {
-    const down = await box.runAsync(['down', 'storage'], ['--yes'], env);
-    assert.equal(down.code, 0, down.stdout + down.stderr);
-    writeFileSync(journalFile, '');
     await killedCreate(true);
     assert.deepEqual(accountIds(), [id]);
     arm.routes.set(routeKey('GET', id), { status: 503, body: { error: { code: 'ServiceUnavailable', message: 'The service is temporarily unavailable.' } } });
