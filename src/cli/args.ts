@@ -1,6 +1,7 @@
 /** Command-line arguments of `mops-infra`. */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../core/errors';
+import { FLAGS, optionsHelp, verbsOf } from '../core/flags';
 import { VERBS, type Verb } from '../core/verbs';
 import { FORMATS, type Format } from './formats';
 
@@ -81,42 +82,7 @@ Commands:
                          forgotten (left running), node pools AKS runs are imported; state only; asks first, or --yes
 
 Options:
-  --config FILE          the config to use (default ./azure.yaml, else ~/.modelops/modelops.yaml,
-                         else ~/.modelops/infrastructure.yaml: the original modelops's files)
-  -e, --env NAME         environment (default: the file's "environment", else dev)
-  --json                 print one JSON document
-  --events               stream one JSON event per line (for tools such as the VS Code extension)
-  --force-recreate       up: destroy the named components and what depends on them, then provision (asks first)
-  --with-dependents      down: also what depends on the named components
-  --all                  down: also storage, registry and the resource group
-  --destroy-storage, --destroy-registry, --delete-rg
-                         down: also storage, the registry or the resource group (the original's flags);
-                         --destroy-all is --all
-  -c, --components A,B   up, preview, down, drift: components as a list (the original's -c)
-  --plan                 up: preview instead (the original's \`mops infra up --plan\`)
-  --to VERSION           rollback: the history version whose spec to go back to
-  --allow-replace        up, repair, rollback: go ahead even where Pulumi would replace or delete what holds
-                         data (or anything of a stack made outside mops-infra); without it that is refused
-  --rollback-on-failure  up: when a component fails, roll back what this up already changed, newest first
-  --no-bundle-env        up, down: leave ~/.modelops/bundle-env/ENV.yaml as it is (by default, on Azure, a run that
-                         changes the registry or storage rewrites it, or removes it, as the original does)
-  --no-kube-context      up, down: leave the kubeconfig as it is (by default, on Azure, a cluster up merges its context
-                         into it and selects it, and a cluster down removes that context, as the original does)
-  --format FORMAT        validate: text (default), sarif (code scanning), or github (workflow annotations)
-  --force-unlock         repair: also clear a lock held by a run on another machine (only once you know it is dead)
-  --skip-preflight       validate, up: skip the Azure preflight (providers, quota, names, Kubernetes version)
-  --once                 reconcile: one pass, then exit (0 when everything is converged): for cron and CI
-  --heal                 reconcile: heal what is not converged (default: only report)
-  --interval SECONDS     reconcile: seconds between passes (default 300, at least 1)
-  --max-attempts N       reconcile: failed attempts on one spec before a component stalls (default 3)
-  --yes                  confirm destruction without asking
-  --dry-run              up: print the plan and change nothing
-  --show-secrets         outputs: print secret values
-  --pulumi PATH          Pulumi CLI to use (default: MOPS_PULUMI, pulumi on PATH, or the build of npm run setup)
-  --backend URL          Pulumi backend (default: pulumi.backend_url, PULUMI_BACKEND_URL, file://~/.modelops/pulumi/backend)
-  --retry-attempts N     attempts to read back a dependency's outputs (default 5)
-  --retry-delay-ms N     first retry delay, doubled each time with jitter (default 500)
-  -h, --help             this help
+${optionsHelp()}
 
 Exit codes (every command): 0 ok (status, validate: everything ready; drift: nothing drifted; reconcile --once:
 everything converged); 1 failed, or something not ready, drifted or not converged, or unreadable; 2 bad usage or azure.yaml has errors (nothing was changed); 3 refused (a stack is busy,
@@ -141,31 +107,10 @@ const VERB_ARGUMENTS: Record<Verb, 'none' | 'one' | 'optional' | 'many'> = {
   migrate: 'none',
 };
 
-/** Flags that only some verbs read. */
-const FLAG_VERBS: Record<string, Verb[]> = {
-  'force-recreate': ['up'],
-  'with-dependents': ['down'],
-  all: ['down'],
-  to: ['rollback'],
-  'allow-replace': ['up', 'repair', 'rollback'],
-  'rollback-on-failure': ['up'],
-  plan: ['up'],
-  components: ['up', 'preview', 'down', 'drift'],
-  'destroy-storage': ['down'],
-  'destroy-registry': ['down'],
-  'destroy-all': ['down'],
-  'delete-rg': ['down'],
-  'no-bundle-env': ['up', 'down'],
-  'no-kube-context': ['up', 'down'],
-  'show-secrets': ['outputs'],
-  'force-unlock': ['repair'],
-  'skip-preflight': ['validate', 'up'],
-  format: ['validate'],
-  once: ['reconcile'],
-  heal: ['reconcile'],
-  interval: ['reconcile'],
-  'max-attempts': ['reconcile'],
-};
+/** node:util's parseArgs options, from the flag table: a switch defaults to false. */
+const PARSER_OPTIONS = Object.fromEntries(
+  FLAGS.map((f) => [f.name, { type: f.type, ...('short' in f ? { short: f.short } : {}), ...(f.type === 'boolean' ? { default: false } : {}) }]),
+) as { [F in (typeof FLAGS)[number] as F['name']]: { type: F['type']; short?: string; default?: boolean } };
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -209,41 +154,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: {
-      config: { type: 'string' },
-      env: { type: 'string', short: 'e' },
-      components: { type: 'string', short: 'c' },
-      plan: { type: 'boolean', default: false },
-      'destroy-storage': { type: 'boolean', default: false },
-      'destroy-registry': { type: 'boolean', default: false },
-      'destroy-all': { type: 'boolean', default: false },
-      'delete-rg': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      events: { type: 'boolean', default: false },
-      yes: { type: 'boolean', short: 'y', default: false },
-      'force-recreate': { type: 'boolean', default: false },
-      'dry-run': { type: 'boolean', default: false },
-      'show-secrets': { type: 'boolean', default: false },
-      pulumi: { type: 'string' },
-      backend: { type: 'string' },
-      'retry-attempts': { type: 'string' },
-      'retry-delay-ms': { type: 'string' },
-      'with-dependents': { type: 'boolean', default: false },
-      all: { type: 'boolean', default: false },
-      to: { type: 'string' },
-      'allow-replace': { type: 'boolean', default: false },
-      'no-bundle-env': { type: 'boolean', default: false },
-      'no-kube-context': { type: 'boolean', default: false },
-      'rollback-on-failure': { type: 'boolean', default: false },
-      'force-unlock': { type: 'boolean', default: false },
-      'skip-preflight': { type: 'boolean', default: false },
-      format: { type: 'string' },
-      once: { type: 'boolean', default: false },
-      heal: { type: 'boolean', default: false },
-      interval: { type: 'string' },
-      'max-attempts': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    options: PARSER_OPTIONS,
   });
   if (values.help || positionals.length === 0) return 'help';
   const [given, ...named] = positionals;
@@ -258,9 +169,9 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
   if (values.json && values.events) throw new UsageError('--json and --events do not go together');
   if (values.format !== undefined && values.format !== 'text' && (values.json || values.events)) throw new UsageError(`--format ${values.format} prints its own document: leave out --json and --events`);
   const set = (flag: string): boolean => ![undefined, false].includes((values as Record<string, unknown>)[flag] as undefined);
-  const unfit = (as: string, except?: string) => Object.entries(FLAG_VERBS).find(([flag, verbs]) => flag !== except && set(flag) && !verbs.includes(as as Verb));
+  const unfit = (as: string, except?: string) => FLAGS.map((f) => [f.name, verbsOf(f.name)] as const).find(([flag, verbs]) => flag !== except && verbs && set(flag) && !verbs.includes(as as Verb));
   const misplaced = unfit(given);
-  if (misplaced) throw new UsageError(`--${misplaced[0]} goes with ${misplaced[1].join(' or ')}, not ${given}`);
+  if (misplaced) throw new UsageError(`--${misplaced[0]} goes with ${misplaced[1]!.join(' or ')}, not ${given}`);
   // `up --plan` is preview: what only an up takes would be silently dropped.
   const dropped = verb !== given ? unfit(verb, 'plan') : undefined;
   if (dropped) throw new UsageError(`--${dropped[0]} does not go with --plan (a preview changes nothing)`);

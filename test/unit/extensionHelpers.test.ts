@@ -7,6 +7,8 @@ import { parseConfig } from '../../src/core/config/parse';
 import { STATUSES } from '../../src/core/readiness';
 import { CliProcess } from '../../src/vscode/cli/cliProcess';
 import { childEnv, commonFlags, settingFlags } from '../../src/vscode/cli/cliArgs';
+import { flagArgs } from '../../src/core/flags';
+import type { Verb } from '../../src/core/verbs';
 import { parseCliArgs } from '../../src/cli/args';
 import { componentContextValue, createContextValue } from '../../src/vscode/view/contextValue';
 import { describeRow, displayValue, formatAgo, formatAt, formatElapsed, runHeader, runSummary } from '../../src/vscode/view/format';
@@ -355,18 +357,19 @@ describe('extension helpers (no vscode)', () => {
   describe('CLI plumbing', () => {
     it('the bundleEnv and kubeContext settings turned off add --no-bundle-env and --no-kube-context to up and down only (the CLI refuses them elsewhere)', () => {
       const off = { bundleEnv: false, kubeContext: false };
-      assert.deepEqual(settingFlags('up', off), ['--no-bundle-env', '--no-kube-context']);
-      assert.deepEqual(settingFlags('down', { bundleEnv: true, kubeContext: false }), ['--no-kube-context']);
-      assert.deepEqual(settingFlags('down', { bundleEnv: false, kubeContext: true }), ['--no-bundle-env']);
-      assert.deepEqual(settingFlags('repair', off), []);
-      assert.deepEqual(settingFlags('up', { bundleEnv: true, kubeContext: true }), []);
-      for (const verb of ['up', 'down']) assert.equal(parseCliArgs([verb, ...settingFlags(verb, off)]) !== 'help', true);
+      const args = (verb: Verb, s: typeof off) => flagArgs(settingFlags(verb, s));
+      assert.deepEqual(args('up', off), ['--no-bundle-env', '--no-kube-context']);
+      assert.deepEqual(args('down', { bundleEnv: true, kubeContext: false }), ['--no-kube-context']);
+      assert.deepEqual(args('down', { bundleEnv: false, kubeContext: true }), ['--no-bundle-env']);
+      assert.deepEqual(args('repair', off), []);
+      assert.deepEqual(args('up', { bundleEnv: true, kubeContext: true }), []);
+      for (const verb of ['up', 'down'] as const) assert.equal(parseCliArgs([verb, ...args(verb, off)]) !== 'help', true);
     });
 
     it('passes settings as flags and the passphrase as env, never as an argument', () => {
-      const flags = commonFlags({ configFile: '/w/azure.yaml', environment: 'prod', pulumiPath: '/p/pulumi', backendUrl: 'file:///b', retryAttempts: 3, retryDelayMs: 10 });
+      const flags = flagArgs(commonFlags({ configFile: '/w/azure.yaml', environment: 'prod', pulumiPath: '/p/pulumi', backendUrl: 'file:///b', retryAttempts: 3, retryDelayMs: 10 }));
       assert.deepEqual(flags, ['--config', '/w/azure.yaml', '--env', 'prod', '--pulumi', '/p/pulumi', '--backend', 'file:///b', '--retry-attempts', '3', '--retry-delay-ms', '10']);
-      assert.deepEqual(commonFlags({ configFile: 'a.yaml', environment: '', pulumiPath: '', backendUrl: '' }), ['--config', 'a.yaml']);
+      assert.deepEqual(flagArgs(commonFlags({ configFile: 'a.yaml', environment: '', pulumiPath: '', backendUrl: '' })), ['--config', 'a.yaml']);
       const env = childEnv({ PATH: '/bin', PULUMI_CONFIG_PASSPHRASE_FILE: '/f' }, 'pw');
       assert.equal(env.ELECTRON_RUN_AS_NODE, '1');
       assert.equal(env.PULUMI_CONFIG_PASSPHRASE, 'pw');

@@ -1,4 +1,6 @@
-/** Settings → CLI flags and child environment. Pure. */
+/** Settings → CLI flags (core/flags.ts) and child environment. Pure. */
+import { verbsOf, type FlagName, type FlagValues } from '../../core/flags';
+import type { Verb } from '../../core/verbs';
 
 export interface CliSettings {
   configFile: string;
@@ -10,21 +12,22 @@ export interface CliSettings {
   retryDelayMs?: number;
 }
 
-/** Flags every verb shares (after the verb and its positionals). */
-export function commonFlags(s: CliSettings): string[] {
-  const flags = ['--config', s.configFile];
-  if (s.environment) flags.push('--env', s.environment);
-  if (s.pulumiPath) flags.push('--pulumi', s.pulumiPath);
-  if (s.backendUrl) flags.push('--backend', s.backendUrl);
-  if (s.retryAttempts !== undefined) flags.push('--retry-attempts', String(s.retryAttempts));
-  if (s.retryDelayMs !== undefined) flags.push('--retry-delay-ms', String(s.retryDelayMs));
-  return flags;
+/** Flags every verb shares. */
+export function commonFlags(s: CliSettings): FlagValues {
+  return {
+    config: s.configFile,
+    ...(s.environment ? { env: s.environment } : {}),
+    ...(s.pulumiPath ? { pulumi: s.pulumiPath } : {}),
+    ...(s.backendUrl ? { backend: s.backendUrl } : {}),
+    'retry-attempts': s.retryAttempts,
+    'retry-delay-ms': s.retryDelayMs,
+  };
 }
 
 /** Flags settings add to the verbs that take them: `bundleEnv: false` leaves ~/.modelops/bundle-env alone on up and down, `kubeContext: false` the kubeconfig. */
-export function settingFlags(verb: string, s: { bundleEnv: boolean; kubeContext: boolean }): string[] {
-  if (verb !== 'up' && verb !== 'down') return [];
-  return [...(s.bundleEnv ? [] : ['--no-bundle-env']), ...(s.kubeContext ? [] : ['--no-kube-context'])];
+export function settingFlags(verb: Verb, s: { bundleEnv: boolean; kubeContext: boolean }): FlagValues {
+  const takes = (flag: FlagName) => verbsOf(flag)?.includes(verb) ?? true;
+  return { 'no-bundle-env': !s.bundleEnv && takes('no-bundle-env'), 'no-kube-context': !s.kubeContext && takes('no-kube-context') };
 }
 
 /** Environment of the child: VS Code's runtime as plain Node, plus the passphrase if the user set one. */

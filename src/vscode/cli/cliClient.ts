@@ -2,6 +2,7 @@
 import { dirname, join } from 'node:path';
 import type { Log } from '../log';
 import { childEnv, commonFlags, type CliSettings } from './cliArgs';
+import { flagArgs, type FlagValues } from '../../core/flags';
 import type { ComponentPreview } from '../../core/events';
 import { EXIT } from '../../core/exitCodes';
 import { type HistoryDocument, type OperationDocument, type EnvironmentsReport, type OutputsReport, type StateReport, type StatusReport } from '../../core/protocol';
@@ -32,10 +33,10 @@ export class CliClient {
     this.cliPath = join(extensionPath, 'dist', 'cli.js');
   }
 
-  /** Starts `verb positionals... flags... extra...`; the caller reads events or the exit. */
-  async start(verb: Verb, positionals: string[], extra: string[]): Promise<CliProcess> {
+  /** Starts `verb positionals... flags...` (with the settings' own); the caller reads events or the exit. */
+  async start(verb: Verb, positionals: string[], flags: FlagValues): Promise<CliProcess> {
     const settings = this.context.settings();
-    const args = [verb, ...positionals, ...commonFlags(settings), ...extra];
+    const args = [verb, ...positionals, ...flagArgs({ ...commonFlags(settings), ...flags })];
     this.log.debug(`spawn: cli ${args.join(' ')}`);
     return new CliProcess({
       nodePath: process.execPath,
@@ -48,41 +49,41 @@ export class CliClient {
 
   /** `status --json`: reads state files only, so it is allowed in Restricted Mode. */
   async status(): Promise<StatusReport> {
-    const report = asStatusReport(await this.json('status', [], []));
+    const report = asStatusReport(await this.json('status', [], {}));
     if (!report) throw new CliError('status printed no report');
     return report;
   }
 
   async outputs(component: string, showSecrets: boolean): Promise<OutputsReport> {
-    const report = asOutputsReport(await this.json('outputs', [component], showSecrets ? ['--show-secrets'] : []));
+    const report = asOutputsReport(await this.json('outputs', [component], { 'show-secrets': showSecrets }));
     if (!report) throw new CliError(`outputs of ${component}: no report`);
     return report;
   }
 
   /** `environments --json`: every environment with stacks in the backend, and how ready each is. */
   async environments(): Promise<EnvironmentsReport> {
-    const report = asEnvironmentsReport(await this.json('environments', [], []));
+    const report = asEnvironmentsReport(await this.json('environments', [], {}));
     if (!report) throw new CliError('environments: no report');
     return report;
   }
 
   /** `state COMPONENT --json`: the stack's resources and outputs, every secret masked. */
   async state(component: string): Promise<StateReport> {
-    const report = asStateReport(await this.json('state', [component], []));
+    const report = asStateReport(await this.json('state', [component], {}));
     if (!report) throw new CliError(`state of ${component}: no report`);
     return report;
   }
 
   /** `up --force-recreate --dry-run --json`: the environment, and what would be destroyed, then provisioned. */
   async forceRecreatePlan(components: string[]): Promise<{ env: string; plan: PlannedStep[] }> {
-    const plan = asPlan(await this.json('up', components, ['--force-recreate', '--dry-run']));
+    const plan = asPlan(await this.json('up', components, { 'force-recreate': true, 'dry-run': true }));
     if (!plan) throw new CliError('force recreate: the CLI printed no plan');
     return plan;
   }
 
   /** A dry run of `verb` (down, rollback, migrate): the environment, the plan, and the summary or refusal it ends with. */
-  async dryRun(verb: 'down' | 'rollback' | 'migrate', positionals: string[], flags: string[]): Promise<{ env: string; plan: PlannedStep[]; result?: string; summary?: string; previews: ComponentPreview[] }> {
-    const doc = (await this.json(verb, positionals, [...flags, '--dry-run'])) as Partial<OperationDocument>;
+  async dryRun(verb: 'down' | 'rollback' | 'migrate', positionals: string[], flags: FlagValues): Promise<{ env: string; plan: PlannedStep[]; result?: string; summary?: string; previews: ComponentPreview[] }> {
+    const doc = (await this.json(verb, positionals, { ...flags, 'dry-run': true })) as Partial<OperationDocument>;
     const plan = asPlan(doc);
     if (!plan) throw new CliError(`${verb}: the CLI printed no plan`);
     return { ...plan, result: doc.result, summary: doc.summary, previews: Array.isArray(doc.previews) ? doc.previews : [] };
@@ -90,13 +91,13 @@ export class CliClient {
 
   /** `history COMPONENT --json`. */
   async history(component: string): Promise<HistoryDocument> {
-    const doc = (await this.json('history', [component], [])) as Partial<HistoryDocument>;
+    const doc = (await this.json('history', [component], {})) as Partial<HistoryDocument>;
     if (!doc || !Array.isArray(doc.updates)) throw new CliError(`history of ${component}: no document`);
     return doc as HistoryDocument;
   }
 
-  private async json(verb: Verb, positionals: string[], extra: string[]): Promise<unknown> {
-    const child = await this.start(verb, positionals, [...extra, '--json']);
+  private async json(verb: Verb, positionals: string[], flags: FlagValues): Promise<unknown> {
+    const child = await this.start(verb, positionals, { ...flags, json: true });
     const exit = await child.done;
     const text = exit.stdout.trim();
     const start = text.indexOf('{');

@@ -18,5 +18,5 @@ export async function runWithDataGuard(s: Services, request: OperationRequest): 
     s.log.info(`${request.title}: not run again; nothing was replaced or deleted`);
     return;
   }
-  await s.runner.run({ ...request, flags: [...request.flags, '--allow-replace'], title: `${request.title} (replacing what holds data)` });
+  await s.runner.run({ ...request, flags: { ...request.flags, 'allow-replace': true }, title: `${request.title} (replacing what holds data)` });
 }

@@ -2,9 +2,9 @@
 import type { Services } from './services';
 
 export async function validate(s: Services): Promise<void> {
-  await s.runner.run({ verb: 'validate', positionals: [], flags: [], targets: [], title: 'Validate' });
+  await s.runner.run({ verb: 'validate', positionals: [], flags: {}, targets: [], title: 'Validate' });
 }
 
 export async function health(s: Services): Promise<void> {
-  await s.runner.run({ verb: 'health', positionals: [], flags: [], targets: [], title: 'Health' });
+  await s.runner.run({ verb: 'health', positionals: [], flags: {}, targets: [], title: 'Health' });
 }

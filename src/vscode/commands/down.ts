@@ -6,13 +6,14 @@
  */
 import * as vscode from 'vscode';
 import { unprotectsNote } from '../../core/dataGuard';
+import type { FlagValues } from '../../core/flags';
 import { destroyed, destroyList } from '../cli/reports';
 import { pickComponent } from './pickComponent';
 import type { Services } from './services';
 
 const CONFIRM = 'Destroy';
 
-async function confirmAndRun(s: Services, components: string[], flags: string[]): Promise<void> {
+async function confirmAndRun(s: Services, components: string[], flags: FlagValues): Promise<void> {
   const planned = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ModelOps: planning down' }, () => s.cli.dryRun('down', components, flags));
   if (planned.result === 'refused') {
     void vscode.window.showWarningMessage(`ModelOps: Down was refused: ${planned.summary ?? ''}`);
@@ -32,14 +33,14 @@ async function confirmAndRun(s: Services, components: string[], flags: string[])
   const choice = await vscode.window.showWarningMessage(`Destroy ${scope} in environment "${planned.env}"?`, { modal: true, detail }, CONFIRM);
   if (choice !== CONFIRM) return;
   const held = [...new Set(planned.plan.map((p) => p.component))];
-  await s.runner.run({ verb: 'down', positionals: components, flags: [...flags, '--yes'], targets: held, title: `Down ${scope}` });
+  await s.runner.run({ verb: 'down', positionals: components, flags: { ...flags, yes: true }, targets: held, title: `Down ${scope}` });
 }
 
 export async function down(s: Services): Promise<void> {
-  await confirmAndRun(s, [], []);
+  await confirmAndRun(s, [], {});
 }
 
 export async function downComponent(s: Services, arg?: unknown): Promise<void> {
   const name = await pickComponent(s.store, arg, 'Destroy which component? (and what depends on it)');
-  if (name) await confirmAndRun(s, [name], ['--with-dependents']);
+  if (name) await confirmAndRun(s, [name], { 'with-dependents': true });
 }

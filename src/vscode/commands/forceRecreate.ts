@@ -33,7 +33,7 @@ async function confirmAndRun(s: Services, components: string[]): Promise<void> {
   await s.runner.run({
     verb: 'up',
     positionals: components,
-    flags: ['--force-recreate', '--yes'],
+    flags: { 'force-recreate': true, yes: true },
     targets: components.length ? held : 'all',
     title: `Force recreate ${scope}`,
   });

@@ -22,7 +22,7 @@ function describeUpdate(u: HistoryUpdate): string {
 export async function rollbackComponent(s: Services, arg?: unknown, to?: number): Promise<void> {
   const name = await pickComponent(s.store, arg, 'Roll back which component?');
   if (!name) return;
-  const flags = to !== undefined ? ['--to', String(to)] : [];
+  const flags = { to };
   const planned = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ModelOps: previewing the rollback of ${name}` }, () => s.cli.dryRun('rollback', [name], flags));
   if (planned.result !== 'succeeded') {
     void vscode.window.showWarningMessage(`ModelOps: Rollback of ${name} was refused: ${planned.summary ?? ''}`);
@@ -36,7 +36,7 @@ export async function rollbackComponent(s: Services, arg?: unknown, to?: number)
   const detail = prompt.detail;
   const choice = await vscode.window.showWarningMessage(`Roll back ${name} in environment "${planned.env}"?`, { modal: true, detail }, CONFIRM);
   if (choice !== CONFIRM) return;
-  await s.runner.run({ verb: 'rollback', positionals: [name], flags: [...flags, '--yes'], targets: [name], title: `Roll back ${name}` });
+  await s.runner.run({ verb: 'rollback', positionals: [name], flags: { ...flags, yes: true }, targets: [name], title: `Roll back ${name}` });
 }
 
 export async function showHistory(s: Services, arg?: unknown): Promise<void> {

@@ -7,5 +7,5 @@ export async function repair(s: Services, arg?: unknown): Promise<void> {
   // From the palette any component can be repaired: a ready one picks up an edited azure.yaml.
   const component = await pickComponent(s.store, arg, 'Repair which component?');
   if (!component) return;
-  await runWithDataGuard(s, { verb: 'repair', positionals: [component], flags: [], targets: [component], title: `Repair ${component}` });
+  await runWithDataGuard(s, { verb: 'repair', positionals: [component], flags: {}, targets: [component], title: `Repair ${component}` });
 }

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { OperationResult, RefusedChanges } from '../../core/events';
 import { FORCE_STOP_COST } from '../../core/cancel';
+import type { FlagValues } from '../../core/flags';
 import { resultOfExit } from '../../core/protocol';
 import { settingFlags } from '../cli/cliArgs';
 import type { CliClient } from '../cli/cliClient';
@@ -23,8 +24,8 @@ export interface OperationRequest {
   verb: 'up' | 'preview' | 'down' | 'rollback' | 'repair' | 'validate' | 'health' | 'drift' | 'migrate';
   /** Positional arguments (components). */
   positionals: string[];
-  /** Extra flags (`--force-recreate --yes`). */
-  flags: string[];
+  /** Its flags (`{ 'force-recreate': true, yes: true }`). */
+  flags: FlagValues;
   /** Components this run holds: all, these, or none (validate, health). */
   targets: RunTargets;
   /** Notification title, e.g. "Up cluster". */
@@ -65,7 +66,7 @@ export class OperationRunner {
       return { result: 'refused', refusedChanges: [] };
     }
     const readyBefore = new Set(this.store.components.filter((c) => c.status === 'ready').map((c) => c.name));
-    const child = await this.cli.start(request.verb, request.positionals, [...request.flags, ...settingFlags(request.verb, readSettings()), '--events']);
+    const child = await this.cli.start(request.verb, request.positionals, { ...request.flags, ...settingFlags(request.verb, readSettings()), events: true });
     const op = this.running.begin(request.verb, request.targets, child, request.title);
     try {
       return await vscode.window.withProgress(

@@ -75,8 +75,7 @@ export class ReconcileLoop implements vscode.Disposable {
   }
 
   private async start(options: { heal: boolean; intervalSeconds: number; maxAttempts: number }): Promise<void> {
-    const flags = ['--interval', String(options.intervalSeconds), '--max-attempts', String(options.maxAttempts), '--events', ...(options.heal ? ['--heal'] : [])];
-    const child = await this.cli.start('reconcile', [], flags);
+    const child = await this.cli.start('reconcile', [], { interval: options.intervalSeconds, 'max-attempts': options.maxAttempts, events: true, heal: options.heal });
     this.child = child;
     this.log.info(`reconcile: started (${options.heal ? 'healing' : 'reporting only'}, every ${options.intervalSeconds} s, ${options.maxAttempts} attempts per spec)`);
     child.onEvent((e) => this.handle(e));
