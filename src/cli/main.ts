@@ -70,9 +70,15 @@ function humanSink(event: OperationEvent): void {
   if (line) print(line);
 }
 
+/** Whether a person is asked on the terminal (no --json or --events, input from a TTY). */
+const asksOnTerminal = (args: CliArgs): boolean => !!process.stdin.isTTY && !args.json && !args.events;
+
+/** What the real run is told: confirmed by --yes, or by the person asked before it (confirmOnTerminal). */
+const confirmed = (args: CliArgs): boolean => args.yes || asksOnTerminal(args);
+
 /** On a terminal, without --yes: show what a dry run planned and ask for "yes"; true when the real run may go ahead. */
 async function confirmOnTerminal(args: CliArgs, dryRun: (engine: Engine) => Promise<unknown>, setup: Setup, describe: (steps: PlannedStep[]) => string[] | undefined): Promise<boolean> {
-  if (args.yes || args.dryRun || args.json || args.events || !process.stdin.isTTY) return true;
+  if (args.yes || args.dryRun || !asksOnTerminal(args)) return true;
   let plan: PlannedStep[] = [];
   await dryRun(new Engine(setup, (e) => void (e.type === 'plan' && (plan = e.steps))));
   const lines = describe(plan);
@@ -99,26 +105,26 @@ function destroyLines(setup: Setup, steps: PlannedStep[], then: string): string[
 async function runUp(engine: Engine, setup: Setup, args: CliArgs): Promise<OperationResult> {
   const options = { components: args.components, forceRecreate: args.forceRecreate, dryRun: args.dryRun, yes: args.yes, rollbackOnFailure: args.rollbackOnFailure, preflight: !args.skipPreflight, allowReplace: args.allowReplace, bundleEnv: !args.noBundleEnv, kubeContext: !args.noKubeContext };
   if (args.forceRecreate && !(await confirmOnTerminal(args, (e) => up(e, { ...options, dryRun: true }), setup, (steps) => destroyLines(setup, steps, ', then provisioned again')))) return 'refused';
-  return up(engine, { ...options, yes: options.yes || (args.forceRecreate && process.stdin.isTTY && !args.json && !args.events) });
+  return up(engine, { ...options, yes: args.yes || (args.forceRecreate && asksOnTerminal(args)) });
 }
 
 async function runDown(engine: Engine, setup: Setup, args: CliArgs): Promise<OperationResult> {
   const options = { components: args.components, withDependents: args.withDependents, all: args.all, also: args.alsoDestroy, dryRun: args.dryRun, yes: args.yes, bundleEnv: !args.noBundleEnv, kubeContext: !args.noKubeContext };
   if (!(await confirmOnTerminal(args, (e) => down(e, { ...options, dryRun: true }), setup, (steps) => destroyLines(setup, steps, '')))) return 'refused';
-  return down(engine, { ...options, yes: options.yes || (process.stdin.isTTY && !args.json && !args.events) });
+  return down(engine, { ...options, yes: confirmed(args) });
 }
 
 async function runRollback(engine: Engine, setup: Setup, args: CliArgs): Promise<OperationResult> {
   const options = { to: args.to, allowReplace: args.allowReplace, dryRun: args.dryRun, yes: args.yes };
   const describe = (steps: PlannedStep[]) => steps.filter((s) => s.action === 'up').map((s) => `${s.stack}: ${s.reason}`);
   if (!(await confirmOnTerminal(args, (e) => rollback(e, args.component!, { ...options, dryRun: true }), setup, (steps) => (describe(steps).length ? describe(steps) : undefined)))) return 'refused';
-  return rollback(engine, args.component!, { ...options, yes: options.yes || (process.stdin.isTTY && !args.json && !args.events) });
+  return rollback(engine, args.component!, { ...options, yes: confirmed(args) });
 }
 
 async function runMigrate(engine: Engine, setup: Setup, args: CliArgs): Promise<OperationResult> {
   const describe = (steps: PlannedStep[]) => steps.map((s) => `${s.stack}: ${s.action} — ${s.reason}`);
   if (!(await confirmOnTerminal(args, (e) => migrate(e, { dryRun: true }), setup, (steps) => (steps.length ? describe(steps) : undefined)))) return 'refused';
-  return migrate(engine, { dryRun: args.dryRun, yes: args.yes || (process.stdin.isTTY && !args.json && !args.events) });
+  return migrate(engine, { dryRun: args.dryRun, yes: confirmed(args) });
 }
 
 async function runPreview(engine: Engine, setup: Setup, args: CliArgs): Promise<OperationResult> {
