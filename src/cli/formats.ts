@@ -5,7 +5,8 @@
  */
 import { relative } from 'node:path';
 import type { Problem } from '../core/config/types';
-import { CONFIG_PROBLEM_CODES, MODEL_PROBLEM_CODES, READINESS_PROBLEM_CODES, type ProblemCode } from '../core/problemCodes';
+import { CONFIG_PROBLEM_CODES } from '../core/config/codes';
+import { MODEL_PROBLEM_CODES, READINESS_PROBLEM_CODES, type ProblemCode } from '../core/problemCodes';
 
 export const FORMATS = ['text', 'sarif', 'github'] as const;
 export type Format = (typeof FORMATS)[number];

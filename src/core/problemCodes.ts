@@ -2,9 +2,8 @@
  * Every problem code, with what it means: the config parser's, readiness's and the model's.
  * Quick fixes, docs and tests key on these; `Problem.code` is one of them.
  */
-import { CONFIG_PROBLEM_CODES } from './config/codes';
+import { type CONFIG_PROBLEM_CODES } from './config/codes';
 
-export { CONFIG_PROBLEM_CODES };
 
 /** Problems that come from the state of the stacks, placed in azure.yaml. */
 export const READINESS_PROBLEM_CODES = {

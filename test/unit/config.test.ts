@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { CONFIG_PROBLEM_CODES, parseConfig, providerOfText, type ConfigProblemCode } from '../../src/core/config/parse';
+import { CONFIG_PROBLEM_CODES, type ConfigProblemCode } from '../../src/core/config/codes';
+import { parseConfig, providerOfText } from '../../src/core/config/parse';
 import { sectionsWithoutEffect } from '../../src/core/config/rules';
 import type { ParsedConfig, Problem } from '../../src/core/config/types';
 import { ED25519_SSH_KEY, ORIGINAL_EXAMPLE, SHORT_RSA_SSH_KEY } from '../fixtures';

@@ -11,7 +11,6 @@ import { ProblemList, SourceText } from './source';
 import { formatOfKeys, pathInFile, readInfrastructureYaml, readModelopsYaml } from './unified';
 import type { ConfigFormat, ConfigPath, InfraConfig, ParsedConfig, Problem, ProviderKind, SourceRange } from './types';
 
-export { CONFIG_PROBLEM_CODES, type ConfigProblemCode } from './codes';
 
 export function parseConfig(text: string, file: string): ParsedConfig {
   const source = new SourceText(file, text);

@@ -14,7 +14,6 @@ import { readAdaptive, readRegistry, readStorage, readWorkspace } from './servic
 import { didYouMean } from './suggest';
 import type { InfraConfig, ProviderKind } from './types';
 
-export { CONFIG_PROBLEM_CODES, type ConfigProblemCode } from './codes';
 
 export const TOP_LEVEL_KEYS = [
   'provider',
