@@ -112,7 +112,7 @@ async function benchUp(): Promise<void> {
 async function benchDiagnostics(): Promise<void> {
   const { parseConfig } = require('../src/core/config/parse') as typeof import('../src/core/config/parse');
   const { componentsFor } = require('../src/core/components') as typeof import('../src/core/components');
-  const { readinessProblems } = require('../src/core/diagnostics') as typeof import('../src/core/diagnostics');
+  const { readinessProblems } = require('../src/core/readinessProblems') as typeof import('../src/core/readinessProblems');
   const { parseDocument } = require('yaml') as typeof import('yaml');
   let text = 'provider: local\nenvironment: dev\nstorage: {}\nworkspace:\n  metadata: { name: w }\n  spec: {}\naks:\n  node_pools:\n';
   for (let i = 0; i < 249; i++) {

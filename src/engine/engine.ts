@@ -1,6 +1,6 @@
 /** One loaded config plus the means to read state and emit events: what every operation works with. */
 import type { Component } from '../core/components';
-import { readinessProblems } from '../core/diagnostics';
+import { readinessProblems } from '../core/readinessProblems';
 import type { Verb } from '../core/verbs';
 import type { EventSink, OperationEvent, OperationResult, PlannedStep, Refusal, StepAction, StepResult } from '../core/events';
 import type { PlanInput } from '../core/plan';

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { componentsFor } from '../../src/core/components';
 import { faultCause, faultOf, removeFaultEdit } from '../../src/core/config/faults';
 import { parseConfig } from '../../src/core/config/parse';
-import { readinessProblems } from '../../src/core/diagnostics';
+import { readinessProblems } from '../../src/core/readinessProblems';
 import { computeReadiness } from '../../src/core/readiness';
 import { quickFixesFor } from '../../src/vscode/view/quickFixPlan';
 import { lines } from '../fixtures';

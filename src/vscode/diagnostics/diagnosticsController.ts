@@ -5,7 +5,7 @@
  */
 import { readConfigFile } from '../../engine/userFiles';
 import * as vscode from 'vscode';
-import { readinessProblems } from '../../core/diagnostics';
+import { readinessProblems } from '../../core/readinessProblems';
 import type { Problem } from '../../core/config/types';
 import type { ConfigLocator } from '../config/configLocator';
 import { parseConfig } from '../../core/config/parse';

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { componentsFor } from '../../src/core/components';
 import type { ConfigPath, ParsedConfig, SourceRange } from '../../src/core/config/types';
-import { READINESS_PROBLEM_CODES, readinessProblems } from '../../src/core/diagnostics';
+import { READINESS_PROBLEM_CODES, readinessProblems } from '../../src/core/readinessProblems';
 import { computeReadiness } from '../../src/core/readiness';
 import { absentStack } from '../../src/core/state';
 import { azureConfig, byName, graphOf, localConfig, readyState, statesFor, withOutputs } from './helpers';
