@@ -1,8 +1,8 @@
 /** Entry point: wiring only. Every concern lives in its own file. */
 import * as vscode from 'vscode';
 import { deployedCount } from '../core/readiness';
-import { CliClient } from './cli/cliClient';
-import { cliSettings } from './cli/cliSettings';
+import { CliClient } from './child/cliClient';
+import { cliSettings } from './child/cliSettings';
 import { registerCommands } from './commands/registry';
 import { STATE_SCHEME, StateDocuments } from './commands/showState';
 import type { Services } from './commands/services';

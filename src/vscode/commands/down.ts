@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { unprotectsNote } from '../../core/dataGuard';
 import type { FlagValues } from '../../core/flags';
-import { destroyed, destroyList } from '../cli/reports';
+import { destroyed, destroyList } from '../child/reports';
 import { pickComponent } from './pickComponent';
 import type { Services } from './services';
 

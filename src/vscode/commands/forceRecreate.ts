@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { unprotectsNote } from '../../core/dataGuard';
-import { besidesRecreate, destroyList, recreatedWith } from '../cli/reports';
+import { besidesRecreate, destroyList, recreatedWith } from '../child/reports';
 import { pickComponent } from './pickComponent';
 import type { Services } from './services';
 

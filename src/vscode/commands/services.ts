@@ -1,6 +1,6 @@
 /** What command handlers get: the extension's long-lived parts. */
 import type * as vscode from 'vscode';
-import type { CliClient } from '../cli/cliClient';
+import type { CliClient } from '../child/cliClient';
 import type { ConfigLocator } from '../config/configLocator';
 import type { Log } from '../log';
 import type { OperationRunner } from '../operations/operationRunner';

@@ -4,7 +4,7 @@
  * as JSON beside azure.yaml. A virtual document: nothing there can be edited or saved.
  */
 import * as vscode from 'vscode';
-import type { CliClient } from '../cli/cliClient';
+import type { CliClient } from '../child/cliClient';
 import { pickComponent } from './pickComponent';
 import type { Services } from './services';
 

@@ -4,7 +4,7 @@
  * running, done), and a tick every second so running rows can show a timer.
  */
 import * as vscode from 'vscode';
-import type { CliProcess } from '../cli/cliProcess';
+import type { CliProcess } from '../child/cliProcess';
 import type { StepResult } from '../../core/events';
 import { type ComponentPhase, type RunTargets, targetsConflict } from '../view/runPhase';
 

@@ -5,7 +5,7 @@
  * is visible. Debounced and single-flight; each refresh records why.
  */
 import type * as vscode from 'vscode';
-import type { CliClient } from '../cli/cliClient';
+import type { CliClient } from '../child/cliClient';
 import type { ConfigLocator } from '../config/configLocator';
 import type { Log } from '../log';
 import type { RunningOperations } from '../operations/runningOperations';

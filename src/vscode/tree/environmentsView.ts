@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { EnvironmentsReport } from '../../core/protocol';
 import { deployedCount, summarize } from '../../core/readiness';
-import type { CliClient } from '../cli/cliClient';
+import type { CliClient } from '../child/cliClient';
 import type { Log } from '../log';
 import type { RunningOperations } from '../operations/runningOperations';
 import type { ReadinessStore } from '../readiness/readinessStore';
