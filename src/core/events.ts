@@ -5,8 +5,8 @@
  */
 import type { Problem } from './config/types';
 import type { DriftCheck } from './drift';
-import type { Condition } from './conditions';
-import type { PreflightVerdict } from './preflight';
+import type { ConditionReport } from './conditions';
+import type { PreflightReport } from './preflight';
 import type { ComponentReadiness } from './readiness';
 import type { Verb } from './verbs';
 
@@ -54,6 +54,14 @@ export interface ComponentPreview {
 }
 export type HealthVerdict = 'healthy' | 'unhealthy' | 'unknown';
 
+/** One health check of one component: what `health` reports, in its event and its document. */
+export interface HealthResult {
+  component: string;
+  check: string;
+  verdict: HealthVerdict;
+  reason: string;
+}
+
 export interface PlannedStep {
   component: string;
   stack: string;
@@ -81,15 +89,15 @@ export type OperationEvent =
   /** Readiness of every component; `partial` while the operation still runs (re-read after each step). */
   | { type: 'readiness'; components: ComponentReadiness[]; partial?: true }
   | { type: 'problem'; problem: Problem }
-  | { type: 'health'; component: string; check: string; verdict: HealthVerdict; reason: string }
-  | { type: 'preflight'; check: string; verdict: PreflightVerdict; reason: string; fix?: string }
+  | ({ type: 'health' } & HealthResult)
+  | ({ type: 'preflight' } & PreflightReport)
   | ({ type: 'preview' } & ComponentPreview)
   /** The data guard refused a component's update; --allow-replace consents. */
   | ({ type: 'refused-changes' } & RefusedChanges)
   /** One component's drift check. */
   | ({ type: 'drift' } & DriftCheck)
   /** The reconcile loop's condition of a component, at least once per pass. */
-  | { type: 'condition'; component: string; condition: Condition; reason: string; message: string; attempt: number; maxAttempts: number; command?: string }
+  | ({ type: 'condition'; component: string } & Pick<ConditionReport, 'condition' | 'reason' | 'message' | 'attempt' | 'maxAttempts' | 'command'>)
   /** A reconcile pass begins (`pass` counts from 1) or ends, and when the next one starts. */
   | { type: 'pass'; pass: number; phase: 'start' | 'end'; converged?: boolean; nextPassAt?: string }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }

@@ -21,6 +21,9 @@ export interface PreflightCheck {
   recheckBefore?: string;
 }
 
+/** What a check reports, in its event and the `validate`/`up` document. */
+export type PreflightReport = Pick<PreflightCheck, 'check' | 'verdict' | 'reason' | 'fix'>;
+
 /** A fact read from Azure, or why it could not be. */
 export type Fact<T> = { value: T } | { unknown: string };
 

@@ -5,9 +5,9 @@
  */
 import type { Problem } from './config/types';
 import type { DriftCheck } from './drift';
-import type { ComponentPreview, ConfigRead, HealthVerdict, OperationEvent, OperationResult, PlannedStep, RefusedChanges, Refusal } from './events';
+import type { ComponentPreview, ConfigRead, HealthResult, OperationEvent, OperationResult, PlannedStep, RefusedChanges, Refusal } from './events';
 import type { ComponentReadiness } from './readiness';
-import type { PreflightVerdict } from './preflight';
+import type { PreflightReport } from './preflight';
 import { EXIT, type ExitCode } from './exitCodes';
 import type { Verb } from './verbs';
 
@@ -70,9 +70,9 @@ export interface OperationDocument {
   summary?: string;
   plan: PlannedStep[];
   steps: StepDone[];
-  health: Array<{ component: string; check: string; verdict: HealthVerdict; reason: string }>;
+  health: HealthResult[];
   /** The Azure preflight's checks (validate, up), when it ran. */
-  preflight: Array<{ check: string; verdict: PreflightVerdict; reason: string; fix?: string }>;
+  preflight: PreflightReport[];
   /** What previews the operation ran said (rollback, and the data guard before up and repair, preview first). */
   previews: ComponentPreview[];
   /** What the data guard refused, per component (nothing of those was changed; --allow-replace consents). */

@@ -10,12 +10,12 @@ import { canonicalComponentName, type Component } from '../core/components';
 import { configDigest } from '../core/config/digest';
 import { checkBackendUrl } from '../core/config/naming';
 import { parseConfig } from '../core/config/parse';
-import { START_OF_FILE, type InfraConfig, type ParsedConfig, type Problem } from '../core/config/types';
+import { START_OF_FILE, type InfraConfig, type Problem } from '../core/config/types';
 import { formatPath } from '../core/config/reader';
 import { pathInFile } from '../core/config/unified';
 import { ConfigError, UnknownComponentError, UsageError } from '../core/errors';
 import type { DependencyGraph } from '../core/graph';
-import { buildModel, environmentProblem, errorsOf } from '../core/model';
+import { buildModel, environmentProblem, errorsOf, type InfraModel } from '../core/model';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../core/retry';
 import { resolveSettings, type ResolvedSettings } from './settings';
 import { resolveUserName, type UserName } from './userName';
@@ -31,18 +31,12 @@ export interface SetupOptions {
   processEnv?: NodeJS.ProcessEnv;
 }
 
-/** What every operation works with (`engine.setup`). */
-export interface Setup {
-  parsed: ParsedConfig;
+/** What every operation works with (`engine.setup`): the model of a config that could be read, with its graph. */
+export interface Setup extends InfraModel {
   config: InfraConfig;
-  env: string;
-  components: Component[];
-  byName: ReadonlyMap<string, Component>;
   graph: DependencyGraph;
   settings: ResolvedSettings;
   retry: RetryPolicy;
-  /** Config and graph problems (readiness problems come later). */
-  problems: Problem[];
   /** The problems that make the config unusable for any operation (exit 2). */
   configErrors: Problem[];
   /** What was read, as a digest (sha256, 12 hex): a run's log names it, so "which azure.yaml did it use" has an answer. */
@@ -94,15 +88,11 @@ export function loadSetup(options: SetupOptions): Setup {
   const { parsed } = model;
   if (!parsed.config || !model.graph) throw new ConfigError(file, errorsOf(model.problems));
   return {
-    parsed,
+    ...model,
     config: parsed.config,
-    env: model.env,
-    components: model.components,
-    byName: model.byName,
     graph: model.graph,
     settings,
     retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
-    problems: model.problems,
     configErrors: errorsOf(model.problems),
     configDigest: configDigest(text),
     userName,

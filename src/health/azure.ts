@@ -8,7 +8,8 @@ import type { Component } from '../core/components';
 import { STANDARD_CONTAINERS } from '../core/names';
 import { listContainers, probeEndpoint, type StorageAccess } from './blob';
 import { CallFailure, KubeReader, timed, type FailureKind, type NodeSummary } from './kubernetes';
-import type { HealthResult, OutputsByComponent } from './types';
+import type { HealthResult } from '../core/events';
+import type { OutputsByComponent } from './types';
 
 export interface AzureHealthOptions {
   /** Limit of each call (default 10 s). */

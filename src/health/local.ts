@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Component } from '../core/components';
 import { clusterDirOf } from '../core/localCluster';
-import type { HealthResult, OutputsByComponent } from './types';
+import type { HealthResult } from '../core/events';
+import type { OutputsByComponent } from './types';
 
 type Check = (outputs: Record<string, unknown>, all: OutputsByComponent) => Omit<HealthResult, 'component'>[];
 

@@ -1,11 +1,2 @@
-import type { HealthVerdict } from '../core/events';
-
-export interface HealthResult {
-  component: string;
-  check: string;
-  verdict: HealthVerdict;
-  reason: string;
-}
-
 /** Plain output values of every component that has a stack (secrets included: keep in memory only). */
 export type OutputsByComponent = ReadonlyMap<string, Record<string, unknown>>;

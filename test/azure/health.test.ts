@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { componentsFor, type Component } from '../../src/core/components';
 import { azureHealth, nodeChecks } from '../../src/health/azure';
 import { poolOf } from '../../src/health/kubernetes';
-import type { HealthResult } from '../../src/health/types';
+import type { HealthResult } from '../../src/core/events';
 import { Objects, startApiServer, type ApiServer } from './apiserver';
 import { FLAT_EXAMPLE, SECTIONS, parse } from './mocks';
 

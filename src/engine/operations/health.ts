@@ -4,7 +4,7 @@ import type { OperationResult } from '../../core/events';
 import type { StackState } from '../../core/state';
 import { azureHealth } from '../../health/azure';
 import { localHealth } from '../../health/local';
-import type { HealthResult } from '../../health/types';
+import type { HealthResult } from '../../core/events';
 import type { Engine } from '../engine';
 import { localRoot } from '../programs/local/programs';
 import { refuseInvalidConfig } from './guard';

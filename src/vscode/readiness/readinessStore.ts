@@ -5,19 +5,14 @@
  */
 import * as vscode from 'vscode';
 import type { Problem } from '../../core/config/types';
-import type { ComponentPreview, HealthVerdict } from '../../core/events';
+import type { ComponentPreview, HealthResult } from '../../core/events';
 import type { ComponentReadiness } from '../../core/readiness';
 import type { StatusReport } from '../../core/protocol';
 import type { ConditionReport } from '../../core/conditions';
 import { currentChecks } from '../view/health';
 
 /** One health check of one component, as the last Health run reported it. */
-export interface HealthCheck {
-  check: string;
-  verdict: HealthVerdict;
-  reason: string;
-  checkedAt: string;
-}
+export type HealthCheck = Omit<HealthResult, 'component'> & { checkedAt: string };
 
 export class ReadinessStore implements vscode.Disposable {
   private report: StatusReport | undefined;
