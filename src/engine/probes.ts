@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import type { Component } from '../core/components';
 import type { Probe } from '../core/heal';
 import type { Fact } from '../core/preflight';
-import { armResourceExists } from '../health/preflight';
+import { armResourceExists } from '../probes/arm/preflight';
 import { loadAutomation, workspaceFor } from './automation';
 import type { Engine } from './engine';
 import { describePulumiError } from './pulumiErrors';
@@ -150,7 +150,7 @@ async function objectReaderFor(engine: Engine, component: Component): Promise<Ob
   try {
     const kubeconfig = (await readOutputs(engine, engine.component(from), true)).kubeconfig?.value;
     if (typeof kubeconfig !== 'string' || !kubeconfig) return `${from} exports no kubeconfig`;
-    const { KubeReader } = await import('../health/kubernetes');
+    const { KubeReader } = await import('../probes/clients/kubernetes');
     const reader = new KubeReader(kubeconfig, PROBE_TIMEOUT_MS);
     return (apiVersion, kind, name, namespace) => reader.objectExists(apiVersion, kind, name, namespace);
   } catch (error) {

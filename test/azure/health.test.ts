@@ -1,5 +1,5 @@
 /**
- * azureHealth against a real Kubernetes API server on this machine
+ * endpointHealth against a real Kubernetes API server on this machine
  * (kube-apiserver + etcd built from the Go module proxy, scripts/kube-apiserver.mjs):
  * Nodes and Deployments are real API objects whose status each test sets.
  */
@@ -7,8 +7,8 @@ import { strict as assert } from 'node:assert';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { componentsFor, type Component } from '../../src/core/components';
-import { azureHealth, nodeChecks } from '../../src/health/azure';
-import { poolOf } from '../../src/health/kubernetes';
+import { endpointHealth, nodeChecks } from '../../src/probes/health/endpoints';
+import { poolOf } from '../../src/probes/clients/kubernetes';
 import type { HealthResult } from '../../src/core/events';
 import { Objects, startApiServer, type ApiServer } from './apiserver';
 import { FLAT_EXAMPLE, SECTIONS, parse } from './mocks';
@@ -59,7 +59,7 @@ describe('azure health: against a real kube-apiserver', function () {
   });
 
   it('healthy: API, every pool, scheduler, workers and the run workers', async () => {
-    const results = await azureHealth(COMPONENTS, outputsFor(api.kubeconfig()), { timeoutMs: 5000 });
+    const results = await endpointHealth(COMPONENTS, outputsFor(api.kubeconfig()), { timeoutMs: 5000 });
     assert.deepEqual(verdicts(results), [
       'cluster api: healthy',
       'cluster nodes cpu: healthy',
@@ -75,7 +75,7 @@ describe('azure health: against a real kube-apiserver', function () {
 
   it('no nodes Ready: each pool is unhealthy and says why', async () => {
     for (const [name, pool] of [['aks-system-0', 'system'], ['aks-cpu-0', 'cpu'], ['aks-cpu-1', 'cpu']]) await objects.node(name, pool, false);
-    const results = await azureHealth(COMPONENTS, outputsFor(api.kubeconfig()), { timeoutMs: 5000 });
+    const results = await endpointHealth(COMPONENTS, outputsFor(api.kubeconfig()), { timeoutMs: 5000 });
     assert.equal(find(results, 'cluster', 'api').verdict, 'healthy');
     const cpu = find(results, 'cluster', 'nodes cpu');
     assert.equal(cpu.verdict, 'unhealthy');
@@ -85,13 +85,13 @@ describe('azure health: against a real kube-apiserver', function () {
 
   it('no nodes at all is unhealthy', async () => {
     await objects.deleteNodes();
-    const results = await azureHealth(COMPONENTS, outputsFor(api.kubeconfig()), { timeoutMs: 5000 });
+    const results = await endpointHealth(COMPONENTS, outputsFor(api.kubeconfig()), { timeoutMs: 5000 });
     assert.deepEqual(find(results, 'cluster', 'nodes'), { component: 'cluster', check: 'nodes', verdict: 'unhealthy', reason: 'the cluster has no nodes' });
   });
 
   it('scheduler unavailable: the workspace is unhealthy with the Deployment condition', async () => {
     await objects.deployment(WORKSPACE_NS, 'dask-scheduler', 1, 0, false);
-    const results = await azureHealth(COMPONENTS, outputsFor(api.kubeconfig()), { timeoutMs: 5000 });
+    const results = await endpointHealth(COMPONENTS, outputsFor(api.kubeconfig()), { timeoutMs: 5000 });
     const scheduler = find(results, 'workspace', 'scheduler');
     assert.equal(scheduler.verdict, 'unhealthy');
     assert.equal(scheduler.reason, 'dask-scheduler is not available: Deployment does not have minimum availability. (0 of 1 replica(s) ready)');
@@ -101,13 +101,13 @@ describe('azure health: against a real kube-apiserver', function () {
   it('missing deployments and idle run workers are unhealthy', async () => {
     await api.call('DELETE', `/apis/apps/v1/namespaces/${WORKSPACE_NS}/deployments/dask-workers`);
     await objects.deployment(RUN_NS, 'adaptive-workers', 2, 0);
-    const results = await azureHealth(COMPONENTS, outputsFor(api.kubeconfig()), { timeoutMs: 5000 });
+    const results = await endpointHealth(COMPONENTS, outputsFor(api.kubeconfig()), { timeoutMs: 5000 });
     assert.deepEqual(find(results, 'workspace', 'workers'), { component: 'workspace', check: 'workers', verdict: 'unhealthy', reason: `deployment ${WORKSPACE_NS}/dask-workers does not exist` });
     assert.equal(find(results, 'adaptive-default', 'workers').reason, 'adaptive-workers: no replica ready (0 of 2 replica(s) ready)');
   });
 
   it('rejected credentials: the API check is unhealthy, the rest unknown', async () => {
-    const results = await azureHealth(COMPONENTS, outputsFor(api.kubeconfig('not-a-token')), { timeoutMs: 5000 });
+    const results = await endpointHealth(COMPONENTS, outputsFor(api.kubeconfig('not-a-token')), { timeoutMs: 5000 });
     const check = find(results, 'cluster', 'api');
     assert.equal(check.verdict, 'unhealthy');
     assert.match(check.reason, /rejected the kubeconfig's credentials .*HTTP 401/);
@@ -115,7 +115,7 @@ describe('azure health: against a real kube-apiserver', function () {
   });
 
   it('a user without permissions: authenticated, but the reads are forbidden (unhealthy, with the status)', async () => {
-    const results = await azureHealth(COMPONENTS, outputsFor(api.kubeconfig(api.readerToken)), { timeoutMs: 5000 });
+    const results = await endpointHealth(COMPONENTS, outputsFor(api.kubeconfig(api.readerToken)), { timeoutMs: 5000 });
     assert.equal(find(results, 'cluster', 'api').verdict, 'healthy');
     const nodes = find(results, 'cluster', 'nodes');
     assert.equal(nodes.verdict, 'unhealthy');
@@ -130,7 +130,7 @@ describe('azure health: against a real kube-apiserver', function () {
       });
     });
     const started = Date.now();
-    const results = await azureHealth(COMPONENTS, outputsFor(api.kubeconfig(api.token, `https://127.0.0.1:${closed}`)), { timeoutMs: 5000 });
+    const results = await endpointHealth(COMPONENTS, outputsFor(api.kubeconfig(api.token, `https://127.0.0.1:${closed}`)), { timeoutMs: 5000 });
     assert.ok(Date.now() - started < 5000);
     assert.deepEqual(results.map((r) => r.verdict), ['unknown', 'unknown', 'unknown', 'unknown']);
     assert.match(find(results, 'cluster', 'api').reason, /ECONNREFUSED/);
@@ -144,7 +144,7 @@ describe('azure health: against a real kube-apiserver', function () {
     try {
       const port = (silent.address() as AddressInfo).port;
       const started = Date.now();
-      const results = await azureHealth(COMPONENTS, outputsFor(api.kubeconfig(api.token, `https://127.0.0.1:${port}`)), { timeoutMs: 700 });
+      const results = await endpointHealth(COMPONENTS, outputsFor(api.kubeconfig(api.token, `https://127.0.0.1:${port}`)), { timeoutMs: 700 });
       assert.ok(Date.now() - started < 3000, `took ${Date.now() - started} ms`);
       assert.deepEqual(find(results, 'cluster', 'api'), { component: 'cluster', check: 'api', verdict: 'unknown', reason: 'GET /version: no answer within 0.7 s' });
     } finally {
@@ -154,7 +154,7 @@ describe('azure health: against a real kube-apiserver', function () {
   });
 
   it('a cluster stack without kubeconfig, and components without a stack', async () => {
-    const results = await azureHealth(COMPONENTS, new Map([['cluster', {}]]), { timeoutMs: 1000 });
+    const results = await endpointHealth(COMPONENTS, new Map([['cluster', {}]]), { timeoutMs: 1000 });
     assert.deepEqual(find(results, 'cluster', 'api'), { component: 'cluster', check: 'api', verdict: 'unhealthy', reason: 'the cluster stack exports no kubeconfig' });
     assert.deepEqual(find(results, 'workspace', 'stack'), { component: 'workspace', check: 'stack', verdict: 'unknown', reason: 'not provisioned' });
   });

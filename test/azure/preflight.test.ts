@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { TokenCredential } from '@azure/core-auth';
 import { registryName, storageAccountName } from '../../src/core/names';
 import type { PreflightCheck } from '../../src/core/preflight';
-import { azurePreflight, roleAssignmentRights } from '../../src/health/preflight';
+import { azurePreflight, roleAssignmentRights } from '../../src/probes/arm/preflight';
 import { recheckBefore } from '../../src/engine/operations/preflight';
 import { CONTRIBUTOR_PERMISSIONS, readySubscription, routeKey, startArmDouble, type ArmDouble } from './armDouble';
 import { FLAT_EXAMPLE, SECTIONS, SUBSCRIPTION, parse } from './mocks';

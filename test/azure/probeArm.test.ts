@@ -7,7 +7,7 @@
  */
 import { strict as assert } from 'node:assert';
 import type { TokenCredential } from '@azure/core-auth';
-import { armResourceExists } from '../../src/health/preflight';
+import { armResourceExists } from '../../src/probes/arm/preflight';
 import { probeArm } from '../../src/engine/probes';
 import { routeKey, startArmDouble, type ArmDouble } from './armDouble';
 import { SUBSCRIPTION } from './mocks';

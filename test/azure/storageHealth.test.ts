@@ -7,8 +7,8 @@ import { strict as assert } from 'node:assert';
 import { createServer, type AddressInfo } from 'node:net';
 import { componentsFor } from '../../src/core/components';
 import { STANDARD_CONTAINERS } from '../../src/core/names';
-import { azureHealth } from '../../src/health/azure';
-import { accountOf, listContainers } from '../../src/health/blob';
+import { endpointHealth } from '../../src/probes/health/endpoints';
+import { accountOf, listContainers } from '../../src/probes/clients/blob';
 import { Azurite, DEV_ACCOUNT } from '../azurite';
 import { FLAT_EXAMPLE, SECTIONS, parse } from './mocks';
 
@@ -33,7 +33,7 @@ describe('azure health: storage on the real Storage API (Azurite), registry thro
   const service = () => require('@azure/storage-blob').BlobServiceClient.fromConnectionString(azurite.connectionString) as import('@azure/storage-blob').BlobServiceClient;
 
   it('healthy: the endpoint answers and the four containers exist', async () => {
-    const results = await azureHealth(storage, outputs(), { timeoutMs: 10_000 });
+    const results = await endpointHealth(storage, outputs(), { timeoutMs: 10_000 });
     assert.equal(results[0].check, 'blob endpoint');
     assert.equal(results[0].verdict, 'healthy');
     assert.match(results[0].reason, /answers \(HTTP \d+\)/);
@@ -43,13 +43,13 @@ describe('azure health: storage on the real Storage API (Azurite), registry thro
   it('a deleted container is unhealthy; a wrong key is unhealthy with the service code, and the key is never in the reason', async () => {
     await service().getContainerClient('results').delete();
     try {
-      const missing = await azureHealth(storage, outputs(), { timeoutMs: 10_000 });
+      const missing = await endpointHealth(storage, outputs(), { timeoutMs: 10_000 });
       assert.deepEqual([missing[1].verdict, missing[1].reason], ['unhealthy', 'missing container(s): results']);
     } finally {
       await azurite.createContainer('results');
     }
     const wrongKey = Buffer.from('not-the-account-key-but-long-enough').toString('base64');
-    const rejected = await azureHealth(storage, outputs(azurite.connectionString.replace(/AccountKey=[^;]+/, `AccountKey=${wrongKey}`)), { timeoutMs: 10_000 });
+    const rejected = await endpointHealth(storage, outputs(azurite.connectionString.replace(/AccountKey=[^;]+/, `AccountKey=${wrongKey}`)), { timeoutMs: 10_000 });
     assert.equal(rejected[1].verdict, 'unhealthy');
     assert.match(rejected[1].reason, new RegExp(`^list containers of ${DEV_ACCOUNT}: HTTP 403 \\((AuthorizationFailure|AuthenticationFailed)\\)$`));
     assert.ok(!rejected[1].reason.includes(wrongKey));
@@ -79,7 +79,7 @@ describe('azure health: storage on the real Storage API (Azurite), registry thro
     });
     const endpoint = `http://127.0.0.1:${port}/${DEV_ACCOUNT}`;
     const closed = `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=eHh4;BlobEndpoint=${endpoint};`;
-    const results = await azureHealth(storage, new Map([['storage', { primary_endpoint: `${endpoint}/`, connection_string: closed }]]), { timeoutMs: 5_000 });
+    const results = await endpointHealth(storage, new Map([['storage', { primary_endpoint: `${endpoint}/`, connection_string: closed }]]), { timeoutMs: 5_000 });
     assert.deepEqual(results.map((r) => r.verdict), ['unknown', 'unknown'], JSON.stringify(results));
     assert.match(results[0].reason, /ECONNREFUSED/);
   });
@@ -91,7 +91,7 @@ describe('azure health: storage on the real Storage API (Azurite), registry thro
     for (const k of Object.keys(bare)) delete process.env[k];
     try {
       // Entra ID signs in over TLS only; the sign-in fails before any connection is made.
-      const results = await azureHealth(storage, new Map([['storage', { primary_endpoint: `https://127.0.0.1:9/${DEV_ACCOUNT}/` }]]), { timeoutMs: 10_000 });
+      const results = await endpointHealth(storage, new Map([['storage', { primary_endpoint: `https://127.0.0.1:9/${DEV_ACCOUNT}/` }]]), { timeoutMs: 10_000 });
       assert.equal(results[1].verdict, 'unknown', results[1].reason);
       assert.match(results[1].reason, /no Azure credential here/);
     } finally {
@@ -100,7 +100,7 @@ describe('azure health: storage on the real Storage API (Azurite), registry thro
   });
 
   it('the resource group is healthy when something in it answered, else unknown', async () => {
-    const results = await azureHealth(COMPONENTS, outputs(), { timeoutMs: 10_000 });
+    const results = await endpointHealth(COMPONENTS, outputs(), { timeoutMs: 10_000 });
     assert.deepEqual(results.find((r) => r.component === 'resource-group'), { component: 'resource-group', check: 'resources', verdict: 'healthy', reason: 'resources in it answer (storage)' });
     // registry.invalid never resolves: the registry check cannot conclude.
     assert.equal(results.find((r) => r.component === 'registry')?.verdict, 'unknown');

@@ -1,5 +1,5 @@
 /**
- * The layers a newcomer sees in the tree hold: data flows one way (core ← health ← engine ←
+ * The layers a newcomer sees in the tree hold: data flows one way (core ← probes ← engine ←
  * cli, vscode), no import goes up a layer or across between the two front ends, and no import
  * circle exists anywhere in src/ (type-only imports count: a circle of types is still one a
  * reader has to untangle).
@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const SRC = join(__dirname, '..', '..', '..', 'src');
-const RANK: Record<string, number> = { core: 0, health: 1, engine: 2, cli: 3, vscode: 3 };
+const RANK: Record<string, number> = { core: 0, probes: 1, engine: 2, cli: 3, vscode: 3 };
 const IMPORT = /(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|^import\s+)['"](\.{1,2}\/[^'"]*)['"]/gm;
 
 function sourceFiles(dir: string): string[] {

@@ -7,7 +7,7 @@
  */
 import type * as storage from '@azure/storage-blob';
 import type { BlobBackend } from '../../core/backend';
-import { blobServiceClient } from '../../health/blob';
+import { blobServiceClient } from '../../probes/clients/blob';
 import type { StateStore, StoredObject } from './stateStore';
 
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;

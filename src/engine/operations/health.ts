@@ -2,8 +2,8 @@
 import { join } from 'node:path';
 import type { OperationResult } from '../../core/events';
 import type { StackState } from '../../core/state';
-import { azureHealth } from '../../health/azure';
-import { localHealth } from '../../health/local';
+import { endpointHealth } from '../../probes/health/endpoints';
+import { localHealth } from '../../probes/health/local';
 import type { HealthResult } from '../../core/events';
 import type { Engine } from '../engine';
 import { localRoot } from '../programs/local/programs';
@@ -18,7 +18,7 @@ export async function healthResults(engine: Engine, states: ReadonlyMap<string, 
   const plain = new Map([...outputs].map(([name, o]) => [name, Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v.value]))]));
   return setup.config.provider === 'local'
     ? localHealth(setup.components, plain, join(localRoot(setup.config, setup.settings.modelopsHome), setup.env))
-    : azureHealth(setup.components, plain);
+    : endpointHealth(setup.components, plain);
 }
 
 export async function health(engine: Engine): Promise<OperationResult> {

@@ -1,12 +1,12 @@
 /**
  * Preflight as `validate` and `up` run it: for `provider: azure` only, judged in core
- * (src/core/preflight.ts) from what src/health/preflight.ts reads through the Azure SDK.
+ * (src/core/preflight.ts) from what src/probes/arm/preflight.ts reads through the Azure SDK.
  * Every check is reported as a `preflight` event; a failed one is also a problem on its line.
  */
 import { rangeOf, type Problem } from '../../core/config/types';
 import { judgeSshKey, preflightRefusal, type PreflightCheck } from '../../core/preflight';
 import { sshPublicKey } from '../programs/azure/cluster';
-import { azurePreflight, roleAssignmentRights, type ArmAccess } from '../../health/preflight';
+import { azurePreflight, roleAssignmentRights, type ArmAccess } from '../../probes/arm/preflight';
 import type { Engine, Snapshot } from '../engine';
 
 /** Checks what creating `creating` needs (default: every component that has no stack yet). */

@@ -6,7 +6,7 @@
 import { homedir } from 'node:os';
 import { dirname } from 'node:path';
 import { KubeconfigError, selectCluster, type ClusterAccess } from '../../../core/kubeconfig';
-import { KubeReader } from '../../../health/kubernetes';
+import { KubeReader } from '../../../probes/clients/kubernetes';
 import type { Pulumi, Outputs } from '../azure/context';
 import type { ProgramContext } from '../types';
 import { KUBECONFIG_MAX_BYTES, readSmallFile } from '../../userFiles';

@@ -5,7 +5,7 @@
  */
 import { storageAccountOf } from '../../../core/connectionString';
 import { STANDARD_CONTAINERS } from '../../../core/names';
-import { ensureContainers } from '../../../health/blob';
+import { ensureContainers } from '../../../probes/clients/blob';
 import type { Pulumi, Outputs } from '../azure/context';
 import type { ProgramContext } from '../types';
 

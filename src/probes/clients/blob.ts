@@ -6,8 +6,8 @@
  * The SDK is loaded only when a check runs; no key is ever logged.
  */
 import type * as storage from '@azure/storage-blob';
-import type { BlobCredential } from '../core/backend';
-import { connectionStringFields } from '../core/connectionString';
+import type { BlobCredential } from '../../core/backend';
+import { connectionStringFields } from '../../core/connectionString';
 import { CallFailure, timed } from './kubernetes';
 
 /** How to reach the account: its connection string, or only its endpoint (then Entra ID signs in). */

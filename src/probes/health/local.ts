@@ -5,9 +5,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import type { Component } from '../core/components';
-import { clusterDirOf } from '../core/localCluster';
-import type { HealthResult } from '../core/events';
+import type { Component } from '../../core/components';
+import { clusterDirOf } from '../../core/localCluster';
+import type { HealthResult } from '../../core/events';
 import type { OutputsByComponent } from './types';
 
 type Check = (outputs: Record<string, unknown>, all: OutputsByComponent) => Omit<HealthResult, 'component'>[];

@@ -6,8 +6,8 @@
  * why. The SDKs load only when preflight runs.
  */
 import type { TokenCredential } from '@azure/core-auth';
-import { resourceGroupNameFor, storageAccountNameFor, registryNameFor } from '../core/names';
-import type { InfraConfig, NodePoolConfig } from '../core/config/types';
+import { resourceGroupNameFor, storageAccountNameFor, registryNameFor } from '../../core/names';
+import type { InfraConfig, NodePoolConfig } from '../../core/config/types';
 import {
   effectiveSubscription,
   grantsClusterPull,
@@ -27,8 +27,8 @@ import {
   type QuotaUsage,
   type RbacPermission,
   type VmSize,
-} from '../core/preflight';
-import { nodePoolsOf } from '../core/nodePools';
+} from '../../core/preflight';
+import { nodePoolsOf } from '../../core/nodePools';
 
 export interface ArmAccess {
   /** Defaults to a service principal from ARM_CLIENT_ID/ARM_CLIENT_SECRET/ARM_TENANT_ID (as azure-native reads them), else DefaultAzureCredential. */

@@ -1,17 +1,17 @@
 /**
- * Health of `provider: azure`: what each component's outputs point at answers and
- * works. The cluster, workspace and adaptive runs are read through the Kubernetes
- * API with the cluster's kubeconfig (in memory); storage and the registry through
+ * Health of `provider: azure` and `provider: kubernetes`: the endpoints each component's outputs
+ * point at answer and work. The cluster, workspace and adaptive runs are read through the
+ * Kubernetes API with the cluster's kubeconfig (in memory); storage and the registry through
  * their HTTPS endpoints. Every call is time-limited: no answer is `unknown`.
  */
-import type { Component } from '../core/components';
-import { STANDARD_CONTAINERS } from '../core/names';
-import { listContainers, probeEndpoint, type StorageAccess } from './blob';
-import { CallFailure, KubeReader, timed, type FailureKind, type NodeSummary } from './kubernetes';
-import type { HealthResult } from '../core/events';
+import type { Component } from '../../core/components';
+import { STANDARD_CONTAINERS } from '../../core/names';
+import { listContainers, probeEndpoint, type StorageAccess } from '../clients/blob';
+import { CallFailure, KubeReader, timed, type FailureKind, type NodeSummary } from '../clients/kubernetes';
+import type { HealthResult } from '../../core/events';
 import type { OutputsByComponent } from './types';
 
-export interface AzureHealthOptions {
+export interface EndpointHealthOptions {
   /** Limit of each call (default 10 s). */
   timeoutMs?: number;
 }
@@ -171,7 +171,7 @@ function resourceGroupCheck(results: readonly HealthResult[]): Check {
     : { check: 'resources', verdict: 'unknown', reason: 'nothing in it could be reached (checking the group itself needs Azure credentials)' };
 }
 
-export async function azureHealth(components: readonly Component[], outputs: OutputsByComponent, options: AzureHealthOptions = {}): Promise<HealthResult[]> {
+export async function endpointHealth(components: readonly Component[], outputs: OutputsByComponent, options: EndpointHealthOptions = {}): Promise<HealthResult[]> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const cluster = new Cluster(text(outputs.get('cluster')?.kubeconfig), timeoutMs);
   const checksOf = (c: Component, o: Outputs): Promise<Check[]> | undefined => {
