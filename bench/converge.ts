@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_CONCURRENCY, DEFAULT_INTERVAL_SECONDS } from '../src/core/reconcile';
+import { DEFAULT_CONCURRENCY, DEFAULT_INTERVAL_SECONDS } from '../src/core/attempts';
 import { Engine } from '../src/engine/engine';
 import { checkDrift } from '../src/engine/operations/drift';
 import { loadSetup } from '../src/engine/setup';

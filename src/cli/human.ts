@@ -5,7 +5,7 @@ import { describeDrift, type DriftCheck } from '../core/drift';
 import { describeReach } from '../core/freshness';
 import type { ComponentPreview, OperationEvent, ResourceChange } from '../core/events';
 import { madeElsewhereNote } from '../core/dataGuard';
-import { describeCondition } from '../core/reconcile';
+import { describeCondition } from '../core/attempts';
 import { describeChanges, resourceName } from '../core/plan';
 import type { HistoryDocument } from '../core/protocol';
 import type { ComponentReadiness, Status } from '../core/readiness';

@@ -8,7 +8,7 @@ import { ConfigError, ModelOpsError, UnknownStackError } from '../core/errors';
 import type { Problem } from '../core/config/types';
 import type { OperationEvent, OperationResult, PlannedStep } from '../core/events';
 import { discoverConfig, modelopsHome } from '../core/paths';
-import { DEFAULT_INTERVAL_SECONDS, DEFAULT_MAX_ATTEMPTS } from '../core/reconcile';
+import { DEFAULT_INTERVAL_SECONDS, DEFAULT_MAX_ATTEMPTS } from '../core/attempts';
 import { EXIT } from '../core/exitCodes';
 import { VERBS, type Verb } from '../core/verbs';
 import { exitCodeOf, operationDocument, reconcileDocument, type AllOutputsReport, type DriftDocument, type ErrorDocument, type OutputsReport, type PreviewDocument } from '../core/protocol';

@@ -43,7 +43,7 @@ export interface ComponentReadiness {
   madeElsewhere?: true;
   /** The last drift check, when it still describes the stack's current deployment (src/core/drift.ts). */
   drift?: DriftStatus;
-  /** The reconcile loop's last condition on the spec azure.yaml gives now, if it ran (src/core/reconcile.ts). */
+  /** The reconcile loop's last condition on the spec azure.yaml gives now, if it ran (src/core/attempts.ts). */
   reconcile?: ConditionReport;
   /** A destroy of ours on it started and its operation did not finish (src/core/state.ts). */
   destroyIntent?: StackState['destroyIntent'];

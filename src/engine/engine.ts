@@ -5,7 +5,7 @@ import type { Verb } from '../core/verbs';
 import type { EventSink, OperationEvent, OperationResult, PlannedStep, Refusal, StepAction, StepResult } from '../core/events';
 import type { PlanInput } from '../core/plan';
 import { computeReadiness, describeReadiness, type ComponentReadiness } from '../core/readiness';
-import { attemptsKey } from '../core/reconcile';
+import { attemptsKey } from '../core/attempts';
 import { specHash, specOf, type Spec } from '../core/spec';
 import { effectiveSubscription } from '../core/preflight';
 import type { StackState } from '../core/state';
@@ -156,7 +156,7 @@ export class Engine {
     return { spec, hash: specHash(spec) };
   }
 
-  /** What the reconcile loop counts this component's attempts on (src/core/reconcile.ts). */
+  /** What the reconcile loop counts this component's attempts on (src/core/attempts.ts). */
   attemptsKey(component: Component): string {
     const config = this.setup.config;
     return attemptsKey(this.spec(component).hash, config.provider === 'local' ? config.local.faults[component.name] : undefined);

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DriftRecord } from '../core/drift';
-import type { AttemptRecord } from '../core/reconcile';
+import type { AttemptRecord } from '../core/attempts';
 import type { StackState } from '../core/state';
 import { stateStore } from './backends/access';
 import { FileStore, type StateStore } from './backends/stateStore';

@@ -8,7 +8,7 @@
 import type { Component } from '../../core/components';
 import { deploymentKey, describeDrift, type DriftCheck, type DriftChange, type DriftedResource } from '../../core/drift';
 import type { OperationResult } from '../../core/events';
-import { DEFAULT_CONCURRENCY } from '../../core/reconcile';
+import { DEFAULT_CONCURRENCY } from '../../core/attempts';
 import { runInDependencyOrder } from '../../core/schedule';
 import type { StackState } from '../../core/state';
 import { loadAutomation, loadPulumiSdk, workspaceFor } from '../automation';

@@ -24,7 +24,7 @@ import {
   DEFAULT_CONCURRENCY,
   nextWakeMs,
   type AttemptRecord,
-} from '../../core/reconcile';
+} from '../../core/attempts';
 import { sleep } from '../../core/retry';
 import { runInDependencyOrder, type NodeResult } from '../../core/schedule';
 import { operationLocks } from '../backends/access';

@@ -4,7 +4,7 @@
  * held on another machine), shows that command to copy or paste into a terminal.
  */
 import * as vscode from 'vscode';
-import { describeCondition } from '../../core/reconcile';
+import { describeCondition } from '../../core/attempts';
 import { unblockFor } from '../view/unblock';
 import { pickComponent } from './pickComponent';
 import type { Services } from './services';

@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { describeDrift } from '../../core/drift';
 import type { OperationEvent } from '../../core/events';
-import { describeCondition } from '../../core/reconcile';
+import { describeCondition } from '../../core/attempts';
 import type { CliClient } from '../child/cliClient';
 import type { CliProcess } from '../child/cliProcess';
 import type { ConfigLocator } from '../config/configLocator';

@@ -2,7 +2,7 @@
 import { describeDrift } from '../../core/drift';
 import { describeReadiness, type ComponentReadiness } from '../../core/readiness';
 import { madeElsewhereNote } from '../../core/dataGuard';
-import { describeCondition } from '../../core/reconcile';
+import { describeCondition } from '../../core/attempts';
 import { SECRET_MASK } from '../../core/protocol';
 import type { ChangeCounts } from '../../core/events';
 

@@ -1,6 +1,6 @@
 /** The Markdown of a component's tooltip. Pure; secrets are always masked. */
 import { describeDrift } from '../../core/drift';
-import { describeCondition } from '../../core/reconcile';
+import { describeCondition } from '../../core/attempts';
 import { displayValue, formatAt } from './format';
 import { describeReadiness, type ComponentReadiness } from '../../core/readiness';
 

@@ -1,8 +1,8 @@
-/** The reconcile loop's memory (src/core/reconcile.ts), drift records (src/core/drift.ts) and the pending-create edit. */
+/** The reconcile loop's memory (src/core/attempts.ts), drift records (src/core/drift.ts) and the pending-create edit. */
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { deploymentKey, describeDrift, driftStatus, type DriftRecord } from '../../src/core/drift';
-import { afterFailure, afterSuccess, attemptsKey, attemptsOn, backoffDelay, backoffFor, conditionReport, describeCondition, nextWakeMs } from '../../src/core/reconcile';
+import { afterFailure, afterSuccess, attemptsKey, attemptsOn, backoffDelay, backoffFor, conditionReport, describeCondition, nextWakeMs } from '../../src/core/attempts';
 import { completePendingCreates } from '../../src/engine/pendingCreates';
 
 const NOW = Date.parse('2026-12-01T10:00:00Z');
