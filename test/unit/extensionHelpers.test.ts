@@ -367,9 +367,9 @@ describe('extension helpers (no vscode)', () => {
     });
 
     it('passes settings as flags and the passphrase as env, never as an argument', () => {
-      const flags = flagArgs(commonFlags({ configFile: '/w/azure.yaml', environment: 'prod', pulumiPath: '/p/pulumi', backendUrl: 'file:///b', retryAttempts: 3, retryDelayMs: 10 }));
+      const flags = flagArgs(commonFlags('/w/azure.yaml', { environment: 'prod', pulumiPath: '/p/pulumi', backendUrl: 'file:///b', retryAttempts: 3, retryDelayMs: 10 }));
       assert.deepEqual(flags, ['--config', '/w/azure.yaml', '--env', 'prod', '--pulumi', '/p/pulumi', '--backend', 'file:///b', '--retry-attempts', '3', '--retry-delay-ms', '10']);
-      assert.deepEqual(flagArgs(commonFlags({ configFile: 'a.yaml', environment: '', pulumiPath: '', backendUrl: '' })), ['--config', 'a.yaml']);
+      assert.deepEqual(flagArgs(commonFlags('a.yaml', { environment: '', pulumiPath: '', backendUrl: '' })), ['--config', 'a.yaml']);
       const env = childEnv({ PATH: '/bin', PULUMI_CONFIG_PASSPHRASE_FILE: '/f' }, 'pw');
       assert.equal(env.ELECTRON_RUN_AS_NODE, '1');
       assert.equal(env.PULUMI_CONFIG_PASSPHRASE, 'pw');

@@ -1,21 +1,15 @@
 /** Settings → CLI flags (core/flags.ts) and child environment. Pure. */
 import { verbsOf, type FlagName, type FlagValues } from '../../core/flags';
 import type { Verb } from '../../core/verbs';
+import type { Settings } from '../settings';
 
-export interface CliSettings {
-  configFile: string;
-  /** '' means: the file's `environment:`, else dev (the CLI decides). */
-  environment: string;
-  pulumiPath: string;
-  backendUrl: string;
-  retryAttempts?: number;
-  retryDelayMs?: number;
-}
+/** The settings every verb is run with (`modelopsInfra.*`, as settings.ts reads them). */
+export type CommonSettings = Pick<Settings, 'environment' | 'pulumiPath' | 'backendUrl' | 'retryAttempts' | 'retryDelayMs'>;
 
-/** Flags every verb shares. */
-export function commonFlags(s: CliSettings): FlagValues {
+/** The flags every verb shares: the config in use, then the settings (an empty one: the CLI decides, e.g. the file's `environment:`, else dev). */
+export function commonFlags(configFile: string, s: CommonSettings): FlagValues & { config: string } {
   return {
-    config: s.configFile,
+    config: configFile,
     ...(s.environment ? { env: s.environment } : {}),
     ...(s.pulumiPath ? { pulumi: s.pulumiPath } : {}),
     ...(s.backendUrl ? { backend: s.backendUrl } : {}),

@@ -1,7 +1,7 @@
 /** Typed verbs of `mops-infra` for the extension: status, outputs, plans, and event-streaming runs. */
 import { dirname, join } from 'node:path';
 import type { Log } from '../log';
-import { childEnv, commonFlags, type CliSettings } from './cliArgs';
+import { childEnv } from './cliArgs';
 import { flagArgs, type FlagValues } from '../../core/flags';
 import type { ComponentPreview } from '../../core/events';
 import { EXIT } from '../../core/exitCodes';
@@ -13,7 +13,8 @@ import type { PlannedStep } from '../../core/events';
 import { CliProcess, type CliExit } from './cliProcess';
 
 export interface CliContext {
-  settings(): CliSettings;
+  /** The flags every verb is run with (config, environment, …). */
+  settings(): FlagValues & { config: string };
   passphrase(): Thenable<string | undefined>;
 }
 
@@ -36,13 +37,13 @@ export class CliClient {
   /** Starts `verb positionals... flags...` (with the settings' own); the caller reads events or the exit. */
   async start(verb: Verb, positionals: string[], flags: FlagValues): Promise<CliProcess> {
     const settings = this.context.settings();
-    const args = [verb, ...positionals, ...flagArgs({ ...commonFlags(settings), ...flags })];
+    const args = [verb, ...positionals, ...flagArgs({ ...settings, ...flags })];
     this.log.debug(`spawn: cli ${args.join(' ')}`);
     return new CliProcess({
       nodePath: process.execPath,
       cliPath: this.cliPath,
       args,
-      cwd: dirname(settings.configFile),
+      cwd: dirname(settings.config),
       env: childEnv(process.env, await this.context.passphrase()),
     });
   }

@@ -1,18 +1,11 @@
-/** The CLI settings of the moment: the located azure.yaml plus `modelopsInfra.*`. */
+/** The flags of the moment every verb is run with: the located azure.yaml plus `modelopsInfra.*`. */
+import type { FlagValues } from '../../core/flags';
 import type { ConfigLocator } from '../config/configLocator';
-import type { CliSettings } from './cliArgs';
 import { readSettings } from '../settings';
+import { commonFlags } from './cliArgs';
 
-export function cliSettings(locator: ConfigLocator): CliSettings {
-  const s = readSettings();
+export function cliSettings(locator: ConfigLocator): FlagValues & { config: string } {
   const configFile = locator.uri?.fsPath;
   if (!configFile) throw new Error('no azure.yaml in this workspace. Create one, or set "modelopsInfra.configFile".');
-  return {
-    configFile,
-    environment: s.environment,
-    pulumiPath: s.pulumiPath,
-    backendUrl: s.backendUrl,
-    retryAttempts: s.retryAttempts,
-    retryDelayMs: s.retryDelayMs,
-  };
+  return commonFlags(configFile, readSettings());
 }
