@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../core/errors';
 import { FLAGS, optionsHelp, verbsOf } from '../core/flags';
-import { VERBS, type Verb } from '../core/verbs';
+import { isVerb, VERB_SPECS, VERBS, verbsHelp, type Verb } from '../core/verbs';
 import { FORMATS, type Format } from './formats';
 
 export { UsageError, VERBS, type Verb };
@@ -60,26 +60,7 @@ export interface CliArgs {
 export const USAGE = `Usage: mops-infra <command> [options]
 
 Commands:
-  status                 readiness of every component (read-only, fast)
-  validate               config, graph, required outputs and cross-stack references; exit 1 when anything is wrong
-  up [COMPONENT...]      apply azure.yaml in dependency order, skipping what is ready and unchanged
-  preview [COMPONENT...] what an up would change, resource by resource (read-only)
-  down [COMPONENT...]    destroy in reverse dependency order (all but storage, registry and the resource group
-                         unless named or --all); asks first, or --yes
-  history COMPONENT      the component's updates, newest first, with how each one's spec differed
-  rollback COMPONENT     re-run the component's program with the spec of its previous successful update
-                         (or --to VERSION): preview, confirm, apply, re-verify what depends on it
-  repair COMPONENT       clear a dead lock, refresh, provision, re-verify dependents
-  health                 health checks of the provider
-  drift [COMPONENT...]   what changed or was deleted outside Pulumi (read-only refresh; takes no lock);
-                         exit 1 when something drifted
-  reconcile              keep the environment converged: each pass checks status, drift and health and, with
-                         --heal, takes the recovery ladder's next steps; bounded retries, then stalled
-  outputs [COMPONENT]    a component's stack outputs, or every component's (secrets masked unless --show-secrets)
-  environments           every environment with stacks in the backend, and how many components are ready there
-  state COMPONENT        what the component's stack state holds: its resources and outputs, every secret masked
-  migrate                take over stacks the original modelops made: what an up would delete of the original's is
-                         forgotten (left running), node pools AKS runs are imported; state only; asks first, or --yes
+${verbsHelp()}
 
 Options:
 ${optionsHelp()}
@@ -87,25 +68,6 @@ ${optionsHelp()}
 Exit codes (every command): 0 ok (status, validate: everything ready; drift: nothing drifted; reconcile --once:
 everything converged); 1 failed, or something not ready, drifted or not converged, or unreadable; 2 bad usage or azure.yaml has errors (nothing was changed); 3 refused (a stack is busy,
 destruction needs --yes, or an update would replace or delete what holds data); 130 cancelled.`;
-
-/** How many COMPONENT arguments each verb takes. */
-const VERB_ARGUMENTS: Record<Verb, 'none' | 'one' | 'optional' | 'many'> = {
-  status: 'none',
-  validate: 'none',
-  health: 'none',
-  reconcile: 'none',
-  drift: 'many',
-  up: 'many',
-  preview: 'many',
-  down: 'many',
-  repair: 'one',
-  outputs: 'optional',
-  state: 'one',
-  environments: 'none',
-  history: 'one',
-  rollback: 'one',
-  migrate: 'none',
-};
 
 /** node:util's parseArgs options, from the flag table: a switch defaults to false. */
 const PARSER_OPTIONS = Object.fromEntries(
@@ -158,18 +120,18 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
   });
   if (values.help || positionals.length === 0) return 'help';
   const [given, ...named] = positionals;
-  if (!(VERBS as readonly string[]).includes(given)) throw new UsageError(`unknown command "${given}"; commands: ${VERBS.join(', ')}`);
+  if (!isVerb(given)) throw new UsageError(`unknown command "${given}"; commands: ${VERBS.join(', ')}`);
   // The original's `mops infra up --plan` is our preview.
-  const verb = given === 'up' && values.plan ? 'preview' : given;
-  const takes = VERB_ARGUMENTS[verb as Verb];
-  const { rest, config } = originalShapes(given as Verb, named, values.config, takes === 'many' ? values.components : undefined);
+  const verb: Verb = given === 'up' && values.plan ? 'preview' : given;
+  const { takes } = VERB_SPECS[verb];
+  const { rest, config } = originalShapes(given, named, values.config, takes === 'many' ? values.components : undefined);
   if (takes === 'one' && rest.length !== 1) throw new UsageError(`${verb} needs exactly one COMPONENT`);
   if (takes === 'optional' && rest.length > 1) throw new UsageError(`${verb} takes one COMPONENT, or none for all of them`);
   if (takes === 'none' && rest.length) throw new UsageError(`${verb} takes no arguments`);
   if (values.json && values.events) throw new UsageError('--json and --events do not go together');
   if (values.format !== undefined && values.format !== 'text' && (values.json || values.events)) throw new UsageError(`--format ${values.format} prints its own document: leave out --json and --events`);
   const set = (flag: string): boolean => ![undefined, false].includes((values as Record<string, unknown>)[flag] as undefined);
-  const unfit = (as: string, except?: string) => FLAGS.map((f) => [f.name, verbsOf(f.name)] as const).find(([flag, verbs]) => flag !== except && verbs && set(flag) && !verbs.includes(as as Verb));
+  const unfit = (as: Verb, except?: string) => FLAGS.map((f) => [f.name, verbsOf(f.name)] as const).find(([flag, verbs]) => flag !== except && verbs && set(flag) && !verbs.includes(as));
   const misplaced = unfit(given);
   if (misplaced) throw new UsageError(`--${misplaced[0]} goes with ${misplaced[1]!.join(' or ')}, not ${given}`);
   // `up --plan` is preview: what only an up takes would be silently dropped.
@@ -178,7 +140,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
   const alsoDestroy = (['storage', 'registry', 'resource-group'] as const).filter((c) => values[DESTROY_FLAG[c]]);
   if (alsoDestroy.length && rest.length) throw new UsageError(`--${DESTROY_FLAG[alsoDestroy[0]]} adds to what down takes by default; with components named, name ${alsoDestroy.join(' and ')} too`);
   return {
-    verb: verb as Verb,
+    verb,
     component: takes === 'many' ? undefined : rest[0],
     ...(takes === 'many' && rest.length ? { components: rest } : {}),
     ...(values['with-dependents'] ? { withDependents: true } : {}),

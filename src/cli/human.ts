@@ -7,7 +7,7 @@ import type { ComponentPreview, OperationEvent, ResourceChange } from '../core/e
 import { madeElsewhereNote } from '../core/dataGuard';
 import { describeCondition } from '../core/attempts';
 import { describeChanges, resourceName } from '../core/plan';
-import type { HistoryDocument } from '../core/protocol';
+import type { AllOutputsReport, EnvironmentsReport, HistoryDocument, OutputsReport, StateReport } from '../core/protocol';
 import type { ComponentReadiness, Status } from '../core/readiness';
 
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
@@ -87,6 +87,30 @@ export function formatHistory(doc: HistoryDocument): string {
     lines.push(`  v${pad(String(u.version), 4)}${pad(u.kind, 9)}${result.padEnd(u.result.length + 1)} ${dim(u.startTime ?? '')}  ${changes ? `${changes} · ` : ''}${spec}`);
   }
   return lines.join('\n');
+}
+
+const outputLine = (name: string, value: unknown): string => `${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`;
+
+/** `outputs [COMPONENT]`: a line per output; for every component, a paragraph each. */
+export function formatOutputs(report: OutputsReport | AllOutputsReport, env: string): string {
+  if (!('components' in report)) return Object.entries(report.outputs).map(([name, o]) => outputLine(name, o.value)).join('\n');
+  if (!report.components.length) return `No component of environment "${env}" has a stack yet: run up.`;
+  return report.components.map((c) => [`${c.component} (${c.stack})`, ...Object.entries(c.outputs).map(([name, o]) => `  ${outputLine(name, o.value)}`)].join('\n')).join('\n\n');
+}
+
+/** `state COMPONENT`: its resources, then the stack's outputs and any pending operation. */
+export function formatState(report: StateReport): string {
+  return [
+    `${report.component} (stack ${report.stack}): ${report.resources.length} resources`,
+    ...report.resources.map((r) => `  ${r.type}  ${r.urn.slice(r.urn.lastIndexOf('::') + 2)}${r.id ? `  ${r.id}` : ''}`),
+    ...Object.entries(report.outputs).map(([name, value]) => `  output ${outputLine(name, value)}`),
+    ...report.pendingOperations.map((p) => `  pending ${p.type}: ${p.urn}`),
+  ].join('\n');
+}
+
+/** `environments`: the current one starred, with how many components are ready. */
+export function formatEnvironments(report: EnvironmentsReport): string {
+  return report.environments.map((e) => `${e.current ? '*' : ' '} ${e.name.padEnd(16)} ${e.ready}/${e.total} ready${e.deployed < e.total ? `, ${e.total - e.deployed} not created` : ''}`).join('\n');
 }
 
 /** `storage  drifted: 1 deleted`, then each resource. */

@@ -3,37 +3,23 @@ import './compileCache';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
-import { unprotectsNote } from '../core/dataGuard';
-import { ConfigError, ModelOpsError, UnknownStackError } from '../core/errors';
+import { ModelOpsError, ConfigError } from '../core/errors';
 import type { Problem } from '../core/config/types';
-import type { OperationEvent, OperationResult, PlannedStep } from '../core/events';
+import type { OperationEvent, PlannedStep } from '../core/events';
 import { discoverConfig, modelopsHome } from '../core/paths';
-import { DEFAULT_INTERVAL_SECONDS, DEFAULT_MAX_ATTEMPTS } from '../core/attempts';
 import { EXIT } from '../core/exitCodes';
-import { VERBS, type Verb } from '../core/verbs';
-import { exitCodeOf, operationDocument, reconcileDocument, type AllOutputsReport, type DriftDocument, type ErrorDocument, type OutputsReport, type PreviewDocument } from '../core/protocol';
-import { loadSetup, resolveComponents, type Setup, type SetupOptions } from '../engine/setup';
+import { FORCE_STOP_COST, FORCE_STOPPED } from '../core/cancel';
+import { isVerb } from '../core/verbs';
+import { exitCodeOf, operationDocument, reconcileDocument, type ErrorDocument } from '../core/protocol';
+import { loadSetup } from '../engine/setup';
 import { Engine } from '../engine/engine';
-import { down } from '../engine/operations/down';
-import { drift } from '../engine/operations/drift';
-import { reconcile } from '../engine/operations/reconcile';
-import { health } from '../engine/operations/health';
-import { history } from '../engine/operations/history';
-import { preview } from '../engine/operations/preview';
-import { rollback } from '../engine/operations/rollback';
-import { migrate } from '../engine/operations/migrate';
-import { readOutputs } from '../engine/outputReader';
-import { readState } from '../engine/operations/state';
-import { environmentsReport } from '../engine/operations/environments';
-import { repair } from '../engine/operations/repair';
-import { status, statusExitCode, statusReport } from '../engine/operations/status';
-import { up } from '../engine/operations/up';
-import { validate } from '../engine/operations/validate';
 import { forceStopPulumi } from '../engine/pulumiProcess';
 import { releaseAllHeld } from '../engine/operationLock';
 import { parseCliArgs, USAGE, type CliArgs } from './args';
 import { toGithubAnnotations, toSarif } from './formats';
-import { formatEvent, formatHistory, formatProblem, formatStatus } from './human';
+import { formatEvent, formatProblem, formatStatus } from './human';
+import { installCancellation } from './signals';
+import { CLI_VERBS, type CliVerb, type Consent, type Ran, type VerbRun } from './verbs';
 
 declare const MOPS_VERSION: string | undefined;
 const VERSION = typeof MOPS_VERSION === 'string' ? MOPS_VERSION : '0.0.0-dev';
@@ -53,8 +39,6 @@ function printForCi(args: CliArgs, problems: readonly Problem[]): void {
 }
 
 const forCi = (args: CliArgs) => args.format === 'sarif' || args.format === 'github';
-import { installCancellation } from './signals';
-import { FORCE_STOP_COST, FORCE_STOPPED } from '../core/cancel';
 
 function print(text: string): void {
   process.stdout.write(`${text}\n`);
@@ -73,161 +57,36 @@ function humanSink(event: OperationEvent): void {
 /** Whether a person is asked on the terminal (no --json or --events, input from a TTY). */
 const asksOnTerminal = (args: CliArgs): boolean => !!process.stdin.isTTY && !args.json && !args.events;
 
-/** What the real run is told: confirmed by --yes, or by the person asked before it (confirmOnTerminal). */
-const confirmed = (args: CliArgs): boolean => args.yes || asksOnTerminal(args);
-
-/** On a terminal, without --yes: show what a dry run planned and ask for "yes"; true when the real run may go ahead. */
-async function confirmOnTerminal(args: CliArgs, dryRun: (engine: Engine) => Promise<unknown>, setup: Setup, describe: (steps: PlannedStep[]) => string[] | undefined): Promise<boolean> {
-  if (args.yes || args.dryRun || !asksOnTerminal(args)) return true;
+/**
+ * The one consent rule: a verb that may destroy or replace asks on a terminal, without --yes or
+ * --dry-run, after a dry run shows what; the real run is told `yes` by --yes or by that person.
+ */
+async function consentOf(verb: CliVerb, v: VerbRun): Promise<Consent | undefined> {
+  const { args, setup } = v;
+  const consent = { dryRun: args.dryRun, yes: args.yes || asksOnTerminal(args) };
+  if (!verb.confirm || !(verb.confirm.when?.(args) ?? true) || args.yes || args.dryRun || !asksOnTerminal(args)) return consent;
   let plan: PlannedStep[] = [];
-  await dryRun(new Engine(setup, (e) => void (e.type === 'plan' && (plan = e.steps))));
-  const lines = describe(plan);
-  if (!lines) return true;
+  await verb.run({ ...v, engine: new Engine(setup, (e) => void (e.type === 'plan' && (plan = e.steps))) }, { dryRun: true, yes: false });
+  const lines = verb.confirm.describe(plan, setup);
+  if (!lines) return consent;
   for (const line of lines) print(line);
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   try {
     const yes = (await rl.question('Type "yes" to go ahead: ')).trim().toLowerCase() === 'yes';
     if (!yes) print('Nothing was changed.');
-    return yes;
+    return yes ? consent : undefined;
   } finally {
     rl.close();
   }
 }
 
-/** What destroys would take, in order, with what holds data. */
-function destroyLines(setup: Setup, steps: PlannedStep[], then: string): string[] | undefined {
-  const destroys = steps.filter((s) => s.action === 'destroy');
-  if (!destroys.length) return undefined;
-  // The config may have been found rather than named (~/.modelops/modelops.yaml): say which, before anything goes.
-  return [`These stacks of environment "${setup.env}" (from ${setup.parsed.file}) are destroyed, in this order${then}:`, ...destroys.map((s) => `  ${s.stack} (${s.component})${s.holdsData ? ` — ${s.holdsData}` : ''}`), ...[unprotectsNote(destroys) ?? []].flat()];
-}
-
-async function runUp(engine: Engine, setup: Setup, args: CliArgs): Promise<OperationResult> {
-  const options = { components: args.components, forceRecreate: args.forceRecreate, dryRun: args.dryRun, yes: args.yes, rollbackOnFailure: args.rollbackOnFailure, preflight: !args.skipPreflight, allowReplace: args.allowReplace, bundleEnv: !args.noBundleEnv, kubeContext: !args.noKubeContext };
-  if (args.forceRecreate && !(await confirmOnTerminal(args, (e) => up(e, { ...options, dryRun: true }), setup, (steps) => destroyLines(setup, steps, ', then provisioned again')))) return 'refused';
-  return up(engine, { ...options, yes: args.yes || (args.forceRecreate && asksOnTerminal(args)) });
-}
-
-async function runDown(engine: Engine, setup: Setup, args: CliArgs): Promise<OperationResult> {
-  const options = { components: args.components, withDependents: args.withDependents, all: args.all, also: args.alsoDestroy, dryRun: args.dryRun, yes: args.yes, bundleEnv: !args.noBundleEnv, kubeContext: !args.noKubeContext };
-  if (!(await confirmOnTerminal(args, (e) => down(e, { ...options, dryRun: true }), setup, (steps) => destroyLines(setup, steps, '')))) return 'refused';
-  return down(engine, { ...options, yes: confirmed(args) });
-}
-
-async function runRollback(engine: Engine, setup: Setup, args: CliArgs): Promise<OperationResult> {
-  const options = { to: args.to, allowReplace: args.allowReplace, dryRun: args.dryRun, yes: args.yes };
-  const describe = (steps: PlannedStep[]) => steps.filter((s) => s.action === 'up').map((s) => `${s.stack}: ${s.reason}`);
-  if (!(await confirmOnTerminal(args, (e) => rollback(e, args.component!, { ...options, dryRun: true }), setup, (steps) => (describe(steps).length ? describe(steps) : undefined)))) return 'refused';
-  return rollback(engine, args.component!, { ...options, yes: confirmed(args) });
-}
-
-async function runMigrate(engine: Engine, setup: Setup, args: CliArgs): Promise<OperationResult> {
-  const describe = (steps: PlannedStep[]) => steps.map((s) => `${s.stack}: ${s.action} — ${s.reason}`);
-  if (!(await confirmOnTerminal(args, (e) => migrate(e, { dryRun: true }), setup, (steps) => (steps.length ? describe(steps) : undefined)))) return 'refused';
-  return migrate(engine, { dryRun: args.dryRun, yes: confirmed(args) });
-}
-
-async function runPreview(engine: Engine, setup: Setup, args: CliArgs): Promise<OperationResult> {
-  const { result, previews } = await preview(engine, { components: args.components });
-  if (args.json) {
-    const doc: PreviewDocument = { env: setup.env, components: previews };
-    print(JSON.stringify(doc, null, 2));
-  }
-  return result;
-}
-
-/** `drift`: exit 1 when something drifted, as when a check could not run. */
-async function runDrift(engine: Engine, setup: Setup, args: CliArgs): Promise<number> {
-  const { result, checks } = await drift(engine, { components: args.components });
-  if (args.json) {
-    const doc: DriftDocument = { env: setup.env, components: checks };
-    print(JSON.stringify(doc, null, 2));
-  }
-  const code = exitCodeOf(result, engine.current?.refusal);
-  return code === EXIT.ok && checks.some((c) => c.drifted) ? EXIT.failed : code;
-}
-
-/** `reconcile`: with --json, one document per pass (one line each when the loop goes on). */
-async function runReconcile(engine: Engine, args: CliArgs, setupOptions: Parameters<typeof loadSetup>[0], events: OperationEvent[]): Promise<OperationResult> {
-  const result = await reconcile(engine, {
-    once: args.once,
-    heal: args.heal,
-    intervalSeconds: args.interval ?? DEFAULT_INTERVAL_SECONDS,
-    maxAttempts: args.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    reload: () => loadSetup(setupOptions),
-  });
-  if (args.json && args.once) print(JSON.stringify(reconcileDocument(events), null, 2));
-  return result;
-}
-
-async function runHistory(engine: Engine, args: CliArgs): Promise<number> {
-  const doc = await history(engine, args.component!);
-  if (args.json || args.events) print(JSON.stringify(doc, null, args.json ? 2 : undefined));
-  else print(formatHistory(doc));
-  return EXIT.ok;
-}
-
-/** A verb that only reads prints its report, and with --events its stream ends, as every stream does, with one operation-done. */
-async function endsEvents(args: CliArgs, read: () => Promise<number>): Promise<number> {
-  const started = Date.now();
-  const code = await read();
-  if (args.events) print(JSON.stringify({ type: 'operation-done', operation: args.verb, result: 'succeeded', summary: `${args.verb} read`, durationMs: Date.now() - started } satisfies OperationEvent));
-  return code;
-}
-
-const outputLine = (name: string, value: unknown): string => `${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`;
-
-async function runOutputs(engine: Engine, setup: Setup, args: CliArgs): Promise<number> {
-  if (setup.configErrors.length) throw new ConfigError(setup.parsed.file, setup.configErrors);
-  if (args.component === undefined) return runAllOutputs(engine, setup, args);
-  const [component] = resolveComponents(setup, [args.component]);
-  const outputs = await readOutputs(engine, component, args.showSecrets);
-  if (args.json || args.events) print(JSON.stringify({ component: component.name, stack: component.stack, outputs } satisfies OutputsReport));
-  else for (const [name, o] of Object.entries(outputs)) print(outputLine(name, o.value));
-  return EXIT.ok;
-}
-
-/** Every component's outputs, as the original's `mops infra outputs`; components without a stack are left out. */
-async function runAllOutputs(engine: Engine, setup: Setup, args: CliArgs): Promise<number> {
-  const { states } = await engine.snapshot();
-  const existing = setup.graph.topologicalOrder().map((n) => setup.byName.get(n)!).filter((c) => states.get(c.name)?.exists);
-  const read = await Promise.all(
-    existing.map((component) =>
-      readOutputs(engine, component, args.showSecrets).then(
-        (outputs): OutputsReport => ({ component: component.name, stack: component.stack, outputs }),
-        (error: unknown) => {
-          if (error instanceof UnknownStackError) return undefined;
-          throw error;
-        },
-      ),
-    ),
-  );
-  const components = read.filter((c): c is OutputsReport => c !== undefined);
-  if (args.json || args.events) print(JSON.stringify({ components } satisfies AllOutputsReport));
-  else if (!components.length) print(`No component of environment "${setup.env}" has a stack yet: run up.`);
-  else print(components.map((c) => [`${c.component} (${c.stack})`, ...Object.entries(c.outputs).map(([name, o]) => `  ${outputLine(name, o.value)}`)].join('\n')).join('\n\n'));
-  return EXIT.ok;
-}
-
-async function runState(engine: Engine, setup: Setup, args: CliArgs): Promise<number> {
-  const [component] = resolveComponents(setup, [args.component!]);
-  if (setup.configErrors.length) throw new ConfigError(setup.parsed.file, setup.configErrors);
-  const report = await readState(engine, component);
-  if (args.json || args.events) print(JSON.stringify(report));
-  else {
-    print(`${report.component} (stack ${report.stack}): ${report.resources.length} resources`);
-    for (const r of report.resources) print(`  ${r.type}  ${r.urn.slice(r.urn.lastIndexOf('::') + 2)}${r.id ? `  ${r.id}` : ''}`);
-    for (const [name, value] of Object.entries(report.outputs)) print(`  output ${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
-    for (const p of report.pendingOperations) print(`  pending ${p.type}: ${p.urn}`);
-  }
-  return EXIT.ok;
-}
-
-async function runEnvironments(engine: Engine, args: CliArgs, options: SetupOptions): Promise<number> {
-  const report = await environmentsReport(engine, options);
-  if (args.json || args.events) print(JSON.stringify(report));
-  else for (const e of report.environments) print(`${e.current ? '*' : ' '} ${e.name.padEnd(16)} ${e.ready}/${e.total} ready${e.deployed < e.total ? `, ${e.total - e.deployed} not created` : ''}`);
-  return EXIT.ok;
+/** The report a run read: with --json as one document; with --events (a verb that only reads) one line and the stream's operation-done; else in words. */
+function printReport(verb: CliVerb, args: CliArgs, ran: Ran, started: number): void {
+  if (args.json) print(JSON.stringify(ran.report, null, 2));
+  else if (args.events && verb.readsOnly) {
+    print(JSON.stringify(ran.report));
+    print(JSON.stringify({ type: 'operation-done', operation: args.verb, result: ran.result, summary: `${args.verb} read`, durationMs: Date.now() - started } satisfies OperationEvent));
+  } else if (!args.events && ran.words) print(ran.words);
 }
 
 async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<number> {
@@ -264,32 +123,16 @@ async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<numbe
   engine = new Engine(setup, sink, cancellation.signal);
   setEngine(engine);
 
-  if (args.verb === 'status' && !args.events) {
-    const report = await statusReport(engine);
-    print(args.json ? JSON.stringify(report, null, 2) : formatStatus(report.env, report.configFile, report.components, report.problems));
-    return statusExitCode(engine, report);
-  }
-  if (args.verb === 'outputs') return endsEvents(args, () => runOutputs(engine, setup, args));
-  if (args.verb === 'state') return endsEvents(args, () => runState(engine, setup, args));
-  if (args.verb === 'environments') return endsEvents(args, () => runEnvironments(engine, args, setupOptions));
-  if (args.verb === 'history') return endsEvents(args, () => runHistory(engine, args));
-  if (args.verb === 'drift') return runDrift(engine, setup, args);
-  const operations: Record<Exclude<typeof args.verb, 'outputs' | 'history' | 'drift'>, () => Promise<OperationResult>> = {
-    status: () => status(engine),
-    validate: () => validate(engine, { preflight: !args.skipPreflight }),
-    health: () => health(engine),
-    repair: () => repair(engine, args.component!, { forceUnlock: args.forceUnlock, allowReplace: args.allowReplace }),
-    up: () => runUp(engine, setup, args),
-    down: () => runDown(engine, setup, args),
-    preview: () => runPreview(engine, setup, args),
-    rollback: () => runRollback(engine, setup, args),
-    migrate: () => runMigrate(engine, setup, args),
-    reconcile: () => runReconcile(engine, args, setupOptions, events),
-  };
-  const result = await operations[args.verb]();
-  if (forCi(args)) printForCi(args, operationDocument(events).problems);
-  else if (args.json && !['preview', 'reconcile'].includes(args.verb)) print(JSON.stringify(operationDocument(events), null, 2));
-  return exitCodeOf(result, engine.current?.refusal);
+  const verb = CLI_VERBS[args.verb];
+  const v: VerbRun = { engine, setup, args, setupOptions, events };
+  const consent = await consentOf(verb, v);
+  const started = Date.now();
+  const outcome = consent ? await verb.run(v, consent) : 'refused';
+  const ran: Ran = typeof outcome === 'string' ? { result: outcome } : outcome;
+  if (ran.report !== undefined) printReport(verb, args, ran, started);
+  else if (forCi(args)) printForCi(args, operationDocument(events).problems);
+  else if (args.json) print(JSON.stringify(operationDocument(events), null, 2));
+  return ran.exitCode ?? exitCodeOf(ran.result, engine.current?.refusal);
 }
 
 /**
@@ -335,9 +178,9 @@ export async function main(argv: string[]): Promise<number> {
     if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') || !args) {
       process.stderr.write(`mops-infra: ${(error as Error).message}\n\n${USAGE}\n`);
       // A stream asked for still ends with its one operation-done, for a verb we know.
-      const verb = argv.find((a) => (VERBS as readonly string[]).includes(a));
+      const verb = argv.find(isVerb);
       if (argv.includes('--events') && verb) {
-        print(JSON.stringify({ type: 'operation-done', operation: verb as Verb, result: 'refused', summary: (error as Error).message, durationMs: 0, refusal: 'invalid-input' } satisfies OperationEvent));
+        print(JSON.stringify({ type: 'operation-done', operation: verb, result: 'refused', summary: (error as Error).message, durationMs: 0, refusal: 'invalid-input' } satisfies OperationEvent));
       }
       return EXIT.invalidInput;
     }

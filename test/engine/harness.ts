@@ -114,6 +114,19 @@ export class Sandbox {
   }
 
   /**
+   * As `run`, on a terminal: a pseudo-terminal of util-linux's `script`, with `typed` as what a
+   * person types (echoed back into stdout, as a terminal does, before the command reads it).
+   */
+  onTerminal(verb: string[], extra: string[], typed: string): CliResult {
+    const [file, argv] = this.command(this.args(verb, extra));
+    const quoted = [file, ...argv].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+    const r = spawnSync('script', ['--quiet', '--return', '--command', quoted, '/dev/null'], { input: typed, encoding: 'utf8', env: this.env(), cwd: this.dir, timeout: 240_000 });
+    // What a person reads: without the line editor's cursor moves and the terminal's carriage returns.
+    const read = r.stdout.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').replaceAll('\r', '');
+    return { code: r.status ?? -1, stdout: read, stderr: r.stderr, events: [] };
+  }
+
+  /**
    * As `run`, without blocking this process: for tests whose doubles live in it (the cluster
    * controllers must go on answering the API while the CLI waits for them).
    */

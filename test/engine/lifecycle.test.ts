@@ -112,6 +112,23 @@ describe('the lifecycle on the real engine', function () {
     assert.equal(statusOf(box.status(), 'storage'), 'absent');
   });
 
+  it('on a terminal, down and up --force-recreate show what they would destroy and change nothing unless a person types yes', () => {
+    box.write(withReplicas(2));
+    box.ok(['up']);
+    const statuses = () => box.status().components.map((c) => c.status);
+    const no = box.onTerminal(['down', 'workspace', '--with-dependents'], [], 'no\n');
+    assert.equal(no.code, 3, no.stdout);
+    assert.match(no.stdout, /These stacks of environment "dev" \(from .*azure\.yaml\) are destroyed, in this order:\n {2}modelops-adaptive-dev-default \(adaptive-default\) — holds data: the run's study database\n {2}modelops-workspace-dev \(workspace\)\n.*lifts that protection.*\nType "yes" to go ahead: no\nNothing was changed\./);
+    const recreate = box.onTerminal(['up', 'storage', '--force-recreate'], [], 'n\n');
+    assert.equal(recreate.code, 3, recreate.stdout);
+    assert.match(recreate.stdout, /in this order, then provisioned again:\n(.|\n)* {2}modelops-storage-dev \(storage\) — holds data: the storage account(.|\n)*Type "yes" to go ahead: n\nNothing was changed\./);
+    assert.deepEqual(statuses(), ['ready', 'ready', 'ready', 'ready'], 'nothing destroyed without "yes"');
+
+    const yes = box.onTerminal(['down', 'workspace', '--with-dependents'], [], 'yes\n');
+    assert.equal(yes.code, 0, yes.stdout);
+    assert.deepEqual(statuses(), ['ready', 'ready', 'absent', 'absent']);
+  });
+
   it('down --dry-run changes nothing; down --all takes what holds data too', () => {
     box.write(withReplicas(2));
     box.ok(['up']);

@@ -4,12 +4,13 @@
  * masked: the export keeps secrets as ciphertext objects, shown as `[secret]`, and outputs a
  * component treats as secret by name are masked too. Read-only.
  */
-import type { Component } from '../../core/components';
 import { isSecretOutputName } from '../../core/components';
 import { SECRET_MASK, type StateReport } from '../../core/protocol';
 import { maskNested } from '../backends/diyState';
 import type { Engine } from '../engine';
 import { readFailure, selectForReading } from '../outputReader';
+import { resolveComponents } from '../setup';
+import { ConfigError } from '../../core/errors';
 
 interface ExportedResource {
   urn: string;
@@ -25,7 +26,10 @@ const INTERNAL_OUTPUTS = new Set(['__provider']);
 const masked = (outputs: Record<string, unknown> = {}): Record<string, unknown> =>
   maskNested(Object.fromEntries(Object.entries(outputs).filter(([name]) => !INTERNAL_OUTPUTS.has(name)))) as Record<string, unknown>;
 
-export async function readState(engine: Engine, component: Component): Promise<StateReport> {
+export async function readState(engine: Engine, name: string): Promise<StateReport> {
+  const { setup } = engine;
+  const [component] = resolveComponents(setup, [name]);
+  if (setup.configErrors.length) throw new ConfigError(setup.parsed.file, setup.configErrors);
   const stack = await selectForReading(engine, component);
   const exported = await stack.exportStack().catch(readFailure(component));
   const deployment = (exported.deployment ?? {}) as { resources?: ExportedResource[]; pending_operations?: Array<{ type: string; resource: { urn: string } }> };
