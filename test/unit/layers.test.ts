@@ -89,6 +89,19 @@ describe('the layers of src/', () => {
     assert.deepEqual(wrong, []);
   });
 
+  it('the extension host never loads Pulumi: nothing src/vscode imports reaches a module that imports it (Pulumi runs in the child)', () => {
+    const reached = new Set<string>();
+    const visit = (file: string): void => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      for (const to of graph.get(file) ?? []) visit(to);
+    };
+    for (const file of graph.keys()) if (layerOf(file) === 'vscode') visit(file);
+    const pulumi = [...reached].filter((file) => /(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"]@pulumi\//.test(readFileSync(file, 'utf8'))).map(name);
+    assert.deepEqual(pulumi, []);
+    assert.ok([...reached].some((file) => layerOf(file) === 'core'), 'the walk reaches what the extension imports');
+  });
+
   it('finds a circle and an upward import when there is one (the check can fail)', () => {
     const a = join(SRC, 'core', 'a.ts');
     const b = join(SRC, 'core', 'b.ts');
