@@ -9,7 +9,7 @@ import type { OperationEvent, PlannedStep } from '../core/events';
 import { discoverConfig, modelopsHome } from '../core/paths';
 import { EXIT } from '../core/exitCodes';
 import { FORCE_STOP_COST, FORCE_STOPPED } from '../core/cancel';
-import { isVerb } from '../core/verbs';
+import { isVerb, readsReport } from '../core/verbs';
 import { exitCodeOf, operationDocument, reconcileDocument, type ErrorDocument } from '../core/protocol';
 import { loadSetup } from '../engine/setup';
 import { Engine } from '../engine/engine';
@@ -81,9 +81,9 @@ async function consentOf(verb: CliVerb, v: VerbRun): Promise<Consent | undefined
 }
 
 /** The report a run read: with --json as one document; with --events (a verb that only reads) one line and the stream's operation-done; else in words. */
-function printReport(verb: CliVerb, args: CliArgs, ran: Ran, started: number): void {
+function printReport(args: CliArgs, ran: Ran, started: number): void {
   if (args.json) print(JSON.stringify(ran.report, null, 2));
-  else if (args.events && verb.readsOnly) {
+  else if (args.events && readsReport(args.verb)) {
     print(JSON.stringify(ran.report));
     print(JSON.stringify({ type: 'operation-done', operation: args.verb, result: ran.result, summary: `${args.verb} read`, durationMs: Date.now() - started } satisfies OperationEvent));
   } else if (!args.events && ran.words) print(ran.words);
@@ -129,7 +129,7 @@ async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<numbe
   const started = Date.now();
   const outcome = consent ? await verb.run(v, consent) : 'refused';
   const ran: Ran = typeof outcome === 'string' ? { result: outcome } : outcome;
-  if (ran.report !== undefined) printReport(verb, args, ran, started);
+  if (ran.report !== undefined) printReport(args, ran, started);
   else if (forCi(args)) printForCi(args, operationDocument(events).problems);
   else if (args.json) print(JSON.stringify(operationDocument(events), null, 2));
   return ran.exitCode ?? exitCodeOf(ran.result, engine.current?.refusal);

@@ -64,8 +64,6 @@ export interface CliVerb {
    * (`describe` the lines; undefined: nothing worth asking) and a person types "yes".
    */
   confirm?: { when?: (args: CliArgs) => boolean; describe: (steps: PlannedStep[], setup: Setup) => string[] | undefined };
-  /** It runs no operation of its own: with --events its report, then one operation-done, end the stream. */
-  readsOnly?: true;
 }
 
 /** What destroys would take, in order, with what holds data. */
@@ -110,7 +108,6 @@ export const CLI_VERBS: Readonly<Record<Verb, CliVerb>> = {
       const doc = await history(engine, args.component!);
       return read(doc, formatHistory(doc));
     },
-    readsOnly: true,
   },
   rollback: {
     run: ({ engine, args }, consent) => rollback(engine, args.component!, { to: args.to, allowReplace: args.allowReplace, ...consent }),
@@ -143,21 +140,18 @@ export const CLI_VERBS: Readonly<Record<Verb, CliVerb>> = {
       const report = await outputsReport(engine, args.component, args.showSecrets);
       return read(report, formatOutputs(report, setup.env));
     },
-    readsOnly: true,
   },
   environments: {
     run: async ({ engine, setupOptions }) => {
       const report = await environmentsReport(engine, setupOptions);
       return read(report, formatEnvironments(report));
     },
-    readsOnly: true,
   },
   state: {
     run: async ({ engine, args }) => {
       const report = await readState(engine, args.component!);
       return read(report, formatState(report));
     },
-    readsOnly: true,
   },
   migrate: {
     run: ({ engine }, consent) => migrate(engine, consent),

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { OperationResult, RefusedChanges } from '../../core/events';
 import { FORCE_STOP_COST } from '../../core/cancel';
 import type { FlagValues } from '../../core/flags';
+import type { OperationVerb } from '../../core/verbs';
 import { resultOfExit } from '../../core/protocol';
 import { settingFlags } from '../child/cliArgs';
 import type { CliClient } from '../child/cliClient';
@@ -21,7 +22,7 @@ import { RunReporter } from './runReporter';
 import type { RunningOperation, RunningOperations } from './runningOperations';
 
 export interface OperationRequest {
-  verb: 'up' | 'preview' | 'down' | 'rollback' | 'repair' | 'validate' | 'health' | 'drift' | 'migrate';
+  verb: OperationVerb;
   /** Positional arguments (components). */
   positionals: string[];
   /** Its flags (`{ 'force-recreate': true, yes: true }`). */
