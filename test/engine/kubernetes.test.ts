@@ -3,7 +3,7 @@
  * provider (built by setup) applying the real workspace and adaptive programs to a real kube-apiserver,
  * storage on Azurite (the real Blob Storage API).
  *
- * One double, named: `startClusterControllers` (test/doubles/clusterControllers.ts) stands in for the
+ * One double, named: `startClusterControllers` (test/doubles/cluster/) stands in for the
  * kubelet and the controller-manager, which cannot run here (no container runtime). It makes
  * Deployments, their pods, Service endpoints and PVCs become what a real cluster would make them, so
  * the provider's own await logic decides when `up` is done. A test with it paused proves that `up`
@@ -16,7 +16,7 @@ import type { DriftDocument, PreviewDocument } from '../../src/core/protocol';
 import { adaptiveNamespace, workspaceNamespace } from '../../src/core/names';
 import { Objects, startApiServer, type ApiServer } from '../azure/apiserver';
 import { Azurite } from '../azurite';
-import { startClusterControllers, type ClusterControllers } from '../doubles/clusterControllers';
+import { startClusterControllers, type ClusterControllers } from '../doubles/cluster';
 import { setUpToolPath } from '../tools';
 import { Sandbox, type Status } from './harness';
 

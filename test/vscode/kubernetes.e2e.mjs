@@ -2,7 +2,7 @@
 // through the real Pulumi Kubernetes provider (setup builds it; it is installed into this session's
 // PULUMI_HOME with `pulumi plugin install … --file`, as a team without downloads would install it:
 // the VS Code server gives the extension host its login shell's PATH, not ours).
-// The named double of the kubelet and controllers (test/doubles/clusterControllers.ts) runs the
+// The named double of the kubelet and controllers (test/doubles/cluster/) runs the
 // pods: nothing else can here. Down destroys what Up made on the cluster, and not the cluster.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -17,7 +17,7 @@ import { openComponents, scenarioHooks, startSession, waitFor, waitForComponents
 // The API server and the double are TypeScript, compiled by `npm test` before the suites run.
 const require = createRequire(import.meta.url);
 const { Objects, startApiServer } = require('../../out/test/azure/apiserver.js');
-const { startClusterControllers } = require('../../out/test/doubles/clusterControllers.js');
+const { startClusterControllers } = require('../../out/test/doubles/cluster/index.js');
 
 const IMAGE = 'ghcr.io/dask/dask:2024.12.1';
 
