@@ -1,9 +1,10 @@
 /** Command-line arguments of `mops-infra`. */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../core/errors';
-import { FLAGS, optionsHelp, verbsOf } from '../core/flags';
+import { DEFAULT_WAIT, FLAGS, optionsHelp, verbsOf } from '../core/flags';
 import { isVerb, VERB_SPECS, VERBS, verbsHelp, type Verb } from '../core/verbs';
 import { FORMATS, type Format } from './formats';
+import { parseDuration } from '../core/durations';
 
 export { UsageError, VERBS, type Verb };
 
@@ -42,6 +43,12 @@ export interface CliArgs {
   interval?: number;
   /** reconcile: failed attempts on one spec before a component is stalled. */
   maxAttempts?: number;
+  /** reconcile: where to write the gauges after each pass. */
+  metricsFile?: string;
+  /** reconcile: where to post each transition. */
+  notify?: string;
+  /** up, repair, down, rollback, reconcile --once: how long to wait behind another run's live lock. */
+  waitMs?: number;
   /** Named with --config; else discovered (core/paths.ts discoverConfig). */
   config?: string;
   env?: string;
@@ -81,8 +88,9 @@ function positiveInt(name: string, value: string | undefined): number | undefine
   return n;
 }
 
-function formatOf(value: string): Format {
-  if (!(FORMATS as readonly string[]).includes(value)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${value}"`);
+function formatOf(verb: Verb, value: string): Format {
+  const formats: readonly string[] = FORMATS[verb as keyof typeof FORMATS];
+  if (!formats.includes(value)) throw new UsageError(`${verb} --format must be one of ${formats.join(', ')}, not "${value}"`);
   return value as Format;
 }
 
@@ -111,9 +119,31 @@ function originalShapes(verb: Verb, named: string[], configFlag: string | undefi
   return { rest: [...named.filter((a) => !isYamlPath(a)), ...fromFlag], config: yamls[0] ?? configFlag };
 }
 
+/** `--wait` takes its duration with `=` or as the next argument; alone (before a component, or last) it means the default. */
+function withWaitDefault(argv: string[]): string[] {
+  return argv.flatMap((arg, i) => (arg === '--wait' && (i + 1 >= argv.length || parseDuration(argv[i + 1]!) === undefined) ? [`--wait=${DEFAULT_WAIT}`] : [arg]));
+}
+
+function durationOf(name: string, value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined || ms <= 0) throw new UsageError(`${name} takes a duration such as 90s, 10m or 2h (a number alone is seconds), not "${value}"`);
+  return ms;
+}
+
+function webhookUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--notify takes an http(s) URL, not "${value}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`--notify takes an http(s) URL, not a ${url.protocol} one`);
+  return value;
+}
+
 export function parseCliArgs(argv: string[]): CliArgs | 'help' {
   const { values, positionals } = parseArgs({
-    args: argv,
+    args: withWaitDefault(argv),
     allowPositionals: true,
     strict: true,
     options: PARSER_OPTIONS,
@@ -137,6 +167,7 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
   // `up --plan` is preview: what only an up takes would be silently dropped.
   const dropped = verb !== given ? unfit(verb, 'plan') : undefined;
   if (dropped) throw new UsageError(`--${dropped[0]} does not go with --plan (a preview changes nothing)`);
+  if (values.wait !== undefined && verb === 'reconcile' && !values.once) throw new UsageError('--wait goes with reconcile --once: a loop that goes on waits for a busy stack by itself');
   const alsoDestroy = (['storage', 'registry', 'resource-group'] as const).filter((c) => values[DESTROY_FLAG[c]]);
   if (alsoDestroy.length && rest.length) throw new UsageError(`--${DESTROY_FLAG[alsoDestroy[0]]} adds to what down takes by default; with components named, name ${alsoDestroy.join(' and ')} too`);
   return {
@@ -151,13 +182,16 @@ export function parseCliArgs(argv: string[]): CliArgs | 'help' {
     ...(values['rollback-on-failure'] ? { rollbackOnFailure: true } : {}),
     ...(values['no-bundle-env'] ? { noBundleEnv: true } : {}),
     ...(values['no-kube-context'] ? { noKubeContext: true } : {}),
-    ...(values.format !== undefined ? { format: formatOf(values.format) } : {}),
+    ...(values.format !== undefined ? { format: formatOf(verb, values.format) } : {}),
     ...(values['force-unlock'] ? { forceUnlock: true } : {}),
     ...(values['skip-preflight'] ? { skipPreflight: true } : {}),
     ...(values.once ? { once: true } : {}),
     ...(values.heal ? { heal: true } : {}),
     ...(values.interval !== undefined ? { interval: atLeastOne('--interval', values.interval) } : {}),
     ...(values['max-attempts'] !== undefined ? { maxAttempts: atLeastOne('--max-attempts', values['max-attempts']) } : {}),
+    ...(values.wait !== undefined ? { waitMs: durationOf('--wait', values.wait) } : {}),
+    ...(values['metrics-file'] !== undefined ? { metricsFile: values['metrics-file'] } : {}),
+    ...(values.notify !== undefined ? { notify: webhookUrl(values.notify) } : {}),
     ...(config !== undefined ? { config } : {}),
     env: values.env,
     json: values.json!,

@@ -8,8 +8,9 @@ import type { Problem } from '../core/config/types';
 import { CONFIG_PROBLEM_CODES } from '../core/config/codes';
 import { MODEL_PROBLEM_CODES, READINESS_PROBLEM_CODES, type ProblemCode } from '../core/problemCodes';
 
-export const FORMATS = ['text', 'sarif', 'github'] as const;
-export type Format = (typeof FORMATS)[number];
+/** What --format each verb that takes it prints (text by default). */
+export const FORMATS = { validate: ['text', 'sarif', 'github'], status: ['text', 'openmetrics'] } as const;
+export type Format = (typeof FORMATS)[keyof typeof FORMATS][number];
 
 const DESCRIPTIONS: Readonly<Record<string, string>> = { ...CONFIG_PROBLEM_CODES, ...READINESS_PROBLEM_CODES, ...MODEL_PROBLEM_CODES };
 

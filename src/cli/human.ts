@@ -6,6 +6,7 @@ import { describeReach } from '../core/freshness';
 import type { ComponentPreview, OperationEvent, ResourceChange } from '../core/events';
 import { madeElsewhereNote } from '../core/dataGuard';
 import { describeCondition } from '../core/attempts';
+import { heldSince } from '../core/durations';
 import { describeChanges, resourceName } from '../core/plan';
 import type { AllOutputsReport, EnvironmentsReport, HistoryDocument, OutputsReport, StateReport } from '../core/protocol';
 import type { ComponentReadiness, Status } from '../core/readiness';
@@ -41,7 +42,7 @@ export function formatProblem(p: Problem): string {
   return `${where} ${severity} ${p.code}: ${p.message}`;
 }
 
-export function formatStatus(env: string, configFile: string, components: readonly ComponentReadiness[], problems: readonly Problem[]): string {
+export function formatStatus(env: string, configFile: string, components: readonly ComponentReadiness[], problems: readonly Problem[], now = Date.now()): string {
   const nameWidth = Math.max(10, ...components.map((c) => c.name.length + 2));
   const stackWidth = Math.max(12, ...components.map((c) => c.stack.length + 2));
   const lines = [bold(`ModelOps infrastructure · env ${env} · ${configFile}`)];
@@ -50,9 +51,10 @@ export function formatStatus(env: string, configFile: string, components: readon
       ...(c.spec === 'changed' && c.status !== 'absent' ? [yellow('changed since last up')] : []),
       ...[madeElsewhereNote(c) ?? []].flat().map(yellow),
       ...(c.drift?.state === 'drifted' ? [red(describeDrift(c.drift.resources))] : []),
-      ...(c.reconcile && c.reconcile.condition !== 'ready' ? [(c.reconcile.condition === 'stalled' ? red : yellow)(describeCondition(c.reconcile))] : []),
+      ...(c.reconcile && c.reconcile.condition !== 'ready' ? [(c.reconcile.condition === 'stalled' ? red : yellow)(describeCondition(c.reconcile, now))] : []),
     ];
-    lines.push(`  ${pad(c.name, nameWidth)}${pad(c.stack, stackWidth)}${STATUS_COLOR[c.status](pad(c.status, 17))}${[c.reason, ...notes].filter(Boolean).join(' · ')}`);
+    const held = c.status !== 'ready' && c.status !== 'absent' ? heldSince(c.since, now) : '';
+    lines.push(`  ${pad(c.name, nameWidth)}${pad(c.stack, stackWidth)}${STATUS_COLOR[c.status](pad(c.status, 17))}${[held, c.reason, ...notes].filter(Boolean).join(' · ')}`);
   }
   const ready = components.filter((c) => c.status === 'ready').length;
   lines.push(`${ready}/${components.length} ready`);
@@ -143,6 +145,8 @@ export function formatEvent(e: OperationEvent): string | undefined {
       return `  ${pad(e.component, 18)}${pad(e.check, 24)}${e.verdict === 'healthy' ? green(e.verdict) : e.verdict === 'unhealthy' ? red(e.verdict) : yellow(e.verdict)}  ${e.reason}`;
     case 'preflight':
       return `  ${pad('preflight', 18)}${pad(e.check, 24)}${e.verdict === 'passed' ? green(e.verdict) : e.verdict === 'failed' ? red(e.verdict) : yellow(e.verdict)}  ${e.reason}${e.fix ? `\n  ${' '.repeat(42)}${dim('fix: ')}${e.fix}` : ''}`;
+    case 'waiting':
+      return yellow(`  ${e.message}; waiting until ${new Date(e.until).toLocaleTimeString()}, then refused (--wait)`);
     case 'log':
       return e.level === 'info' ? e.message : `${e.level === 'warn' ? yellow('warning') : red('error')}: ${e.message}`;
     case 'operation-done':
@@ -153,7 +157,7 @@ export function formatEvent(e: OperationEvent): string | undefined {
       return formatDrift(e);
     case 'condition': {
       const look = e.condition === 'ready' ? green : e.condition === 'stalled' ? red : yellow;
-      return `  ${pad(e.component, 18)}${look(pad(e.attempt > 0 || e.condition !== 'reconciling' ? describeCondition(e) : 'reconciling', 32))}${e.condition === 'ready' ? '' : `${e.reason}: ${e.message}`}${e.command ? `\n  ${' '.repeat(18)}${dim('to unblock: ')}${e.command}` : ''}`;
+      return `  ${pad(e.component, 18)}${look(pad(e.attempt > 0 || e.condition !== 'reconciling' ? describeCondition(e, Date.now()) : 'reconciling', 32))}${e.condition === 'ready' ? '' : `${e.reason}: ${e.message}`}${e.command ? `\n  ${' '.repeat(18)}${dim('to unblock: ')}${e.command}` : ''}`;
     }
     case 'pass':
       return e.phase === 'start' ? bold(`— pass ${e.pass}`) : dim(`— pass ${e.pass} ${e.converged ? 'converged' : 'not converged'}${e.nextPassAt ? `; next pass at ${e.nextPassAt}` : ''}`);

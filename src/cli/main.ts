@@ -120,7 +120,7 @@ async function run(args: CliArgs, setEngine: (e: Engine) => void): Promise<numbe
     if (args.verb === 'reconcile' && !args.once && e.type === 'pass' && e.phase === 'end') print(JSON.stringify(reconcileDocument(events.splice(0))));
   };
   const sink = args.events ? (e: OperationEvent) => print(JSON.stringify(e)) : args.json || forCi(args) ? jsonSink : humanSink;
-  engine = new Engine(setup, sink, cancellation.signal);
+  engine = new Engine(setup, sink, cancellation.signal, args.waitMs);
   setEngine(engine);
 
   const verb = CLI_VERBS[args.verb];

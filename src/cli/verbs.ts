@@ -10,6 +10,7 @@ import { DEFAULT_INTERVAL_SECONDS, DEFAULT_MAX_ATTEMPTS } from '../core/attempts
 import { EXIT } from '../core/exitCodes';
 import { exitCodeOf, reconcileDocument, type DriftDocument, type PreviewDocument } from '../core/protocol';
 import type { Verb } from '../core/verbs';
+import { readinessMetrics } from '../core/metrics';
 import type { Engine } from '../engine/engine';
 import { loadSetup, type Setup, type SetupOptions } from '../engine/setup';
 import { down } from '../engine/operations/down';
@@ -83,7 +84,8 @@ export const CLI_VERBS: Readonly<Record<Verb, CliVerb>> = {
     run: async ({ engine, args }) => {
       if (args.events) return status(engine);
       const report = await statusReport(engine);
-      return { result: 'succeeded', report, words: formatStatus(report.env, report.configFile, report.components, report.problems), exitCode: statusExitCode(engine, report) };
+      const words = args.format === 'openmetrics' ? readinessMetrics(report.env, report.components, Date.now()).trimEnd() : formatStatus(report.env, report.configFile, report.components, report.problems);
+      return { result: 'succeeded', report, words, exitCode: statusExitCode(engine, report) };
     },
   },
   validate: { run: ({ engine, args }) => validate(engine, { preflight: !args.skipPreflight }) },
@@ -131,6 +133,8 @@ export const CLI_VERBS: Readonly<Record<Verb, CliVerb>> = {
         intervalSeconds: args.interval ?? DEFAULT_INTERVAL_SECONDS,
         maxAttempts: args.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
         reload: () => loadSetup(setupOptions),
+        metricsFile: args.metricsFile,
+        notify: args.notify,
       });
       return args.once ? { result, report: reconcileDocument(events) } : { result };
     },

@@ -5,6 +5,7 @@
  * budget per spec, then stalled until the spec changes or a person repairs it. Pure;
  * randomness and time are passed in.
  */
+import { heldSince } from './durations';
 import type { ConditionReport } from './conditions';
 import type { HealDecision } from './heal';
 import { createHash } from 'node:crypto';
@@ -68,9 +69,14 @@ export function afterSuccess(record: AttemptRecord): AttemptRecord {
   return { specHash: record.specHash, failures: 0, ...(record.condition ? { condition: record.condition } : {}) };
 }
 
-/** The condition report of a decision. */
+/** The condition report of a decision; `since` carries on from the record's condition while the condition holds. */
 export function conditionReport(decision: HealDecision, record: AttemptRecord, maxAttempts: number, now: number): ConditionReport {
-  const at = new Date(now).toISOString();
+  const report = decisionReport(decision, record, maxAttempts, new Date(now).toISOString());
+  const previous = record.condition;
+  return { ...report, since: previous?.condition === report.condition ? (previous.since ?? previous.at) : report.at };
+}
+
+function decisionReport(decision: HealDecision, record: AttemptRecord, maxAttempts: number, at: string): ConditionReport {
   switch (decision.kind) {
     case 'converged':
       return { condition: 'ready', reason: 'Converged', message: 'ready, spec current, no drift found', attempt: record.failures, maxAttempts, at };
@@ -83,11 +89,13 @@ export function conditionReport(decision: HealDecision, record: AttemptRecord, m
   }
 }
 
-/** `reconciling (attempt 2 of 3)`, `stalled: FailureBudgetSpent`. */
-export function describeCondition(c: Pick<ConditionReport, 'condition' | 'reason' | 'attempt' | 'maxAttempts'>): string {
-  if (c.condition === 'reconciling') return c.attempt > 0 ? `reconciling (attempt ${c.attempt} of ${c.maxAttempts})` : `reconciling: ${c.reason}`;
-  if (c.condition === 'stalled') return `stalled: ${c.reason}`;
-  return 'ready';
+/** `reconciling (attempt 2 of 3)`, `stalled: FailureBudgetSpent`; given `now`, how long it has held too (`stalled for 3 d: …`). */
+export function describeCondition(c: Pick<ConditionReport, 'condition' | 'reason' | 'attempt' | 'maxAttempts' | 'since'>, now?: number): string {
+  const held = now !== undefined ? heldSince(c.since, now) : '';
+  const word = held ? `${c.condition} ${held}` : c.condition;
+  if (c.condition === 'reconciling') return c.attempt > 0 ? `${word} (attempt ${c.attempt} of ${c.maxAttempts})` : `${word}: ${c.reason}`;
+  if (c.condition === 'stalled') return `${word}: ${c.reason}`;
+  return word;
 }
 
 /** How long the loop may sleep: until the next pass, or sooner when a retry falls due. */

@@ -12,6 +12,8 @@ export interface ConditionReport {
   /** For `stalled`: what a person runs to unblock it. */
   command?: string;
   at: string;
+  /** When it entered this condition (the reconcile records in the backend keep it, so every machine and pass agrees). */
+  since?: string;
   /** Until when it says anything (a passing condition, e.g. waiting on a busy stack); none: until the spec changes or a person acts. */
   until?: string;
 }

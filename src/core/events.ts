@@ -13,16 +13,16 @@ import type { Verb } from './verbs';
 export type StepAction = 'up' | 'preview' | 'destroy' | 'refresh' | 'clear-lock' | 'verify' | 'skip' | 'drift' | 'probe' | 'resolve-pending' | 'forget' | 'import';
 export type StepResult = 'succeeded' | 'failed' | 'cancelled' | 'skipped';
 export type OperationResult = 'succeeded' | 'failed' | 'cancelled' | 'refused';
-/**
- * Why an operation was refused: azure.yaml or the arguments cannot be used, a stack is busy,
- * destruction was not confirmed, it would lose data, or a dependency must be repaired first.
- */
 /** The config file a run read, and a digest of its text (sha256, 12 hex). */
 export interface ConfigRead {
   file: string;
   digest: string;
 }
 
+/**
+ * Why an operation was refused: azure.yaml or the arguments cannot be used, a stack is busy,
+ * destruction was not confirmed, it would lose data, or a dependency must be repaired first.
+ */
 export type Refusal = 'invalid-input' | 'busy' | 'needs-confirmation' | 'unsafe' | 'blocked' | 'preflight-failed';
 
 import type { RefusedChanges, ResourceChange } from './dataGuard';
@@ -97,10 +97,15 @@ export type OperationEvent =
   /** One component's drift check. */
   | ({ type: 'drift' } & DriftCheck)
   /** The reconcile loop's condition of a component, at least once per pass. */
-  | ({ type: 'condition'; component: string } & Pick<ConditionReport, 'condition' | 'reason' | 'message' | 'attempt' | 'maxAttempts' | 'command'>)
+  | ({ type: 'condition'; component: string } & Pick<ConditionReport, 'condition' | 'reason' | 'message' | 'attempt' | 'maxAttempts' | 'command' | 'since'>)
   /** A reconcile pass begins (`pass` counts from 1) or ends, and when the next one starts. */
   | { type: 'pass'; pass: number; phase: 'start' | 'end'; converged?: boolean; nextPassAt?: string }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  /**
+   * With --wait: a stack it needs is held by another run that may be working (`holder`, e.g.
+   * `alice@host-b (pid 42)`, running `operation` since `since`); it waits until `until`, then refuses.
+   */
+  | { type: 'waiting'; component: string; stack: string; holder: string; operation: string; since?: string; until: string; message: string }
   | { type: 'operation-done'; operation: Verb; result: OperationResult; summary: string; durationMs: number; refusal?: Refusal };
 
 export type EventSink = (event: OperationEvent) => void;

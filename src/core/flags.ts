@@ -37,13 +37,16 @@ export const FLAGS = [
   { name: 'rollback-on-failure', type: 'boolean', verbs: ['up'], help: ['when a component fails, roll back what this up already changed, newest first'] },
   { name: 'no-bundle-env', type: 'boolean', verbs: ['up', 'down'], help: ['leave ~/.modelops/bundle-env/ENV.yaml as it is (by default, on Azure, a run that', 'changes the registry or storage rewrites it, or removes it, as the original does)'] },
   { name: 'no-kube-context', type: 'boolean', verbs: ['up', 'down'], help: ['leave the kubeconfig as it is (by default, on Azure, a cluster up merges its context', 'into it and selects it, and a cluster down removes that context, as the original does)'] },
-  { name: 'format', type: 'string', usage: '--format FORMAT', verbs: ['validate'], help: ['text (default), sarif (code scanning), or github (workflow annotations)'] },
+  { name: 'format', type: 'string', usage: '--format FORMAT', verbs: ['validate', 'status'], help: ['text (default); validate: sarif (code scanning) or github (workflow annotations);', 'status: openmetrics (gauges Prometheus and OpenMetrics read, for alerting)'] },
   { name: 'force-unlock', type: 'boolean', verbs: ['repair'], help: ['also clear a lock held by a run on another machine (only once you know it is dead)'] },
   { name: 'skip-preflight', type: 'boolean', verbs: ['validate', 'up'], help: ['skip the Azure preflight (providers, quota, names, Kubernetes version)'] },
   { name: 'once', type: 'boolean', verbs: ['reconcile'], help: ['one pass, then exit (0 when everything is converged): for cron and CI'] },
   { name: 'heal', type: 'boolean', verbs: ['reconcile'], help: ['heal what is not converged (default: only report)'] },
   { name: 'interval', type: 'string', usage: '--interval SECONDS', verbs: ['reconcile'], help: ['seconds between passes (default 300, at least 1)'] },
   { name: 'max-attempts', type: 'string', usage: '--max-attempts N', verbs: ['reconcile'], help: ['failed attempts on one spec before a component stalls (default 3)'] },
+  { name: 'metrics-file', type: 'string', usage: '--metrics-file PATH', verbs: ['reconcile'], help: ["after each pass, write the environment's gauges to PATH (node_exporter's textfile", 'collector: a .prom file in its directory), whole and atomically'] },
+  { name: 'notify', type: 'string', usage: '--notify URL', verbs: ['reconcile'], help: ['post each transition (stalled, recovered, drift found) to URL: JSON, or the message', 'of a Microsoft Teams or Slack incoming webhook; retried, never blocking the loop'] },
+  { name: 'wait', type: 'string', usage: '--wait[=DURATION]', verbs: ['up', 'repair', 'down', 'rollback', 'reconcile'], help: ["behind another run's live lock, wait for it (default 30m; e.g. 90s, 2h) instead of", 'refusing at once; reconcile only with --once. A lock that looks dead is never waited on'] },
   { name: 'yes', type: 'boolean', short: 'y', help: ['confirm destruction without asking'] },
   { name: 'dry-run', type: 'boolean', verbs: ['up', 'down', 'rollback', 'migrate'], help: ['print the plan and change nothing'] },
   { name: 'show-secrets', type: 'boolean', verbs: ['outputs'], help: ['print secret values'] },
@@ -53,6 +56,9 @@ export const FLAGS = [
   { name: 'retry-delay-ms', type: 'string', usage: '--retry-delay-ms N', help: ['first retry delay, doubled each time with jitter (default 500)'] },
   { name: 'help', type: 'boolean', short: 'h', usage: '-h, --help', help: ['this help'] },
 ] as const satisfies readonly FlagSpec[];
+
+/** How long a bare --wait waits (the extension's Wait too). */
+export const DEFAULT_WAIT = '30m';
 
 export type FlagName = (typeof FLAGS)[number]['name'];
 type Flag<N extends FlagName> = Extract<(typeof FLAGS)[number], { name: N }>;

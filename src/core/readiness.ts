@@ -4,6 +4,7 @@
  * readiness: the last update, pending operations and locks count too.
  */
 import { isSecretOutputName, type Component } from './components';
+import { heldSince } from './durations';
 import type { DriftStatus } from './drift';
 import type { DependencyGraph } from './graph';
 import type { ConditionReport } from './conditions';
@@ -49,6 +50,11 @@ export interface ComponentReadiness {
   destroyIntent?: StackState['destroyIntent'];
   /** When `stale`: the upstream outputs it read that hold another value now (src/core/freshness.ts). */
   staleUses?: StaleUse[];
+  /**
+   * Since when it has been in this status, from the backend's own records (the update's end, the
+   * lock's time), so every machine says the same; absent where nothing records it (`unknown`, never created).
+   */
+  since?: string;
   verifiedAt: string;
 }
 
@@ -116,6 +122,30 @@ function statusOfStack(component: Component, state: StackState): { status: Statu
   return { status: 'ready', reason: '', missing: [] };
 }
 
+/** When the stack entered its own status, as the backend recorded it (sinceOf adds what dependencies decide). */
+function ownSince(status: Status, state: StackState): string | undefined {
+  const last = state.lastUpdate;
+  switch (status) {
+    case 'busy':
+      return state.lock?.timestamp;
+    case 'interrupted':
+      return state.lock?.timestamp ?? last?.endTime ?? last?.startTime;
+    case 'cancelled':
+      return last?.cancelledAt ?? last?.endTime;
+    case 'absent':
+      return state.exists ? last?.endTime : undefined;
+    case 'unknown':
+      return undefined;
+    default:
+      return last?.endTime ?? last?.startTime;
+  }
+}
+
+/** The newest of some moments (ISO), if any. */
+function newest(moments: ReadonlyArray<string | undefined>): string | undefined {
+  return moments.filter((m): m is string => !!m && Number.isFinite(Date.parse(m))).sort((a, b) => Date.parse(a) - Date.parse(b)).pop();
+}
+
 function outputReports(component: Component, state: StackState): OutputReport[] {
   const required = new Map(component.requiredOutputs.map((o) => [o.name, o]));
   const names = [...required.keys(), ...Object.keys(state.outputs).filter((n) => !required.has(n) && !isFreshnessRecord(n)).sort()];
@@ -151,18 +181,23 @@ export function computeReadiness(
     const own = ownStatus(component, state);
     const dependsOn = [...graph.dependenciesOf(name)];
     let { status, reason } = own;
+    let since = ownSince(status, state);
     if (status === 'ready') {
       // A stale dependency still has every output its dependents read: it does not block them.
       const notReady = dependsOn.filter((d) => result.get(d)?.status !== 'ready' && result.get(d)?.status !== 'stale');
       if (notReady.length > 0) {
         status = 'blocked';
         reason = waitingOn(notReady.map((d) => ({ name: d, state: result.get(d)?.status ?? 'unknown' })));
+        // Blocked since the later of its own update and what it waits on went wrong.
+        since = newest([since, ...notReady.map((d) => result.get(d)?.since)]);
       }
     }
     const stale = status === 'ready' ? staleUses(component, state, states) : [];
     if (stale.length) {
       status = 'stale';
       reason = describeStale(stale, states);
+      // Stale since what it read changed: the newest update of what it reads from.
+      since = newest(stale.map((u) => states.get(u.from)?.lastUpdate?.endTime));
     }
     result.set(name, {
       name,
@@ -178,15 +213,21 @@ export function computeReadiness(
       ...(isMadeElsewhere(state) && !foreignOwner(component, state) ? { madeElsewhere: true as const } : {}),
       ...(stale.length ? { staleUses: stale } : {}),
       ...(state.destroyIntent ? { destroyIntent: state.destroyIntent } : {}),
+      ...(since ? { since } : {}),
       verifiedAt: state.readAt,
     });
   }
   return graph.topologicalOrder().map((n) => result.get(n)!);
 }
 
-/** A status and its reason as every surface writes them: `outputs-missing — missing: kubeconfig`, `ready`. */
-export function describeReadiness(r: { status: string; reason: string }): string {
-  return r.reason ? `${r.status} — ${r.reason}` : r.status;
+/**
+ * A status and its reason as every surface writes them: `outputs-missing — missing: kubeconfig`,
+ * `ready`; given `now`, how long a status other than ready or absent has held (`failed since 10:42 — …`).
+ */
+export function describeReadiness(r: { status: string; reason: string; since?: string }, now?: number): string {
+  const held = now !== undefined && r.status !== 'ready' && r.status !== 'absent' ? heldSince(r.since, now) : '';
+  const word = held ? `${r.status} ${held}` : r.status;
+  return r.reason ? `${word} — ${r.reason}` : word;
 }
 
 export function summarize(readiness: readonly ComponentReadiness[]): { ready: number; total: number } {

@@ -81,11 +81,15 @@ export class Engine {
   private cli?: string;
   private run?: OperationRun;
 
-  /** @param signal cancels the operation: nothing new starts, Pulumi cancels gracefully, the result is `cancelled` */
+  /**
+   * @param signal cancels the operation: nothing new starts, Pulumi cancels gracefully, the result is `cancelled`
+   * @param waitMs behind a live lock of another run, how long to wait for it before refusing (--wait); none: refuse at once
+   */
   constructor(
     readonly setup: Setup,
     private readonly sink: EventSink,
     readonly signal?: AbortSignal,
+    readonly waitMs?: number,
   ) {}
 
   /** Events of the operation; once it is done nothing more is said (its stream ends with operation-done). */
@@ -204,7 +208,7 @@ export class Engine {
 
   /** This engine with azure.yaml read again (the reconcile loop, between passes). */
   withSetup(setup: Setup): Engine {
-    const other = new Engine(setup, this.sink, this.signal);
+    const other = new Engine(setup, this.sink, this.signal, this.waitMs);
     other.cli = this.cli;
     other.run = this.run;
     return other;

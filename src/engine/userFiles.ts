@@ -63,12 +63,12 @@ export function readSmallFile(path: string, what: string, maxBytes: number): str
 }
 
 /**
- * Written beside and renamed over, so a reader never sees half a file: mode 0600, or with
- * `keepMode` the existing file's mode; its folder is made 0700 when missing.
+ * Written beside and renamed over, so a reader never sees half a file: mode 0600 (or `mode`), or
+ * with `keepMode` the existing file's mode; its folder is made 0700 when missing.
  */
-export function writeAtomically(path: string, text: string, keepMode = false): void {
+export function writeAtomically(path: string, text: string, keepMode = false, newMode = 0o600): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  let mode = 0o600;
+  let mode = newMode;
   try {
     if (keepMode) mode = statSync(path).mode & 0o777;
   } catch {

@@ -98,6 +98,36 @@ describe('a team sharing state in Azure Blob Storage (Azurite, the real Storage 
     assert.equal(component(b.status(), 'storage').status, 'ready', "B sees A's finished update");
   });
 
+  it("B's up --wait waits behind A's live up, saying whose and for how long, then goes ahead; a wait that runs out is refused as without it", async () => {
+    write(config(slowStorage));
+    const run = a.start(['up', 'storage']);
+    const aEnded = run.exited.then((code) => ({ code, at: Date.now() }));
+    await run.waitFor((e) => e.type === 'step-output' && e.component === 'storage' && /creating/.test(e.line));
+
+    const started = Date.now();
+    const short = b.events(['up', 'storage'], ['--wait=3s']);
+    assert.equal(short.code, 3, short.stdout + short.stderr);
+    assert.ok(Date.now() - started >= 3000, 'it waited the 3 s it was given');
+    const said = short.events.filter((e): e is Extract<OperationEvent, { type: 'waiting' }> => e.type === 'waiting');
+    assert.equal(said.length, 1, 'one line while the holder stays the same');
+    assert.equal(said[0]!.component, 'storage');
+    assert.equal(said[0]!.operation, 'up');
+    assert.ok(said[0]!.holder.includes(hostname()), `names A's machine: ${said[0]!.holder}`);
+    assert.match(said[0]!.message, new RegExp(`^waiting for (\\S+@)?${hostname()}'s up of storage, running \\d+ s$`));
+    assert.match(done(short.events)[0]?.summary ?? '', /busy: up by .* Waited [34] s \(--wait\); it is still held\./);
+    assert.equal(done(short.events)[0]?.refusal, 'busy');
+
+    const waited = await b.runAsync(['up', 'storage'], ['--events', '--wait']);
+    const end = await aEnded;
+    assert.equal(end.code, 0, run.stderr);
+    assert.equal(waited.code, 0, waited.stdout + waited.stderr);
+    assert.ok(waited.events.some((e) => e.type === 'waiting'), 'it said it was waiting');
+    const last = done(waited.events)[0];
+    assert.equal(last?.result, 'succeeded', last?.summary);
+    assert.match(last?.summary ?? '', /already ready/, 'what A provisioned, B finds ready: nothing done twice');
+    assert.ok(!waited.events.some((e) => e.type === 'step-start' && e.component === 'storage'), 'B ran no step on storage');
+  });
+
   it("a killed machine's locks look dead once their heartbeat stops; only repair --force-unlock clears them, and nothing is lost", async () => {
     write(config(slowStorage));
     const run = a.start(['up', 'storage']);
@@ -116,6 +146,11 @@ describe('a team sharing state in Azure Blob Storage (Azurite, the real Storage 
     const refused = b.run(['up', 'storage'], [], stale);
     assert.equal(refused.code, 3, refused.stdout + refused.stderr);
     assert.match(refused.stdout + refused.stderr, /--force-unlock/);
+    const before = Date.now();
+    const notWaited = b.run(['up', 'storage'], ['--wait=5m'], stale);
+    assert.equal(notWaited.code, 3, notWaited.stdout + notWaited.stderr);
+    assert.match(notWaited.stdout + notWaited.stderr, /--force-unlock/);
+    assert.ok(Date.now() - before < 60_000, 'a lock that looks dead is never waited on');
 
     const repair = b.run(['repair', 'storage'], ['--events', '--force-unlock'], stale);
     assert.equal(repair.code, 0, repair.stdout + repair.stderr);

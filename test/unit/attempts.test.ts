@@ -51,12 +51,27 @@ describe('the reconcile loop\'s memory', () => {
 
   it('reports each decision as a condition, with the attempt and the command', () => {
     const record = { specHash: 'h', failures: 1 };
-    assert.deepEqual(conditionReport({ kind: 'heal', reason: 'Drifted', message: 'm', steps: [] }, record, 3, NOW), { condition: 'reconciling', reason: 'Drifted', message: 'm', attempt: 2, maxAttempts: 3, at: new Date(NOW).toISOString() });
+    assert.deepEqual(conditionReport({ kind: 'heal', reason: 'Drifted', message: 'm', steps: [] }, record, 3, NOW), { condition: 'reconciling', reason: 'Drifted', message: 'm', attempt: 2, maxAttempts: 3, at: new Date(NOW).toISOString(), since: new Date(NOW).toISOString() });
     const stalled = conditionReport({ kind: 'needs-person', reason: 'Destroyed', message: 'm', command: 'mops-infra up storage' }, record, 3, NOW);
     assert.equal(stalled.condition, 'stalled');
     assert.equal(stalled.command, 'mops-infra up storage');
     assert.equal(describeCondition({ condition: 'reconciling', reason: 'Drifted', attempt: 2, maxAttempts: 3 }), 'reconciling (attempt 2 of 3)');
     assert.equal(describeCondition(stalled), 'stalled: Destroyed');
+  });
+
+  it('a condition keeps the time it was entered while it holds, from the record every machine shares; another condition starts its own', () => {
+    const stalledAt = NOW - 3 * 86_400_000;
+    const first = conditionReport({ kind: 'needs-person', reason: 'FailureBudgetSpent', message: 'm', command: 'mops-infra repair storage' }, { specHash: 'h', failures: 3 }, 3, stalledAt);
+    assert.equal(first.since, new Date(stalledAt).toISOString());
+    const later = conditionReport({ kind: 'needs-person', reason: 'FailureBudgetSpent', message: 'm', command: 'mops-infra repair storage' }, { specHash: 'h', failures: 3, condition: first }, 3, NOW);
+    assert.equal(later.since, first.since, 'a pass three days later: still stalled since then');
+    assert.equal(later.at, new Date(NOW).toISOString());
+    assert.equal(describeCondition(later, NOW), 'stalled for 3 d: FailureBudgetSpent');
+    const recovered = conditionReport({ kind: 'converged' }, { specHash: 'h', failures: 0, condition: later }, 3, NOW);
+    assert.equal(recovered.since, new Date(NOW).toISOString(), 'ready from now');
+    const today = new Date(NOW - 2 * 3_600_000);
+    const hhmm = `${String(today.getHours()).padStart(2, '0')}:${String(today.getMinutes()).padStart(2, '0')}`;
+    assert.equal(describeCondition({ ...later, since: today.toISOString() }, NOW), `stalled since ${hhmm}: FailureBudgetSpent`);
   });
 
   it('wakes for a retry that falls due before the next pass, never for a stalled one', () => {

@@ -128,4 +128,18 @@ describe("the original's `mops infra` shapes", () => {
     fails('up --destroy-storage', /goes with down/);
     fails('down workspace --destroy-storage', /name storage too/);
   });
+
+  it('--wait waits 30 min alone, else the duration it is given (with = or after it); a component after a bare --wait stays a component', () => {
+    assert.equal(args('up --wait').waitMs, 30 * 60_000);
+    assert.equal(args('up --wait=90s').waitMs, 90_000);
+    assert.equal(args('down --wait 2h --yes').waitMs, 2 * 3_600_000);
+    const named = args('up --wait storage');
+    assert.deepEqual([named.waitMs, named.components], [30 * 60_000, ['storage']]);
+    assert.equal(args('reconcile --once --wait=1m').waitMs, 60_000);
+    assert.equal(args('up').waitMs, undefined);
+    fails('up --wait=soon', /--wait takes a duration such as 90s, 10m or 2h/);
+    fails('up --wait=0s', /--wait takes a duration/);
+    fails('reconcile --wait', /--wait goes with reconcile --once/);
+    fails('status --wait', /--wait goes with up or repair or down or rollback or reconcile, not status/);
+  });
 });

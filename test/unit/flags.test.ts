@@ -8,7 +8,7 @@ import { FLAGS, flagArgs, type FlagValues } from '../../src/core/flags';
 import { VERBS } from '../../src/core/verbs';
 
 /** A value each flag that takes one accepts. */
-const SAMPLE: Record<string, string> = { config: 'azure.yaml', env: 'dev', components: 'cluster', to: '1', format: 'sarif', interval: '60', 'max-attempts': '3', pulumi: '/p', backend: 'file:///b', 'retry-attempts': '2', 'retry-delay-ms': '10' };
+const SAMPLE: Record<string, string> = { config: 'azure.yaml', env: 'dev', components: 'cluster', to: '1', format: 'text', interval: '60', 'max-attempts': '3', pulumi: '/p', backend: 'file:///b', 'retry-attempts': '2', 'retry-delay-ms': '10', wait: '10m', 'metrics-file': '/tmp/m.prom', notify: 'https://example.test/hook' };
 
 describe('the flag table', () => {
   it('the help names every flag, each once, and a verb-bound flag with its verbs', () => {
@@ -26,7 +26,8 @@ describe('the flag table', () => {
       const verbs = 'verbs' in flag ? flag.verbs : VERBS;
       for (const verb of verbs) {
         const positionals = ['history', 'rollback', 'repair', 'state'].includes(verb) ? ['cluster'] : [];
-        assert.doesNotThrow(() => parseCliArgs([verb, ...positionals, ...flagArgs(value)]), `${verb} --${flag.name}`);
+        const once = verb === 'reconcile' && flag.name === 'wait' ? ['--once'] : [];
+        assert.doesNotThrow(() => parseCliArgs([verb, ...positionals, ...once, ...flagArgs(value)]), `${verb} --${flag.name}`);
       }
       if ('verbs' in flag) {
         const other = VERBS.find((v) => !(flag.verbs as readonly string[]).includes(v))!;

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { componentsFor, REQUIRED_OUTPUTS, type Component } from '../../src/core/components';
-import { computeReadiness, ownStatus, STATUSES, summarize, type ComponentReadiness } from '../../src/core/readiness';
+import { computeReadiness, describeReadiness, ownStatus, STATUSES, summarize, type ComponentReadiness } from '../../src/core/readiness';
 import { absentStack, isCancelOf, isEmptyValue, type StackState } from '../../src/core/state';
 import { outputStates } from '../../src/engine/backends/diyState';
 import { azureConfig, byName, graphOf, localConfig, plain, readyState, statesFor, withOutputs } from './helpers';
@@ -157,6 +157,26 @@ describe('readiness', () => {
   });
 
   describe('computeReadiness', () => {
+    it('says since when each status has held, from what the backend recorded: the update that failed, the lock, the dependency that blocks', () => {
+      const end = (iso: string) => ({ lastUpdate: { kind: 'update', result: 'succeeded' as const, endTime: iso } });
+      const states = statesFor(components, {
+        cluster: readyState(cluster, { lastUpdate: { kind: 'update', result: 'failed', startTime: '2026-12-07T10:40:00Z', endTime: '2026-12-07T10:42:00Z' } }),
+        storage: readyState(storage, { lock: { pid: 7, hostname: 'host-b', timestamp: '2026-12-07T09:00:00Z', ownerAlive: 'unknown' } }),
+        workspace: readyState(byName(components, 'workspace'), end('2026-12-01T08:00:00Z')),
+      });
+      const result = computeReadiness(components, graph, states);
+      assert.deepEqual([status(result, 'cluster').status, status(result, 'cluster').since], ['failed', '2026-12-07T10:42:00Z']);
+      assert.deepEqual([status(result, 'storage').status, status(result, 'storage').since], ['busy', '2026-12-07T09:00:00Z']);
+      assert.deepEqual([status(result, 'workspace').status, status(result, 'workspace').since], ['blocked', '2026-12-07T10:42:00Z'], 'blocked since the cluster failed, not since its own older update');
+      const never = computeReadiness(components, graph, statesFor(components, { cluster: absentStack(cluster.stack) }));
+      assert.equal(status(never, 'cluster').since, undefined, 'never created: nothing to say since when');
+      const at = new Date('2026-12-07T10:42:00Z');
+      const hhmm = `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
+      assert.equal(describeReadiness(status(result, 'cluster'), Date.parse('2026-12-07T12:00:00Z')), `failed since ${hhmm} — last update failed`);
+      assert.equal(describeReadiness(status(result, 'cluster'), Date.parse('2026-12-10T10:42:00Z')), 'failed for 3 d — last update failed');
+      assert.equal(describeReadiness(status(result, 'cluster')), 'failed — last update failed', 'without a now, the words of before');
+    });
+
     it('every component ready: all ready, in provisioning order', () => {
       const result = computeReadiness(components, graph, statesFor(components));
       assert.deepEqual(

@@ -95,9 +95,19 @@ describe("a run's notification offers its obvious next step", () => {
     assert.deepEqual(driftOutcome(['storage (1 deleted)']), { severity: 'warning', message: 'ModelOps: drift found: storage (1 deleted). Up puts it back (the tree shows what changed).', action: { title: 'Up', command: 'modelopsInfra.up' } });
   });
 
+  it('refused behind a live lock: Wait is offered (the same run with --wait); never behind one that looks dead, nor after a wait ran out', () => {
+    const live = runOutcome(run({ result: 'refused', summary: 'stack modelops-storage-dev is busy: up by alice@host-b (pid 42) since 2026-12-07T10:00:00Z. Wait for it to finish or cancel it.', refusal: 'busy' }));
+    assert.equal(live.offerWait, true);
+    assert.match(live.message, /Wait runs it once that run is done \(up to 30 min\)\.$/);
+    const dead = runOutcome(run({ result: 'refused', summary: 'stack modelops-storage-dev is busy: up by alice@host-b (pid 42) since 2026-12-07T10:00:00Z. It looks dead (no heartbeat since 10:01); once you know that run is gone, clear its lock with: mops-infra repair COMPONENT --force-unlock.', refusal: 'busy' }));
+    assert.equal(dead.offerWait, undefined);
+    const ranOut = runOutcome(run({ result: 'refused', summary: 'stack modelops-storage-dev is busy: up by alice@host-b (pid 42). Waited 30 min (--wait); it is still held.', refusal: 'busy' }));
+    assert.equal(ranOut.offerWait, undefined);
+  });
+
   it('refused for errors in the config: Show Problems; refused for another reason: no button but the log', () => {
     const invalid = runOutcome(run({ result: 'refused', summary: 'azure.yaml has 2 error(s); fix them first (see validate).', refusal: 'invalid-input' }));
     assert.deepEqual(invalid.action, { title: 'Show Problems', command: 'workbench.actions.view.problems' });
-    assert.equal(runOutcome(run({ result: 'refused', summary: 'busy', refusal: 'busy' })).action, undefined);
+    assert.equal(runOutcome(run({ result: 'refused', summary: 'the data guard refused it', refusal: 'unsafe' })).action, undefined);
   });
 });

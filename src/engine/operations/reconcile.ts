@@ -30,6 +30,10 @@ import { runInDependencyOrder, type NodeResult } from '../../core/schedule';
 import { operationLocks } from '../backends/access';
 import { ownershipConflicts } from './ownership';
 import { StackBusyError } from '../operationLock';
+import { writeMetricsFile } from '../metricsFile';
+import { webhookNotifier } from '../notify';
+import { transitionOf, type Transition } from '../../core/notifications';
+import type { ConditionReport } from '../../core/conditions';
 import type { Engine, OperationRun, Snapshot } from '../engine';
 import type { Setup } from '../setup';
 import { runStep } from '../stackRunner';
@@ -52,6 +56,10 @@ export interface ReconcileOptions {
   reload?: () => Setup;
   random?: () => number;
   now?: () => number;
+  /** After each pass, the environment's gauges are written here (engine/metricsFile.ts). */
+  metricsFile?: string;
+  /** Each transition (stalled, recovered, drift found) is posted here (engine/notify.ts). */
+  notify?: string;
 }
 
 const WORST: HealthVerdict[] = ['unhealthy', 'unknown', 'healthy'];
@@ -147,7 +155,7 @@ function decide(engine: Engine, facts: Facts, records: Map<string, AttemptRecord
 async function emitCondition(engine: Engine, name: string, decision: HealDecision, before: AttemptRecord, options: ReconcileOptions, now: number): Promise<AttemptRecord> {
   const record = decision.kind === 'converged' ? afterSuccess(before) : before;
   const report = conditionReport(decision, record, options.maxAttempts, now);
-  engine.emit({ type: 'condition', component: name, condition: report.condition, reason: report.reason, message: report.message, attempt: report.attempt, maxAttempts: report.maxAttempts, ...(report.command ? { command: report.command } : {}) });
+  engine.emit({ type: 'condition', component: name, condition: report.condition, reason: report.reason, message: report.message, attempt: report.attempt, maxAttempts: report.maxAttempts, ...(report.command ? { command: report.command } : {}), ...(report.since ? { since: report.since } : {}) });
   // What passes (waiting on a busy stack, "healing is off") is not news a day later.
   const lasting = report.condition === 'stalled' && LASTING.has(report.reason);
   const until = lasting ? undefined : new Date(now + 2 * options.intervalSeconds * 1000 + 60_000).toISOString();
@@ -257,7 +265,7 @@ function planned(engine: Engine, decisions: ReadonlyMap<string, HealDecision>): 
 const sameDecision = (a: HealDecision | undefined, b: HealDecision | undefined) => !!a && !!b && a.kind === b.kind && (a as { reason?: string }).reason === (b as { reason?: string }).reason;
 
 /** One pass; true when every component is converged at its end. */
-async function pass(engine: Engine, run: OperationRun, options: ReconcileOptions, number: number): Promise<boolean> {
+async function pass(engine: Engine, run: OperationRun, options: ReconcileOptions, number: number, driftFound: Set<string>): Promise<boolean> {
   const now = options.now ?? Date.now;
   engine.emit({ type: 'pass', pass: number, phase: 'start' });
   const facts = await gatherFacts(engine, run);
@@ -265,6 +273,7 @@ async function pass(engine: Engine, run: OperationRun, options: ReconcileOptions
   const store = engine.records;
   const records = new Map(await Promise.all(engine.setup.components.map(async (c) => [c.name, attemptsOn(await store.attempts(c.stack), specs.get(c.name)!)] as const)));
   const decisions = decide(engine, facts, records, options, now());
+  for (const [name, decision] of decisions) if ('reason' in decision && decision.reason === 'Drifted') driftFound.add(name);
   for (const [name, decision] of decisions) records.set(name, await emitCondition(engine, name, decision, records.get(name)!, options, now()));
   const final = new Map([...decisions].map(([n, d]) => [n, conditionOf(d)]));
 
@@ -318,6 +327,20 @@ async function pass(engine: Engine, run: OperationRun, options: ReconcileOptions
   return [...final.values()].every((c) => c === 'ready');
 }
 
+/** Each component's reconcile condition as the backend records hold it now. */
+async function conditions(engine: Engine): Promise<Map<string, ConditionReport | undefined>> {
+  return new Map(await Promise.all(engine.setup.components.map(async (c) => [c.name, (await engine.records.attempts(c.stack))?.condition] as const)));
+}
+
+/** What changed over a pass that a team wants to hear of (core/notifications.ts). */
+function transitions(engine: Engine, before: ReadonlyMap<string, ConditionReport | undefined>, after: ReadonlyMap<string, ConditionReport | undefined>, driftFound: ReadonlySet<string>): Transition[] {
+  return engine.setup.components.flatMap((c) => {
+    const end = after.get(c.name);
+    const kind = end && transitionOf(before.get(c.name), end, driftFound.has(c.name));
+    return kind ? [{ kind, env: engine.setup.env, component: c.name, stack: c.stack, condition: end }] : [];
+  });
+}
+
 /** Re-reads azure.yaml for the next pass; on an unusable file the loop keeps the last good one and says so. */
 function reloaded(engine: Engine, options: ReconcileOptions): Engine {
   if (!options.reload) return engine;
@@ -343,9 +366,14 @@ export async function reconcile(root: Engine, options: ReconcileOptions): Promis
   if (invalid) return invalid;
   let engine = root;
   let converged = false;
+  const notifier = options.notify ? webhookNotifier(options.notify, (message) => root.emit({ type: 'log', level: 'warn', message })) : undefined;
   for (let n = 1; ; n++) {
     if (n > 1) engine = reloaded(engine, options);
-    converged = await pass(engine, run, options, n);
+    const before = notifier && (await conditions(engine));
+    const driftFound = new Set<string>();
+    converged = await pass(engine, run, options, n, driftFound);
+    if (notifier) notifier.send(transitions(engine, before!, await conditions(engine), driftFound));
+    if (options.metricsFile) writeMetricsFile(engine, options.metricsFile, (await engine.snapshot()).readiness);
     if (options.once || root.cancelled) {
       root.emit({ type: 'pass', pass: n, phase: 'end', converged });
       break;
@@ -360,6 +388,8 @@ export async function reconcile(root: Engine, options: ReconcileOptions): Promis
     }
   }
   await engine.publishReadiness();
+  // A notification still being posted gets a while to arrive: a CronJob's pod ends with its pass.
+  await notifier?.settle(15_000);
   if (root.cancelled) return run.done('cancelled', 'reconcile stopped');
   const readiness = (await engine.snapshot()).readiness;
   const notConverged = readiness.filter((r) => r.reconcile && r.reconcile.condition !== 'ready');

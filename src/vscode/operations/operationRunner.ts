@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { OperationResult, RefusedChanges } from '../../core/events';
 import { FORCE_STOP_COST } from '../../core/cancel';
-import type { FlagValues } from '../../core/flags';
+import { DEFAULT_WAIT, verbsOf, type FlagValues } from '../../core/flags';
 import type { OperationVerb } from '../../core/verbs';
 import { resultOfExit } from '../../core/protocol';
 import { settingFlags } from '../child/cliArgs';
@@ -14,7 +14,7 @@ import type { CliClient } from '../child/cliClient';
 import type { Log } from '../log';
 import { readSettings } from '../settings';
 import { formatElapsed, lowerFirst, runSummary } from '../view/format';
-import { driftOutcome, runOutcome, type RunOutcome } from '../view/runOutcome';
+import { driftOutcome, runOutcome, WAIT, type RunOutcome } from '../view/runOutcome';
 import { describeTargets, type RunTargets } from '../view/runPhase';
 import type { ReadinessStore } from '../readiness/readinessStore';
 import type { Refresher } from '../readiness/refresher';
@@ -142,15 +142,17 @@ export class OperationRunner {
     // What the CLI says it did (e.g. which lines of azure.yaml a rollback leaves to revert).
     write(`  ${summary}`);
     // A refusal the user is asked about in a modal right away needs no notification as well.
-    if (!(request.asksConsent && result === 'refused' && reporter.refusedChanges.length)) void this.notify(outcome);
+    if (!(request.asksConsent && result === 'refused' && reporter.refusedChanges.length)) void this.notify(outcome, request);
     return { result, refusedChanges: reporter.refusedChanges };
   }
 
   /** One notification per run, which stays until dismissed, with its obvious next step and the way to the log. */
-  private async notify(outcome: RunOutcome): Promise<void> {
+  private async notify(outcome: RunOutcome, request: OperationRequest): Promise<void> {
     const show = outcome.severity === 'error' ? vscode.window.showErrorMessage : outcome.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-    const choice = await show(outcome.message, ...(outcome.action ? [outcome.action.title] : []), 'Show Log');
+    const wait = outcome.offerWait && verbsOf('wait')?.includes(request.verb) && request.flags.wait === undefined;
+    const choice = await show(outcome.message, ...(outcome.action ? [outcome.action.title] : []), ...(wait ? [WAIT] : []), 'Show Log');
     if (choice === 'Show Log') this.log.show();
+    else if (choice === WAIT) await this.run({ ...request, flags: { ...request.flags, wait: DEFAULT_WAIT }, title: `${request.title} (waiting for the run that holds it)` });
     else if (outcome.action && choice === outcome.action.title) await vscode.commands.executeCommand(outcome.action.command);
   }
 }

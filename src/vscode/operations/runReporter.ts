@@ -67,6 +67,9 @@ export class RunReporter {
       case 'retry':
         this.log.info(`  ${e.component}: waiting for ${e.waitingFor} (attempt ${e.attempt}, ${e.delayMs} ms): ${e.reason}`);
         return this.progress.report({ message: `${e.component}: waiting for ${e.waitingFor} (attempt ${e.attempt})` });
+      case 'waiting':
+        this.log.info(`  ${e.message} (waiting until ${e.until})`);
+        return this.progress.report({ message: e.message });
       case 'step-done': {
         this.running.stepDone(this.op, e.component, e.action, e.result);
         // The engine reads the state a step left before the step ends, while the row was still the

@@ -15,7 +15,6 @@ export function formatElapsed(ms: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
-/** `5 s ago`, `3 min ago`, `2 h ago`. */
 /**
  * A moment as a clock time (today) or a date and a time, in local time. Unlike "… ago", it stays
  * true however long after it was written it is read (a tooltip is built once per repaint).
@@ -43,15 +42,15 @@ export function formatAgo(iso: string | undefined, now = Date.now()): string {
  * since the last up, drift the last check found, a problem the last health check found, and
  * where the reconcile loop is with it. Short: the stack and the details are in the tooltip.
  */
-export function describeRow(r: Pick<ComponentReadiness, 'status' | 'reason' | 'spec' | 'drift' | 'reconcile' | 'madeElsewhere'>, healthProblem?: string, preview?: ChangeCounts): string {
-  const parts = [r.status === 'absent' ? describeAbsent(r.reason) : describeReadiness(r)];
+export function describeRow(r: Pick<ComponentReadiness, 'status' | 'reason' | 'spec' | 'drift' | 'reconcile' | 'madeElsewhere' | 'since'>, healthProblem?: string, preview?: ChangeCounts, now = Date.now()): string {
+  const parts = [r.status === 'absent' ? describeAbsent(r.reason) : describeReadiness(r, now)];
   const previewed = preview && previewNote(preview);
   if (healthProblem && r.status === 'ready') parts.push(healthProblem);
   if (r.spec === 'changed' && r.status !== 'absent') parts.push('changed since last up');
   const elsewhere = madeElsewhereNote(r);
   if (elsewhere) parts.push(elsewhere);
   if (r.drift?.state === 'drifted') parts.push(describeDrift(r.drift.resources));
-  if (r.reconcile && r.reconcile.condition !== 'ready') parts.push(describeCondition(r.reconcile));
+  if (r.reconcile && r.reconcile.condition !== 'ready') parts.push(describeCondition(r.reconcile, now));
   if (previewed) parts.push(previewed);
   return parts.join(' · ');
 }

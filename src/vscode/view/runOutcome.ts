@@ -5,6 +5,8 @@
  */
 import type { ChangeCounts, OperationResult, PlannedStep, Refusal, StepAction, StepResult } from '../../core/events';
 import { formatElapsed } from './format';
+import { DEFAULT_WAIT } from '../../core/flags';
+import { describeSpan, parseDuration } from '../../core/durations';
 
 export interface FinishedStep {
   component: string;
@@ -30,11 +32,16 @@ export interface RunRecord {
   refusal?: Refusal;
 }
 
+/** The button that runs a busy-refused run again with --wait. */
+export const WAIT = 'Wait';
+
 export interface RunOutcome {
   severity: 'info' | 'warning' | 'error';
   message: string;
   /** The obvious next step, as a button beside Show Log: a command and its title. */
   action?: { title: string; command: string };
+  /** Refused behind another run's live lock: the same run again, waiting for it (`--wait`), is one click away. */
+  offerWait?: boolean;
 }
 
 /** The notification after a drift check that found changes: Up puts them back, one click away. */
@@ -104,6 +111,9 @@ export function runOutcome(run: RunRecord): RunOutcome {
     }
     case 'refused':
       // Errors in the config: the Problems panel lists each, on its line.
-      return { severity: 'warning', message: `ModelOps: ${run.title} was refused: ${summary}`, ...(run.refusal === 'invalid-input' ? { action: { title: 'Show Problems', command: 'workbench.actions.view.problems' } } : {}) };
+      if (run.refusal === 'invalid-input') return { severity: 'warning', message: `ModelOps: ${run.title} was refused: ${summary}`, action: { title: 'Show Problems', command: 'workbench.actions.view.problems' } };
+      // Behind a live lock (not one that looks dead, which only a person clears): wait for it.
+      if (run.refusal === 'busy' && !/looks dead|\(--wait\)/.test(summary)) return { severity: 'warning', message: `ModelOps: ${run.title} was refused: ${summary} Wait runs it once that run is done (up to ${describeSpan(parseDuration(DEFAULT_WAIT)!)}).`, offerWait: true };
+      return { severity: 'warning', message: `ModelOps: ${run.title} was refused: ${summary}` };
   }
 }

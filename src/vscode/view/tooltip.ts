@@ -15,7 +15,7 @@ function code(text: string): string {
 
 /** `verified: false` leaves out when the row was verified: what a row's look compares (it changes with every re-read). */
 export function componentTooltip(r: ComponentReadiness, statusOf: (name: string) => string | undefined, now = Date.now(), healthProblems: readonly string[] = [], verified = true): string {
-  const lines = [`**${escapeMarkdown(r.name)}** · stack ${code(r.stack)}`, '', `Status: **${escapeMarkdown(describeReadiness(r))}**`, ''];
+  const lines = [`**${escapeMarkdown(r.name)}** · stack ${code(r.stack)}`, '', `Status: **${escapeMarkdown(describeReadiness(r, now))}**`, ''];
   const present = r.outputs.filter((o) => o.present && !o.empty);
   const absent = r.status === 'absent';
   const missing = absent ? [] : r.outputs.filter((o) => o.required && (!o.present || o.empty));
@@ -46,7 +46,7 @@ export function componentTooltip(r: ComponentReadiness, statusOf: (name: string)
   else if (r.spec === 'unknown' && r.status !== 'absent') lines.push('Spec: unknown (deployed before specs were recorded, or by another tool)', '');
   if (r.drift && r.drift.state !== 'unchecked') lines.push(`Drift: **${escapeMarkdown(describeDrift(r.drift.resources))}** (checked ${escapeMarkdown(formatAt(r.drift.checkedAt, now))})`, '');
   if (r.reconcile && r.reconcile.condition !== 'ready') {
-    lines.push(`Reconcile: **${escapeMarkdown(describeCondition(r.reconcile))}** — ${escapeMarkdown(`${r.reconcile.reason}: ${r.reconcile.message}`)}`, '');
+    lines.push(`Reconcile: **${escapeMarkdown(describeCondition(r.reconcile, now))}** — ${escapeMarkdown(`${r.reconcile.reason}: ${r.reconcile.message}`)}`, '');
     if (r.reconcile.command) lines.push(`To unblock: ${code(r.reconcile.command)}`, '');
   }
   if (r.lastUpdate) {
