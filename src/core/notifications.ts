@@ -16,10 +16,11 @@ export interface Transition {
   condition: ConditionReport;
 }
 
-/** The condition a component started a pass in, and the one it ended in (and whether the pass found it drifted). */
+/** What is news in how a pass took a component from `start` to `end`, if anything (and whether the pass found it drifted). */
 export function transitionOf(start: ConditionReport | undefined, end: ConditionReport, driftFound: boolean): TransitionKind | undefined {
   if (end.condition === 'stalled' && start?.condition !== 'stalled') return 'stalled';
-  if (end.condition === 'ready' && start !== undefined && start.condition !== 'ready') return 'recovered';
+  // Recovered from what was news: a stall (a dependency that kept it waiting, or a retry on its way, was not).
+  if (end.condition === 'ready' && start?.condition === 'stalled') return 'recovered';
   if (driftFound && start?.reason !== 'Drifted') return 'drift-found';
   return undefined;
 }

@@ -16,7 +16,7 @@ export interface Settings {
   configFile: string;
   /** What a run does with unsaved changes to the config file (like `debug.saveBeforeStart`). */
   saveBeforeRun: SaveBeforeRun;
-  reconcile: { enabled: boolean; heal: boolean; intervalSeconds: number; maxAttempts: number };
+  reconcile: { enabled: boolean; heal: boolean; intervalSeconds: number; maxAttempts: number; notifyUrl: string };
   /** Up and Down keep ~/.modelops/bundle-env/<env>.yaml current on Azure (`--no-bundle-env` when false). */
   bundleEnv: boolean;
   /** Up and Down keep the cluster's context in the kubeconfig on Azure (`--no-kube-context` when false). */
@@ -45,6 +45,7 @@ export function readSettings(): Settings {
       heal: c.get<boolean>('reconcile.heal', false),
       intervalSeconds: Math.max(1, Math.round(c.get<number>('reconcile.intervalSeconds', 300))),
       maxAttempts: Math.max(1, Math.round(c.get<number>('reconcile.maxAttempts', 3))),
+      notifyUrl: c.get<string>('reconcile.notifyUrl', '').trim(),
     },
   };
 }

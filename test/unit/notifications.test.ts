@@ -7,11 +7,12 @@ const at = '2026-12-07T10:00:00Z';
 const c = (condition: ConditionReport['condition'], reason = 'Converged', extra: Partial<ConditionReport> = {}): ConditionReport => ({ condition, reason, message: 'the message', attempt: 1, maxAttempts: 3, at, ...extra });
 
 describe('notifications', () => {
-  it('a transition is news once: stalled when it stalls, recovered when a stalled or reconciling component is ready again, drift when a pass finds it', () => {
+  it('a transition is news once: stalled when it stalls, recovered when a stalled component is ready again, drift when a pass finds it', () => {
     assert.equal(transitionOf(c('reconciling', 'UpdateFailed'), c('stalled', 'FailureBudgetSpent'), false), 'stalled');
     assert.equal(transitionOf(c('stalled', 'FailureBudgetSpent'), c('stalled', 'FailureBudgetSpent'), false), undefined, 'still stalled: said already');
     assert.equal(transitionOf(c('stalled', 'FailureBudgetSpent'), c('ready'), false), 'recovered');
     assert.equal(transitionOf(undefined, c('ready'), false), undefined, 'the first pass ever: nothing recovered');
+    assert.equal(transitionOf(c('reconciling', 'DependencyNotReady'), c('ready'), false), undefined, 'it only waited on a dependency');
     assert.equal(transitionOf(c('ready'), c('ready'), true), 'drift-found', 'found and healed in the same pass');
     assert.equal(transitionOf(c('reconciling', 'Drifted'), c('reconciling', 'Drifted'), true), undefined, 'the same drift, found again');
   });

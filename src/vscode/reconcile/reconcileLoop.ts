@@ -20,6 +20,15 @@ import { readSettings } from '../settings';
 /** After the loop ended on its own (not stopped by us), wait this long before starting it again. */
 const RESTART_DELAY_MS = 30_000;
 
+/** Only the host of a webhook URL is ever said: the rest is its credential. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'an unreadable URL';
+  }
+}
+
 export class ReconcileLoop implements vscode.Disposable {
   private child: CliProcess | undefined;
   private key: string | undefined;
@@ -74,10 +83,10 @@ export class ReconcileLoop implements vscode.Disposable {
     if (want) await this.start(settings.reconcile);
   }
 
-  private async start(options: { heal: boolean; intervalSeconds: number; maxAttempts: number }): Promise<void> {
-    const child = await this.cli.start('reconcile', [], { interval: options.intervalSeconds, 'max-attempts': options.maxAttempts, events: true, heal: options.heal });
+  private async start(options: { heal: boolean; intervalSeconds: number; maxAttempts: number; notifyUrl: string }): Promise<void> {
+    const child = await this.cli.start('reconcile', [], { interval: options.intervalSeconds, 'max-attempts': options.maxAttempts, events: true, heal: options.heal, ...(options.notifyUrl ? { notify: options.notifyUrl } : {}) });
     this.child = child;
-    this.log.info(`reconcile: started (${options.heal ? 'healing' : 'reporting only'}, every ${options.intervalSeconds} s, ${options.maxAttempts} attempts per spec)`);
+    this.log.info(`reconcile: started (${options.heal ? 'healing' : 'reporting only'}, every ${options.intervalSeconds} s, ${options.maxAttempts} attempts per spec${options.notifyUrl ? `, notifying ${hostOf(options.notifyUrl)}` : ''})`);
     child.onEvent((e) => this.handle(e));
     child.onStderr((line) => this.log.debug(`reconcile: ${line}`));
     this.changed.fire();
