@@ -142,4 +142,20 @@ describe("the original's `mops infra` shapes", () => {
     fails('reconcile --wait', /--wait goes with reconcile --once/);
     fails('status --wait', /--wait goes with up or repair or down or rollback or reconcile, not status/);
   });
+
+  it('--format: validate prints text, sarif or github; status text or openmetrics', () => {
+    assert.equal(args('status --format openmetrics').format, 'openmetrics');
+    assert.equal(args('validate --format sarif').format, 'sarif');
+    fails('validate --format openmetrics', /validate --format must be one of text, sarif, github/);
+    fails('status --format sarif', /status --format must be one of text, openmetrics/);
+    fails('up --format text', /--format goes with validate or status/);
+  });
+
+  it('reconcile --metrics-file and --notify; --notify takes an http(s) URL', () => {
+    const a = args('reconcile --once --metrics-file /var/lib/node_exporter/modelops.prom --notify https://hooks.slack.com/services/T/B/x');
+    assert.deepEqual([a.metricsFile, a.notify], ['/var/lib/node_exporter/modelops.prom', 'https://hooks.slack.com/services/T/B/x']);
+    fails('reconcile --notify hooks.slack.com/x', /--notify takes an http\(s\) URL/);
+    fails('reconcile --notify file:///etc/passwd', /--notify takes an http\(s\) URL, not a file: one/);
+    fails('up --notify https://x.test', /--notify goes with reconcile/);
+  });
 });
