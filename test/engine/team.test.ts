@@ -128,6 +128,20 @@ describe('a team sharing state in Azure Blob Storage (Azurite, the real Storage 
     assert.ok(!waited.events.some((e) => e.type === 'step-start' && e.component === 'storage'), 'B ran no step on storage');
   });
 
+  it("B's reconcile --once --wait makes its one pass once A's up lets go: converged, where without --wait it reports the stack busy", async () => {
+    write(config(slowStorage));
+    const run = a.start(['up']);
+    await run.waitFor((e) => e.type === 'step-output' && e.component === 'storage' && /creating/.test(e.line));
+    const busy = b.events(['reconcile', '--once']);
+    assert.equal(busy.code, 1, 'without --wait: not converged');
+    assert.ok(busy.events.some((e) => e.type === 'condition' && e.component === 'storage' && e.reason === 'Busy'), 'storage reported busy');
+    const waited = await b.runAsync(['reconcile', '--once', '--wait'], ['--events']);
+    assert.equal(await run.exited, 0, run.stderr);
+    assert.equal(waited.code, 0, waited.stdout + waited.stderr);
+    assert.ok(waited.events.some((e) => e.type === 'waiting' && e.operation === 'up'), "it waited for A's up");
+    assert.ok(waited.events.filter((e) => e.type === 'condition').every((e) => e.type === 'condition' && e.condition === 'ready'), 'every component converged');
+  });
+
   it("a killed machine's locks look dead once their heartbeat stops; only repair --force-unlock clears them, and nothing is lost", async () => {
     write(config(slowStorage));
     const run = a.start(['up', 'storage']);

@@ -32,6 +32,7 @@ import { ownershipConflicts } from './ownership';
 import { StackBusyError } from '../operationLock';
 import { writeMetricsFile } from '../metricsFile';
 import { webhookNotifier } from '../notify';
+import { whileHeld } from './wait';
 import { transitionOf, type Transition } from '../../core/notifications';
 import type { ConditionReport } from '../../core/conditions';
 import type { Engine, OperationRun, Snapshot } from '../engine';
@@ -367,6 +368,8 @@ export async function reconcile(root: Engine, options: ReconcileOptions): Promis
   let engine = root;
   let converged = false;
   const notifier = options.notify ? webhookNotifier(options.notify, (message) => root.emit({ type: 'log', level: 'warn', message })) : undefined;
+  // --wait with --once: one pass, taken once what another run holds is free (else it reports them busy, as without it).
+  if (options.once && root.waitMs !== undefined) await whileHeld(root, await operationLocks(root.setup.settings), root.setup.components.map((c) => c.stack), Date.now() + root.waitMs);
   for (let n = 1; ; n++) {
     if (n > 1) engine = reloaded(engine, options);
     const before = notifier && (await conditions(engine));

@@ -54,6 +54,24 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 /**
+ * Waits while another run may be working on one of `stacks`, until `until` or a cancel, with a
+ * `waiting` event when the holder changes and one a minute after; the holder still there then, if any.
+ */
+export async function whileHeld(engine: Engine, locks: OperationLocks, stacks: readonly string[], until: number): Promise<Waiting | undefined> {
+  let said: { holder: string; at: number } | undefined;
+  for (;;) {
+    const busy = stacks.length ? await liveHolder(engine, locks, stacks) : undefined;
+    const now = Date.now();
+    if (!busy || now >= until || engine.cancelled) return busy;
+    if (said?.holder !== busy.holder || now - said.at >= REPEAT_MS) {
+      said = { holder: busy.holder, at: now };
+      engine.emit({ type: 'waiting', ...busy, until: new Date(until).toISOString(), message: describeWaiting(busy, now) });
+    }
+    await pause(Math.min(POLL_MS, until - now), engine.signal);
+  }
+}
+
+/**
  * Takes the locks (`take`); without `engine.waitMs`, or behind a lock that looks dead, a busy
  * stack is refused at once, as always. With it, waits while another run may be working, then
  * takes them, or refuses when the time is up (saying how long it waited).
@@ -61,31 +79,17 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
 export async function takeOrWait<T>(engine: Engine, run: OperationRun, locks: OperationLocks, stacks: readonly string[], take: () => Promise<T>): Promise<T | OperationResult> {
   const startedAt = Date.now();
   const until = engine.waitMs !== undefined ? startedAt + engine.waitMs : undefined;
-  let said: { holder: string; at: number } | undefined;
+  const waited = () => ` Waited ${describeSpan(Date.now() - startedAt)} (--wait); it is still held.`;
   for (;;) {
-    let busy = until !== undefined && stacks.length ? await liveHolder(engine, locks, stacks) : undefined;
-    let refusal: string | undefined;
-    if (!busy) {
-      try {
-        return await take();
-      } catch (error) {
-        if (!(error instanceof StackBusyError)) throw error;
-        if (until === undefined || error.holder.stale) return run.done('refused', error.message, 'busy');
-        const component = engine.setup.components.find((c) => c.stack === error.stackName);
-        busy = fromClaim(component?.name ?? error.stackName, error.stackName, error.holder);
-        refusal = error.message;
-      }
+    const busy = until !== undefined ? await whileHeld(engine, locks, stacks, until) : undefined;
+    if (engine.cancelled) return run.done('cancelled', `cancelled while waiting for the stacks it needs; nothing was changed`);
+    if (busy) return run.done('refused', `${busy.stack} is busy: ${busy.operation} by ${busy.holder}${busy.since ? ` since ${busy.since}` : ''}.${waited()}`, 'busy');
+    try {
+      return await take();
+    } catch (error) {
+      if (!(error instanceof StackBusyError)) throw error;
+      // Taken meanwhile: wait on that holder too, while there is time (never on one that looks dead).
+      if (until === undefined || error.holder.stale || Date.now() >= until) return run.done('refused', `${error.message}${until !== undefined && !error.holder.stale ? waited() : ''}`, 'busy');
     }
-    const now = Date.now();
-    if (now >= until!) {
-      const reason = refusal ?? `${busy.stack} is busy: ${busy.operation} by ${busy.holder}${busy.since ? ` since ${busy.since}` : ''}.`;
-      return run.done('refused', `${reason} Waited ${describeSpan(now - startedAt)} (--wait); it is still held.`, 'busy');
-    }
-    if (said?.holder !== busy.holder || now - said.at >= REPEAT_MS) {
-      said = { holder: busy.holder, at: now };
-      engine.emit({ type: 'waiting', ...busy, until: new Date(until!).toISOString(), message: describeWaiting(busy, now) });
-    }
-    await pause(Math.min(POLL_MS, until! - now), engine.signal);
-    if (engine.cancelled) return run.done('cancelled', `cancelled while ${describeWaiting(busy, Date.now())}; nothing was changed`);
   }
 }
