@@ -20,10 +20,9 @@ const who = (h: { username?: string; hostname?: string }): string => `${h.userna
 /** Who holds one of `stacks` and may be working: our claim with a fresh heartbeat, else Pulumi's lock of a live or unknowable owner. */
 async function liveHolder(engine: Engine, locks: OperationLocks, stacks: readonly string[]): Promise<Waiting | undefined> {
   const components = engine.setup.components.filter((c) => stacks.includes(c.stack));
-  for (const c of components) {
-    const ours = await locks.holder(c.stack);
-    if (ours?.alive === true) return fromClaim(c.name, c.stack, ours.info);
-  }
+  const claims = await Promise.all(components.map((c) => locks.holder(c.stack)));
+  const claimed = claims.findIndex((h) => h?.alive === true);
+  if (claimed >= 0) return fromClaim(components[claimed]!.name, components[claimed]!.stack, claims[claimed]!.info);
   const { states } = await engine.snapshot();
   for (const c of components) {
     const lock = states.get(c.name)?.lock;
