@@ -6,10 +6,9 @@ import { describeReach } from '../core/freshness';
 import type { ComponentPreview, OperationEvent, ResourceChange } from '../core/events';
 import { madeElsewhereNote } from '../core/dataGuard';
 import { describeCondition } from '../core/attempts';
-import { heldSince } from '../core/durations';
 import { describeChanges, resourceName } from '../core/plan';
 import type { AllOutputsReport, EnvironmentsReport, HistoryDocument, OutputsReport, StateReport } from '../core/protocol';
-import type { ComponentReadiness, Status } from '../core/readiness';
+import { statusHeld, type ComponentReadiness, type Status } from '../core/readiness';
 
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: string) => (text: string) => (useColor ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -53,7 +52,7 @@ export function formatStatus(env: string, configFile: string, components: readon
       ...(c.drift?.state === 'drifted' ? [red(describeDrift(c.drift.resources))] : []),
       ...(c.reconcile && c.reconcile.condition !== 'ready' ? [(c.reconcile.condition === 'stalled' ? red : yellow)(describeCondition(c.reconcile, now))] : []),
     ];
-    const held = c.status !== 'ready' && c.status !== 'absent' ? heldSince(c.since, now) : '';
+    const held = statusHeld(c, now);
     lines.push(`  ${pad(c.name, nameWidth)}${pad(c.stack, stackWidth)}${STATUS_COLOR[c.status](pad(c.status, 17))}${[held, c.reason, ...notes].filter(Boolean).join(' · ')}`);
   }
   const ready = components.filter((c) => c.status === 'ready').length;

@@ -220,12 +220,20 @@ export function computeReadiness(
   return graph.topologicalOrder().map((n) => result.get(n)!);
 }
 
+/** The statuses whose words say since when (a blocked one's is its dependency's, which says it). */
+const SAYS_SINCE: ReadonlySet<string> = new Set<Status>(['failed', 'cancelled', 'interrupted', 'busy', 'outputs-missing', 'stale', 'unknown']);
+
+/** `since 10:42`, `for 3 d`: how long a status that needs attention has held; '' for the others. */
+export function statusHeld(r: { status: string; since?: string }, now: number): string {
+  return SAYS_SINCE.has(r.status) ? heldSince(r.since, now) : '';
+}
+
 /**
  * A status and its reason as every surface writes them: `outputs-missing — missing: kubeconfig`,
- * `ready`; given `now`, how long a status other than ready or absent has held (`failed since 10:42 — …`).
+ * `ready`; given `now`, how long a status that needs attention has held (`failed since 10:42 — …`).
  */
 export function describeReadiness(r: { status: string; reason: string; since?: string }, now?: number): string {
-  const held = now !== undefined && r.status !== 'ready' && r.status !== 'absent' ? heldSince(r.since, now) : '';
+  const held = now !== undefined ? statusHeld(r, now) : '';
   const word = held ? `${r.status} ${held}` : r.status;
   return r.reason ? `${word} — ${r.reason}` : word;
 }

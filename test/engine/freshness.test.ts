@@ -62,7 +62,7 @@ describe('ready means fresh, on the real engine', function () {
     assert.match(stale[0]!.reason!, /^reads connection_string, account_name from storage, changed since its last up \(storage updated \d{4}-\d\d-\d\d \d\d:\d\d UTC\)$/);
     const statusExit = box.run(['status']);
     assert.equal(statusExit.code, 1, `stale is not ready: status exits 1\n${statusExit.stdout}`);
-    assert.match(statusExit.stdout, /workspace +modelops-workspace-dev +stale +reads connection_string, account_name from storage/);
+    assert.match(statusExit.stdout, /workspace +modelops-workspace-dev +stale +since \d\d:\d\d · reads connection_string, account_name from storage/);
     // Its own preview shows the reach as certain now: they read what storage holds now, not what they were built from.
     const after = box.json<PreviewDocument>(['preview']).components.find((c) => c.name === 'storage')!;
     assert.deepEqual(after.reaches?.map((r) => [r.component, r.certain]), [['workspace', true], ['adaptive-default', true]]);

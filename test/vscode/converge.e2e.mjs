@@ -61,9 +61,10 @@ describe('Drift and the reconcile loop in the editor', function () {
       'modelopsInfra.reconcile.intervalSeconds': 2,
       'modelopsInfra.reconcile.maxAttempts': 1,
     });
-    await waitForComponents(s.wb, { storage: /^ready$/, workspace: /stalled: FailureBudgetSpent$/ }, { timeout: 300_000 });
+    await waitForComponents(s.wb, { storage: /^ready$/, workspace: /stalled since \d\d:\d\d: FailureBudgetSpent$/ }, { timeout: 300_000 });
     const row = await s.wb.treeRow('workspace');
-    assert.match(row.description, /^failed — last update failed · changed since last up · stalled: FailureBudgetSpent$/);
+    // How long each has held comes from the backend's records: the failed update's end, the stall's start.
+    assert.match(row.description, /^failed since \d\d:\d\d — last update failed · changed since last up · stalled since \d\d:\d\d: FailureBudgetSpent$/);
     const inline = await s.wb.rowInlineActions('workspace');
     assert.equal(inline[0], 'Unblock', `Unblock comes first: ${inline}`);
     assert.ok(!inline.includes('Repair Component'), `Unblock is the repair here, not a second button: ${inline}`);
