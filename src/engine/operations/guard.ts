@@ -15,7 +15,8 @@ export function refuseInvalidConfig(engine: Engine, run: OperationRun): Operatio
 
 /**
  * Runs `body` holding the operation locks of `stacks` (none when empty); refused while another
- * process holds one (with --wait, once it has waited for it: wait.ts), and (exit 3, before anything changes) when a stack is another environment's.
+ * process holds one (with --wait, once it has waited for it: wait.ts), and (exit 3, before
+ * anything changes) when a stack is another environment's.
  * `seen`: the snapshot the caller read before the locks, if it read one (else one is read here).
  */
 export async function guarded(engine: Engine, run: OperationRun, stacks: readonly string[], body: () => Promise<OperationResult>, seen?: Snapshot): Promise<OperationResult> {

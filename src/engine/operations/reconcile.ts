@@ -274,8 +274,10 @@ async function pass(engine: Engine, run: OperationRun, options: ReconcileOptions
   const store = engine.records;
   const records = new Map(await Promise.all(engine.setup.components.map(async (c) => [c.name, attemptsOn(await store.attempts(c.stack), specs.get(c.name)!)] as const)));
   const decisions = decide(engine, facts, records, options, now());
-  for (const [name, decision] of decisions) if ('reason' in decision && decision.reason === 'Drifted') driftFound.add(name);
-  for (const [name, decision] of decisions) records.set(name, await emitCondition(engine, name, decision, records.get(name)!, options, now()));
+  for (const [name, decision] of decisions) {
+    if ('reason' in decision && decision.reason === 'Drifted') driftFound.add(name);
+    records.set(name, await emitCondition(engine, name, decision, records.get(name)!, options, now()));
+  }
   const final = new Map([...decisions].map(([n, d]) => [n, conditionOf(d)]));
 
   let todo = planned(engine, decisions);
