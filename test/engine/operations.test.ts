@@ -1,7 +1,9 @@
 /** up's scheduling, force-recreate, health and bad input, on the real engine. */
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { OperationEvent } from '../../src/core/events';
 import type { EnvironmentsReport, StateReport } from '../../src/core/protocol';
@@ -136,6 +138,31 @@ describe('operations on the real engine', function () {
     } finally {
       process.env = saved;
     }
+  });
+
+  it("--wait waits on Pulumi's own lock too (a plain `pulumi up` of a live process): one waiting line, refused when the time is up; once that process is gone, up goes ahead", async () => {
+    box.write(localConfig());
+    box.ok(['up', 'storage']);
+    const stacks = join(box.backendDir, '.pulumi', 'stacks');
+    const project = readdirSync(stacks).find((p) => readdirSync(join(stacks, p)).some((f) => f.startsWith('modelops-storage-dev.json')))!;
+    const lockDir = join(box.backendDir, '.pulumi', 'locks', 'organization', project, 'modelops-storage-dev');
+    const pulumiElsewhere = spawn('sleep', ['120']);
+    try {
+      mkdirSync(lockDir, { recursive: true });
+      writeFileSync(join(lockDir, 'a1b2c3.json'), JSON.stringify({ pid: pulumiElsewhere.pid, username: 'bob', hostname: hostname(), timestamp: new Date().toISOString() }));
+      const waited = box.events(['up', 'storage'], ['--wait=3s']);
+      assert.equal(waited.code, 3, waited.stdout + waited.stderr);
+      const said = waited.events.filter((e): e is Extract<OperationEvent, { type: 'waiting' }> => e.type === 'waiting');
+      assert.deepEqual(said.map((e) => [e.component, e.operation, e.holder]), [['storage', 'Pulumi update', `bob@${hostname()} (pid ${pulumiElsewhere.pid})`]]);
+      const done = waited.events.find((e) => e.type === 'operation-done');
+      assert.match(done?.type === 'operation-done' ? done.summary : '', /modelops-storage-dev is busy: Pulumi update by bob@.* Waited [34] s \(--wait\); it is still held\./);
+    } finally {
+      pulumiElsewhere.kill('SIGKILL');
+    }
+    await new Promise((r) => pulumiElsewhere.on('exit', r));
+    const after = box.events(['up', 'storage'], ['--wait=30s']);
+    assert.equal(after.code, 0, after.stdout + after.stderr);
+    assert.ok(!after.events.some((e) => e.type === 'waiting'), "a dead process's lock is not waited on: up clears it, as without --wait");
   });
 
   it('health checks what the local outputs point at', () => {
