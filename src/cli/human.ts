@@ -156,7 +156,7 @@ export function formatEvent(e: OperationEvent): string | undefined {
       return formatDrift(e);
     case 'condition': {
       const look = e.condition === 'ready' ? green : e.condition === 'stalled' ? red : yellow;
-      return `  ${pad(e.component, 18)}${look(pad(e.attempt > 0 || e.condition !== 'reconciling' ? describeCondition(e, Date.now()) : 'reconciling', 32))}${e.condition === 'ready' ? '' : `${e.reason}: ${e.message}`}${e.command ? `\n  ${' '.repeat(18)}${dim('to unblock: ')}${e.command}` : ''}`;
+      return `  ${pad(e.component, 18)}${look(pad(e.attempt > 0 || e.condition !== 'reconciling' ? describeCondition(e) : 'reconciling', 32))}${e.condition === 'ready' ? '' : `${e.reason}: ${e.message}`}${e.command ? `\n  ${' '.repeat(18)}${dim('to unblock: ')}${e.command}` : ''}`;
     }
     case 'pass':
       return e.phase === 'start' ? bold(`— pass ${e.pass}`) : dim(`— pass ${e.pass} ${e.converged ? 'converged' : 'not converged'}${e.nextPassAt ? `; next pass at ${e.nextPassAt}` : ''}`);

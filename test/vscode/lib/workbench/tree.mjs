@@ -10,7 +10,9 @@ export const tree = {
     const checked = await container.getAttribute('aria-checked').catch(() => null)
       ?? await container.getAttribute('aria-pressed').catch(() => null);
     const active = (await container.getAttribute('class').catch(() => '')).includes('checked');
-    if (!(checked === 'true' || active)) await item.click();
+    // The entry itself, not its icon: a badge (e.g. "4 components not ready") lies over the icon and
+    // takes the click, which the entry (its parent, where the workbench listens) still gets.
+    if (!(checked === 'true' || active)) await container.click();
     // A container with a single view hides that view's header: wait for the sidebar title instead.
     await this.page.locator('.part.sidebar .composite.title', { hasText: title }).first().waitFor({ state: 'visible', timeout });
     await this.page.locator('.part.sidebar .pane-body').first().waitFor({ state: 'visible', timeout });
