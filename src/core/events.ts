@@ -20,10 +20,12 @@ export interface ConfigRead {
 }
 
 /**
- * Why an operation was refused: azure.yaml or the arguments cannot be used, a stack is busy,
- * destruction was not confirmed, it would lose data, or a dependency must be repaired first.
+ * Why an operation was refused: azure.yaml or the arguments cannot be used, a stack is busy
+ * (another run may be working on it: `--wait` waits for it), a stack is held by a run that looks
+ * dead (waiting cannot help; a person decides: `repair --force-unlock`), destruction was not
+ * confirmed, it would lose data, or a dependency must be repaired first.
  */
-export type Refusal = 'invalid-input' | 'busy' | 'needs-confirmation' | 'unsafe' | 'blocked' | 'preflight-failed';
+export type Refusal = 'invalid-input' | 'busy' | 'looks-dead' | 'needs-confirmation' | 'unsafe' | 'blocked' | 'preflight-failed';
 
 import type { RefusedChanges, ResourceChange } from './dataGuard';
 import type { Reach } from './freshness';

@@ -5,7 +5,7 @@
  */
 import { describeStale, staleUses } from './freshness';
 import type { Component } from './components';
-import type { ChangeCounts, PlannedStep, ResourceOp, StepAction, StepResult } from './events';
+import type { ChangeCounts, PlannedStep, Refusal, ResourceOp, StepAction, StepResult } from './events';
 import type { DependencyGraph } from './graph';
 import { describeReadiness, ownStatus } from './readiness';
 import type { SpecState } from './spec';
@@ -223,7 +223,7 @@ export function planRollback<S, U extends UpdateRecord<S>>(updates: readonly U[]
   return previous ?? 'there is no earlier successful update with a recorded spec to go back to';
 }
 
-export type RepairPlan = { refused: string } | { steps: PlannedStep[]; dependents: string[] };
+export type RepairPlan = { refused: string; refusal: Refusal } | { steps: PlannedStep[]; dependents: string[] };
 
 /**
  * A lock whose owner may still be running: clearing it would corrupt the stack. One held on
@@ -240,6 +240,9 @@ export function liveLockReason(component: Component, state: StackState, forceUnl
   return `${component.stack} is locked by pid ${lock.pid ?? '?'}${where}${since}, which this machine cannot check.${looks} Once you know that run is gone: mops-infra repair ${component.name} --force-unlock`;
 }
 
+/** How a stack refused for its lock (liveLockReason) is refused: waiting helps, unless the lock looks dead. */
+export const lockRefusal = (state: StackState): Refusal => (state.lock?.stale ? 'looks-dead' : 'busy');
+
 /** Before an update can run: a lock left by a dead process, or pending operations of an interrupted one. */
 export function needsRecovery(state: StackState): boolean {
   return state.lock?.ownerAlive === false || state.pendingOperations.length > 0;
@@ -253,7 +256,7 @@ export function planRepair(input: PlanInput, name: string, forceUnlock = false):
   const component = input.components.get(name)!;
   const state = input.states.get(name)!;
   const live = liveLockReason(component, state, forceUnlock);
-  if (live) return { refused: live };
+  if (live) return { refused: live, refusal: lockRefusal(state) };
   const dependents = input.graph.transitiveDependentsOf(name);
   const lockReason = state.lock?.ownerAlive === false ? 'lock left by a dead process' : 'lock of another host, cleared on request (--force-unlock)';
   return {

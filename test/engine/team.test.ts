@@ -161,9 +161,10 @@ describe('a team sharing state in Azure Blob Storage (Azurite, the real Storage 
     assert.equal(refused.code, 3, refused.stdout + refused.stderr);
     assert.match(refused.stdout + refused.stderr, /--force-unlock/);
     const before = Date.now();
-    const notWaited = b.run(['up', 'storage'], ['--wait=5m'], stale);
+    const notWaited = b.run(['up', 'storage'], ['--events', '--wait=5m'], stale);
     assert.equal(notWaited.code, 3, notWaited.stdout + notWaited.stderr);
-    assert.match(notWaited.stdout + notWaited.stderr, /--force-unlock/);
+    assert.match(done(notWaited.events)[0]?.summary ?? '', /--force-unlock/);
+    assert.equal(done(notWaited.events)[0]?.refusal, 'looks-dead', 'refused as a lock only a person clears (the editor offers no Wait)');
     assert.ok(Date.now() - before < 60_000, 'a lock that looks dead is never waited on');
 
     const repair = b.run(['repair', 'storage'], ['--events', '--force-unlock'], stale);
@@ -176,7 +177,7 @@ describe('a team sharing state in Azure Blob Storage (Azurite, the real Storage 
     assert.deepEqual(readdirSync(account).filter((f) => !f.startsWith('.')).sort(), ['bundle-blobs', 'jobs', 'results', 'workspace'], 'the account and every container are there, once');
   });
 
-  it("repair --force-unlock never breaks the lock of a run that is still working: refused with its heartbeat's age, and that run finishes alone", async () => {
+  it("repair --force-unlock never breaks the lock of a run that is still working: refused with its heartbeat's age; with --wait it waits, and clears nothing", async () => {
     write(config(slowStorage));
     const run = a.start(['up', 'storage']);
     await run.waitFor((e) => e.type === 'step-output' && e.component === 'storage' && /creating/.test(e.line));
@@ -186,6 +187,11 @@ describe('a team sharing state in Azure Blob Storage (Azurite, the real Storage 
     const summary = done(forced.events)[0]?.summary ?? '';
     assert.match(summary, /^--force-unlock refused: up by .* holds modelops-storage-dev since .* and is still working \(its last heartbeat \d+ s ago; it looks dead if none comes by \S+ \(MODELOPS_LOCK_STALE_SECONDS\)\)\. Nothing was cleared/);
     assert.ok(!forced.events.some((e) => e.type === 'step-start'), 'B started nothing');
+    assert.equal(done(forced.events)[0]?.refusal, 'busy', 'that run may be working: waiting can help');
+    const waited = await b.runAsync(['repair', 'storage'], ['--events', '--force-unlock', '--wait']);
+    assert.equal(waited.code, 0, waited.stdout + waited.stderr);
+    assert.ok(waited.events.some((e) => e.type === 'waiting' && e.operation === 'up'), "it waited for A's up");
+    assert.ok(!waited.events.some((e) => e.type === 'log' && /cleared the operation lock/.test(e.message)), "A's lock, let go by A, was never broken");
     assert.equal(await run.exited, 0, run.stderr);
     const account = join(cloud, 'dev', 'storage', readdirSync(join(cloud, 'dev', 'storage'))[0]);
     assert.deepEqual(readdirSync(account).filter((f) => !f.startsWith('.')).sort(), ['bundle-blobs', 'jobs', 'results', 'workspace'], 'made once, by A');

@@ -104,6 +104,15 @@ describe('plans', () => {
       const plan = planRepair(inputFor(local, states), 'cluster');
       assert.ok('refused' in plan);
       assert.match(plan.refused, /locked by pid 1 on bob@ci-7, which this machine cannot check\. Once you know that run is gone: mops-infra repair cluster --force-unlock$/);
+      assert.equal(plan.refusal, 'busy', 'that run may still be working: waiting for it can help');
+    });
+
+    it('refuses a lock that looks dead as such: waiting cannot help, only a person', () => {
+      const states = statesFor(local, { cluster: readyState(local[0], { lock: { pid: 1, hostname: 'ci-7', ownerAlive: 'unknown', stale: 'no heartbeat since 10:01' } }) });
+      const plan = planRepair(inputFor(local, states), 'cluster');
+      assert.ok('refused' in plan);
+      assert.match(plan.refused, /It looks dead \(no heartbeat since 10:01\)\. Once you know that run is gone: mops-infra repair cluster --force-unlock$/);
+      assert.equal(plan.refusal, 'looks-dead');
     });
 
     it('with --force-unlock clears a lock of another host, never a live one of this host', () => {

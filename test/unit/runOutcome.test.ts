@@ -46,7 +46,7 @@ describe('the notification a run ends with', () => {
 
   it('a destroy counts destroyed resources; a refusal is a warning with its reason', () => {
     assert.match(runOutcome(run({ title: 'Down', plan: plan(['workspace', 'destroy']), steps: [step('workspace', 'succeeded', counts({ delete: 7 }), 'destroy')] })).message, /^ModelOps: Down succeeded in 0:42: 7 destroyed\.$/);
-    assert.deepEqual(runOutcome(run({ result: 'refused', summary: 'cluster is busy' })), { severity: 'warning', message: 'ModelOps: Up was refused: cluster is busy' });
+    assert.deepEqual(runOutcome(run({ result: 'refused', summary: 'cluster is busy' })), { severity: 'warning', message: 'ModelOps: Up was refused: cluster is busy.' });
   });
 
   it('a run that only reads (preview, drift) reports what it found, never "nothing to change"', () => {
@@ -95,14 +95,16 @@ describe("a run's notification offers its obvious next step", () => {
     assert.deepEqual(driftOutcome(['storage (1 deleted)']), { severity: 'warning', message: 'ModelOps: drift found: storage (1 deleted). Up puts it back (the tree shows what changed).', action: { title: 'Up', command: 'modelopsInfra.up' } });
   });
 
-  it('refused behind a live lock: Wait is offered (the same run with --wait); never behind one that looks dead, nor after a wait ran out', () => {
-    const live = runOutcome(run({ result: 'refused', summary: 'stack modelops-storage-dev is busy: up by alice@host-b (pid 42) since 2026-12-07T10:00:00Z. Wait for it to finish or cancel it.', refusal: 'busy' }));
+  it('refused behind a run that may be working: Wait is offered (the same run with --wait); never behind a lock that looks dead, nor after a wait ran out', () => {
+    const busy = 'stack modelops-storage-dev is busy: up by alice@host-b (pid 42) since 2026-12-07T10:00:00Z. Wait for it to finish or cancel it.';
+    const live = runOutcome(run({ result: 'refused', summary: busy, refusal: 'busy', canWait: true }));
     assert.equal(live.offerWait, true);
-    assert.match(live.message, /Wait runs it once that run is done \(up to 30 min\)\.$/);
-    const dead = runOutcome(run({ result: 'refused', summary: 'stack modelops-storage-dev is busy: up by alice@host-b (pid 42) since 2026-12-07T10:00:00Z. It looks dead (no heartbeat since 10:01); once you know that run is gone, clear its lock with: mops-infra repair COMPONENT --force-unlock.', refusal: 'busy' }));
-    assert.equal(dead.offerWait, undefined);
-    const ranOut = runOutcome(run({ result: 'refused', summary: 'stack modelops-storage-dev is busy: up by alice@host-b (pid 42). Waited 30 min (--wait); it is still held.', refusal: 'busy' }));
-    assert.equal(ranOut.offerWait, undefined);
+    assert.equal(live.message, `ModelOps: Up was refused: ${busy} Wait runs it once that run is done (up to 30 min).`);
+    // The CLI says which refusal it is; the words are not read.
+    const dead = runOutcome(run({ result: 'refused', summary: busy, refusal: 'looks-dead', canWait: true }));
+    assert.deepEqual([dead.offerWait, dead.message], [undefined, `ModelOps: Up was refused: ${busy}`]);
+    const ranOut = runOutcome(run({ result: 'refused', summary: busy, refusal: 'busy', canWait: false }));
+    assert.deepEqual([ranOut.offerWait, ranOut.message], [undefined, `ModelOps: Up was refused: ${busy}`]);
   });
 
   it('refused for errors in the config: Show Problems; refused for another reason: no button but the log', () => {

@@ -8,12 +8,13 @@ import { operationResult, planRepair } from '../../core/plan';
 import { describeReadiness } from '../../core/readiness';
 import { faultCause } from '../../core/config/faults';
 import { resolveComponents } from '../setup';
-import type { Engine } from '../engine';
+import type { Engine, OperationRun } from '../engine';
 import { guardedUp } from './dataGuard';
 import type { StepOutcome } from '../stackRunner';
 import { guarded, refuseInvalidConfig } from './guard';
 import { recover } from './recover';
 import { verifyDependency } from './verify';
+import { CANCELLED_WAITING, waitedSince, whileHeld } from './wait';
 import { describeHolder } from '../../core/errors';
 import { operationLocks } from '../backends/access';
 import { OperationLocks, type OperationLockInfo } from '../operationLock';
@@ -27,11 +28,16 @@ export interface RepairOptions {
 
 /**
  * Clears the operation locks of the stack whose holders look dead, saying whose; undefined when
- * done, else why not: a holder whose heartbeat is fresh is working, and is never cut off.
+ * done, else the refusal: a holder whose heartbeat is fresh is working, and is never cut off
+ * (with --wait, it is waited for first, and lets go by itself).
  */
-async function forceUnlock(engine: Engine, stack: string): Promise<string | undefined> {
-  const outcome = await (await operationLocks(engine.setup.settings)).forceUnlock(stack);
-  if ('live' in outcome) return outcome.live.map((h) => liveHolderRefusal(stack, h)).join(' ');
+async function forceUnlock(engine: Engine, run: OperationRun, stack: string): Promise<OperationResult | undefined> {
+  const locks = await operationLocks(engine.setup.settings);
+  const startedAt = Date.now();
+  if (engine.waitMs !== undefined) await whileHeld(engine, locks, [stack], startedAt + engine.waitMs);
+  if (engine.cancelled) return run.done('cancelled', CANCELLED_WAITING);
+  const outcome = await locks.forceUnlock(stack);
+  if ('live' in outcome) return run.done('refused', outcome.live.map((h) => liveHolderRefusal(stack, h)).join(' ') + (engine.waitMs !== undefined ? waitedSince(startedAt) : ''), 'busy');
   for (const holder of outcome.cleared) {
     engine.emit({ type: 'log', level: 'warn', message: `cleared the operation lock of ${holder.operation} by ${describeHolder(holder)} since ${holder.startedAt} on ${stack} (--force-unlock)` });
   }
@@ -52,14 +58,14 @@ export async function repair(engine: Engine, name: string, options: RepairOption
   const invalid = refuseInvalidConfig(engine, run);
   if (invalid) return invalid;
   const [component] = resolveComponents(engine.setup, [name]);
-  const unlockRefused = options.forceUnlock ? await forceUnlock(engine, component.stack) : undefined;
-  if (unlockRefused) return run.done('refused', unlockRefused, 'busy');
+  const unlockRefused = options.forceUnlock ? await forceUnlock(engine, run, component.stack) : undefined;
+  if (unlockRefused) return unlockRefused;
   return guarded(engine, run, [component.stack], async () => {
     // A person is repairing it: the reconcile loop's failure budget starts again.
     await engine.records.clearAttempts(component.stack);
     const snapshot = await engine.snapshot();
     const plan = planRepair(engine.planInput(snapshot), component.name, options.forceUnlock);
-    if ('refused' in plan) return run.done('refused', plan.refused, 'busy');
+    if ('refused' in plan) return run.done('refused', plan.refused, plan.refusal);
     run.plan(plan.steps);
     for (const dep of engine.setup.graph.dependenciesOf(component.name)) {
       const verified = await verifyDependency(engine, component, engine.component(dep));

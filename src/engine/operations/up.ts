@@ -5,7 +5,7 @@
  * (the components asked for and their dependents, dependents first), after confirmation.
  */
 import type { OperationResult, PlannedStep } from '../../core/events';
-import { liveLockReason, needsRecovery, operationResult, planForceRecreate, planUp, unconfirmedDestroys } from '../../core/plan';
+import { liveLockReason, lockRefusal, needsRecovery, operationResult, planForceRecreate, planUp, unconfirmedDestroys } from '../../core/plan';
 import { describeReadiness, type ComponentReadiness } from '../../core/readiness';
 import { runInDependencyOrder, type NodeOutcome, type NodeResult } from '../../core/schedule';
 import { resolveComponents } from '../setup';
@@ -175,8 +175,12 @@ export async function up(engine: Engine, options: UpOptions = {}): Promise<Opera
     run.plan([...destroy, ...ups]);
     if (options.dryRun) return run.done('succeeded', 'dry run: nothing was changed');
     // A stack that another live process holds is not ours to touch: refused, as repair and down are.
-    const busy = [...destroy, ...ups].filter((s) => s.action !== 'skip').flatMap((s) => liveLockReason(engine.component(s.component), snapshot.states.get(s.component)!) ?? []);
-    if (busy.length) return run.done('refused', busy.join(' '), 'busy');
+    const held = [...destroy, ...ups].filter((s) => s.action !== 'skip').flatMap((s) => {
+      const state = snapshot.states.get(s.component)!;
+      const reason = liveLockReason(engine.component(s.component), state);
+      return reason ? [{ reason, refusal: lockRefusal(state) }] : [];
+    });
+    if (held.length) return run.done('refused', held.map((h) => h.reason).join(' '), held.some((h) => h.refusal === 'looks-dead') ? 'looks-dead' : 'busy');
     const unconfirmed = unconfirmedDestroys(destroy, !!options.yes, 'force-recreate');
     if (unconfirmed) return run.done('refused', unconfirmed, 'needs-confirmation');
     // Before anything is created on Azure: what the subscription would refuse is said now, not ten minutes in.

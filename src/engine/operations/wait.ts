@@ -70,6 +70,11 @@ export async function whileHeld(engine: Engine, locks: OperationLocks, stacks: r
   }
 }
 
+/** The end of a refusal after a wait that ran out. */
+export const waitedSince = (startedAt: number): string => ` Waited ${describeSpan(Date.now() - startedAt)} (--wait); it is still held.`;
+
+export const CANCELLED_WAITING = 'cancelled while waiting for the stacks it needs; nothing was changed';
+
 /**
  * Takes the locks (`take`); without `engine.waitMs`, or behind a lock that looks dead, a busy
  * stack is refused at once, as always. With it, waits while another run may be working, then
@@ -78,17 +83,18 @@ export async function whileHeld(engine: Engine, locks: OperationLocks, stacks: r
 export async function takeOrWait<T>(engine: Engine, run: OperationRun, locks: OperationLocks, stacks: readonly string[], take: () => Promise<T>): Promise<T | OperationResult> {
   const startedAt = Date.now();
   const until = engine.waitMs !== undefined ? startedAt + engine.waitMs : undefined;
-  const waited = () => ` Waited ${describeSpan(Date.now() - startedAt)} (--wait); it is still held.`;
+  const waited = () => waitedSince(startedAt);
   for (;;) {
     const busy = until !== undefined ? await whileHeld(engine, locks, stacks, until) : undefined;
-    if (engine.cancelled) return run.done('cancelled', `cancelled while waiting for the stacks it needs; nothing was changed`);
+    if (engine.cancelled) return run.done('cancelled', CANCELLED_WAITING);
     if (busy) return run.done('refused', `${busy.stack} is busy: ${busy.operation} by ${busy.holder}${busy.since ? ` since ${busy.since}` : ''}.${waited()}`, 'busy');
     try {
       return await take();
     } catch (error) {
       if (!(error instanceof StackBusyError)) throw error;
       // Taken meanwhile: wait on that holder too, while there is time (never on one that looks dead).
-      if (until === undefined || error.holder.stale || Date.now() >= until) return run.done('refused', `${error.message}${until !== undefined && !error.holder.stale ? waited() : ''}`, 'busy');
+      if (error.holder.stale) return run.done('refused', error.message, 'looks-dead');
+      if (until === undefined || Date.now() >= until) return run.done('refused', `${error.message}${until !== undefined ? waited() : ''}`, 'busy');
     }
   }
 }

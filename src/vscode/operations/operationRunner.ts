@@ -134,9 +134,11 @@ export class OperationRunner {
     const duration = reporter.done?.durationMs ?? Date.now() - op.started;
     const summary = reporter.done?.summary || exit.stderr.trim().split('\n').pop() || `exit code ${exit.code ?? exit.signal}`;
     const line = runSummary(request.verb, result, duration, reporter.readiness ?? this.store.components);
+    const becameReady = (reporter.readiness ?? this.store.components).filter((c) => c.status === 'ready' && !readyBefore.has(c.name)).map((c) => c.name);
+    const canWait = !!verbsOf('wait')?.includes(request.verb) && request.flags.wait === undefined;
     const outcome = reporter.drifted.length
       ? driftOutcome(reporter.drifted)
-      : runOutcome({ title: request.title, result, durationMs: duration, plan: reporter.plan, steps: reporter.steps, summary, becameReady: (reporter.readiness ?? this.store.components).filter((c) => c.status === 'ready' && !readyBefore.has(c.name)).map((c) => c.name), refusal: reporter.done?.refusal });
+      : runOutcome({ title: request.title, result, durationMs: duration, plan: reporter.plan, steps: reporter.steps, summary, becameReady, refusal: reporter.done?.refusal, canWait });
     const write = outcome.severity === 'error' ? this.log.error.bind(this.log) : outcome.severity === 'warning' ? this.log.warn.bind(this.log) : this.log.info.bind(this.log);
     write(line);
     // What the CLI says it did (e.g. which lines of azure.yaml a rollback leaves to revert).
@@ -149,8 +151,7 @@ export class OperationRunner {
   /** One notification per run, which stays until dismissed, with its obvious next step and the way to the log. */
   private async notify(outcome: RunOutcome, request: OperationRequest): Promise<void> {
     const show = outcome.severity === 'error' ? vscode.window.showErrorMessage : outcome.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-    const wait = outcome.offerWait && verbsOf('wait')?.includes(request.verb) && request.flags.wait === undefined;
-    const choice = await show(outcome.message, ...(outcome.action ? [outcome.action.title] : []), ...(wait ? [WAIT] : []), 'Show Log');
+    const choice = await show(outcome.message, ...(outcome.action ? [outcome.action.title] : []), ...(outcome.offerWait ? [WAIT] : []), 'Show Log');
     if (choice === 'Show Log') this.log.show();
     else if (choice === WAIT) await this.run({ ...request, flags: { ...request.flags, wait: DEFAULT_WAIT }, title: `${request.title} (waiting for the run that holds it)` });
     else if (outcome.action && choice === outcome.action.title) await vscode.commands.executeCommand(outcome.action.command);

@@ -30,6 +30,8 @@ export interface RunRecord {
   becameReady?: readonly string[];
   /** Why the CLI refused it, when it did. */
   refusal?: Refusal;
+  /** Its verb takes --wait and it did not wait already: behind a busy stack, the same run waiting is worth offering. */
+  canWait?: boolean;
 }
 
 /** The button that runs a busy-refused run again with --wait. */
@@ -40,7 +42,7 @@ export interface RunOutcome {
   message: string;
   /** The obvious next step, as a button beside Show Log: a command and its title. */
   action?: { title: string; command: string };
-  /** Refused behind another run's live lock: the same run again, waiting for it (`--wait`), is one click away. */
+  /** Refused behind another run that may be working: the same run again, waiting for it (`--wait`), is one click away. */
   offerWait?: boolean;
 }
 
@@ -111,9 +113,9 @@ export function runOutcome(run: RunRecord): RunOutcome {
     }
     case 'refused':
       // Errors in the config: the Problems panel lists each, on its line.
-      if (run.refusal === 'invalid-input') return { severity: 'warning', message: `ModelOps: ${run.title} was refused: ${summary}`, action: { title: 'Show Problems', command: 'workbench.actions.view.problems' } };
-      // Behind a live lock (not one that looks dead, which only a person clears): wait for it.
-      if (run.refusal === 'busy' && !/looks dead|\(--wait\)/.test(summary)) return { severity: 'warning', message: `ModelOps: ${run.title} was refused: ${summary} Wait runs it once that run is done (up to ${describeSpan(parseDuration(DEFAULT_WAIT)!)}).`, offerWait: true };
-      return { severity: 'warning', message: `ModelOps: ${run.title} was refused: ${summary}` };
+      if (run.refusal === 'invalid-input') return { severity: 'warning', message: `ModelOps: ${run.title} was refused: ${summary}.`, action: { title: 'Show Problems', command: 'workbench.actions.view.problems' } };
+      // Behind a run that may be working (not a lock that looks dead, which only a person clears): wait for it.
+      if (run.refusal === 'busy' && run.canWait) return { severity: 'warning', message: `ModelOps: ${run.title} was refused: ${summary}. Wait runs it once that run is done (up to ${describeSpan(parseDuration(DEFAULT_WAIT)!)}).`, offerWait: true };
+      return { severity: 'warning', message: `ModelOps: ${run.title} was refused: ${summary}.` };
   }
 }
