@@ -7,12 +7,12 @@ import type * as automation from '@pulumi/pulumi/automation';
 import type { Component } from '../core/components';
 import { OWNER_CONFIG_KEY } from '../core/ownership';
 import { SPEC_HASH_CONFIG_KEY } from '../core/spec';
-import { absentStack, deployedSpecHash, isCancelOf, isDeployment, lastDeployment, recordedOwner, type RecordedEntry, type StackState } from '../core/state';
+import { absentStack, deployedSpecHash, isCancelOf, isDeployment, lastDeployment, recordedOwner, type LockState, type RecordedEntry, type StackState } from '../core/state';
 import { loadAutomation, workspaceFor } from './automation';
 import type { Setup } from './setup';
-import { backendSnapshot, operationLocks } from './backends/access';
+import { backendSnapshot, operationLocks, stateStore } from './backends/access';
 import type { StateStore } from './backends/stateStore';
-import { globalNameOf, outputStates, readDiyStack, resourceCountOf, unprotectedTypes } from './backends/diyState';
+import { globalNameOf, outputStates, readDiyLock, readDiyStack, resourceCountOf, unprotectedTypes } from './backends/diyState';
 import { StoreSnapshot } from './backends/storeSnapshot';
 import type { OperationLocks } from './operationLock';
 import { describePulumiError } from './pulumiErrors';
@@ -118,4 +118,16 @@ export async function readStackStates(
   );
   if (backend instanceof StoreSnapshot) backend.saveDigests();
   return new Map(states);
+}
+
+/**
+ * Only the locks of these components' stacks, judged with our claims as `readStackStates` judges
+ * them: what a run waiting behind them polls (a DIY backend's lock files, not every checkpoint).
+ */
+export async function readStackLocks(setup: Setup, components: readonly Component[], cliPath: CliPathProvider): Promise<Map<string, LockState | undefined>> {
+  const store = stateStore(setup.settings);
+  const locks = await operationLocks(setup.settings, store, 'read');
+  const read = async (c: Component): Promise<StackState> =>
+    store ? { ...absentStack(c.stack, new Date().toISOString()), lock: await readDiyLock(store, c.project, c.stack) } : readThroughCli(setup, cliPath(), c);
+  return new Map(await Promise.all(components.map(async (c) => [c.name, (await withOperationLock(locks, await read(c))).lock] as const)));
 }

@@ -257,11 +257,18 @@ async function readLock(store: StateStore, lockDir: string): Promise<LockState |
   return undefined;
 }
 
+const lockDirOf = (project: string, stack: string) => `.pulumi/locks/organization/${project}/${stack}`;
+
+/** Pulumi's lock of one stack alone; undefined also when it cannot be read (a full read says why). */
+export async function readDiyLock(store: StateStore, project: string, stack: string): Promise<LockState | undefined> {
+  return readLock(store, lockDirOf(project, stack)).catch(() => undefined);
+}
+
 /** One stack's state as the backend holds it; never throws (an unreadable stack says why). */
 export async function readDiyStack(store: StateStore, project: string, stack: string): Promise<StackState> {
   const readAt = new Date().toISOString();
   try {
-    const lockDir = `.pulumi/locks/organization/${project}/${stack}`;
+    const lockDir = lockDirOf(project, stack);
     const [checkpoint, history, lock] = await Promise.all([readCheckpoint(store, project, stack), readHistoryOf(store, project, stack, lockDir), readLock(store, lockDir)]);
     if (!checkpoint) return { stack, exists: false, pendingOperations: [], outputs: {}, resourceCount: 0, readAt, lock };
     return { stack, exists: true, ...history, ...checkpoint, lock, readAt };

@@ -9,6 +9,7 @@ import { StackBusyError, type OperationLockHolder } from '../../core/errors';
 import type { OperationEvent, OperationResult } from '../../core/events';
 import type { Engine, OperationRun } from '../engine';
 import type { OperationLocks } from '../operationLock';
+import { readStackLocks } from '../stateReader';
 
 type Waiting = Omit<Extract<OperationEvent, { type: 'waiting' }>, 'type' | 'until' | 'message'>;
 
@@ -23,9 +24,9 @@ async function liveHolder(engine: Engine, locks: OperationLocks, stacks: readonl
   const claims = await Promise.all(components.map((c) => locks.holder(c.stack)));
   const claimed = claims.findIndex((h) => h?.alive === true);
   if (claimed >= 0) return fromClaim(components[claimed]!.name, components[claimed]!.stack, claims[claimed]!.info);
-  const { states } = await engine.snapshot();
+  const pulumiLocks = await readStackLocks(engine.setup, components, () => engine.cliPath());
   for (const c of components) {
-    const lock = states.get(c.name)?.lock;
+    const lock = pulumiLocks.get(c.name);
     if (lock && lock.ownerAlive !== false && !lock.stale) return { component: c.name, stack: c.stack, holder: `${who(lock)}${lock.pid ? ` (pid ${lock.pid})` : ''}`, operation: 'Pulumi update', since: lock.timestamp };
   }
   return undefined;
