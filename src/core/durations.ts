@@ -1,4 +1,4 @@
-/** Durations as people write them (`--wait=10m`) and read them (`running 3 min`, `stalled for 3 d`). Pure. */
+/** Durations and moments as people write them (`--wait=10m`) and read them (`running 3 min`, `since 10:42`). Pure. */
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
@@ -34,9 +34,18 @@ export function describeSpan(ms: number): string {
 export function heldSince(since: string | undefined, now: number): string {
   const then = since ? Date.parse(since) : NaN;
   if (!Number.isFinite(then)) return '';
-  if (now - then < 86_400_000) {
-    const at = new Date(then);
-    return `since ${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
-  }
+  if (now - then < 86_400_000) return `since ${localClock(new Date(then))}`;
   return `for ${describeSpan(now - then)}`;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** A moment's local clock time: `10:42`, or `10:42:07` with seconds. */
+export function localClock(at: Date, seconds = false): string {
+  return `${pad(at.getHours())}:${pad(at.getMinutes())}${seconds ? `:${pad(at.getSeconds())}` : ''}`;
+}
+
+/** A moment's local date: `2026-12-07`. */
+export function localDate(at: Date): string {
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
 }

@@ -5,6 +5,7 @@ import { madeElsewhereNote } from '../../core/dataGuard';
 import { describeCondition } from '../../core/attempts';
 import { SECRET_MASK } from '../../core/protocol';
 import type { ChangeCounts } from '../../core/events';
+import { localClock, localDate } from '../../core/durations';
 
 /** `0:42`, `12:05`, `1:02:03`. */
 export function formatElapsed(ms: number): string {
@@ -22,10 +23,8 @@ export function formatElapsed(ms: number): string {
 export function formatAt(iso: string | undefined, now = Date.now()): string {
   const then = iso ? new Date(iso) : undefined;
   if (!then || !Number.isFinite(then.getTime())) return 'never';
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const day = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-  const time = `${pad(then.getHours())}:${pad(then.getMinutes())}:${pad(then.getSeconds())}`;
-  return day(then) === day(new Date(now)) ? `at ${time}` : `on ${day(then)} at ${time}`;
+  const time = localClock(then, true);
+  return localDate(then) === localDate(new Date(now)) ? `at ${time}` : `on ${localDate(then)} at ${time}`;
 }
 
 export function formatAgo(iso: string | undefined, now = Date.now()): string {
@@ -82,8 +81,7 @@ export function displayValue(o: { secret: boolean; present: boolean; empty: bool
 
 /** `2026-11-26 23:59:01` in local time. */
 export function formatTimestamp(date: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())} ${p(date.getHours())}:${p(date.getMinutes())}:${p(date.getSeconds())}`;
+  return `${localDate(date)} ${localClock(date, true)}`;
 }
 
 /** `▶ up · components: cluster, storage · env dev · 2026-11-26 23:59:01`. */
