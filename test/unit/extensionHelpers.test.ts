@@ -1,6 +1,6 @@
 /** The extension's vscode-free helpers, in plain Node: status table, contextValues, ranges, NDJSON, masking, CLI child. */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/core/config/parse';
@@ -416,20 +416,24 @@ describe('extension helpers (no vscode)', () => {
          setTimeout(() => process.stdout.write('"line":"creating"}\\nnot json\\n'), 20);
          setInterval(() => {}, 1000);`,
       );
-      const child = new CliProcess({ nodePath: process.execPath, cliPath: script, args: ['cluster'], cwd: dir, env: process.env });
-      const events: string[] = [];
-      child.onEvent((e) => {
-        events.push(e.type);
-        if (e.type === 'step-output') {
-          child.cancel();
-          setTimeout(() => child.cancel(), 100);
-        }
-      });
-      const exit = await child.done;
-      assert.deepEqual(events, ['operation-start', 'step-output', 'operation-done']);
-      assert.equal(exit.code, 130);
-      assert.equal(child.cancelCount, 2);
-      assert.match(exit.stdout, /not json/);
+      try {
+        const child = new CliProcess({ nodePath: process.execPath, cliPath: script, args: ['cluster'], cwd: dir, env: process.env });
+        const events: string[] = [];
+        child.onEvent((e) => {
+          events.push(e.type);
+          if (e.type === 'step-output') {
+            child.cancel();
+            setTimeout(() => child.cancel(), 100);
+          }
+        });
+        const exit = await child.done;
+        assert.deepEqual(events, ['operation-start', 'step-output', 'operation-done']);
+        assert.equal(exit.code, 130);
+        assert.equal(child.cancelCount, 2);
+        assert.match(exit.stdout, /not json/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 });
