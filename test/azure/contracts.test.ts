@@ -6,7 +6,7 @@
  * `npm run mutation` found surviving (docs/azure.md lists the ones kept).
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { azureProgram } from '../../src/engine/programs/azure';
@@ -310,6 +310,7 @@ describe('azure programs: cluster defaults and edges', () => {
       assert.throws(() => sshPublicKey({ publicKeyPath: '~other/id.pub' }), /~other\/id\.pub does not exist/, "~user is not this user's home");
     } finally {
       process.env.HOME = saved;
+      rmSync(home, { recursive: true, force: true });
     }
     assert.equal(sshPublicKey({ publicKey: `  ${SSH_KEY}\n` }), SSH_KEY);
   });

@@ -1,7 +1,7 @@
 /** The Azure programs of the resource group, registry, cluster and storage, under Pulumi's mocks. */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { clusterName, storageAccountName } from '../../src/core/names';
@@ -204,14 +204,18 @@ describe('azure programs: cluster', () => {
 
   it('reads ssh.public_key_path, and fails clearly without a key', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mops-ssh-'));
-    writeFileSync(join(dir, 'id.pub'), `${SSH_KEY}\n`);
-    const fromFile = await runComponent(FLAT_EXAMPLE.replace(/ssh:\n.*\n/, `ssh:\n  public_key_path: ${join(dir, 'id.pub')}\n`), 'cluster');
-    assert.equal((fromFile.resource('azure-native:containerservice:ManagedCluster').inputs.linuxProfile as { ssh: { publicKeys: { keyData: string }[] } }).ssh.publicKeys[0].keyData, SSH_KEY);
-    await assert.rejects(runComponent(FLAT_EXAMPLE.replace(/ssh:\n.*\n/, `ssh:\n  public_key_path: ${join(dir, 'missing.pub')}\n`), 'cluster'), /ssh\.public_key_path: .*missing\.pub does not exist\. Point it at an existing public key/);
-    await assert.rejects(runComponent(FLAT_EXAMPLE.replace(/ssh:\n.*\n/, ''), 'cluster'), /set ssh\.public_key/);
-    // The file is checked as AKS checks it, before the cluster is registered.
-    writeFileSync(join(dir, 'id_ed25519.pub'), `${ED25519_SSH_KEY}\n`);
-    await assert.rejects(runComponent(FLAT_EXAMPLE.replace(/ssh:\n.*\n/, `ssh:\n  public_key_path: ${join(dir, 'id_ed25519.pub')}\n`), 'cluster'), /ssh\.public_key_path: .*id_ed25519\.pub: it is a ssh-ed25519 key, and AKS accepts only RSA keys/);
+    try {
+      writeFileSync(join(dir, 'id.pub'), `${SSH_KEY}\n`);
+      const fromFile = await runComponent(FLAT_EXAMPLE.replace(/ssh:\n.*\n/, `ssh:\n  public_key_path: ${join(dir, 'id.pub')}\n`), 'cluster');
+      assert.equal((fromFile.resource('azure-native:containerservice:ManagedCluster').inputs.linuxProfile as { ssh: { publicKeys: { keyData: string }[] } }).ssh.publicKeys[0].keyData, SSH_KEY);
+      await assert.rejects(runComponent(FLAT_EXAMPLE.replace(/ssh:\n.*\n/, `ssh:\n  public_key_path: ${join(dir, 'missing.pub')}\n`), 'cluster'), /ssh\.public_key_path: .*missing\.pub does not exist\. Point it at an existing public key/);
+      await assert.rejects(runComponent(FLAT_EXAMPLE.replace(/ssh:\n.*\n/, ''), 'cluster'), /set ssh\.public_key/);
+      // The file is checked as AKS checks it, before the cluster is registered.
+      writeFileSync(join(dir, 'id_ed25519.pub'), `${ED25519_SSH_KEY}\n`);
+      await assert.rejects(runComponent(FLAT_EXAMPLE.replace(/ssh:\n.*\n/, `ssh:\n  public_key_path: ${join(dir, 'id_ed25519.pub')}\n`), 'cluster'), /ssh\.public_key_path: .*id_ed25519\.pub: it is a ssh-ed25519 key, and AKS accepts only RSA keys/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('names the cluster within AKS rules for hyphenated envs and long users', async () => {
