@@ -3,7 +3,8 @@
  * never pays for it. (In the package, every `@pulumi/…` module comes from one lazily
  * loaded bundle, dist/vendor.js: see esbuild.mjs.)
  */
-import { chmodSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { writeAside } from './fileWrite';
 import { join } from 'node:path';
 import type * as automation from '@pulumi/pulumi/automation';
@@ -73,6 +74,23 @@ function pulumiCommand(cliPath: string, scratchDir: string): Promise<automation.
   return command;
 }
 
+let scratch: string | undefined;
+
+/**
+ * A temporary folder of this process's own for Pulumi and its plugins, removed when it exits.
+ * The Kubernetes provider writes every kubeconfig it is given to a temporary file it never
+ * removes (pulumi-kubernetes provider.go, `writeKubeconfigToFile`): without this, each run
+ * would leave the cluster's credentials behind in the machine's temporary folder.
+ */
+function pulumiTempDir(): string {
+  if (!scratch) {
+    const made = mkdtempSync(join(tmpdir(), 'mops-pulumi-'));
+    process.once('exit', () => rmSync(made, { recursive: true, force: true }));
+    scratch = made;
+  }
+  return scratch;
+}
+
 /** Environment for Pulumi and, through it, our dynamic-provider host (next to this file in dist/ and out/). */
 export function engineEnv(settings: ResolvedSettings, access: Access, ignoreProtect = false): Record<string, string> {
   const env: Record<string, string> = {
@@ -81,6 +99,8 @@ export function engineEnv(settings: ResolvedSettings, access: Access, ignoreProt
     ...(access === 'read' ? { [READ_ONLY_ENV]: '1' } : {}),
     MOPS_NODE: process.execPath,
     MOPS_DYNAMIC_PROVIDER: join(__dirname, 'dynamicProviderHost.js'),
+    // Go's os.TempDir reads TMPDIR (TMP and TEMP on Windows).
+    ...Object.fromEntries(['TMPDIR', 'TMP', 'TEMP'].map((name) => [name, pulumiTempDir()])),
   };
   // Under VS Code the runtime is Electron: it must keep acting as Node in grandchildren.
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';

@@ -10,7 +10,7 @@
  * then fails on `ready_timeout` instead of calling anything ready.
  */
 import { strict as assert } from 'node:assert';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DriftDocument, PreviewDocument } from '../../src/core/protocol';
 import { adaptiveNamespace, workspaceNamespace } from '../../src/core/names';
@@ -59,6 +59,7 @@ describe('provider: kubernetes on a real API server, through the real Pulumi Kub
   let azurite: Azurite;
   let box: Sandbox;
   let env: NodeJS.ProcessEnv;
+  let tmp: string;
 
   const get = async (path: string): Promise<{ status: number; body: any }> => api.call('GET', path);
   const object = async (path: string): Promise<Obj> => {
@@ -83,7 +84,10 @@ describe('provider: kubernetes on a real API server, through the real Pulumi Kub
     box = new Sandbox();
     writeFileSync(join(box.dir, 'kubeconfig.yaml'), api.kubeconfig());
     // The plugin on PATH is the one the engine uses (nothing can be downloaded here).
-    env = { PATH: `${setUpToolPath('pulumi-kubernetes')}:${process.env.PATH}`, MODELOPS_STORAGE_CONNECTION_STRING: azurite.connectionString };
+    // The machine's temporary folder, as the CLI and everything it starts see it.
+    tmp = join(box.dir, 'tmp');
+    mkdirSync(tmp);
+    env = { PATH: `${setUpToolPath('pulumi-kubernetes')}:${process.env.PATH}`, MODELOPS_STORAGE_CONNECTION_STRING: azurite.connectionString, TMPDIR: tmp };
   });
   after(async () => {
     box?.dispose();
@@ -112,6 +116,10 @@ describe('provider: kubernetes on a real API server, through the real Pulumi Kub
     for (const secret of [password, 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq', api.token]) {
       assert.ok(!(up.stdout + up.stderr).includes(secret), 'a secret reached the output of up');
     }
+    // The Kubernetes provider writes the kubeconfig it is given to a temporary file and never removes it.
+    const left = readdirSync(tmp, { recursive: true, withFileTypes: true }).filter((f) => f.isFile()).map((f) => join(f.parentPath, f.name));
+    const withToken = left.filter((file) => readFileSync(file, 'utf8').includes(api.token));
+    assert.deepEqual(withToken, [], "the cluster's credentials were left in the temporary folder");
   });
 
   it('the objects on the cluster are what azure.yaml says: selectors match the pods, resources and the worker memory limit as configured', async () => {
