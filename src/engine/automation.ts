@@ -12,7 +12,7 @@ import type { Component } from '../core/components';
 import { fileBackendDir, workDir } from '../core/paths';
 import type { Access, ResolvedSettings } from './settings';
 import { installRootFor } from './pulumiCli';
-import { IGNORE_PROTECT_ENV, ownedCommand, READ_ONLY_ENV } from './pulumiProcess';
+import { IGNORE_PROTECT_ENV, ownedCommand, READ_ONLY_ENV, removeWhenGone } from './pulumiProcess';
 import { markingErrors } from './runIsolation';
 
 export type Automation = typeof automation;
@@ -86,6 +86,8 @@ function pulumiTempDir(): string {
   if (!scratch) {
     const made = mkdtempSync(join(tmpdir(), 'mops-pulumi-'));
     process.once('exit', () => rmSync(made, { recursive: true, force: true }));
+    // Killed, this process runs no handler: the watchdog that outlives it removes the folder then.
+    removeWhenGone(made);
     scratch = made;
   }
   return scratch;

@@ -25,20 +25,22 @@ interface CommandResult {
 type CommandResultCtor = new (stdout: string, stderr: string, code: number, err?: Error) => CommandResult;
 const ownsGroup = process.platform !== 'win32';
 
-// The watchdog: reads "+PID"/"-PID" lines; when its input ends (we exited or were killed),
-// it cancels the Pulumi groups still registered: SIGINT, then SIGKILL after 30 s.
+// The watchdog: reads "+PID"/"-PID" lines, and "!PATH" (JSON) for a folder to remove at the end;
+// when its input ends (we exited or were killed), it cancels the Pulumi groups still registered
+// (SIGINT, then SIGKILL after 30 s), then removes those folders.
 const WATCHDOG = `
-const live = new Set(); let buf = '';
+const live = new Set(); const folders = []; let buf = '';
 process.stdin.on('data', (d) => { buf += d; let i; while ((i = buf.indexOf('\\n')) >= 0) { const l = buf.slice(0, i); buf = buf.slice(i + 1);
-  if (l[0] === '+') live.add(Number(l.slice(1))); else if (l[0] === '-') live.delete(Number(l.slice(1))); } });
+  if (l[0] === '+') live.add(Number(l.slice(1))); else if (l[0] === '-') live.delete(Number(l.slice(1))); else if (l[0] === '!') folders.push(JSON.parse(l.slice(1))); } });
 const send = (sig) => { for (const pid of live) { try { process.kill(-pid, sig); } catch { live.delete(pid); } } };
+const end = () => { for (const f of folders) require('fs').rmSync(f, { recursive: true, force: true }); process.exit(0); };
 process.stdin.on('end', () => {
-  if (live.size === 0) process.exit(0);
+  if (live.size === 0) end();
   send('SIGINT');
   const started = Date.now();
   const timer = setInterval(() => { for (const pid of live) { try { process.kill(pid, 0); } catch { live.delete(pid); } }
-    if (live.size === 0) process.exit(0);
-    if (Date.now() - started > 30000) { send('SIGKILL'); process.exit(0); } }, 250);
+    if (live.size === 0) end();
+    if (Date.now() - started > 30000) { send('SIGKILL'); end(); } }, 250);
 });
 `;
 
@@ -63,9 +65,18 @@ class Watchdog {
   forget(pid: number): void {
     this.child?.stdin!.write(`-${pid}\n`);
   }
+
+  removeAtEnd(folder: string): void {
+    this.ensure()?.stdin!.write(`!${JSON.stringify(folder)}\n`);
+  }
 }
 
 const watchdog = new Watchdog();
+
+/** `folder` is removed once this process is gone, however it ends (killed too), after the Pulumi it ran. */
+export function removeWhenGone(folder: string): void {
+  watchdog.removeAtEnd(folder);
+}
 const running = new Set<ChildProcess>();
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
