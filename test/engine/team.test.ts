@@ -5,7 +5,7 @@
  * as a team's real resources are. Nothing here is a double.
  */
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OperationEvent } from '../../src/core/events';
@@ -144,17 +144,11 @@ describe('a team sharing state in Azure Blob Storage (Azurite, the real Storage 
 
   it("a killed machine's locks look dead once their heartbeat stops; only repair --force-unlock clears them, and nothing is lost", async () => {
     write(config(slowStorage));
-    const tmp = join(a.dir, 'tmp');
-    mkdirSync(tmp);
-    const run = a.start(['up', 'storage'], [], { TMPDIR: tmp });
+    const run = a.start(['up', 'storage']);
     await run.waitFor((e) => e.type === 'step-output' && e.component === 'storage' && /creating/.test(e.line));
-    assert.equal(readdirSync(tmp).length, 1, "Pulumi's temporary folder, of this run's own");
     await sleep(500);
     run.killTree(); // machine A dies mid-update: its locks stay in the container
     await run.exited;
-    // Its temporary folder (where the Kubernetes provider leaves kubeconfigs) goes once its Pulumi has.
-    for (const until = Date.now() + 45_000; readdirSync(tmp).length && Date.now() < until; ) await sleep(250);
-    assert.deepEqual(readdirSync(tmp), [], 'a killed run leaves no temporary folder behind');
     write(config());
 
     const stale = { MODELOPS_LOCK_STALE_SECONDS: '2' };

@@ -206,16 +206,21 @@ describe('truth and safety on the real engine', function () {
     assert.equal(done(run.events)[0].result, 'cancelled');
   });
 
-  it('after the CLI and its process group are killed, nothing it started lives on', async () => {
+  it('after the CLI and its process group are killed, nothing it started lives on, nor its temporary folder', async () => {
     box.write(localConfig(slow('cluster', 4000)));
-    const run = box.start(['up', 'cluster']);
+    const tmp = join(box.dir, 'tmp');
+    mkdirSync(tmp, { recursive: true });
+    const ours = () => readdirSync(tmp).filter((f) => f.startsWith('mops-pulumi-'));
+    const run = box.start(['up', 'cluster'], [], { TMPDIR: tmp });
     await run.waitFor((e) => e.type === 'step-output' && e.component === 'cluster' && /dynamic.*creating/.test(e.line));
     assert.ok(processesOf(box).length >= 2, 'Pulumi and its dynamic provider run');
+    assert.equal(ours().length, 1, "Pulumi's temporary folder, of this run's own (where the Kubernetes provider leaves kubeconfigs)");
     process.kill(-run.child.pid!, 'SIGKILL'); // the CLI's whole process group, as a closing terminal or a CI timeout does
     await run.exited;
     const deadline = Date.now() + 60_000;
     while (processesOf(box).length && Date.now() < deadline) await sleep(500);
     assert.deepEqual(processesOf(box), [], 'Pulumi, its plugins and the watchdog are gone within a minute');
+    assert.deepEqual(ours(), [], 'the watchdog removed the temporary folder on its way out');
   });
 
   it('when whoever reads its output goes away (the editor closed or crashed), it cancels gracefully and ends, instead of spinning on a broken pipe', async () => {
