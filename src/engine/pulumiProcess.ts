@@ -73,10 +73,14 @@ class Watchdog {
 
 const watchdog = new Watchdog();
 
-/** `folder` is removed once this process is gone, however it ends (killed too), after the Pulumi it ran. */
+/**
+ * `folder` is removed once this process is gone, after the Pulumi it ran: also when it is killed
+ * alone (not with the watchdog, as when its machine dies; nor on Windows, which has no watchdog).
+ */
 export function removeWhenGone(folder: string): void {
   watchdog.removeAtEnd(folder);
 }
+
 const running = new Set<ChildProcess>();
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
