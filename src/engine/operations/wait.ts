@@ -84,18 +84,17 @@ export const CANCELLED_WAITING = 'cancelled while waiting for the stacks it need
 export async function takeOrWait<T>(engine: Engine, run: OperationRun, locks: OperationLocks, stacks: readonly string[], take: () => Promise<T>): Promise<T | OperationResult> {
   const startedAt = Date.now();
   const until = engine.waitMs !== undefined ? startedAt + engine.waitMs : undefined;
-  const waited = () => waitedSince(startedAt);
   for (;;) {
     const busy = until !== undefined ? await whileHeld(engine, locks, stacks, until) : undefined;
     if (engine.cancelled) return run.done('cancelled', CANCELLED_WAITING);
-    if (busy) return run.done('refused', `${busy.stack} is busy: ${busy.operation} by ${busy.holder}${busy.since ? ` since ${busy.since}` : ''}.${waited()}`, 'busy');
+    if (busy) return run.done('refused', `${busy.stack} is busy: ${busy.operation} by ${busy.holder}${busy.since ? ` since ${busy.since}` : ''}.${waitedSince(startedAt)}`, 'busy');
     try {
       return await take();
     } catch (error) {
       if (!(error instanceof StackBusyError)) throw error;
       // Taken meanwhile: wait on that holder too, while there is time (never on one that looks dead).
       if (error.holder.stale) return run.done('refused', error.message, 'looks-dead');
-      if (until === undefined || Date.now() >= until) return run.done('refused', `${error.message}${until !== undefined ? waited() : ''}`, 'busy');
+      if (until === undefined || Date.now() >= until) return run.done('refused', `${error.message}${until !== undefined ? waitedSince(startedAt) : ''}`, 'busy');
     }
   }
 }
