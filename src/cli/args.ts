@@ -1,10 +1,12 @@
 /** Command-line arguments of `mops-infra`. */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../core/errors';
+import { EXIT, EXIT_MEANING } from '../core/exitCodes';
 import { DEFAULT_WAIT, FLAGS, optionsHelp, verbsOf } from '../core/flags';
 import { isVerb, VERB_SPECS, VERBS, verbsHelp, type Verb } from '../core/verbs';
 import { FORMATS, type Format } from './formats';
 import { parseDuration } from '../core/durations';
+import { helpTable } from '../core/helpText';
 
 export { UsageError, VERBS, type Verb };
 
@@ -64,6 +66,9 @@ export interface CliArgs {
   retryDelayMs?: number;
 }
 
+const exitCodesHelp = (): string =>
+  helpTable((Object.keys(EXIT) as (keyof typeof EXIT)[]).map((name) => ({ usage: String(EXIT[name]), text: EXIT_MEANING[name] })), 8);
+
 export const USAGE = `Usage: mops-infra <command> [options]
 
 Commands:
@@ -72,9 +77,8 @@ ${verbsHelp()}
 Options:
 ${optionsHelp()}
 
-Exit codes (every command): 0 ok (status, validate: everything ready; drift: nothing drifted; reconcile --once:
-everything converged); 1 failed, or something not ready, drifted or not converged, or unreadable; 2 bad usage or azure.yaml has errors (nothing was changed); 3 refused (a stack is busy,
-destruction needs --yes, or an update would replace or delete what holds data); 130 cancelled.`;
+Exit codes (the same for every command):
+${exitCodesHelp()}`;
 
 /** node:util's parseArgs options, from the flag table: a switch defaults to false. */
 const PARSER_OPTIONS = Object.fromEntries(

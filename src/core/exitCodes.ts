@@ -1,15 +1,19 @@
 /** The exit codes of every verb: a leaf, so errors and the protocol both read them. */
 export const EXIT = {
-  /** Succeeded; for status and validate: every component ready. */
   ok: 0,
-  /** Failed, or something is not ready (or could not be read). */
   failed: 1,
-  /** Bad usage, or azure.yaml has errors (nothing was changed). */
   invalidInput: 2,
-  /** Refused: a stack is busy, destruction needs --yes, or an update would replace or delete what holds data. */
   refused: 3,
-  /** Cancelled (Ctrl-C, or Cancel in VS Code). */
   cancelled: 130,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** What each code means, for every verb (the help shows these; the README's table says it verb by verb). */
+export const EXIT_MEANING: Record<keyof typeof EXIT, string> = {
+  ok: 'ok (status, validate: every component ready; drift: nothing drifted; reconcile --once: everything converged)',
+  failed: 'failed, or something is not ready, drifted, not converged, or could not be read',
+  invalidInput: 'bad usage, or azure.yaml has errors (nothing was changed)',
+  refused: 'refused: a stack is busy, destruction needs --yes, or an update would replace or delete what holds data',
+  cancelled: 'cancelled (Ctrl-C, or Cancel in VS Code)',
+};
