@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { OperationEvent } from '../../src/core/events';
@@ -72,8 +72,13 @@ export class Sandbox {
   }
 
   env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+    // Pulumi's temporary folder (TMPDIR) inside the sandbox: a test that kills a CLI's whole tree kills
+    // the watchdog that would remove it, and dispose() removes it instead of leaving it in /tmp.
+    const tmp = join(this.dir, 'tmp');
+    mkdirSync(tmp, { recursive: true });
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      TMPDIR: tmp,
       MODELOPS_HOME: this.home,
       PULUMI_HOME: join(this.dir, 'pulumi-home'),
       PULUMI_CONFIG_PASSPHRASE: 'engine-suite',
