@@ -10,6 +10,7 @@ import { STANDARD_CONTAINERS } from '../../src/core/names';
 import { endpointHealth } from '../../src/probes/health/endpoints';
 import { accountOf, listContainers } from '../../src/probes/clients/blob';
 import { Azurite, DEV_ACCOUNT } from '../azurite';
+import { withProcessEnv } from '../processEnv';
 import { FLAT_EXAMPLE, SECTIONS, parse } from './mocks';
 
 const COMPONENTS = componentsFor(parse(FLAT_EXAMPLE + SECTIONS.storage), 'dev').filter((c) => c.kind === 'storage' || c.kind === 'registry' || c.kind === 'resource-group');
@@ -86,17 +87,12 @@ describe('azure health: storage on the real Storage API (Azurite), registry thro
 
   it('without a connection string it signs in with Entra ID, and with no credential here says it cannot tell', async () => {
     const bare = { AZURE_CLIENT_ID: undefined, AZURE_TENANT_ID: undefined, AZURE_CLIENT_SECRET: undefined, IDENTITY_ENDPOINT: undefined, MSI_ENDPOINT: undefined };
-    const saved = { ...process.env };
-    Object.assign(process.env, bare);
-    for (const k of Object.keys(bare)) delete process.env[k];
-    try {
+    await withProcessEnv(bare, async () => {
       // Entra ID signs in over TLS only; the sign-in fails before any connection is made.
       const results = await endpointHealth(storage, new Map([['storage', { primary_endpoint: `https://127.0.0.1:9/${DEV_ACCOUNT}/` }]]), { timeoutMs: 10_000 });
       assert.equal(results[1].verdict, 'unknown', results[1].reason);
       assert.match(results[1].reason, /no Azure credential here/);
-    } finally {
-      process.env = saved;
-    }
+    });
   });
 
   it('the resource group is healthy when something in it answered, else unknown', async () => {

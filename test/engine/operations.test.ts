@@ -10,6 +10,7 @@ import type { EnvironmentsReport, StateReport } from '../../src/core/protocol';
 import { Engine } from '../../src/engine/engine';
 import { environmentsReport } from '../../src/engine/operations/environments';
 import { loadSetup } from '../../src/engine/setup';
+import { withProcessEnv } from '../processEnv';
 import { localConfig, Sandbox } from './harness';
 
 type StepDone = Extract<OperationEvent, { type: 'step-done' }>;
@@ -128,16 +129,12 @@ describe('operations on the real engine', function () {
       { name: 'staging', current: false, ready: 1, total: 4, deployed: 1 },
     ]);
     // Any backend other than a folder or a container is listed through `pulumi stack ls`.
-    const saved = { ...process.env };
-    try {
-      Object.assign(process.env, box.env());
+    await withProcessEnv(box.env(), async () => {
       const setup = loadSetup({ configFile: box.config, processEnv: box.env() });
       const viaCli = new Engine({ ...setup, settings: { ...setup.settings, backend: { kind: 'cli', url: setup.settings.backendUrl } } }, () => undefined);
       const names = (await environmentsReport(viaCli, { configFile: box.config, processEnv: box.env() })).environments.map((e) => `${e.name} ${e.ready}/${e.total}`);
       assert.deepEqual(names, ['dev 4/4', 'staging 1/4']);
-    } finally {
-      process.env = saved;
-    }
+    });
   });
 
   it("--wait waits on Pulumi's own lock too (a plain `pulumi up` of a live process): one waiting line, refused when the time is up; once that process is gone, up goes ahead", async () => {
