@@ -14,6 +14,7 @@ export const quickInput = {
       await this.page.keyboard.press('Escape');
       await widget.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
     }
+    await this.leaveSidebarList();
     await this.page.keyboard.press('Control+Shift+P');
     try {
       await input.waitFor({ state: 'visible', timeout: 5000 });
@@ -28,6 +29,23 @@ export const quickInput = {
       throw e;
     }
     return input;
+  },
+
+  /**
+   * Moves the focus from a list of the sidebar (the Components tree) to the editor group. VS Code's
+   * tree view focuses itself again at the end of a refresh while it believes it has the focus, and
+   * learns of a blur only in a timer after it: a row that changes just as the palette opens pulls
+   * the focus back and the palette closes (up.e2e, "the Problems panel…": the palette was hidden
+   * 80 ms after it opened, the focus back on the Components tree). The steps here run commands;
+   * they do not race the tree (b83f3e9 made the tree repaint only rows that change).
+   */
+  async leaveSidebarList() {
+    const inList = () => this.page.evaluate(() => !!document.activeElement?.closest('.part.sidebar .monaco-list'));
+    if (!(await inList())) return;
+    await this.page.keyboard.press('Control+1'); // Focus First Editor Group
+    await waitFor(async () => !(await inList()), { timeout: 5000, message: 'the focus leaves the sidebar' });
+    // The tree's blur timer was set during the blur, so it runs before this one: then it knows.
+    await this.page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
   },
 
   /** Labels of the quick input's visible items. */
