@@ -58,15 +58,20 @@ async function start() {
   const dir = mkdtempSync(join(tmpdir(), 'mops-kube-apiserver-'));
   const children = [];
   let stopping = false;
+  const running = () => children.filter((child) => child.exitCode === null && child.signalCode === null);
+  // Once both have exited, the folder goes (it holds the CA's key and the tokens), then this process:
+  // an event loop that merely emptied would leave it behind.
   const stop = (code) => {
     if (stopping) return;
     stopping = true;
-    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-    setTimeout(() => {
-      for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    const exited = running().map((child) => new Promise((resolve) => child.once('exit', resolve)));
+    for (const child of running()) child.kill('SIGTERM');
+    const force = setTimeout(() => running().forEach((child) => child.kill('SIGKILL')), 1500);
+    void Promise.all(exited).then(() => {
+      clearTimeout(force);
       rmSync(dir, { recursive: true, force: true });
       process.exit(code);
-    }, 1500).unref();
+    });
   };
   for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => stop(0));
   process.stdin.on('end', () => stop(0));
