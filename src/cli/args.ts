@@ -1,12 +1,11 @@
 /** Command-line arguments of `mops-infra`. */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../core/errors';
-import { EXIT, EXIT_MEANING } from '../core/exitCodes';
+import { exitCodesHelp } from '../core/exitCodes';
 import { DEFAULT_WAIT, FLAGS, optionsHelp, verbsOf } from '../core/flags';
 import { isVerb, VERB_SPECS, VERBS, verbsHelp, type Verb } from '../core/verbs';
 import { FORMATS, type Format } from './formats';
 import { parseDuration } from '../core/durations';
-import { helpTable } from '../core/helpText';
 
 export { UsageError, VERBS, type Verb };
 
@@ -65,9 +64,6 @@ export interface CliArgs {
   retryAttempts?: number;
   retryDelayMs?: number;
 }
-
-const exitCodesHelp = (): string =>
-  helpTable((Object.keys(EXIT) as (keyof typeof EXIT)[]).map((name) => ({ usage: String(EXIT[name]), text: EXIT_MEANING[name] })), 8);
 
 export const USAGE = `Usage: mops-infra <command> [options]
 

@@ -1,4 +1,6 @@
-/** The exit codes of every verb: a leaf, so errors and the protocol both read them. */
+/** The exit codes of every verb: near a leaf (only the help's layout), so errors and the protocol both read them. */
+import { helpTable } from './helpText';
+
 export const EXIT = {
   ok: 0,
   failed: 1,
@@ -17,3 +19,7 @@ export const EXIT_MEANING: Record<keyof typeof EXIT, string> = {
   refused: 'refused: a stack is busy, destruction needs --yes, or an update would replace or delete what holds data',
   cancelled: 'cancelled (Ctrl-C, or Cancel in VS Code)',
 };
+
+/** The help's Exit codes section. */
+export const exitCodesHelp = (): string =>
+  helpTable((Object.keys(EXIT) as (keyof typeof EXIT)[]).map((name) => ({ usage: String(EXIT[name]), text: EXIT_MEANING[name] })), 8);

@@ -45,7 +45,13 @@ export class Sandbox {
   readonly home = join(this.dir, 'home');
   readonly config = join(this.dir, 'azure.yaml');
 
-  constructor(private readonly machine: Machine = {}) {}
+  /** Pulumi's temporary folder (TMPDIR) for this sandbox's CLIs: a test that kills a CLI's whole tree kills
+   * the watchdog that would remove it, and dispose() removes it instead of leaving it in /tmp. */
+  readonly tmp = join(this.dir, 'tmp');
+
+  constructor(private readonly machine: Machine = {}) {
+    mkdirSync(this.tmp);
+  }
 
   /** The program and arguments that run the CLI as this machine. */
   private command(args: string[]): [string, string[]] {
@@ -72,13 +78,9 @@ export class Sandbox {
   }
 
   env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-    // Pulumi's temporary folder (TMPDIR) inside the sandbox: a test that kills a CLI's whole tree kills
-    // the watchdog that would remove it, and dispose() removes it instead of leaving it in /tmp.
-    const tmp = join(this.dir, 'tmp');
-    mkdirSync(tmp, { recursive: true });
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      TMPDIR: tmp,
+      TMPDIR: this.tmp,
       MODELOPS_HOME: this.home,
       PULUMI_HOME: join(this.dir, 'pulumi-home'),
       PULUMI_CONFIG_PASSPHRASE: 'engine-suite',
