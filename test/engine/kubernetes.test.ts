@@ -10,7 +10,7 @@
  * then fails on `ready_timeout` instead of calling anything ready.
  */
 import { strict as assert } from 'node:assert';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DriftDocument, PreviewDocument } from '../../src/core/protocol';
 import { adaptiveNamespace, workspaceNamespace } from '../../src/core/names';
@@ -84,10 +84,9 @@ describe('provider: kubernetes on a real API server, through the real Pulumi Kub
     box = new Sandbox();
     writeFileSync(join(box.dir, 'kubeconfig.yaml'), api.kubeconfig());
     // The plugin on PATH is the one the engine uses (nothing can be downloaded here).
-    // The machine's temporary folder, as the CLI and everything it starts see it.
-    tmp = join(box.dir, 'tmp');
-    mkdirSync(tmp);
-    env = { PATH: `${setUpToolPath('pulumi-kubernetes')}:${process.env.PATH}`, MODELOPS_STORAGE_CONNECTION_STRING: azurite.connectionString, TMPDIR: tmp };
+    // The machine's temporary folder, as the CLI and everything it starts see it (the sandbox gives it as TMPDIR).
+    tmp = box.tmp;
+    env = { PATH: `${setUpToolPath('pulumi-kubernetes')}:${process.env.PATH}`, MODELOPS_STORAGE_CONNECTION_STRING: azurite.connectionString };
   });
   after(async () => {
     box?.dispose();

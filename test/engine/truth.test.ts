@@ -208,10 +208,9 @@ describe('truth and safety on the real engine', function () {
 
   it('after the CLI and its process group are killed, nothing it started lives on, nor its temporary folder', async () => {
     box.write(localConfig(slow('cluster', 4000)));
-    const tmp = join(box.dir, 'tmp');
-    mkdirSync(tmp, { recursive: true });
+    const tmp = box.tmp;
     const ours = () => readdirSync(tmp).filter((f) => f.startsWith('mops-pulumi-'));
-    const run = box.start(['up', 'cluster'], [], { TMPDIR: tmp });
+    const run = box.start(['up', 'cluster']);
     await run.waitFor((e) => e.type === 'step-output' && e.component === 'cluster' && /dynamic.*creating/.test(e.line));
     assert.ok(processesOf(box).length >= 2, 'Pulumi and its dynamic provider run');
     assert.equal(ours().length, 1, "Pulumi's temporary folder, of this run's own (where the Kubernetes provider leaves kubeconfigs)");
