@@ -3,8 +3,7 @@
  * never pays for it. (In the package, every `@pulumi/…` module comes from one lazily
  * loaded bundle, dist/vendor.js: see esbuild.mjs.)
  */
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { writeAside } from './fileWrite';
 import { join } from 'node:path';
 import type * as automation from '@pulumi/pulumi/automation';
@@ -12,7 +11,8 @@ import type { Component } from '../core/components';
 import { fileBackendDir, workDir } from '../core/paths';
 import type { Access, ResolvedSettings } from './settings';
 import { installRootFor } from './pulumiCli';
-import { IGNORE_PROTECT_ENV, ownedCommand, READ_ONLY_ENV, removeWhenGone } from './pulumiProcess';
+import { IGNORE_PROTECT_ENV, ownedCommand, READ_ONLY_ENV } from './pulumiProcess';
+import { pulumiTempFolder } from './pulumiTempFolder';
 import { markingErrors } from './runIsolation';
 
 export type Automation = typeof automation;
@@ -74,25 +74,6 @@ function pulumiCommand(cliPath: string, scratchDir: string): Promise<automation.
   return command;
 }
 
-let scratch: string | undefined;
-
-/**
- * A temporary folder of this process's own for Pulumi and its plugins, removed when it exits.
- * The Kubernetes provider writes every kubeconfig it is given to a temporary file it never
- * removes (pulumi-kubernetes provider.go, `writeKubeconfigToFile`): without this, each run
- * would leave the cluster's credentials behind in the machine's temporary folder.
- */
-function pulumiTempDir(): string {
-  if (!scratch) {
-    const made = mkdtempSync(join(tmpdir(), 'mops-pulumi-'));
-    process.once('exit', () => rmSync(made, { recursive: true, force: true }));
-    // Killed, this process runs no handler: the watchdog that outlives it removes the folder then.
-    removeWhenGone(made);
-    scratch = made;
-  }
-  return scratch;
-}
-
 /** Environment for Pulumi and, through it, our dynamic-provider host (next to this file in dist/ and out/). */
 export function engineEnv(settings: ResolvedSettings, access: Access, ignoreProtect = false): Record<string, string> {
   const env: Record<string, string> = {
@@ -102,7 +83,7 @@ export function engineEnv(settings: ResolvedSettings, access: Access, ignoreProt
     MOPS_NODE: process.execPath,
     MOPS_DYNAMIC_PROVIDER: join(__dirname, 'dynamicProviderHost.js'),
     // Go's os.TempDir reads TMPDIR (TMP and TEMP on Windows).
-    ...Object.fromEntries(['TMPDIR', 'TMP', 'TEMP'].map((name) => [name, pulumiTempDir()])),
+    ...Object.fromEntries(['TMPDIR', 'TMP', 'TEMP'].map((name) => [name, pulumiTempFolder()])),
   };
   // Under VS Code the runtime is Electron: it must keep acting as Node in grandchildren.
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';

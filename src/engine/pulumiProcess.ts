@@ -69,6 +69,10 @@ class Watchdog {
   removeAtEnd(folder: string): void {
     this.ensure()?.stdin!.write(`!${JSON.stringify(folder)}\n`);
   }
+
+  pid(): number | undefined {
+    return this.ensure()?.pid;
+  }
 }
 
 const watchdog = new Watchdog();
@@ -79,6 +83,11 @@ const watchdog = new Watchdog();
  */
 export function removeWhenGone(folder: string): void {
   watchdog.removeAtEnd(folder);
+}
+
+/** The watchdog's pid, starting it if need be; undefined where there is none (Windows). */
+export function watchdogPid(): number | undefined {
+  return watchdog.pid();
 }
 
 const running = new Set<ChildProcess>();

@@ -222,6 +222,25 @@ describe('truth and safety on the real engine', function () {
     assert.deepEqual(ours(), [], 'the watchdog removed the temporary folder on its way out');
   });
 
+  it('killed with its watchdog (a cancelled CI job ends the whole tree), a run leaves its temporary folder, and the next run of Pulumi removes it', async () => {
+    box.write(localConfig(slow('cluster', 4000)));
+    const ours = () => readdirSync(box.tmp).filter((f) => f.startsWith('mops-pulumi-'));
+    const run = box.start(['up', 'cluster']);
+    await run.waitFor((e) => e.type === 'step-output' && e.component === 'cluster' && /dynamic.*creating/.test(e.line));
+    const [left] = ours();
+    // What the Kubernetes provider writes there and never removes (pulumi-kubernetes provider.go, writeKubeconfigToFile).
+    writeFileSync(join(box.tmp, left, 'kubeconfig-1234'), 'users: [{ user: { token: not-a-real-one } }]\n');
+    for (const pid of processesOf(box)) process.kill(pid, 'SIGKILL');
+    await run.exited;
+    assert.deepEqual(processesOf(box), [], 'the CLI, Pulumi, its plugins and the watchdog are gone');
+    assert.deepEqual(ours(), [left], 'nothing was left alive to remove it');
+
+    box.write(localConfig());
+    const up = box.run(['up', 'cluster']);
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    assert.deepEqual(ours(), [], 'the next run of Pulumi removed the folder, credentials and all, and its own on the way out');
+  });
+
   it('when whoever reads its output goes away (the editor closed or crashed), it cancels gracefully and ends, instead of spinning on a broken pipe', async () => {
     box.write(localConfig(slow('cluster', 4000)));
     const run = box.start(['up', 'cluster']);
