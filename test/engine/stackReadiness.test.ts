@@ -101,7 +101,11 @@ describe('readiness on the real engine', function () {
     const env = box.env();
     const auto = require('@pulumi/pulumi/automation') as typeof import('@pulumi/pulumi/automation');
     const pulumi = require('@pulumi/pulumi') as typeof import('@pulumi/pulumi');
+    // A work dir in the sandbox: without one the SDK makes an automation-* folder in /tmp and leaves it.
+    const workDir = require('node:path').join(box.dir, 'other-tool');
+    require('node:fs').mkdirSync(workDir);
     const ws = await auto.LocalWorkspace.create({
+      workDir,
       program: async () => ({ account_name: 'x', connection_string: pulumi.secret('DefaultEndpointsProtocol=https;AccountName=x'), sas_connection_string: pulumi.secret('sas'), primary_endpoint: 'https://x/' }),
       pulumiCommand: await auto.PulumiCommand.get({ root: require('node:path').dirname(require('node:path').dirname(env.MOPS_PULUMI!)) }),
       envVars: { PULUMI_BACKEND_URL: `file://${box.backendDir}`, PULUMI_CONFIG_PASSPHRASE: 'engine-suite', PULUMI_HOME: env.PULUMI_HOME!, PULUMI_SKIP_UPDATE_CHECK: 'true' },
