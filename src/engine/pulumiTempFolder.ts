@@ -8,9 +8,10 @@
  * folder to the watchdog; killed with it (a cancelled CI job ends the whole tree), nothing removes
  * it then, and the next run on the machine does, once neither process lives.
  */
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isProcessAlive } from './liveness';
 import { removeWhenGone, watchdogPid } from './pulumiProcess';
 
 const OWNED = /^mops-pulumi-(\d+)-(\d+)-(\d+)-/;
@@ -51,7 +52,7 @@ export function removeLeftFolders(parent: string): string[] {
   const removed: string[] = [];
   for (const name of names) {
     const [, ns, ...pids] = OWNED.exec(name) ?? [];
-    if (ns !== namespace || pids.map(Number).some((pid) => pid > 0 && isAlive(pid))) continue;
+    if (ns !== namespace || pids.map(Number).some((pid) => pid > 0 && isProcessAlive(pid))) continue;
     const path = join(parent, name);
     try {
       const stat = lstatSync(path);
@@ -71,28 +72,5 @@ function pidNamespace(): string {
     return /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1] ?? '0';
   } catch {
     return '0';
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  return !isZombie(pid);
-}
-
-/**
- * An exited process nobody has reaped yet still answers signal 0. A watchdog outlives the
- * process that started it, and the init that inherits it may never reap it (a container's
- * first process often does not).
- */
-function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false;
   }
 }

@@ -53,6 +53,11 @@ export class Sandbox {
     mkdirSync(this.tmp);
   }
 
+  /** The temporary folders Pulumi's runs made in `tmp` (src/engine/pulumiTempFolder.ts) and left. */
+  pulumiTempFolders(): string[] {
+    return readdirSync(this.tmp).filter((name) => name.startsWith('mops-pulumi-'));
+  }
+
   /** The program and arguments that run the CLI as this machine. */
   private command(args: string[]): [string, string[]] {
     if (!this.machine.hostname) return [process.execPath, args];
@@ -240,13 +245,16 @@ export class RunningCli {
    * runs in process groups of its own, so a group kill alone would let it finish cleanly).
    */
   killTree(): void {
-    for (const pid of [this.child.pid!, ...descendantsOf(this.child.pid!)]) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    for (const pid of [this.child.pid!, ...descendantsOf(this.child.pid!)]) killIfThere(pid);
+  }
+}
+
+/** SIGKILL to `pid`, unless it is already gone. */
+export function killIfThere(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
   }
 }
 

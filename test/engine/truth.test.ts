@@ -12,7 +12,7 @@ import type { OperationEvent } from '../../src/core/events';
 import { VERBS } from '../../src/core/verbs';
 import { loadAutomation, workspaceFor } from '../../src/engine/automation';
 import { loadSetup } from '../../src/engine/setup';
-import { localConfig, processesOf, Sandbox, sleep, statusOf } from './harness';
+import { killIfThere, localConfig, processesOf, Sandbox, sleep, statusOf } from './harness';
 
 type StepDone = Extract<OperationEvent, { type: 'step-done' }>;
 const done = (events: OperationEvent[]) => events.filter((e): e is Extract<OperationEvent, { type: 'operation-done' }> => e.type === 'operation-done');
@@ -208,26 +208,23 @@ describe('truth and safety on the real engine', function () {
 
   it('after the CLI and its process group are killed, nothing it started lives on, nor its temporary folder', async () => {
     box.write(localConfig(slow('cluster', 4000)));
-    const tmp = box.tmp;
-    const ours = () => readdirSync(tmp).filter((f) => f.startsWith('mops-pulumi-'));
     const run = box.start(['up', 'cluster']);
     await run.waitFor((e) => e.type === 'step-output' && e.component === 'cluster' && /dynamic.*creating/.test(e.line));
     assert.ok(processesOf(box).length >= 2, 'Pulumi and its dynamic provider run');
-    assert.equal(ours().length, 1, "Pulumi's temporary folder, of this run's own (where the Kubernetes provider leaves kubeconfigs)");
+    assert.equal(box.pulumiTempFolders().length, 1, "Pulumi's temporary folder, of this run's own (where the Kubernetes provider leaves kubeconfigs)");
     process.kill(-run.child.pid!, 'SIGKILL'); // the CLI's whole process group, as a closing terminal or a CI timeout does
     await run.exited;
     const deadline = Date.now() + 60_000;
     while (processesOf(box).length && Date.now() < deadline) await sleep(500);
     assert.deepEqual(processesOf(box), [], 'Pulumi, its plugins and the watchdog are gone within a minute');
-    assert.deepEqual(ours(), [], 'the watchdog removed the temporary folder on its way out');
+    assert.deepEqual(box.pulumiTempFolders(), [], 'the watchdog removed the temporary folder on its way out');
   });
 
   it('killed with its watchdog (a cancelled CI job ends the whole tree), a run leaves its temporary folder, and the next run of Pulumi removes it', async () => {
     box.write(localConfig(slow('cluster', 4000)));
-    const ours = () => readdirSync(box.tmp).filter((f) => f.startsWith('mops-pulumi-'));
     const run = box.start(['up', 'cluster']);
     await run.waitFor((e) => e.type === 'step-output' && e.component === 'cluster' && /dynamic.*creating/.test(e.line));
-    const [left] = ours();
+    const [left] = box.pulumiTempFolders();
     // What the Kubernetes provider writes there and never removes (pulumi-kubernetes provider.go, writeKubeconfigToFile).
     writeFileSync(join(box.tmp, left, 'kubeconfig-1234'), 'users: [{ user: { token: not-a-real-one } }]\n');
     // Every process of the run, the watchdog included, again until none is left (one may be starting a child just then).
@@ -238,12 +235,12 @@ describe('truth and safety on the real engine', function () {
     }
     await run.exited;
     assert.deepEqual(processesOf(box), [], 'the CLI, Pulumi, its plugins and the watchdog are gone');
-    assert.deepEqual(ours(), [left], 'nothing was left alive to remove it');
+    assert.deepEqual(box.pulumiTempFolders(), [left], 'nothing was left alive to remove it');
 
     box.write(localConfig());
     const up = box.run(['up', 'cluster']);
     assert.equal(up.code, 0, up.stdout + up.stderr);
-    assert.deepEqual(ours(), [], 'the next run of Pulumi removed the folder, credentials and all, and its own on the way out');
+    assert.deepEqual(box.pulumiTempFolders(), [], 'the next run of Pulumi removed the folder, credentials and all, and its own on the way out');
   });
 
   it('when whoever reads its output goes away (the editor closed or crashed), it cancels gracefully and ends, instead of spinning on a broken pipe', async () => {
@@ -366,11 +363,3 @@ describe('truth and safety on the real engine', function () {
     assert.equal(box.run(['up'], ['--force-recreate']).code, 3, 'destruction without --yes is refused');
   });
 });
-
-function killIfThere(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
